@@ -1,0 +1,51 @@
+"""The arithmetic of the loyalty programme: dates, lots, earning, caps and tiers.
+
+Plain Python on purpose: no ``odoo`` import, so it runs under pytest without a
+database. The models feed it plain values and write back what it returns.
+"""
+
+from .dates import available_date, expiry_date, window_start
+from .earning import (
+    earned_points,
+    eligible_amount,
+    max_points_payment,
+    points_for_amount,
+    proportional_points,
+)
+from .lots import (
+    InsufficientPoints,
+    Lot,
+    consume_fifo,
+    expiring_lots,
+    fifo_order,
+    is_pending,
+    is_spendable,
+    pending_points,
+    spendable_points,
+)
+from .tiers import Tier, evaluate_tier, ladder_conflicts, next_tier, qualifying_tier
+
+__all__ = [
+    "InsufficientPoints",
+    "Lot",
+    "Tier",
+    "available_date",
+    "consume_fifo",
+    "earned_points",
+    "eligible_amount",
+    "evaluate_tier",
+    "expiring_lots",
+    "expiry_date",
+    "fifo_order",
+    "is_pending",
+    "is_spendable",
+    "ladder_conflicts",
+    "max_points_payment",
+    "next_tier",
+    "pending_points",
+    "points_for_amount",
+    "proportional_points",
+    "qualifying_tier",
+    "spendable_points",
+    "window_start",
+]
