@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..rules import Tier, ladder_conflicts
+
+
+class DentalLoyaltyTier(models.Model):
+    _name = "dental.loyalty.tier"
+    _description = "Loyalty Tier"
+    _order = "company_id, sequence, threshold, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    threshold = fields.Float(
+        required=True,
+        help="The qualifying figure (points earned, amount spent or paid visits over "
+        "the company's tier window) a patient needs to reach this tier.",
+    )
+    multiplier = fields.Float(
+        string="Earning Multiplier",
+        default=1.0,
+        digits=(16, 2),
+        help="Points earned by patients of this tier are multiplied by this figure.",
+    )
+    benefits = fields.Text(translate=True)
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+    )
+    wallet_count = fields.Integer(compute="_compute_wallet_count", string="Patients")
+
+    _sql_constraints = [
+        (
+            "threshold_positive",
+            "CHECK(threshold >= 0)",
+            "The threshold of a tier cannot be negative.",
+        ),
+        (
+            "multiplier_positive",
+            "CHECK(multiplier > 0)",
+            "The earning multiplier of a tier must be greater than zero.",
+        ),
+    ]
+
+    def _compute_wallet_count(self):
+        counts = dict(
+            self.env["dental.loyalty.wallet"]._read_group(
+                [("tier_id", "in", self.ids)], ["tier_id"], ["__count"]
+            )
+        )
+        for tier in self:
+            tier.wallet_count = counts.get(tier, 0)
+
+    @api.constrains("threshold", "sequence", "company_id", "active")
+    def _check_ladder(self):
+        for company in self.company_id:
+            ladder = self.search([("company_id", "=", company.id)])
+            conflicts = ladder_conflicts(ladder._as_rules())
+            if conflicts:
+                first, second = (self.browse(tier.id) for tier in conflicts[0])
+                raise ValidationError(
+                    self.env._(
+                        "The tiers %(first)s and %(second)s overlap: each tier needs "
+                        "its own threshold, higher than the tiers before it.",
+                        first=first.name,
+                        second=second.name,
+                    )
+                )
+
+    def _as_rules(self):
+        return [Tier(tier.id, tier.sequence, tier.threshold) for tier in self]

@@ -1,0 +1,65 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dental_birthday = fields.Date(string="Birthday")
+    loyalty_wallet_ids = fields.One2many(
+        "dental.loyalty.wallet", "partner_id", string="Loyalty Wallets"
+    )
+    loyalty_wallet_id = fields.Many2one(
+        "dental.loyalty.wallet",
+        string="Loyalty Wallet",
+        compute="_compute_loyalty_wallet_id",
+        search="_search_loyalty_wallet_id",
+        help="The patient's wallet in the current company.",
+    )
+    loyalty_points_available = fields.Integer(
+        related="loyalty_wallet_id.points_available", string="Spendable Points"
+    )
+    loyalty_points_pending = fields.Integer(
+        related="loyalty_wallet_id.points_pending", string="Pending Points"
+    )
+    loyalty_points_balance = fields.Integer(
+        related="loyalty_wallet_id.points_balance", string="Points Balance"
+    )
+    loyalty_points_lifetime = fields.Integer(
+        related="loyalty_wallet_id.points_lifetime", string="Lifetime Earned Points"
+    )
+    loyalty_tier_id = fields.Many2one(
+        related="loyalty_wallet_id.tier_id", string="Loyalty Tier"
+    )
+    loyalty_tier_date = fields.Date(
+        related="loyalty_wallet_id.tier_date", string="Tier Since"
+    )
+    loyalty_tier_pinned = fields.Boolean(related="loyalty_wallet_id.tier_pinned")
+
+    @api.depends_context("company")
+    @api.depends("loyalty_wallet_ids")
+    def _compute_loyalty_wallet_id(self):
+        wallets = self.env["dental.loyalty.wallet"].search(
+            [
+                ("partner_id", "in", self._origin.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {wallet.partner_id.id: wallet for wallet in wallets}
+        for partner in self:
+            partner.loyalty_wallet_id = by_partner.get(partner._origin.id, False)
+
+    def _search_loyalty_wallet_id(self, operator, value):
+        return [("loyalty_wallet_ids", operator, value)]
+
+    def action_view_loyalty_ledger(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dental_loyalty.dental_loyalty_ledger_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id, "create": False}
+        return action
+
+    def _dental_loyalty_wallet(self, company=None):
+        """The patient's wallet in ``company`` (the current one by default)."""
+        return self.env["dental.loyalty.wallet"]._get_for_partners(self, company)

@@ -1,0 +1,75 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class DentalLoyaltyCommon(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "dental_loyalty_earn_rate": 1.0,
+                "dental_loyalty_point_value": 0.1,
+                "dental_loyalty_waiting_days": 0,
+                "dental_loyalty_validity_months": 12,
+                "dental_loyalty_max_share": 30.0,
+                "dental_loyalty_tier_basis": "points",
+                "dental_loyalty_tier_window_months": 12,
+            }
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="dl_manager",
+            groups="base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        )
+        cls.receptionist = new_test_user(
+            cls.env,
+            login="dl_reception",
+            groups="base.group_user,dental_loyalty.group_dental_loyalty_user",
+        )
+        cls.bronze = cls.env.ref("dental_loyalty.tier_bronze")
+        cls.silver = cls.env.ref("dental_loyalty.tier_silver")
+        cls.gold = cls.env.ref("dental_loyalty.tier_gold")
+        # The shipped ladder may have been edited in the database under test.
+        (cls.bronze | cls.silver | cls.gold).write({"active": True})
+        cls.bronze.write({"threshold": 0, "sequence": 10, "multiplier": 1.0})
+        cls.silver.write({"threshold": 500, "sequence": 20, "multiplier": 1.25})
+        cls.gold.write({"threshold": 1500, "sequence": 30, "multiplier": 1.5})
+        cls.env["dental.loyalty.tier"].search(
+            [
+                ("company_id", "=", cls.company.id),
+                ("id", "not in", (cls.bronze | cls.silver | cls.gold).ids),
+            ]
+        ).active = False
+        cls.patient = cls.env["res.partner"].create({"name": "Lan Nguyen"})
+        cls.Ledger = cls.env["dental.loyalty.ledger"]
+
+    def _post(self, partner, kind, points, **vals):
+        wallet = partner._dental_loyalty_wallet()
+        return self.Ledger._post(
+            [{"wallet_id": wallet.id, "kind": kind, "points": points, **vals}]
+        )
+
+    def _earn(self, partner, points, **vals):
+        vals.setdefault("paid_amount", points)
+        return self._post(partner, "earn", points, **vals)
+
+    def _spend(self, partner, points, **vals):
+        return self._post(partner, "spend", -points, **vals)
+
+    def assertWalletMatchesLines(self, partner):
+        """The cached figures equal what the ledger lines say."""
+        wallet = partner._dental_loyalty_wallet()
+        wallet.invalidate_recordset()
+        lines = self.Ledger.search([("wallet_id", "=", wallet.id)])
+        lots = lines.filtered(lambda line: line.points > 0)
+        self.assertEqual(wallet.points_balance, sum(lines.mapped("points")))
+        self.assertEqual(wallet.points_balance, sum(lots.mapped("remaining_points")))
+        self.assertEqual(
+            wallet.points_available,
+            sum(lots.filtered("is_released").mapped("remaining_points")),
+        )
+        self.assertEqual(
+            wallet.points_pending,
+            sum(lots.filtered(lambda lot: not lot.is_released).mapped("remaining_points")),
+        )

@@ -1,0 +1,98 @@
+from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
+
+from .common import DentalLoyaltyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTiers(DentalLoyaltyCommon):
+    def test_upgrade_as_soon_as_the_threshold_is_reached(self):
+        with freeze_time("2026-05-01"):
+            self._earn(self.patient, 499)
+            self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
+            self._earn(self.patient, 1)
+            self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+            self.assertEqual(str(self.patient.loyalty_tier_date), "2026-05-01")
+            self.assertIn("from Bronze to Silver", self.patient.message_ids[0].body)
+
+    def test_spending_does_not_lower_the_tier_until_the_window_passes(self):
+        with freeze_time("2025-01-10"):
+            self._earn(self.patient, 600)
+            self._spend(self.patient, 600)
+            self.env["dental.loyalty.wallet"]._cron_evaluate_tiers()
+            self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+        with freeze_time("2026-01-11"):
+            # The earn line left the 12-month window: the nightly run downgrades.
+            self.env["dental.loyalty.wallet"]._cron_evaluate_tiers()
+            self.patient.invalidate_recordset()
+            self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
+
+    def test_pinned_tier_is_respected(self):
+        self._earn(self.patient, 100)
+        pin = Form(
+            self.env["dental.loyalty.tier.pin"]
+            .with_user(self.manager)
+            .with_context(default_partner_id=self.patient.id)
+        )
+        pin.tier_id = self.gold
+        pin.reason = "Founding patient of the clinic"
+        pin.save().action_confirm()
+        self.assertEqual(self.patient.loyalty_tier_id, self.gold)
+        self.assertTrue(self.patient.loyalty_tier_pinned)
+        self.assertIn("Founding patient", self.patient.message_ids[0].body)
+        self._earn(self.patient, 600)
+        self.env["dental.loyalty.wallet"]._cron_evaluate_tiers()
+        self.patient.invalidate_recordset()
+        self.assertEqual(self.patient.loyalty_tier_id, self.gold)
+        # Releasing the pin lets the figures decide again: 700 points is Silver.
+        self.env["dental.loyalty.tier.pin"].with_user(self.manager).create(
+            {"partner_id": self.patient.id, "reason": "Back to the rules"}
+        ).action_confirm()
+        self.patient.invalidate_recordset()
+        self.assertFalse(self.patient.loyalty_tier_pinned)
+        self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+
+    def test_tier_on_amount_spent(self):
+        self.company.dental_loyalty_tier_basis = "amount"
+        self._earn(self.patient, 10, paid_amount=1499)
+        self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+        self._earn(self.patient, 1, paid_amount=1)
+        self.assertEqual(self.patient.loyalty_tier_id, self.gold)
+
+    def test_tier_on_paid_visits(self):
+        self.company.dental_loyalty_tier_basis = "visits"
+        self.silver.threshold = 3
+        self.gold.threshold = 6
+        for _visit in range(3):
+            self._earn(self.patient, 5)
+        self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+        # A manual adjustment is no visit.
+        self._post(self.patient, "adjust", 5000, reason="Gift")
+        self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+
+    def test_overlapping_thresholds_are_refused(self):
+        # assertRaises (not assertRaisesRegex) rolls the refused write back.
+        with self.assertRaises(ValidationError) as refused:
+            self.env["dental.loyalty.tier"].with_user(self.manager).create(
+                {"name": "Platinum", "sequence": 40, "threshold": 1500}
+            )
+        self.assertIn("Gold and Platinum overlap", str(refused.exception))
+        with self.assertRaises(ValidationError) as refused:
+            self.gold.with_user(self.manager).threshold = 400
+        self.assertIn("Silver and Gold overlap", str(refused.exception))
+        self.assertEqual(self.gold.threshold, 1500)
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
+            self.env["dental.loyalty.tier"].with_user(self.manager).create(
+                {"name": "Platinum", "sequence": 40, "threshold": 5000, "multiplier": 0}
+            )
+        self.env["dental.loyalty.tier"].with_user(self.manager).create(
+            {"name": "Platinum", "sequence": 40, "threshold": 5000, "multiplier": 2}
+        )

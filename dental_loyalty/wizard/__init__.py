@@ -1,0 +1,2 @@
+from . import dental_loyalty_points_adjust
+from . import dental_loyalty_tier_pin

@@ -1,0 +1,44 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class DentalLoyaltyPointsAdjust(models.TransientModel):
+    _name = "dental.loyalty.points.adjust"
+    _description = "Adjust Loyalty Points"
+
+    partner_id = fields.Many2one("res.partner", string="Patient", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    points = fields.Integer(
+        required=True,
+        help="Points to add (positive) or take away (negative).",
+    )
+    reason = fields.Char(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not self.points:
+            raise UserError(self.env._("Enter a number of points other than zero."))
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Say why the points are adjusted."))
+        wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
+        self.env["dental.loyalty.ledger"]._post(
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "adjust",
+                    "points": self.points,
+                    "reason": self.reason,
+                    "user_id": self.env.user.id,
+                }
+            ]
+        )
+        wallet._post_on_patient(
+            self.env._(
+                "Loyalty points adjusted by %(points)s: %(reason)s",
+                points=f"{self.points:+d}",
+                reason=self.reason,
+            )
+        )
+        return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,40 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class DentalLoyaltyTierPin(models.TransientModel):
+    _name = "dental.loyalty.tier.pin"
+    _description = "Pin a Loyalty Tier"
+
+    partner_id = fields.Many2one("res.partner", string="Patient", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    tier_id = fields.Many2one(
+        "dental.loyalty.tier",
+        string="Tier",
+        domain="[('company_id', '=', company_id)]",
+        help="Leave empty to release the pin and let the patient's figures decide.",
+    )
+    reason = fields.Char(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Say why the tier is set by hand."))
+        if self.tier_id and self.tier_id.company_id != self.company_id:
+            raise UserError(self.env._("The tier belongs to another company."))
+        wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
+        if self.tier_id:
+            wallet._set_tier(self.tier_id, pinned=True, reason=self.reason)
+        else:
+            wallet.sudo().tier_pinned = False  # the engine owns tier fields
+            wallet._post_on_patient(
+                self.env._(
+                    "Loyalty tier pin released by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=self.reason,
+                )
+            )
+            wallet._evaluate_tier(allow_downgrade=True)
+        return {"type": "ir.actions.act_window_close"}
