@@ -4,3 +4,7 @@ from . import dental_loyalty_tier
 from . import dental_loyalty_wallet
 from . import dental_loyalty_ledger
 from . import res_partner
+from . import dental_loyalty_reservation
+from . import pos_payment_method
+from . import product_template
+from . import pos_order

@@ -42,6 +42,8 @@ class DentalLoyaltyLedger(models.Model):
             ("spend", "Spent"),
             ("expire", "Expired"),
             ("adjust", "Adjustment"),
+            ("earn_reversal", "Earning Reversed"),
+            ("spend_return", "Spending Returned"),
         ],
         required=True,
         readonly=True,
@@ -76,6 +78,13 @@ class DentalLoyaltyLedger(models.Model):
         string="Source Record", model_field="res_model", readonly=True
     )
     origin = fields.Char(string="Source", readonly=True)
+    pos_order_id = fields.Many2one(
+        "pos.order",
+        string="POS Order",
+        index="btree_not_null",
+        ondelete="restrict",
+        readonly=True,
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Done By",
@@ -127,7 +136,7 @@ class DentalLoyaltyLedger(models.Model):
     @api.model
     def _earning_kinds(self):
         """Kinds whose points count as earned (lifetime points and tiers)."""
-        return ["earn"]
+        return ["earn", "earn_reversal"]
 
     @api.depends("kind", "points", "partner_id")
     def _compute_display_name(self):

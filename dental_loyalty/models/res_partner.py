@@ -30,6 +30,9 @@ class ResPartner(models.Model):
     loyalty_tier_id = fields.Many2one(
         related="loyalty_wallet_id.tier_id", string="Loyalty Tier"
     )
+    loyalty_tier_name = fields.Char(
+        related="loyalty_wallet_id.tier_id.name", string="Loyalty Tier Name"
+    )
     loyalty_tier_date = fields.Date(
         related="loyalty_wallet_id.tier_date", string="Tier Since"
     )
@@ -59,6 +62,15 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id, "create": False}
         return action
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return [
+            *super()._load_pos_data_fields(config_id),
+            "loyalty_points_available",
+            "loyalty_points_pending",
+            "loyalty_tier_name",
+        ]
 
     def _dental_loyalty_wallet(self, company=None):
         """The patient's wallet in ``company`` (the current one by default)."""

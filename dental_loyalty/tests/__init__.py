@@ -2,3 +2,4 @@ from . import test_ledger
 from . import test_tiers
 from . import test_settings
 from . import test_security
+from . import test_pos_order

@@ -1,0 +1,58 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+
+class DentalLoyaltyReservation(models.Model):
+    """Points a terminal has been promised for an order being paid: other terminals
+    cannot spend them until the order is synced or the promise lapses."""
+
+    _name = "dental.loyalty.reservation"
+    _description = "Loyalty Points Reservation"
+
+    _LIFETIME = timedelta(minutes=30)
+
+    wallet_id = fields.Many2one(
+        "dental.loyalty.wallet", required=True, index=True, ondelete="cascade"
+    )
+    order_uuid = fields.Char(required=True, index=True)
+    points = fields.Integer(required=True)
+    amount = fields.Float(required=True)
+    expires_at = fields.Datetime(required=True)
+
+    _sql_constraints = [
+        ("order_uuid_uniq", "unique(order_uuid)", "One reservation per order."),
+    ]
+
+    @api.model
+    def _reserved_points(self, wallet, except_uuid=None):
+        domain = [
+            ("wallet_id", "=", wallet.id),
+            ("expires_at", ">", fields.Datetime.now()),
+        ]
+        if except_uuid:
+            domain.append(("order_uuid", "!=", except_uuid))
+        return sum(self.search(domain).mapped("points"))
+
+    @api.model
+    def _reserve(self, wallet, order_uuid, points, amount):
+        vals = {
+            "wallet_id": wallet.id,
+            "order_uuid": order_uuid,
+            "points": points,
+            "amount": amount,
+            "expires_at": fields.Datetime.now() + self._LIFETIME,
+        }
+        existing = self.search([("order_uuid", "=", order_uuid)])
+        if not points:
+            existing.unlink()
+            return self.browse()
+        if existing:
+            existing.write(vals)
+            return existing
+        return self.create(vals)
+
+    @api.model
+    def _cron_release_lapsed(self):
+        # Lapsed promises are bookkeeping, not records anyone owns.
+        self.sudo().search([("expires_at", "<=", fields.Datetime.now())]).unlink()

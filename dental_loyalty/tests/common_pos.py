@@ -1,0 +1,93 @@
+from odoo.tests import new_test_user
+
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+
+class DentalLoyaltyPosCommon(TestPoSCommon):
+    """A register with cash and a Loyalty Points method, a cashier with nothing but
+    Point of Sale rights, a patient, and a loyalty ladder for the test company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "dental_loyalty_earn_rate": 1.0,
+                "dental_loyalty_point_value": 0.1,
+                "dental_loyalty_waiting_days": 0,
+                "dental_loyalty_validity_months": 12,
+                "dental_loyalty_max_share": 30.0,
+                "dental_loyalty_tier_basis": "points",
+                "dental_loyalty_tier_window_months": 12,
+            }
+        )
+        # The accounting test user sets the programme up as the clinic manager would.
+        cls.env.user.groups_id += cls.env.ref("dental_loyalty.group_dental_loyalty_manager")
+        Tier = cls.env["dental.loyalty.tier"]
+        cls.bronze = Tier.create({"name": "Bronze", "sequence": 1, "threshold": 0})
+        cls.silver = Tier.create(
+            {"name": "Silver", "sequence": 2, "threshold": 5000, "multiplier": 1.25}
+        )
+        cls.config = cls.basic_config
+        cls.points_pm = cls.env["pos.payment.method"].create(
+            {
+                "name": "Loyalty Points",
+                "dental_loyalty_points": True,
+                "journal_id": cls.env["account.journal"]
+                .create({"name": "Loyalty Points", "code": "LOYP", "type": "bank"})
+                .id,
+                "receivable_account_id": cls.pos_receivable_bank.id,
+                "outstanding_account_id": cls.outstanding_bank.id,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.config.payment_method_ids = [(4, cls.points_pm.id)]
+        cls.cashier = new_test_user(
+            cls.env,
+            login="dl_cashier",
+            groups="base.group_user,point_of_sale.group_pos_user",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.patient = cls.env["res.partner"].create(
+            {"name": "Minh Tran", "barcode": "0421234567890"}
+        )
+        cls.checkup = cls.create_product("Check-up", cls.categ_basic, 50.0)
+        cls.cleaning = cls.create_product("Six-monthly cleaning", cls.categ_basic, 80.0)
+        cls.cleaning.dental_loyalty_bonus_points = 40
+        cls.Ledger = cls.env["dental.loyalty.ledger"]
+
+    def setUp(self):
+        super().setUp()
+        self.open_new_session()
+
+    def _give_points(self, partner, points):
+        wallet = partner._dental_loyalty_wallet(self.company)
+        return self.Ledger._post(
+            [{"wallet_id": wallet.id, "kind": "adjust", "points": points, "reason": "Test"}]
+        )
+
+    def _sync(self, order_data, user=None):
+        orders = self.env["pos.order"].with_user(user or self.cashier)
+        result = orders.sync_from_ui([order_data])
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"])
+
+    def _order(self, lines, cash=None, points=0.0, partner=None, uuid=None, **kwargs):
+        """Order data as the POS sends it; paid with ``points`` worth of points and
+        the rest in cash unless ``cash`` says otherwise."""
+        data = self.create_ui_order_data(lines, customer=partner or self.patient, uuid=uuid)
+        total = data["amount_total"]
+        payments = []
+        if points:
+            payments.append((self.points_pm, points))
+        cash = total - points if cash is None else cash
+        if cash:
+            payments.append((self.cash_pm1, cash))
+        return self.create_ui_order_data(
+            lines, customer=partner or self.patient, payments=payments, uuid=data["uuid"]
+        )
+
+    def _wallet(self, partner=None):
+        wallet = (partner or self.patient)._dental_loyalty_wallet(self.company)
+        wallet.invalidate_recordset()
+        return wallet
