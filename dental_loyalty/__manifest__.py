@@ -28,6 +28,14 @@
         "views/dental_loyalty_menus.xml",
     ],
     "demo": ["demo/dental_loyalty_demo.xml"],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "dental_loyalty/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "dental_loyalty/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }

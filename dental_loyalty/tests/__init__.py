@@ -3,3 +3,5 @@ from . import test_tiers
 from . import test_settings
 from . import test_security
 from . import test_pos_order
+from . import test_pos_performance
+from . import test_pos_tour

@@ -1,0 +1,43 @@
+import { _t } from "@web/core/l10n/translation";
+import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
+
+/**
+ * Ask the server to check a points payment and hold its points for the order.
+ * The server decides; this only carries the question and the answer.
+ *
+ * @param {Object} pos the POS store
+ * @param {Object} order the order being paid
+ * @param {number|null} amount the amount to pay with points, or null for the most allowed
+ * @returns {Promise<{ok: boolean, offer?: Object, message?: string}>}
+ */
+export async function reservePoints(pos, order, amount = null) {
+    const partner = order.get_partner();
+    if (!partner) {
+        return { ok: false, message: _t("Choose the patient before paying with points.") };
+    }
+    try {
+        const offer = await pos.data.call("pos.order", "dental_loyalty_reserve_points", [
+            pos.config.id,
+            order.uuid,
+            partner.id,
+            order.get_total_with_tax(),
+            amount,
+        ]);
+        return { ok: true, offer };
+    } catch (error) {
+        if (error instanceof ConnectionLostError) {
+            return {
+                ok: false,
+                message: _t("Points can be spent only while the register is online."),
+            };
+        }
+        if (error instanceof RPCError) {
+            return { ok: false, message: error.data.message };
+        }
+        throw error;
+    }
+}
+
+export function pointsPaymentLines(order) {
+    return order.payment_ids.filter((line) => line.payment_method_id.dental_loyalty_points);
+}

@@ -1,0 +1,64 @@
+import { _t } from "@web/core/l10n/translation";
+import { patch } from "@web/core/utils/patch";
+import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
+import { PaymentScreen } from "@point_of_sale/app/screens/payment_screen/payment_screen";
+import { pointsPaymentLines, reservePoints } from "@dental_loyalty/app/points_payment";
+
+patch(PaymentScreen.prototype, {
+    async addNewPaymentLine(paymentMethod) {
+        if (!paymentMethod.dental_loyalty_points) {
+            return super.addNewPaymentLine(...arguments);
+        }
+        const order = this.currentOrder;
+        const existing = pointsPaymentLines(order)[0];
+        if (existing) {
+            order.select_paymentline(existing);
+            return true;
+        }
+        const answer = await reservePoints(this.pos, order);
+        if (!answer.ok) {
+            this._dentalLoyaltyRefused(answer.message);
+            return false;
+        }
+        const amount = Math.min(answer.offer.max_amount, order.get_due());
+        if (amount <= 0) {
+            this._dentalLoyaltyRefused(_t("Nothing of this bill can be paid with points."));
+            return false;
+        }
+        order.uiState.dentalLoyaltyOffer = answer.offer;
+        const added = await super.addNewPaymentLine(...arguments);
+        if (added) {
+            order.get_selected_paymentline().set_amount(amount);
+            this.numberBuffer.reset();
+        }
+        return added;
+    },
+
+    async validateOrder(isForceValidate) {
+        const order = this.currentOrder;
+        const lines = pointsPaymentLines(order).filter((line) => line.amount);
+        if (lines.length) {
+            const amount = lines.reduce((sum, line) => sum + line.amount, 0);
+            const answer = await reservePoints(this.pos, order, amount);
+            if (!answer.ok) {
+                this._dentalLoyaltyRefused(answer.message);
+                return;
+            }
+            order.uiState.dentalLoyaltyOffer = answer.offer;
+        }
+        return super.validateOrder(...arguments);
+    },
+
+    get dentalLoyaltyOffer() {
+        return pointsPaymentLines(this.currentOrder).length
+            ? this.currentOrder.uiState.dentalLoyaltyOffer
+            : null;
+    },
+
+    _dentalLoyaltyRefused(message) {
+        this.dialog.add(AlertDialog, {
+            title: _t("Points payment refused"),
+            body: message,
+        });
+    },
+});

@@ -1,0 +1,71 @@
+from odoo.tests import tagged
+
+from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDentalLoyaltyTours(TestPointOfSaleHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.main_pos_config.company_id
+        company.write(
+            {
+                "dental_loyalty_earn_rate": 1.0,
+                "dental_loyalty_point_value": 0.1,
+                "dental_loyalty_waiting_days": 0,
+                "dental_loyalty_max_share": 30.0,
+            }
+        )
+        cls.env.user.groups_id += cls.env.ref("dental_loyalty.group_dental_loyalty_manager")
+        Tier = cls.env["dental.loyalty.tier"].with_company(company)
+        Tier.create({"name": "Bronze", "sequence": 1, "threshold": 0, "company_id": company.id})
+        Tier.create(
+            {"name": "Gold", "sequence": 2, "threshold": 100000, "company_id": company.id}
+        )
+        cls.points_method = cls.env["pos.payment.method"].create(
+            {
+                "name": "Loyalty Points",
+                "dental_loyalty_points": True,
+                "journal_id": cls.env["account.journal"]
+                .create({"name": "Loyalty Points", "code": "LOYP", "type": "bank"})
+                .id,
+                "company_id": company.id,
+            }
+        )
+        cls.main_pos_config.payment_method_ids = [(4, cls.points_method.id)]
+        cls.env["product.product"].create(
+            {
+                "name": "Scale and Polish",
+                "type": "service",
+                "list_price": 100.0,
+                "taxes_id": [(5, 0, 0)],
+                "available_in_pos": True,
+            }
+        )
+        cls.patient = cls.env["res.partner"].create(
+            {"name": "Linh Pham", "barcode": "0420000000123"}
+        )
+        wallet = cls.patient._dental_loyalty_wallet(company)
+        cls.env["dental.loyalty.ledger"]._post(
+            [{"wallet_id": wallet.id, "kind": "adjust", "points": 1000, "reason": "Welcome"}]
+        )
+        wallet._evaluate_tier()
+
+    def test_pay_part_of_a_bill_with_points(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyPointsPaymentTour", login="pos_user")
+        order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        self.assertEqual(order.dental_loyalty_points_spent, 300)
+        self.assertEqual(order.dental_loyalty_points_earned, 70)
+        self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 770)
+
+    def test_points_over_the_cap_are_refused(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyOverCapTour", login="pos_user")
+        self.assertFalse(
+            self.env["pos.order"].search(
+                [("partner_id", "=", self.patient.id), ("state", "=", "paid")]
+            )
+        )
+        self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 1000)
