@@ -188,12 +188,15 @@ class DentalLoyaltyLedger(models.Model):
         return lines
 
     def _prepare_lot_vals(self, vals, company, posted, today):
-        """Date a new lot: spendable after the waiting period, expiring after the
-        validity period, unless the caller decided otherwise."""
-        vals.setdefault(
-            "available_date",
-            available_date(posted, company.dental_loyalty_waiting_days),
+        """Date a new lot: earned points are spendable after the waiting period,
+        other credits (a manager's adjustment, points given back) at once; all
+        expire after the validity period, unless the caller decided otherwise."""
+        waiting_days = (
+            company.dental_loyalty_waiting_days
+            if vals["kind"] in self._earning_kinds()
+            else 0
         )
+        vals.setdefault("available_date", available_date(posted, waiting_days))
         vals.setdefault(
             "expiry_date",
             expiry_date(posted, company.dental_loyalty_validity_months),

@@ -278,12 +278,7 @@ class PosOrder(models.Model):
                     )
                 )
             vals_list.append(
-                self._dental_loyalty_line_vals(
-                    wallet,
-                    "spend_return",
-                    returned,
-                    available_date=fields.Date.context_today(self),
-                )
+                self._dental_loyalty_line_vals(wallet, "spend_return", returned)
             )
         to_take = proportional_points(
             origin.dental_loyalty_points_earned, refunded, origin.amount_total
