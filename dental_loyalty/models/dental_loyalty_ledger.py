@@ -21,7 +21,6 @@ class DentalLoyaltyLedger(models.Model):
     _name = "dental.loyalty.ledger"
     _description = "Loyalty Ledger Line"
     _order = "date desc, id desc"
-    _check_company_auto = True
 
     wallet_id = fields.Many2one(
         "dental.loyalty.wallet",
@@ -31,7 +30,11 @@ class DentalLoyaltyLedger(models.Model):
         readonly=True,
     )
     partner_id = fields.Many2one(
-        related="wallet_id.partner_id", string="Patient", store=True, index=True
+        related="wallet_id.partner_id",
+        string="Patient",
+        store=True,
+        index=True,
+        precompute=True,
     )
     company_id = fields.Many2one(
         related="wallet_id.company_id", store=True, index=True, precompute=True
@@ -157,7 +160,6 @@ class DentalLoyaltyLedger(models.Model):
             {vals["wallet_id"] for vals in vals_list}
         )
         wallets._lock_for_update()
-        self._release_due_lots(wallets, today)
         takes = defaultdict(int)
         for vals in vals_list:
             wallet = wallets.browse(vals["wallet_id"])
@@ -231,8 +233,10 @@ class DentalLoyaltyLedger(models.Model):
             ) from shortage
 
     def _open_lots(self, wallet):
-        return self.sudo().search(
+        return self.sudo().search_fetch(
             [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],
+            # wallet_id too: updating what is left of a lot marks its wallet.
+            ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
             order="date, id",
         )
 

@@ -25,14 +25,17 @@ class DentalLoyaltyReservation(models.Model):
     ]
 
     @api.model
-    def _reserved_points(self, wallet, except_uuid=None):
-        domain = [
-            ("wallet_id", "=", wallet.id),
-            ("expires_at", ">", fields.Datetime.now()),
-        ]
-        if except_uuid:
-            domain.append(("order_uuid", "!=", except_uuid))
-        return sum(self.search(domain).mapped("points"))
+    def _of_wallet(self, wallet, order_uuid):
+        """The wallet's live reservations, and the order's own even if lapsed."""
+        return self.search_fetch(
+            [
+                ("wallet_id", "=", wallet.id),
+                "|",
+                ("expires_at", ">", fields.Datetime.now()),
+                ("order_uuid", "=", order_uuid),
+            ],
+            ["order_uuid", "points"],
+        )
 
     @api.model
     def _reserve(self, wallet, order_uuid, points, amount):

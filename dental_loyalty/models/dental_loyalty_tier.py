@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import ormcache
 
 from ..rules import Tier, ladder_conflicts
 
@@ -71,6 +72,32 @@ class DentalLoyaltyTier(models.Model):
                         second=second.name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"threshold", "sequence", "company_id", "active"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_clear_ladder_cache(self):
+        self.env.registry.clear_cache()
+
+    @api.model
+    @ormcache("company_id")
+    def _ladder(self, company_id):
+        """The company's active tiers as the rules see them; cached, since every
+        earning order evaluates the patient's tier."""
+        tiers = self.sudo().search([("company_id", "=", company_id)])
+        return tuple(tiers._as_rules())
+
+    @api.model
+    def _top_of(self, ladder):
+        return max(ladder, key=lambda tier: tier.threshold).id if ladder else None
 
     def _as_rules(self):
         return [Tier(tier.id, tier.sequence, tier.threshold) for tier in self]

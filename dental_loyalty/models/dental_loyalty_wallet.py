@@ -90,8 +90,10 @@ class DentalLoyaltyWallet(models.Model):
     def _get_for_partners(self, partners, company=None):
         """The wallets of ``partners`` in ``company``, created when missing."""
         company = company or self.env.company
-        wallets = self.search(
-            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)]
+        # Only partner_id now: a spend locks the wallet before reading its figures.
+        wallets = self.search_fetch(
+            [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
+            ["partner_id"],
         )
         missing = partners - wallets.partner_id
         if missing:
@@ -103,17 +105,28 @@ class DentalLoyaltyWallet(models.Model):
 
     def _lock_for_update(self):
         """Hold the wallet rows until the end of the transaction, so two terminals
-        spending for one patient are served one after the other."""
-        if self:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM dental_loyalty_wallet WHERE id IN %s "
-                    "ORDER BY id FOR UPDATE",
-                    tuple(self.ids),
-                )
+        spending for one patient are served one after the other, and release the
+        lots whose waiting period is over so the wallet is up to date."""
+        # Once per wallet and transaction: precommit data dies with the transaction.
+        locked = self.env.cr.precommit.data.setdefault(
+            "dental_loyalty.locked_wallet_ids", set()
+        )
+        to_lock = self.filtered(lambda wallet: wallet.id not in locked)
+        if not to_lock:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM dental_loyalty_wallet WHERE id IN %s "
+                "ORDER BY id FOR UPDATE",
+                tuple(to_lock.ids),
             )
-            # What was read before the lock may be stale.
-            self.invalidate_recordset()
+        )
+        locked.update(to_lock.ids)
+        # What was read before the lock may be stale.
+        to_lock.invalidate_recordset()
+        waiting = to_lock.filtered("points_pending")
+        if waiting:
+            self.env["dental.loyalty.ledger"]._release_due_lots(waiting)
 
     def _qualifying_figures(self):
         """The figure each wallet's tier is decided on, per its company's basis."""
@@ -145,14 +158,18 @@ class DentalLoyaltyWallet(models.Model):
         """Move each unpinned wallet to the tier its qualifying figure earns.
         Upgrades happen whenever this runs; downgrades only when allowed (the
         daily re-evaluation)."""
+        Tier = self.env["dental.loyalty.tier"]
+        ladders = {company.id: Tier._ladder(company.id) for company in self.company_id}
         wallets = self.filtered(lambda w: not w.tier_pinned)
+        if not allow_downgrade:
+            # Nothing to gain for patients already on the top tier.
+            wallets = wallets.filtered(
+                lambda w: not w.tier_id or w.tier_id.id != Tier._top_of(ladders[w.company_id.id])
+            )
         figures = wallets._qualifying_figures()
         moves = defaultdict(lambda: self.browse())
         for company, company_wallets in wallets.grouped("company_id").items():
-            tiers = self.env["dental.loyalty.tier"].search(
-                [("company_id", "=", company.id)]
-            )
-            ladder = tiers._as_rules()
+            ladder = ladders[company.id]
             for wallet in company_wallets:
                 tier_id = evaluate_tier(
                     ladder, figures[wallet.id], wallet.tier_id.id, allow_downgrade

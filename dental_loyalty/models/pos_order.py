@@ -66,8 +66,7 @@ class PosOrder(models.Model):
         company = config.company_id
         wallet = partner._dental_loyalty_wallet(company)
         wallet._lock_for_update()
-        self.env["dental.loyalty.ledger"]._release_due_lots(wallet)
-        spendable = self._dental_loyalty_spendable(wallet, order_uuid)
+        spendable, _own = self._dental_loyalty_spendable(wallet, order_uuid)
         max_amount = max_points_payment(
             spendable,
             company.dental_loyalty_point_value,
@@ -116,11 +115,14 @@ class PosOrder(models.Model):
 
     @api.model
     def _dental_loyalty_spendable(self, wallet, order_uuid):
-        """Spendable points less what other orders in progress hold."""
-        reserved = self.env["dental.loyalty.reservation"].sudo()._reserved_points(
-            wallet, except_uuid=order_uuid
+        """Spendable points less what other orders in progress hold, and this
+        order's own reservation."""
+        reservations = self.env["dental.loyalty.reservation"].sudo()._of_wallet(
+            wallet, order_uuid
         )
-        return max(wallet.points_available - reserved, 0)
+        own = reservations.filtered(lambda r: r.order_uuid == order_uuid)
+        reserved = sum((reservations - own).mapped("points"))
+        return max(wallet.points_available - reserved, 0), own
 
     # ------------------------------------------------------------------
     # Settled by the server when the order is paid
@@ -144,8 +146,6 @@ class PosOrder(models.Model):
                 )
             return
         Ledger = self.env["dental.loyalty.ledger"]
-        if Ledger.sudo().search_count([("pos_order_id", "=", self.id)], limit=1):
-            return
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet._lock_for_update()
         if self.refunded_order_id:
@@ -153,9 +153,6 @@ class PosOrder(models.Model):
         else:
             vals_list, shortfall = self._dental_loyalty_sale_vals(wallet, points_paid), 0
         lines = Ledger._post(vals_list)
-        self.env["dental.loyalty.reservation"].sudo().search(
-            [("order_uuid", "=", self.uuid)]
-        ).unlink()
         if shortfall:
             wallet._post_on_patient(
                 self.env._(
@@ -204,8 +201,9 @@ class PosOrder(models.Model):
         if float_compare(points_paid, 0, precision_rounding=self.currency_id.rounding) < 0:
             raise UserError(self.env._("Points are given back only by a refund."))
         if points_paid:
-            self.env["dental.loyalty.ledger"]._release_due_lots(wallet)
-            spendable = self._dental_loyalty_spendable(wallet, self.uuid)
+            spendable, reservation = self._dental_loyalty_spendable(wallet, self.uuid)
+            # The reservation becomes the spend line below.
+            reservation.unlink()
             max_amount = max_points_payment(
                 spendable,
                 company.dental_loyalty_point_value,
@@ -299,7 +297,7 @@ class PosOrder(models.Model):
             )
         rest = to_take - from_own
         if rest:
-            spendable = self._dental_loyalty_spendable(wallet, self.uuid)
+            spendable, _own = self._dental_loyalty_spendable(wallet, self.uuid)
             if own_lot.is_released:
                 spendable -= from_own
             from_others = min(rest, max(spendable, 0))
