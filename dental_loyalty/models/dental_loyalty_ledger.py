@@ -302,13 +302,15 @@ class DentalLoyaltyLedger(models.Model):
                     for lot in lots
                 ]
             )
-            for wallet, wallet_lines in expired.grouped("wallet_id").items():
-                wallet._post_on_patient(
-                    self.env._(
+            self.env["dental.loyalty.wallet"]._log_on_patients(
+                {
+                    wallet: self.env._(
                         "%s loyalty points expired.",
                         -sum(wallet_lines.mapped("points")),
                     )
-                )
+                    for wallet, wallet_lines in expired.grouped("wallet_id").items()
+                }
+            )
             done += len(lots)
             self.env["ir.cron"]._notify_progress(
                 done=done, remaining=len(lot_ids) - done

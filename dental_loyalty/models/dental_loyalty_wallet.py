@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL, split_every
 
@@ -183,22 +185,25 @@ class DentalLoyaltyWallet(models.Model):
     def _set_tier(self, tier, pinned=False, reason=None):
         """Give the wallets ``tier`` and say so on each patient's chatter."""
         today = fields.Date.context_today(self)
-        for wallet in self:
-            old = wallet.tier_id
-            if pinned:
-                body = self.env._(
-                    "Loyalty tier pinned to %(tier)s by %(user)s: %(reason)s",
-                    tier=tier.name or self.env._("no tier"),
-                    user=self.env.user.name,
-                    reason=reason,
-                )
-            else:
-                body = self.env._(
+        no_tier = self.env._("no tier")
+        if pinned:
+            body = self.env._(
+                "Loyalty tier pinned to %(tier)s by %(user)s: %(reason)s",
+                tier=tier.name or no_tier,
+                user=self.env.user.name,
+                reason=reason,
+            )
+            bodies = dict.fromkeys(self, body)
+        else:
+            bodies = {
+                wallet: self.env._(
                     "Loyalty tier changed from %(old)s to %(new)s.",
-                    old=old.name or self.env._("no tier"),
-                    new=tier.name or self.env._("no tier"),
+                    old=wallet.tier_id.name or no_tier,
+                    new=tier.name or no_tier,
                 )
-            wallet._post_on_patient(body)
+                for wallet in self
+            }
+        self._log_on_patients(bodies)
         # Tier fields are the engine's to set: users only read them.
         self.sudo().write(
             {"tier_id": tier.id, "tier_date": today, "tier_pinned": pinned}
@@ -206,13 +211,26 @@ class DentalLoyaltyWallet(models.Model):
 
     def _post_on_patient(self, body):
         self.ensure_one()
-        # Loyalty staff may not edit contacts, yet the patient's history must show
-        # what happened to their points; the author stays the acting user.
-        self.partner_id.sudo().message_post(
-            body=body,
-            author_id=self.env.user.partner_id.id,
-            subtype_xmlid="mail.mt_note",
-        )
+        self._log_on_patients({self: body})
+
+    @api.model
+    def _log_on_patients(self, bodies):
+        """Note on each patient's chatter what happened to their points, in one
+        go for many wallets (the nightly jobs touch thousands). ``bodies`` maps
+        wallets to their note; the author is the acting user. Loyalty staff may
+        not edit contacts, yet the history must show: the batch log writes as
+        the superuser, on notes only."""
+        by_partner = defaultdict(list)
+        for wallet, body in bodies.items():
+            by_partner[wallet.partner_id.id].append(body)
+        if by_partner:
+            self.env["res.partner"].browse(by_partner)._message_log_batch(
+                {
+                    partner_id: Markup("<br/>").join(notes)
+                    for partner_id, notes in by_partner.items()
+                },
+                author_id=self.env.user.partner_id.id,
+            )
 
     @api.model
     def _cron_evaluate_tiers(self, batch_size=2000):

@@ -6,3 +6,4 @@ from . import test_pos_order
 from . import test_concurrency
 from . import test_pos_performance
 from . import test_pos_tour
+from . import test_cron_performance
