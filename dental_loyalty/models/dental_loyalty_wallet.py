@@ -45,7 +45,6 @@ class DentalLoyaltyWallet(models.Model):
     )
     tier_id = fields.Many2one(
         "dental.loyalty.tier",
-        string="Tier",
         index=True,
         ondelete="restrict",
         check_company=True,
@@ -53,7 +52,6 @@ class DentalLoyaltyWallet(models.Model):
     )
     tier_date = fields.Date(string="Tier Since", readonly=True)
     tier_pinned = fields.Boolean(
-        string="Tier Pinned",
         readonly=True,
         help="The tier was set by hand and is not re-evaluated.",
     )
@@ -100,9 +98,13 @@ class DentalLoyaltyWallet(models.Model):
         missing = partners - wallets.partner_id
         if missing:
             # Wallets belong to the loyalty engine: nobody creates them by hand.
-            wallets |= self.sudo().create(
-                [{"partner_id": p.id, "company_id": company.id} for p in missing]
-            ).sudo(self.env.su)
+            wallets |= (
+                self.sudo()
+                .create(
+                    [{"partner_id": p.id, "company_id": company.id} for p in missing]
+                )
+                .sudo(self.env.su)
+            )
         return wallets
 
     def _lock_for_update(self):
@@ -152,7 +154,9 @@ class DentalLoyaltyWallet(models.Model):
             else:
                 aggregate = "points:sum"
             ledger = self.env["dental.loyalty.ledger"]
-            for wallet, figure in ledger._read_group(domain, ["wallet_id"], [aggregate]):
+            for wallet, figure in ledger._read_group(
+                domain, ["wallet_id"], [aggregate]
+            ):
                 figures[wallet.id] = figure
         return figures
 
@@ -166,10 +170,13 @@ class DentalLoyaltyWallet(models.Model):
         if not allow_downgrade:
             # Nothing to gain for patients already on the top tier.
             wallets = wallets.filtered(
-                lambda w: not w.tier_id or w.tier_id.id != Tier._top_of(ladders[w.company_id.id])
+                lambda w: (
+                    not w.tier_id
+                    or w.tier_id.id != Tier._top_of(ladders[w.company_id.id])
+                )
             )
         figures = wallets._qualifying_figures()
-        moves = defaultdict(lambda: self.browse())
+        moves = defaultdict(self.browse)
         for company, company_wallets in wallets.grouped("company_id").items():
             ladder = ladders[company.id]
             for wallet in company_wallets:

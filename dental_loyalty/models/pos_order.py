@@ -85,7 +85,12 @@ class PosOrder(models.Model):
                     patient=partner.display_name,
                 )
             )
-        if float_compare(amount, max_amount, precision_rounding=company.currency_id.rounding) > 0:
+        if (
+            float_compare(
+                amount, max_amount, precision_rounding=company.currency_id.rounding
+            )
+            > 0
+        ):
             raise UserError(
                 self._dental_loyalty_cap_message(partner, spendable, max_amount)
             )
@@ -107,7 +112,9 @@ class PosOrder(models.Model):
             "At most %(max_amount)s of this bill can be paid with points: "
             "%(patient)s has %(spendable)s spendable points and points pay at most "
             "%(share)s %% of a bill.",
-            max_amount=formatLang(self.env, max_amount, currency_obj=company.currency_id),
+            max_amount=formatLang(
+                self.env, max_amount, currency_obj=company.currency_id
+            ),
             patient=partner.display_name,
             spendable=spendable,
             share=company.dental_loyalty_max_share,
@@ -117,8 +124,8 @@ class PosOrder(models.Model):
     def _dental_loyalty_spendable(self, wallet, order_uuid):
         """Spendable points less what other orders in progress hold, and this
         order's own reservation."""
-        reservations = self.env["dental.loyalty.reservation"].sudo()._of_wallet(
-            wallet, order_uuid
+        reservations = (
+            self.env["dental.loyalty.reservation"].sudo()._of_wallet(wallet, order_uuid)
         )
         own = reservations.filtered(lambda r: r.order_uuid == order_uuid)
         reserved = sum((reservations - own).mapped("points"))
@@ -142,7 +149,9 @@ class PosOrder(models.Model):
         if not self.partner_id:
             if points_paid:
                 raise UserError(
-                    self.env._("Order %s is paid with points but has no patient.", self.name)
+                    self.env._(
+                        "Order %s is paid with points but has no patient.", self.name
+                    )
                 )
             return
         Ledger = self.env["dental.loyalty.ledger"]
@@ -151,7 +160,10 @@ class PosOrder(models.Model):
         if self.refunded_order_id:
             vals_list, shortfall = self._dental_loyalty_refund_vals(wallet, points_paid)
         else:
-            vals_list, shortfall = self._dental_loyalty_sale_vals(wallet, points_paid), 0
+            vals_list, shortfall = (
+                self._dental_loyalty_sale_vals(wallet, points_paid),
+                0,
+            )
         lines = Ledger._post(vals_list)
         if shortfall:
             wallet._post_on_patient(
@@ -170,7 +182,9 @@ class PosOrder(models.Model):
             {
                 "dental_loyalty_points_earned": earned,
                 "dental_loyalty_points_spent": -sum(
-                    line.points for line in lines if line.kind in ("spend", "spend_return")
+                    line.points
+                    for line in lines
+                    if line.kind in ("spend", "spend_return")
                 ),
                 "dental_loyalty_balance": wallet.points_available,
                 "dental_loyalty_tier_name": wallet.tier_id.name,
@@ -198,7 +212,10 @@ class PosOrder(models.Model):
     def _dental_loyalty_sale_vals(self, wallet, points_paid):
         company = self.company_id
         vals_list = []
-        if float_compare(points_paid, 0, precision_rounding=self.currency_id.rounding) < 0:
+        if (
+            float_compare(points_paid, 0, precision_rounding=self.currency_id.rounding)
+            < 0
+        ):
             raise UserError(self.env._("Points are given back only by a refund."))
         if points_paid:
             spendable, reservation = self._dental_loyalty_spendable(wallet, self.uuid)
@@ -211,7 +228,14 @@ class PosOrder(models.Model):
                 company.dental_loyalty_max_share,
                 rounding=self.currency_id.rounding,
             )
-            if float_compare(points_paid, max_amount, precision_rounding=self.currency_id.rounding) > 0:
+            if (
+                float_compare(
+                    points_paid,
+                    max_amount,
+                    precision_rounding=self.currency_id.rounding,
+                )
+                > 0
+            ):
                 raise UserError(
                     self.env._("Order %s was refused.", self.name)
                     + " "
@@ -260,7 +284,9 @@ class PosOrder(models.Model):
         if float_compare(points_paid, 0, precision_rounding=rounding) > 0:
             raise UserError(self.env._("A refund cannot be paid with points."))
         if points_paid:
-            returned = points_for_amount(-points_paid, company.dental_loyalty_point_value)
+            returned = points_for_amount(
+                -points_paid, company.dental_loyalty_point_value
+            )
             share = proportional_points(
                 origin.dental_loyalty_points_spent, refunded, origin.amount_total
             )

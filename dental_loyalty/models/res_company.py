@@ -64,11 +64,15 @@ class ResCompany(models.Model):
                 )
             if company.dental_loyalty_point_value <= 0:
                 raise ValidationError(
-                    self.env._("The value of a loyalty point must be greater than zero.")
+                    self.env._(
+                        "The value of a loyalty point must be greater than zero."
+                    )
                 )
             if company.dental_loyalty_waiting_days < 0:
                 raise ValidationError(
-                    self.env._("The waiting period of loyalty points cannot be negative.")
+                    self.env._(
+                        "The waiting period of loyalty points cannot be negative."
+                    )
                 )
             if company.dental_loyalty_validity_months < 0:
                 raise ValidationError(

@@ -10,7 +10,6 @@ class ResPartner(models.Model):
     )
     loyalty_wallet_id = fields.Many2one(
         "dental.loyalty.wallet",
-        string="Loyalty Wallet",
         compute="_compute_loyalty_wallet_id",
         search="_search_loyalty_wallet_id",
         help="The patient's wallet in the current company.",

@@ -71,5 +71,9 @@ class DentalLoyaltyCommon(TransactionCase):
         )
         self.assertEqual(
             wallet.points_pending,
-            sum(lots.filtered(lambda lot: not lot.is_released).mapped("remaining_points")),
+            sum(
+                lots.filtered(lambda lot: not lot.is_released).mapped(
+                    "remaining_points"
+                )
+            ),
         )

@@ -22,7 +22,9 @@ class DentalLoyaltyPosCommon(TestPoSCommon):
             }
         )
         # The accounting test user sets the programme up as the clinic manager would.
-        cls.env.user.groups_id += cls.env.ref("dental_loyalty.group_dental_loyalty_manager")
+        cls.env.user.groups_id += cls.env.ref(
+            "dental_loyalty.group_dental_loyalty_manager"
+        )
         Tier = cls.env["dental.loyalty.tier"]
         cls.bronze = Tier.create({"name": "Bronze", "sequence": 1, "threshold": 0})
         cls.silver = Tier.create(
@@ -64,7 +66,14 @@ class DentalLoyaltyPosCommon(TestPoSCommon):
     def _give_points(self, partner, points):
         wallet = partner._dental_loyalty_wallet(self.company)
         return self.Ledger._post(
-            [{"wallet_id": wallet.id, "kind": "adjust", "points": points, "reason": "Test"}]
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "adjust",
+                    "points": points,
+                    "reason": "Test",
+                }
+            ]
         )
 
     def _sync(self, order_data, user=None):
@@ -75,7 +84,9 @@ class DentalLoyaltyPosCommon(TestPoSCommon):
     def _order(self, lines, cash=None, points=0.0, partner=None, uuid=None, **kwargs):
         """Order data as the POS sends it; paid with ``points`` worth of points and
         the rest in cash unless ``cash`` says otherwise."""
-        data = self.create_ui_order_data(lines, customer=partner or self.patient, uuid=uuid)
+        data = self.create_ui_order_data(
+            lines, customer=partner or self.patient, uuid=uuid
+        )
         total = data["amount_total"]
         payments = []
         if points:
@@ -84,7 +95,10 @@ class DentalLoyaltyPosCommon(TestPoSCommon):
         if cash:
             payments.append((self.cash_pm1, cash))
         return self.create_ui_order_data(
-            lines, customer=partner or self.patient, payments=payments, uuid=data["uuid"]
+            lines,
+            customer=partner or self.patient,
+            payments=payments,
+            uuid=data["uuid"],
         )
 
     def _wallet(self, partner=None):

@@ -19,7 +19,14 @@ class TestConcurrentSpend(TransactionCase):
             partner = env["res.partner"].create({"name": "Two Terminals"})
             wallet = partner._dental_loyalty_wallet()
             env["dental.loyalty.ledger"]._post(
-                [{"wallet_id": wallet.id, "kind": "adjust", "points": 100, "reason": "Test"}]
+                [
+                    {
+                        "wallet_id": wallet.id,
+                        "kind": "adjust",
+                        "points": 100,
+                        "reason": "Test",
+                    }
+                ]
             )
             self.partner_id, self.wallet_id = partner.id, wallet.id
         self.addCleanup(self._forget_committed_data)
@@ -28,9 +35,12 @@ class TestConcurrentSpend(TransactionCase):
         with self.db.cursor() as cr:
             # Ledger lines are undeletable through the ORM on purpose.
             cr.execute(
-                "DELETE FROM dental_loyalty_ledger WHERE wallet_id = %s", [self.wallet_id]
+                "DELETE FROM dental_loyalty_ledger WHERE wallet_id = %s",
+                [self.wallet_id],
             )
-            cr.execute("DELETE FROM dental_loyalty_wallet WHERE id = %s", [self.wallet_id])
+            cr.execute(
+                "DELETE FROM dental_loyalty_wallet WHERE id = %s", [self.wallet_id]
+            )
             cr.execute(
                 "DELETE FROM mail_message WHERE model = 'res.partner' AND res_id = %s",
                 [self.partner_id],
@@ -46,8 +56,13 @@ class TestConcurrentSpend(TransactionCase):
     def _balance(self):
         with self.db.cursor() as cr:
             cr.execute(
-                "SELECT points_available, (SELECT SUM(points) FROM dental_loyalty_ledger"
-                " WHERE wallet_id = w.id) FROM dental_loyalty_wallet w WHERE id = %s",
+                """
+                SELECT points_available,
+                       (SELECT SUM(points) FROM dental_loyalty_ledger l
+                         WHERE l.wallet_id = w.id)
+                  FROM dental_loyalty_wallet w
+                 WHERE id = %s
+                """,
                 [self.wallet_id],
             )
             return cr.fetchone()

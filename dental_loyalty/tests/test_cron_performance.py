@@ -16,7 +16,12 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         wallets = self.env["dental.loyalty.wallet"]._get_for_partners(partners)
         self.Ledger._post(
             [
-                {"wallet_id": wallet.id, "kind": "earn", "points": points, "paid_amount": points}
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "earn",
+                    "points": points,
+                    "paid_amount": points,
+                }
                 for wallet in wallets
             ]
         )
@@ -50,7 +55,9 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         self.assertEqual(expire_many, expire_few)
         self.assertEqual(sum(few.mapped("points_balance")), 0)
         self.assertEqual(sum(many.mapped("points_balance")), 0)
-        self.assertIn("100 loyalty points expired", many[0].partner_id.message_ids[0].body)
+        self.assertIn(
+            "100 loyalty points expired", many[0].partner_id.message_ids[0].body
+        )
 
     def test_tier_evaluation_queries_do_not_grow_with_patients(self):
         with freeze_time("2025-03-01"):
@@ -60,8 +67,12 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         Wallet = self.env["dental.loyalty.wallet"]
         with freeze_time("2026-03-02"):
             # The points left the 12-month window: everyone drops to Bronze.
-            evaluate_few = self._queries(lambda: few._evaluate_tier(allow_downgrade=True))
-            evaluate_many = self._queries(lambda: many._evaluate_tier(allow_downgrade=True))
+            evaluate_few = self._queries(
+                lambda: few._evaluate_tier(allow_downgrade=True)
+            )
+            evaluate_many = self._queries(
+                lambda: many._evaluate_tier(allow_downgrade=True)
+            )
             Wallet._cron_evaluate_tiers()
         self.assertEqual(evaluate_many, evaluate_few)
         self.assertEqual(set((few | many).tier_id.ids), {self.bronze.id})

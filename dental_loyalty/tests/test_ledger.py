@@ -30,7 +30,8 @@ class TestLedger(DentalLoyaltyCommon):
         self.assertEqual(wallet.points_balance, 0)
         self.assertEqual(wallet.points_lifetime, 300)
         self.assertEqual(
-            sorted(wallet.line_ids.mapped("kind")), ["adjust", "earn", "expire", "expire", "spend"]
+            sorted(wallet.line_ids.mapped("kind")),
+            ["adjust", "earn", "expire", "expire", "spend"],
         )
 
     def test_spending_takes_the_oldest_lots_first(self):
@@ -180,7 +181,5 @@ class TestLedger(DentalLoyaltyCommon):
     def test_partner_form_shows_the_wallet(self):
         self._earn(self.patient, 75)
         action = self.patient.action_view_loyalty_ledger()
-        self.assertEqual(
-            self.Ledger.search(action["domain"]).mapped("points"), [75]
-        )
+        self.assertEqual(self.Ledger.search(action["domain"]).mapped("points"), [75])
         self.assertEqual(self.patient.loyalty_tier_id, self.bronze)

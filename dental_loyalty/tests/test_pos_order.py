@@ -66,7 +66,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, 400)
         order = self._sync(self._order([(self.checkup, 2)], points=30))
         self.assertEqual(order.dental_loyalty_points_spent, 300)
-        spend = order.dental_loyalty_line_ids.filtered(lambda line: line.kind == "spend")
+        spend = order.dental_loyalty_line_ids.filtered(
+            lambda line: line.kind == "spend"
+        )
         self.assertEqual(spend.points, -300)
         self.assertEqual(spend.user_id, self.cashier)
 
@@ -75,7 +77,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         with self.assertRaises(UserError) as refused:
             self._sync(self._order([(self.checkup, 2)], points=30.01))
         self.assertIn("30.0 % of a bill", str(refused.exception))
-        self.assertFalse(self.env["pos.order"].search([("partner_id", "=", self.patient.id)]))
+        self.assertFalse(
+            self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        )
         self.assertEqual(self._wallet().points_available, 1000)
 
     def test_spend_above_the_balance_is_refused(self):
@@ -95,7 +99,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, 500)
         data = self._order([(self.checkup, 2)], points=30)
         first = self._sync(dict(data))
-        again = self._sync(self._order([(self.checkup, 2)], points=30, uuid=data["uuid"]))
+        again = self._sync(
+            self._order([(self.checkup, 2)], points=30, uuid=data["uuid"])
+        )
         self.assertEqual(first, again)
         self.assertEqual(len(first.dental_loyalty_line_ids), 2)
         self.assertEqual(self._wallet().points_balance, 500 - 300 + 70)
@@ -105,7 +111,13 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         order = self._sync(self._order([(self.checkup, 2)], points=30))
         line = order.lines
         refund_data = self._order(
-            [{"product": self.checkup, "quantity": -2, "refunded_orderline_id": line.id}],
+            [
+                {
+                    "product": self.checkup,
+                    "quantity": -2,
+                    "refunded_orderline_id": line.id,
+                }
+            ],
             points=-30,
         )
         refund = self._sync(refund_data)
@@ -119,7 +131,13 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         order = self._sync(self._order([(self.checkup, 4)]))  # 200 points
         refund = self._sync(
             self._order(
-                [{"product": self.checkup, "quantity": -1, "refunded_orderline_id": order.lines.id}]
+                [
+                    {
+                        "product": self.checkup,
+                        "quantity": -1,
+                        "refunded_orderline_id": order.lines.id,
+                    }
+                ]
             )
         )
         self.assertEqual(refund.dental_loyalty_points_earned, -50)
@@ -130,7 +148,13 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, -150)  # exchanged at the desk
         refund = self._sync(
             self._order(
-                [{"product": self.checkup, "quantity": -4, "refunded_orderline_id": order.lines.id}]
+                [
+                    {
+                        "product": self.checkup,
+                        "quantity": -4,
+                        "refunded_orderline_id": order.lines.id,
+                    }
+                ]
             )
         )
         wallet = self._wallet()
@@ -146,7 +170,13 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, -200)  # gone, e.g. exchanged at the desk
         refund = self._sync(
             self._order(
-                [{"product": self.checkup, "quantity": -4, "refunded_orderline_id": order.lines.id}]
+                [
+                    {
+                        "product": self.checkup,
+                        "quantity": -4,
+                        "refunded_orderline_id": order.lines.id,
+                    }
+                ]
             )
         )
         wallet = self._wallet()
@@ -200,7 +230,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         order = self._sync(self._order([(self.checkup, 2)], points=30, uuid="order-a"))
         self.assertEqual(order.dental_loyalty_points_spent, 300)
         self.assertFalse(
-            self.env["dental.loyalty.reservation"].search([("order_uuid", "=", "order-a")])
+            self.env["dental.loyalty.reservation"].search(
+                [("order_uuid", "=", "order-a")]
+            )
         )
 
     def test_reserve_is_for_point_of_sale_users(self):
@@ -219,7 +251,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
     def test_lapsed_reservations_are_released(self):
         self._give_points(self.patient, 500)
         Order = self.env["pos.order"].with_user(self.cashier)
-        Order.dental_loyalty_reserve_points(self.config.id, "order-a", self.patient.id, 100.0)
+        Order.dental_loyalty_reserve_points(
+            self.config.id, "order-a", self.patient.id, 100.0
+        )
         with freeze_time(fields.Datetime.now() + timedelta(hours=1)):
             offer = Order.dental_loyalty_reserve_points(
                 self.config.id, "order-b", self.patient.id, 1000.0
@@ -227,7 +261,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
             self.assertEqual(offer["spendable_points"], 500)
             self.env["dental.loyalty.reservation"]._cron_release_lapsed()
         self.assertFalse(
-            self.env["dental.loyalty.reservation"].search([("order_uuid", "=", "order-a")])
+            self.env["dental.loyalty.reservation"].search(
+                [("order_uuid", "=", "order-a")]
+            )
         )
 
     def test_session_with_points_payments_closes(self):
@@ -238,7 +274,8 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         summary = {
             method.name: amount
             for method, amount in (
-                (payment.payment_method_id, payment.amount) for payment in session.order_ids.payment_ids
+                (payment.payment_method_id, payment.amount)
+                for payment in session.order_ids.payment_ids
             )
             if method == self.points_pm
         }

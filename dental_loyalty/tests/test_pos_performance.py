@@ -25,7 +25,12 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
             wallet = partner._dental_loyalty_wallet(cls.company)
             Ledger._post(
                 [
-                    {"wallet_id": wallet.id, "kind": "adjust", "points": 100, "reason": "History"}
+                    {
+                        "wallet_id": wallet.id,
+                        "kind": "adjust",
+                        "points": 100,
+                        "reason": "History",
+                    }
                     for _line in range(lines)
                 ]
             )

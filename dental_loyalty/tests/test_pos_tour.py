@@ -17,11 +17,20 @@ class TestDentalLoyaltyTours(TestPointOfSaleHttpCommon):
                 "dental_loyalty_max_share": 30.0,
             }
         )
-        cls.env.user.groups_id += cls.env.ref("dental_loyalty.group_dental_loyalty_manager")
+        cls.env.user.groups_id += cls.env.ref(
+            "dental_loyalty.group_dental_loyalty_manager"
+        )
         Tier = cls.env["dental.loyalty.tier"].with_company(company)
-        Tier.create({"name": "Bronze", "sequence": 1, "threshold": 0, "company_id": company.id})
         Tier.create(
-            {"name": "Gold", "sequence": 2, "threshold": 100000, "company_id": company.id}
+            {"name": "Bronze", "sequence": 1, "threshold": 0, "company_id": company.id}
+        )
+        Tier.create(
+            {
+                "name": "Gold",
+                "sequence": 2,
+                "threshold": 100000,
+                "company_id": company.id,
+            }
         )
         cls.points_method = cls.env["pos.payment.method"].create(
             {
@@ -48,7 +57,14 @@ class TestDentalLoyaltyTours(TestPointOfSaleHttpCommon):
         )
         wallet = cls.patient._dental_loyalty_wallet(company)
         cls.env["dental.loyalty.ledger"]._post(
-            [{"wallet_id": wallet.id, "kind": "adjust", "points": 1000, "reason": "Welcome"}]
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "adjust",
+                    "points": 1000,
+                    "reason": "Welcome",
+                }
+            ]
         )
         wallet._evaluate_tier()
 

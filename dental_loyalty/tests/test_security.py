@@ -13,7 +13,9 @@ class TestSecurity(DentalLoyaltyCommon):
         as_reception = self.env(user=self.receptionist)
         # Reading is the receptionist's job.
         self.assertEqual(
-            as_reception["res.partner"].browse(self.patient.id).loyalty_points_available,
+            as_reception["res.partner"]
+            .browse(self.patient.id)
+            .loyalty_points_available,
             50,
         )
         with self.assertRaises(AccessError):

@@ -34,10 +34,11 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
                 }
             ]
         )
+        signed_points = f"{self.points:+d}"
         wallet._post_on_patient(
             self.env._(
                 "Loyalty points adjusted by %(points)s: %(reason)s",
-                points=f"{self.points:+d}",
+                points=signed_points,
                 reason=self.reason,
             )
         )

@@ -12,7 +12,6 @@ class DentalLoyaltyTierPin(models.TransientModel):
     )
     tier_id = fields.Many2one(
         "dental.loyalty.tier",
-        string="Tier",
         domain="[('company_id', '=', company_id)]",
         help="Leave empty to release the pin and let the patient's figures decide.",
     )
