@@ -205,6 +205,8 @@ class PosOrder(models.Model):
             "points": points,
             "pos_order_id": self.id,
             "origin": self.name,
+            # An order synced late by an offline terminal counts from its visit.
+            "date": fields.Date.context_today(self, self.date_order),
             "unique_key": f"pos:{self.uuid}:{kind}",
             **vals,
         }

@@ -30,6 +30,18 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self.assertEqual(wallet.points_pending, 100)
         self.assertEqual(wallet.points_available, 0)
 
+    def test_an_order_synced_late_by_an_offline_terminal_still_earns(self):
+        self.company.dental_loyalty_waiting_days = 7
+        data = self._order([(self.checkup, 2)])
+        visit = fields.Datetime.now() - timedelta(days=3)
+        data["date_order"] = fields.Datetime.to_string(visit)
+        order = self._sync(data)
+        lot = order.dental_loyalty_line_ids
+        self.assertEqual(lot.points, 100)
+        # The waiting period runs from the visit, not from the sync.
+        self.assertEqual(lot.date, visit.date())
+        self.assertEqual(lot.available_date, visit.date() + timedelta(days=7))
+
     def test_no_points_on_the_part_paid_with_points(self):
         self._give_points(self.patient, 1000)
         # 100 due: 30 in points (300 points at 0.10), 70 in cash.
