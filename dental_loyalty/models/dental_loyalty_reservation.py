@@ -11,6 +11,9 @@ class DentalLoyaltyReservation(models.Model):
     _description = "Loyalty Points Reservation"
 
     _LIFETIME = timedelta(minutes=30)
+    # A lapsed reservation no longer holds points, but it is kept a while as the
+    # proof that the server agreed, for a terminal that syncs late.
+    _KEPT_AFTER_LAPSE = timedelta(days=7)
 
     wallet_id = fields.Many2one(
         "dental.loyalty.wallet", required=True, index=True, ondelete="cascade"
@@ -58,4 +61,5 @@ class DentalLoyaltyReservation(models.Model):
     @api.model
     def _cron_release_lapsed(self):
         # Lapsed promises are bookkeeping, not records anyone owns.
-        self.sudo().search([("expires_at", "<=", fields.Datetime.now())]).unlink()
+        lapsed_before = fields.Datetime.now() - self._KEPT_AFTER_LAPSE
+        self.sudo().search([("expires_at", "<=", lapsed_before)]).unlink()

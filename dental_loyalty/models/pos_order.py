@@ -92,7 +92,9 @@ class PosOrder(models.Model):
             > 0
         ):
             raise UserError(
-                self._dental_loyalty_cap_message(partner, spendable, max_amount)
+                self._dental_loyalty_cap_message(
+                    company, partner, spendable, max_amount
+                )
             )
         points = points_for_amount(amount, company.dental_loyalty_point_value)
         # Reservations are the engine's bookkeeping: cashiers have no rights on them.
@@ -106,8 +108,7 @@ class PosOrder(models.Model):
             "spendable_points": spendable,
         }
 
-    def _dental_loyalty_cap_message(self, partner, spendable, max_amount):
-        company = self.env.company
+    def _dental_loyalty_cap_message(self, company, partner, spendable, max_amount):
         return self.env._(
             "At most %(max_amount)s of this bill can be paid with points: "
             "%(patient)s has %(spendable)s spendable points and points pay at most "
@@ -158,23 +159,12 @@ class PosOrder(models.Model):
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet._lock_for_update()
         if self.refunded_order_id:
-            vals_list, shortfall = self._dental_loyalty_refund_vals(wallet, points_paid)
+            vals_list, notes = self._dental_loyalty_refund_vals(wallet, points_paid)
         else:
-            vals_list, shortfall = (
-                self._dental_loyalty_sale_vals(wallet, points_paid),
-                0,
-            )
+            vals_list, notes = self._dental_loyalty_sale_vals(wallet, points_paid)
         lines = Ledger._post(vals_list)
-        if shortfall:
-            wallet._post_on_patient(
-                self.env._(
-                    "%(points)s points earned by %(order)s were already spent and "
-                    "could not be taken back by the refund %(refund)s.",
-                    points=shortfall,
-                    order=self.refunded_order_id.name,
-                    refund=self.name,
-                )
-            )
+        for note in notes:
+            wallet._post_on_patient(note)
         earned = sum(
             line.points for line in lines if line.kind in Ledger._earning_kinds()
         )
@@ -212,41 +202,20 @@ class PosOrder(models.Model):
         }
 
     def _dental_loyalty_sale_vals(self, wallet, points_paid):
-        company = self.company_id
-        vals_list = []
+        vals_list, notes = [], []
         if (
             float_compare(points_paid, 0, precision_rounding=self.currency_id.rounding)
             < 0
         ):
             raise UserError(self.env._("Points are given back only by a refund."))
         if points_paid:
-            spendable, reservation = self._dental_loyalty_spendable(wallet, self.uuid)
-            # The reservation becomes the spend line below.
-            reservation.unlink()
-            max_amount = max_points_payment(
-                spendable,
-                company.dental_loyalty_point_value,
-                self.amount_total,
-                company.dental_loyalty_max_share,
-                rounding=self.currency_id.rounding,
-            )
-            if (
-                float_compare(
-                    points_paid,
-                    max_amount,
-                    precision_rounding=self.currency_id.rounding,
+            spent, note = self._dental_loyalty_points_to_spend(wallet, points_paid)
+            if spent:
+                vals_list.append(
+                    self._dental_loyalty_line_vals(wallet, "spend", -spent)
                 )
-                > 0
-            ):
-                raise UserError(
-                    self.env._("Order %s was refused.", self.name)
-                    + " "
-                    + self.with_company(company)._dental_loyalty_cap_message(
-                        self.partner_id, spendable, max_amount
-                    )
-                )
-            spent = points_for_amount(points_paid, company.dental_loyalty_point_value)
-            vals_list.append(self._dental_loyalty_line_vals(wallet, "spend", -spent))
+            if note:
+                notes.append(note)
         earned = self._dental_loyalty_points_to_earn(wallet, points_paid)
         if earned:
             vals_list.append(
@@ -254,7 +223,51 @@ class PosOrder(models.Model):
                     wallet, "earn", earned, paid_amount=self.amount_total
                 )
             )
-        return vals_list
+        return vals_list, notes
+
+    def _dental_loyalty_points_to_spend(self, wallet, points_paid):
+        """The points a points payment takes, checked against the balance and the
+        bill's cap. An order the server had agreed to (it holds this order's
+        reservation) is never refused: a terminal that went offline after the
+        agreement must be able to sync. If its points are no longer all there,
+        it takes what is spendable and says what is missing."""
+        company = self.company_id
+        rounding = self.currency_id.rounding
+        spendable, reservation = self._dental_loyalty_spendable(wallet, self.uuid)
+        needed = points_for_amount(points_paid, company.dental_loyalty_point_value)
+        max_amount = max_points_payment(
+            spendable,
+            company.dental_loyalty_point_value,
+            self.amount_total,
+            company.dental_loyalty_max_share,
+            rounding=rounding,
+        )
+        agreed = reservation and (
+            float_compare(points_paid, reservation.amount, precision_rounding=rounding)
+            <= 0
+        )
+        # The reservation becomes the spend line.
+        reservation.unlink()
+        if float_compare(points_paid, max_amount, precision_rounding=rounding) <= 0:
+            return needed, None
+        if not agreed:
+            raise UserError(
+                self.env._("Order %s was refused.", self.name)
+                + " "
+                + self._dental_loyalty_cap_message(
+                    company, self.partner_id, spendable, max_amount
+                )
+            )
+        spent = min(needed, spendable)
+        return spent, self.env._(
+            "%(order)s was paid with %(needed)s points the register had been promised, "
+            "but only %(spent)s were still spendable when it synced: %(missing)s "
+            "points are missing.",
+            order=self.name,
+            needed=needed,
+            spent=spent,
+            missing=needed - spent,
+        )
 
     def _dental_loyalty_points_to_earn(self, wallet, points_paid):
         """The company's rate on what was paid with money (discounts and rewards are
@@ -340,4 +353,15 @@ class PosOrder(models.Model):
                     )
                 )
             rest -= from_others
-        return vals_list, rest
+        notes = []
+        if rest:
+            notes.append(
+                self.env._(
+                    "%(points)s points earned by %(order)s were already spent and "
+                    "could not be taken back by the refund %(refund)s.",
+                    points=rest,
+                    order=origin.name,
+                    refund=self.name,
+                )
+            )
+        return vals_list, notes

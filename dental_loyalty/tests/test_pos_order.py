@@ -247,6 +247,27 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
             )
         )
 
+    def test_an_agreed_order_synced_late_is_never_refused(self):
+        self._give_points(self.patient, 400)
+        Order = self.env["pos.order"].with_user(self.cashier)
+        Order.dental_loyalty_reserve_points(
+            self.config.id, "offline-a", self.patient.id, 100.0, 30.0
+        )
+        data = self._order([(self.checkup, 2)], points=30, uuid="offline-a")
+        # Terminal A goes offline; an hour later its hold has lapsed and
+        # terminal B spends 250 of the 400 points.
+        with freeze_time(fields.Datetime.now() + timedelta(hours=1)):
+            self._sync(self._order([(self.checkup, 10)], points=25))
+            self.assertEqual(self._wallet().points_available, 150 + 475)
+            self._give_points(self.patient, -475)  # exchanged at the desk
+            order = self._sync(data)
+        # A's order stands: it takes the 150 points left and says what is missing.
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(order.dental_loyalty_points_spent, 150)
+        self.assertGreaterEqual(self._wallet().points_available, 0)
+        self.assertIn("150 were still spendable", self.patient.message_ids[0].body)
+        self.assertIn("150 points are missing", self.patient.message_ids[0].body)
+
     def test_reserve_is_for_point_of_sale_users(self):
         stranger = new_test_user(
             self.env,
@@ -271,6 +292,7 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
                 self.config.id, "order-b", self.patient.id, 1000.0
             )
             self.assertEqual(offer["spendable_points"], 500)
+        with freeze_time(fields.Datetime.now() + timedelta(days=8)):
             self.env["dental.loyalty.reservation"]._cron_release_lapsed()
         self.assertFalse(
             self.env["dental.loyalty.reservation"].search(
