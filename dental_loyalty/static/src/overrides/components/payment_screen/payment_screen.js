@@ -10,6 +10,10 @@ patch(PaymentScreen.prototype, {
             return super.addNewPaymentLine(...arguments);
         }
         const order = this.currentOrder;
+        if (order.get_total_with_tax() < 0) {
+            // A refund gives points back; the server caps them at what the order spent.
+            return super.addNewPaymentLine(...arguments);
+        }
         const existing = pointsPaymentLines(order)[0];
         if (existing) {
             order.select_paymentline(existing);
@@ -36,7 +40,7 @@ patch(PaymentScreen.prototype, {
 
     async validateOrder(isForceValidate) {
         const order = this.currentOrder;
-        const lines = pointsPaymentLines(order).filter((line) => line.amount);
+        const lines = pointsPaymentLines(order).filter((line) => line.amount > 0);
         if (lines.length) {
             const amount = lines.reduce((sum, line) => sum + line.amount, 0);
             const answer = await reservePoints(this.pos, order, amount);
