@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
 from odoo.tools.misc import formatLang
 
 from ..rules import (
@@ -246,8 +246,17 @@ class PosOrder(models.Model):
             float_compare(points_paid, reservation.amount, precision_rounding=rounding)
             <= 0
         )
-        # The reservation becomes the spend line.
-        reservation.unlink()
+        # The reservation becomes the spend line. Deleted in SQL: it has no xmlid,
+        # attachment or dependant, and an ORM unlink would clear the whole record
+        # cache in the middle of the sync (+30 queries per order, bench/results.md).
+        if reservation:
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM dental_loyalty_reservation WHERE id IN %s",
+                    tuple(reservation.ids),
+                )
+            )
+            reservation.invalidate_recordset()
         if float_compare(points_paid, max_amount, precision_rounding=rounding) <= 0:
             return needed, None
         if not agreed:
