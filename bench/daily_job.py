@@ -1,0 +1,113 @@
+"""Time one of dental_loyalty's scheduled jobs, in a process of its own.
+
+``--list`` prints the jobs found: every ``_cron_*`` method that a dental_loyalty
+model class defines. ``--job model:method`` runs one as the scheduler would (as
+the superuser, no arguments), measures wall time, SQL queries and the process's
+peak resident memory, then rolls back, so each job sees the same data.
+"""
+
+import inspect
+import time
+
+from odoo_env import current_rss_mib, environment, parse_args, peak_rss_mib, write_json
+
+ADDON_MODULE = "odoo.addons.dental_loyalty."
+
+
+def discover_jobs(env):
+    """``model:method`` of each ``_cron_`` method written in dental_loyalty."""
+    jobs = []
+    for model_name in sorted(env.registry):
+        for cls in type(env[model_name]).__mro__:
+            if not cls.__module__.startswith(ADDON_MODULE):
+                continue
+            for name, member in vars(cls).items():
+                if name.startswith("_cron_") and inspect.isfunction(member):
+                    job = f"{model_name}:{name}"
+                    if job not in jobs:
+                        jobs.append(job)
+    return jobs
+
+
+def loyalty_tables(env):
+    tables = [
+        model._table
+        for name, model in sorted(env.registry.items())
+        if name.startswith("dental.loyalty.")
+        and not model._abstract
+        and not model._transient
+    ]
+    return [*tables, "mail_message"]
+
+
+def row_counts(cr, tables):
+    """Rows in each table, and rows written by this transaction (write_date is
+    the transaction's time)."""
+    counts = {}
+    for table in tables:
+        cr.execute(
+            "SELECT COUNT(*), COUNT(*) FILTER "
+            f"(WHERE write_date = NOW() AT TIME ZONE 'UTC') FROM {table}"
+        )
+        counts[table] = cr.fetchone()
+    return counts
+
+
+def run_job(env, job):
+    model_name, method = job.split(":")
+    model = env[model_name]
+    cr = env.cr
+    tables = loyalty_tables(env)
+    counts_before = row_counts(cr, tables)
+    env.invalidate_all()
+    rss_before = current_rss_mib()
+    before = cr.sql_log_count
+    start = time.perf_counter()
+    result = getattr(model, method)()
+    cr.flush()  # what the scheduler's commit would run first
+    wall = time.perf_counter() - start
+    queries = cr.sql_log_count - before
+    peak = peak_rss_mib()
+    counts_after = row_counts(cr, tables)
+    effects = {}
+    for table in tables:
+        (rows_before, _), (rows_after, written) = (
+            counts_before[table],
+            counts_after[table],
+        )
+        if rows_after - rows_before or written:
+            effects[table] = {"rows": rows_after - rows_before, "written": written}
+    if isinstance(result, type(model)) or hasattr(result, "_name"):
+        done = len(result)
+    elif isinstance(result, int) and not isinstance(result, bool):
+        done = result
+    else:
+        done = None
+    return {
+        "job": job,
+        "wall_s": round(wall, 2),
+        "queries": queries,
+        "peak_rss_mib": round(peak, 1),
+        "rss_before_mib": round(rss_before, 1),
+        "done": done,
+        "effects": effects,
+    }
+
+
+def main():
+    def add_arguments(parser):
+        parser.add_argument("--list", action="store_true", help="list the jobs found")
+        parser.add_argument("--job", help="model:method of the job to run")
+
+    args = parse_args(__doc__.splitlines()[0], add_arguments)
+    with environment() as env:
+        if args.list:
+            result = discover_jobs(env)
+        else:
+            result = run_job(env, args.job)
+        # environment() rolls back: the next job sees the same data
+    write_json(args.out, result)
+
+
+if __name__ == "__main__":
+    main()

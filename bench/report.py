@@ -1,0 +1,309 @@
+"""Gather the bench's figures into bench/results.md and bench/results.json, judge
+them against the issue's goals, and print the markdown.
+
+Plain Python (no Odoo): reads the JSON files the other bench scripts wrote.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+from pathlib import Path
+
+# The issue's goals and its reference measurement (Odoo 18.0, test transaction,
+# 150 orders of four lines).
+MAX_ADDED_QUERIES = 8
+MAX_ADDED_TIME = 0.15
+MAX_HISTORY_TIME_GROWTH = 0.10  # our reading of "independent of ledger history"
+MAX_JOB_SECONDS = 60
+MAX_JOB_RSS_MIB = 1024
+REFERENCE = {
+    "plain_queries": 112,
+    "plain_median_ms": 141,
+    "pos_loyalty_added_queries": 5,
+    "pos_loyalty_added_time": 0.19,
+}
+
+
+def machine_facts(args):
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        mem_kib = next(
+            int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")
+        )
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as cpuinfo:
+            cpu = next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in cpuinfo
+                    if line.startswith("model name")
+                ),
+                cpu,
+            )
+    except OSError:
+        pass
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "postgresql": args.pg_version,
+        "odoo": args.odoo_version,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
+
+
+def verdict(over, unit):
+    """``over``: how far the figure is above its limit (<= 0 meets the goal)."""
+    if over <= 0:
+        return f"met ({abs(over):g} {unit} to spare)"
+    return f"MISSED by {over:g} {unit}"
+
+
+def judge(pos, jobs):
+    """Per goal: what was asked, what was measured, met or missed by how much."""
+    flavours = {flavour["key"]: flavour for flavour in pos["flavours"]}
+    plain, card = flavours["a"], flavours["b"]
+    dental = [flavour for key, flavour in flavours.items() if key.startswith("c")]
+    goals = []
+    for flavour in dental:
+        lines = f"c, {flavour['history_lines']:,} lines"
+        added = flavour["median_queries"] - plain["median_queries"]
+        added_to_sync = flavour["sync_median_queries"] - plain["sync_median_queries"]
+        goals.append(
+            (
+                f"{lines}: loyalty adds <= {MAX_ADDED_QUERIES} SQL queries per order",
+                f"{added:+g} (to sync_from_ui alone: {added_to_sync:+g})",
+                verdict(added - MAX_ADDED_QUERIES, "queries"),
+            )
+        )
+        growth = flavour["median_ms"] / plain["median_ms"] - 1
+        sync_growth = flavour["sync_median_ms"] / plain["sync_median_ms"] - 1
+        goals.append(
+            (
+                f"{lines}: loyalty adds <= {MAX_ADDED_TIME:.0%} time per order",
+                f"{growth:+.1%} (to sync_from_ui alone: {sync_growth:+.1%})",
+                verdict(round((growth - MAX_ADDED_TIME) * 100, 1), "points"),
+            )
+        )
+        slower = flavour["median_ms"] / card["median_ms"] - 1
+        goals.append(
+            (
+                f"{lines}: no slower than pos_loyalty (b)",
+                f"{flavour['median_ms']:.1f} ms vs {card['median_ms']:.1f} ms "
+                f"({flavour['median_queries']:g} vs {card['median_queries']:g} "
+                "queries)",
+                verdict(round(slower * 100, 1), "% of b's time"),
+            )
+        )
+    if len(dental) > 1:
+        fewest, most = dental[0], dental[-1]
+        span = f"{fewest['history_lines']:,} -> {most['history_lines']:,} lines"
+        query_growth = most["median_queries"] - fewest["median_queries"]
+        time_growth = most["median_ms"] / fewest["median_ms"] - 1
+        goals.append(
+            (
+                f"independent of history, {span}: no more queries",
+                f"{query_growth:+g}",
+                verdict(query_growth, "queries"),
+            )
+        )
+        goals.append(
+            (
+                f"independent of history, {span}: time within "
+                f"{MAX_HISTORY_TIME_GROWTH:.0%} (our reading)",
+                f"{time_growth:+.1%}",
+                verdict(
+                    round((time_growth - MAX_HISTORY_TIME_GROWTH) * 100, 1), "points"
+                ),
+            )
+        )
+    for job in jobs:
+        goals.append(
+            (
+                f"{job['job']}: within {MAX_JOB_SECONDS} s",
+                f"{job['wall_s']:.1f} s",
+                verdict(round(job["wall_s"] - MAX_JOB_SECONDS, 1), "s"),
+            )
+        )
+        goals.append(
+            (
+                f"{job['job']}: peak memory under 1 GiB",
+                f"{job['peak_rss_mib']:.0f} MiB",
+                verdict(round(job["peak_rss_mib"] - MAX_JOB_RSS_MIB), "MiB"),
+            )
+        )
+    return goals
+
+
+def pos_table(pos):
+    plain = pos["flavours"][0]
+    rows = [
+        "| Flavour | Server calls per order | Median ms | p95 ms | SQL queries "
+        "| Time / a | Queries - a | sync_from_ui alone: ms, queries |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for flavour in pos["flavours"]:
+        queries = f"{flavour['median_queries']:g}"
+        if flavour["min_queries"] != flavour["max_queries"]:
+            queries += f" ({flavour['min_queries']}-{flavour['max_queries']})"
+        cells = [
+            f"{flavour['key']}. {flavour['flavour']}",
+            " + ".join(flavour["calls"]),
+            f"{flavour['median_ms']:.1f}",
+            f"{flavour['p95_ms']:.1f}",
+            queries,
+            f"{flavour['median_ms'] / plain['median_ms']:.2f}",
+            f"{flavour['median_queries'] - plain['median_queries']:+g}",
+            f"{flavour['sync_median_ms']:.1f} ms, {flavour['sync_median_queries']:g}",
+        ]
+        rows.append(f"| {' | '.join(cells)} |")
+    return rows
+
+
+def calls_table(pos):
+    rows = ["| Flavour | Call | Median ms | SQL queries |", "|---|---|--:|--:|"]
+    for flavour in pos["flavours"]:
+        for call, figures in flavour["per_call"].items():
+            rows.append(
+                f"| {flavour['key']} | {call} | {figures['median_ms']:.1f} "
+                f"| {figures['median_queries']:g} |"
+            )
+    return rows
+
+
+def jobs_table(jobs):
+    rows = [
+        "| Daily job | Wall s | SQL queries | Peak RSS MiB | RSS before the job MiB "
+        "| Rows written / added |",
+        "|---|--:|--:|--:|--:|---|",
+    ]
+    for job in jobs:
+        effects = ", ".join(
+            f"{table}: {figures['written']:,} written, {figures['rows']:+,} rows"
+            for table, figures in job["effects"].items()
+        )
+        cells = [
+            job["job"],
+            f"{job['wall_s']:.1f}",
+            f"{job['queries']:,}",
+            f"{job['peak_rss_mib']:.0f}",
+            f"{job['rss_before_mib']:.0f}",
+            effects or "nothing",
+        ]
+        rows.append(f"| {' | '.join(cells)} |")
+    return rows
+
+
+def markdown(results):
+    facts, data, pos = results["machine"], results["data"], results["pos"]
+    plain = pos["flavours"][0]
+    ref = REFERENCE
+    return "\n".join(
+        [
+            "# dental_loyalty benchmark",
+            "",
+            f"{facts['date']}: {facts['cores']} cores ({facts['cpu']}), "
+            f"{facts['memory_gib']} GiB, PostgreSQL {facts['postgresql']}, "
+            f"{facts['odoo']}, Python {facts['python']}. "
+            f"Whole run (install, data, measures): {results['wall_s'] / 60:.1f} min.",
+            "",
+            f"## POS order path: {pos['orders_per_flavour']} orders per flavour "
+            f"(after {pos['warmup_per_flavour']} warm-up orders), "
+            f"{pos['lines_per_order']} lines, {pos['visit_total']:.2f} each",
+            "",
+            "One rolled-back transaction, calls made as a Point of Sale user. "
+            + (
+                "Each server call starts with an empty record cache"
+                if pos.get("cache", "call") == "call"
+                else "Each order's first call starts with an empty record cache "
+                "(BENCH_CACHE=order: the calls of one order share it)"
+            )
+            + " and ends with a commit's "
+            "flush and precommit hooks; time and SQL queries (cr.sql_log_count) are "
+            "summed over the calls the flavour's client makes for one order. "
+            "b pays 30 % with a pos_loyalty discount reward (a fifth, reward line); "
+            "c pays the most the cap allows (30 %) with a Loyalty Points method; "
+            "both pay the rest in cash.",
+            "",
+            *pos_table(pos),
+            "",
+            "Drift: the flavours take turns, one order each per round, because times "
+            "creep up over the one long transaction (rows that every order updates, "
+            "such as stock quants, keep all their versions until it ends): a's median "
+            f"was {plain['first_quarter_median_ms']:.1f} ms over the first quarter of "
+            f"the rounds and {plain['last_quarter_median_ms']:.1f} ms over the last.",
+            "",
+            f"Reference (the issue, test transaction): plain sync "
+            f"{ref['plain_queries']} queries, about {ref['plain_median_ms']} ms "
+            "median; "
+            f"pos_loyalty's calls add {ref['pos_loyalty_added_queries']} queries and "
+            f"about {ref['pos_loyalty_added_time']:.0%} time.",
+            "",
+            "Per call (medians):",
+            "",
+            *calls_table(pos),
+            "",
+            f"## Daily jobs over {data['patients']:,} patients and "
+            f"{data['ledger_lines']:,} ledger lines",
+            "",
+            f"Generated with bulk SQL in {data['wall_s']:.0f} s: "
+            f"{data['lines_per_patient']} lines per patient, "
+            f"{data['lots_due_for_release']:,} lots due for release, "
+            f"{data['lots_due_to_expire']:,} lots past expiry, "
+            f"{data['wallets_to_evaluate']:,} unpinned wallets to re-evaluate, "
+            f"{data['reservations_lapsed_over_a_week']:,} reservations lapsed over a "
+            f"week ago (of {data['reservations']:,}). Each job runs in a fresh process "
+            "as the superuser and is rolled back, so every job sees the same data; "
+            "peak RSS is the whole process's (Odoo and its registry included).",
+            "",
+            *jobs_table(results["jobs"]),
+            "",
+            "## Goals",
+            "",
+            "| Goal | Measured | Verdict |",
+            "|---|---|---|",
+            *(f"| {' | '.join(goal)} |" for goal in results["goals"]),
+            "",
+        ]
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out-dir", required=True, help="the bench's JSON files")
+    parser.add_argument("--markdown", required=True)
+    parser.add_argument("--json", required=True)
+    parser.add_argument("--pg-version", default="?")
+    parser.add_argument("--odoo-version", default="?")
+    parser.add_argument("--wall-s", type=float, default=0.0)
+    args = parser.parse_args()
+    out = Path(args.out_dir)
+    pos = json.loads((out / "pos.json").read_text())
+    data = json.loads((out / "generate.json").read_text())
+    jobs = [json.loads(path.read_text()) for path in sorted(out.glob("job-*.json"))]
+    steps = (
+        json.loads((out / "steps.json").read_text())
+        if (out / "steps.json").exists()
+        else {}
+    )
+    results = {
+        "machine": machine_facts(args),
+        "wall_s": args.wall_s,
+        "steps_s": steps,
+        "data": data,
+        "pos": pos,
+        "jobs": jobs,
+    }
+    results["goals"] = judge(pos, jobs)
+    text = markdown(results)
+    Path(args.markdown).write_text(text)
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
