@@ -1,22 +1,24 @@
 from odoo.tests import TransactionCase, new_test_user
 
+# One point per currency unit, a point worth 0.10, no waiting, a year's
+# validity, at most 30 % of a bill in points, tiers on points over 12 months.
+TEST_PROGRAMME = {
+    "dental_loyalty_earn_rate": 1.0,
+    "dental_loyalty_point_value": 0.1,
+    "dental_loyalty_waiting_days": 0,
+    "dental_loyalty_validity_months": 12,
+    "dental_loyalty_max_share": 30.0,
+    "dental_loyalty_tier_basis": "points",
+    "dental_loyalty_tier_window_months": 12,
+}
+
 
 class DentalLoyaltyCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.company.write(
-            {
-                "dental_loyalty_earn_rate": 1.0,
-                "dental_loyalty_point_value": 0.1,
-                "dental_loyalty_waiting_days": 0,
-                "dental_loyalty_validity_months": 12,
-                "dental_loyalty_max_share": 30.0,
-                "dental_loyalty_tier_basis": "points",
-                "dental_loyalty_tier_window_months": 12,
-            }
-        )
+        cls.company.write(TEST_PROGRAMME)
         cls.manager = new_test_user(
             cls.env,
             login="dl_manager",

@@ -2,6 +2,8 @@ from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
+from .common import TEST_PROGRAMME
+
 
 class DentalLoyaltyPosCommon(TestPoSCommon):
     """A register with cash and a Loyalty Points method, a cashier with nothing but
@@ -10,17 +12,7 @@ class DentalLoyaltyPosCommon(TestPoSCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "dental_loyalty_earn_rate": 1.0,
-                "dental_loyalty_point_value": 0.1,
-                "dental_loyalty_waiting_days": 0,
-                "dental_loyalty_validity_months": 12,
-                "dental_loyalty_max_share": 30.0,
-                "dental_loyalty_tier_basis": "points",
-                "dental_loyalty_tier_window_months": 12,
-            }
-        )
+        cls.company.write(TEST_PROGRAMME)
         # The accounting test user sets the programme up as the clinic manager would.
         cls.env.user.groups_id += cls.env.ref(
             "dental_loyalty.group_dental_loyalty_manager"
