@@ -13,6 +13,25 @@ TEST_PROGRAMME = {
 }
 
 
+def add_points_payment_method(config, **accounts):
+    """A Loyalty Points method on its own bank journal, added to ``config``."""
+    env = config.env
+    journal = env["account.journal"].create(
+        {"name": "Loyalty Points", "code": "LOYP", "type": "bank"}
+    )
+    method = env["pos.payment.method"].create(
+        {
+            "name": "Loyalty Points",
+            "dental_loyalty_points": True,
+            "journal_id": journal.id,
+            "company_id": config.company_id.id,
+            **accounts,
+        }
+    )
+    config.payment_method_ids = [(4, method.id)]
+    return method
+
+
 class DentalLoyaltyCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):

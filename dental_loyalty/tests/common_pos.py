@@ -2,7 +2,7 @@ from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
-from .common import TEST_PROGRAMME
+from .common import TEST_PROGRAMME, add_points_payment_method
 
 
 class DentalLoyaltyPosCommon(TestPoSCommon):
@@ -23,19 +23,11 @@ class DentalLoyaltyPosCommon(TestPoSCommon):
             {"name": "Silver", "sequence": 2, "threshold": 5000, "multiplier": 1.25}
         )
         cls.config = cls.basic_config
-        cls.points_pm = cls.env["pos.payment.method"].create(
-            {
-                "name": "Loyalty Points",
-                "dental_loyalty_points": True,
-                "journal_id": cls.env["account.journal"]
-                .create({"name": "Loyalty Points", "code": "LOYP", "type": "bank"})
-                .id,
-                "receivable_account_id": cls.pos_receivable_bank.id,
-                "outstanding_account_id": cls.outstanding_bank.id,
-                "company_id": cls.company.id,
-            }
+        cls.points_pm = add_points_payment_method(
+            cls.config,
+            receivable_account_id=cls.pos_receivable_bank.id,
+            outstanding_account_id=cls.outstanding_bank.id,
         )
-        cls.config.payment_method_ids = [(4, cls.points_pm.id)]
         cls.cashier = new_test_user(
             cls.env,
             login="dl_cashier",

@@ -2,6 +2,8 @@ from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
+from .common import add_points_payment_method
+
 
 @tagged("post_install", "-at_install")
 class TestDentalLoyaltyTours(TestPointOfSaleHttpCommon):
@@ -32,17 +34,7 @@ class TestDentalLoyaltyTours(TestPointOfSaleHttpCommon):
                 "company_id": company.id,
             }
         )
-        cls.points_method = cls.env["pos.payment.method"].create(
-            {
-                "name": "Loyalty Points",
-                "dental_loyalty_points": True,
-                "journal_id": cls.env["account.journal"]
-                .create({"name": "Loyalty Points", "code": "LOYP", "type": "bank"})
-                .id,
-                "company_id": company.id,
-            }
-        )
-        cls.main_pos_config.payment_method_ids = [(4, cls.points_method.id)]
+        cls.points_method = add_points_payment_method(cls.main_pos_config)
         cls.env["product.product"].create(
             {
                 "name": "Scale and Polish",
