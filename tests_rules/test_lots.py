@@ -14,9 +14,8 @@ from dental_loyalty.rules import (
     expiring_lots,
     expiry_date,
     fifo_order,
-    is_pending,
     is_spendable,
-    pending_points,
+    spendable_less_holds,
     spendable_points,
 )
 
@@ -39,40 +38,35 @@ def make_lot(
     )
 
 
-# is_spendable / is_pending
+# is_spendable
 
 
 def test_lot_is_spendable_from_its_available_date():
     lot = make_lot(1, 10, available=TODAY)
     assert is_spendable(lot, TODAY)
-    assert not is_pending(lot, TODAY)
     assert not is_spendable(lot, TODAY - timedelta(days=1))
-    assert is_pending(lot, TODAY - timedelta(days=1))
 
 
 def test_lot_is_dead_on_its_expiry_date():
     lot = make_lot(1, 10, expiry=TODAY)
     assert is_spendable(lot, TODAY - timedelta(days=1))
     assert not is_spendable(lot, TODAY)
-    assert not is_pending(lot, TODAY)
 
 
 def test_lot_without_expiry_stays_spendable():
     assert is_spendable(make_lot(1, 10), date(2099, 1, 1))
 
 
-def test_lot_expiring_while_still_pending_is_neither():
+def test_lot_expiring_while_still_pending_is_not_spendable():
     lot = make_lot(1, 10, available=TODAY + timedelta(days=5), expiry=TODAY)
-    assert not is_pending(lot, TODAY)
     assert not is_spendable(lot, TODAY)
 
 
-def test_empty_lot_is_neither_spendable_nor_pending():
+def test_empty_lot_is_not_spendable():
     assert not is_spendable(make_lot(1, 0), TODAY)
-    assert not is_pending(make_lot(2, 0, available=TODAY + timedelta(days=1)), TODAY)
 
 
-def test_spendable_and_pending_points_split_the_balance():
+def test_spendable_points_leave_out_pending_and_expired_lots():
     lots = [
         make_lot(1, 100),
         make_lot(2, 40, available=TODAY + timedelta(days=3)),
@@ -81,7 +75,29 @@ def test_spendable_and_pending_points_split_the_balance():
         make_lot(5, 7, expiry=TODAY + timedelta(days=1)),
     ]
     assert spendable_points(lots, TODAY) == 107
-    assert pending_points(lots, TODAY) == 40
+
+
+def test_spendable_points_are_what_consume_may_take():
+    lots = [make_lot(1, 30), make_lot(2, 25, expiry=TODAY)]
+    spendable = spendable_points(lots, TODAY)
+    assert consume_fifo(lots, spendable, TODAY) == [(1, 30)]
+    with pytest.raises(InsufficientPoints):
+        consume_fifo(lots, spendable + 1, TODAY)
+
+
+# spendable_less_holds
+
+
+@pytest.mark.parametrize(
+    ("spendable", "held", "expected"),
+    [(100, 0, 100), (100, 30, 70), (100, 100, 0), (100, 130, 0), (0, 0, 0)],
+)
+def test_spendable_less_holds_never_negative(spendable, held, expected):
+    assert spendable_less_holds(spendable, held) == expected
+
+
+def test_spendable_less_holds_ignores_a_negative_hold():
+    assert spendable_less_holds(50, -20) == 50
 
 
 # fifo_order
@@ -265,9 +281,15 @@ class LedgerMachine(RuleBasedStateMachine):
     def spendable_pending_and_unswept_make_the_balance(self):
         lots = self.lots.values()
         unswept = sum(points for _, points in expiring_lots(lots, self.today))
-        assert spendable_points(lots, self.today) + pending_points(
-            lots, self.today
-        ) + unswept == sum(lot.remaining for lot in lots)
+        pending = sum(
+            lot.remaining
+            for lot in lots
+            if lot.available_date > self.today
+            and not (lot.expiry_date and lot.expiry_date <= self.today)
+        )
+        assert spendable_points(lots, self.today) + pending + unswept == sum(
+            lot.remaining for lot in lots
+        )
 
 
 LedgerMachine.TestCase.settings = settings(

@@ -18,18 +18,27 @@ from .lots import (
     consume_fifo,
     expiring_lots,
     fifo_order,
-    is_pending,
     is_spendable,
-    pending_points,
+    spendable_less_holds,
     spendable_points,
+)
+from .settlement import (
+    RefundShare,
+    SaleLine,
+    bonus_points,
+    money_share,
+    refund_share,
 )
 from .tiers import Tier, evaluate_tier, ladder_conflicts, next_tier, qualifying_tier
 
 __all__ = [
     "InsufficientPoints",
     "Lot",
+    "RefundShare",
+    "SaleLine",
     "Tier",
     "available_date",
+    "bonus_points",
     "consume_fifo",
     "earned_points",
     "eligible_amount",
@@ -37,15 +46,16 @@ __all__ = [
     "expiring_lots",
     "expiry_date",
     "fifo_order",
-    "is_pending",
     "is_spendable",
     "ladder_conflicts",
     "max_points_payment",
+    "money_share",
     "next_tier",
-    "pending_points",
     "points_for_amount",
     "proportional_points",
     "qualifying_tier",
+    "refund_share",
+    "spendable_less_holds",
     "spendable_points",
     "window_start",
 ]

@@ -38,19 +38,15 @@ def is_spendable(lot: Lot, today: date) -> bool:
     )
 
 
-def is_pending(lot: Lot, today: date) -> bool:
-    """Still in its waiting period: shown to the patient, not yet spendable."""
-    return (
-        lot.remaining > 0 and lot.available_date > today and not _is_expired(lot, today)
-    )
-
-
 def spendable_points(lots: Iterable[Lot], today: date) -> int:
+    """What a wallet can spend today: released, unexpired lots."""
     return sum(lot.remaining for lot in lots if is_spendable(lot, today))
 
 
-def pending_points(lots: Iterable[Lot], today: date) -> int:
-    return sum(lot.remaining for lot in lots if is_pending(lot, today))
+def spendable_less_holds(spendable: int, held_by_others: int) -> int:
+    """What one order may spend: the wallet's spendable points less what other
+    orders being paid hold."""
+    return max(0, spendable - max(0, held_by_others))
 
 
 def fifo_order(lots: Iterable[Lot]) -> list[Lot]:

@@ -1,0 +1,81 @@
+"""Settling a sale and its refunds: the bonus of each line, and what a refund
+takes back and gives back."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .earning import proportional_points
+
+_NOISE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    """One line of a bill as the engine sees it.
+
+    ``list_amount`` is the line's price before its discount, ``paid_amount`` what
+    the line costs after it; both for the whole quantity and on the same tax basis.
+    """
+
+    bonus_points: int
+    quantity: float
+    list_amount: float
+    paid_amount: float
+
+
+@dataclass(frozen=True)
+class RefundShare:
+    """The most one refund may take back of what its sale earned and give back of
+    what it spent."""
+
+    take_back: int
+    give_back: int
+
+
+def money_share(bill_total: float, paid_with_points: float) -> float:
+    """The part of a bill paid with money, from 0 to 1."""
+    if bill_total <= 0:
+        return 0.0
+    paid_with_money = min(max(bill_total - paid_with_points, 0.0), bill_total)
+    return round(paid_with_money / bill_total, _NOISE_DIGITS)
+
+
+def bonus_points(lines: Iterable[SaleLine], share_paid_with_money: float) -> float:
+    """The services' bonus points, earned only on what was paid with money: a
+    line given away (100 % discount, zero price) earns none, a line half paid
+    with points half its bonus. Not rounded: the earning rule rounds the total."""
+    total = 0.0
+    for line in lines:
+        if line.quantity <= 0 or line.bonus_points <= 0 or line.list_amount <= 0:
+            continue
+        paid_share = min(max(line.paid_amount / line.list_amount, 0.0), 1.0)
+        total += line.bonus_points * line.quantity * paid_share
+    return round(total * min(max(share_paid_with_money, 0.0), 1.0), _NOISE_DIGITS)
+
+
+def refund_share(
+    *,
+    earned: int,
+    spent: int,
+    taken_back: int,
+    given_back: int,
+    refunded_amount: float,
+    sale_total: float,
+) -> RefundShare:
+    """What a refund of ``refunded_amount`` of a ``sale_total`` bill may take back
+    and give back: the refunded share of what the sale earned and spent, and
+    never more than what earlier refunds of the same sale left."""
+    for name, value in (
+        ("earned", earned),
+        ("spent", spent),
+        ("taken_back", taken_back),
+        ("given_back", given_back),
+    ):
+        if value < 0:
+            raise ValueError(f"{name} must not be negative, got {value}")
+    take = proportional_points(earned, refunded_amount, sale_total)
+    give = proportional_points(spent, refunded_amount, sale_total)
+    return RefundShare(
+        take_back=max(0, min(take, earned - taken_back)),
+        give_back=max(0, min(give, spent - given_back)),
+    )
