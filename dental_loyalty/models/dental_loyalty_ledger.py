@@ -1,14 +1,16 @@
 from collections import defaultdict
+from dataclasses import replace
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import split_every
+from odoo.tools.misc import format_date
 
 from ..rules import (
     InsufficientPoints,
     Lot,
     available_date,
     consume_fifo,
+    expiring_lots,
     expiry_date,
 )
 
@@ -76,6 +78,8 @@ class DentalLoyaltyLedger(models.Model):
         help="The amount paid that earned these points; counts for spend-based tiers.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    # The sale a line settles: its own lines and those of its refunds share it,
+    # so what the sale earned, spent and got back is read from the ledger alone.
     res_model = fields.Char(string="Source Model", readonly=True)
     res_id = fields.Many2oneReference(
         string="Source Record", model_field="res_model", readonly=True
@@ -132,6 +136,14 @@ class DentalLoyaltyLedger(models.Model):
             CREATE INDEX IF NOT EXISTS dental_loyalty_ledger_unreleased_idx
                 ON dental_loyalty_ledger (available_date)
              WHERE is_released IS NOT TRUE AND points > 0
+            """
+        )
+        # A refund reads the lines of the sale it refunds.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS dental_loyalty_ledger_source_idx
+                ON dental_loyalty_ledger (res_model, res_id)
+             WHERE res_id IS NOT NULL
             """
         )
         return res
@@ -210,14 +222,8 @@ class DentalLoyaltyLedger(models.Model):
         """Which lots give ``points``, oldest first; ``already_taken`` holds what
         earlier lines of the same batch took."""
         lots = [
-            Lot(
-                id=lot.id,
-                remaining=lot.remaining_points - already_taken.get(lot.id, 0),
-                available_date=lot.available_date,
-                expiry_date=lot.expiry_date or None,
-                posted=lot.date,
-            )
-            for lot in self._open_lots(wallet)
+            replace(lot, remaining=lot.remaining - already_taken.get(lot.id, 0))
+            for lot in (line._as_lot() for line in self._open_lots(wallet))
         ]
         try:
             return consume_fifo(lots, points, today)
@@ -251,7 +257,7 @@ class DentalLoyaltyLedger(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _release_due_lots(self, wallets=None, today=None):
+    def _release_due_lots(self, wallets=None, today=None, limit=None):
         """Mark the lots whose waiting period is over as released, so the wallets'
         cached spendable and pending points follow the calendar."""
         today = today or fields.Date.context_today(self)
@@ -262,57 +268,101 @@ class DentalLoyaltyLedger(models.Model):
         ]
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
-        due = self.sudo().search(domain)
+        due = self.sudo().search(domain, limit=limit, order="id")
         due.write({"is_released": True})
         return due
 
     @api.model
-    def _cron_release_pending(self):
-        """Daily: make lots whose waiting period is over spendable."""
-        released = self._release_due_lots()
-        self.env["ir.cron"]._notify_progress(done=len(released), remaining=0)
-        return released
+    def _expire_due_lots(self, wallets=None, today=None, limit=None):
+        """Write off what is left of the lots past their expiry date, with a note
+        on each patient's chatter. Idempotent: an expired lot holds nothing more."""
+        today = today or fields.Date.context_today(self)
+        domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
+        if wallets is not None:
+            domain.append(("wallet_id", "in", wallets.ids))
+        lots = self.sudo().search_fetch(
+            domain,
+            ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
+            limit=limit,
+            order="wallet_id, id",
+        )
+        if not lots:
+            return lots
+        # Lock first, so no spend takes from these lots meanwhile. Locking a
+        # wallet catches it up, which may already expire these very lots.
+        lots.wallet_id._lock_for_update()
+        due = dict(expiring_lots([lot._as_lot() for lot in lots], today))
+        expired = self._post(
+            [
+                {
+                    "wallet_id": lot.wallet_id.id,
+                    "kind": "expire",
+                    "points": -due[lot.id],
+                    "lot_id": lot.id,
+                    "date": today,
+                    "unique_key": f"expire:{lot.id}",
+                    "reason": self.env._(
+                        "Expired on %s", format_date(self.env, lot.expiry_date)
+                    ),
+                }
+                for lot in lots
+                if due.get(lot.id)
+            ]
+        )
+        self.env["dental.loyalty.wallet"]._log_on_patients(
+            {
+                wallet: self.env._(
+                    "%s loyalty points expired.",
+                    -sum(wallet_lines.mapped("points")),
+                )
+                for wallet, wallet_lines in expired.grouped("wallet_id").items()
+            }
+        )
+        return lots
+
+    def _as_lot(self):
+        return Lot(
+            id=self.id,
+            remaining=self.remaining_points,
+            available_date=self.available_date,
+            expiry_date=self.expiry_date or None,
+            posted=self.date,
+        )
+
+    # One batch per call: the scheduler commits it and calls again while
+    # _notify_progress reports some left, so a night's work never holds thousands
+    # of wallets locked against the front desk, and a failure loses one batch.
+    _CRON_BATCH = 1000
 
     @api.model
-    def _cron_expire_lots(self, batch_size=2000):
-        """Daily: an expire line for what is left of each lot past its date, and a
-        note on the patient's chatter. A second run finds nothing left to expire."""
-        today = fields.Date.context_today(self)
-        lot_ids = (
-            self.sudo()
-            .search(
-                [("remaining_points", ">", 0), ("expiry_date", "<=", today)],
-                order="wallet_id, id",
+    def _cron_release_pending(self, batch_size=_CRON_BATCH):
+        """Daily: make lots whose waiting period is over spendable. Returns how
+        many are left for the next call."""
+        released = self._release_due_lots(limit=batch_size)
+        remaining = (
+            self._count_due(
+                [("is_released", "=", False), ("points", ">", 0)], "available_date"
             )
-            .ids
+            if len(released) == batch_size
+            else 0
         )
-        done = 0
-        for lots in split_every(batch_size, lot_ids, self.sudo().browse):
-            expired = self._post(
-                [
-                    {
-                        "wallet_id": lot.wallet_id.id,
-                        "kind": "expire",
-                        "points": -lot.remaining_points,
-                        "lot_id": lot.id,
-                        "date": today,
-                        "unique_key": f"expire:{lot.id}",
-                        "reason": self.env._("Expired on %s", lot.expiry_date),
-                    }
-                    for lot in lots
-                ]
-            )
-            self.env["dental.loyalty.wallet"]._log_on_patients(
-                {
-                    wallet: self.env._(
-                        "%s loyalty points expired.",
-                        -sum(wallet_lines.mapped("points")),
-                    )
-                    for wallet, wallet_lines in expired.grouped("wallet_id").items()
-                }
-            )
-            done += len(lots)
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=len(lot_ids) - done
-            )
-        return done
+        self.env["ir.cron"]._notify_progress(done=len(released), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _cron_expire_lots(self, batch_size=_CRON_BATCH):
+        """Daily: an expire line for what is left of each lot past its date, and a
+        note on the patient's chatter. Returns how many lots are left."""
+        expired = self._expire_due_lots(limit=batch_size)
+        remaining = (
+            self._count_due([("remaining_points", ">", 0)], "expiry_date")
+            if len(expired) == batch_size
+            else 0
+        )
+        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _count_due(self, domain, date_field):
+        today = fields.Date.context_today(self)
+        return self.sudo().search_count([*domain, (date_field, "<=", today)])

@@ -3,9 +3,21 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare
+from odoo.tools.misc import format_date, formatLang
 
-from ..rules import evaluate_tier, window_start
+from ..rules import (
+    bonus_points,
+    earned_points,
+    eligible_amount,
+    evaluate_tier,
+    max_points_payment,
+    money_share,
+    points_for_amount,
+    refund_share,
+    window_start,
+)
 
 
 class DentalLoyaltyWallet(models.Model):
@@ -54,6 +66,11 @@ class DentalLoyaltyWallet(models.Model):
     tier_pinned = fields.Boolean(
         readonly=True,
         help="The tier was set by hand and is not re-evaluated.",
+    )
+    tier_evaluated_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The day the nightly job last re-evaluated this wallet's tier.",
     )
 
     _sql_constraints = [
@@ -108,29 +125,299 @@ class DentalLoyaltyWallet(models.Model):
         return wallets
 
     def _lock_for_update(self):
-        """Hold the wallet rows until the end of the transaction, so two terminals
-        spending for one patient are served one after the other, and release the
-        lots whose waiting period is over so the wallet is up to date."""
+        """Serialise everything that spends or holds these wallets' points, and
+        bring them up to date (lots released or expired since the last nightly
+        run), so that every decision reads one definition of spendable.
+
+        Odoo runs requests in REPEATABLE READ: a row lock alone would let a second
+        request go on with a snapshot that misses the first one's hold. Writing
+        the row makes the second request fail with a serialization error once the
+        first commits, and Odoo retries it with a fresh snapshot."""
         # Once per wallet and transaction: precommit data dies with the transaction.
         locked = self.env.cr.precommit.data.setdefault(
             "dental_loyalty.locked_wallet_ids", set()
         )
         to_lock = self.filtered(lambda wallet: wallet.id not in locked)
-        if not to_lock:
+        if to_lock:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE dental_loyalty_wallet wallet
+                       SET write_date = wallet.write_date
+                      FROM (SELECT id FROM dental_loyalty_wallet
+                             WHERE id IN %s ORDER BY id FOR UPDATE) locked
+                     WHERE wallet.id = locked.id
+                    """,
+                    tuple(to_lock.ids),
+                )
+            )
+            locked.update(to_lock.ids)
+            # What was read before the lock may be stale.
+            to_lock.invalidate_recordset()
+        self._catch_up()
+
+    def _catch_up(self):
+        """Release and expire the lots the calendar says are due, once per wallet,
+        day and transaction (the nightly jobs do the same for wallets nobody
+        touches), so that the cached spendable points are what FIFO may take."""
+        if self.env.context.get("dental_loyalty_catching_up"):
             return
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM dental_loyalty_wallet WHERE id IN %s "
-                "ORDER BY id FOR UPDATE",
-                tuple(to_lock.ids),
+        today = fields.Date.context_today(self)
+        caught_up = self.env.cr.precommit.data.setdefault(
+            "dental_loyalty.caught_up", set()
+        )
+        wallets = self.filtered(lambda wallet: (wallet.id, today) not in caught_up)
+        if not wallets:
+            return
+        caught_up.update((wallet.id, today) for wallet in wallets)
+        Ledger = self.env["dental.loyalty.ledger"].with_context(
+            dental_loyalty_catching_up=True
+        )
+        waiting = wallets.filtered("points_pending")
+        if waiting:
+            Ledger._release_due_lots(waiting, today)
+        Ledger._expire_due_lots(wallets, today)
+
+    def _next_release_date(self):
+        """The day the wallet's next pending points become spendable."""
+        self.ensure_one()
+        lot = (
+            self.env["dental.loyalty.ledger"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("wallet_id", "=", self.id),
+                    ("remaining_points", ">", 0),
+                    ("is_released", "=", False),
+                ],
+                ["available_date"],
+                order="available_date",
+                limit=1,
             )
         )
-        locked.update(to_lock.ids)
-        # What was read before the lock may be stale.
-        to_lock.invalidate_recordset()
-        waiting = to_lock.filtered("points_pending")
-        if waiting:
-            self.env["dental.loyalty.ledger"]._release_due_lots(waiting)
+        return lot.available_date
+
+    def _next_release_date_text(self):
+        return format_date(self.env, self._next_release_date())
+
+    def _points_cap_message(self, spendable, max_amount):
+        company = self.company_id
+        return self.env._(
+            "At most %(max_amount)s of this bill can be paid with points: "
+            "%(patient)s has %(spendable)s spendable points and points pay at most "
+            "%(share)s %% of a bill.",
+            max_amount=formatLang(
+                self.env, max_amount, currency_obj=company.currency_id
+            ),
+            patient=self.partner_id.display_name,
+            spendable=spendable,
+            share=formatLang(self.env, company.dental_loyalty_max_share, digits=0),
+        )
+
+    # ------------------------------------------------------------------
+    # Settling sales and refunds: what every adapter (POS orders, vouchers,
+    # invoices) hands its records to, as plain figures.
+    # ------------------------------------------------------------------
+
+    def _settle_sale(
+        self, *, key, bill_total, points_amount, lines, hold_key, source_vals, label
+    ):
+        """Post what a paid sale spends and earns.
+
+        ``key`` makes the lines unique to the sale; ``points_amount`` is the money
+        paid with points, ``lines`` the bill's :class:`SaleLine`; ``hold_key`` the
+        sale's hold, if the register asked for one; ``source_vals`` the ledger
+        fields that link a line to the sale; ``label`` names the sale in notes.
+        A points payment stands only within the balance and the cap, or within the
+        hold the server granted for this very bill."""
+        self.ensure_one()
+        self._lock_for_update()
+        currency = self.company_id.currency_id
+        if float_compare(points_amount, 0, precision_rounding=currency.rounding) < 0:
+            raise UserError(self.env._("Points are given back only by a refund."))
+        vals_list = []
+        if not currency.is_zero(points_amount):
+            spent = self._points_for_payment(bill_total, points_amount, hold_key, label)
+            vals_list.append(self._line_vals(key, "spend", -spent, source_vals))
+        else:
+            points_amount = 0.0
+        if hold_key:
+            # Paid: whatever the sale held is spent now, or free again.
+            self.env["dental.loyalty.reservation"].sudo()._consume(hold_key)
+        share = money_share(bill_total, points_amount)
+        earned = earned_points(
+            eligible_amount(bill_total, points_amount, 0.0),
+            self.company_id.dental_loyalty_earn_rate,
+            bonus_points(lines, share),
+            self.tier_id.multiplier or 1.0,
+        )
+        if earned:
+            vals_list.append(
+                self._line_vals(
+                    key,
+                    "earn",
+                    earned,
+                    source_vals,
+                    # Only money counts toward spend-based tiers.
+                    paid_amount=currency.round(max(bill_total - points_amount, 0)),
+                )
+            )
+        return self.env["dental.loyalty.ledger"]._post(vals_list)
+
+    def _points_for_payment(self, bill_total, amount, hold_key, label):
+        """The points a points payment of ``amount`` takes, checked afresh against
+        the balance and the cap unless the server granted a hold for this bill.
+        A granted payment is never refused, so a register's queue never blocks;
+        if its points are no longer all there (the hold lapsed while the register
+        was offline), it takes what is left and the managers are told."""
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        company = self.company_id
+        rounding = company.currency_id.rounding
+        spendable, own, _others = Hold._spendable_for(self, hold_key)
+        agreed = bool(own) and (
+            float_compare(own.bill_total, bill_total, precision_rounding=rounding) == 0
+            and float_compare(amount, own.amount, precision_rounding=rounding) <= 0
+        )
+        needed = points_for_amount(amount, company.dental_loyalty_point_value)
+        max_amount = max_points_payment(
+            spendable,
+            company.dental_loyalty_point_value,
+            bill_total,
+            company.dental_loyalty_max_share,
+            rounding=rounding,
+        )
+        if float_compare(amount, max_amount, precision_rounding=rounding) <= 0:
+            return needed
+        if not agreed:
+            raise UserError(
+                self.env._("%s was refused.", label)
+                + " "
+                + self._points_cap_message(spendable, max_amount)
+            )
+        spent = min(needed, spendable)
+        self._report_problem(
+            self.env._(
+                "%(sale)s was paid with %(needed)s points the register had been "
+                "granted, but only %(spent)s were still spendable when it synced: "
+                "%(missing)s points are missing.",
+                sale=label,
+                needed=needed,
+                spent=spent,
+                missing=needed - spent,
+            )
+        )
+        return spent
+
+    def _settle_refund(
+        self,
+        *,
+        key,
+        sale_lines,
+        refunded_amount,
+        sale_total,
+        points_returned_amount,
+        source_vals,
+        label,
+        sale_label,
+    ):
+        """Post what a refund takes back and gives back, on the wallet of the sale
+        it refunds. ``sale_lines`` are the ledger lines of that sale and of its
+        earlier refunds: together, refunds never take back more than the sale
+        earned nor give back more than it spent. Earned points already spent
+        elsewhere cannot be taken back without a negative balance: that shortfall
+        is noted on the patient."""
+        self.ensure_one()
+        self._lock_for_update()
+        company = self.company_id
+
+        def total(kind):
+            lines = sale_lines.filtered(lambda line: line.kind == kind)
+            return abs(sum(lines.mapped("points")))
+
+        share = refund_share(
+            earned=total("earn"),
+            spent=total("spend"),
+            taken_back=total("earn_reversal"),
+            given_back=total("spend_return"),
+            refunded_amount=refunded_amount,
+            sale_total=sale_total,
+        )
+        vals_list = []
+        if points_returned_amount:
+            returned = points_for_amount(
+                points_returned_amount, company.dental_loyalty_point_value
+            )
+            if returned > share.give_back:
+                raise UserError(
+                    self.env._(
+                        "%(refund)s gives back %(returned)s points, but only "
+                        "%(allowed)s points spent on what is refunded are left to "
+                        "give back. Refund the rest in another way.",
+                        refund=label,
+                        returned=returned,
+                        allowed=share.give_back,
+                    )
+                )
+            vals_list.append(
+                self._line_vals(key, "spend_return", returned, source_vals)
+            )
+        vals_list += self._take_back_vals(
+            key,
+            share.take_back,
+            sale_lines,
+            source_vals,
+            notes={"refund": label, "sale": sale_label},
+        )
+        return self.env["dental.loyalty.ledger"]._post(vals_list)
+
+    def _take_back_vals(self, key, points, sale_lines, source_vals, notes):
+        """Earned points a refund takes back: from the sale's own lot first, then
+        from the wallet's spendable points; what is already gone is noted."""
+        if not points:
+            return []
+        own_lot = sale_lines.filtered(lambda line: line.kind == "earn").sudo()
+        from_own = min(points, sum(own_lot.mapped("remaining_points")))
+        vals_list = []
+        if from_own:
+            vals_list.append(
+                self._line_vals(
+                    key, "earn_reversal", -from_own, source_vals, lot_id=own_lot.id
+                )
+            )
+        rest = points - from_own
+        if rest:
+            Hold = self.env["dental.loyalty.reservation"].sudo()
+            spendable, _own, _others = Hold._spendable_for(self, key)
+            if own_lot.is_released:
+                spendable -= from_own
+            from_others = min(rest, max(spendable, 0))
+            if from_others:
+                vals_list.append(
+                    self._line_vals(
+                        f"{key}:fifo", "earn_reversal", -from_others, source_vals
+                    )
+                )
+            rest -= from_others
+        if rest:
+            self._post_on_patient(
+                self.env._(
+                    "%(points)s points earned by %(sale)s were already spent and "
+                    "could not be taken back by %(refund)s.",
+                    points=rest,
+                    **notes,
+                )
+            )
+        return vals_list
+
+    def _line_vals(self, key, kind, points, source_vals, **vals):
+        return {
+            "wallet_id": self.id,
+            "kind": kind,
+            "points": points,
+            "unique_key": f"{key}:{kind}",
+            **source_vals,
+            **vals,
+        }
 
     def _qualifying_figures(self):
         """The figure each wallet's tier is decided on, per its company's basis."""
@@ -239,15 +526,216 @@ class DentalLoyaltyWallet(models.Model):
                 author_id=self.env.user.partner_id.id,
             )
 
+    def _tier_due_domain(self, today):
+        return [
+            ("tier_pinned", "=", False),
+            "|",
+            ("tier_evaluated_date", "=", False),
+            ("tier_evaluated_date", "<", today),
+        ]
+
     @api.model
-    def _cron_evaluate_tiers(self, batch_size=2000):
-        """Daily: re-evaluate every unpinned wallet, downgrades included."""
-        wallet_ids = self.search([("tier_pinned", "=", False)]).ids
-        done = 0
-        for batch in split_every(batch_size, wallet_ids, self.browse):
-            batch._evaluate_tier(allow_downgrade=True)
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(
-                done=done, remaining=len(wallet_ids) - done
+    def _cron_evaluate_tiers(self, batch_size=1000):
+        """Daily: re-evaluate unpinned wallets, downgrades included, one batch per
+        call; the scheduler commits and calls again while some are left, so the
+        front desk never waits on thousands of wallets. Returns what is left."""
+        today = fields.Date.context_today(self)
+        domain = self._tier_due_domain(today)
+        batch = self.search(domain, limit=batch_size, order="id")
+        batch._evaluate_tier(allow_downgrade=True)
+        if batch:
+            # A progress mark, not a change anyone made: no chatter, no recompute.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE dental_loyalty_wallet SET tier_evaluated_date = %s "
+                    "WHERE id IN %s",
+                    today,
+                    tuple(batch.ids),
+                )
             )
-            self.env.invalidate_all()
+            batch.invalidate_recordset(["tier_evaluated_date"])
+        remaining = self.search_count(domain) if len(batch) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return remaining
+
+    # ------------------------------------------------------------------
+    # Integrity: invariants 1 and 7 of docs/architecture.md, checked from the
+    # lines themselves.
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _integrity_problems(self, wallet_ids=None):
+        """{wallet id: [problem, ...]} for every wallet (or those of
+        ``wallet_ids``) whose lines do not add up to what their lots hold, or
+        whose cached figures differ from their recomputation. Read-only."""
+        where = (
+            SQL("TRUE")
+            if wallet_ids is None
+            else SQL("w.id IN %s", tuple(wallet_ids) or (0,))
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT w.id, w.points_balance, w.points_available, w.points_pending,
+                       w.points_lifetime,
+                       COALESCE(SUM(l.points), 0),
+                       COALESCE(SUM(l.remaining_points) FILTER (WHERE l.points > 0), 0),
+                       COALESCE(SUM(l.remaining_points)
+                                FILTER (WHERE l.points > 0 AND l.is_released), 0),
+                       COALESCE(SUM(l.remaining_points)
+                                FILTER (WHERE l.points > 0
+                                          AND l.is_released IS NOT TRUE), 0),
+                       COALESCE(SUM(l.points) FILTER (WHERE l.kind IN %s), 0),
+                       COUNT(l.id)
+                            FILTER (WHERE l.points < 0 AND l.remaining_points > 0)
+                  FROM dental_loyalty_wallet w
+                  LEFT JOIN dental_loyalty_ledger l ON l.wallet_id = w.id
+                 WHERE %s
+              GROUP BY w.id
+                """,
+                tuple(self.env["dental.loyalty.ledger"]._earning_kinds()),
+                where,
+            )
+        )
+        problems = {}
+        for row in self.env.cr.fetchall():
+            (
+                wallet_id,
+                balance,
+                available,
+                pending,
+                lifetime,
+                line_sum,
+                lots_hold,
+                lots_available,
+                lots_pending,
+                lines_lifetime,
+                open_debits,
+            ) = row
+            found = []
+            if line_sum != lots_hold:
+                found.append(
+                    self.env._(
+                        "the lines add up to %(lines)s points but the lots hold "
+                        "%(lots)s",
+                        lines=line_sum,
+                        lots=lots_hold,
+                    )
+                )
+            if line_sum < 0:
+                found.append(self.env._("the balance is negative (%s)", line_sum))
+            if open_debits:
+                found.append(
+                    self.env._("%s debit lines claim to hold points", open_debits)
+                )
+            for label, cached, recomputed in (
+                (self.env._("balance"), balance, line_sum),
+                (self.env._("spendable points"), available, lots_available),
+                (self.env._("pending points"), pending, lots_pending),
+                (self.env._("lifetime points"), lifetime, lines_lifetime),
+            ):
+                if cached != recomputed:
+                    found.append(
+                        self.env._(
+                            "the cached %(figure)s read %(cached)s instead of "
+                            "%(recomputed)s",
+                            figure=label,
+                            cached=cached,
+                            recomputed=recomputed,
+                        )
+                    )
+            if found:
+                problems[wallet_id] = found
+        return problems
+
+    def _report_problem(self, problem):
+        """Note ``problem`` on the patient and leave a to-do for a loyalty manager,
+        once while it is open."""
+        for wallet in self:
+            wallet._post_on_patient(problem)
+        self._schedule_manager_activities(
+            dict.fromkeys(self, problem),
+            self.env._("Loyalty points to check"),
+        )
+
+    def _schedule_manager_activities(self, notes, summary):
+        """A to-do on each wallet's patient for a loyalty manager of its company,
+        unless one with the same summary is still open."""
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        managers = self.env.ref("dental_loyalty.group_dental_loyalty_manager").users
+        # Loyalty managers need no rights on contacts for the engine to warn them.
+        Activity = self.env["mail.activity"].sudo()
+        open_on = set(
+            Activity.search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", [wallet.partner_id.id for wallet in notes]),
+                    ("summary", "=", summary),
+                ]
+            ).mapped("res_id")
+        )
+        vals_list = []
+        for wallet, note in notes.items():
+            manager = managers.filtered(
+                lambda user, company=wallet.company_id: (
+                    not user.share and company in user.company_ids
+                )
+            )[:1]
+            if not todo or not manager or wallet.partner_id.id in open_on:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": wallet.partner_id.id,
+                    "activity_type_id": todo.id,
+                    "summary": summary,
+                    "note": note,
+                    "user_id": manager.id,
+                }
+            )
+        return Activity.create(vals_list)
+
+    def action_check_integrity(self):
+        """Managers: check the selected wallets (all from the list's menu) and say
+        what was found; problems also leave a to-do."""
+        problems = self._check_integrity(self.ids or None)
+        if problems:
+            message = self.env._(
+                "%(count)s wallets do not add up; a to-do was left for each.",
+                count=len(problems),
+            )
+            kind = "warning"
+        else:
+            message = self.env._("Every checked wallet adds up.")
+            kind = "success"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": bool(problems)},
+        }
+
+    @api.model
+    def _check_integrity(self, wallet_ids=None):
+        problems = self._integrity_problems(wallet_ids)
+        if problems:
+            wallets = self.sudo().browse(problems)
+            wallets._schedule_manager_activities(
+                {
+                    wallet: self.env._(
+                        "The loyalty wallet does not add up: %s.",
+                        "; ".join(problems[wallet.id]),
+                    )
+                    for wallet in wallets
+                },
+                self.env._("Loyalty wallet does not add up"),
+            )
+        return problems
+
+    @api.model
+    def _cron_check_integrity(self):
+        """Daily: check every wallet (read-only, no lock held) and leave a to-do
+        for the managers about each one that does not add up."""
+        problems = self._check_integrity()
+        self.env["ir.cron"]._notify_progress(done=self.search_count([]), remaining=0)
+        return problems

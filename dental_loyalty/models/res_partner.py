@@ -51,7 +51,21 @@ class ResPartner(models.Model):
             partner.loyalty_wallet_id = by_partner.get(partner._origin.id, False)
 
     def _search_loyalty_wallet_id(self, operator, value):
-        return [("loyalty_wallet_ids", operator, value)]
+        """Search the wallet of the current company only, as the field reads."""
+        in_company = [("company_id", "=", self.env.company.id)]
+        if operator in ("=", "!=") and not value:
+            has_wallet = "not any" if operator == "=" else "any"
+            return [("loyalty_wallet_ids", has_wallet, in_company)]
+        if operator in ("!=", "not in"):
+            positive = "=" if operator == "!=" else "in"
+            return [
+                (
+                    "loyalty_wallet_ids",
+                    "not any",
+                    [*in_company, ("id", positive, value)],
+                )
+            ]
+        return [("loyalty_wallet_ids", "any", [*in_company, ("id", operator, value)])]
 
     def action_view_loyalty_ledger(self):
         self.ensure_one()

@@ -32,7 +32,21 @@ def add_points_payment_method(config, **accounts):
     return method
 
 
-class DentalLoyaltyCommon(TransactionCase):
+class LedgerIntegrityMixin:
+    """Every scenario ends with the ledger's own integrity check: each wallet's
+    lines add up to what its lots hold and its cached figures to their
+    recomputation (invariants 1 and 7)."""
+
+    def assertLedgerIntegrity(self):
+        problems = self.env["dental.loyalty.wallet"]._integrity_problems()
+        self.assertFalse(problems, "the ledger does not add up")
+
+    def tearDown(self):
+        self.assertLedgerIntegrity()
+        super().tearDown()
+
+
+class DentalLoyaltyCommon(LedgerIntegrityMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

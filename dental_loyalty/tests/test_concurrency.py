@@ -1,22 +1,43 @@
-from psycopg2.errors import LockNotAvailable
+import random
+import threading
+import time
 
-from odoo import SUPERUSER_ID, api, sql_db
+from psycopg2.errors import LockNotAvailable, SerializationFailure
+
+from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
 class TestConcurrentSpend(TransactionCase):
-    """Two terminals spend for one patient at the same moment, each in its own
-    database transaction (the test's own transaction cannot show this)."""
+    """Two registers spend for one patient at the same moment, each in its own
+    database transaction under Odoo's REPEATABLE READ (the test's own transaction
+    cannot show this), through the engine calls a register's requests make."""
+
+    # Committed for the other transactions to see, and restored afterwards: a
+    # point worth 0.10, 30 % of a bill, and no earning, so only spends move points.
+    PROGRAMME = {
+        "dental_loyalty_earn_rate": 0.0,
+        "dental_loyalty_point_value": 0.1,
+        "dental_loyalty_waiting_days": 0,
+        "dental_loyalty_max_share": 30.0,
+    }
+    # The most points may pay of this bill (30 % of 100.00) is what 100 points are
+    # worth.
+    BILL = 100.0
 
     def setUp(self):
         super().setUp()
         self.db = sql_db.db_connect(self.env.cr.dbname)
         with self.db.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Two Terminals"})
+            company = env.company
+            self._programme_before = company.read(list(self.PROGRAMME))[0]
+            company.write(self.PROGRAMME)
+            partner = env["res.partner"].create({"name": "Two Registers"})
             wallet = partner._dental_loyalty_wallet()
             env["dental.loyalty.ledger"]._post(
                 [
@@ -33,6 +54,10 @@ class TestConcurrentSpend(TransactionCase):
 
     def _forget_committed_data(self):
         with self.db.cursor() as cr:
+            env = self._env(cr)
+            programme = dict(self._programme_before)
+            programme.pop("id")
+            env.company.write(programme)
             # Ledger lines are undeletable through the ORM on purpose.
             cr.execute(
                 "DELETE FROM dental_loyalty_ledger WHERE wallet_id = %s",
@@ -47,43 +72,144 @@ class TestConcurrentSpend(TransactionCase):
             )
             cr.execute("DELETE FROM res_partner WHERE id = %s", [self.partner_id])
 
-    def _spend(self, cr, points):
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        return env["dental.loyalty.ledger"]._post(
-            [{"wallet_id": self.wallet_id, "kind": "spend", "points": -points}]
+    def _env(self, cr):
+        if cr.transaction is None:
+            # The test runner holds the registry lock that looking the registry
+            # up by name takes, which would stall the registers' threads.
+            cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _request(self, call):
+        """Run ``call(env)`` in a transaction of its own as Odoo serves a request
+        (odoo.service.model.retrying, whose registry lookup the test runner's
+        lock would stall): a concurrency failure rolls back and runs it again on
+        a fresh snapshot; the result is committed."""
+        with self.db.cursor() as cr:
+            for tries_left in reversed(range(5)):
+                env = self._env(cr)
+                try:
+                    result = call(env)
+                    env.flush_all()
+                    return result
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    cr.rollback()
+                    cr.transaction = api.Transaction(self.registry)
+                    if not tries_left:
+                        raise
+                    time.sleep(random.uniform(0.0, 0.2))
+
+    def _reserve(self, env, uuid, amount=None):
+        wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
+        return env["dental.loyalty.reservation"]._reserve_points(
+            wallet, uuid, self.BILL, amount, env["pos.config"]
         )
 
-    def _balance(self):
+    def _settle(self, env, uuid, amount):
+        wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
+        return wallet._settle_sale(
+            key=f"test:{uuid}",
+            bill_total=self.BILL,
+            points_amount=amount,
+            lines=[],
+            hold_key=uuid,
+            source_vals={"origin": uuid, "date": fields.Date.today()},
+            label=uuid,
+        )
+
+    def _figures(self):
         with self.db.cursor() as cr:
-            cr.execute(
-                """
-                SELECT points_available,
-                       (SELECT SUM(points) FROM dental_loyalty_ledger l
-                         WHERE l.wallet_id = w.id)
-                  FROM dental_loyalty_wallet w
-                 WHERE id = %s
-                """,
-                [self.wallet_id],
+            env = self._env(cr)
+            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
+            problems = env["dental.loyalty.wallet"]._integrity_problems(wallet.ids)
+            spent = -sum(
+                wallet.line_ids.filtered(lambda line: line.kind == "spend").mapped(
+                    "points"
+                )
             )
-            return cr.fetchone()
+            return wallet.points_available, spent, problems
 
     @mute_logger("odoo.sql_db")
-    def test_two_terminals_cannot_spend_the_same_points(self):
-        with self.db.cursor() as terminal_a, self.db.cursor() as terminal_b:
-            self._spend(terminal_a, 80)
-            # Terminal A holds the wallet until it commits: B waits for it.
-            terminal_b.execute("SET lock_timeout = '300ms'")
+    def test_two_spends_of_one_wallet_wait_for_each_other(self):
+        with self.db.cursor() as register_a, self.db.cursor() as register_b:
+            self._settle(self._env(register_a), f"a-{self.wallet_id}", 8.0)
+            # A holds the wallet until it commits: B waits for it.
+            register_b.execute("SET lock_timeout = '300ms'")
             with self.assertRaises(LockNotAvailable):
-                self._spend(terminal_b, 80)
-            terminal_b.rollback()
-            terminal_a.commit()
+                self._settle(self._env(register_b), f"b-{self.wallet_id}", 8.0)
+            register_b.rollback()
+            register_a.commit()
             # Once A is done, B sees what is left and is refused.
-            with self.assertRaises(UserError) as refused:
-                self._spend(terminal_b, 80)
-            self.assertIn("20 spendable points", str(refused.exception))
-            terminal_b.rollback()
-            self._spend(terminal_b, 20)
-            terminal_b.commit()
-        available, total = self._balance()
+            with self.assertRaisesRegex(UserError, "20 spendable points"):
+                self._settle(self._env(register_b), f"b-{self.wallet_id}", 8.0)
+        available, spent, problems = self._figures()
+        self.assertEqual((available, spent, problems), (20, 80, {}))
+
+    @mute_logger("odoo.sql_db")
+    def test_a_hold_granted_meanwhile_is_seen_not_missed(self):
+        """REPEATABLE READ: B's request began before A's hold was committed. A
+        lock alone would let B read its old snapshot and grant the same points;
+        the engine makes B fail with a serialization error, and Odoo retries it."""
+        with self.db.cursor() as register_a, self.db.cursor() as register_b:
+            register_b.execute("SELECT 1")  # B's snapshot is taken now
+            offer = self._reserve(self._env(register_a), f"a-{self.wallet_id}")
+            self.assertEqual(offer["points"], 100)
+            register_a.commit()
+            with self.assertRaises(SerializationFailure):
+                self._reserve(self._env(register_b), f"b-{self.wallet_id}")
+            register_b.rollback()
+            # Odoo's retry: a fresh snapshot sees A's hold.
+            with self.assertRaisesRegex(UserError, "held by another register"):
+                self._reserve(self._env(register_b), f"b-{self.wallet_id}")
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_two_registers_reserving_and_syncing_at_once(self):
+        """Each register asks for the whole balance, then syncs what it was
+        granted, in two requests retried as Odoo retries them; five rounds, with
+        the registers starting in either order."""
+        for round_ in range(5):
+            with self.subTest(round=round_):
+                self._race(round_)
+
+    def _race(self, round_):
+        with self.db.cursor() as cr:
+            env = self._env(cr)
+            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
+            if wallet.points_available < 100:
+                env["dental.loyalty.ledger"]._post(
+                    [
+                        {
+                            "wallet_id": wallet.id,
+                            "kind": "adjust",
+                            "points": 100 - wallet.points_available,
+                            "reason": "Test",
+                        }
+                    ]
+                )
+        _available, spent_before, _problems = self._figures()
+        granted = {}
+        start = threading.Barrier(2)
+
+        def register(name):
+            start.wait()
+            uuid = f"{name}{round_}-{self.wallet_id}"
+            try:
+                offer = self._request(lambda env: self._reserve(env, uuid))
+                self._request(lambda env: self._settle(env, uuid, offer["amount"]))
+                granted[name] = offer["amount"]
+            except UserError:
+                granted[name] = 0.0
+
+        threads = [
+            threading.Thread(target=register, args=(name,)) for name in ("a", "b")
+        ]
+        for thread in threads[:: 1 if round_ % 2 else -1]:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        available, spent, problems = self._figures()
+        self.assertFalse(problems)
+        # One register was granted the points, the other saw them held or gone.
+        self.assertEqual(sorted(granted.values()), [0.0, 10.0])
         self.assertEqual(available, 0)
-        self.assertEqual(total, 0)
+        # Money paid with points is the points taken times their value.
+        self.assertEqual(spent - spent_before, 100)

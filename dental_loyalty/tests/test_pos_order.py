@@ -88,7 +88,7 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, 1000)
         with self.assertRaises(UserError) as refused:
             self._sync(self._order([(self.checkup, 2)], points=30.01))
-        self.assertIn("30.0 % of a bill", str(refused.exception))
+        self.assertIn("30 % of a bill", str(refused.exception))
         self.assertFalse(
             self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
         )
@@ -293,7 +293,7 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
             )
             self.assertEqual(offer["spendable_points"], 500)
         with freeze_time(fields.Datetime.now() + timedelta(days=8)):
-            self.env["dental.loyalty.reservation"]._cron_release_lapsed()
+            self.env["dental.loyalty.reservation"]._gc_lapsed_holds()
         self.assertFalse(
             self.env["dental.loyalty.reservation"].search(
                 [("order_uuid", "=", "order-a")]

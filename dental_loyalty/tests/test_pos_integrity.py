@@ -1,0 +1,277 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common_pos import DentalLoyaltyPosCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPosIntegrity(DentalLoyaltyPosCommon):
+    """What a careless or hostile front desk tries, through the calls the register
+    makes (demo programme of the issue: a point worth 0.10 here, 30 % cap)."""
+
+    def _refund_data(self, order, quantity=None, points=0.0, partner=None):
+        return self._order(
+            [
+                {
+                    "product": line.product_id,
+                    "quantity": -(quantity or line.qty),
+                    "refunded_orderline_id": line.id,
+                }
+                for line in order.lines
+            ],
+            points=points,
+            partner=partner,
+        )
+
+    def _reserve(self, uuid, total, amount=None, partner=None):
+        return (
+            self.env["pos.order"]
+            .with_user(self.cashier)
+            .dental_loyalty_reserve_points(
+                self.config.id, uuid, (partner or self.patient).id, total, amount
+            )
+        )
+
+    def test_a_refund_made_out_to_another_patient_acts_on_the_sale_wallet(self):
+        other = self.env["res.partner"].create({"name": "Hoa Le"})
+        self._give_points(self.patient, 1000)
+        self._give_points(other, 1000)
+        order = self._sync(self._order([(self.checkup, 2)], points=30))
+        # 300 points spent, 70 earned; the cashier makes the refund out to Hoa.
+        refund = self._sync(self._refund_data(order, points=-30, partner=other))
+        self.assertEqual(refund.partner_id, other)
+        self.assertEqual(refund.dental_loyalty_points_spent, -300)
+        self.assertEqual(refund.dental_loyalty_points_earned, -70)
+        self.assertEqual(self._wallet().points_balance, 1000)
+        self.assertEqual(self._wallet(other).points_balance, 1000)
+        self.assertFalse(self._wallet(other).line_ids.filtered("pos_order_id"))
+
+    def test_refunding_the_same_order_twice_gives_back_once(self):
+        self._give_points(self.patient, 900)
+        order = self._sync(self._order([(self.checkup, 3)], points=45))
+        self.assertEqual(order.dental_loyalty_points_spent, 450)
+        self._sync(self._refund_data(order, points=-45))
+        self.assertEqual(self._wallet().points_balance, 900)
+        # Odoo's server lets the same lines be refunded again: the points may not.
+        with self.assertRaisesRegex(UserError, "only 0 points spent"):
+            self._sync(self._refund_data(order, points=-45))
+        again = self._sync(self._refund_data(order))
+        self.assertEqual(again.dental_loyalty_points_earned, 0)
+        self.assertEqual(again.dental_loyalty_points_spent, 0)
+        self.assertEqual(self._wallet().points_balance, 900)
+
+    def test_partial_refunds_together_stay_within_the_sale(self):
+        self._give_points(self.patient, 1000)
+        order = self._sync(self._order([(self.checkup, 4)], points=60))
+        # 600 points spent, 140 earned: refund one, then three, check-ups.
+        self._sync(self._refund_data(order, quantity=1, points=-15))
+        self._sync(self._refund_data(order, quantity=3, points=-45))
+        lines = self.Ledger.search(
+            [("res_model", "=", "pos.order"), ("res_id", "=", order.id)]
+        )
+        by_kind = {
+            kind: sum(ls.mapped("points")) for kind, ls in lines.grouped("kind").items()
+        }
+        self.assertEqual(by_kind["earn"] + by_kind["earn_reversal"], 0)
+        self.assertEqual(by_kind["spend"] + by_kind["spend_return"], 0)
+        self.assertEqual(self._wallet().points_balance, 1000)
+
+    def test_the_order_figures_cannot_be_written_into_points(self):
+        self._give_points(self.patient, 100)
+        order = self._sync(self._order([(self.checkup, 2)]))  # 100 earned
+        as_cashier = order.with_user(self.cashier)
+        as_cashier.write({"dental_loyalty_points_spent": 3000})
+        order.invalidate_recordset()
+        self.assertEqual(order.dental_loyalty_points_spent, 0)
+        # The refund's give-back reads the ledger, not the field: refused.
+        with self.assertRaisesRegex(UserError, "only 0 points spent"):
+            self._sync(self._refund_data(order, points=-300))
+        self.assertEqual(self._wallet().points_balance, 200)
+
+    def test_loyalty_fields_in_a_sync_payload_are_ignored(self):
+        data = self._order([(self.checkup, 2)])
+        data.update(
+            partner_id=False,
+            dental_loyalty_points_spent=3000,
+            dental_loyalty_points_earned=3000,
+        )
+        order = self._sync(data)
+        self.assertEqual(order.dental_loyalty_points_spent, 0)
+        self.assertEqual(order.dental_loyalty_points_earned, 0)
+        with self.assertRaisesRegex(UserError, "spent none"):
+            self._sync(self._refund_data(order, points=-300))
+        self.assertFalse(self.Ledger.search([("partner_id", "=", self.patient.id)]))
+
+    def test_a_hold_stands_only_for_the_bill_it_was_granted_for(self):
+        self._give_points(self.patient, 2000)
+        data = self._order([(self.checkup, 3)], points=150, cash=0)  # 150.00 bill
+        # The register asks for a bill a hundred times the real one.
+        offer = self._reserve(data["uuid"], 15000.0, 150.0)
+        self.assertEqual(offer["amount"], 150)
+        with self.assertRaisesRegex(UserError, "At most .*45.00"):
+            self._sync(data)
+        self.assertEqual(self._wallet().points_available, 2000)
+        # The same bill asked honestly is granted and synced.
+        data = self._order([(self.checkup, 3)], points=45)
+        self._reserve(data["uuid"], 150.0, 45.0)
+        self.assertEqual(self._sync(data).dental_loyalty_points_spent, 450)
+
+    def test_free_lines_earn_no_bonus(self):
+        data = self._order([(self.cleaning, 20)])
+        for command in data["lines"]:
+            command[2].update(discount=100, price_subtotal=0.0, price_subtotal_incl=0.0)
+        data.update(amount_total=0.0, amount_paid=0.0, amount_tax=0.0, payment_ids=[])
+        order = self._sync(data)
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(order.dental_loyalty_points_earned, 0)
+
+    def test_bonus_is_earned_on_what_was_paid_with_money(self):
+        self._give_points(self.patient, 1000)
+        # One cleaning (80.00, 40 bonus points), 24.00 of it paid with points.
+        order = self._sync(self._order([(self.cleaning, 1)], points=24))
+        # 56.00 paid with money: 56 points, and 70 % of the 40 bonus points.
+        self.assertEqual(order.dental_loyalty_points_earned, 56 + 28)
+
+    def test_bad_arguments_get_a_message(self):
+        for args in [
+            (self.config.id, "order-x", "abc", 100.0),
+            (self.config.id, "order-x", self.patient.id, float("nan")),
+            (self.config.id, "order-x", self.patient.id, "NaN"),
+            (self.config.id, "order-x", self.patient.id, 100.0, float("inf")),
+            (self.config.id, "order-x", self.patient.id, 100.0, -5.0),
+            (self.config.id, ["order-x"], self.patient.id, 100.0),
+            ("1", "order-x", self.patient.id, 100.0),
+            (True, "order-x", self.patient.id, 100.0),
+        ]:
+            with self.subTest(args=args), self.assertRaises(UserError):
+                self.env["pos.order"].with_user(
+                    self.cashier
+                ).dental_loyalty_reserve_points(*args)
+        with self.assertRaises(UserError):
+            self.env["pos.order"].with_user(self.cashier).dental_loyalty_release_points(
+                self.config.id, 42
+            )
+
+    def test_a_lot_expiring_today_is_not_offered_nor_spent(self):
+        today = fields.Date.context_today(self.patient)
+        wallet = self._wallet()
+        with freeze_time(today - timedelta(days=1)):
+            # Yesterday: 500 points that expire today, and 100 that do not.
+            self.Ledger._post(
+                [
+                    {
+                        "wallet_id": wallet.id,
+                        "kind": "adjust",
+                        "points": 500,
+                        "reason": "Old goodwill",
+                        "expiry_date": today,
+                    }
+                ]
+            )
+            self._give_points(self.patient, 100)
+        data = self._order([(self.checkup, 2)], points=10)
+        offer = self._reserve(data["uuid"], 100.0)
+        self.assertEqual(offer["spendable_points"], 100)
+        self.assertEqual(offer["max_amount"], 10)
+        order = self._sync(data)
+        self.assertEqual(order.dental_loyalty_points_spent, 100)
+        wallet.invalidate_recordset()
+        self.assertEqual(wallet.points_available, 90)  # 100 - 100 + 90 earned
+        self.assertTrue(
+            any(
+                "500 loyalty points expired" in message.body
+                for message in self.patient.message_ids
+            )
+        )
+
+    def test_searching_patients_by_points_reads_the_current_company(self):
+        self._give_points(self.patient, 100)
+        Partner = self.env["res.partner"]
+        domain = [("loyalty_points_available", ">", 0)]
+        self.assertIn(self.patient, Partner.search(domain))
+        other_company = self.env["res.company"].create({"name": "Second Clinic"})
+        in_other = Partner.with_company(other_company).with_context(
+            allowed_company_ids=[other_company.id, self.company.id]
+        )
+        self.assertEqual(in_other.browse(self.patient.id).loyalty_points_available, 0)
+        self.assertNotIn(self.patient, in_other.search(domain))
+        self.assertIn(
+            self.patient, in_other.search([("loyalty_wallet_id", "=", False)])
+        )
+
+    def test_a_hold_lives_as_long_as_its_payment_line(self):
+        self._give_points(self.patient, 500)
+        Order = self.env["pos.order"].with_user(self.cashier)
+        self._reserve("order-a", 100.0)
+        self.assertEqual(self._reserve("order-b", 1000.0)["spendable_points"], 200)
+        # The points line of order A is removed (or the order deleted).
+        self.assertTrue(Order.dental_loyalty_release_points(self.config.id, "order-a"))
+        self.assertEqual(self._reserve("order-b", 1000.0)["spendable_points"], 500)
+        # Order B gets another patient: the hold goes with the first one.
+        other = self.env["res.partner"].create({"name": "Hoa Le"})
+        self._give_points(other, 50)
+        self._reserve("order-b", 100.0, partner=other)
+        self.assertEqual(self._reserve("order-c", 1000.0)["spendable_points"], 500)
+
+    def test_a_hold_elsewhere_is_named_in_the_refusal(self):
+        self._give_points(self.patient, 300)
+        self._reserve("order-a", 1000.0)
+        with self.assertRaisesRegex(UserError, "held by another register until"):
+            self._reserve("order-b", 100.0, 5.0)
+
+    def test_pending_points_are_named_in_the_refusal(self):
+        self.company.dental_loyalty_waiting_days = 7
+        self._sync(self._order([(self.checkup, 10)]))  # 500 pending points
+        with self.assertRaisesRegex(UserError, "500 points are pending until"):
+            self._reserve("order-a", 100.0, 5.0)
+
+    def test_an_order_paid_in_cash_after_all_drops_its_hold(self):
+        self._give_points(self.patient, 500)
+        data = self._order([(self.checkup, 2)])
+        self._reserve(data["uuid"], 100.0)
+        self._sync(data)
+        self.assertFalse(
+            self.env["dental.loyalty.reservation"].search(
+                [("order_uuid", "=", data["uuid"])]
+            )
+        )
+        self.assertEqual(self._reserve("order-b", 1000.0)["spendable_points"], 600)
+
+    def test_only_money_counts_toward_spend_based_tiers(self):
+        self.company.dental_loyalty_tier_basis = "amount"
+        self._give_points(self.patient, 1000)
+        order = self._sync(self._order([(self.checkup, 4)], points=60))
+        earn = order.dental_loyalty_line_ids.filtered(lambda line: line.kind == "earn")
+        self.assertEqual(earn.paid_amount, 140)
+        wallet = self._wallet()
+        self.assertEqual(wallet._qualifying_figures()[wallet.id], 140)
+
+    def test_money_paid_with_points_is_the_points_times_their_value(self):
+        self._give_points(self.patient, 1000)
+        value = self.company.dental_loyalty_point_value
+        for points in (30, 12.34, 0.05):
+            order = self._sync(self._order([(self.checkup, 2)], points=points))
+            self.assertAlmostEqual(
+                order.dental_loyalty_points_spent * value, points, delta=value
+            )
+            self.assertGreaterEqual(order.dental_loyalty_points_spent * value, points)
+
+    def test_an_agreed_order_short_of_points_warns_the_managers(self):
+        self._give_points(self.patient, 400)
+        data = self._order([(self.checkup, 2)], points=30)
+        self._reserve(data["uuid"], 100.0, 30.0)
+        with freeze_time(fields.Datetime.now() + timedelta(hours=1)):
+            # The hold lapsed while the register was offline; the points went.
+            self._give_points(self.patient, -350)
+            order = self._sync(data)
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(order.dental_loyalty_points_spent, 50)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
+        )
+        self.assertIn("250 points are missing", activity.note)

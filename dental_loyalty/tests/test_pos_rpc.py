@@ -1,0 +1,170 @@
+import json
+
+from odoo.tests import HttpCase, tagged
+
+from .common_pos import DentalLoyaltyPosCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPosOverTheWire(DentalLoyaltyPosCommon, HttpCase):
+    """The same attacks over JSON-RPC, logged in as a user with nothing but Point
+    of Sale rights, as a browser or a script would send them."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.cashier.login, self.cashier.login)
+
+    def _call(self, model, method, *args):
+        """(result, error message) of a call_kw request."""
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": list(args),
+                        "kwargs": {},
+                    },
+                },
+                default=str,
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        body = response.json()
+        if "error" in body:
+            return None, body["error"]["data"]
+        return body["result"], None
+
+    def _sync_rpc(self, data):
+        # What the register sends: plain JSON.
+        result, error = self._call(
+            "pos.order", "sync_from_ui", [json.loads(json.dumps(data, default=str))]
+        )
+        if error:
+            return None, error
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"]), None
+
+    def test_bad_argument_types_come_back_as_messages(self):
+        self._give_points(self.patient, 500)
+        for args, message in [
+            ((self.config.id, "x", "abc", 100.0), "Choose the patient"),
+            ((self.config.id, "x", self.patient.id, "NaN"), "not a number"),
+            ((self.config.id, "x", self.patient.id, None), "not a number"),
+            ((self.config.id, "x", self.patient.id, 100.0, "12"), "not a number"),
+            ((self.config.id, "x", self.patient.id, 100.0, -1), "cannot be negative"),
+            (("abc", "x", self.patient.id, 100.0), "register is unknown"),
+            ((self.config.id, {"a": 1}, self.patient.id, 100.0), "order is unknown"),
+        ]:
+            with self.subTest(args=args):
+                result, error = self._call(
+                    "pos.order", "dental_loyalty_reserve_points", *args
+                )
+                self.assertIsNone(result)
+                self.assertEqual(error["name"], "odoo.exceptions.UserError")
+                self.assertIn(message, error["message"])
+
+    def test_a_cashier_cannot_write_points_into_an_order(self):
+        order = self._sync(self._order([(self.checkup, 2)]))  # 100 earned
+        self._call(
+            "pos.order",
+            "write",
+            [order.id],
+            {"dental_loyalty_points_spent": 3000, "dental_loyalty_points_earned": 0},
+        )
+        order.invalidate_recordset()
+        self.assertEqual(order.dental_loyalty_points_spent, 0)
+        self.assertEqual(order.dental_loyalty_points_earned, 100)
+        refund, error = self._sync_rpc(
+            self._order(
+                [
+                    {
+                        "product": self.checkup,
+                        "quantity": -2,
+                        "refunded_orderline_id": order.lines.id,
+                    }
+                ],
+                points=-300,
+            )
+        )
+        self.assertIsNone(refund)
+        self.assertIn("only 0 points spent", error["message"])
+        self.assertEqual(self._wallet().points_balance, 100)
+
+    def test_a_forged_sync_cannot_create_points(self):
+        data = self._order([(self.checkup, 2)])
+        data.update(
+            partner_id=False,
+            dental_loyalty_points_spent=3000,
+            dental_loyalty_balance=99999,
+            dental_loyalty_line_ids=[
+                [0, 0, {"wallet_id": 1, "kind": "adjust", "points": 3000}]
+            ],
+        )
+        order, error = self._sync_rpc(data)
+        self.assertFalse(error and error["name"] != "odoo.exceptions.AccessError")
+        self.assertFalse(
+            self.env["dental.loyalty.ledger"].search([("points", "=", 3000)])
+        )
+        if order:
+            self.assertEqual(order.dental_loyalty_points_spent, 0)
+
+    def test_a_refund_to_another_patient_over_the_wire(self):
+        other = self.env["res.partner"].create({"name": "Hoa Le"})
+        self._give_points(self.patient, 1000)
+        order, error = self._sync_rpc(self._order([(self.checkup, 2)], points=30))
+        self.assertIsNone(error)
+        refund, error = self._sync_rpc(
+            self._order(
+                [
+                    {
+                        "product": self.checkup,
+                        "quantity": -2,
+                        "refunded_orderline_id": order.lines.id,
+                    }
+                ],
+                points=-30,
+                partner=other,
+            )
+        )
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_balance, 1000)
+        self.assertEqual(self._wallet(other).points_balance, 0)
+        # The same refund again gives nothing more back.
+        again, error = self._sync_rpc(
+            self._order(
+                [
+                    {
+                        "product": self.checkup,
+                        "quantity": -2,
+                        "refunded_orderline_id": order.lines.id,
+                    }
+                ],
+                points=-30,
+                partner=other,
+            )
+        )
+        self.assertIsNone(again)
+        self.assertIn("only 0 points spent", error["message"])
+        self.assertEqual(self._wallet().points_balance, 1000)
+
+    def test_a_hold_asked_for_a_bigger_bill_does_not_pay_the_real_one(self):
+        self._give_points(self.patient, 2000)
+        data = self._order([(self.checkup, 3)], points=150, cash=0)
+        offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            15000.0,
+        )
+        self.assertIsNone(error)
+        self.assertEqual(offer["max_amount"], 200)
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertIn("At most", error["message"])
+        self.assertEqual(self._wallet().points_available, 2000)
