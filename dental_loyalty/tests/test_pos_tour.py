@@ -2,11 +2,11 @@ from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
-from .common import add_points_payment_method
+from .common import LedgerIntegrityMixin, add_points_payment_method
 
 
 @tagged("post_install", "-at_install")
-class TestDentalLoyaltyTours(TestPointOfSaleHttpCommon):
+class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -77,3 +77,13 @@ class TestDentalLoyaltyTours(TestPointOfSaleHttpCommon):
             )
         )
         self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 1000)
+
+    def test_a_removed_points_line_frees_its_points(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyHoldReleasedTour", login="pos_user")
+        holds = self.env["dental.loyalty.reservation"].search(
+            [("wallet_id.partner_id", "=", self.patient.id)]
+        )
+        # Only the second order holds points: the first one's were freed.
+        self.assertEqual(len(holds), 1)
+        self.assertEqual(holds.points, 300)

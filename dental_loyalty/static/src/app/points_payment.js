@@ -38,6 +38,28 @@ export async function reservePoints(pos, order, amount = null) {
     }
 }
 
+/**
+ * The order's points payment line went away (or its patient changed, or the
+ * order was deleted): free the points the server held for it at once. Offline,
+ * the hold lapses on its own.
+ */
+export async function releasePoints(pos, order) {
+    if (!order.uiState.dentalLoyaltyOffer) {
+        return;
+    }
+    order.uiState.dentalLoyaltyOffer = null;
+    try {
+        await pos.data.call("pos.order", "dental_loyalty_release_points", [
+            pos.config.id,
+            order.uuid,
+        ]);
+    } catch (error) {
+        if (!(error instanceof ConnectionLostError)) {
+            throw error;
+        }
+    }
+}
+
 export function pointsPaymentLines(order) {
     return order.payment_ids.filter((line) => line.payment_method_id.dental_loyalty_points);
 }

@@ -73,9 +73,35 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
             Dialog.is({ title: "Points payment refused" }),
             {
                 content: "the cashier reads why",
-                trigger: ".modal .modal-body:contains('At most'):contains('30.0 % of a bill')",
+                trigger: ".modal .modal-body:contains('At most'):contains('30 % of a bill')",
             },
             Dialog.confirm(),
             PaymentScreen.isShown(),
+        ].flat(),
+});
+
+// A points line removed frees its points at once: the next order of the same
+// patient, on this register or another, is offered all of them again.
+registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            scan_barcode("0420000000123"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
+            PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
+            PaymentScreen.emptyPaymentlines("100.00"),
+            PaymentScreen.clickBack(),
+            Chrome.createFloatingOrder(),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            scan_barcode("0420000000123"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
+            {
+                content: "nothing is held for the first order any more",
+                trigger: ".o_dental_loyalty_offer:contains('1000 spendable points')",
+            },
         ].flat(),
 });

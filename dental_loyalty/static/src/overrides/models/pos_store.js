@@ -1,7 +1,34 @@
 import { patch } from "@web/core/utils/patch";
 import { PosStore } from "@point_of_sale/app/store/pos_store";
+import { pointsPaymentLines, releasePoints } from "@dental_loyalty/app/points_payment";
 
 patch(PosStore.prototype, {
+    async selectPartner() {
+        const order = this.get_order();
+        const before = order?.get_partner();
+        const result = await super.selectPartner(...arguments);
+        if (order && order.get_partner() !== before) {
+            this.dentalLoyaltyPartnerChanged(order);
+        }
+        return result;
+    },
+
+    /** Points held for the previous patient are neither theirs to spend nor
+     * the new patient's: drop the points line and free the hold. */
+    dentalLoyaltyPartnerChanged(order) {
+        for (const line of pointsPaymentLines(order)) {
+            order.remove_paymentline(line);
+        }
+        return releasePoints(this, order);
+    },
+
+    removeOrder(order) {
+        if (!order.finalized) {
+            releasePoints(this, order);
+        }
+        return super.removeOrder(...arguments);
+    },
+
     postSyncAllOrders(orders) {
         super.postSyncAllOrders(...arguments);
         // The server's figures after each order replace what the partner list shows.

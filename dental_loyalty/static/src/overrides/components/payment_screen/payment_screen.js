@@ -2,7 +2,11 @@ import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { PaymentScreen } from "@point_of_sale/app/screens/payment_screen/payment_screen";
-import { pointsPaymentLines, reservePoints } from "@dental_loyalty/app/points_payment";
+import {
+    pointsPaymentLines,
+    releasePoints,
+    reservePoints,
+} from "@dental_loyalty/app/points_payment";
 
 patch(PaymentScreen.prototype, {
     async addNewPaymentLine(paymentMethod) {
@@ -36,6 +40,14 @@ patch(PaymentScreen.prototype, {
             this.numberBuffer.reset();
         }
         return added;
+    },
+
+    deletePaymentLine(uuid) {
+        const result = super.deletePaymentLine(...arguments);
+        if (!pointsPaymentLines(this.currentOrder).length) {
+            releasePoints(this.pos, this.currentOrder);
+        }
+        return result;
     },
 
     async validateOrder(isForceValidate) {
