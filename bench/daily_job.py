@@ -1,9 +1,11 @@
 """Time one of dental_loyalty's scheduled jobs, in a process of its own.
 
 ``--list`` prints the jobs found: every ``_cron_*`` method that a dental_loyalty
-model class defines. ``--job model:method`` runs one as the scheduler would (as
-the superuser, no arguments), measures wall time, SQL queries and the process's
-peak resident memory, then rolls back, so each job sees the same data.
+model class defines, and its autovacuum methods. ``--job model:method`` runs one as
+the scheduler would (as the superuser, no arguments, one batch per call, called
+again while it returns that some are left), measures wall time, SQL queries and the
+process's peak resident memory over all its calls, then rolls back, so each job sees
+the same data.
 """
 
 import inspect
@@ -12,6 +14,8 @@ import time
 from odoo_env import current_rss_mib, environment, parse_args, peak_rss_mib, write_json
 
 ADDON_MODULE = "odoo.addons.dental_loyalty."
+# A job still returning work after this many calls is looping: stop measuring.
+MAX_CALLS = 10000
 
 
 def discover_jobs(env):
@@ -22,7 +26,9 @@ def discover_jobs(env):
             if not cls.__module__.startswith(ADDON_MODULE):
                 continue
             for name, member in vars(cls).items():
-                if name.startswith("_cron_") and inspect.isfunction(member):
+                if inspect.isfunction(member) and (
+                    name.startswith("_cron_") or getattr(member, "_autovacuum", False)
+                ):
                     job = f"{model_name}:{name}"
                     if job not in jobs:
                         jobs.append(job)
@@ -63,8 +69,16 @@ def run_job(env, job):
     rss_before = current_rss_mib()
     before = cr.sql_log_count
     start = time.perf_counter()
-    result = getattr(model, method)()
-    cr.flush()  # what the scheduler's commit would run first
+    calls = 0
+    while True:
+        result = getattr(model, method)()
+        calls += 1
+        cr.flush()  # what the scheduler's commit would run first
+        # A job returns how many are left: the scheduler commits (which empties
+        # the record cache) and calls again.
+        if not _some_left(result) or calls >= MAX_CALLS:
+            break
+        env.invalidate_all()
     wall = time.perf_counter() - start
     queries = cr.sql_log_count - before
     peak = peak_rss_mib()
@@ -77,21 +91,19 @@ def run_job(env, job):
         )
         if rows_after - rows_before or written:
             effects[table] = {"rows": rows_after - rows_before, "written": written}
-    if isinstance(result, type(model)) or hasattr(result, "_name"):
-        done = len(result)
-    elif isinstance(result, int) and not isinstance(result, bool):
-        done = result
-    else:
-        done = None
     return {
         "job": job,
+        "calls": calls,
         "wall_s": round(wall, 2),
         "queries": queries,
         "peak_rss_mib": round(peak, 1),
         "rss_before_mib": round(rss_before, 1),
-        "done": done,
         "effects": effects,
     }
+
+
+def _some_left(result):
+    return isinstance(result, int) and not isinstance(result, bool) and result > 0
 
 
 def main():

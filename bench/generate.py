@@ -223,10 +223,10 @@ def generate(env, patients, per_patient):
     cr.execute(
         """
         INSERT INTO dental_loyalty_reservation
-               (wallet_id, order_uuid, points, amount, expires_at, create_uid,
-                write_uid, create_date, write_date)
+               (wallet_id, order_uuid, points, amount, bill_total, expires_at,
+                create_uid, write_uid, create_date, write_date)
         SELECT %(first_wallet)s + (r * 20) %% %(patients)s, 'bench-reservation-' || r,
-               100, 1.0,
+               100, 1.0, 10.0,
                CASE WHEN r %% 5 = 0 THEN %(now)s + INTERVAL '20 minutes'
                     ELSE %(now)s - (8 + r %% 20) * INTERVAL '1 day' END,
                %(user)s, %(user)s, %(now)s, %(now)s

@@ -177,9 +177,9 @@ def calls_table(pos):
 
 def jobs_table(jobs):
     rows = [
-        "| Daily job | Wall s | SQL queries | Peak RSS MiB | RSS before the job MiB "
-        "| Rows written / added |",
-        "|---|--:|--:|--:|--:|---|",
+        "| Daily job | Calls | Wall s | SQL queries | Peak RSS MiB "
+        "| RSS before the job MiB | Rows written / added |",
+        "|---|--:|--:|--:|--:|--:|---|",
     ]
     for job in jobs:
         effects = ", ".join(
@@ -188,6 +188,7 @@ def jobs_table(jobs):
         )
         cells = [
             job["job"],
+            f"{job.get('calls', 1):,}",
             f"{job['wall_s']:.1f}",
             f"{job['queries']:,}",
             f"{job['peak_rss_mib']:.0f}",
