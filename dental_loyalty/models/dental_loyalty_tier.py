@@ -96,6 +96,11 @@ class DentalLoyaltyTier(models.Model):
         return tuple(tiers._as_rules())
 
     @api.model
+    def _floor_of(self, ladder):
+        """The lowest tier: every patient holds at least it, from the first day."""
+        return min(ladder, key=lambda tier: tier.threshold).id if ladder else None
+
+    @api.model
     def _top_of(self, ladder):
         return max(ladder, key=lambda tier: tier.threshold).id if ladder else None
 

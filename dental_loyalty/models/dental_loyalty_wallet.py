@@ -114,12 +114,17 @@ class DentalLoyaltyWallet(models.Model):
         )
         missing = partners - wallets.partner_id
         if missing:
+            Tier = self.env["dental.loyalty.tier"]
+            floor = Tier._floor_of(Tier._ladder(company.id))
+            new_wallet = {
+                "company_id": company.id,
+                "tier_id": floor or False,
+                "tier_date": floor and fields.Date.context_today(self),
+            }
             # Wallets belong to the loyalty engine: nobody creates them by hand.
             wallets |= (
                 self.sudo()
-                .create(
-                    [{"partner_id": p.id, "company_id": company.id} for p in missing]
-                )
+                .create([{**new_wallet, "partner_id": p.id} for p in missing])
                 .sudo(self.env.su)
             )
         return wallets
@@ -469,7 +474,7 @@ class DentalLoyaltyWallet(models.Model):
             for wallet in company_wallets:
                 tier_id = evaluate_tier(
                     ladder, figures[wallet.id], wallet.tier_id.id, allow_downgrade
-                )
+                ) or Tier._floor_of(ladder)
                 if tier_id != wallet.tier_id.id:
                     moves[tier_id] |= wallet
         for tier_id, moved in moves.items():

@@ -27,10 +27,15 @@ class ResPartner(models.Model):
         related="loyalty_wallet_id.points_lifetime", string="Lifetime Earned Points"
     )
     loyalty_tier_id = fields.Many2one(
-        related="loyalty_wallet_id.tier_id", string="Loyalty Tier"
+        "dental.loyalty.tier",
+        string="Loyalty Tier",
+        compute="_compute_loyalty_tier_id",
+        search="_search_loyalty_tier_id",
+        help="The patient's tier in the current company; the lowest one until they "
+        "reach another.",
     )
     loyalty_tier_name = fields.Char(
-        related="loyalty_wallet_id.tier_id.name", string="Loyalty Tier Name"
+        string="Loyalty Tier Name", compute="_compute_loyalty_tier_id"
     )
     loyalty_tier_date = fields.Date(
         related="loyalty_wallet_id.tier_date", string="Tier Since"
@@ -50,9 +55,25 @@ class ResPartner(models.Model):
         for partner in self:
             partner.loyalty_wallet_id = by_partner.get(partner._origin.id, False)
 
+    @api.depends_context("company")
+    @api.depends("loyalty_wallet_id.tier_id")
+    def _compute_loyalty_tier_id(self):
+        Tier = self.env["dental.loyalty.tier"]
+        floor = Tier.browse(Tier._floor_of(Tier._ladder(self.env.company.id)))
+        for partner in self:
+            tier = partner.loyalty_wallet_id.tier_id or floor
+            partner.loyalty_tier_id = tier
+            partner.loyalty_tier_name = tier.name
+
+    def _search_loyalty_tier_id(self, operator, value):
+        """Patients by the tier of their wallet in the current company."""
+        return [("loyalty_wallet_id", "any", [("tier_id", operator, value)])]
+
     def _search_loyalty_wallet_id(self, operator, value):
         """Search the wallet of the current company only, as the field reads."""
         in_company = [("company_id", "=", self.env.company.id)]
+        if operator in ("any", "not any") and isinstance(value, list):
+            return [("loyalty_wallet_ids", operator, [*in_company, *value])]
         if operator in ("=", "!=") and not value:
             has_wallet = "not any" if operator == "=" else "any"
             return [("loyalty_wallet_ids", has_wallet, in_company)]

@@ -96,3 +96,13 @@ class TestTiers(DentalLoyaltyCommon):
         self.env["dental.loyalty.tier"].with_user(self.manager).create(
             {"name": "Platinum", "sequence": 40, "threshold": 5000, "multiplier": 2}
         )
+
+    def test_every_patient_has_the_lowest_tier_from_the_first_day(self):
+        newcomer = self.env["res.partner"].create({"name": "No Visit Yet"})
+        self.assertEqual(newcomer.loyalty_tier_id, self.bronze)
+        self.assertFalse(newcomer.loyalty_wallet_id)
+        # A wallet holding only a manager's adjustment earned nothing: Bronze still.
+        self._post(newcomer, "adjust", 50, reason="Welcome")
+        newcomer.invalidate_recordset()
+        self.assertEqual(newcomer.loyalty_wallet_id.tier_id, self.bronze)
+        self.assertEqual(newcomer.loyalty_tier_name, "Bronze")
