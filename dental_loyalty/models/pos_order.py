@@ -38,6 +38,17 @@ class PosOrder(models.Model):
         compute="_compute_dental_loyalty_wallet_figures",
         compute_sudo=True,
     )
+    dental_loyalty_pending = fields.Integer(
+        string="Patient's Pending Points",
+        compute="_compute_dental_loyalty_wallet_figures",
+        compute_sudo=True,
+    )
+    dental_loyalty_pending_date = fields.Date(
+        string="Next Points Spendable On",
+        compute="_compute_dental_loyalty_wallet_figures",
+        compute_sudo=True,
+        help="The day the patient's next pending points become spendable.",
+    )
     dental_loyalty_tier_name = fields.Char(
         string="Patient's Loyalty Tier",
         compute="_compute_dental_loyalty_wallet_figures",
@@ -61,6 +72,10 @@ class PosOrder(models.Model):
         for order in self:
             wallet = order._dental_loyalty_wallet()
             order.dental_loyalty_balance = wallet.points_available
+            order.dental_loyalty_pending = wallet.points_pending
+            order.dental_loyalty_pending_date = (
+                wallet.points_pending and wallet._next_release_date()
+            )
             order.dental_loyalty_tier_name = wallet.tier_id.name or False
 
     def _dental_loyalty_wallet(self):

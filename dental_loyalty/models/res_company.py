@@ -48,6 +48,11 @@ class ResCompany(models.Model):
         help="The rolling window over which the qualifying figure is counted.",
     )
 
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        # The register previews how many points a points payment takes.
+        return [*super()._load_pos_data_fields(config_id), "dental_loyalty_point_value"]
+
     @api.constrains(
         "dental_loyalty_earn_rate",
         "dental_loyalty_point_value",

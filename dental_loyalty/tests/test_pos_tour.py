@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
@@ -59,6 +62,21 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
             ]
         )
         wallet._evaluate_tier()
+        cls.waiting = cls.env["res.partner"].create(
+            {"name": "Bao Vo", "barcode": "0420000000124"}
+        )
+        today = fields.Date.context_today(cls.waiting)
+        cls.env["dental.loyalty.ledger"]._post(
+            [
+                {
+                    "wallet_id": cls.waiting._dental_loyalty_wallet(company).id,
+                    "kind": "earn",
+                    "points": 500,
+                    "paid_amount": 500,
+                    "available_date": today + timedelta(days=7),
+                }
+            ]
+        )
 
     def test_pay_part_of_a_bill_with_points(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
@@ -68,15 +86,23 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(order.dental_loyalty_points_earned, 70)
         self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 770)
 
-    def test_points_over_the_cap_are_refused(self):
+    def test_points_typed_over_the_cap_are_corrected_at_once(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("DentalLoyaltyOverCapTour", login="pos_user")
-        self.assertFalse(
-            self.env["pos.order"].search(
-                [("partner_id", "=", self.patient.id), ("state", "=", "paid")]
-            )
+        order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        self.assertEqual(order.dental_loyalty_points_spent, 300)
+        self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 770)
+
+    def test_pending_points_are_refused_with_their_date_and_printed(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyPendingTour", login="pos_user")
+        order = self.env["pos.order"].search([("partner_id", "=", self.waiting.id)])
+        self.assertEqual(order.dental_loyalty_points_earned, 100)
+        self.assertEqual(order.dental_loyalty_pending, 500)
+        self.assertEqual(
+            order.dental_loyalty_pending_date,
+            fields.Date.context_today(order) + timedelta(days=7),
         )
-        self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 1000)
 
     def test_a_removed_points_line_frees_its_points(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()

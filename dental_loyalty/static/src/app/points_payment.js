@@ -63,3 +63,10 @@ export async function releasePoints(pos, order) {
 export function pointsPaymentLines(order) {
     return order.payment_ids.filter((line) => line.payment_method_id.dental_loyalty_points);
 }
+
+/** The points a points payment of ``amount`` takes: rounded up, as the server
+ * takes them, so the points always cover the money. */
+export function pointsForAmount(pos, amount) {
+    const value = pos.company.dental_loyalty_point_value;
+    return value > 0 ? Math.ceil(Math.abs(amount) / value - 1e-6) : 0;
+}

@@ -55,7 +55,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
         ].flat(),
 });
 
-// Asking for more than the cap is refused by the server, with the reason.
+// Typing more than the cap on the points line is corrected on the spot, before any
+// cash is taken; the line says how many points it takes.
 registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
     steps: () =>
         [
@@ -65,18 +66,55 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
             scan_barcode("0420000000123"),
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
+            {
+                content: "the points line says how many points it takes",
+                trigger: ".paymentline.selected .o_dental_loyalty_line_points:contains('300 points')",
+            },
             PaymentScreen.enterPaymentLineAmount("Loyalty Points", "45", true, {
-                remaining: "55.00",
+                remaining: "70.00",
+                amount: "30.00",
             }),
-            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
-            PaymentScreen.clickValidate(),
-            Dialog.is({ title: "Points payment refused" }),
             {
                 content: "the cashier reads why",
-                trigger: ".modal .modal-body:contains('At most'):contains('30 % of a bill')",
+                trigger: ".o_notification:contains('At most'):contains('30.00')",
+            },
+            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptHas("Points spent", "300"),
+        ].flat(),
+});
+
+// A patient whose points are all pending: the refusal says until when, and the
+// receipt shows the pending points and the day they become spendable.
+registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            scan_barcode("0420000000124"),
+            {
+                content: "the badge shows the pending points",
+                trigger: ".set-partner .o_dental_loyalty_pending:contains('500')",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Loyalty Points"),
+            Dialog.is({ title: "Points payment refused" }),
+            {
+                content: "the refusal names the rule and the date",
+                trigger: ".modal .modal-body:contains('500 points are pending until')",
             },
             Dialog.confirm(),
-            PaymentScreen.isShown(),
+            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptHas("Points earned", "100"),
+            receiptHas("Pending points", "500"),
+            {
+                content: "the receipt says when the pending points become spendable",
+                trigger: ".pos-receipt .o_dental_loyalty_receipt_pending_date span:not(:empty)",
+            },
         ].flat(),
 });
 

@@ -36,6 +36,7 @@ patch(PosStore.prototype, {
             const partner = order.get_partner();
             if (partner && order.dentalLoyaltySummary) {
                 partner.loyalty_points_available = order.dental_loyalty_balance;
+                partner.loyalty_points_pending = order.dental_loyalty_pending;
                 partner.loyalty_tier_name = order.dental_loyalty_tier_name;
             }
         }

@@ -42,6 +42,23 @@ patch(PaymentScreen.prototype, {
         return added;
     },
 
+    updateSelectedPaymentline(amount = false) {
+        const result = super.updateSelectedPaymentline(...arguments);
+        const line = this.selectedPaymentLine;
+        const offer = this.currentOrder.uiState.dentalLoyaltyOffer;
+        if (line?.payment_method_id.dental_loyalty_points && offer && line.amount > offer.max_amount) {
+            // Corrected on the spot, not refused at Validate after the cash is in.
+            line.set_amount(offer.max_amount);
+            this.numberBuffer.set(String(offer.max_amount));
+            this.notification.add(
+                _t("At most %s of this bill can be paid with points.",
+                    this.env.utils.formatCurrency(offer.max_amount)),
+                { type: "warning" }
+            );
+        }
+        return result;
+    },
+
     deletePaymentLine(uuid) {
         const result = super.deletePaymentLine(...arguments);
         if (!pointsPaymentLines(this.currentOrder).length) {
