@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_datetime
 
-from ..rules import max_points_payment, points_for_amount, spendable_less_holds
+from ..rules import points_for_amount, spendable_less_holds
 
 
 class DentalLoyaltyReservation(models.Model):
@@ -73,13 +73,7 @@ class DentalLoyaltyReservation(models.Model):
         company = wallet.company_id
         rounding = company.currency_id.rounding
         spendable, _own, others = self._spendable_for(wallet, order_uuid)
-        max_amount = max_points_payment(
-            spendable,
-            company.dental_loyalty_point_value,
-            bill_total,
-            company.dental_loyalty_max_share,
-            rounding=rounding,
-        )
+        max_amount = wallet._max_points_payment(spendable, bill_total)
         if amount is None:
             amount = max_amount
             if not max_amount:

@@ -205,6 +205,17 @@ class DentalLoyaltyWallet(models.Model):
     def _next_release_date_text(self):
         return format_date(self.env, self._next_release_date())
 
+    def _max_points_payment(self, spendable, bill_total):
+        """The most of ``bill_total`` that ``spendable`` points may pay here."""
+        company = self.company_id
+        return max_points_payment(
+            spendable,
+            company.dental_loyalty_point_value,
+            bill_total,
+            company.dental_loyalty_max_share,
+            rounding=company.currency_id.rounding,
+        )
+
     def _points_cap_message(self, spendable, max_amount):
         company = self.company_id
         return self.env._(
@@ -284,13 +295,7 @@ class DentalLoyaltyWallet(models.Model):
             and float_compare(amount, own.amount, precision_rounding=rounding) <= 0
         )
         needed = points_for_amount(amount, company.dental_loyalty_point_value)
-        max_amount = max_points_payment(
-            spendable,
-            company.dental_loyalty_point_value,
-            bill_total,
-            company.dental_loyalty_max_share,
-            rounding=rounding,
-        )
+        max_amount = self._max_points_payment(spendable, bill_total)
         if float_compare(amount, max_amount, precision_rounding=rounding) <= 0:
             return needed
         if not agreed:

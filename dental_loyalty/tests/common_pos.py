@@ -85,6 +85,22 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
             uuid=data["uuid"],
         )
 
+    def _refund_data(self, order, quantity=None, points=0.0, partner=None):
+        """Refund data of ``quantity`` of each line of ``order`` (all of it),
+        made out to ``partner`` (the order's patient by default)."""
+        return self._order(
+            [
+                {
+                    "product": line.product_id,
+                    "quantity": -(quantity or line.qty),
+                    "refunded_orderline_id": line.id,
+                }
+                for line in order.lines
+            ],
+            points=points,
+            partner=partner,
+        )
+
     def _wallet(self, partner=None):
         wallet = (partner or self.patient)._dental_loyalty_wallet(self.company)
         wallet.invalidate_recordset()

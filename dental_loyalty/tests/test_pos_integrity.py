@@ -14,20 +14,6 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
     """What a careless or hostile front desk tries, through the calls the register
     makes (demo programme of the issue: a point worth 0.10 here, 30 % cap)."""
 
-    def _refund_data(self, order, quantity=None, points=0.0, partner=None):
-        return self._order(
-            [
-                {
-                    "product": line.product_id,
-                    "quantity": -(quantity or line.qty),
-                    "refunded_orderline_id": line.id,
-                }
-                for line in order.lines
-            ],
-            points=points,
-            partner=partner,
-        )
-
     def _reserve(self, uuid, total, amount=None, partner=None):
         return (
             self.env["pos.order"]

@@ -78,18 +78,7 @@ class TestPosOverTheWire(DentalLoyaltyPosCommon, HttpCase):
         order.invalidate_recordset()
         self.assertEqual(order.dental_loyalty_points_spent, 0)
         self.assertEqual(order.dental_loyalty_points_earned, 100)
-        refund, error = self._sync_rpc(
-            self._order(
-                [
-                    {
-                        "product": self.checkup,
-                        "quantity": -2,
-                        "refunded_orderline_id": order.lines.id,
-                    }
-                ],
-                points=-300,
-            )
-        )
+        refund, error = self._sync_rpc(self._refund_data(order, points=-300))
         self.assertIsNone(refund)
         self.assertIn("only 0 points spent", error["message"])
         self.assertEqual(self._wallet().points_balance, 100)
@@ -118,34 +107,14 @@ class TestPosOverTheWire(DentalLoyaltyPosCommon, HttpCase):
         order, error = self._sync_rpc(self._order([(self.checkup, 2)], points=30))
         self.assertIsNone(error)
         refund, error = self._sync_rpc(
-            self._order(
-                [
-                    {
-                        "product": self.checkup,
-                        "quantity": -2,
-                        "refunded_orderline_id": order.lines.id,
-                    }
-                ],
-                points=-30,
-                partner=other,
-            )
+            self._refund_data(order, points=-30, partner=other)
         )
         self.assertIsNone(error)
         self.assertEqual(self._wallet().points_balance, 1000)
         self.assertEqual(self._wallet(other).points_balance, 0)
         # The same refund again gives nothing more back.
         again, error = self._sync_rpc(
-            self._order(
-                [
-                    {
-                        "product": self.checkup,
-                        "quantity": -2,
-                        "refunded_orderline_id": order.lines.id,
-                    }
-                ],
-                points=-30,
-                partner=other,
-            )
+            self._refund_data(order, points=-30, partner=other)
         )
         self.assertIsNone(again)
         self.assertIn("only 0 points spent", error["message"])

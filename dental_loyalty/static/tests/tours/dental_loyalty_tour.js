@@ -19,6 +19,17 @@ function patientShows(name, tier, points) {
     ];
 }
 
+// Open the register, ring up a scale and polish, scan the patient's card, and pay.
+function payForPatient(barcode) {
+    return [
+        Chrome.startPoS(),
+        Dialog.confirm("Open Register"),
+        ProductScreen.addOrderline("Scale and Polish", "1"),
+        scan_barcode(barcode),
+        ProductScreen.clickPayButton(),
+    ].flat();
+}
+
 function receiptHas(label, value) {
     return {
         content: `the receipt says ${label} ${value}`,
@@ -60,11 +71,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
 registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
     steps: () =>
         [
-            Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
-            ProductScreen.addOrderline("Scale and Polish", "1"),
-            scan_barcode("0420000000123"),
-            ProductScreen.clickPayButton(),
+            payForPatient("0420000000123"),
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
             {
                 content: "the points line says how many points it takes",
@@ -123,11 +130,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {
 registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
     steps: () =>
         [
-            Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
-            ProductScreen.addOrderline("Scale and Polish", "1"),
-            scan_barcode("0420000000123"),
-            ProductScreen.clickPayButton(),
+            payForPatient("0420000000123"),
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
             PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
             PaymentScreen.emptyPaymentlines("100.00"),
