@@ -1,8 +1,12 @@
 from odoo import api, fields, models
 
+from odoo.addons.base.models.res_partner import Partner
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # Reception finds a patient by the code on their card, as the register does.
+    _rec_names_search = [*Partner._rec_names_search, "barcode"]
 
     dental_birthday = fields.Date(string="Birthday")
     loyalty_wallet_ids = fields.One2many(
@@ -28,15 +32,12 @@ class ResPartner(models.Model):
     )
     loyalty_tier_id = fields.Many2one(
         "dental.loyalty.tier",
-        string="Loyalty Tier",
         compute="_compute_loyalty_tier_id",
         search="_search_loyalty_tier_id",
         help="The patient's tier in the current company; the lowest one until they "
         "reach another.",
     )
-    loyalty_tier_name = fields.Char(
-        string="Loyalty Tier Name", compute="_compute_loyalty_tier_id"
-    )
+    loyalty_tier_name = fields.Char(compute="_compute_loyalty_tier_id")
     loyalty_tier_date = fields.Date(
         related="loyalty_wallet_id.tier_date", string="Tier Since"
     )

@@ -184,3 +184,12 @@ class TestLedger(DentalLoyaltyCommon):
         action = self.patient.action_view_loyalty_ledger()
         self.assertEqual(self.Ledger.search(action["domain"]).mapped("points"), [75])
         self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
+
+    def test_reception_finds_a_patient_by_card_code(self):
+        self.patient.barcode = "0420000000999"
+        found = (
+            self.env["res.partner"]
+            .with_user(self.receptionist)
+            .name_search("0420000000999")
+        )
+        self.assertEqual([partner_id for partner_id, _name in found], [self.patient.id])
