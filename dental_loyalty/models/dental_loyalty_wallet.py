@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -66,6 +67,9 @@ class DentalLoyaltyWallet(models.Model):
     tier_pinned = fields.Boolean(
         readonly=True,
         help="The tier was set by hand and is not re-evaluated.",
+    )
+    tier_pin_reason = fields.Char(
+        string="Why the Tier Is Pinned", readonly=True, copy=False
     )
     tier_evaluated_date = fields.Date(
         readonly=True,
@@ -201,6 +205,26 @@ class DentalLoyaltyWallet(models.Model):
             )
         )
         return lot.available_date
+
+    def _expiring_soon(self, days=30):
+        """(points, first expiry date) of the lots expiring within ``days``."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        lots = (
+            self.env["dental.loyalty.ledger"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("wallet_id", "=", self.id),
+                    ("remaining_points", ">", 0),
+                    ("expiry_date", "!=", False),
+                    ("expiry_date", "<=", today + timedelta(days=days)),
+                ],
+                ["remaining_points", "expiry_date"],
+                order="expiry_date",
+            )
+        )
+        return sum(lots.mapped("remaining_points")), lots[:1].expiry_date
 
     def _next_release_date_text(self):
         return format_date(self.env, self._next_release_date())
@@ -510,7 +534,12 @@ class DentalLoyaltyWallet(models.Model):
         self._log_on_patients(bodies)
         # Tier fields are the engine's to set: users only read them.
         self.sudo().write(
-            {"tier_id": tier.id, "tier_date": today, "tier_pinned": pinned}
+            {
+                "tier_id": tier.id,
+                "tier_date": today,
+                "tier_pinned": pinned,
+                "tier_pin_reason": pinned and reason,
+            }
         )
 
     def _post_on_patient(self, body):

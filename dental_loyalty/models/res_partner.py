@@ -1,6 +1,11 @@
+import math
+
 from odoo import api, fields, models
+from odoo.tools.misc import formatLang
 
 from odoo.addons.base.models.res_partner import Partner
+
+from ..rules import next_tier
 
 
 class ResPartner(models.Model):
@@ -38,10 +43,35 @@ class ResPartner(models.Model):
         "reach another.",
     )
     loyalty_tier_name = fields.Char(compute="_compute_loyalty_tier_id")
+    loyalty_points_value = fields.Monetary(
+        string="Points Worth",
+        compute="_compute_loyalty_outlook",
+        currency_field="loyalty_currency_id",
+        help="What the spendable points pay at the front desk.",
+    )
+    loyalty_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_loyalty_outlook"
+    )
+    loyalty_points_expiring = fields.Integer(
+        string="Expiring within 30 Days", compute="_compute_loyalty_outlook"
+    )
+    loyalty_expiring_date = fields.Date(
+        string="First Points Expire On", compute="_compute_loyalty_outlook"
+    )
+    loyalty_tier_figure = fields.Float(
+        string="Tier Figure",
+        compute="_compute_loyalty_outlook",
+        help="What the tier is decided on (points earned, amount spent or paid "
+        "visits, as set in Settings) over the tier window.",
+    )
+    loyalty_next_tier = fields.Char(
+        string="Next Tier", compute="_compute_loyalty_outlook"
+    )
     loyalty_tier_date = fields.Date(
         related="loyalty_wallet_id.tier_date", string="Tier Since"
     )
     loyalty_tier_pinned = fields.Boolean(related="loyalty_wallet_id.tier_pinned")
+    loyalty_tier_pin_reason = fields.Char(related="loyalty_wallet_id.tier_pin_reason")
 
     @api.depends_context("company")
     @api.depends("loyalty_wallet_ids")
@@ -65,6 +95,54 @@ class ResPartner(models.Model):
             tier = partner.loyalty_wallet_id.tier_id or floor
             partner.loyalty_tier_id = tier
             partner.loyalty_tier_name = tier.name
+
+    @api.depends_context("company")
+    @api.depends("loyalty_wallet_id.points_available", "loyalty_tier_id")
+    def _compute_loyalty_outlook(self):
+        company = self.env.company
+        Tier = self.env["dental.loyalty.tier"]
+        ladder = Tier._ladder(company.id)
+        wallets = self.loyalty_wallet_id
+        figures = wallets._qualifying_figures() if wallets else {}
+        for partner in self:
+            wallet = partner.loyalty_wallet_id
+            partner.loyalty_currency_id = company.currency_id
+            partner.loyalty_points_value = (
+                wallet.points_available * company.dental_loyalty_point_value
+            )
+            expiring, first_expiry = wallet._expiring_soon() if wallet else (0, False)
+            partner.loyalty_points_expiring = expiring
+            partner.loyalty_expiring_date = first_expiry
+            figure = figures.get(wallet.id, 0.0)
+            partner.loyalty_tier_figure = figure
+            partner.loyalty_next_tier = partner._loyalty_next_tier_text(
+                next_tier(ladder, figure), company
+            )
+
+    def _loyalty_next_tier_text(self, step, company):
+        """'700 points to Gold', in the unit the tiers are decided on."""
+        if not step:
+            return self.env._("Top tier reached") if self.loyalty_tier_id else False
+        tier, missing = step
+        name = self.env["dental.loyalty.tier"].browse(tier.id).name
+        basis = company.dental_loyalty_tier_basis
+        if basis == "amount":
+            return self.env._(
+                "%(amount)s more spent to reach %(tier)s",
+                amount=formatLang(self.env, missing, currency_obj=company.currency_id),
+                tier=name,
+            )
+        if basis == "visits":
+            return self.env._(
+                "%(visits)s more paid visits to reach %(tier)s",
+                visits=formatLang(self.env, math.ceil(missing), digits=0),
+                tier=name,
+            )
+        return self.env._(
+            "%(points)s more points to reach %(tier)s",
+            points=formatLang(self.env, math.ceil(missing), digits=0),
+            tier=name,
+        )
 
     def _search_loyalty_tier_id(self, operator, value):
         """Patients by the tier of their wallet in the current company."""

@@ -7,6 +7,7 @@ from . import test_pos_integrity
 from . import test_pos_rpc
 from . import test_ledger_properties
 from . import test_integrity
+from . import test_backend_forms
 from . import test_concurrency
 from . import test_pos_performance
 from . import test_pos_tour

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -15,6 +15,21 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
         help="Points to add (positive) or take away (negative).",
     )
     reason = fields.Char(required=True)
+    spendable_points = fields.Integer(
+        string="Spendable Now", compute="_compute_spendable_points"
+    )
+    points_after = fields.Integer(
+        string="Spendable After", compute="_compute_spendable_points"
+    )
+
+    @api.depends("partner_id", "company_id", "points")
+    def _compute_spendable_points(self):
+        for wizard in self:
+            spendable = wizard.partner_id.with_company(
+                wizard.company_id
+            ).loyalty_points_available
+            wizard.spendable_points = spendable
+            wizard.points_after = spendable + wizard.points
 
     def action_confirm(self):
         self.ensure_one()

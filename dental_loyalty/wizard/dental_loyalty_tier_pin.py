@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -15,7 +15,17 @@ class DentalLoyaltyTierPin(models.TransientModel):
         domain="[('company_id', '=', company_id)]",
         help="Leave empty to release the pin and let the patient's figures decide.",
     )
+    current_tier_id = fields.Many2one(
+        "dental.loyalty.tier", compute="_compute_current_tier_id"
+    )
     reason = fields.Char(required=True)
+
+    @api.depends("partner_id", "company_id")
+    def _compute_current_tier_id(self):
+        for wizard in self:
+            wizard.current_tier_id = wizard.partner_id.with_company(
+                wizard.company_id
+            ).loyalty_tier_id
 
     def action_confirm(self):
         self.ensure_one()
@@ -27,7 +37,8 @@ class DentalLoyaltyTierPin(models.TransientModel):
         if self.tier_id:
             wallet._set_tier(self.tier_id, pinned=True, reason=self.reason)
         else:
-            wallet.sudo().tier_pinned = False  # the engine owns tier fields
+            # The engine owns tier fields.
+            wallet.sudo().write({"tier_pinned": False, "tier_pin_reason": False})
             wallet._post_on_patient(
                 self.env._(
                     "Loyalty tier pin released by %(user)s: %(reason)s",

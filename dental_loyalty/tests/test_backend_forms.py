@@ -1,0 +1,75 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.tests import Form, tagged
+
+from .common import DentalLoyaltyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBackendForms(DentalLoyaltyCommon):
+    """What a manager sees on the patient's form and in its wizards."""
+
+    def _adjust_form(self, **context):
+        Adjust = self.env["dental.loyalty.points.adjust"].with_user(self.manager)
+        return Form(Adjust.with_context(**context))
+
+    def test_adjusting_from_a_patient_keeps_the_patient_and_shows_the_result(self):
+        self._earn(self.patient, 120)
+        form = self._adjust_form(default_partner_id=self.patient.id)
+        with self.assertRaises(AssertionError):
+            form.partner_id = self.env["res.partner"].create({"name": "Someone Else"})
+        self.assertEqual(form.spendable_points, 120)
+        form.points = -20
+        form.reason = "Wrong visit"
+        self.assertEqual(form.points_after, 100)
+        form.save().action_confirm()
+        self.assertEqual(self.patient.loyalty_points_available, 100)
+        # Opened from the menu, the manager picks the patient.
+        form = self._adjust_form()
+        form.partner_id = self.patient
+        self.assertEqual(form.spendable_points, 100)
+
+    def test_pinning_shows_the_current_tier_and_keeps_the_reason(self):
+        self._earn(self.patient, 600)
+        Pin = self.env["dental.loyalty.tier.pin"].with_user(self.manager)
+        form = Form(Pin.with_context(default_partner_id=self.patient.id))
+        self.assertEqual(form.current_tier_id, self.silver)
+        with self.assertRaises(AssertionError):
+            form.partner_id = self.env["res.partner"].create({"name": "Someone Else"})
+        form.tier_id = self.gold
+        form.reason = "Family of a long-standing Gold patient"
+        form.save().action_confirm()
+        self.patient.invalidate_recordset()
+        self.assertTrue(self.patient.loyalty_tier_pinned)
+        self.assertEqual(
+            self.patient.loyalty_tier_pin_reason,
+            "Family of a long-standing Gold patient",
+        )
+
+    def test_the_patient_tab_shows_progress_value_and_expiry(self):
+        self.company.dental_loyalty_validity_months = 12
+        with freeze_time("2026-01-10"):
+            self._earn(self.patient, 300)
+        with freeze_time("2026-06-01"):
+            self._earn(self.patient, 500)
+        with freeze_time("2026-12-20"):
+            self.patient.invalidate_recordset()
+            # 800 points earned in the window: Silver, 700 short of Gold.
+            self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+            self.assertEqual(self.patient.loyalty_tier_figure, 800)
+            self.assertEqual(
+                self.patient.loyalty_next_tier, "700 more points to reach Gold"
+            )
+            # 800 spendable points worth 0.10 each.
+            self.assertAlmostEqual(self.patient.loyalty_points_value, 80.0)
+            # The January lot expires on 2027-01-10, within 30 days.
+            self.assertEqual(self.patient.loyalty_points_expiring, 300)
+            self.assertEqual(self.patient.loyalty_expiring_date, date(2027, 1, 10))
+
+    def test_a_patient_with_no_visit_yet_sees_the_way_to_the_next_tier(self):
+        newcomer = self.env["res.partner"].create({"name": "No Visit Yet"})
+        self.assertEqual(newcomer.loyalty_tier_id, self.bronze)
+        self.assertEqual(newcomer.loyalty_next_tier, "500 more points to reach Silver")
+        self.assertEqual(newcomer.loyalty_points_value, 0)
