@@ -46,16 +46,24 @@ class DentalLoyaltyLedger(models.Model):
             ("earn", "Earned"),
             ("spend", "Spent"),
             ("expire", "Expired"),
-            ("adjust", "Adjustment"),
-            ("earn_reversal", "Earning Reversed"),
-            ("spend_return", "Spending Returned"),
+            ("adjust", "Adjusted by hand"),
+            ("earn_reversal", "Taken back by a refund"),
+            ("spend_return", "Given back by a refund"),
         ],
+        string="Movement",
         required=True,
         readonly=True,
     )
     points = fields.Integer(required=True, readonly=True)
+    balance_after = fields.Integer(
+        string="Balance",
+        readonly=True,
+        help="The patient's points after this line, in the order lines were posted.",
+    )
     remaining_points = fields.Integer(
-        readonly=True, help="What is left of this lot to spend."
+        string="Points Left",
+        readonly=True,
+        help="What is left of these points to spend or to expire.",
     )
     is_released = fields.Boolean(
         string="Released",
@@ -67,7 +75,7 @@ class DentalLoyaltyLedger(models.Model):
     expiry_date = fields.Date(string="Expires On", readonly=True)
     lot_id = fields.Many2one(
         "dental.loyalty.ledger",
-        string="Expired Lot",
+        string="Taken From",
         index="btree_not_null",
         ondelete="restrict",
         readonly=True,
@@ -80,11 +88,11 @@ class DentalLoyaltyLedger(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     # The sale a line settles: its own lines and those of its refunds share it,
     # so what the sale earned, spent and got back is read from the ledger alone.
-    res_model = fields.Char(string="Source Model", readonly=True)
+    res_model = fields.Char(string="Sale Document Type", readonly=True)
     res_id = fields.Many2oneReference(
-        string="Source Record", model_field="res_model", readonly=True
+        string="Sale Document", model_field="res_model", readonly=True
     )
-    origin = fields.Char(string="Source", readonly=True)
+    origin = fields.Char(string="Reference", readonly=True)
     pos_order_id = fields.Many2one(
         "pos.order",
         string="POS Order",
@@ -103,6 +111,7 @@ class DentalLoyaltyLedger(models.Model):
     reason = fields.Char(readonly=True)
     unique_key = fields.Char(
         readonly=True,
+        groups="base.group_no_one",
         copy=False,
         help="Identifies the event that posted the line, so it posts only once.",
     )
@@ -191,6 +200,10 @@ class DentalLoyaltyLedger(models.Model):
                     wallet, -vals["points"], today, takes
                 ):
                     takes[lot_id] += taken
+        balances = {wallet.id: wallet.points_balance for wallet in wallets}
+        for vals in vals_list:
+            balances[vals["wallet_id"]] += vals["points"]
+            vals["balance_after"] = balances[vals["wallet_id"]]
         lines = super().create(vals_list)
         by_taken = defaultdict(list)
         for lot in self.browse(takes).sudo():

@@ -627,7 +627,8 @@ class DentalLoyaltyWallet(models.Model):
                                           AND l.is_released IS NOT TRUE), 0),
                        COALESCE(SUM(l.points) FILTER (WHERE l.kind IN %s), 0),
                        COUNT(l.id)
-                            FILTER (WHERE l.points < 0 AND l.remaining_points > 0)
+                            FILTER (WHERE l.points < 0 AND l.remaining_points > 0),
+                       (ARRAY_AGG(l.balance_after ORDER BY l.id DESC))[1]
                   FROM dental_loyalty_wallet w
                   LEFT JOIN dental_loyalty_ledger l ON l.wallet_id = w.id
                  WHERE %s
@@ -651,6 +652,7 @@ class DentalLoyaltyWallet(models.Model):
                 lots_pending,
                 lines_lifetime,
                 open_debits,
+                last_balance,
             ) = row
             found = []
             if line_sum != lots_hold:
@@ -664,6 +666,14 @@ class DentalLoyaltyWallet(models.Model):
                 )
             if line_sum < 0:
                 found.append(self.env._("the balance is negative (%s)", line_sum))
+            if last_balance is not None and last_balance != line_sum:
+                found.append(
+                    self.env._(
+                        "the running balance ends at %(last)s instead of %(lines)s",
+                        last=last_balance,
+                        lines=line_sum,
+                    )
+                )
             if open_debits:
                 found.append(
                     self.env._("%s debit lines claim to hold points", open_debits)

@@ -193,3 +193,22 @@ class TestLedger(DentalLoyaltyCommon):
             .name_search("0420000000999")
         )
         self.assertEqual([partner_id for partner_id, _name in found], [self.patient.id])
+
+    def test_the_ledger_reads_as_a_statement_with_a_running_balance(self):
+        self.company.dental_loyalty_validity_months = 1
+        with freeze_time("2026-01-10"):
+            earned = self._earn(self.patient, 300)
+            spent = self._spend(self.patient, 120)
+        with freeze_time("2026-02-11"):
+            self.Ledger._cron_expire_lots()
+        expired = self.Ledger.search([("lot_id", "=", earned.id)])
+        self.assertEqual(
+            [earned.balance_after, spent.balance_after, expired.balance_after],
+            [300, 180, 0],
+        )
+        self.assertEqual(
+            dict(self.Ledger._fields["kind"]._description_selection(self.env))[
+                "earn_reversal"
+            ],
+            "Taken back by a refund",
+        )
