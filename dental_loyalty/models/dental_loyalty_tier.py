@@ -34,6 +34,38 @@ class DentalLoyaltyTier(models.Model):
         ondelete="cascade",
     )
     wallet_count = fields.Integer(compute="_compute_wallet_count", string="Patients")
+    threshold_unit = fields.Char(
+        compute="_compute_threshold_unit",
+        help="What the threshold counts, as set in Settings.",
+    )
+
+    @api.depends(
+        "company_id.dental_loyalty_tier_basis",
+        "company_id.dental_loyalty_tier_window_months",
+    )
+    @api.depends_context("lang")
+    def _compute_threshold_unit(self):
+        for tier in self:
+            company = tier.company_id or self.env.company
+            months = company.dental_loyalty_tier_window_months
+            units = {
+                "points": self.env._("points earned over %s months", months),
+                "amount": self.env._(
+                    "%(currency)s spent over %(months)s months",
+                    currency=company.currency_id.name,
+                    months=months,
+                ),
+                "visits": self.env._("paid visits over %s months", months),
+            }
+            tier.threshold_unit = units.get(company.dental_loyalty_tier_basis, "")
+
+    def action_view_wallets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dental_loyalty.dental_loyalty_wallet_action"
+        )
+        action["domain"] = [("tier_id", "=", self.id)]
+        return action
 
     _sql_constraints = [
         (

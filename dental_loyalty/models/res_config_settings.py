@@ -1,4 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import formatLang
+
+from ..rules import earned_points, max_points_payment
+
+# The bill the worked example in Settings is computed on.
+_EXAMPLE_BILL = 100.0
 
 
 class ResConfigSettings(models.TransientModel):
@@ -25,3 +31,81 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_tier_window_months = fields.Integer(
         related="company_id.dental_loyalty_tier_window_months", readonly=False
     )
+    dental_loyalty_currency_name = fields.Char(
+        related="company_id.currency_id.name", string="Loyalty Currency"
+    )
+    dental_loyalty_example = fields.Text(
+        string="Worked Example", compute="_compute_dental_loyalty_example"
+    )
+
+    @api.depends(
+        "dental_loyalty_earn_rate",
+        "dental_loyalty_point_value",
+        "dental_loyalty_waiting_days",
+        "dental_loyalty_validity_months",
+        "dental_loyalty_max_share",
+    )
+    def _compute_dental_loyalty_example(self):
+        for settings in self:
+            try:
+                settings.dental_loyalty_example = (
+                    settings._dental_loyalty_example_text()
+                )
+            except ValueError:  # a value the company's checks will refuse
+                settings.dental_loyalty_example = False
+
+    def _dental_loyalty_example_text(self):
+        """What the current values mean together, on a bill of 100."""
+        currency = self.company_id.currency_id
+
+        def money(amount):
+            return formatLang(self.env, amount, currency_obj=currency)
+
+        def number(value):
+            return formatLang(self.env, value, digits=0)
+
+        earned = earned_points(_EXAMPLE_BILL, self.dental_loyalty_earn_rate, 0, 1.0)
+        lines = [
+            self.env._(
+                "A bill of %(bill)s paid with money earns %(points)s points.",
+                bill=money(_EXAMPLE_BILL),
+                points=number(earned),
+            )
+        ]
+        if self.dental_loyalty_waiting_days:
+            lines.append(
+                self.env._(
+                    "They can be spent %(days)s days later.",
+                    days=number(self.dental_loyalty_waiting_days),
+                )
+            )
+        else:
+            lines.append(self.env._("They can be spent at once."))
+        if self.dental_loyalty_validity_months:
+            lines.append(
+                self.env._(
+                    "Unspent, they expire %(months)s months after the visit.",
+                    months=number(self.dental_loyalty_validity_months),
+                )
+            )
+        else:
+            lines.append(self.env._("They never expire."))
+        if self.dental_loyalty_point_value > 0:
+            hundred = max_points_payment(
+                1000,
+                self.dental_loyalty_point_value,
+                _EXAMPLE_BILL,
+                self.dental_loyalty_max_share,
+                rounding=currency.rounding,
+            )
+            lines.append(
+                self.env._(
+                    "1,000 points are worth %(worth)s; on a bill of %(bill)s they pay "
+                    "at most %(most)s (%(share)s %% of the bill).",
+                    worth=money(1000 * self.dental_loyalty_point_value),
+                    bill=money(_EXAMPLE_BILL),
+                    most=money(hundred),
+                    share=number(self.dental_loyalty_max_share),
+                )
+            )
+        return "\n".join(lines)

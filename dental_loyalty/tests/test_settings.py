@@ -38,3 +38,22 @@ class TestSettings(DentalLoyaltyCommon):
                 setattr(settings, field, value)
                 settings.save().execute()
         self.assertEqual(self.company.dental_loyalty_max_share, 30)
+
+    def test_settings_show_a_worked_example_of_the_current_values(self):
+        settings = self._settings()
+        settings.dental_loyalty_earn_rate = 1
+        settings.dental_loyalty_waiting_days = 7
+        settings.dental_loyalty_validity_months = 12
+        settings.dental_loyalty_point_value = 0.05
+        settings.dental_loyalty_max_share = 30
+        example = settings.dental_loyalty_example
+        self.assertIn("earns 100 points", example)
+        self.assertIn("spent 7 days later", example)
+        self.assertIn("expire 12 months after", example)
+        self.assertIn("at most $\xa030.00 (30 % of the bill)", example)
+
+    def test_a_tier_threshold_says_what_it_counts(self):
+        self.company.dental_loyalty_tier_basis = "visits"
+        self.assertEqual(self.silver.threshold_unit, "paid visits over 12 months")
+        action = self.silver.action_view_wallets()
+        self.assertEqual(action["domain"], [("tier_id", "=", self.silver.id)])
