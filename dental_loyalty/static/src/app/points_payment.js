@@ -1,5 +1,11 @@
 import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
+import { formatFloat } from "@web/core/utils/numbers";
+
+/** A number of points in the user's language: 1,300 in English, 1.300 in Vietnamese. */
+export function formatPoints(points) {
+    return formatFloat(points || 0, { digits: [0, 0] });
+}
 
 /**
  * Ask the server to check a points payment and hold its points for the order.

@@ -45,7 +45,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
             Dialog.confirm("Open Register"),
             ProductScreen.addOrderline("Scale and Polish", "1"),
             scan_barcode("0420000000123"),
-            patientShows("Linh Pham", "Bronze", "1000"),
+            patientShows("Linh Pham", "Bronze", "1,000"),
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, {
                 amount: "30.00",
@@ -53,7 +53,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
             }),
             {
                 content: "the payment screen shows the most payable with points",
-                trigger: ".o_dental_loyalty_offer:contains('30.00'):contains('1000 spendable points')",
+                trigger: ".o_dental_loyalty_offer:contains('30.00'):contains('1,000 spendable points')",
             },
             PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
             PaymentScreen.clickValidate(),
@@ -142,7 +142,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
             {
                 content: "nothing is held for the first order any more",
-                trigger: ".o_dental_loyalty_offer:contains('1000 spendable points')",
+                trigger: ".o_dental_loyalty_offer:contains('1,000 spendable points')",
             },
         ].flat(),
 });

@@ -1,6 +1,7 @@
 import { patch } from "@web/core/utils/patch";
 import { formatDate } from "@web/core/l10n/dates";
 import { PosOrder } from "@point_of_sale/app/models/pos_order";
+import { formatPoints } from "@dental_loyalty/app/points_payment";
 
 const { DateTime } = luxon;
 
@@ -16,10 +17,14 @@ patch(PosOrder.prototype, {
         }
         const pendingDate = this.dental_loyalty_pending_date;
         return {
-            earned: this.dental_loyalty_points_earned || 0,
-            spent: this.dental_loyalty_points_spent || 0,
-            balance: this.dental_loyalty_balance || 0,
-            pending: this.dental_loyalty_pending || 0,
+            earned: formatPoints(this.dental_loyalty_points_earned),
+            spent: this.dental_loyalty_points_spent
+                ? formatPoints(this.dental_loyalty_points_spent)
+                : "",
+            balance: formatPoints(this.dental_loyalty_balance),
+            pending: this.dental_loyalty_pending
+                ? formatPoints(this.dental_loyalty_pending)
+                : "",
             pendingDate: pendingDate ? formatDate(DateTime.fromSQL(pendingDate)) : "",
             tier: this.dental_loyalty_tier_name || "",
         };

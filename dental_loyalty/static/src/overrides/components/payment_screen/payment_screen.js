@@ -3,6 +3,7 @@ import { patch } from "@web/core/utils/patch";
 import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { PaymentScreen } from "@point_of_sale/app/screens/payment_screen/payment_screen";
 import {
+    formatPoints,
     pointsPaymentLines,
     releasePoints,
     reservePoints,
@@ -86,6 +87,10 @@ patch(PaymentScreen.prototype, {
         return pointsPaymentLines(this.currentOrder).length
             ? this.currentOrder.uiState.dentalLoyaltyOffer
             : null;
+    },
+
+    get dentalLoyaltySpendableText() {
+        return formatPoints(this.dentalLoyaltyOffer?.spendable_points);
     },
 
     _dentalLoyaltyRefused(message) {
