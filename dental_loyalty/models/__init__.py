@@ -7,4 +7,5 @@ from . import res_partner
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_template
+from . import product_product
 from . import pos_order

@@ -50,8 +50,12 @@ class ResCompany(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        # The register previews how many points a points payment takes.
-        return [*super()._load_pos_data_fields(config_id), "dental_loyalty_point_value"]
+        # The register previews how many points a payment takes and an order earns.
+        return [
+            *super()._load_pos_data_fields(config_id),
+            "dental_loyalty_point_value",
+            "dental_loyalty_earn_rate",
+        ]
 
     @api.constrains(
         "dental_loyalty_earn_rate",

@@ -43,6 +43,10 @@ class ResPartner(models.Model):
         "reach another.",
     )
     loyalty_tier_name = fields.Char(compute="_compute_loyalty_tier_id")
+    loyalty_tier_color = fields.Integer(related="loyalty_tier_id.color")
+    loyalty_tier_multiplier = fields.Float(
+        related="loyalty_tier_id.multiplier", string="Tier Earning Multiplier"
+    )
     loyalty_points_value = fields.Monetary(
         string="Points Worth",
         compute="_compute_loyalty_outlook",
@@ -183,6 +187,8 @@ class ResPartner(models.Model):
             "loyalty_points_available",
             "loyalty_points_pending",
             "loyalty_tier_name",
+            "loyalty_tier_multiplier",
+            "loyalty_tier_color",
         ]
 
     def _dental_loyalty_wallet(self, company=None):

@@ -27,7 +27,13 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
         )
         Tier = cls.env["dental.loyalty.tier"].with_company(company)
         Tier.create(
-            {"name": "Bronze", "sequence": 1, "threshold": 0, "company_id": company.id}
+            {
+                "name": "Bronze",
+                "sequence": 1,
+                "threshold": 0,
+                "color": 2,
+                "company_id": company.id,
+            }
         )
         Tier.create(
             {

@@ -76,3 +76,29 @@ export function pointsForAmount(pos, amount) {
     const value = pos.company.dental_loyalty_point_value;
     return value > 0 ? Math.ceil(Math.abs(amount) / value - 1e-6) : 0;
 }
+
+/**
+ * What ``order`` will earn, as the server will compute it (rules/earning.py and
+ * rules/settlement.py): the rate on what money pays, each line's bonus on the
+ * share of it paid with money, times the tier's multiplier. A preview only.
+ */
+export function earnPreview(pos, order) {
+    const partner = order.get_partner();
+    const total = order.get_total_with_tax();
+    if (!partner || total <= 0) {
+        return 0;
+    }
+    const paidWithPoints = pointsPaymentLines(order).reduce((sum, line) => sum + line.amount, 0);
+    const money = Math.min(Math.max(total - paidWithPoints, 0), total);
+    const moneyShare = money / total;
+    let bonus = 0;
+    for (const line of order.get_orderlines()) {
+        const perUnit = line.product_id.dental_loyalty_bonus_points || 0;
+        if (line.qty > 0 && perUnit > 0 && line.price_unit > 0) {
+            bonus += perUnit * line.qty * Math.min(Math.max(1 - line.discount / 100, 0), 1);
+        }
+    }
+    const rate = pos.company.dental_loyalty_earn_rate || 0;
+    const multiplier = partner.loyalty_tier_multiplier || 1;
+    return Math.max(0, Math.floor((money * rate + bonus * moneyShare) * multiplier + 1e-6));
+}

@@ -46,6 +46,14 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
             ProductScreen.addOrderline("Scale and Polish", "1"),
             scan_barcode("0420000000123"),
             patientShows("Linh Pham", "Bronze", "1,000"),
+            {
+                content: "the tier badge wears the tier's colour",
+                trigger: ".set-partner .o_dental_loyalty_tier.o_colorlist_item_color_2",
+            },
+            {
+                content: "before payment, the order says what it will earn",
+                trigger: ".o_dental_loyalty_earn_preview:contains('+100')",
+            },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, {
                 amount: "30.00",
@@ -54,6 +62,10 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
             {
                 content: "the payment screen shows the most payable with points",
                 trigger: ".o_dental_loyalty_offer:contains('30.00'):contains('1,000 spendable points')",
+            },
+            {
+                content: "what points pay earns nothing: the preview follows",
+                trigger: ".o_dental_loyalty_earn_preview:contains('+70')",
             },
             PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
             PaymentScreen.clickValidate(),

@@ -1,7 +1,7 @@
 import { patch } from "@web/core/utils/patch";
 import { formatDate } from "@web/core/l10n/dates";
 import { PosOrder } from "@point_of_sale/app/models/pos_order";
-import { formatPoints } from "@dental_loyalty/app/points_payment";
+import { earnPreview, formatPoints } from "@dental_loyalty/app/points_payment";
 
 const { DateTime } = luxon;
 
@@ -28,6 +28,14 @@ patch(PosOrder.prototype, {
             pendingDate: pendingDate ? formatDate(DateTime.fromSQL(pendingDate)) : "",
             tier: this.dental_loyalty_tier_name || "",
         };
+    },
+
+    /** What this order will earn if paid as it stands: a preview, the server decides. */
+    dentalLoyaltyEarnPreviewText(pos) {
+        if (!this.get_partner() || this.finalized) {
+            return "";
+        }
+        return formatPoints(earnPreview(pos, this));
     },
 
     export_for_printing() {
