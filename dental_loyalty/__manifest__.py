@@ -17,6 +17,7 @@
         "data/ir_cron_data.xml",
         "wizard/dental_loyalty_points_adjust_views.xml",
         "wizard/dental_loyalty_tier_pin_views.xml",
+        "wizard/dental_loyalty_overview_views.xml",
         "views/dental_loyalty_ledger_views.xml",
         "views/dental_loyalty_wallet_views.xml",
         "views/dental_loyalty_tier_views.xml",

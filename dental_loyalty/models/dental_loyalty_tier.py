@@ -83,11 +83,11 @@ class DentalLoyaltyTier(models.Model):
     def _compute_wallet_count(self):
         counts = dict(
             self.env["dental.loyalty.wallet"]._read_group(
-                [("tier_id", "in", self.ids)], ["tier_id"], ["__count"]
+                [("tier_id", "in", self._origin.ids)], ["tier_id"], ["__count"]
             )
         )
         for tier in self:
-            tier.wallet_count = counts.get(tier, 0)
+            tier.wallet_count = counts.get(tier._origin, 0)
 
     @api.constrains("threshold", "sequence", "company_id", "active")
     def _check_ladder(self):

@@ -73,3 +73,25 @@ class TestBackendForms(DentalLoyaltyCommon):
         self.assertEqual(newcomer.loyalty_tier_id, self.bronze)
         self.assertEqual(newcomer.loyalty_next_tier, "500 more points to reach Silver")
         self.assertEqual(newcomer.loyalty_points_value, 0)
+
+    def test_the_overview_gives_the_programme_at_a_glance(self):
+        self.company.dental_loyalty_validity_months = 1
+        others = self.env["dental.loyalty.wallet"].search(
+            [("company_id", "=", self.company.id)]
+        )
+        before = (sum(others.mapped("points_available")), len(others))
+        with freeze_time("2026-03-01"):
+            self._earn(self.patient, 600)  # expires on 2026-04-01
+        with freeze_time("2026-03-10"):
+            overview = Form(
+                self.env["dental.loyalty.overview"].with_user(self.manager)
+            ).save()
+            self.assertEqual(overview.points_available, before[0] + 600)
+            self.assertAlmostEqual(
+                overview.points_value, (before[0] + 600) * 0.1, places=2
+            )
+            self.assertGreaterEqual(overview.points_expiring, 600)
+            silver = overview.tier_ids.filtered(lambda tier: tier == self.silver)
+            self.assertGreaterEqual(silver.wallet_count, 1)
+            action = overview.action_view_expiring()
+            self.assertEqual(action["res_model"], "dental.loyalty.ledger")

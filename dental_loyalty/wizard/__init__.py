@@ -1,2 +1,3 @@
 from . import dental_loyalty_points_adjust
 from . import dental_loyalty_tier_pin
+from . import dental_loyalty_overview
