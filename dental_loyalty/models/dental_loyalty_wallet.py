@@ -207,24 +207,24 @@ class DentalLoyaltyWallet(models.Model):
         return lot.available_date
 
     def _expiring_soon(self, days=30):
-        """(points, first expiry date) of the lots expiring within ``days``."""
-        self.ensure_one()
+        """{wallet id: (points, first expiry date)} of the lots expiring within
+        ``days``, for all the wallets at once."""
         today = fields.Date.context_today(self)
-        lots = (
+        groups = (
             self.env["dental.loyalty.ledger"]
             .sudo()
-            .search_fetch(
+            ._read_group(
                 [
-                    ("wallet_id", "=", self.id),
+                    ("wallet_id", "in", self.ids),
                     ("remaining_points", ">", 0),
                     ("expiry_date", "!=", False),
                     ("expiry_date", "<=", today + timedelta(days=days)),
                 ],
-                ["remaining_points", "expiry_date"],
-                order="expiry_date",
+                ["wallet_id"],
+                ["remaining_points:sum", "expiry_date:min"],
             )
         )
-        return sum(lots.mapped("remaining_points")), lots[:1].expiry_date
+        return {wallet.id: (points, first) for wallet, points, first in groups}
 
     def _next_release_date_text(self):
         return format_date(self.env, self._next_release_date())

@@ -108,13 +108,14 @@ class ResPartner(models.Model):
         ladder = Tier._ladder(company.id)
         wallets = self.loyalty_wallet_id
         figures = wallets._qualifying_figures() if wallets else {}
+        expiring_soon = wallets._expiring_soon() if wallets else {}
         for partner in self:
             wallet = partner.loyalty_wallet_id
             partner.loyalty_currency_id = company.currency_id
             partner.loyalty_points_value = (
                 wallet.points_available * company.dental_loyalty_point_value
             )
-            expiring, first_expiry = wallet._expiring_soon() if wallet else (0, False)
+            expiring, first_expiry = expiring_soon.get(wallet.id, (0, False))
             partner.loyalty_points_expiring = expiring
             partner.loyalty_expiring_date = first_expiry
             figure = figures.get(wallet.id, 0.0)
