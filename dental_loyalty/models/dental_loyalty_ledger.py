@@ -1,5 +1,6 @@
 from collections import defaultdict
 from dataclasses import replace
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -156,6 +157,15 @@ class DentalLoyaltyLedger(models.Model):
             """
         )
         return res
+
+    @api.model
+    def _expiring_domain(self, today, days=30):
+        """Lots with points left that expire within ``days`` of ``today``."""
+        return [
+            ("remaining_points", ">", 0),
+            ("expiry_date", "!=", False),
+            ("expiry_date", "<=", today + timedelta(days=days)),
+        ]
 
     @api.model
     def _earning_kinds(self):

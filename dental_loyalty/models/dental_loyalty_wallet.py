@@ -1,5 +1,4 @@
 from collections import defaultdict
-from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -209,20 +208,15 @@ class DentalLoyaltyWallet(models.Model):
     def _expiring_soon(self, days=30):
         """{wallet id: (points, first expiry date)} of the lots expiring within
         ``days``, for all the wallets at once."""
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
         today = fields.Date.context_today(self)
-        groups = (
-            self.env["dental.loyalty.ledger"]
-            .sudo()
-            ._read_group(
-                [
-                    ("wallet_id", "in", self.ids),
-                    ("remaining_points", ">", 0),
-                    ("expiry_date", "!=", False),
-                    ("expiry_date", "<=", today + timedelta(days=days)),
-                ],
-                ["wallet_id"],
-                ["remaining_points:sum", "expiry_date:min"],
-            )
+        groups = Ledger._read_group(
+            [
+                ("wallet_id", "in", self.ids),
+                *Ledger._expiring_domain(today, days),
+            ],
+            ["wallet_id"],
+            ["remaining_points:sum", "expiry_date:min"],
         )
         return {wallet.id: (points, first) for wallet, points, first in groups}
 

@@ -253,11 +253,7 @@ class PosOrder(models.Model):
                     )
                 )
             return
-        refunded = -sum(
-            line.price_subtotal_incl
-            for line in self.lines
-            if line.refunded_orderline_id
-        )
+        refunded = self._dental_loyalty_refunded_amount()
         sale_lines.wallet_id.ensure_one()._settle_refund(
             key=f"pos:{self.uuid}",
             sale_lines=sale_lines,
@@ -268,6 +264,17 @@ class PosOrder(models.Model):
             label=self._dental_loyalty_label(),
             sale_label=sale._dental_loyalty_label(),
         )
+
+    def _dental_loyalty_refunded_amount(self):
+        """The part of its sale this refund returns, priced from the sale's own
+        lines: only the returned quantities come from the register."""
+        refunded = 0.0
+        for line in self.lines.filtered("refunded_orderline_id"):
+            sold = line.refunded_orderline_id
+            if sold.qty > 0:
+                share = min(-line.qty / sold.qty, 1.0)
+                refunded += max(share, 0.0) * sold.price_subtotal_incl
+        return refunded
 
     def _dental_loyalty_source_vals(self, sale):
         """Ledger fields of a line this order posts: it links to this order, and

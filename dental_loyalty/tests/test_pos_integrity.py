@@ -261,3 +261,16 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
             [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
         )
         self.assertIn("250 points are missing", activity.note)
+
+    def test_a_refund_is_priced_from_the_sale_not_from_its_payload(self):
+        self._give_points(self.patient, 1000)
+        order = self._sync(self._order([(self.checkup, 4)], points=60))
+        # One check-up of four returned, its price inflated in the payload.
+        data = self._refund_data(order, quantity=1, points=-60)
+        for command in data["lines"]:
+            command[2].update(price_subtotal=-200.0, price_subtotal_incl=-200.0)
+        with self.assertRaisesRegex(UserError, "only 150 points spent"):
+            self._sync(data)
+        refund = self._sync(self._refund_data(order, quantity=1, points=-15))
+        self.assertEqual(refund.dental_loyalty_points_spent, -150)
+        self.assertEqual(refund.dental_loyalty_points_earned, -35)

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 
 
@@ -62,9 +60,7 @@ class DentalLoyaltyOverview(models.TransientModel):
     def _expiring_domain(self, today):
         return [
             ("company_id", "=", self.company_id.id),
-            ("remaining_points", ">", 0),
-            ("expiry_date", "!=", False),
-            ("expiry_date", "<=", today + timedelta(days=30)),
+            *self.env["dental.loyalty.ledger"]._expiring_domain(today),
         ]
 
     def action_view_wallets(self):
