@@ -9,3 +9,6 @@ from . import pos_payment_method
 from . import product_template
 from . import product_product
 from . import pos_order
+from . import pos_order_line
+from . import dental_loyalty_reward
+from . import dental_loyalty_voucher

@@ -50,6 +50,8 @@ class DentalLoyaltyLedger(models.Model):
             ("adjust", "Adjusted by hand"),
             ("earn_reversal", "Taken back by a refund"),
             ("spend_return", "Given back by a refund"),
+            ("redeem", "Exchanged for a reward"),
+            ("redeem_return", "Given back: voucher cancelled"),
         ],
         string="Movement",
         required=True,

@@ -254,14 +254,24 @@ class DentalLoyaltyWallet(models.Model):
     # ------------------------------------------------------------------
 
     def _settle_sale(
-        self, *, key, bill_total, points_amount, lines, hold_key, source_vals, label
+        self,
+        *,
+        key,
+        bill_total,
+        points_amount,
+        lines,
+        hold_key,
+        source_vals,
+        label,
+        covered_amount=0.0,
     ):
         """Post what a paid sale spends and earns.
 
         ``key`` makes the lines unique to the sale; ``points_amount`` is the money
         paid with points, ``lines`` the bill's :class:`SaleLine`; ``hold_key`` the
         sale's hold, if the register asked for one; ``source_vals`` the ledger
-        fields that link a line to the sale; ``label`` names the sale in notes.
+        fields that link a line to the sale; ``label`` names the sale in notes;
+        ``covered_amount`` what vouchers took off the bill, which earns nothing.
         A points payment stands only within the balance and the cap, or within the
         hold the server granted for this very bill."""
         self.ensure_one()
@@ -278,9 +288,11 @@ class DentalLoyaltyWallet(models.Model):
         if hold_key:
             # Paid: whatever the sale held is spent now, or free again.
             self.env["dental.loyalty.reservation"].sudo()._consume(hold_key)
-        share = money_share(bill_total, points_amount)
+        # Shares of the bill before vouchers: their lines' bonus was not paid.
+        gross = bill_total + covered_amount
+        share = money_share(gross, points_amount + covered_amount)
         earned = earned_points(
-            eligible_amount(bill_total, points_amount, 0.0),
+            eligible_amount(gross, points_amount, covered_amount),
             self.company_id.dental_loyalty_earn_rate,
             bonus_points(lines, share),
             self.tier_id.multiplier or 1.0,

@@ -54,6 +54,15 @@ class PosOrder(models.Model):
         compute="_compute_dental_loyalty_wallet_figures",
         compute_sudo=True,
     )
+    dental_loyalty_practitioner_id = fields.Many2one(
+        "hr.employee",
+        string="Practitioner",
+        check_company=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Who treated the patient: a reward used on this bill is charged to "
+        "them for their share.",
+    )
 
     @api.depends("dental_loyalty_line_ids.points", "dental_loyalty_line_ids.kind")
     def _compute_dental_loyalty_points(self):
@@ -136,7 +145,109 @@ class PosOrder(models.Model):
         )
 
     @api.model
-    def _dental_loyalty_register(self, config_id, order_uuid):
+    def dental_loyalty_rewards(self, config_id, partner_id):
+        """The catalog rewards the patient is allowed, each with its cost and the
+        points left after it; those the patient cannot afford say so."""
+        config = self._dental_loyalty_register(config_id)
+        wallet = self._dental_loyalty_patient(partner_id)._dental_loyalty_wallet(
+            config.company_id
+        )
+        wallet._lock_for_update()
+        # The catalog and the holds are the engine's: cashiers read them here.
+        Reward = self.env["dental.loyalty.reward"].sudo()
+        spendable, _own, _others = (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            ._spendable_for(wallet, "rewards")
+        )
+        return {
+            "spendable": spendable,
+            "rewards": [
+                {
+                    "id": reward.id,
+                    "name": reward.name,
+                    "description": reward.description or "",
+                    "kind": reward.kind,
+                    "points_cost": reward.points_cost,
+                    "points_after": spendable - reward.points_cost,
+                    "affordable": spendable >= reward.points_cost,
+                }
+                for reward in Reward._available_to(wallet)
+            ],
+        }
+
+    @api.model
+    def dental_loyalty_redeem_reward(self, config_id, partner_id, reward_id):
+        """Exchange the patient's points for a reward; returns the voucher's code
+        and expiry. The engine decides and says why when it refuses."""
+        config = self._dental_loyalty_register(config_id)
+        wallet = self._dental_loyalty_patient(partner_id)._dental_loyalty_wallet(
+            config.company_id
+        )
+        reward_id = self._dental_loyalty_check_id(
+            reward_id, self.env._("This reward is unknown.")
+        )
+        reward = self.env["dental.loyalty.reward"].sudo().browse(reward_id).exists()
+        if not reward:
+            raise UserError(self.env._("This reward is unknown."))
+        voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward)
+        return {
+            "code": voucher.code,
+            "kind": reward.kind,
+            "reward": reward.name,
+            "expiry_date": fields.Date.to_string(voucher.expiry_date),
+            "spendable": wallet.points_available,
+        }
+
+    @api.model
+    def dental_loyalty_voucher_line(
+        self, config_id, code, partner_id, bill_total, covered=0.0
+    ):
+        """Check a voucher code typed or scanned at the register and answer with
+        the line to add to a bill of ``bill_total`` (before vouchers), of which
+        other vouchers already cover ``covered``."""
+        config = self._dental_loyalty_register(config_id)
+        bill_total = self._dental_loyalty_check_amount(bill_total)
+        covered = self._dental_loyalty_check_amount(covered)
+        partner = self.env["res.partner"]
+        if partner_id:
+            partner = self._dental_loyalty_patient(partner_id)
+        voucher = self.env["dental.loyalty.voucher"]._from_code(
+            code, config.company_id
+        )
+        refusal = voucher._refusal(partner, fields.Date.context_today(self))
+        if refusal:
+            raise UserError(refusal)
+        return voucher._line_for_bill(bill_total, covered)
+
+    @api.model
+    def dental_loyalty_practitioners(self, config_id):
+        """The practitioners a cashier can name on a bill."""
+        config = self._dental_loyalty_register(config_id)
+        employees = (
+            self.env["hr.employee"]
+            .sudo()  # Cashiers pick a name; they need no access to HR records.
+            .search_fetch(
+                [("company_id", "in", (config.company_id.id, False))],
+                ["name"],
+                order="name",
+            )
+        )
+        return [{"id": employee.id, "name": employee.name} for employee in employees]
+
+    @api.model
+    def _dental_loyalty_patient(self, partner_id):
+        partner_id = self._dental_loyalty_check_id(
+            partner_id, self.env._("Choose the patient first.")
+        )
+        partner = self.env["res.partner"].browse(partner_id).exists()
+        if not partner:
+            raise UserError(self.env._("Choose the patient first."))
+        partner.check_access("read")
+        return partner
+
+    @api.model
+    def _dental_loyalty_register(self, config_id, order_uuid="-"):
         """The register asking, after checking who asks and what they sent."""
         if not self.env.user.has_group("point_of_sale.group_pos_user"):
             raise AccessError(self.env._("Only Point of Sale users pay with points."))
@@ -196,6 +307,7 @@ class PosOrder(models.Model):
             self._dental_loyalty_settle_sale()
 
     def _dental_loyalty_settle_sale(self):
+        covered = self._dental_loyalty_use_vouchers()
         points_amount = self._dental_loyalty_points_paid()
         if not self.partner_id:
             if not self.currency_id.is_zero(points_amount):
@@ -217,7 +329,43 @@ class PosOrder(models.Model):
             hold_key=self.uuid,
             source_vals=self._dental_loyalty_source_vals(self),
             label=self._dental_loyalty_label(),
+            covered_amount=covered,
         )
+
+    def _dental_loyalty_use_vouchers(self):
+        """Check every voucher line against its voucher and the bill, and use
+        each voucher once. Returns the money the vouchers took off the bill."""
+        voucher_lines = self.lines.filtered("dental_loyalty_voucher_code")
+        # Only the server links a line to a voucher, from the code it checked.
+        unchecked = (self.lines - voucher_lines).filtered("dental_loyalty_voucher_id")
+        unchecked.sudo().dental_loyalty_voucher_id = False
+        if not voucher_lines:
+            return 0.0
+        Voucher = self.env["dental.loyalty.voucher"]
+        today = fields.Date.context_today(self, self.date_order)
+        bill_total = sum((self.lines - voucher_lines).mapped("price_subtotal_incl"))
+        covered = 0.0
+        for line in voucher_lines:
+            voucher = Voucher._from_code(
+                line.dental_loyalty_voucher_code, self.company_id
+            )
+            if voucher.state == "used" and voucher.pos_order_id == self:
+                continue  # the same order synced again
+            refusal = voucher._refusal(self.partner_id, today)
+            if refusal:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: %(reason)s",
+                        order=self._dental_loyalty_label(),
+                        reason=refusal,
+                    )
+                )
+            taken, used_amount = voucher._check_line(line, bill_total, covered)
+            covered += taken
+            voucher._mark_used(self, used_amount)
+            # The line names the voucher the server checked, whatever was sent.
+            line.sudo().dental_loyalty_voucher_id = voucher
+        return covered
 
     def _dental_loyalty_sale_lines(self):
         """The bill's lines as the engine sees them: bonus, and the price before
@@ -236,6 +384,7 @@ class PosOrder(models.Model):
         """A refund acts on the wallet of the sale it refunds, whoever the refund
         is made out to, and within what that sale earned and spent."""
         sale = self.refunded_order_id
+        self.lines.refunded_orderline_id.dental_loyalty_voucher_id._restore(self)
         points_amount = self._dental_loyalty_points_paid()
         if self.currency_id.compare_amounts(points_amount, 0) > 0:
             raise UserError(self.env._("A refund cannot be paid with points."))

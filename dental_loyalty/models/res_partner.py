@@ -43,6 +43,11 @@ class ResPartner(models.Model):
         "reach another.",
     )
     loyalty_tier_name = fields.Char(compute="_compute_loyalty_tier_id")
+    loyalty_voucher_count = fields.Integer(
+        string="Valid Vouchers",
+        compute="_compute_loyalty_voucher_count",
+        groups="dental_loyalty.group_dental_loyalty_user",
+    )
     loyalty_tier_color = fields.Integer(related="loyalty_tier_id.color")
     loyalty_tier_multiplier = fields.Float(
         related="loyalty_tier_id.multiplier", string="Tier Earning Multiplier"
@@ -171,6 +176,26 @@ class ResPartner(models.Model):
                 )
             ]
         return [("loyalty_wallet_ids", "any", [*in_company, ("id", operator, value)])]
+
+    def _compute_loyalty_voucher_count(self):
+        counts = dict(
+            self.env["dental.loyalty.voucher"]._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "valid")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.loyalty_voucher_count = counts.get(partner, 0)
+
+    def action_view_loyalty_vouchers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dental_loyalty.dental_loyalty_voucher_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"search_default_valid": 1}
+        return action
 
     def action_view_loyalty_ledger(self):
         self.ensure_one()

@@ -1,0 +1,486 @@
+import re
+import secrets
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, float_compare
+from odoo.tools.misc import format_date, formatLang
+
+# No 0/O nor 1/I: a code is read aloud and typed from paper. Twelve of these
+# 32 signs make 60 random bits: not guessable at the desk nor over RPC.
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_CODE_LENGTH = 12
+
+
+class DentalLoyaltyVoucher(models.Model):
+    """One reward bought with points: a code the patient shows, valid until its
+    expiry date and used once, on a bill or as a gift handed at the desk."""
+
+    _name = "dental.loyalty.voucher"
+    _description = "Loyalty Voucher"
+    _inherit = ["mail.thread"]
+    _order = "issue_date desc, id desc"
+    _rec_name = "code"
+    _check_company_auto = True
+
+    code = fields.Char(required=True, readonly=True, copy=False, index=True)
+    reward_id = fields.Many2one(
+        "dental.loyalty.reward",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    kind = fields.Selection(related="reward_id.kind")
+    partner_id = fields.Many2one(
+        "res.partner", string="Patient", required=True, readonly=True, index=True
+    )
+    wallet_id = fields.Many2one(
+        "dental.loyalty.wallet", required=True, readonly=True, ondelete="restrict"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        selection=[
+            ("valid", "Valid"),
+            ("used", "Used"),
+            ("expired", "Expired"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="valid",
+        readonly=True,
+        tracking=True,
+    )
+    points_cost = fields.Integer(string="Points Paid", readonly=True)
+    issue_date = fields.Date(readonly=True, default=fields.Date.context_today)
+    expiry_date = fields.Date(string="Valid Until", readonly=True)
+    pos_order_id = fields.Many2one(
+        "pos.order",
+        string="Used on",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        tracking=True,
+    )
+    used_date = fields.Date(readonly=True)
+    used_amount = fields.Monetary(
+        string="Value Given",
+        readonly=True,
+        help="What the voucher covered: the discount on the bill, or the price of "
+        "the service or gift it gave.",
+    )
+    practitioner_id = fields.Many2one(
+        "hr.employee",
+        string="Practitioner",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="Who treated the patient on the bill the voucher was used on.",
+    )
+    # The shares as the reward stated them when the voucher was issued: a later
+    # change of the catalog does not rewrite what was agreed.
+    clinic_share = fields.Float(string="Clinic's Share (%)", readonly=True)
+    clinic_cost = fields.Monetary(
+        string="Clinic's Cost", compute="_compute_costs", store=True
+    )
+    practitioner_cost = fields.Monetary(
+        string="Practitioner's Cost", compute="_compute_costs", store=True
+    )
+
+    _sql_constraints = [
+        ("code_uniq", "unique(code)", "Voucher codes are unique."),
+    ]
+
+    @api.depends("used_amount", "clinic_share", "state")
+    def _compute_costs(self):
+        for voucher in self:
+            amount = voucher.used_amount if voucher.state == "used" else 0.0
+            voucher.clinic_cost = voucher.currency_id.round(
+                amount * voucher.clinic_share / 100
+            )
+            voucher.practitioner_cost = amount - voucher.clinic_cost
+
+    @api.model
+    def _new_code(self):
+        return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+
+    @api.model
+    def _normalize_code(self, code):
+        """The code as stored, from what a cashier typed or a scanner read."""
+        if not isinstance(code, str):
+            return ""
+        return re.sub(r"[\s-]", "", code).upper()[: _CODE_LENGTH * 2]
+
+    @api.model
+    def _from_code(self, code, company):
+        code = self._normalize_code(code)
+        voucher = (
+            self.sudo().search(
+                [("code", "=", code), ("company_id", "=", company.id)], limit=1
+            )
+            if code
+            else self.browse()
+        )
+        if not voucher:
+            raise UserError(self.env._("No voucher has the code %s.", code or "-"))
+        return voucher
+
+    # ------------------------------------------------------------------
+    # Issuing: the engine takes the points and hands out a code
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _issue(self, wallet, reward):
+        """Take ``reward``'s points from ``wallet`` and issue its voucher; raises
+        a UserError saying which rule refused."""
+        wallet._lock_for_update()
+        today = fields.Date.context_today(self)
+        refusal = reward.sudo()._refusal(wallet, today)
+        if refusal:
+            raise UserError(refusal)
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        spendable, _own, _others = Hold._spendable_for(wallet, f"reward:{reward.id}")
+        if spendable < reward.points_cost:
+            raise UserError(
+                self.env._(
+                    "%(reward)s costs %(cost)s points; %(patient)s has %(spendable)s "
+                    "spendable points.",
+                    reward=reward.name,
+                    cost=reward.points_cost,
+                    patient=wallet.partner_id.display_name,
+                    spendable=spendable,
+                )
+            )
+        if reward.has_stock:
+            # Under the wallet lock two patients may still race for the last one.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE dental_loyalty_reward SET stock_left = stock_left - 1 "
+                    "WHERE id = %s AND stock_left > 0 RETURNING id",
+                    reward.id,
+                )
+            )
+            if not self.env.cr.fetchone():
+                raise UserError(self.env._("%s is out of stock.", reward.name))
+            reward.invalidate_recordset(["stock_left"])
+        # Vouchers are issued by the engine only: no user creates them.
+        voucher = self.sudo().create(
+            {
+                "code": self._new_code(),
+                "reward_id": reward.id,
+                "partner_id": wallet.partner_id.id,
+                "wallet_id": wallet.id,
+                "company_id": wallet.company_id.id,
+                "points_cost": reward.points_cost,
+                "issue_date": today,
+                "expiry_date": today + timedelta(days=reward.validity_days),
+                "clinic_share": reward.clinic_share,
+            }
+        )
+        self.env["dental.loyalty.ledger"]._post(
+            [voucher._ledger_vals("redeem", -reward.points_cost)]
+        )
+        voucher._send_code()
+        return voucher.sudo(self.env.su)
+
+    def _ledger_vals(self, kind, points):
+        self.ensure_one()
+        return {
+            "wallet_id": self.wallet_id.id,
+            "kind": kind,
+            "points": points,
+            "unique_key": f"voucher:{self.id}:{kind}",
+            "res_model": self._name,
+            "res_id": self.id,
+            "origin": self.code,
+            "reason": self.reward_id.name,
+        }
+
+    def _send_code(self):
+        """Mail the patient their code, with the template the clinic edits."""
+        template = self.env.ref(
+            "dental_loyalty.mail_template_voucher_issued", raise_if_not_found=False
+        )
+        for voucher in self.sudo():
+            if template and voucher.partner_id.email:
+                voucher.message_post_with_source(
+                    template,
+                    partner_ids=voucher.partner_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+
+    # ------------------------------------------------------------------
+    # Using: the server checks the code and prices its line on the bill
+    # ------------------------------------------------------------------
+
+    def _refusal(self, partner, today, on_bill=True):
+        """Why this voucher cannot be used today on ``partner``'s bill (or, with
+        ``on_bill=False``, handed over as a gift), or None."""
+        self.ensure_one()
+        code = self.code
+        if self.state == "used":
+            return self.env._("Voucher %s was already used.", code)
+        if self.state == "cancelled":
+            return self.env._("Voucher %s was cancelled.", code)
+        if self.state == "expired" or self.expiry_date < today:
+            return self.env._(
+                "Voucher %(code)s expired on %(date)s.",
+                code=code,
+                date=format_date(self.env, self.expiry_date),
+            )
+        if not self.reward_id.active or (
+            self.reward_id.date_to and self.reward_id.date_to < today
+        ):
+            return self.env._(
+                "Voucher %(code)s is for %(reward)s, which the clinic no longer "
+                "offers.",
+                code=code,
+                reward=self.reward_id.name,
+            )
+        if not self.reward_id.transferable and partner != self.partner_id:
+            return self.env._(
+                "Voucher %(code)s belongs to %(owner)s and cannot be used on "
+                "another patient's bill.",
+                code=code,
+                owner=self.partner_id.display_name,
+            )
+        if on_bill and self.kind == "gift":
+            return self.env._(
+                "Voucher %s is a gift handed at the desk, not a discount on a bill.",
+                code,
+            )
+        return None
+
+    def _discount_allowed(self, bill_total, covered=0.0):
+        """The most this voucher takes off a bill of ``bill_total`` of which other
+        vouchers already cover ``covered``."""
+        self.ensure_one()
+        reward = self.reward_id
+        currency = self.currency_id
+        bill_total = max(bill_total, 0.0)
+        if reward.kind == "discount_fixed":
+            value = reward.discount_amount
+        else:
+            value = bill_total * reward.discount_percent / 100
+        cap = bill_total * reward.max_coverage / 100
+        return currency.round(max(min(value, cap, bill_total - covered), 0.0))
+
+    def _line_for_bill(self, bill_total, covered=0.0):
+        """The order line the register adds for this voucher."""
+        self.ensure_one()
+        reward = self.reward_id
+        product = reward.product_id
+        if reward.kind == "product":
+            price = 0.0
+        else:
+            price = -self._discount_allowed(bill_total, covered)
+            if not price:
+                raise UserError(
+                    self.env._(
+                        "Voucher %s has nothing left to take off this bill.",
+                        self.code,
+                    )
+                )
+        return {
+            "code": self.code,
+            "reward": reward.name,
+            "kind": reward.kind,
+            "product_id": product.id,
+            "price_unit": price,
+            "qty": 1,
+            "expiry_date": fields.Date.to_string(self.expiry_date),
+        }
+
+    def _check_line(self, line, bill_total, covered):
+        """Refuse an order line that claims more than this voucher gives."""
+        self.ensure_one()
+        reward = self.reward_id
+        currency = self.currency_id
+        label = line.order_id._dental_loyalty_label()
+        if line.product_id != reward.product_id or line.qty != 1:
+            raise UserError(
+                self.env._(
+                    "%(order)s was refused: the line of voucher %(code)s is not "
+                    "what the voucher gives (one %(product)s).",
+                    order=label,
+                    code=self.code,
+                    product=reward.product_id.display_name,
+                )
+            )
+        amount = line.price_subtotal_incl
+        if reward.kind == "product":
+            if not currency.is_zero(amount):
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: voucher %(code)s gives %(product)s "
+                        "free, the bill charges %(amount)s for it.",
+                        order=label,
+                        code=self.code,
+                        product=reward.product_id.display_name,
+                        amount=formatLang(self.env, amount, currency_obj=currency),
+                    )
+                )
+            return 0.0, reward.product_id.lst_price
+        allowed = self._discount_allowed(bill_total, covered)
+        taken = -amount
+        if (
+            float_compare(taken, allowed, precision_rounding=currency.rounding) > 0
+            or float_compare(taken, 0, precision_rounding=currency.rounding) < 0
+        ):
+            raise UserError(
+                self.env._(
+                    "%(order)s was refused: voucher %(code)s takes at most "
+                    "%(allowed)s off this bill, the order takes %(taken)s.",
+                    order=label,
+                    code=self.code,
+                    allowed=formatLang(self.env, allowed, currency_obj=currency),
+                    taken=formatLang(self.env, taken, currency_obj=currency),
+                )
+            )
+        return taken, taken
+
+    def _mark_used(self, order, used_amount):
+        """Use the voucher on ``order``, once: of two registers using one code at
+        the same moment, the second fails to serialise, is retried by Odoo and
+        then finds the voucher used."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dental_loyalty_voucher
+                   SET state = 'used', pos_order_id = %s, used_date = %s,
+                       used_amount = %s, practitioner_id = %s
+                 WHERE id = %s AND state = 'valid'
+             RETURNING id
+                """,
+                order.id or None,
+                fields.Date.context_today(self),
+                used_amount,
+                order.dental_loyalty_practitioner_id.id or None,
+                self.id,
+            )
+        )
+        if not self.env.cr.fetchone():
+            raise UserError(self.env._("Voucher %s was already used.", self.code))
+        self.invalidate_recordset()
+        self.modified(["state", "used_amount"])
+        self._message_log(
+            body=self.env._("Used on %s.", order._dental_loyalty_label())
+        )
+
+    def _restore(self, refund):
+        """A refund of the bill the voucher was used on makes it valid again, if
+        it still is within its dates."""
+        today = fields.Date.context_today(self)
+        # Only vouchers this refund's sale really used: a line's voucher field
+        # could have been written by anyone who writes order lines.
+        sales = refund.refunded_order_id
+        for voucher in self.sudo().filtered(
+            lambda v: v.state == "used" and v.pos_order_id and v.pos_order_id in sales
+        ):
+            state = "valid" if voucher.expiry_date >= today else "expired"
+            voucher.write(
+                {
+                    "state": state,
+                    "pos_order_id": False,
+                    "used_date": False,
+                    "used_amount": 0.0,
+                    "practitioner_id": False,
+                }
+            )
+            voucher._message_log(
+                body=self.env._(
+                    "Refunded by %s: the voucher can be used again.",
+                    refund._dental_loyalty_label(),
+                )
+                if state == "valid"
+                else self.env._(
+                    "Refunded by %s after its expiry date: the voucher stays "
+                    "expired.",
+                    refund._dental_loyalty_label(),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    def action_cancel(self):
+        """Cancel unused vouchers and give their points back."""
+        if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
+            raise AccessError(self.env._("Only loyalty managers cancel vouchers."))
+        for voucher in self.sudo():
+            if voucher.state != "valid":
+                raise UserError(
+                    self.env._(
+                        "Voucher %s is not valid: only an unused voucher can be "
+                        "cancelled.",
+                        voucher.code,
+                    )
+                )
+            voucher.wallet_id._lock_for_update()
+            voucher.state = "cancelled"
+            self.env["dental.loyalty.ledger"]._post(
+                [voucher._ledger_vals("redeem_return", voucher.points_cost)]
+            )
+            if voucher.reward_id.has_stock:
+                voucher.reward_id.stock_left += 1
+        return True
+
+    def action_mark_handed(self):
+        """The gift of the voucher was handed to the patient at the desk."""
+        if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_user"):
+            raise AccessError(self.env._("Only the front desk hands gifts over."))
+        today = fields.Date.context_today(self)
+        for voucher in self.sudo():
+            if voucher.kind != "gift":
+                raise UserError(
+                    self.env._(
+                        "Voucher %s is used on a bill, not handed over.", voucher.code
+                    )
+                )
+            refusal = voucher._refusal(voucher.partner_id, today, on_bill=False)
+            if refusal:
+                raise UserError(refusal)
+            voucher.write(
+                {
+                    "state": "used",
+                    "used_date": today,
+                    "used_amount": voucher.reward_id.product_id.lst_price,
+                }
+            )
+            voucher._message_log(
+                body=self.env._("Gift handed over by %s.", self.env.user.name)
+            )
+        return True
+
+    def action_print(self):
+        return self.env.ref(
+            "dental_loyalty.action_report_dental_loyalty_voucher"
+        ).report_action(self)
+
+    # ------------------------------------------------------------------
+    # Scheduled action
+    # ------------------------------------------------------------------
+
+    _CRON_BATCH = 1000
+
+    @api.model
+    def _cron_expire_vouchers(self, batch_size=_CRON_BATCH):
+        """Daily: mark valid vouchers past their date as expired; their points are
+        not given back. Returns how many are left for the next call."""
+        domain = [
+            ("state", "=", "valid"),
+            ("expiry_date", "<", fields.Date.context_today(self)),
+        ]
+        due = self.sudo().search(domain, limit=batch_size, order="id")
+        due.write({"state": "expired"})
+        remaining = self.sudo().search_count(domain) if len(due) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
+        return remaining

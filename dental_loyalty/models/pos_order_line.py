@@ -1,0 +1,21 @@
+from odoo import api, fields, models
+
+
+class PosOrderLine(models.Model):
+    _inherit = "pos.order.line"
+
+    # Sent by the register; the server finds the voucher from it at sync and
+    # checks the line against it.
+    dental_loyalty_voucher_code = fields.Char(string="Voucher Code", copy=False)
+    dental_loyalty_voucher_id = fields.Many2one(
+        "dental.loyalty.voucher",
+        string="Voucher",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return [*super()._load_pos_data_fields(config_id), "dental_loyalty_voucher_code"]

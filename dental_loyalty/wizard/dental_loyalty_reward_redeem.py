@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+
+
+class DentalLoyaltyRewardRedeem(models.TransientModel):
+    """Reception exchanges a patient's points for a reward of the catalog."""
+
+    _name = "dental.loyalty.reward.redeem"
+    _description = "Give a Loyalty Reward"
+
+    partner_id = fields.Many2one("res.partner", string="Patient", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    allowed_reward_ids = fields.Many2many(
+        "dental.loyalty.reward", compute="_compute_allowed_reward_ids"
+    )
+    reward_id = fields.Many2one(
+        "dental.loyalty.reward",
+        string="Reward",
+        required=True,
+        domain="[('id', 'in', allowed_reward_ids)]",
+    )
+    points_cost = fields.Integer(related="reward_id.points_cost")
+    spendable_points = fields.Integer(
+        string="Spendable Now", compute="_compute_allowed_reward_ids"
+    )
+    points_after = fields.Integer(
+        string="Spendable After", compute="_compute_points_after"
+    )
+
+    @api.depends("partner_id", "company_id")
+    def _compute_allowed_reward_ids(self):
+        Reward = self.env["dental.loyalty.reward"]
+        for wizard in self:
+            partner = wizard.partner_id.with_company(wizard.company_id)
+            wizard.spendable_points = partner.loyalty_points_available
+            wallet = partner.loyalty_wallet_id
+            wizard.allowed_reward_ids = (
+                Reward._available_to(wallet) if wallet else Reward.browse()
+            )
+
+    @api.depends("spendable_points", "points_cost")
+    def _compute_points_after(self):
+        for wizard in self:
+            wizard.points_after = wizard.spendable_points - wizard.points_cost
+
+    def action_confirm(self):
+        self.ensure_one()
+        wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
+        voucher = self.env["dental.loyalty.voucher"]._issue(wallet, self.reward_id)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "dental.loyalty.voucher",
+            "res_id": voucher.id,
+            "view_mode": "form",
+            "target": "current",
+        }
