@@ -53,9 +53,7 @@ class DentalLoyaltyReward(models.Model):
     discount_amount = fields.Monetary(
         string="Discount", currency_field="currency_id", tracking=True
     )
-    discount_percent = fields.Float(
-        string="Discount (%)", digits=(5, 2), tracking=True
-    )
+    discount_percent = fields.Float(string="Discount (%)", digits=(5, 2), tracking=True)
     max_coverage = fields.Float(
         string="Covers at Most (%)",
         digits=(5, 2),
@@ -166,8 +164,9 @@ class DentalLoyaltyReward(models.Model):
             problem = reward._terms_problem()
             if problem:
                 raise ValidationError(
-                    self.env._("%(reward)s: %(problem)s", reward=reward.name,
-                               problem=problem)
+                    self.env._(
+                        "%(reward)s: %(problem)s", reward=reward.name, problem=problem
+                    )
                 )
 
     def _terms_problem(self):
@@ -244,9 +243,7 @@ class DentalLoyaltyReward(models.Model):
                     reward=self.name,
                     limit=self.limit_per_patient,
                     period=dict(
-                        self._fields["limit_period"]._description_selection(
-                            self.env
-                        )
+                        self._fields["limit_period"]._description_selection(self.env)
                     )[self.limit_period],
                 )
         return None

@@ -370,9 +370,7 @@ class DentalLoyaltyVoucher(models.Model):
             raise UserError(self.env._("Voucher %s was already used.", self.code))
         self.invalidate_recordset()
         self.modified(["state", "used_amount"])
-        self._message_log(
-            body=self.env._("Used on %s.", order._dental_loyalty_label())
-        )
+        self._message_log(body=self.env._("Used on %s.", order._dental_loyalty_label()))
 
     def _restore(self, refund):
         """A refund of the bill the voucher was used on makes it valid again, if
@@ -401,8 +399,7 @@ class DentalLoyaltyVoucher(models.Model):
                 )
                 if state == "valid"
                 else self.env._(
-                    "Refunded by %s after its expiry date: the voucher stays "
-                    "expired.",
+                    "Refunded by %s after its expiry date: the voucher stays expired.",
                     refund._dental_loyalty_label(),
                 )
             )

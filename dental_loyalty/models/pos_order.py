@@ -212,9 +212,7 @@ class PosOrder(models.Model):
         partner = self.env["res.partner"]
         if partner_id:
             partner = self._dental_loyalty_patient(partner_id)
-        voucher = self.env["dental.loyalty.voucher"]._from_code(
-            code, config.company_id
-        )
+        voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
         refusal = voucher._refusal(partner, fields.Date.context_today(self))
         if refusal:
             raise UserError(refusal)

@@ -18,4 +18,7 @@ class PosOrderLine(models.Model):
 
     @api.model
     def _load_pos_data_fields(self, config_id):
-        return [*super()._load_pos_data_fields(config_id), "dental_loyalty_voucher_code"]
+        return [
+            *super()._load_pos_data_fields(config_id),
+            "dental_loyalty_voucher_code",
+        ]
