@@ -158,6 +158,7 @@ class DentalLoyaltyVoucher(models.Model):
             )
         if reward.has_stock:
             # Under the wallet lock two patients may still race for the last one.
+            reward.flush_recordset(["stock_left"])
             self.env.cr.execute(
                 SQL(
                     "UPDATE dental_loyalty_reward SET stock_left = stock_left - 1 "
@@ -312,7 +313,16 @@ class DentalLoyaltyVoucher(models.Model):
                     product=reward.product_id.display_name,
                 )
             )
-        amount = line.price_subtotal_incl
+        amount = line._dental_loyalty_total()
+        if not currency.is_zero(amount - line.price_subtotal_incl):
+            raise UserError(
+                self.env._(
+                    "%(order)s was refused: the line of voucher %(code)s does not "
+                    "add up to its own price.",
+                    order=label,
+                    code=self.code,
+                )
+            )
         if reward.kind == "product":
             if not currency.is_zero(amount):
                 raise UserError(

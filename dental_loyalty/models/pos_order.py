@@ -341,7 +341,9 @@ class PosOrder(models.Model):
             return 0.0
         Voucher = self.env["dental.loyalty.voucher"]
         today = fields.Date.context_today(self, self.date_order)
-        bill_total = sum((self.lines - voucher_lines).mapped("price_subtotal_incl"))
+        bill_total = sum(
+            line._dental_loyalty_total() for line in self.lines - voucher_lines
+        )
         covered = 0.0
         for line in voucher_lines:
             voucher = Voucher._from_code(

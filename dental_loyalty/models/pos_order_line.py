@@ -22,3 +22,9 @@ class PosOrderLine(models.Model):
             *super()._load_pos_data_fields(config_id),
             "dental_loyalty_voucher_code",
         ]
+
+    def _dental_loyalty_total(self):
+        """The line's price with taxes, recomputed from its unit price, quantity,
+        discount and taxes rather than read from what the register sent."""
+        self.ensure_one()
+        return self._compute_amount_line_all()["price_subtotal_incl"]

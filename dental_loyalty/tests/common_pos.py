@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
@@ -105,3 +107,42 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
         wallet = (partner or self.patient)._dental_loyalty_wallet(self.company)
         wallet.invalidate_recordset()
         return wallet
+
+
+class PosJsonRpcMixin:
+    """Calls as a browser or a script sends them over JSON-RPC, for HttpCase
+    classes logged in as the cashier."""
+
+    def _call(self, model, method, *args):
+        """(result, error message) of a call_kw request."""
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": list(args),
+                        "kwargs": {},
+                    },
+                },
+                default=str,
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        body = response.json()
+        if "error" in body:
+            return None, body["error"]["data"]
+        return body["result"], None
+
+    def _sync_rpc(self, data):
+        # What the register sends: plain JSON.
+        result, error = self._call(
+            "pos.order", "sync_from_ui", [json.loads(json.dumps(data, default=str))]
+        )
+        if error:
+            return None, error
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"]), None

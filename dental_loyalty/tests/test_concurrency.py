@@ -11,11 +11,10 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 
-@tagged("post_install", "-at_install")
-class TestConcurrentSpend(TransactionCase):
-    """Two registers spend for one patient at the same moment, each in its own
-    database transaction under Odoo's REPEATABLE READ (the test's own transaction
-    cannot show this), through the engine calls a register's requests make."""
+class CommittedWalletCase(TransactionCase):
+    """A patient's wallet committed for other transactions to see, each register
+    a database transaction of its own under Odoo's REPEATABLE READ (the test's
+    own transaction cannot show this); all of it deleted afterwards."""
 
     # Committed for the other transactions to see, and restored afterwards: a
     # point worth 0.10, 30 % of a bill, and no earning, so only spends move points.
@@ -98,6 +97,24 @@ class TestConcurrentSpend(TransactionCase):
                         raise
                     time.sleep(random.uniform(0.0, 0.2))
 
+    def _figures(self):
+        with self.db.cursor() as cr:
+            env = self._env(cr)
+            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
+            problems = env["dental.loyalty.wallet"]._integrity_problems(wallet.ids)
+            spent = -sum(
+                wallet.line_ids.filtered(lambda line: line.kind == "spend").mapped(
+                    "points"
+                )
+            )
+            return wallet.points_available, spent, problems
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentSpend(CommittedWalletCase):
+    """Two registers spend for one patient at the same moment, through the engine
+    calls a register's requests make."""
+
     def _reserve(self, env, uuid, amount=None):
         wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
         return env["dental.loyalty.reservation"]._reserve_points(
@@ -115,18 +132,6 @@ class TestConcurrentSpend(TransactionCase):
             source_vals={"origin": uuid, "date": fields.Date.today()},
             label=uuid,
         )
-
-    def _figures(self):
-        with self.db.cursor() as cr:
-            env = self._env(cr)
-            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
-            problems = env["dental.loyalty.wallet"]._integrity_problems(wallet.ids)
-            spent = -sum(
-                wallet.line_ids.filtered(lambda line: line.kind == "spend").mapped(
-                    "points"
-                )
-            )
-            return wallet.points_available, spent, problems
 
     @mute_logger("odoo.sql_db")
     def test_two_spends_of_one_wallet_wait_for_each_other(self):
@@ -213,3 +218,112 @@ class TestConcurrentSpend(TransactionCase):
         self.assertEqual(available, 0)
         # Money paid with points is the points taken times their value.
         self.assertEqual(spent - spent_before, 100)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentVoucherUse(CommittedWalletCase):
+    """Two registers use one voucher code at the same moment: one bill gets it."""
+
+    def setUp(self):
+        super().setUp()
+        with self.db.cursor() as cr:
+            env = self._env(cr)
+            product = env["product.product"].create(
+                {"name": "Race discount", "type": "service"}
+            )
+            reward = env["dental.loyalty.reward"].create(
+                {
+                    "name": "Race reward",
+                    "kind": "discount_fixed",
+                    "discount_amount": 5.0,
+                    "points_cost": 50,
+                    "product_id": product.id,
+                }
+            )
+            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
+            voucher = env["dental.loyalty.voucher"]._issue(wallet, reward)
+            self.voucher_id, self.reward_id = voucher.id, reward.id
+            self.product_id = product.id
+        self.addCleanup(self._forget_voucher)
+
+    def _forget_voucher(self):
+        with self.db.cursor() as cr:
+            cr.execute(
+                "DELETE FROM dental_loyalty_voucher WHERE id = %s", [self.voucher_id]
+            )
+            cr.execute(
+                "DELETE FROM mail_message WHERE model = 'dental.loyalty.voucher' "
+                "AND res_id = %s",
+                [self.voucher_id],
+            )
+            cr.execute(
+                "DELETE FROM dental_loyalty_reward WHERE id = %s", [self.reward_id]
+            )
+            env = self._env(cr)
+            env["product.product"].browse(self.product_id).product_tmpl_id.unlink()
+
+    def _use(self, env):
+        voucher = env["dental.loyalty.voucher"].browse(self.voucher_id)
+        if voucher.state != "valid":
+            raise UserError(f"Voucher {voucher.code} was already used.")
+        voucher._mark_used(env["pos.order"], 5.0)
+
+    @mute_logger("odoo.sql_db")
+    def test_the_second_register_waits_then_finds_the_voucher_used(self):
+        with self.db.cursor() as register_a, self.db.cursor() as register_b:
+            self._use(self._env(register_a))
+            register_b.execute("SET lock_timeout = '300ms'")
+            with self.assertRaises(LockNotAvailable):
+                self._use(self._env(register_b))
+            register_b.rollback()
+            register_a.commit()
+            with self.assertRaisesRegex(UserError, "already used"):
+                self._use(self._env(register_b))
+
+    @mute_logger("odoo.sql_db")
+    def test_a_use_committed_meanwhile_is_seen_not_missed(self):
+        with self.db.cursor() as register_a, self.db.cursor() as register_b:
+            # B read the voucher valid before A used it and committed.
+            self.assertEqual(
+                self._env(register_b)["dental.loyalty.voucher"]
+                .browse(self.voucher_id)
+                .state,
+                "valid",
+            )
+            self._use(self._env(register_a))
+            register_a.commit()
+            with self.assertRaises(SerializationFailure):
+                self._env(register_b)["dental.loyalty.voucher"].browse(
+                    self.voucher_id
+                )._mark_used(self._env(register_b)["pos.order"], 5.0)
+            register_b.rollback()
+            with self.assertRaisesRegex(UserError, "already used"):
+                self._use(self._env(register_b))
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_two_registers_using_one_code_at_once(self):
+        outcomes = {}
+        start = threading.Barrier(2)
+
+        def register(name):
+            start.wait()
+            try:
+                self._request(self._use)
+                outcomes[name] = "used"
+            except UserError:
+                outcomes[name] = "refused"
+
+        threads = [threading.Thread(target=register, args=(n,)) for n in "ab"]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertEqual(sorted(outcomes.values()), ["refused", "used"])
+        with self.db.cursor() as cr:
+            voucher = self._env(cr)["dental.loyalty.voucher"].browse(self.voucher_id)
+            self.assertEqual(voucher.state, "used")
+            # One use, one message saying so.
+            self.assertEqual(
+                len(voucher.message_ids.filtered(lambda m: "Used on" in str(m.body))),
+                1,
+            )

@@ -2,51 +2,17 @@ import json
 
 from odoo.tests import HttpCase, tagged
 
-from .common_pos import DentalLoyaltyPosCommon
+from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin
 
 
 @tagged("post_install", "-at_install")
-class TestPosOverTheWire(DentalLoyaltyPosCommon, HttpCase):
+class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
     """The same attacks over JSON-RPC, logged in as a user with nothing but Point
     of Sale rights, as a browser or a script would send them."""
 
     def setUp(self):
         super().setUp()
         self.authenticate(self.cashier.login, self.cashier.login)
-
-    def _call(self, model, method, *args):
-        """(result, error message) of a call_kw request."""
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": {},
-                    },
-                },
-                default=str,
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        body = response.json()
-        if "error" in body:
-            return None, body["error"]["data"]
-        return body["result"], None
-
-    def _sync_rpc(self, data):
-        # What the register sends: plain JSON.
-        result, error = self._call(
-            "pos.order", "sync_from_ui", [json.loads(json.dumps(data, default=str))]
-        )
-        if error:
-            return None, error
-        return self.env["pos.order"].browse(result["pos.order"][0]["id"]), None
 
     def test_bad_argument_types_come_back_as_messages(self):
         self._give_points(self.patient, 500)

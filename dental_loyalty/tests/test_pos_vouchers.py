@@ -1,0 +1,380 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+
+from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin
+from .test_rewards import RewardCatalogMixin
+
+
+class VoucherRegisterCommon(RewardCatalogMixin, DentalLoyaltyPosCommon):
+    """The register's catalog, a practitioner, and orders with voucher lines."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_catalog(cls.company)
+        cls.free_cleaning = cls.env["dental.loyalty.reward"].create(
+            {
+                "name": "Free cleaning",
+                "kind": "product",
+                "product_id": cls.cleaning.id,
+                "points_cost": 400,
+                "company_id": cls.company.id,
+            }
+        )
+        cls.dentist = cls.env["hr.employee"].create(
+            {"name": "Dr. Hoa", "company_id": cls.company.id}
+        )
+        cls.Voucher = cls.env["dental.loyalty.voucher"]
+
+    def _issue(self, reward, partner=None):
+        partner = partner or self.patient
+        self._give_points(partner, reward.points_cost)
+        return self.Voucher._issue(self._wallet(partner), reward)
+
+    def _voucher_order(self, lines, voucher_lines, partner=None, **order_vals):
+        """Order data with ``lines`` and, for each (code, product, price) of
+        ``voucher_lines``, the line a register adds for that code; paid in cash."""
+        data = self._order(
+            [*lines, *((product, 1) for _code, product, _price in voucher_lines)],
+            partner=partner,
+        )
+        for (code, _product, price), line in zip(
+            voucher_lines, data["lines"][len(lines) :], strict=True
+        ):
+            line[2].update(
+                dental_loyalty_voucher_code=code,
+                price_unit=price,
+                price_subtotal=price,
+                price_subtotal_incl=price,
+            )
+        total = sum(line[2]["price_subtotal_incl"] for line in data["lines"])
+        data.update(amount_total=total, amount_paid=total, **order_vals)
+        data["payment_ids"][0][2]["amount"] = total
+        return data
+
+    def _assertSyncRefused(self, data, message):
+        """The sync is refused as a request would be: all of it rolled back."""
+        with self.assertRaisesRegex(UserError, message), self.env.cr.savepoint():
+            self._sync(data)
+
+    def _earned(self, order):
+        order.invalidate_recordset()
+        return order.dental_loyalty_points_earned
+
+
+@tagged("post_install", "-at_install")
+class TestVouchersAtTheRegister(VoucherRegisterCommon):
+    """A voucher on a bill: the register adds the line the server priced, the
+    sync checks it against the voucher and the bill, and uses the voucher once."""
+
+    def test_a_discount_voucher_is_used_once_and_earns_nothing(self):
+        voucher = self._issue(self.ten_off)
+        line = self.env["pos.order"].dental_loyalty_voucher_line(
+            self.config.id, voucher.code.lower(), self.patient.id, 100.0
+        )
+        self.assertEqual(line["price_unit"], -10.0)
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)],
+                [(voucher.code, self.discount_product, line["price_unit"])],
+                dental_loyalty_practitioner_id=self.dentist.id,
+            )
+        )
+        self.assertEqual(voucher.state, "used")
+        self.assertEqual(voucher.pos_order_id, order)
+        self.assertEqual(order.lines[-1].dental_loyalty_voucher_id, voucher)
+        # 100.00 of services, 10.00 of it covered by the voucher.
+        self.assertEqual(self._earned(order), 90)
+        again = self._voucher_order(
+            [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+        )
+        self._assertSyncRefused(again, "was already used")
+        with self.assertRaisesRegex(UserError, "was already used"):
+            self.env["pos.order"].dental_loyalty_voucher_line(
+                self.config.id, voucher.code, self.patient.id, 100.0
+            )
+
+    def test_the_same_order_synced_twice_uses_its_voucher_once(self):
+        voucher = self._issue(self.ten_off)
+        data = self._voucher_order(
+            [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+        )
+        order = self._sync(data)
+        self.assertEqual(self._sync(data), order)
+        self.assertEqual(voucher.pos_order_id, order)
+
+    def test_a_discount_covers_at_most_its_share_of_the_bill(self):
+        self.ten_off.write({"discount_amount": 50.0, "max_coverage": 30.0})
+        voucher = self._issue(self.ten_off)
+        line = self.env["pos.order"].dental_loyalty_voucher_line(
+            self.config.id, voucher.code, self.patient.id, 100.0
+        )
+        self.assertEqual(line["price_unit"], -30.0)
+        lines_before = self.Ledger.search_count([])
+        greedy = self._voucher_order(
+            [(self.checkup, 2)], [(voucher.code, self.discount_product, -50.0)]
+        )
+        self._assertSyncRefused(greedy, "takes at most \\$\\s?30.00 off")
+        self.assertEqual(voucher.state, "valid")
+        self.assertEqual(self.Ledger.search_count([]), lines_before)
+
+    def test_a_line_that_lies_about_its_price_is_refused(self):
+        voucher = self._issue(self.ten_off)
+        data = self._voucher_order(
+            [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+        )
+        data["lines"][-1][2]["price_unit"] = -60.0  # subtotal still says -10
+        self._assertSyncRefused(data, "does not add up")
+        self.assertEqual(voucher.state, "valid")
+
+    def test_a_free_service_is_at_zero_and_earns_no_bonus(self):
+        voucher = self._issue(self.free_cleaning)
+        line = self.env["pos.order"].dental_loyalty_voucher_line(
+            self.config.id, voucher.code, self.patient.id, 50.0
+        )
+        self.assertEqual(
+            (line["product_id"], line["price_unit"]), (self.cleaning.id, 0)
+        )
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 1)], [(voucher.code, self.cleaning, 0.0)]
+            )
+        )
+        # The check-up's 50 points; none of the cleaning's 40 bonus points.
+        self.assertEqual(self._earned(order), 50)
+        self.assertEqual(voucher.used_amount, 80.0)
+        charged = self._issue(self.free_cleaning)
+        self._assertSyncRefused(
+            self._voucher_order(
+                [(self.checkup, 1)], [(charged.code, self.cleaning, 80.0)]
+            ),
+            "gives Six-monthly cleaning free",
+        )
+
+    def test_a_personal_voucher_stays_with_its_patient(self):
+        voucher = self._issue(self.ten_off)
+        stranger = self.env["res.partner"].create({"name": "Stranger"})
+        with self.assertRaisesRegex(UserError, "belongs to Minh Tran"):
+            self.env["pos.order"].dental_loyalty_voucher_line(
+                self.config.id, voucher.code, stranger.id, 100.0
+            )
+        foreign = self._voucher_order(
+            [(self.checkup, 2)],
+            [(voucher.code, self.discount_product, -10.0)],
+            partner=stranger,
+        )
+        self._assertSyncRefused(foreign, "belongs to Minh Tran")
+        self.ten_off.transferable = True
+        order = self._sync(foreign)
+        self.assertEqual(voucher.pos_order_id, order)
+        self.assertEqual(order.partner_id, stranger)
+
+    def test_unknown_and_gift_codes_are_refused(self):
+        Order = self.env["pos.order"]
+        with self.assertRaisesRegex(UserError, "No voucher has the code NOPE"):
+            Order.dental_loyalty_voucher_line(self.config.id, "nope", False, 10.0)
+        gift = self._issue(self.gift)
+        with self.assertRaisesRegex(UserError, "handed at the desk"):
+            Order.dental_loyalty_voucher_line(
+                self.config.id, gift.code, self.patient.id, 10.0
+            )
+
+    def test_a_refund_makes_the_voucher_valid_again(self):
+        voucher = self._issue(self.ten_off)
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        self._sync(self._refund_data(order))
+        self.assertEqual(voucher.state, "valid")
+        self.assertFalse(voucher.pos_order_id)
+        self.assertEqual(self._wallet().points_available, 0)
+        again = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        self.assertEqual(voucher.pos_order_id, again)
+
+    def test_a_refund_after_the_expiry_leaves_the_voucher_expired(self):
+        voucher = self._issue(self.ten_off)
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        voucher.sudo().expiry_date = "2020-01-01"
+        self._sync(self._refund_data(order))
+        self.assertEqual(voucher.state, "expired")
+
+    def test_a_voucher_field_forged_on_a_line_restores_nothing(self):
+        used = self._issue(self.ten_off)
+        self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(used.code, self.discount_product, -10.0)]
+            )
+        )
+        forged = self._order([(self.checkup, 1)])
+        forged["lines"][0][2]["dental_loyalty_voucher_id"] = used.id
+        order = self._sync(forged)
+        self.assertFalse(order.lines.dental_loyalty_voucher_id)
+        self._sync(self._refund_data(order))
+        self.assertEqual(used.state, "used")
+
+    def test_costs_are_split_between_clinic_and_practitioner(self):
+        with freeze_time("2026-03-05"):
+            first = self._issue(self.ten_off)  # clinic 60 %, practitioner 40 %
+            self._sync(
+                self._voucher_order(
+                    [(self.checkup, 2)],
+                    [(first.code, self.discount_product, -10.0)],
+                    dental_loyalty_practitioner_id=self.dentist.id,
+                )
+            )
+        with freeze_time("2026-04-07"):
+            second = self._issue(self.whitening_off)  # clinic 100 %
+            self._sync(
+                self._voucher_order(
+                    [(self.checkup, 4)],
+                    [(second.code, self.discount_product, -20.0)],
+                    dental_loyalty_practitioner_id=self.dentist.id,
+                )
+            )
+        self.assertEqual((first.clinic_cost, first.practitioner_cost), (6.0, 4.0))
+        self.assertEqual((second.clinic_cost, second.practitioner_cost), (20.0, 0.0))
+        groups = self.Voucher._read_group(
+            [("state", "=", "used"), ("partner_id", "=", self.patient.id)],
+            ["practitioner_id", "used_date:month"],
+            ["clinic_cost:sum", "practitioner_cost:sum"],
+        )
+        self.assertEqual(
+            [(emp, month.month, c, p) for emp, month, c, p in groups],
+            [(self.dentist, 3, 6.0, 4.0), (self.dentist, 4, 20.0, 0.0)],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestVouchersOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
+    """What a user with nothing but Point of Sale rights can do to vouchers over
+    JSON-RPC: redeem with points, and nothing else."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.cashier.login, self.cashier.login)
+
+    def test_a_cashier_redeems_through_the_engine_only(self):
+        self._give_points(self.patient, 350)
+        catalog, error = self._call(
+            "pos.order", "dental_loyalty_rewards", self.config.id, self.patient.id
+        )
+        self.assertIsNone(error)
+        offered = {reward["name"]: reward for reward in catalog["rewards"]}
+        self.assertEqual(offered["10 off"]["points_after"], 50)
+        self.assertFalse(offered["Free cleaning"]["affordable"])
+        voucher_data, error = self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            self.ten_off.id,
+        )
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_available, 50)
+        voucher = self.Voucher.search([("code", "=", voucher_data["code"])])
+        _result, error = self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            self.ten_off.id,
+        )
+        self.assertIn("costs 300 points", error["message"])
+        for call in [
+            ("create", [{"code": "FORGED", "reward_id": self.ten_off.id}]),
+            ("write", [voucher.id], {"state": "expired"}),
+            ("action_cancel", [voucher.id]),
+        ]:
+            with self.subTest(call=call[0]):
+                _result, error = self._call("dental.loyalty.voucher", *call)
+                self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        _result, error = self._call(
+            "dental.loyalty.reward", "write", [self.ten_off.id], {"points_cost": 1}
+        )
+        self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+        self.assertEqual((voucher.state, self.ten_off.points_cost), ("valid", 300))
+
+    def test_bad_arguments_get_a_message(self):
+        for method, args, message in [
+            ("dental_loyalty_rewards", (self.config.id, "abc"), "Choose the patient"),
+            ("dental_loyalty_redeem_reward", (self.config.id, 0, 1), "Choose"),
+            (
+                "dental_loyalty_redeem_reward",
+                (self.config.id, self.patient.id, "1"),
+                "reward is unknown",
+            ),
+            (
+                "dental_loyalty_voucher_line",
+                (self.config.id, ["x"], self.patient.id, 10.0),
+                "No voucher",
+            ),
+            (
+                "dental_loyalty_voucher_line",
+                (self.config.id, "ABC", self.patient.id, "NaN"),
+                "not a number",
+            ),
+        ]:
+            with self.subTest(method=method, args=args):
+                result, error = self._call("pos.order", method, *args)
+                self.assertIsNone(result)
+                self.assertEqual(error["name"], "odoo.exceptions.UserError")
+                self.assertIn(message, error["message"])
+
+    def test_tampered_syncs_are_refused_and_post_nothing(self):
+        voucher = self._issue(self.ten_off)
+        other = self.env["res.partner"].create({"name": "Stranger"})
+        lines_before = self.Ledger.search_count([])
+        for data, message in [
+            (
+                self._voucher_order(
+                    [(self.checkup, 2)], [(voucher.code, self.discount_product, -40.0)]
+                ),
+                "takes at most",
+            ),
+            (
+                self._voucher_order(
+                    [(self.checkup, 2)],
+                    [(voucher.code, self.discount_product, -10.0)],
+                    partner=other,
+                ),
+                "belongs to Minh Tran",
+            ),
+            (
+                self._voucher_order(
+                    [(self.checkup, 2)], [(voucher.code, self.checkup, -10.0)]
+                ),
+                "not what the voucher gives",
+            ),
+        ]:
+            with self.subTest(message=message):
+                order, error = self._sync_rpc(data)
+                self.assertIsNone(order)
+                self.assertIn(message, error["message"])
+        self.assertEqual(self.Ledger.search_count([]), lines_before)
+        self.assertFalse(self.env["pos.order"].search([("partner_id", "=", other.id)]))
+        order, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        self.assertIsNone(error)
+        used_again, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        self.assertIn("was already used", error["message"])
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.pos_order_id, order)
