@@ -1,4 +1,3 @@
-import json
 
 from odoo.tests import HttpCase, tagged
 
