@@ -12,6 +12,9 @@
      dental_loyalty_reserve_points when the points line is added and again at
      validation, then sync_from_ui. Repeated for patients with 10, 1,000 and
      10,000 ledger lines of history.
+  v  as c with the first history, and a reward: the patient exchanges points for
+     a voucher at the register (dental_loyalty_redeem_reward), the register asks
+     for its line (dental_loyalty_voucher_line) and syncs it with the bill.
 
 Everything happens in one transaction, rolled back at the end, as the cashier (a
 Point of Sale user). Each server call starts with an empty record cache and ends
@@ -125,6 +128,23 @@ class Bench:
                 "name": "Loyalty Points",
                 "journal_id": points_journal.id,
                 "dental_loyalty_points": True,
+            }
+        )
+        discount = env["product.product"].create(
+            {
+                "name": "Reward discount",
+                "available_in_pos": True,
+                "type": "service",
+                "taxes_id": [(5, 0, 0)],
+            }
+        )
+        self.reward = env["dental.loyalty.reward"].create(
+            {
+                "name": "Bench 5.00 off",
+                "kind": "discount_fixed",
+                "discount_amount": 5.0,
+                "points_cost": 100,
+                "product_id": discount.id,
             }
         )
         # No programme but the bench's own, and that one only for flavour b.
@@ -409,13 +429,45 @@ class Bench:
         )
         return figures, order
 
-    def dental_order(self, patient):
+    def dental_order(self, patient, voucher=False):
         """As dental_loyalty's PaymentScreen: ask the most points may pay when the
-        points line is added, confirm that amount at validation, then sync."""
+        points line is added, confirm that amount at validation, then sync. With
+        ``voucher``, the patient first exchanges points for a reward at the
+        register and its line goes on the bill, as the Rewards button does."""
         figures = {}
         order_uuid = str(uuid.uuid4())
         total = self.visit_total
         orders = self.cashier_env["pos.order"]
+        extra_lines = []
+        if voucher:
+            issued = self.call(
+                figures,
+                "redeem reward",
+                lambda: orders.dental_loyalty_redeem_reward(
+                    self.config.id, patient.id, self.reward.id
+                ),
+            )
+            line = self.call(
+                figures,
+                "voucher line",
+                lambda: orders.dental_loyalty_voucher_line(
+                    self.config.id, issued["code"], patient.id, total
+                ),
+            )
+            extra_lines.append(
+                {
+                    "product_id": line["product_id"],
+                    "qty": 1,
+                    "price_unit": line["price_unit"],
+                    "price_subtotal": line["price_unit"],
+                    "price_subtotal_incl": line["price_unit"],
+                    "discount": 0.0,
+                    "tax_ids": [(6, 0, [])],
+                    "pack_lot_ids": [],
+                    "dental_loyalty_voucher_code": line["code"],
+                }
+            )
+            total = round(total + line["price_unit"], 2)
 
         def reserve(amount):
             return orders.dental_loyalty_reserve_points(
@@ -428,6 +480,7 @@ class Bench:
         data = self.order_data(
             patient,
             [(self.points_pm, amount), (self.cash_pm, round(total - amount, 2))],
+            extra_lines=extra_lines,
             order_uuid=order_uuid,
         )
         return figures, self.sync(figures, data)
@@ -566,6 +619,16 @@ def main():
                     history_lines=lines,
                 )
             )
+        patient = bench.history_patient(histories[0])
+        flavours.append(
+            Flavour(
+                "v",
+                f"as c{histories[0]}, with a reward redeemed and its voucher on the bill",
+                lambda patient=patient: bench.dental_order(patient, voucher=True),
+                dental_loyalty=True,
+                history_lines=histories[0],
+            )
+        )
         env.flush_all()
         rows, made = bench.run(flavours, orders, warmup)
         check_loyalty(made, flavours, env)

@@ -121,6 +121,22 @@ def judge(pos, jobs):
                 ),
             )
         )
+    voucher = flavours.get("v")
+    if voucher and dental:
+        base = dental[0]
+        goals.append(
+            (
+                f"v: what a reward redeemed at the register and its voucher on the "
+                f"bill add to c, {base['history_lines']:,} lines (our reading)",
+                f"{voucher['median_queries'] - base['median_queries']:+g} queries, "
+                f"{voucher['median_ms'] - base['median_ms']:+.1f} ms (to "
+                f"sync_from_ui alone: "
+                f"{voucher['sync_median_queries'] - base['sync_median_queries']:+g}"
+                f" queries, "
+                f"{voucher['sync_median_ms'] - base['sync_median_ms']:+.1f} ms)",
+                "measured",
+            )
+        )
     for job in jobs:
         goals.append(
             (
