@@ -152,7 +152,7 @@ class PosOrder(models.Model):
         wallet = self._dental_loyalty_patient(partner_id)._dental_loyalty_wallet(
             config.company_id
         )
-        wallet._lock_for_update()
+        # A preview: the engine checks again, under the wallet's lock, at redeem.
         # The catalog and the holds are the engine's: cashiers read them here.
         Reward = self.env["dental.loyalty.reward"].sudo()
         spendable, _own, _others = (
@@ -333,6 +333,17 @@ class PosOrder(models.Model):
     def _dental_loyalty_use_vouchers(self):
         """Check every voucher line against its voucher and the bill, and use
         each voucher once. Returns the money the vouchers took off the bill."""
+        practitioner = self.dental_loyalty_practitioner_id
+        if practitioner and practitioner.sudo().company_id not in (
+            self.company_id,
+            self.env["res.company"],
+        ):
+            raise UserError(
+                self.env._(
+                    "%s names a practitioner of another company.",
+                    self._dental_loyalty_label(),
+                )
+            )
         voucher_lines = self.lines.filtered("dental_loyalty_voucher_code")
         # Only the server links a line to a voucher, from the code it checked.
         unchecked = (self.lines - voucher_lines).filtered("dental_loyalty_voucher_id")

@@ -1,4 +1,3 @@
-
 from odoo.tests import HttpCase, tagged
 
 from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin

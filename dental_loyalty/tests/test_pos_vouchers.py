@@ -224,6 +224,18 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self._sync(self._refund_data(order))
         self.assertEqual(used.state, "used")
 
+    def test_a_practitioner_of_another_company_is_refused(self):
+        other = self.env["res.company"].create({"name": "Other Clinic"})
+        stranger = self.env["hr.employee"].create(
+            {"name": "Dr. Elsewhere", "company_id": other.id}
+        )
+        self._assertSyncRefused(
+            self._voucher_order(
+                [(self.checkup, 1)], [], dental_loyalty_practitioner_id=stranger.id
+            ),
+            "practitioner of another company",
+        )
+
     def test_costs_are_split_between_clinic_and_practitioner(self):
         with freeze_time("2026-03-05"):
             first = self._issue(self.ten_off)  # clinic 60 %, practitioner 40 %
