@@ -623,7 +623,7 @@ def main():
         flavours.append(
             Flavour(
                 "v",
-                f"as c{histories[0]}, with a reward redeemed and its voucher on the bill",
+                f"as c{histories[0]}, with a reward redeemed and its voucher used",
                 lambda patient=patient: bench.dental_order(patient, voucher=True),
                 dental_loyalty=True,
                 history_lines=histories[0],
