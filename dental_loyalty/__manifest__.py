@@ -8,7 +8,7 @@
     "author": "dental_loyalty developers",
     "website": "https://github.com/dental-loyalty/dental_loyalty",
     "maintainers": ["dental-loyalty"],
-    "depends": ["mail", "hr", "point_of_sale"],
+    "depends": ["mail", "sms", "hr", "point_of_sale"],
     "data": [
         "security/dental_loyalty_groups.xml",
         "security/ir.model.access.csv",
@@ -16,6 +16,7 @@
         "data/dental_loyalty_tier_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
         "wizard/dental_loyalty_points_adjust_views.xml",
         "wizard/dental_loyalty_tier_pin_views.xml",
         "wizard/dental_loyalty_overview_views.xml",

@@ -52,6 +52,9 @@ class DentalLoyaltyLedger(models.Model):
             ("spend_return", "Given back by a refund"),
             ("redeem", "Exchanged for a reward"),
             ("redeem_return", "Given back: voucher cancelled"),
+            ("birthday", "Birthday gift"),
+            ("anniversary", "Anniversary gift"),
+            ("recall", "Recall visit bonus"),
         ],
         string="Movement",
         required=True,
@@ -172,7 +175,7 @@ class DentalLoyaltyLedger(models.Model):
     @api.model
     def _earning_kinds(self):
         """Kinds whose points count as earned (lifetime points and tiers)."""
-        return ["earn", "earn_reversal"]
+        return ["earn", "earn_reversal", "recall"]
 
     @api.depends("kind", "points", "partner_id")
     def _compute_display_name(self):

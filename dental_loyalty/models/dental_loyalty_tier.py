@@ -24,6 +24,13 @@ class DentalLoyaltyTier(models.Model):
         help="Points earned by patients of this tier are multiplied by this figure.",
     )
     benefits = fields.Text(translate=True)
+    birthday_points = fields.Integer(
+        help="Points a patient of this tier gets on their birthday.",
+    )
+    anniversary_points = fields.Integer(
+        help="Points a patient of this tier gets on their second date (e.g. a "
+        "wedding anniversary).",
+    )
     color = fields.Integer()
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
@@ -77,6 +84,11 @@ class DentalLoyaltyTier(models.Model):
             "multiplier_positive",
             "CHECK(multiplier > 0)",
             "The earning multiplier of a tier must be greater than zero.",
+        ),
+        (
+            "gift_points_not_negative",
+            "CHECK(birthday_points >= 0 AND anniversary_points >= 0)",
+            "Birthday and anniversary points cannot be negative.",
         ),
     ]
 

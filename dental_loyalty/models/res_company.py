@@ -1,6 +1,26 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# How a patient hears of an event, per company.
+CHANNELS = [
+    ("none", "No message"),
+    ("mail", "Email"),
+    ("sms", "SMS"),
+    ("both", "Email and SMS"),
+]
+# event: (mail template, SMS template), the editable messages of each event.
+MESSAGE_EVENTS = {
+    "earned": ("mail_template_points_earned", "sms_template_points_earned"),
+    "spent": ("mail_template_points_spent", "sms_template_points_spent"),
+    "tier_change": ("mail_template_tier_change", "sms_template_tier_change"),
+    "near_tier": ("mail_template_near_tier", "sms_template_near_tier"),
+    "expiry_warning": ("mail_template_expiry_warning", "sms_template_expiry_warning"),
+    "birthday": ("mail_template_birthday", "sms_template_birthday"),
+    "anniversary": ("mail_template_anniversary", "sms_template_anniversary"),
+    "recall": ("mail_template_recall_bonus", "sms_template_recall_bonus"),
+    "dormant": ("mail_template_dormant", "sms_template_dormant"),
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -48,6 +68,57 @@ class ResCompany(models.Model):
         help="The rolling window over which the qualifying figure is counted.",
     )
 
+    # Messages: which events reach the patient, and by which channel.
+    dental_loyalty_channel_earned = fields.Selection(
+        CHANNELS, string="Points Earned", default="none", required=True
+    )
+    dental_loyalty_channel_spent = fields.Selection(
+        CHANNELS, string="Points Spent", default="none", required=True
+    )
+    dental_loyalty_channel_tier_change = fields.Selection(
+        CHANNELS, string="Tier Change", default="mail", required=True
+    )
+    dental_loyalty_channel_near_tier = fields.Selection(
+        CHANNELS, string="Close to the Next Tier", default="mail", required=True
+    )
+    dental_loyalty_channel_expiry_warning = fields.Selection(
+        CHANNELS, string="Points About to Expire", default="mail", required=True
+    )
+    dental_loyalty_channel_birthday = fields.Selection(
+        CHANNELS, string="Birthday", default="both", required=True
+    )
+    dental_loyalty_channel_anniversary = fields.Selection(
+        CHANNELS, string="Anniversary", default="mail", required=True
+    )
+    dental_loyalty_channel_recall = fields.Selection(
+        CHANNELS, string="Recall Bonus", default="mail", required=True
+    )
+    dental_loyalty_channel_dormant = fields.Selection(
+        CHANNELS, string="We Miss You", default="none", required=True
+    )
+    dental_loyalty_expiry_warning_days = fields.Integer(
+        string="Warn Before Expiry (days)",
+        default=30,
+        help="Days before points expire that the patient is told, once per lot.",
+    )
+    dental_loyalty_near_tier_share = fields.Float(
+        string="Close to the Next Tier (%)",
+        default=10.0,
+        help="A patient within this share of the next tier's threshold is told "
+        "how little is missing, once per tier.",
+    )
+    dental_loyalty_tier_grace_days = fields.Integer(
+        string="Downgrade Grace Period (days)",
+        default=90,
+        help="Days after reaching a tier during which it is not taken away.",
+    )
+    dental_loyalty_dormant_months = fields.Integer(
+        string="Dormant After (months)",
+        default=6,
+        help="Months without a paid visit after which reception is asked to call "
+        "the patient, once per absence.",
+    )
+
     @api.model
     def _load_pos_data_fields(self, config_id):
         # The register previews how many points a payment takes and an order earns.
@@ -64,6 +135,10 @@ class ResCompany(models.Model):
         "dental_loyalty_validity_months",
         "dental_loyalty_max_share",
         "dental_loyalty_tier_window_months",
+        "dental_loyalty_expiry_warning_days",
+        "dental_loyalty_near_tier_share",
+        "dental_loyalty_tier_grace_days",
+        "dental_loyalty_dormant_months",
     )
     def _check_dental_loyalty_settings(self):
         for company in self:
@@ -101,3 +176,29 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The tier window must be at least one month.")
                 )
+            if (
+                min(
+                    company.dental_loyalty_expiry_warning_days,
+                    company.dental_loyalty_tier_grace_days,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._("Days before expiry and of grace cannot be negative.")
+                )
+            if not 0 <= company.dental_loyalty_near_tier_share <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The share of the next tier's threshold must be between 0 "
+                        "and 100 %."
+                    )
+                )
+            if company.dental_loyalty_dormant_months < 1:
+                raise ValidationError(
+                    self.env._("A patient is dormant after one month at least.")
+                )
+
+    def _dental_loyalty_channel(self, event):
+        """How the company's patients hear of ``event``: none, mail, sms, both."""
+        self.ensure_one()
+        return self[f"dental_loyalty_channel_{event}"]

@@ -31,6 +31,45 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_tier_window_months = fields.Integer(
         related="company_id.dental_loyalty_tier_window_months", readonly=False
     )
+    dental_loyalty_channel_earned = fields.Selection(
+        related="company_id.dental_loyalty_channel_earned", readonly=False
+    )
+    dental_loyalty_channel_spent = fields.Selection(
+        related="company_id.dental_loyalty_channel_spent", readonly=False
+    )
+    dental_loyalty_channel_tier_change = fields.Selection(
+        related="company_id.dental_loyalty_channel_tier_change", readonly=False
+    )
+    dental_loyalty_channel_near_tier = fields.Selection(
+        related="company_id.dental_loyalty_channel_near_tier", readonly=False
+    )
+    dental_loyalty_channel_expiry_warning = fields.Selection(
+        related="company_id.dental_loyalty_channel_expiry_warning", readonly=False
+    )
+    dental_loyalty_channel_birthday = fields.Selection(
+        related="company_id.dental_loyalty_channel_birthday", readonly=False
+    )
+    dental_loyalty_channel_anniversary = fields.Selection(
+        related="company_id.dental_loyalty_channel_anniversary", readonly=False
+    )
+    dental_loyalty_channel_recall = fields.Selection(
+        related="company_id.dental_loyalty_channel_recall", readonly=False
+    )
+    dental_loyalty_channel_dormant = fields.Selection(
+        related="company_id.dental_loyalty_channel_dormant", readonly=False
+    )
+    dental_loyalty_expiry_warning_days = fields.Integer(
+        related="company_id.dental_loyalty_expiry_warning_days", readonly=False
+    )
+    dental_loyalty_near_tier_share = fields.Float(
+        related="company_id.dental_loyalty_near_tier_share", readonly=False
+    )
+    dental_loyalty_tier_grace_days = fields.Integer(
+        related="company_id.dental_loyalty_tier_grace_days", readonly=False
+    )
+    dental_loyalty_dormant_months = fields.Integer(
+        related="company_id.dental_loyalty_dormant_months", readonly=False
+    )
     dental_loyalty_currency_name = fields.Char(
         related="company_id.currency_id.name", string="Loyalty Currency"
     )

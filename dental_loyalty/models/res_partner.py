@@ -6,6 +6,7 @@ from odoo.tools.misc import formatLang
 from odoo.addons.base.models.res_partner import Partner
 
 from ..rules import next_tier
+from .res_company import MESSAGE_EVENTS
 
 
 class ResPartner(models.Model):
@@ -14,6 +15,18 @@ class ResPartner(models.Model):
     _rec_names_search = [*Partner._rec_names_search, "barcode"]
 
     dental_birthday = fields.Date(string="Birthday")
+    dental_anniversary = fields.Date(
+        string="Second Date",
+        help="Another yearly date the clinic celebrates with the patient, such as "
+        "a wedding anniversary.",
+    )
+    loyalty_phone_invalid = fields.Boolean(
+        string="Phone Number Not Valid",
+        compute="_compute_loyalty_phone_invalid",
+        search="_search_loyalty_phone_invalid",
+        help="A phone or mobile number is set but cannot be read as a number of "
+        "the patient's country: no SMS reaches it.",
+    )
     loyalty_wallet_ids = fields.One2many(
         "dental.loyalty.wallet", "partner_id", string="Loyalty Wallets"
     )
@@ -196,6 +209,75 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"search_default_valid": 1}
         return action
+
+    @api.depends("phone", "mobile", "phone_sanitized")
+    def _compute_loyalty_phone_invalid(self):
+        for partner in self:
+            partner.loyalty_phone_invalid = bool(
+                (partner.phone or partner.mobile) and not partner.phone_sanitized
+            )
+
+    def _search_loyalty_phone_invalid(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Operation not supported"))
+        invalid = [
+            "&",
+            "|",
+            ("phone", "!=", False),
+            ("mobile", "!=", False),
+            ("phone_sanitized", "=", False),
+        ]
+        return invalid if (operator == "=") == value else ["!", *invalid]
+
+    def _dental_loyalty_notify(self, event, company=None, **values):
+        """Tell these patients of ``event`` by the channels their clinic chose in
+        Settings, with the event's editable templates, in each patient's
+        language; a blacklisted address or an opted-out number is skipped.
+        ``values`` reach the templates as ``ctx['dental_loyalty']``. Returns the
+        patients who were sent something."""
+        company = company or self.env.company
+        channel = company._dental_loyalty_channel(event)
+        if channel == "none":
+            return self.browse()
+        mail_xmlid, sms_xmlid = MESSAGE_EVENTS[event]
+        mail_template = self.env.ref(
+            f"dental_loyalty.{mail_xmlid}", raise_if_not_found=False
+        )
+        sms_template = self.env.ref(
+            f"dental_loyalty.{sms_xmlid}", raise_if_not_found=False
+        )
+        sent = self.browse()
+        # Messages are the clinic's, whoever triggers them (a cashier, a job);
+        # they wait in Odoo's mail and SMS queues rather than hold the request.
+        patients = self.sudo().with_context(
+            dental_loyalty=values, mail_notify_force_send=False
+        )
+        for partner in patients:
+            if (
+                channel in ("mail", "both")
+                and mail_template
+                and partner.email
+                and not partner.is_blacklisted
+            ):
+                partner.message_post_with_source(
+                    mail_template,
+                    partner_ids=partner.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+                sent |= partner
+            if (
+                channel in ("sms", "both")
+                and sms_template
+                and partner.phone_sanitized
+                and not partner.phone_sanitized_blacklisted
+            ):
+                partner._message_sms_with_template(
+                    template=sms_template.with_context(dental_loyalty=values),
+                    partner_ids=partner.ids,
+                    put_in_queue=True,
+                )
+                sent |= partner
+        return sent.sudo(self.env.su)
 
     def action_view_loyalty_ledger(self):
         self.ensure_one()

@@ -1,0 +1,56 @@
+from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MailCase
+from odoo.addons.sms.tests.common import SMSCase
+
+from .common import DentalLoyaltyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
+    """Which events reach a patient, and how, is the clinic's setting; opted-out
+    addresses and numbers are skipped."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.patient.write(
+            {"email": "lan@example.com", "phone": "+84 912 345 678", "lang": "en_US"}
+        )
+
+    def _notify(self, channel, **values):
+        self.company.dental_loyalty_channel_birthday = channel
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            return self.patient._dental_loyalty_notify(
+                "birthday", self.company, points=100, **values
+            )
+
+    def test_both_channels_send_a_mail_and_an_sms_with_the_event_values(self):
+        self.assertEqual(self._notify("both"), self.patient)
+        self.assertMailMail(
+            self.patient, "outgoing", content="We added <strong>100</strong> points"
+        )
+        self.assertSMSOutgoing(self.patient, "+84912345678", content="+100 points")
+
+    def test_no_message_when_the_clinic_says_so(self):
+        self.assertFalse(self._notify("none"))
+        self.assertFalse(self._new_mails)
+        self.assertFalse(self._new_sms)
+
+    def test_opted_out_addresses_and_numbers_are_skipped(self):
+        self.env["mail.blacklist"].sudo()._add("lan@example.com")
+        self.env["phone.blacklist"].sudo().add("+84912345678")
+        self.assertFalse(self._notify("both"))
+        self.assertFalse(self._new_mails)
+        self.assertFalse(self._new_sms)
+
+    def test_an_invalid_phone_number_is_flagged_on_the_patient(self):
+        self.patient.phone = "12"
+        self.assertTrue(self.patient.loyalty_phone_invalid)
+        self.assertIn(
+            self.patient,
+            self.env["res.partner"].search([("loyalty_phone_invalid", "=", True)]),
+        )
+        self.patient.phone = "+84 912 345 678"
+        self.assertFalse(self.patient.loyalty_phone_invalid)
+        self.assertEqual(self.patient.phone_sanitized, "+84912345678")
