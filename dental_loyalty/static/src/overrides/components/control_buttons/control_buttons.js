@@ -1,8 +1,12 @@
 import { patch } from "@web/core/utils/patch";
 import { ControlButtons } from "@point_of_sale/app/screens/product_screen/control_buttons/control_buttons";
-import { enterVoucherCode } from "@dental_loyalty/app/rewards";
+import { chooseReward, enterVoucherCode } from "@dental_loyalty/app/rewards";
 
 patch(ControlButtons.prototype, {
+    clickDentalLoyaltyRewards() {
+        return chooseReward(this.pos);
+    },
+
     clickDentalLoyaltyVoucher() {
         return enterVoucherCode(this.pos);
     },
