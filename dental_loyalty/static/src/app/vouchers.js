@@ -106,3 +106,33 @@ export async function applyVoucher(pos, order, code) {
     pos.numberBuffer.reset();
     return answer;
 }
+
+/**
+ * The bill changed since its vouchers were priced: have the server price each
+ * again, in the order it will check them at sync. Returns a refusal, or null;
+ * offline, the lines stay as they are and the server checks them at sync.
+ */
+export async function repriceVouchers(pos, order) {
+    const bill = billBeforeVouchers(order);
+    let covered = 0;
+    for (const line of voucherLines(order)) {
+        const answer = await askServer(pos, "dental_loyalty_voucher_line", [
+            pos.config.id,
+            line.dental_loyalty_voucher_code,
+            order.get_partner()?.id || false,
+            bill,
+            covered,
+        ]);
+        if (answer.offline) {
+            return null;
+        }
+        if (!answer.ok) {
+            return answer.message;
+        }
+        if (line.get_unit_price() !== answer.result.price_unit) {
+            line.set_unit_price(answer.result.price_unit);
+        }
+        covered += discountOf(line);
+    }
+    return null;
+}
