@@ -2,6 +2,7 @@ import { _t } from "@web/core/l10n/translation";
 import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
+import { SelectionPopup } from "@point_of_sale/app/utils/input_popups/selection_popup";
 import { TextInputPopup } from "@point_of_sale/app/utils/input_popups/text_input_popup";
 import { RewardCatalog } from "@dental_loyalty/app/reward_catalog/reward_catalog";
 import { applyVoucher, askServer } from "@dental_loyalty/app/vouchers";
@@ -84,5 +85,30 @@ export async function enterVoucherCode(pos) {
     const applied = await applyVoucher(pos, order, code);
     if (!applied.ok) {
         showAlert(pos, _t("Voucher refused"), applied.message);
+    }
+}
+
+/** Who treated the patient: a reward used on the bill is charged to them for their share. */
+export async function choosePractitioner(pos) {
+    const order = pos.get_order();
+    const answer = await askServer(pos, "dental_loyalty_practitioners", [pos.config.id]);
+    if (!answer.ok) {
+        return showAlert(pos, _t("Practitioner"), answer.message);
+    }
+    const current = order.dentalLoyaltyPractitioner;
+    const choice = await makeAwaitable(pos.dialog, SelectionPopup, {
+        title: _t("Who treated the patient?"),
+        list: [
+            { id: 0, label: _t("Nobody"), isSelected: !current, item: { id: false } },
+            ...answer.result.map((practitioner) => ({
+                id: practitioner.id,
+                label: practitioner.name,
+                isSelected: practitioner.id === current?.id,
+                item: practitioner,
+            })),
+        ],
+    });
+    if (choice) {
+        order.setDentalLoyaltyPractitioner(choice.id ? choice : null);
     }
 }

@@ -1,6 +1,6 @@
 import { patch } from "@web/core/utils/patch";
 import { ControlButtons } from "@point_of_sale/app/screens/product_screen/control_buttons/control_buttons";
-import { chooseReward, enterVoucherCode } from "@dental_loyalty/app/rewards";
+import { chooseReward, choosePractitioner, enterVoucherCode } from "@dental_loyalty/app/rewards";
 
 patch(ControlButtons.prototype, {
     clickDentalLoyaltyRewards() {
@@ -9,5 +9,9 @@ patch(ControlButtons.prototype, {
 
     clickDentalLoyaltyVoucher() {
         return enterVoucherCode(this.pos);
+    },
+
+    clickDentalLoyaltyPractitioner() {
+        return choosePractitioner(this.pos);
     },
 });
