@@ -68,6 +68,8 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
             ]
         )
         wallet._evaluate_tier()
+        cls.wallet = wallet
+        cls._add_rewards(company)
         cls.waiting = cls.env["res.partner"].create(
             {"name": "Bao Vo", "barcode": "0420000000124"}
         )
@@ -83,6 +85,63 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
                 }
             ]
         )
+
+    @classmethod
+    def _add_rewards(cls, company):
+        Product = cls.env["product.product"]
+        discount = {
+            "type": "service",
+            "list_price": 0.0,
+            "taxes_id": [(5, 0, 0)],
+        }
+        on_register = Product.create(
+            {**discount, "name": "Loyalty Discount", "available_in_pos": True}
+        )
+        # Not on the register's product list: loaded when a voucher books it.
+        off_register = Product.create(
+            {**discount, "name": "Voucher Discount", "available_in_pos": False}
+        )
+        Reward = cls.env["dental.loyalty.reward"]
+        cls.percent_reward = Reward.create(
+            {
+                "name": "10 % off your bill",
+                "sequence": 1,
+                "kind": "discount_percent",
+                "discount_percent": 10.0,
+                "points_cost": 200,
+                "product_id": on_register.id,
+                "company_id": company.id,
+            }
+        )
+        cls.fixed_reward = Reward.create(
+            {
+                "name": "15.00 off your bill",
+                "sequence": 2,
+                "kind": "discount_fixed",
+                "discount_amount": 15.0,
+                "points_cost": 150,
+                "product_id": off_register.id,
+                "company_id": company.id,
+            }
+        )
+        Reward.create(
+            {
+                "name": "Whitening kit",
+                "sequence": 3,
+                "kind": "gift",
+                "points_cost": 5000,
+                "company_id": company.id,
+            }
+        )
+        cls.practitioner = cls.env["hr.employee"].create(
+            {"name": "Dr. An Tran", "company_id": company.id}
+        )
+
+    def _issue_voucher(self, reward, code):
+        voucher = self.env["dental.loyalty.voucher"]._issue(self.wallet, reward)
+        # The tour types the code: give the voucher one it knows.
+        voucher.sudo().code = code
+        return voucher
 
     def test_pay_part_of_a_bill_with_points(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
@@ -119,3 +178,56 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
         # Only the second order holds points: the first one's were freed.
         self.assertEqual(len(holds), 1)
         self.assertEqual(holds.points, 300)
+
+    def test_redeem_a_reward_and_use_it_on_the_bill(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyRewardTour", login="pos_user")
+        voucher = self.env["dental.loyalty.voucher"].search(
+            [("partner_id", "=", self.patient.id)]
+        )
+        order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        self.assertEqual(voucher.reward_id, self.percent_reward)
+        self.assertEqual(voucher.state, "used")
+        self.assertEqual(voucher.pos_order_id, order)
+        # Priced again on the grown bill: 10 % of two visits.
+        self.assertEqual(voucher.used_amount, 20.0)
+        line = order.lines.filtered("dental_loyalty_voucher_code")
+        self.assertEqual(line.dental_loyalty_voucher_code, voucher.code)
+        self.assertEqual(line.dental_loyalty_voucher_id, voucher)
+        self.assertEqual(line.full_product_name, "10 % off your bill")
+        self.assertEqual(order.amount_total, 180.0)
+        redeem = self.env["dental.loyalty.ledger"].search(
+            [("res_model", "=", voucher._name), ("res_id", "=", voucher.id)]
+        )
+        self.assertRecordValues(redeem, [{"kind": "redeem", "points": -200}])
+        self.assertEqual(order.dental_loyalty_points_earned, 180)
+        self.assertEqual(self.wallet.points_available, 1000 - 200 + 180)
+
+    def test_a_voucher_code_typed_at_the_register(self):
+        voucher = self._issue_voucher(self.fixed_reward, "BRUSH2345678")
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyVoucherCodeTour", login="pos_user")
+        order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        self.assertEqual(voucher.state, "used")
+        self.assertEqual(voucher.pos_order_id, order)
+        self.assertEqual(voucher.used_amount, 15.0)
+        self.assertEqual(order.amount_total, 85.0)
+        self.assertEqual(len(order.lines.filtered("dental_loyalty_voucher_code")), 1)
+        self.assertEqual(order.dental_loyalty_practitioner_id, self.practitioner)
+        self.assertEqual(voucher.practitioner_id, self.practitioner)
+
+    def test_an_expired_voucher_is_refused_with_its_date(self):
+        voucher = self._issue_voucher(self.fixed_reward, "FADED2345678")
+        # Writing the date stands for the days gone by since it was issued.
+        voucher.sudo().expiry_date = fields.Date.context_today(voucher) - timedelta(
+            days=1
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyExpiredVoucherTour", login="pos_user")
+        self.assertEqual(voucher.state, "valid")
+        self.assertFalse(voucher.pos_order_id)
+        self.assertFalse(
+            self.env["pos.order.line"].search(
+                [("dental_loyalty_voucher_code", "=", voucher.code)]
+            )
+        )

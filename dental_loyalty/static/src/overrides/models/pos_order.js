@@ -38,6 +38,28 @@ patch(PosOrder.prototype, {
         return formatPoints(earnPreview(pos, this));
     },
 
+    /** Who treated the patient, as ``{id, name}``, kept in the order's state and
+     * sent with the order: the register loads no employees (pos_hr loads only
+     * those who may log in), so the field has no record to point to. */
+    get dentalLoyaltyPractitioner() {
+        return this.uiState.dentalLoyaltyPractitioner || null;
+    },
+
+    setDentalLoyaltyPractitioner(practitioner) {
+        this.uiState.dentalLoyaltyPractitioner = practitioner
+            ? { id: practitioner.id, name: practitioner.name }
+            : null;
+    },
+
+    serialize() {
+        const data = super.serialize(...arguments);
+        const practitioner = this.uiState?.dentalLoyaltyPractitioner;
+        if (practitioner !== undefined) {
+            data.dental_loyalty_practitioner_id = practitioner?.id || false;
+        }
+        return data;
+    },
+
     export_for_printing() {
         return { ...super.export_for_printing(...arguments), dentalLoyalty: this.dentalLoyaltySummary };
     },

@@ -1,6 +1,9 @@
+import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
+import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { PosStore } from "@point_of_sale/app/store/pos_store";
 import { pointsPaymentLines, releasePoints } from "@dental_loyalty/app/points_payment";
+import { repriceVouchers } from "@dental_loyalty/app/vouchers";
 
 patch(PosStore.prototype, {
     async selectPartner() {
@@ -27,6 +30,18 @@ patch(PosStore.prototype, {
             releasePoints(this, order);
         }
         return super.removeOrder(...arguments);
+    },
+
+    /** The bill may have changed since its vouchers were priced: the server
+     * prices them again before the money is taken. */
+    async pay() {
+        const order = this.get_order();
+        const refusal = order && (await repriceVouchers(this, order));
+        if (refusal) {
+            this.dialog.add(AlertDialog, { title: _t("Voucher refused"), body: refusal });
+            return;
+        }
+        return super.pay(...arguments);
     },
 
     postSyncAllOrders(orders) {
