@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import format_date, formatLang
 
 # No 0/O nor 1/I: a code is read aloud and typed from paper. Twelve of these
@@ -279,14 +279,15 @@ class DentalLoyaltyVoucher(models.Model):
         if reward.kind == "product":
             price = 0.0
         else:
-            price = -self._discount_allowed(bill_total, covered)
-            if not price:
+            discount = self._discount_allowed(bill_total, covered)
+            if not discount:
                 raise UserError(
                     self.env._(
                         "Voucher %s has nothing left to take off this bill.",
                         self.code,
                     )
                 )
+            price = -self._unit_price_for(discount)
         return {
             "code": self.code,
             "reward": reward.name,
@@ -296,6 +297,38 @@ class DentalLoyaltyVoucher(models.Model):
             "qty": 1,
             "expiry_date": fields.Date.to_string(self.expiry_date),
         }
+
+    def _unit_price_for(self, discount):
+        """The unit price of the discount product whose total, taxes included,
+        takes ``discount`` off the bill, never more: the register adds the
+        product's taxes to the price it is given."""
+        self.ensure_one()
+        currency = self.currency_id
+        product = self.reward_id.product_id
+        # A shared product may carry other companies' taxes, unreadable here.
+        taxes = product.sudo().taxes_id._filter_taxes_by_company(self.company_id)
+        if not taxes:
+            return discount
+        per_unit = taxes.compute_all(1.0, currency, 1.0, product=product)[
+            "total_included"
+        ]
+        price = float_round(
+            discount / per_unit,
+            precision_rounding=currency.rounding,
+            rounding_method="DOWN",
+        )
+        while (
+            float_compare(
+                taxes.compute_all(price, currency, 1.0, product=product)[
+                    "total_included"
+                ],
+                discount,
+                precision_rounding=currency.rounding,
+            )
+            > 0
+        ):
+            price -= currency.rounding
+        return price
 
     def _check_line(self, line, bill_total, covered):
         """Refuse an order line that claims more than this voucher gives."""

@@ -40,14 +40,19 @@ class VoucherRegisterCommon(RewardCatalogMixin, DentalLoyaltyPosCommon):
             [*lines, *((product, 1) for _code, product, _price in voucher_lines)],
             partner=partner,
         )
-        for (code, _product, price), line in zip(
+        for (code, product, price), line in zip(
             voucher_lines, data["lines"][len(lines) :], strict=True
         ):
+            taxes = (
+                product.sudo()
+                .taxes_id._filter_taxes_by_company(self.company)
+                .compute_all(price, self.currency, 1.0)
+            )
             line[2].update(
                 dental_loyalty_voucher_code=code,
                 price_unit=price,
-                price_subtotal=price,
-                price_subtotal_incl=price,
+                price_subtotal=taxes["total_excluded"],
+                price_subtotal_incl=taxes["total_included"],
             )
         total = sum(line[2]["price_subtotal_incl"] for line in data["lines"])
         data.update(amount_total=total, amount_paid=total, **order_vals)
@@ -95,6 +100,29 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             self.env["pos.order"].dental_loyalty_voucher_line(
                 self.config.id, voucher.code, self.patient.id, 100.0
             )
+
+    def test_a_taxed_discount_product_takes_off_the_discount_taxes_included(self):
+        tax = self.env["account.tax"].create(
+            {
+                "name": "VAT 10 %",
+                "amount": 10.0,
+                "price_include_override": "tax_excluded",
+            }
+        )
+        self.discount_product.taxes_id = tax
+        voucher = self._issue(self.ten_off)
+        line = self.env["pos.order"].dental_loyalty_voucher_line(
+            self.config.id, voucher.code, self.patient.id, 100.0
+        )
+        self.assertEqual(line["price_unit"], -9.09)
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)],
+                [(voucher.code, self.discount_product, line["price_unit"])],
+            )
+        )
+        self.assertEqual(voucher.pos_order_id, order)
+        self.assertEqual(voucher.used_amount, 10.0)
 
     def test_the_same_order_synced_twice_uses_its_voucher_once(self):
         voucher = self._issue(self.ten_off)
