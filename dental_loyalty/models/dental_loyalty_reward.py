@@ -43,7 +43,6 @@ class DentalLoyaltyReward(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         ondelete="restrict",
         check_company=True,
         help="For a discount, the discount product booked on the bill; for a free "
@@ -108,9 +107,7 @@ class DentalLoyaltyReward(models.Model):
         required=True,
     )
     has_stock = fields.Boolean(string="Limited Stock")
-    stock_left = fields.Integer(
-        string="Stock Left", help="Vouchers that can still be issued."
-    )
+    stock_left = fields.Integer(help="Vouchers that can still be issued.")
     date_from = fields.Date(string="Available From")
     date_to = fields.Date(string="Available Until")
     company_id = fields.Many2one(

@@ -76,7 +76,6 @@ class DentalLoyaltyVoucher(models.Model):
     )
     practitioner_id = fields.Many2one(
         "hr.employee",
-        string="Practitioner",
         readonly=True,
         index="btree_not_null",
         ondelete="restrict",

@@ -265,7 +265,7 @@ class TestConcurrentVoucherUse(CommittedWalletCase):
     def _use(self, env):
         voucher = env["dental.loyalty.voucher"].browse(self.voucher_id)
         if voucher.state != "valid":
-            raise UserError(f"Voucher {voucher.code} was already used.")
+            raise UserError(env._("Voucher %s was already used.", voucher.code))
         voucher._mark_used(env["pos.order"], 5.0)
 
     @mute_logger("odoo.sql_db")

@@ -16,7 +16,6 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
     )
     reward_id = fields.Many2one(
         "dental.loyalty.reward",
-        string="Reward",
         required=True,
         domain="[('id', 'in', allowed_reward_ids)]",
     )
