@@ -116,16 +116,12 @@ class PosOrder(models.Model):
         the amount granted, the points it takes and the maximum; raises a
         UserError the cashier can read when the payment is not allowed."""
         config = self._dental_loyalty_register(config_id, order_uuid)
-        partner_id = self._dental_loyalty_check_id(
+        partner = self._dental_loyalty_patient(
             partner_id, self.env._("Choose the patient before paying with points.")
         )
         order_total = self._dental_loyalty_check_amount(order_total)
         if amount is not None:
             amount = self._dental_loyalty_check_amount(amount)
-        partner = self.env["res.partner"].browse(partner_id).exists()
-        if not partner:
-            raise UserError(self.env._("Choose the patient before paying with points."))
-        partner.check_access("read")
         wallet = partner._dental_loyalty_wallet(config.company_id)
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         return (
@@ -234,13 +230,13 @@ class PosOrder(models.Model):
         return [{"id": employee.id, "name": employee.name} for employee in employees]
 
     @api.model
-    def _dental_loyalty_patient(self, partner_id):
-        partner_id = self._dental_loyalty_check_id(
-            partner_id, self.env._("Choose the patient first.")
-        )
+    def _dental_loyalty_patient(self, partner_id, message=None):
+        """The patient the register names, readable by the cashier."""
+        message = message or self.env._("Choose the patient first.")
+        partner_id = self._dental_loyalty_check_id(partner_id, message)
         partner = self.env["res.partner"].browse(partner_id).exists()
         if not partner:
-            raise UserError(self.env._("Choose the patient first."))
+            raise UserError(message)
         partner.check_access("read")
         return partner
 
