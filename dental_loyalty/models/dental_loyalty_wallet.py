@@ -62,6 +62,7 @@ class DentalLoyaltyWallet(models.Model):
         check_company=True,
         readonly=True,
     )
+    tier_color = fields.Integer(related="tier_id.color")
     tier_date = fields.Date(string="Tier Since", readonly=True)
     tier_pinned = fields.Boolean(
         readonly=True,

@@ -18,6 +18,7 @@ class DentalLoyaltyTierPin(models.TransientModel):
     current_tier_id = fields.Many2one(
         "dental.loyalty.tier", compute="_compute_current_tier_id"
     )
+    current_tier_color = fields.Integer(related="current_tier_id.color")
     reason = fields.Char(required=True)
 
     @api.depends("partner_id", "company_id")
