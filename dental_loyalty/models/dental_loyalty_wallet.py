@@ -25,7 +25,10 @@ class DentalLoyaltyWallet(models.Model):
     the tier they hold. The row is also what a spend locks."""
 
     _name = "dental.loyalty.wallet"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Loyalty Wallet"
+    # Staff who may read a wallet may note on it; its figures stay the engine's.
+    _mail_post_access = "read"
     _order = "id desc"
     _rec_name = "partner_id"
     _check_company_auto = True
@@ -61,15 +64,17 @@ class DentalLoyaltyWallet(models.Model):
         ondelete="restrict",
         check_company=True,
         readonly=True,
+        tracking=True,
     )
     tier_color = fields.Integer(related="tier_id.color")
     tier_date = fields.Date(string="Tier Since", readonly=True)
     tier_pinned = fields.Boolean(
         readonly=True,
+        tracking=True,
         help="The tier was set by hand and is not re-evaluated.",
     )
     tier_pin_reason = fields.Char(
-        string="Why the Tier Is Pinned", readonly=True, copy=False
+        string="Why the Tier Is Pinned", readonly=True, copy=False, tracking=True
     )
     tier_evaluated_date = fields.Date(
         readonly=True,
@@ -126,8 +131,10 @@ class DentalLoyaltyWallet(models.Model):
                 "tier_date": floor and fields.Date.context_today(self),
             }
             # Wallets belong to the loyalty engine: nobody creates them by hand.
+            # Opened in bulk at the register and by the jobs: no follower, no note.
             wallets |= (
                 self.sudo()
+                .with_context(tracking_disable=True)
                 .create([{**new_wallet, "partner_id": p.id} for p in missing])
                 .sudo(self.env.su)
             )
@@ -506,7 +513,8 @@ class DentalLoyaltyWallet(models.Model):
         return moves
 
     def _set_tier(self, tier, pinned=False, reason=None):
-        """Give the wallets ``tier`` and say so on each patient's chatter."""
+        """Give the wallets ``tier`` and say so on each wallet's and patient's
+        chatter."""
         today = fields.Date.context_today(self)
         no_tier = self.env._("no tier")
         if pinned:
@@ -527,8 +535,11 @@ class DentalLoyaltyWallet(models.Model):
                 for wallet in self
             }
         self._log_on_patients(bodies)
-        # Tier fields are the engine's to set: users only read them.
-        self.sudo().write(
+        self._log_on_wallets(bodies)
+        # Tier fields are the engine's to set: users only read them. The notes say
+        # why; tracking would post one message per wallet, and the nightly job
+        # moves thousands.
+        self.sudo().with_context(mail_notrack=True).write(
             {
                 "tier_id": tier.id,
                 "tier_date": today,
@@ -540,6 +551,21 @@ class DentalLoyaltyWallet(models.Model):
     def _post_on_patient(self, body):
         self.ensure_one()
         self._log_on_patients({self: body})
+
+    def _post_on_wallet_and_patient(self, body):
+        """What a manager did by hand, and why: on the wallet and the patient."""
+        self.ensure_one()
+        self._log_on_patients({self: body})
+        self._log_on_wallets({self: body})
+
+    @api.model
+    def _log_on_wallets(self, bodies):
+        """Note on each wallet's chatter, in one go (see _log_on_patients)."""
+        if bodies:
+            self.browse([wallet.id for wallet in bodies])._message_log_batch(
+                {wallet.id: body for wallet, body in bodies.items()},
+                author_id=self.env.user.partner_id.id,
+            )
 
     @api.model
     def _log_on_patients(self, bodies):

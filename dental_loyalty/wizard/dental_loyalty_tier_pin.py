@@ -40,7 +40,7 @@ class DentalLoyaltyTierPin(models.TransientModel):
         else:
             # The engine owns tier fields.
             wallet.sudo().write({"tier_pinned": False, "tier_pin_reason": False})
-            wallet._post_on_patient(
+            wallet._post_on_wallet_and_patient(
                 self.env._(
                     "Loyalty tier pin released by %(user)s: %(reason)s",
                     user=self.env.user.name,

@@ -24,7 +24,7 @@ registry.category("web_tour.tours").add("dental_loyalty_tier_badge_tour", {
 });
 
 // The wallets list shows each tier as a badge in its colour; a click on the row
-// opens the wallet, whose tier is a badge too.
+// opens the wallet, whose tier is a badge too, and whose chatter keeps its history.
 registry.category("web_tour.tours").add("dental_loyalty_wallet_tier_badge_tour", {
     steps: () => [
         {
@@ -37,6 +37,10 @@ registry.category("web_tour.tours").add("dental_loyalty_wallet_tier_badge_tour",
             content: "the wallet form shows the tier badge",
             trigger:
                 ".o_form_view .o_field_widget[name='tier_id'] .o_dental_loyalty_tier_badge.o_tag_color_3:contains('Gold')",
+        },
+        {
+            content: "the wallet's chatter says who pinned the tier and why",
+            trigger: ".o-mail-Chatter .o-mail-Message:contains('pinned to Gold'):contains('Tour')",
         },
     ],
 });
