@@ -245,9 +245,9 @@ class DentalLoyaltyWallet(models.Model):
     def _points_cap_message(self, spendable, max_amount):
         company = self.company_id
         return self.env._(
-            "At most %(max_amount)s of this bill can be paid with points: "
-            "%(patient)s has %(spendable)s spendable points and points pay at most "
-            "%(share)s %% of a bill.",
+            "At most %(max_amount)s of this bill can be paid with points: points "
+            "pay at most %(share)s %% of a bill (spendable points of %(patient)s: "
+            "%(spendable)s).",
             max_amount=formatLang(
                 self.env, max_amount, currency_obj=company.currency_id
             ),
@@ -333,9 +333,9 @@ class DentalLoyaltyWallet(models.Model):
         spent = min(needed, spendable)
         self._report_problem(
             self.env._(
-                "%(sale)s was paid with %(needed)s points the register had been "
-                "granted, but only %(spent)s were still spendable when it synced: "
-                "%(missing)s points are missing.",
+                "%(sale)s was paid with points the register had been granted "
+                "(%(needed)s), but only %(spent)s were still spendable when it "
+                "synced; points missing: %(missing)s.",
                 sale=label,
                 needed=needed,
                 spent=spent,
@@ -386,9 +386,9 @@ class DentalLoyaltyWallet(models.Model):
             if returned > share.give_back:
                 raise UserError(
                     self.env._(
-                        "%(refund)s gives back %(returned)s points, but only "
-                        "%(allowed)s points spent on what is refunded are left to "
-                        "give back. Refund the rest in another way.",
+                        "%(refund)s gives back more points than are left to give "
+                        "back for what it refunds (given back: %(returned)s, left: "
+                        "%(allowed)s). Refund the rest in another way.",
                         refund=label,
                         returned=returned,
                         allowed=share.give_back,
@@ -437,8 +437,8 @@ class DentalLoyaltyWallet(models.Model):
         if rest:
             self._post_on_patient(
                 self.env._(
-                    "%(points)s points earned by %(sale)s were already spent and "
-                    "could not be taken back by %(refund)s.",
+                    "Points earned by %(sale)s were already spent and could not "
+                    "be taken back by %(refund)s: %(points)s.",
                     points=rest,
                     **notes,
                 )
@@ -679,8 +679,7 @@ class DentalLoyaltyWallet(models.Model):
             if line_sum != lots_hold:
                 found.append(
                     self.env._(
-                        "the lines add up to %(lines)s points but the lots hold "
-                        "%(lots)s",
+                        "the lines add up to %(lines)s but the lots hold %(lots)s",
                         lines=line_sum,
                         lots=lots_hold,
                     )
@@ -697,7 +696,7 @@ class DentalLoyaltyWallet(models.Model):
                 )
             if open_debits:
                 found.append(
-                    self.env._("%s debit lines claim to hold points", open_debits)
+                    self.env._("debit lines that claim to hold points: %s", open_debits)
                 )
             for label, cached, recomputed in (
                 (self.env._("balance"), balance, line_sum),
@@ -772,7 +771,7 @@ class DentalLoyaltyWallet(models.Model):
         problems = self._check_integrity(self.ids or None)
         if problems:
             message = self.env._(
-                "%(count)s wallets do not add up; a to-do was left for each.",
+                "Wallets that do not add up: %(count)s. A to-do was left for each.",
                 count=len(problems),
             )
             kind = "warning"

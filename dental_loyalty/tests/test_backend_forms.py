@@ -60,7 +60,7 @@ class TestBackendForms(DentalLoyaltyCommon):
             self.assertEqual(self.patient.loyalty_tier_id, self.silver)
             self.assertEqual(self.patient.loyalty_tier_figure, 800)
             self.assertEqual(
-                self.patient.loyalty_next_tier, "700 more points to reach Gold"
+                self.patient.loyalty_next_tier, "Points still needed for Gold: 700"
             )
             # 800 spendable points worth 0.10 each.
             self.assertAlmostEqual(self.patient.loyalty_points_value, 80.0)
@@ -71,7 +71,9 @@ class TestBackendForms(DentalLoyaltyCommon):
     def test_a_patient_with_no_visit_yet_sees_the_way_to_the_next_tier(self):
         newcomer = self.env["res.partner"].create({"name": "No Visit Yet"})
         self.assertEqual(newcomer.loyalty_tier_id, self.bronze)
-        self.assertEqual(newcomer.loyalty_next_tier, "500 more points to reach Silver")
+        self.assertEqual(
+            newcomer.loyalty_next_tier, "Points still needed for Silver: 500"
+        )
         self.assertEqual(newcomer.loyalty_points_value, 0)
 
     def test_the_overview_gives_the_programme_at_a_glance(self):
