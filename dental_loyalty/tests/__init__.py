@@ -13,3 +13,4 @@ from . import test_pos_performance
 from . import test_pos_tour
 from . import test_cron_performance
 from . import test_backend_tour
+from . import test_translations
