@@ -158,3 +158,19 @@ registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
             },
         ].flat(),
 });
+
+// A service with bonus points: the preview adds its bonus to what the money earns
+// (50 at one point per unit, and 20 bonus points).
+registry.category("web_tour.tours").add("DentalLoyaltyBonusPreviewTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Fluoride Varnish", "1"),
+            scan_barcode("0420000000123"),
+            {
+                content: "the order says it earns its bonus too",
+                trigger: ".o_dental_loyalty_earn_preview:contains('+70')",
+            },
+        ].flat(),
+});
