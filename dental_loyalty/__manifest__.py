@@ -37,7 +37,11 @@
     "demo": ["demo/dental_loyalty_demo.xml"],
     "assets": {
         "point_of_sale._assets_pos": [
-            "dental_loyalty/static/src/**/*",
+            "dental_loyalty/static/src/app/**/*",
+            "dental_loyalty/static/src/overrides/**/*",
+        ],
+        "web.assets_backend": [
+            "dental_loyalty/static/src/views/**/*",
         ],
         "web.assets_tests": [
             "dental_loyalty/static/tests/tours/**/*",

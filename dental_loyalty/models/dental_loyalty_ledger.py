@@ -258,8 +258,8 @@ class DentalLoyaltyLedger(models.Model):
         except InsufficientPoints as shortage:
             raise UserError(
                 self.env._(
-                    "%(patient)s has %(spendable)s spendable points; %(requested)s "
-                    "points cannot be taken.",
+                    "%(patient)s does not have enough spendable points (spendable: "
+                    "%(spendable)s, asked for: %(requested)s).",
                     patient=wallet.partner_id.display_name,
                     spendable=shortage.spendable,
                     requested=shortage.requested,
@@ -340,7 +340,7 @@ class DentalLoyaltyLedger(models.Model):
         self.env["dental.loyalty.wallet"]._log_on_patients(
             {
                 wallet: self.env._(
-                    "%s loyalty points expired.",
+                    "Loyalty points expired: %s.",
                     -sum(wallet_lines.mapped("points")),
                 )
                 for wallet, wallet_lines in expired.grouped("wallet_id").items()

@@ -108,8 +108,8 @@ class DentalLoyaltyReservation(models.Model):
             return self.env._("Only a bill to pay can be paid with points.")
         if others:
             return self.env._(
-                "%(patient)s's %(points)s spendable points are held by another "
-                "register until %(time)s, for an order being paid there.",
+                "The spendable points of %(patient)s (%(points)s) are held by "
+                "another register until %(time)s, for an order being paid there.",
                 patient=patient,
                 points=wallet.points_available,
                 time=format_datetime(
@@ -118,8 +118,8 @@ class DentalLoyaltyReservation(models.Model):
             )
         if wallet.points_pending:
             return self.env._(
-                "%(patient)s has no spendable points yet: %(points)s points are "
-                "pending until %(date)s.",
+                "%(patient)s has no spendable points yet; points pending until "
+                "%(date)s: %(points)s.",
                 patient=patient,
                 points=wallet.points_pending,
                 date=wallet._next_release_date_text(),

@@ -56,13 +56,13 @@ class DentalLoyaltyTier(models.Model):
             company = tier.company_id or self.env.company
             months = company.dental_loyalty_tier_window_months
             units = {
-                "points": self.env._("points earned over %s months", months),
+                "points": self.env._("points earned over a %s-month window", months),
                 "amount": self.env._(
-                    "%(currency)s spent over %(months)s months",
+                    "%(currency)s spent over a %(months)s-month window",
                     currency=company.currency_id.name,
                     months=months,
                 ),
-                "visits": self.env._("paid visits over %s months", months),
+                "visits": self.env._("paid visits over a %s-month window", months),
             }
             tier.threshold_unit = units.get(company.dental_loyalty_tier_basis, "")
 

@@ -25,7 +25,10 @@ class DentalLoyaltyWallet(models.Model):
     the tier they hold. The row is also what a spend locks."""
 
     _name = "dental.loyalty.wallet"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Loyalty Wallet"
+    # Staff who may read a wallet may note on it; its figures stay the engine's.
+    _mail_post_access = "read"
     _order = "id desc"
     _rec_name = "partner_id"
     _check_company_auto = True
@@ -61,14 +64,17 @@ class DentalLoyaltyWallet(models.Model):
         ondelete="restrict",
         check_company=True,
         readonly=True,
+        tracking=True,
     )
+    tier_color = fields.Integer(related="tier_id.color")
     tier_date = fields.Date(string="Tier Since", readonly=True)
     tier_pinned = fields.Boolean(
         readonly=True,
+        tracking=True,
         help="The tier was set by hand and is not re-evaluated.",
     )
     tier_pin_reason = fields.Char(
-        string="Why the Tier Is Pinned", readonly=True, copy=False
+        string="Why the Tier Is Pinned", readonly=True, copy=False, tracking=True
     )
     tier_evaluated_date = fields.Date(
         readonly=True,
@@ -125,8 +131,10 @@ class DentalLoyaltyWallet(models.Model):
                 "tier_date": floor and fields.Date.context_today(self),
             }
             # Wallets belong to the loyalty engine: nobody creates them by hand.
+            # Opened in bulk at the register and by the jobs: no follower, no note.
             wallets |= (
                 self.sudo()
+                .with_context(tracking_disable=True)
                 .create([{**new_wallet, "partner_id": p.id} for p in missing])
                 .sudo(self.env.su)
             )
@@ -237,9 +245,9 @@ class DentalLoyaltyWallet(models.Model):
     def _points_cap_message(self, spendable, max_amount):
         company = self.company_id
         return self.env._(
-            "At most %(max_amount)s of this bill can be paid with points: "
-            "%(patient)s has %(spendable)s spendable points and points pay at most "
-            "%(share)s %% of a bill.",
+            "At most %(max_amount)s of this bill can be paid with points: points "
+            "pay at most %(share)s %% of a bill (spendable points of %(patient)s: "
+            "%(spendable)s).",
             max_amount=formatLang(
                 self.env, max_amount, currency_obj=company.currency_id
             ),
@@ -337,9 +345,9 @@ class DentalLoyaltyWallet(models.Model):
         spent = min(needed, spendable)
         self._report_problem(
             self.env._(
-                "%(sale)s was paid with %(needed)s points the register had been "
-                "granted, but only %(spent)s were still spendable when it synced: "
-                "%(missing)s points are missing.",
+                "%(sale)s was paid with points the register had been granted "
+                "(%(needed)s), but only %(spent)s were still spendable when it "
+                "synced; points missing: %(missing)s.",
                 sale=label,
                 needed=needed,
                 spent=spent,
@@ -390,9 +398,9 @@ class DentalLoyaltyWallet(models.Model):
             if returned > share.give_back:
                 raise UserError(
                     self.env._(
-                        "%(refund)s gives back %(returned)s points, but only "
-                        "%(allowed)s points spent on what is refunded are left to "
-                        "give back. Refund the rest in another way.",
+                        "%(refund)s gives back more points than are left to give "
+                        "back for what it refunds (given back: %(returned)s, left: "
+                        "%(allowed)s). Refund the rest in another way.",
                         refund=label,
                         returned=returned,
                         allowed=share.give_back,
@@ -441,8 +449,8 @@ class DentalLoyaltyWallet(models.Model):
         if rest:
             self._post_on_patient(
                 self.env._(
-                    "%(points)s points earned by %(sale)s were already spent and "
-                    "could not be taken back by %(refund)s.",
+                    "Points earned by %(sale)s were already spent and could not "
+                    "be taken back by %(refund)s: %(points)s.",
                     points=rest,
                     **notes,
                 )
@@ -517,7 +525,8 @@ class DentalLoyaltyWallet(models.Model):
         return moves
 
     def _set_tier(self, tier, pinned=False, reason=None):
-        """Give the wallets ``tier`` and say so on each patient's chatter."""
+        """Give the wallets ``tier`` and say so on each wallet's and patient's
+        chatter."""
         today = fields.Date.context_today(self)
         no_tier = self.env._("no tier")
         if pinned:
@@ -538,8 +547,11 @@ class DentalLoyaltyWallet(models.Model):
                 for wallet in self
             }
         self._log_on_patients(bodies)
-        # Tier fields are the engine's to set: users only read them.
-        self.sudo().write(
+        self._log_on_wallets(bodies)
+        # Tier fields are the engine's to set: users only read them. The notes say
+        # why; tracking would post one message per wallet, and the nightly job
+        # moves thousands.
+        self.sudo().with_context(mail_notrack=True).write(
             {
                 "tier_id": tier.id,
                 "tier_date": today,
@@ -551,6 +563,21 @@ class DentalLoyaltyWallet(models.Model):
     def _post_on_patient(self, body):
         self.ensure_one()
         self._log_on_patients({self: body})
+
+    def _post_on_wallet_and_patient(self, body):
+        """What a manager did by hand, and why: on the wallet and the patient."""
+        self.ensure_one()
+        self._log_on_patients({self: body})
+        self._log_on_wallets({self: body})
+
+    @api.model
+    def _log_on_wallets(self, bodies):
+        """Note on each wallet's chatter, in one go (see _log_on_patients)."""
+        if bodies:
+            self.browse([wallet.id for wallet in bodies])._message_log_batch(
+                {wallet.id: body for wallet, body in bodies.items()},
+                author_id=self.env.user.partner_id.id,
+            )
 
     @api.model
     def _log_on_patients(self, bodies):
@@ -664,8 +691,7 @@ class DentalLoyaltyWallet(models.Model):
             if line_sum != lots_hold:
                 found.append(
                     self.env._(
-                        "the lines add up to %(lines)s points but the lots hold "
-                        "%(lots)s",
+                        "the lines add up to %(lines)s but the lots hold %(lots)s",
                         lines=line_sum,
                         lots=lots_hold,
                     )
@@ -682,7 +708,7 @@ class DentalLoyaltyWallet(models.Model):
                 )
             if open_debits:
                 found.append(
-                    self.env._("%s debit lines claim to hold points", open_debits)
+                    self.env._("debit lines that claim to hold points: %s", open_debits)
                 )
             for label, cached, recomputed in (
                 (self.env._("balance"), balance, line_sum),
@@ -757,7 +783,7 @@ class DentalLoyaltyWallet(models.Model):
         problems = self._check_integrity(self.ids or None)
         if problems:
             message = self.env._(
-                "%(count)s wallets do not add up; a to-do was left for each.",
+                "Wallets that do not add up: %(count)s. A to-do was left for each.",
                 count=len(problems),
             )
             kind = "warning"

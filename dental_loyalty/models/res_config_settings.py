@@ -106,7 +106,7 @@ class ResConfigSettings(models.TransientModel):
         earned = earned_points(_EXAMPLE_BILL, self.dental_loyalty_earn_rate, 0, 1.0)
         lines = [
             self.env._(
-                "A bill of %(bill)s paid with money earns %(points)s points.",
+                "Points a bill of %(bill)s paid with money earns: %(points)s.",
                 bill=money(_EXAMPLE_BILL),
                 points=number(earned),
             )
@@ -114,7 +114,7 @@ class ResConfigSettings(models.TransientModel):
         if self.dental_loyalty_waiting_days:
             lines.append(
                 self.env._(
-                    "They can be spent %(days)s days later.",
+                    "They can be spent after a %(days)s-day wait.",
                     days=number(self.dental_loyalty_waiting_days),
                 )
             )
@@ -123,7 +123,8 @@ class ResConfigSettings(models.TransientModel):
         if self.dental_loyalty_validity_months:
             lines.append(
                 self.env._(
-                    "Unspent, they expire %(months)s months after the visit.",
+                    "Unspent, they expire at the end of a %(months)s-month validity "
+                    "counted from the visit.",
                     months=number(self.dental_loyalty_validity_months),
                 )
             )

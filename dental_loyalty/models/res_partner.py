@@ -143,7 +143,8 @@ class ResPartner(models.Model):
             )
 
     def _loyalty_next_tier_text(self, step, company):
-        """'700 points to Gold', in the unit the tiers are decided on."""
+        """'Points still needed for Gold: 700', in the unit the tiers are decided
+        on; a count follows its label, so that it reads right in every language."""
         if not step:
             return self.env._("Top tier reached") if self.loyalty_tier_id else False
         tier, missing = step
@@ -151,18 +152,18 @@ class ResPartner(models.Model):
         basis = company.dental_loyalty_tier_basis
         if basis == "amount":
             return self.env._(
-                "%(amount)s more spent to reach %(tier)s",
+                "Spending still needed for %(tier)s: %(amount)s",
                 amount=formatLang(self.env, missing, currency_obj=company.currency_id),
                 tier=name,
             )
         if basis == "visits":
             return self.env._(
-                "%(visits)s more paid visits to reach %(tier)s",
+                "Paid visits still needed for %(tier)s: %(visits)s",
                 visits=formatLang(self.env, math.ceil(missing), digits=0),
                 tier=name,
             )
         return self.env._(
-            "%(points)s more points to reach %(tier)s",
+            "Points still needed for %(tier)s: %(points)s",
             points=formatLang(self.env, math.ceil(missing), digits=0),
             tier=name,
         )

@@ -60,7 +60,7 @@ class TestBackendForms(DentalLoyaltyCommon):
             self.assertEqual(self.patient.loyalty_tier_id, self.silver)
             self.assertEqual(self.patient.loyalty_tier_figure, 800)
             self.assertEqual(
-                self.patient.loyalty_next_tier, "700 more points to reach Gold"
+                self.patient.loyalty_next_tier, "Points still needed for Gold: 700"
             )
             # 800 spendable points worth 0.10 each.
             self.assertAlmostEqual(self.patient.loyalty_points_value, 80.0)
@@ -71,7 +71,9 @@ class TestBackendForms(DentalLoyaltyCommon):
     def test_a_patient_with_no_visit_yet_sees_the_way_to_the_next_tier(self):
         newcomer = self.env["res.partner"].create({"name": "No Visit Yet"})
         self.assertEqual(newcomer.loyalty_tier_id, self.bronze)
-        self.assertEqual(newcomer.loyalty_next_tier, "500 more points to reach Silver")
+        self.assertEqual(
+            newcomer.loyalty_next_tier, "Points still needed for Silver: 500"
+        )
         self.assertEqual(newcomer.loyalty_points_value, 0)
 
     def test_the_overview_gives_the_programme_at_a_glance(self):
@@ -95,3 +97,64 @@ class TestBackendForms(DentalLoyaltyCommon):
             self.assertGreaterEqual(silver.wallet_count, 1)
             action = overview.action_view_expiring()
             self.assertEqual(action["res_model"], "dental.loyalty.ledger")
+
+    def _wallet_notes(self, wallet):
+        return wallet.message_ids.mapped("body")
+
+    def _end_request(self):
+        """What the end of a request does: precommit hooks, where Odoo posts
+        tracking (tracking is off for a wallet in the request that opens it)."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
+    def test_the_wallet_chatter_keeps_what_managers_did_and_why(self):
+        self._earn(self.patient, 120)
+        wallet = self.patient._dental_loyalty_wallet()
+        self._end_request()
+        form = self._adjust_form(default_partner_id=self.patient.id)
+        form.points = 30
+        form.reason = "Goodwill after a long wait"
+        form.save().action_confirm()
+        self.assertTrue(
+            any(
+                "+30" in body and "Goodwill after a long wait" in body
+                for body in self._wallet_notes(wallet)
+            )
+        )
+        Pin = self.env["dental.loyalty.tier.pin"].with_user(self.manager)
+        pin = Form(Pin.with_context(default_partner_id=self.patient.id))
+        pin.tier_id = self.gold
+        pin.reason = "Family of a long-standing Gold patient"
+        pin.save().action_confirm()
+        self.assertTrue(
+            any(
+                "Gold" in body and "Family of a long-standing Gold patient" in body
+                for body in self._wallet_notes(wallet)
+            )
+        )
+        release = Form(Pin.with_context(default_partner_id=self.patient.id))
+        release.reason = "The family moved away"
+        release.save().action_confirm()
+        self.assertTrue(
+            any("The family moved away" in body for body in self._wallet_notes(wallet))
+        )
+        # Releasing the pin is tracked, and the figures move the tier back.
+        self._end_request()
+        tracked = wallet.message_ids.tracking_value_ids.field_id.mapped("name")
+        self.assertIn("tier_pinned", tracked)
+        self.assertEqual(wallet.tier_id, self.bronze)
+        self.assertTrue(
+            any("from Gold to Bronze" in body for body in self._wallet_notes(wallet))
+        )
+        # Each note is authored by the manager who acted.
+        notes = wallet.message_ids.filtered(
+            lambda message: "The family moved away" in message.body
+        )
+        self.assertEqual(notes.author_id, self.manager.partner_id)
+
+    def test_reception_may_note_on_a_wallet_but_not_change_it(self):
+        wallet = self.patient._dental_loyalty_wallet()
+        as_reception = wallet.with_user(self.receptionist)
+        as_reception.message_post(body="Asked about the Gold benefits")
+        self.assertIn("Asked about the Gold benefits", wallet.message_ids[0].body)

@@ -56,7 +56,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         self.assertEqual(sum(few.mapped("points_balance")), 0)
         self.assertEqual(sum(many.mapped("points_balance")), 0)
         self.assertIn(
-            "100 loyalty points expired", many[0].partner_id.message_ids[0].body
+            "Loyalty points expired: 100.", many[0].partner_id.message_ids[0].body
         )
 
     def test_tier_evaluation_queries_do_not_grow_with_patients(self):

@@ -56,7 +56,7 @@ class TestIntegrityCheck(DentalLoyaltyCommon):
             lot.wallet_id.ids
         )
         self.assertIn(
-            "the lines add up to 300 points but the lots hold 200",
+            "the lines add up to 300 but the lots hold 200",
             problems[lot.wallet_id.id],
         )
         self.env.cr.execute(

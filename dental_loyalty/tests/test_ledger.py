@@ -52,7 +52,7 @@ class TestLedger(DentalLoyaltyCommon):
 
     def test_overspend_is_refused_and_takes_nothing(self):
         lot = self._earn(self.patient, 100)
-        with self.assertRaisesRegex(UserError, "100 spendable points"):
+        with self.assertRaisesRegex(UserError, r"spendable: 100, asked for: 101"):
             self._spend(self.patient, 101)
         self.assertEqual(lot.remaining_points, 100)
         self.assertEqual(self.patient.loyalty_points_available, 100)
@@ -112,7 +112,7 @@ class TestLedger(DentalLoyaltyCommon):
         self.assertEqual(lot.remaining_points, 0)
         self.assertEqual(self.patient.loyalty_points_balance, 0)
         self.assertIn(
-            "70 loyalty points expired",
+            "Loyalty points expired: 70.",
             self.patient.message_ids[0].body,
         )
 
@@ -154,7 +154,7 @@ class TestLedger(DentalLoyaltyCommon):
             .with_user(self.manager)
             .create({"partner_id": self.patient.id, "points": -61, "reason": "Typo"})
         )
-        with self.assertRaisesRegex(UserError, "60 spendable points"):
+        with self.assertRaisesRegex(UserError, r"spendable: 60, asked for: 61"):
             wizard.action_confirm()
         self.assertEqual(self.patient.loyalty_points_available, 60)
 

@@ -98,7 +98,7 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, 200)
         with self.assertRaises(UserError) as refused:
             self._sync(self._order([(self.checkup, 2)], points=25))
-        self.assertIn("200 spendable points", str(refused.exception))
+        self.assertIn("(spendable points of Minh Tran: 200)", str(refused.exception))
         self.assertEqual(self._wallet().points_available, 200)
 
     def test_points_payment_needs_a_patient(self):
@@ -175,7 +175,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self.assertEqual(wallet.points_balance, 0)
         self.assertEqual(wallet.points_available, 0)
         self.assertEqual(wallet.points_balance, sum(wallet.line_ids.mapped("points")))
-        self.assertIn("150 points earned by", self.patient.message_ids[0].body)
+        self.assertRegex(
+            self.patient.message_ids[0].body, r"could not be taken back by .+: 150\."
+        )
 
     def test_refund_reports_points_already_spent(self):
         order = self._sync(self._order([(self.checkup, 4)]))  # 200 points
@@ -194,7 +196,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         wallet = self._wallet()
         self.assertEqual(wallet.points_balance, 0)
         self.assertEqual(refund.dental_loyalty_points_earned, 0)
-        self.assertIn("200 points earned by", self.patient.message_ids[0].body)
+        self.assertRegex(
+            self.patient.message_ids[0].body, r"could not be taken back by .+: 200\."
+        )
         self.assertIn("could not be taken back", self.patient.message_ids[0].body)
 
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
@@ -266,7 +270,7 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self.assertEqual(order.dental_loyalty_points_spent, 150)
         self.assertGreaterEqual(self._wallet().points_available, 0)
         self.assertIn("150 were still spendable", self.patient.message_ids[0].body)
-        self.assertIn("150 points are missing", self.patient.message_ids[0].body)
+        self.assertIn("points missing: 150.", self.patient.message_ids[0].body)
 
     def test_reserve_is_for_point_of_sale_users(self):
         stranger = new_test_user(

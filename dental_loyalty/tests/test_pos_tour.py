@@ -231,3 +231,17 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
                 [("dental_loyalty_voucher_code", "=", voucher.code)]
             )
         )
+
+    def test_the_earn_preview_counts_bonus_points(self):
+        self.env["product.product"].create(
+            {
+                "name": "Fluoride Varnish",
+                "type": "service",
+                "list_price": 50.0,
+                "taxes_id": [(5, 0, 0)],
+                "available_in_pos": True,
+                "dental_loyalty_bonus_points": 20,
+            }
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyBonusPreviewTour", login="pos_user")

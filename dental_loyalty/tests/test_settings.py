@@ -47,13 +47,15 @@ class TestSettings(DentalLoyaltyCommon):
         settings.dental_loyalty_point_value = 0.05
         settings.dental_loyalty_max_share = 30
         example = settings.dental_loyalty_example
-        self.assertIn("earns 100 points", example)
-        self.assertIn("spent 7 days later", example)
-        self.assertIn("expire 12 months after", example)
+        self.assertIn("paid with money earns: 100.", example)
+        self.assertIn("spent after a 7-day wait", example)
+        self.assertIn("end of a 12-month validity", example)
         self.assertIn("at most $\xa030.00 (30 % of the bill)", example)
 
     def test_a_tier_threshold_says_what_it_counts(self):
         self.company.dental_loyalty_tier_basis = "visits"
-        self.assertEqual(self.silver.threshold_unit, "paid visits over 12 months")
+        self.assertEqual(
+            self.silver.threshold_unit, "paid visits over a 12-month window"
+        )
         action = self.silver.action_view_wallets()
         self.assertEqual(action["domain"], [("tier_id", "=", self.silver.id)])

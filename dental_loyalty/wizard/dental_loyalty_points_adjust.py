@@ -50,7 +50,7 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
             ]
         )
         signed_points = f"{self.points:+d}"
-        wallet._post_on_patient(
+        wallet._post_on_wallet_and_patient(
             self.env._(
                 "Loyalty points adjusted by %(points)s: %(reason)s",
                 points=signed_points,

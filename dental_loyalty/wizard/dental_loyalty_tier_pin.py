@@ -18,6 +18,7 @@ class DentalLoyaltyTierPin(models.TransientModel):
     current_tier_id = fields.Many2one(
         "dental.loyalty.tier", compute="_compute_current_tier_id"
     )
+    current_tier_color = fields.Integer(related="current_tier_id.color")
     reason = fields.Char(required=True)
 
     @api.depends("partner_id", "company_id")
@@ -39,7 +40,7 @@ class DentalLoyaltyTierPin(models.TransientModel):
         else:
             # The engine owns tier fields.
             wallet.sudo().write({"tier_pinned": False, "tier_pin_reason": False})
-            wallet._post_on_patient(
+            wallet._post_on_wallet_and_patient(
                 self.env._(
                     "Loyalty tier pin released by %(user)s: %(reason)s",
                     user=self.env.user.name,

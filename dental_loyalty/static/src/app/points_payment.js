@@ -95,7 +95,9 @@ export function earnPreview(pos, order) {
     for (const line of order.get_orderlines()) {
         const perUnit = line.product_id.dental_loyalty_bonus_points || 0;
         if (line.qty > 0 && perUnit > 0 && line.price_unit > 0) {
-            bonus += perUnit * line.qty * Math.min(Math.max(1 - line.discount / 100, 0), 1);
+            // get_discount(): a line rung up by a click has no discount field yet.
+            const paidShare = Math.min(Math.max(1 - line.get_discount() / 100, 0), 1);
+            bonus += perUnit * line.qty * paidShare;
         }
     }
     const rate = pos.company.dental_loyalty_earn_rate || 0;

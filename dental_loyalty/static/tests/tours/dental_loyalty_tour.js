@@ -14,7 +14,7 @@ function patientShows(name, tier, points) {
         },
         {
             content: `the patient is ${tier} with ${points} points`,
-            trigger: `.set-partner .o_dental_loyalty_tier:contains("${tier}") ~ .o_dental_loyalty_points:contains("${points} pts")`,
+            trigger: `.set-partner .o_dental_loyalty_tier:contains("${tier}") ~ .o_dental_loyalty_points:contains("Points: ${points}")`,
         },
     ];
 }
@@ -61,7 +61,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
             }),
             {
                 content: "the payment screen shows the most payable with points",
-                trigger: ".o_dental_loyalty_offer:contains('30.00'):contains('1,000 spendable points')",
+                trigger: ".o_dental_loyalty_offer:contains('30.00'):contains('spendable points: 1,000')",
             },
             {
                 content: "what points pay earns nothing: the preview follows",
@@ -87,7 +87,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
             {
                 content: "the points line says how many points it takes",
-                trigger: ".paymentline.selected .o_dental_loyalty_line_points:contains('300 points')",
+                trigger: ".paymentline.selected .o_dental_loyalty_line_points:contains('Points: 300')",
             },
             PaymentScreen.enterPaymentLineAmount("Loyalty Points", "45", true, {
                 remaining: "70.00",
@@ -122,7 +122,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {
             Dialog.is({ title: "Points payment refused" }),
             {
                 content: "the refusal names the rule and the date",
-                trigger: ".modal .modal-body:contains('500 points are pending until')",
+                trigger: ".modal .modal-body:contains('points pending until'):contains(': 500.')",
             },
             Dialog.confirm(),
             PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
@@ -154,7 +154,23 @@ registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
             {
                 content: "nothing is held for the first order any more",
-                trigger: ".o_dental_loyalty_offer:contains('1,000 spendable points')",
+                trigger: ".o_dental_loyalty_offer:contains('spendable points: 1,000')",
+            },
+        ].flat(),
+});
+
+// A service with bonus points: the preview adds its bonus to what the money earns
+// (50 at one point per unit, and 20 bonus points).
+registry.category("web_tour.tours").add("DentalLoyaltyBonusPreviewTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Fluoride Varnish", "1"),
+            scan_barcode("0420000000123"),
+            {
+                content: "the order says it earns its bonus too",
+                trigger: ".o_dental_loyalty_earn_preview:contains('+70')",
             },
         ].flat(),
 });
