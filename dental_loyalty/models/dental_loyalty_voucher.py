@@ -147,8 +147,8 @@ class DentalLoyaltyVoucher(models.Model):
         if spendable < reward.points_cost:
             raise UserError(
                 self.env._(
-                    "%(reward)s costs %(cost)s points; %(patient)s has %(spendable)s "
-                    "spendable points.",
+                    "Not enough points for %(reward)s: it costs %(cost)s, "
+                    "%(patient)s can spend %(spendable)s.",
                     reward=reward.name,
                     cost=reward.points_cost,
                     patient=wallet.partner_id.display_name,

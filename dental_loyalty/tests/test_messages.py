@@ -28,9 +28,9 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
     def test_both_channels_send_a_mail_and_an_sms_with_the_event_values(self):
         self.assertEqual(self._notify("both"), self.patient)
         self.assertMailMail(
-            self.patient, "outgoing", content="We added <strong>100</strong> points"
+            self.patient, "outgoing", content="Gift points added to your wallet: <strong>100</strong>"
         )
-        self.assertSMSOutgoing(self.patient, "+84912345678", content="+100 points")
+        self.assertSMSOutgoing(self.patient, "+84912345678", content="Gift points: 100")
 
     def test_no_message_when_the_clinic_says_so(self):
         self.assertFalse(self._notify("none"))

@@ -331,7 +331,7 @@ class TestVouchersOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
             self.patient.id,
             self.ten_off.id,
         )
-        self.assertIn("costs 300 points", error["message"])
+        self.assertIn("it costs 300", error["message"])
         for call in [
             ("create", [{"code": "FORGED", "reward_id": self.ten_off.id}]),
             ("write", [voucher.id], {"state": "expired"}),
