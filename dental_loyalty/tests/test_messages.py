@@ -28,7 +28,9 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
     def test_both_channels_send_a_mail_and_an_sms_with_the_event_values(self):
         self.assertEqual(self._notify("both"), self.patient)
         self.assertMailMail(
-            self.patient, "outgoing", content="Gift points added to your wallet: <strong>100</strong>"
+            self.patient,
+            "outgoing",
+            content="Gift points added to your wallet: <strong>100</strong>",
         )
         self.assertSMSOutgoing(self.patient, "+84912345678", content="Gift points: 100")
 

@@ -112,7 +112,10 @@ class TestRewardCatalog(RewardCatalogMixin, DentalLoyaltyCommon):
 
     def test_a_reward_beyond_the_balance_is_refused_with_the_figures(self):
         self._earn(self.patient, 250)
-        with self.assertRaisesRegex(UserError, "Not enough points for 10 off: it costs 300, Lan Nguyen can spend 250"):
+        with self.assertRaisesRegex(
+            UserError,
+            "Not enough points for 10 off: it costs 300, Lan Nguyen can spend 250",
+        ):
             self.Voucher._issue(self._wallet(), self.ten_off)
         self.assertFalse(self.Voucher.search([("partner_id", "=", self.patient.id)]))
         self.assertEqual(self._wallet().points_available, 250)

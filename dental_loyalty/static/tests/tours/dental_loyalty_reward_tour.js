@@ -87,12 +87,12 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             {
                 content: "each reward says its cost and the points left after it",
                 trigger:
-                    ".o_dental_loyalty_reward:contains('10 % off your bill'):contains('200 pts'):contains('left after: 800')",
+                    ".o_dental_loyalty_reward:contains('10 % off your bill'):contains('Cost in points: 200'):contains('left after: 800')",
             },
             {
                 content: "a reward beyond the patient's points is greyed out, with the reason",
                 trigger:
-                    ".o_dental_loyalty_reward:disabled:contains('Whitening kit'):contains('5,000 pts'):contains('not enough points')",
+                    ".o_dental_loyalty_reward:disabled:contains('Whitening kit'):contains('Cost in points: 5,000'):contains('not enough points')",
             },
             {
                 content: "the patient takes the 10 % off",
@@ -102,7 +102,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             voucherLineShows("10 % off your bill", "-10.00"),
             {
                 content: "the patient's points went down by the reward's cost",
-                trigger: ".set-partner .o_dental_loyalty_points:contains('800 pts')",
+                trigger: ".set-partner .o_dental_loyalty_points:contains('Points: 800')",
             },
             ProductScreen.totalAmountIs("90.00"),
             // A reload keeps the line, its name, code and price; the draft order
