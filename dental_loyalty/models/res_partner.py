@@ -240,11 +240,14 @@ class ResPartner(models.Model):
         if channel == "none":
             return self.browse()
         mail_xmlid, sms_xmlid = MESSAGE_EVENTS[event]
-        mail_template = self.env.ref(
-            f"dental_loyalty.{mail_xmlid}", raise_if_not_found=False
+        # The cached xmlid lookup: env.ref would query each time whether the
+        # template still exists, and jobs call this for thousands of patients.
+        Data = self.env["ir.model.data"]
+        mail_template = self.env["mail.template"].browse(
+            Data._xmlid_to_res_id(f"dental_loyalty.{mail_xmlid}")
         )
-        sms_template = self.env.ref(
-            f"dental_loyalty.{sms_xmlid}", raise_if_not_found=False
+        sms_template = self.env["sms.template"].browse(
+            Data._xmlid_to_res_id(f"dental_loyalty.{sms_xmlid}")
         )
         sent = self.browse()
         # Messages are the clinic's, whoever triggers them (a cashier, a job);
