@@ -14,6 +14,7 @@ from ..rules import (
     evaluate_tier,
     max_points_payment,
     money_share,
+    near_next_tier,
     points_for_amount,
     refund_share,
     window_start,
@@ -74,6 +75,17 @@ class DentalLoyaltyWallet(models.Model):
         readonly=True,
         copy=False,
         help="The day the nightly job last re-evaluated this wallet's tier.",
+    )
+    near_tier_announced_id = fields.Many2one(
+        "dental.loyalty.tier",
+        string="Next Tier Announced",
+        # A reminder of a message sent, not a tier held: deleting the tier clears it.
+        ondelete="set null",
+        check_company=True,
+        readonly=True,
+        copy=False,
+        help="The tier the patient was told they are close to, since they reached "
+        "their current tier: they are told once per tier held.",
     )
 
     _sql_constraints = [
@@ -488,38 +500,83 @@ class DentalLoyaltyWallet(models.Model):
         return figures
 
     def _evaluate_tier(self, allow_downgrade=False):
-        """Move each unpinned wallet to the tier its qualifying figure earns.
-        Upgrades happen whenever this runs; downgrades only when allowed (the
-        daily re-evaluation)."""
+        """Move each unpinned wallet to the tier its qualifying figure earns, and
+        tell the patients now close to the next tier. Upgrades happen whenever
+        this runs; downgrades only when allowed (the daily re-evaluation), and
+        with ``grace`` not before the company's grace period after the tier was
+        reached."""
         Tier = self.env["dental.loyalty.tier"]
         ladders = {company.id: Tier._ladder(company.id) for company in self.company_id}
-        wallets = self.filtered(lambda w: not w.tier_pinned)
-        if not allow_downgrade:
-            # Nothing to gain for patients already on the top tier.
-            wallets = wallets.filtered(
-                lambda w: (
-                    not w.tier_id
+
+        def may_downgrade(wallet):
+            return allow_downgrade
+
+        # Nothing to gain for patients already on the top tier.
+        wallets = self.filtered(
+            lambda w: (
+                not w.tier_pinned
+                and (
+                    may_downgrade(w)
+                    or not w.tier_id
                     or w.tier_id.id != Tier._top_of(ladders[w.company_id.id])
                 )
             )
+        )
         figures = wallets._qualifying_figures()
         moves = defaultdict(self.browse)
         for company, company_wallets in wallets.grouped("company_id").items():
             ladder = ladders[company.id]
             for wallet in company_wallets:
                 tier_id = evaluate_tier(
-                    ladder, figures[wallet.id], wallet.tier_id.id, allow_downgrade
+                    ladder, figures[wallet.id], wallet.tier_id.id, may_downgrade(wallet)
                 ) or Tier._floor_of(ladder)
                 if tier_id != wallet.tier_id.id:
                     moves[tier_id] |= wallet
         for tier_id, moved in moves.items():
             moved._set_tier(self.env["dental.loyalty.tier"].browse(tier_id))
+        wallets._announce_near_tier(figures, ladders)
         return moves
 
+    def _announce_near_tier(self, figures, ladders):
+        """Tell each patient within the company's share of the next tier's
+        threshold how little is missing, once per tier held: the wallet keeps
+        the tier announced, and a change of tier forgets it."""
+        announced = defaultdict(self.browse)
+        for wallet in self:
+            company = wallet.company_id
+            near = near_next_tier(
+                ladders[company.id],
+                figures.get(wallet.id, 0.0),
+                wallet.tier_id.id,
+                company.dental_loyalty_near_tier_share,
+            )
+            if near and near[0].id != wallet.near_tier_announced_id.id:
+                wallet._notify_near_tier(*near)
+                announced[near[0].id] |= wallet
+        for tier_id, wallets in announced.items():
+            # The engine's bookkeeping: users only read wallets.
+            wallets.sudo().write({"near_tier_announced_id": tier_id})
+
+    def _notify_near_tier(self, step_tier, missing):
+        self.ensure_one()
+        partner = self.partner_id
+        in_lang = partner.with_context(lang=partner.lang or self.env.lang)
+        tier = in_lang.env["dental.loyalty.tier"].browse(step_tier.id)
+        partner._dental_loyalty_notify(
+            "near_tier",
+            self.company_id,
+            tier=tier.name,
+            missing=in_lang._loyalty_next_tier_text(
+                (step_tier, missing), self.company_id
+            ),
+        )
+
     def _set_tier(self, tier, pinned=False, reason=None):
-        """Give the wallets ``tier`` and say so on each patient's chatter."""
+        """Give the wallets ``tier``, say so on each patient's chatter, and tell
+        each patient whose tier changed, up or down, pins included."""
         today = fields.Date.context_today(self)
         no_tier = self.env._("no tier")
+        previous = {wallet: wallet.tier_id for wallet in self}
         if pinned:
             body = self.env._(
                 "Loyalty tier pinned to %(tier)s by %(user)s: %(reason)s",
@@ -545,7 +602,26 @@ class DentalLoyaltyWallet(models.Model):
                 "tier_date": today,
                 "tier_pinned": pinned,
                 "tier_pin_reason": pinned and reason,
+                "near_tier_announced_id": False,
             }
+        )
+        for wallet, old in previous.items():
+            # A first tier given to a wallet that had none is no news.
+            if tier and old and old != tier:
+                wallet._notify_tier_change(tier, old)
+
+    def _notify_tier_change(self, tier, previous):
+        self.ensure_one()
+        partner = self.partner_id
+        Tier = self.env["dental.loyalty.tier"].with_context(
+            lang=partner.lang or self.env.lang
+        )
+        partner._dental_loyalty_notify(
+            "tier_change",
+            self.company_id,
+            tier=Tier.browse(tier.id).name,
+            previous_tier=Tier.browse(previous.id).name,
+            up=tier.threshold > previous.threshold,
         )
 
     def _post_on_patient(self, body):
