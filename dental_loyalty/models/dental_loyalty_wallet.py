@@ -9,6 +9,7 @@ from odoo.tools.misc import format_date, formatLang
 
 from ..rules import (
     bonus_points,
+    downgrade_allowed,
     earned_points,
     eligible_amount,
     evaluate_tier,
@@ -499,17 +500,25 @@ class DentalLoyaltyWallet(models.Model):
                 figures[wallet.id] = figure
         return figures
 
-    def _evaluate_tier(self, allow_downgrade=False):
+    def _evaluate_tier(self, allow_downgrade=False, grace=False):
         """Move each unpinned wallet to the tier its qualifying figure earns, and
         tell the patients now close to the next tier. Upgrades happen whenever
         this runs; downgrades only when allowed (the daily re-evaluation), and
         with ``grace`` not before the company's grace period after the tier was
         reached."""
         Tier = self.env["dental.loyalty.tier"]
+        today = fields.Date.context_today(self)
         ladders = {company.id: Tier._ladder(company.id) for company in self.company_id}
 
         def may_downgrade(wallet):
-            return allow_downgrade
+            return allow_downgrade and (
+                not grace
+                or downgrade_allowed(
+                    wallet.tier_date,
+                    wallet.company_id.dental_loyalty_tier_grace_days,
+                    today,
+                )
+            )
 
         # Nothing to gain for patients already on the top tier.
         wallets = self.filtered(
@@ -657,13 +666,14 @@ class DentalLoyaltyWallet(models.Model):
 
     @api.model
     def _cron_evaluate_tiers(self, batch_size=1000):
-        """Daily: re-evaluate unpinned wallets, downgrades included, one batch per
-        call; the scheduler commits and calls again while some are left, so the
-        front desk never waits on thousands of wallets. Returns what is left."""
+        """Daily: re-evaluate unpinned wallets, downgrades included once the grace
+        period after reaching the tier is over, one batch per call; the
+        scheduler commits and calls again while some are left, so the front desk
+        never waits on thousands of wallets. Returns what is left."""
         today = fields.Date.context_today(self)
         domain = self._tier_due_domain(today)
         batch = self.search(domain, limit=batch_size, order="id")
-        batch._evaluate_tier(allow_downgrade=True)
+        batch._evaluate_tier(allow_downgrade=True, grace=True)
         if batch:
             # A progress mark, not a change anyone made: no chatter, no recompute.
             self.env.cr.execute(

@@ -11,7 +11,8 @@ from .common import DentalLoyaltyCommon
 @tagged("post_install", "-at_install")
 class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
     """Patients hear of every change of tier, up or down, and once per tier held
-    that they are close to the next one."""
+    that they are close to the next one; the nightly run waits the grace period
+    before taking a tier away."""
 
     @classmethod
     def setUpClass(cls):
@@ -156,6 +157,35 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         with self.mock_mail_gateway():
             self._earn(self.patient, 480)
         self.assertFalse(self._mails_to_patient())
+
+    # Downgrade grace
+
+    def test_no_downgrade_within_the_grace_period(self):
+        self.company.dental_loyalty_tier_grace_days = 90
+        with freeze_time("2025-01-01"):
+            self._earn(self.patient, 300)
+        with freeze_time("2025-12-01"):
+            self._earn(self.patient, 300)  # Silver since today
+        self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+        with freeze_time("2026-02-28"), self.mock_mail_gateway():
+            # The January points left the window: 300 is Bronze, but Silver
+            # was reached 89 days ago.
+            self.Wallet._cron_evaluate_tiers()
+            self.patient.invalidate_recordset()
+            self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+            self.assertFalse(self._mails_to_patient())
+        with freeze_time("2026-03-01"), self.mock_mail_gateway():
+            self.Wallet._cron_evaluate_tiers()
+            self.patient.invalidate_recordset()
+            self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
+            self.assertEqual(len(self._mails_to_patient()), 1)
+
+    def test_the_grace_period_holds_no_upgrade_back(self):
+        self.company.dental_loyalty_tier_grace_days = 90
+        with freeze_time("2026-01-01"):
+            self._earn(self.patient, 600)
+            self._earn(self.patient, 1000)
+        self.assertEqual(self.patient.loyalty_tier_id, self.gold)
 
     # The nightly job: twice posts nothing new; one batch at a time resumes
 
