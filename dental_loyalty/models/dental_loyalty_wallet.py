@@ -321,7 +321,30 @@ class DentalLoyaltyWallet(models.Model):
                     paid_amount=currency.round(max(bill_total - points_amount, 0)),
                 )
             )
-        return self.env["dental.loyalty.ledger"]._post(vals_list)
+        lines = self.env["dental.loyalty.ledger"]._post(vals_list)
+        self._notify_sale(lines, label)
+        return lines
+
+    def _notify_sale(self, lines, label):
+        """Tell the patient what a settled sale spent and earned, by the channels
+        the clinic chose (none by default). The dispatcher only queues the
+        messages: the register does not wait for a mail server."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        for line in lines:
+            if line.kind == "spend":
+                partner._dental_loyalty_notify(
+                    "spent", company, points=-line.points, order=label
+                )
+            elif line.kind == "earn":
+                partner._dental_loyalty_notify(
+                    "earned",
+                    company,
+                    points=line.points,
+                    order=label,
+                    # Only worth saying when the points still wait.
+                    available_date=not line.is_released and line.available_date,
+                )
 
     def _points_for_payment(self, bill_total, amount, hold_key, label):
         """The points a points payment of ``amount`` takes, checked afresh against
