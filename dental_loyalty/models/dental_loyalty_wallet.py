@@ -277,6 +277,7 @@ class DentalLoyaltyWallet(models.Model):
         source_vals,
         label,
         covered_amount=0.0,
+        recall_lines=(),
     ):
         """Post what a paid sale spends and earns.
 
@@ -284,7 +285,9 @@ class DentalLoyaltyWallet(models.Model):
         paid with points, ``lines`` the bill's :class:`SaleLine`; ``hold_key`` the
         sale's hold, if the register asked for one; ``source_vals`` the ledger
         fields that link a line to the sale; ``label`` names the sale in notes;
-        ``covered_amount`` what vouchers took off the bill, which earns nothing.
+        ``covered_amount`` what vouchers took off the bill, which earns nothing;
+        ``recall_lines`` the (service, :class:`SaleLine`) the patient came back
+        for on time, each carrying its recall bonus.
         A points payment stands only within the balance and the cap, or within the
         hold the server granted for this very bill."""
         self.ensure_one()
@@ -321,11 +324,28 @@ class DentalLoyaltyWallet(models.Model):
                     paid_amount=currency.round(max(bill_total - points_amount, 0)),
                 )
             )
+        # A flat bonus, not multiplied by the tier, earned like a service's bonus
+        # on what money paid of its line; a line of its own, so the receipt, the
+        # refund and the tier read it from the ledger.
+        recall = earned_points(
+            0.0, 0.0, bonus_points([line for _name, line in recall_lines], share), 1.0
+        )
+        services = ", ".join(name for name, _line in recall_lines)
+        if recall:
+            vals_list.append(
+                self._line_vals(
+                    key,
+                    "recall",
+                    recall,
+                    source_vals,
+                    reason=self.env._("Back on time for %s", services),
+                )
+            )
         lines = self.env["dental.loyalty.ledger"]._post(vals_list)
-        self._notify_sale(lines, label)
+        self._notify_sale(lines, label, services)
         return lines
 
-    def _notify_sale(self, lines, label):
+    def _notify_sale(self, lines, label, services=""):
         """Tell the patient what a settled sale spent and earned, by the channels
         the clinic chose (none by default). The dispatcher only queues the
         messages: the register does not wait for a mail server."""
@@ -344,6 +364,10 @@ class DentalLoyaltyWallet(models.Model):
                     order=label,
                     # Only worth saying when the points still wait.
                     available_date=not line.is_released and line.available_date,
+                )
+            elif line.kind == "recall":
+                partner._dental_loyalty_notify(
+                    "recall", company, points=line.points, service=services
                 )
 
     def _points_for_payment(self, bill_total, amount, hold_key, label):
@@ -411,7 +435,8 @@ class DentalLoyaltyWallet(models.Model):
             return abs(sum(lines.mapped("points")))
 
         share = refund_share(
-            earned=total("earn"),
+            # A recall bonus is earned by the sale too: refunds take it back.
+            earned=total("earn") + total("recall"),
             spent=total("spend"),
             taken_back=total("earn_reversal"),
             given_back=total("spend_return"),
@@ -447,25 +472,37 @@ class DentalLoyaltyWallet(models.Model):
         return self.env["dental.loyalty.ledger"]._post(vals_list)
 
     def _take_back_vals(self, key, points, sale_lines, source_vals, notes):
-        """Earned points a refund takes back: from the sale's own lot first, then
-        from the wallet's spendable points; what is already gone is noted."""
+        """Earned points a refund takes back: from the sale's own lots first (its
+        earning, then its recall bonus), then from the wallet's spendable points;
+        what is already gone is noted."""
         if not points:
             return []
-        own_lot = sale_lines.filtered(lambda line: line.kind == "earn").sudo()
-        from_own = min(points, sum(own_lot.mapped("remaining_points")))
+        own_lots = (
+            sale_lines.filtered(lambda line: line.kind in ("earn", "recall"))
+            .sudo()
+            .sorted(lambda line: (line.kind != "earn", line.id))
+        )
         vals_list = []
-        if from_own:
+        from_own = from_released = 0
+        for lot in own_lots:
+            taken = min(points - from_own, lot.remaining_points)
+            if not taken:
+                continue
+            # The earning's reversal keeps the key it always had.
+            lot_key = key if lot.kind == "earn" else f"{key}:{lot.kind}"
             vals_list.append(
                 self._line_vals(
-                    key, "earn_reversal", -from_own, source_vals, lot_id=own_lot.id
+                    lot_key, "earn_reversal", -taken, source_vals, lot_id=lot.id
                 )
             )
+            from_own += taken
+            if lot.is_released:
+                from_released += taken
         rest = points - from_own
         if rest:
             Hold = self.env["dental.loyalty.reservation"].sudo()
             spendable, _own, _others = Hold._spendable_for(self, key)
-            if own_lot.is_released:
-                spendable -= from_own
+            spendable -= from_released
             from_others = min(rest, max(spendable, 0))
             if from_others:
                 vals_list.append(

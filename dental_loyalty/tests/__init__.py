@@ -17,3 +17,4 @@ from . import test_pos_vouchers
 from . import test_messages
 from . import test_tier_news
 from . import test_sale_messages
+from . import test_recall
