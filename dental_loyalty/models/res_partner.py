@@ -92,6 +92,9 @@ class ResPartner(models.Model):
     loyalty_tier_date = fields.Date(
         related="loyalty_wallet_id.tier_date", string="Tier Since"
     )
+    loyalty_last_visit_date = fields.Date(
+        related="loyalty_wallet_id.last_visit_date", string="Last Paid Visit"
+    )
     loyalty_tier_pinned = fields.Boolean(related="loyalty_wallet_id.tier_pinned")
     loyalty_tier_pin_reason = fields.Char(related="loyalty_wallet_id.tier_pin_reason")
 

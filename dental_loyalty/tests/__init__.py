@@ -18,3 +18,4 @@ from . import test_messages
 from . import test_tier_news
 from . import test_sale_messages
 from . import test_recall
+from . import test_dormant
