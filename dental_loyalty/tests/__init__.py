@@ -19,3 +19,4 @@ from . import test_tier_news
 from . import test_sale_messages
 from . import test_recall
 from . import test_dormant
+from . import test_segments
