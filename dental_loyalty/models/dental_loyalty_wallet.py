@@ -615,7 +615,7 @@ class DentalLoyaltyWallet(models.Model):
             return allow_downgrade and (
                 not grace
                 or downgrade_allowed(
-                    wallet.tier_date,
+                    wallet.tier_date or None,
                     wallet.company_id.dental_loyalty_tier_grace_days,
                     today,
                 )

@@ -180,6 +180,17 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
             self.assertEqual(len(self._mails_to_patient()), 1)
 
+    def test_a_tier_without_a_date_has_no_grace(self):
+        self.company.dental_loyalty_tier_grace_days = 90
+        with freeze_time("2025-01-10"):
+            self._earn(self.patient, 600)
+        # Wallets from before tiers were dated.
+        self.patient.loyalty_wallet_id.sudo().tier_date = False
+        with freeze_time("2026-01-11"):
+            self.Wallet._cron_evaluate_tiers()
+        self.patient.invalidate_recordset()
+        self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
+
     def test_the_grace_period_holds_no_upgrade_back(self):
         self.company.dental_loyalty_tier_grace_days = 90
         with freeze_time("2026-01-01"):
