@@ -9,7 +9,8 @@ two recent lots, A and B, which give the daily jobs their work:
   patient % 10 == 0  lot A is past its expiry date, unspent      -> expire job
   patient % 10 == 1  lot B waits for a date already passed        -> release job
   patient % 10 == 2  lot B waits for a date still to come         (left alone)
-  patient % 10 == 3  lot A already expired by an earlier run (an expire line)
+  patient % 10 == 3  lot A already expired by an earlier run (an expire line); no
+                     visit since lot A, 400 days ago                -> dormant job
 
 Tiers are what the last 12 months earned, except for a drifted few:
 patient % 20 == 0 hold the tier of their lifetime points (the re-evaluation may
@@ -270,6 +271,13 @@ def work_waiting(cr, first_wallet, last_wallet, today, now):
     )
     unpinned, pinned = cr.fetchone()
     cr.execute(
+        "SELECT COUNT(*) FROM dental_loyalty_wallet "
+        "WHERE id BETWEEN %(first)s AND %(last)s AND dormant_since IS NULL "
+        "AND last_visit_date < %(today)s::date - INTERVAL '6 months'",
+        bounds,
+    )
+    (dormant,) = cr.fetchone()
+    cr.execute(
         "SELECT COUNT(*) FROM dental_loyalty_reservation "
         "WHERE expires_at <= %(now)s - INTERVAL '7 days'",
         bounds,
@@ -280,6 +288,7 @@ def work_waiting(cr, first_wallet, last_wallet, today, now):
         "lots_due_to_expire": expiring,
         "wallets_to_evaluate": unpinned,
         "wallets_pinned": pinned,
+        "wallets_dormant": dormant,
         "reservations_lapsed_over_a_week": lapsed,
     }
 

@@ -3,8 +3,9 @@
 Lots are the positive lines: ``remaining_points`` is what negative lines left of
 them, ``is_released`` says the waiting period is over. Negative lines take whole
 lots, oldest first, so history lots are spent (remaining 0) and only the lots a
-scenario needs stay open. The wallets' stored figures are then recomputed from
-the lines in one set-based UPDATE, as ``_compute_points`` would.
+scenario needs stay open. The wallets' stored figures (points and the day of the
+last visit) are then recomputed from the lines in one set-based UPDATE, as
+``_compute_points`` would.
 """
 
 WALLET_FIGURES_SQL = """
@@ -12,7 +13,8 @@ WALLET_FIGURES_SQL = """
        SET points_balance = figures.balance,
            points_available = figures.available,
            points_pending = figures.pending,
-           points_lifetime = figures.lifetime
+           points_lifetime = figures.lifetime,
+           last_visit_date = figures.last_visit
       FROM (
             SELECT wallet_id,
                    SUM(points) AS balance,
@@ -21,8 +23,10 @@ WALLET_FIGURES_SQL = """
                    COALESCE(SUM(remaining_points)
                             FILTER (WHERE is_released IS NOT TRUE), 0) AS pending,
                    COALESCE(SUM(points)
-                            FILTER (WHERE kind IN ('earn', 'earn_reversal')), 0)
-                       AS lifetime
+                            FILTER (WHERE kind IN ('earn', 'earn_reversal', 'recall')),
+                            0) AS lifetime,
+                   MAX(date) FILTER (WHERE kind IN ('earn', 'spend', 'recall'))
+                       AS last_visit
               FROM dental_loyalty_ledger
              WHERE wallet_id BETWEEN %(first)s AND %(last)s
           GROUP BY wallet_id

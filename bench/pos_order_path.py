@@ -44,7 +44,8 @@ from odoo_env import environment, parse_args, write_json
 from odoo import fields
 
 # (name, list price, bonus loyalty points, stocked): a visit's four lines, two
-# services and two products taken from stock (a picking per order).
+# services and two products taken from stock (a picking per order). The service
+# with a bonus is also a recall service (50 points when back on time).
 VISIT = [
     ("Check-up", 50.0, 0, False),
     ("Six-monthly cleaning", 80.0, 40, False),
@@ -108,6 +109,10 @@ class Bench:
                     "is_storable": stocked,
                     "taxes_id": [(5, 0, 0)],
                     "dental_loyalty_bonus_points": bonus,
+                    # A recall service, as clinics set their cleaning up: each
+                    # order looks up the patient's last one (same day: early).
+                    "dental_loyalty_recall": bool(bonus),
+                    "dental_loyalty_recall_points": 50 if bonus else 0,
                 }
                 for name, price, bonus, stocked in VISIT
             ]

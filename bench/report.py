@@ -272,6 +272,7 @@ def markdown(results):
             f"{data['lots_due_for_release']:,} lots due for release, "
             f"{data['lots_due_to_expire']:,} lots past expiry, "
             f"{data['wallets_to_evaluate']:,} unpinned wallets to re-evaluate, "
+            f"{data.get('wallets_dormant', 0):,} patients not seen for six months, "
             f"{data['reservations_lapsed_over_a_week']:,} reservations lapsed over a "
             f"week ago (of {data['reservations']:,}). Each job runs in a fresh process "
             "as the superuser and is rolled back, so every job sees the same data; "

@@ -1,11 +1,15 @@
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dental_loyalty.rules import (
     Tier,
+    downgrade_allowed,
     evaluate_tier,
     ladder_conflicts,
+    near_next_tier,
     next_tier,
     qualifying_tier,
 )
@@ -182,3 +186,56 @@ def test_evaluate_never_drops_without_permission(ladder, figure, current_id, all
 @given(ladders())
 def test_generated_sane_ladders_have_no_conflicts(ladder):
     assert ladder_conflicts(ladder) == []
+
+
+# near_next_tier
+
+
+def test_near_when_within_the_share_of_the_next_threshold():
+    # Silver at 500 is the next tier of a Bronze patient; 10 % of it is 50.
+    assert near_next_tier(LADDER, 450, BRONZE.id, 10) == (SILVER, 50)
+    assert near_next_tier(LADDER, 449, BRONZE.id, 10) is None
+
+
+def test_near_looks_above_the_tier_held():
+    # Kept on Gold through a grace period with a Silver figure: nothing above Gold.
+    assert near_next_tier(LADDER, 1990, GOLD.id, 10) is None
+    # Held Silver, figure below Silver (grace): the next tier is Gold, far away.
+    assert near_next_tier(LADDER, 480, SILVER.id, 10) is None
+    assert near_next_tier(LADDER, 1800, SILVER.id, 10) == (GOLD, 200)
+
+
+def test_near_with_a_share_of_zero_never_and_at_the_top_never():
+    assert near_next_tier(LADDER, 499.99, BRONZE.id, 0) is None
+    assert near_next_tier(LADDER, 5000, GOLD.id, 100) is None
+
+
+def test_near_without_a_tier_held_reads_the_figure_alone():
+    assert near_next_tier(LADDER, 460, None, 10) == (SILVER, 40)
+
+
+def test_near_refuses_a_share_outside_0_to_100():
+    with pytest.raises(ValueError):
+        near_next_tier(LADDER, 460, None, 101)
+
+
+@given(ladder=ladders(), figure=figures(), share=st.floats(0, 100))
+def test_near_is_a_next_tier_within_the_share(ladder, figure, share):
+    near = near_next_tier(ladder, figure, None, share)
+    if near is not None:
+        tier, missing = near
+        assert (tier, missing) == next_tier(ladder, figure)
+        assert 0 < missing <= tier.threshold * share / 100 + 1e-6
+
+
+# downgrade_allowed
+
+
+def test_no_downgrade_within_the_grace_period():
+    reached = date(2026, 1, 1)
+    assert not downgrade_allowed(reached, 90, date(2026, 3, 31))
+    assert downgrade_allowed(reached, 90, date(2026, 4, 1))
+    assert downgrade_allowed(reached, 0, reached)
+    assert downgrade_allowed(None, 90, reached)
+    with pytest.raises(ValueError):
+        downgrade_allowed(reached, -1, reached)

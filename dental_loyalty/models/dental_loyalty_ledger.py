@@ -177,6 +177,11 @@ class DentalLoyaltyLedger(models.Model):
         """Kinds whose points count as earned (lifetime points and tiers)."""
         return ["earn", "earn_reversal", "recall"]
 
+    @api.model
+    def _visit_kinds(self):
+        """Kinds a paid sale posts: the last one dates the patient's last visit."""
+        return ["earn", "spend", "recall"]
+
     @api.depends("kind", "points", "partner_id")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))

@@ -4,16 +4,19 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_date, formatLang
 
 from ..rules import (
     bonus_points,
+    downgrade_allowed,
     earned_points,
     eligible_amount,
     evaluate_tier,
     max_points_payment,
     money_share,
+    near_next_tier,
     points_for_amount,
     refund_share,
     window_start,
@@ -58,6 +61,21 @@ class DentalLoyaltyWallet(models.Model):
     points_lifetime = fields.Integer(
         string="Lifetime Earned Points", compute="_compute_points", store=True
     )
+    last_visit_date = fields.Date(
+        string="Last Paid Visit",
+        compute="_compute_points",
+        store=True,
+        index=True,
+        help="The day of the patient's last sale that earned or spent points.",
+    )
+    dormant_since = fields.Date(
+        compute="_compute_dormant_since",
+        store=True,
+        readonly=True,
+        copy=False,
+        help="The day the patient was found not seen for the company's dormancy "
+        "period and a call was scheduled; a new visit ends the dormancy.",
+    )
     tier_id = fields.Many2one(
         "dental.loyalty.tier",
         index=True,
@@ -81,6 +99,17 @@ class DentalLoyaltyWallet(models.Model):
         copy=False,
         help="The day the nightly job last re-evaluated this wallet's tier.",
     )
+    near_tier_announced_id = fields.Many2one(
+        "dental.loyalty.tier",
+        string="Next Tier Announced",
+        # A reminder of a message sent, not a tier held: deleting the tier clears it.
+        ondelete="set null",
+        check_company=True,
+        readonly=True,
+        copy=False,
+        help="The tier the patient was told they are close to, since they reached "
+        "their current tier: they are told once per tier held.",
+    )
 
     _sql_constraints = [
         (
@@ -90,27 +119,52 @@ class DentalLoyaltyWallet(models.Model):
         ),
     ]
 
-    @api.depends("line_ids.points", "line_ids.remaining_points", "line_ids.is_released")
+    @api.depends(
+        "line_ids.points",
+        "line_ids.remaining_points",
+        "line_ids.is_released",
+        "line_ids.date",
+    )
     def _compute_points(self):
-        earning_kinds = self.env["dental.loyalty.ledger"]._earning_kinds()
+        Ledger = self.env["dental.loyalty.ledger"]
+        earning_kinds = Ledger._earning_kinds()
+        visit_kinds = Ledger._visit_kinds()
         sums = defaultdict(lambda: defaultdict(int))
-        groups = self.env["dental.loyalty.ledger"]._read_group(
+        last_visits = {}
+        groups = Ledger._read_group(
             [("wallet_id", "in", self._origin.ids)],
             ["wallet_id", "kind", "is_released"],
-            ["points:sum", "remaining_points:sum"],
+            ["points:sum", "remaining_points:sum", "date:max"],
         )
-        for wallet, kind, released, points, remaining in groups:
+        for wallet, kind, released, points, remaining, last in groups:
             figures = sums[wallet.id]
             figures["balance"] += points
             figures["available" if released else "pending"] += remaining
             if kind in earning_kinds:
                 figures["lifetime"] += points
+            if kind in visit_kinds:
+                last_visits[wallet.id] = max(last, last_visits.get(wallet.id, last))
         for wallet in self:
             figures = sums[wallet._origin.id]
             wallet.points_balance = figures["balance"]
             wallet.points_available = figures["available"]
             wallet.points_pending = figures["pending"]
             wallet.points_lifetime = figures["lifetime"]
+            wallet.last_visit_date = last_visits.get(wallet._origin.id, False)
+
+    @api.depends("last_visit_date")
+    def _compute_dormant_since(self):
+        """A visit on or after the day the patient was found dormant ends the
+        dormancy; anything else that touches the lines keeps it."""
+        for wallet in self:
+            if (
+                wallet.dormant_since
+                and wallet.last_visit_date
+                and wallet.last_visit_date >= wallet.dormant_since
+            ):
+                wallet.dormant_since = False
+            else:
+                wallet.dormant_since = wallet.dormant_since
 
     @api.model
     def _get_for_partners(self, partners, company=None):
@@ -272,6 +326,7 @@ class DentalLoyaltyWallet(models.Model):
         source_vals,
         label,
         covered_amount=0.0,
+        recall_lines=(),
     ):
         """Post what a paid sale spends and earns.
 
@@ -279,7 +334,9 @@ class DentalLoyaltyWallet(models.Model):
         paid with points, ``lines`` the bill's :class:`SaleLine`; ``hold_key`` the
         sale's hold, if the register asked for one; ``source_vals`` the ledger
         fields that link a line to the sale; ``label`` names the sale in notes;
-        ``covered_amount`` what vouchers took off the bill, which earns nothing.
+        ``covered_amount`` what vouchers took off the bill, which earns nothing;
+        ``recall_lines`` the (service, :class:`SaleLine`) the patient came back
+        for on time, each carrying its recall bonus.
         A points payment stands only within the balance and the cap, or within the
         hold the server granted for this very bill."""
         self.ensure_one()
@@ -316,7 +373,51 @@ class DentalLoyaltyWallet(models.Model):
                     paid_amount=currency.round(max(bill_total - points_amount, 0)),
                 )
             )
-        return self.env["dental.loyalty.ledger"]._post(vals_list)
+        # A flat bonus, not multiplied by the tier, earned like a service's bonus
+        # on what money paid of its line; a line of its own, so the receipt, the
+        # refund and the tier read it from the ledger.
+        recall = earned_points(
+            0.0, 0.0, bonus_points([line for _name, line in recall_lines], share), 1.0
+        )
+        services = ", ".join(name for name, _line in recall_lines)
+        if recall:
+            vals_list.append(
+                self._line_vals(
+                    key,
+                    "recall",
+                    recall,
+                    source_vals,
+                    reason=self.env._("Back on time for %s", services),
+                )
+            )
+        lines = self.env["dental.loyalty.ledger"]._post(vals_list)
+        self._notify_sale(lines, label, services)
+        return lines
+
+    def _notify_sale(self, lines, label, services=""):
+        """Tell the patient what a settled sale spent and earned, by the channels
+        the clinic chose (none by default). The dispatcher only queues the
+        messages: the register does not wait for a mail server."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        for line in lines:
+            if line.kind == "spend":
+                partner._dental_loyalty_notify(
+                    "spent", company, points=-line.points, order=label
+                )
+            elif line.kind == "earn":
+                partner._dental_loyalty_notify(
+                    "earned",
+                    company,
+                    points=line.points,
+                    order=label,
+                    # Only worth saying when the points still wait.
+                    available_date=not line.is_released and line.available_date,
+                )
+            elif line.kind == "recall":
+                partner._dental_loyalty_notify(
+                    "recall", company, points=line.points, service=services
+                )
 
     def _points_for_payment(self, bill_total, amount, hold_key, label):
         """The points a points payment of ``amount`` takes, checked afresh against
@@ -383,7 +484,8 @@ class DentalLoyaltyWallet(models.Model):
             return abs(sum(lines.mapped("points")))
 
         share = refund_share(
-            earned=total("earn"),
+            # A recall bonus is earned by the sale too: refunds take it back.
+            earned=total("earn") + total("recall"),
             spent=total("spend"),
             taken_back=total("earn_reversal"),
             given_back=total("spend_return"),
@@ -419,25 +521,37 @@ class DentalLoyaltyWallet(models.Model):
         return self.env["dental.loyalty.ledger"]._post(vals_list)
 
     def _take_back_vals(self, key, points, sale_lines, source_vals, notes):
-        """Earned points a refund takes back: from the sale's own lot first, then
-        from the wallet's spendable points; what is already gone is noted."""
+        """Earned points a refund takes back: from the sale's own lots first (its
+        earning, then its recall bonus), then from the wallet's spendable points;
+        what is already gone is noted."""
         if not points:
             return []
-        own_lot = sale_lines.filtered(lambda line: line.kind == "earn").sudo()
-        from_own = min(points, sum(own_lot.mapped("remaining_points")))
+        own_lots = (
+            sale_lines.filtered(lambda line: line.kind in ("earn", "recall"))
+            .sudo()
+            .sorted(lambda line: (line.kind != "earn", line.id))
+        )
         vals_list = []
-        if from_own:
+        from_own = from_released = 0
+        for lot in own_lots:
+            taken = min(points - from_own, lot.remaining_points)
+            if not taken:
+                continue
+            # The earning's reversal keeps the key it always had.
+            lot_key = key if lot.kind == "earn" else f"{key}:{lot.kind}"
             vals_list.append(
                 self._line_vals(
-                    key, "earn_reversal", -from_own, source_vals, lot_id=own_lot.id
+                    lot_key, "earn_reversal", -taken, source_vals, lot_id=lot.id
                 )
             )
+            from_own += taken
+            if lot.is_released:
+                from_released += taken
         rest = points - from_own
         if rest:
             Hold = self.env["dental.loyalty.reservation"].sudo()
             spendable, _own, _others = Hold._spendable_for(self, key)
-            if own_lot.is_released:
-                spendable -= from_own
+            spendable -= from_released
             from_others = min(rest, max(spendable, 0))
             if from_others:
                 vals_list.append(
@@ -495,40 +609,93 @@ class DentalLoyaltyWallet(models.Model):
                 figures[wallet.id] = figure
         return figures
 
-    def _evaluate_tier(self, allow_downgrade=False):
-        """Move each unpinned wallet to the tier its qualifying figure earns.
-        Upgrades happen whenever this runs; downgrades only when allowed (the
-        daily re-evaluation)."""
+    def _evaluate_tier(self, allow_downgrade=False, grace=False):
+        """Move each unpinned wallet to the tier its qualifying figure earns, and
+        tell the patients now close to the next tier. Upgrades happen whenever
+        this runs; downgrades only when allowed (the daily re-evaluation), and
+        with ``grace`` not before the company's grace period after the tier was
+        reached."""
         Tier = self.env["dental.loyalty.tier"]
+        today = fields.Date.context_today(self)
         ladders = {company.id: Tier._ladder(company.id) for company in self.company_id}
-        wallets = self.filtered(lambda w: not w.tier_pinned)
-        if not allow_downgrade:
-            # Nothing to gain for patients already on the top tier.
-            wallets = wallets.filtered(
-                lambda w: (
-                    not w.tier_id
+
+        def may_downgrade(wallet):
+            return allow_downgrade and (
+                not grace
+                or downgrade_allowed(
+                    wallet.tier_date or None,
+                    wallet.company_id.dental_loyalty_tier_grace_days,
+                    today,
+                )
+            )
+
+        # Nothing to gain for patients already on the top tier.
+        wallets = self.filtered(
+            lambda w: (
+                not w.tier_pinned
+                and (
+                    may_downgrade(w)
+                    or not w.tier_id
                     or w.tier_id.id != Tier._top_of(ladders[w.company_id.id])
                 )
             )
+        )
         figures = wallets._qualifying_figures()
         moves = defaultdict(self.browse)
         for company, company_wallets in wallets.grouped("company_id").items():
             ladder = ladders[company.id]
             for wallet in company_wallets:
                 tier_id = evaluate_tier(
-                    ladder, figures[wallet.id], wallet.tier_id.id, allow_downgrade
+                    ladder, figures[wallet.id], wallet.tier_id.id, may_downgrade(wallet)
                 ) or Tier._floor_of(ladder)
                 if tier_id != wallet.tier_id.id:
                     moves[tier_id] |= wallet
         for tier_id, moved in moves.items():
             moved._set_tier(self.env["dental.loyalty.tier"].browse(tier_id))
+        wallets._announce_near_tier(figures, ladders)
         return moves
 
+    def _announce_near_tier(self, figures, ladders):
+        """Tell each patient within the company's share of the next tier's
+        threshold how little is missing, once per tier held: the wallet keeps
+        the tier announced, and a change of tier forgets it."""
+        announced = defaultdict(self.browse)
+        for wallet in self:
+            company = wallet.company_id
+            near = near_next_tier(
+                ladders[company.id],
+                figures.get(wallet.id, 0.0),
+                wallet.tier_id.id,
+                company.dental_loyalty_near_tier_share,
+            )
+            if near and near[0].id != wallet.near_tier_announced_id.id:
+                wallet._notify_near_tier(*near)
+                announced[near[0].id] |= wallet
+        for tier_id, wallets in announced.items():
+            # The engine's bookkeeping: users only read wallets.
+            wallets.sudo().write({"near_tier_announced_id": tier_id})
+
+    def _notify_near_tier(self, step_tier, missing):
+        self.ensure_one()
+        partner = self.partner_id
+        in_lang = partner.with_context(lang=partner.lang or self.env.lang)
+        tier = in_lang.env["dental.loyalty.tier"].browse(step_tier.id)
+        partner._dental_loyalty_notify(
+            "near_tier",
+            self.company_id,
+            tier=tier.name,
+            missing=in_lang._loyalty_next_tier_text(
+                (step_tier, missing), self.company_id
+            ),
+        )
+
     def _set_tier(self, tier, pinned=False, reason=None):
-        """Give the wallets ``tier`` and say so on each wallet's and patient's
-        chatter."""
+        """Give the wallets ``tier``, say so on each wallet's and patient's
+        chatter, and tell each patient whose tier changed, up or down, pins
+        included."""
         today = fields.Date.context_today(self)
         no_tier = self.env._("no tier")
+        previous = {wallet: wallet.tier_id for wallet in self}
         if pinned:
             body = self.env._(
                 "Loyalty tier pinned to %(tier)s by %(user)s: %(reason)s",
@@ -557,7 +724,26 @@ class DentalLoyaltyWallet(models.Model):
                 "tier_date": today,
                 "tier_pinned": pinned,
                 "tier_pin_reason": pinned and reason,
+                "near_tier_announced_id": False,
             }
+        )
+        for wallet, old in previous.items():
+            # A first tier given to a wallet that had none is no news.
+            if tier and old and old != tier:
+                wallet._notify_tier_change(tier, old)
+
+    def _notify_tier_change(self, tier, previous):
+        self.ensure_one()
+        partner = self.partner_id
+        Tier = self.env["dental.loyalty.tier"].with_context(
+            lang=partner.lang or self.env.lang
+        )
+        partner._dental_loyalty_notify(
+            "tier_change",
+            self.company_id,
+            tier=Tier.browse(tier.id).name,
+            previous_tier=Tier.browse(previous.id).name,
+            up=tier.threshold > previous.threshold,
         )
 
     def _post_on_patient(self, body):
@@ -608,13 +794,14 @@ class DentalLoyaltyWallet(models.Model):
 
     @api.model
     def _cron_evaluate_tiers(self, batch_size=1000):
-        """Daily: re-evaluate unpinned wallets, downgrades included, one batch per
-        call; the scheduler commits and calls again while some are left, so the
-        front desk never waits on thousands of wallets. Returns what is left."""
+        """Daily: re-evaluate unpinned wallets, downgrades included once the grace
+        period after reaching the tier is over, one batch per call; the
+        scheduler commits and calls again while some are left, so the front desk
+        never waits on thousands of wallets. Returns what is left."""
         today = fields.Date.context_today(self)
         domain = self._tier_due_domain(today)
         batch = self.search(domain, limit=batch_size, order="id")
-        batch._evaluate_tier(allow_downgrade=True)
+        batch._evaluate_tier(allow_downgrade=True, grace=True)
         if batch:
             # A progress mark, not a change anyone made: no chatter, no recompute.
             self.env.cr.execute(
@@ -629,6 +816,120 @@ class DentalLoyaltyWallet(models.Model):
         remaining = self.search_count(domain) if len(batch) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return remaining
+
+    # ------------------------------------------------------------------
+    # Dormant patients: not seen for the company's dormancy period
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dormant_due_domain(self, today):
+        """Wallets whose patient was last seen before their company's dormancy
+        period and who were not found dormant since."""
+        companies = self.env["res.company"].sudo().search([])
+        return expression.AND(
+            [
+                [("dormant_since", "=", False), ("partner_id.active", "=", True)],
+                expression.OR(
+                    [
+                        [
+                            ("company_id", "=", company.id),
+                            (
+                                "last_visit_date",
+                                "<",
+                                window_start(
+                                    today, company.dental_loyalty_dormant_months
+                                ),
+                            ),
+                        ]
+                        for company in companies
+                    ]
+                ),
+            ]
+        )
+
+    @api.model
+    def _cron_dormant_patients(self, batch_size=1000):
+        """Daily: find patients not seen for their company's dormancy period,
+        once per absence: mark the wallet, schedule a call and send the "we
+        miss you" message if the clinic sends one. One batch per call; the
+        marked wallets are not found again, so a run resumes where it stopped.
+        Returns how many are left."""
+        today = fields.Date.context_today(self)
+        domain = self._dormant_due_domain(today)
+        batch = self.search(domain, limit=batch_size, order="id")
+        if batch:
+            batch._mark_dormant(today)
+        remaining = self.search_count(domain) if len(batch) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return remaining
+
+    def _mark_dormant(self, today):
+        # The engine's bookkeeping: users only read wallets.
+        self.sudo().write({"dormant_since": today})
+        self._schedule_dormant_calls(today)
+        for company, wallets in self.grouped("company_id").items():
+            wallets.partner_id._dental_loyalty_notify(
+                "dormant", company, months=company.dental_loyalty_dormant_months
+            )
+
+    def _schedule_dormant_calls(self, today):
+        """A call on each patient's record for whoever looks after them (see
+        ``_dormant_caller``), due today."""
+        call = self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        managers = self.env.ref(
+            "dental_loyalty.group_dental_loyalty_manager"
+        ).users.filtered(lambda user: not user.share)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for wallet in self:
+            company = wallet.company_id
+            caller = wallet._dormant_caller(managers)
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": wallet.partner_id.id,
+                    "activity_type_id": call.id,
+                    "date_deadline": today,
+                    "summary": self.env._(
+                        "Patient not seen since %s",
+                        format_date(self.env, wallet.last_visit_date),
+                    ),
+                    "note": self.env._(
+                        "%(months)s months or more without a paid visit: call to "
+                        "book a check-up.",
+                        months=company.dental_loyalty_dormant_months,
+                    ),
+                    "user_id": caller.id or self.env.user.id,
+                }
+            )
+        # The job asks people to call: no assignment mail for each patient, and
+        # loyalty staff need no rights on contacts for the engine to ask them.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+
+    def _dormant_caller(self, managers):
+        """The patient's salesperson if they work in the wallet's company, else
+        the company's caller of dormant patients, else one of ``managers`` (the
+        loyalty managers) of the company."""
+        self.ensure_one()
+        company = self.company_id
+        salesperson = self.partner_id.user_id
+        if (
+            salesperson.active
+            and not salesperson.share
+            and company in salesperson.company_ids
+        ):
+            return salesperson
+        return (
+            company.dental_loyalty_dormant_user_id
+            or managers.filtered(lambda user: company in user.company_ids)[:1]
+        )
 
     # ------------------------------------------------------------------
     # Integrity: invariants 1 and 7 of docs/architecture.md, checked from the

@@ -3,8 +3,9 @@ import numbers
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
-from ..rules import SaleLine
+from ..rules import SaleLine, is_recall_on_time
 
 PAID_STATES = ("paid", "done", "invoiced")
 # A register's order uuid is 36 characters; anything much longer is not one.
@@ -32,6 +33,13 @@ class PosOrder(models.Model):
         compute="_compute_dental_loyalty_points",
         compute_sudo=True,
         help="Points this order spent (negative on a refund: points given back).",
+    )
+    dental_loyalty_recall_points = fields.Integer(
+        string="Recall Bonus",
+        compute="_compute_dental_loyalty_points",
+        compute_sudo=True,
+        help="Of the points earned, the bonus for coming back on time for a recall "
+        "service.",
     )
     dental_loyalty_balance = fields.Integer(
         string="Patient's Spendable Points",
@@ -74,6 +82,9 @@ class PosOrder(models.Model):
             )
             order.dental_loyalty_points_spent = -sum(
                 line.points for line in lines if line.kind in ("spend", "spend_return")
+            )
+            order.dental_loyalty_recall_points = sum(
+                line.points for line in lines if line.kind == "recall"
             )
 
     @api.depends("dental_loyalty_line_ids", "partner_id", "company_id")
@@ -324,6 +335,7 @@ class PosOrder(models.Model):
             source_vals=self._dental_loyalty_source_vals(self),
             label=self._dental_loyalty_label(),
             covered_amount=covered,
+            recall_lines=self._dental_loyalty_recall_lines(),
         )
 
     def _dental_loyalty_use_vouchers(self):
@@ -386,6 +398,93 @@ class PosOrder(models.Model):
             )
             for line in self.lines
         ]
+
+    def _dental_loyalty_recall_lines(self):
+        """The bill's recall services the patient came back for on time, as
+        (service name, SaleLine carrying the recall bonus): once per service and
+        bill; not the first time, nor early, nor late."""
+        by_service = self.lines.filtered(
+            lambda line: (
+                line.qty > 0
+                and line.product_id.dental_loyalty_recall
+                and line.product_id.dental_loyalty_recall_points > 0
+            )
+        ).grouped(lambda line: line.product_id.product_tmpl_id)
+        if not by_service or not self.partner_id:
+            return []
+        last_visits = self._dental_loyalty_last_visits(list(by_service))
+        visit = fields.Date.context_today(self, self.date_order)
+        recall_lines = []
+        for service, lines in by_service.items():
+            if is_recall_on_time(
+                last_visits.get(service.id),
+                visit,
+                service.dental_loyalty_recall_months,
+                service.dental_loyalty_recall_margin_days,
+            ):
+                list_amount = sum(line.price_unit * line.qty for line in lines)
+                paid_amount = sum(
+                    line.price_unit * line.qty * (1 - line.discount / 100)
+                    for line in lines
+                )
+                recall_lines.append(
+                    (
+                        service.name,
+                        SaleLine(
+                            bonus_points=service.dental_loyalty_recall_points,
+                            quantity=1,
+                            list_amount=list_amount,
+                            paid_amount=paid_amount,
+                        ),
+                    )
+                )
+        return recall_lines
+
+    def _dental_loyalty_last_visits(self, services):
+        """{service template id: the day of the patient's last paid visit for it
+        before this order, in this company}, in one query. A line its refunds
+        took back entirely is no visit."""
+        self.env["pos.order"].flush_model(
+            ["partner_id", "company_id", "state", "date_order"]
+        )
+        self.env["pos.order.line"].flush_model(
+            ["order_id", "product_id", "qty", "refunded_orderline_id"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT product.product_tmpl_id, MAX(sale.date_order)
+                  FROM pos_order sale
+                  JOIN pos_order_line line ON line.order_id = sale.id
+                  JOIN product_product product ON product.id = line.product_id
+                 WHERE sale.partner_id = %(partner)s
+                   AND sale.company_id = %(company)s
+                   AND sale.state IN %(paid)s
+                   AND sale.id != %(order)s
+                   AND sale.date_order < %(date)s
+                   AND product.product_tmpl_id IN %(services)s
+                   AND line.qty > COALESCE((
+                           SELECT -SUM(refund.qty)
+                             FROM pos_order_line refund
+                             JOIN pos_order refund_order
+                               ON refund_order.id = refund.order_id
+                            WHERE refund.refunded_orderline_id = line.id
+                              AND refund_order.state IN %(paid)s
+                       ), 0)
+              GROUP BY product.product_tmpl_id
+                """,
+                partner=self.partner_id.id,
+                company=self.company_id.id,
+                paid=PAID_STATES,
+                order=self.id,
+                date=self.date_order,
+                services=tuple(service.id for service in services),
+            )
+        )
+        return {
+            service_id: fields.Date.context_today(self, last)
+            for service_id, last in rows
+        }
 
     def _dental_loyalty_settle_refund(self):
         """A refund acts on the wallet of the sale it refunds, whoever the refund

@@ -112,6 +112,14 @@ class ResCompany(models.Model):
         default=90,
         help="Days after reaching a tier during which it is not taken away.",
     )
+    dental_loyalty_dormant_user_id = fields.Many2one(
+        "res.users",
+        string="Calls Dormant Patients",
+        ondelete="set null",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Who is asked to call a dormant patient who has no salesperson in "
+        "this company; a loyalty manager when empty.",
+    )
     dental_loyalty_dormant_months = fields.Integer(
         string="Dormant After (months)",
         default=6,

@@ -1,12 +1,24 @@
 import math
+import operator as py_operator
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from odoo.addons.base.models.res_partner import Partner
 
-from ..rules import next_tier
+from ..rules import near_next_tier, next_tier, window_start
 from .res_company import MESSAGE_EVENTS
+
+# Comparisons a search on a figure of the patient accepts.
+_COMPARISONS = {
+    "=": py_operator.eq,
+    "!=": py_operator.ne,
+    "<": py_operator.lt,
+    "<=": py_operator.le,
+    ">": py_operator.gt,
+    ">=": py_operator.ge,
+}
 
 
 class ResPartner(models.Model):
@@ -75,7 +87,9 @@ class ResPartner(models.Model):
         "res.currency", compute="_compute_loyalty_outlook"
     )
     loyalty_points_expiring = fields.Integer(
-        string="Expiring within 30 Days", compute="_compute_loyalty_outlook"
+        string="Expiring within 30 Days",
+        compute="_compute_loyalty_outlook",
+        search="_search_loyalty_points_expiring",
     )
     loyalty_expiring_date = fields.Date(
         string="First Points Expire On", compute="_compute_loyalty_outlook"
@@ -89,8 +103,29 @@ class ResPartner(models.Model):
     loyalty_next_tier = fields.Char(
         string="Next Tier", compute="_compute_loyalty_outlook"
     )
+    loyalty_near_tier = fields.Boolean(
+        string="Close to the Next Tier",
+        compute="_compute_loyalty_outlook",
+        search="_search_loyalty_near_tier",
+        help="Within the share of the next tier's threshold set in Settings.",
+    )
+    loyalty_not_seen = fields.Boolean(
+        string="Not Seen for Months",
+        compute="_compute_loyalty_not_seen",
+        search="_search_loyalty_not_seen",
+        help="The last paid visit is longer ago than the dormancy period set in "
+        "Settings.",
+    )
+    loyalty_birthday_this_month = fields.Boolean(
+        string="Birthday This Month",
+        compute="_compute_loyalty_birthday_this_month",
+        search="_search_loyalty_birthday_this_month",
+    )
     loyalty_tier_date = fields.Date(
         related="loyalty_wallet_id.tier_date", string="Tier Since"
+    )
+    loyalty_last_visit_date = fields.Date(
+        related="loyalty_wallet_id.last_visit_date", string="Last Paid Visit"
     )
     loyalty_tier_pinned = fields.Boolean(related="loyalty_wallet_id.tier_pinned")
     loyalty_tier_pin_reason = fields.Char(related="loyalty_wallet_id.tier_pin_reason")
@@ -141,6 +176,166 @@ class ResPartner(models.Model):
             partner.loyalty_next_tier = partner._loyalty_next_tier_text(
                 next_tier(ladder, figure), company
             )
+            # As the nightly job and the segment read it: wallets only.
+            partner.loyalty_near_tier = bool(
+                wallet
+                and not wallet.tier_pinned
+                and near_next_tier(
+                    ladder,
+                    figure,
+                    wallet.tier_id.id,
+                    company.dental_loyalty_near_tier_share,
+                )
+            )
+
+    @api.depends_context("company")
+    @api.depends("loyalty_wallet_id.last_visit_date")
+    def _compute_loyalty_not_seen(self):
+        cutoff = self._loyalty_not_seen_cutoff()
+        for partner in self:
+            last_visit = partner.loyalty_wallet_id.last_visit_date
+            partner.loyalty_not_seen = bool(last_visit and last_visit < cutoff)
+
+    @api.depends("dental_birthday")
+    def _compute_loyalty_birthday_this_month(self):
+        month = fields.Date.context_today(self).month
+        for partner in self:
+            birthday = partner.dental_birthday
+            partner.loyalty_birthday_this_month = bool(
+                birthday and birthday.month == month
+            )
+
+    # ------------------------------------------------------------------
+    # Segments: plain searchable fields, so that the contacts' filters, Email
+    # Marketing and mass SMS can target them. Each reads the wallets of the
+    # current company as the superuser: a segment names patients the user can
+    # already see, and marketing users need no loyalty rights to target one.
+    # ------------------------------------------------------------------
+
+    def _loyalty_wallet_segment(self, wallet_domain, positive=True):
+        """Patients whose wallet in the current company matches ``wallet_domain``
+        (or, not ``positive``, patients without such a wallet)."""
+        wallets = (
+            self.env["dental.loyalty.wallet"]
+            .sudo()
+            ._search([("company_id", "=", self.env.company.id), *wallet_domain])
+        )
+        partners = wallets.subselect(SQL.identifier(wallets.table, "partner_id"))
+        return [("id", "in" if positive else "not in", partners)]
+
+    @api.model
+    def _loyalty_check_boolean_search(self, operator, value):
+        """True when the search asks for the patients in the segment."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Operation not supported"))
+        return (operator == "=") == value
+
+    def _loyalty_not_seen_cutoff(self):
+        company = self.env.company
+        return window_start(
+            fields.Date.context_today(self), company.dental_loyalty_dormant_months
+        )
+
+    def _search_loyalty_not_seen(self, operator, value):
+        return self._loyalty_wallet_segment(
+            [("last_visit_date", "<", self._loyalty_not_seen_cutoff())],
+            self._loyalty_check_boolean_search(operator, value),
+        )
+
+    def _search_loyalty_birthday_this_month(self, operator, value):
+        positive = self._loyalty_check_boolean_search(operator, value)
+        month = fields.Date.context_today(self).month
+        birthday = SQL.identifier(
+            "res_partner", "dental_birthday", to_flush=self._fields["dental_birthday"]
+        )
+        born_this_month = SQL(
+            "(SELECT id FROM res_partner WHERE EXTRACT(MONTH FROM %s) = %s)",
+            birthday,
+            month,
+        )
+        return [("id", "in" if positive else "not in", born_this_month)]
+
+    def _search_loyalty_near_tier(self, operator, value):
+        """Patients within the company's share of their next tier: their figures
+        are read in one query per company, as the nightly job reads them."""
+        positive = self._loyalty_check_boolean_search(operator, value)
+        company = self.env.company
+        ladder = self.env["dental.loyalty.tier"]._ladder(company.id)
+        wallets = (
+            self.env["dental.loyalty.wallet"]
+            .sudo()
+            .search_fetch(
+                [("company_id", "=", company.id), ("tier_pinned", "=", False)],
+                ["tier_id"],
+            )
+        )
+        figures = wallets._qualifying_figures()
+        near = [
+            wallet.id
+            for wallet in wallets
+            if near_next_tier(
+                ladder,
+                figures[wallet.id],
+                wallet.tier_id.id,
+                company.dental_loyalty_near_tier_share,
+            )
+        ]
+        return self._loyalty_wallet_segment([("id", "in", near)], positive)
+
+    def _search_loyalty_points_expiring(self, operator, value):
+        """Patients by the points of theirs that expire within 30 days."""
+        compare = _COMPARISONS.get(operator)
+        if compare is None or isinstance(value, bool) or not isinstance(value, int):
+            raise NotImplementedError(self.env._("Operation not supported"))
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        groups = Ledger._read_group(
+            [
+                ("company_id", "=", self.env.company.id),
+                *Ledger._expiring_domain(fields.Date.context_today(self)),
+            ],
+            ["wallet_id"],
+            ["remaining_points:sum"],
+        )
+        if compare(0, value):
+            # Patients with nothing expiring match too: leave out the others.
+            others = [
+                wallet.id for wallet, points in groups if not compare(points, value)
+            ]
+            return self._loyalty_wallet_segment([("id", "in", others)], positive=False)
+        matching = [wallet.id for wallet, points in groups if compare(points, value)]
+        return self._loyalty_wallet_segment([("id", "in", matching)])
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The tier in SQL, so that contacts can be grouped by it: the tier of
+        the wallet in the current company, or the lowest tier."""
+        if fname != "loyalty_tier_id" or query is None:
+            return super()._field_to_sql(alias, fname, query, flush)
+        Wallet = self.env["dental.loyalty.wallet"]
+        company = self.env.company
+        wallet_alias = query.make_alias(alias, "loyalty_wallet")
+        query.add_join(
+            "LEFT JOIN",
+            wallet_alias,
+            Wallet._table,
+            SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(wallet_alias, "partner_id"),
+                SQL.identifier(alias, "id"),
+                SQL.identifier(wallet_alias, "company_id"),
+                company.id,
+            ),
+        )
+        Tier = self.env["dental.loyalty.tier"]
+        floor = Tier._floor_of(Tier._ladder(company.id))
+        return SQL(
+            "COALESCE(%s, %s)",
+            SQL.identifier(
+                wallet_alias,
+                "tier_id",
+                to_flush=Wallet._fields["tier_id"] if flush else None,
+            ),
+            floor,
+        )
 
     def _loyalty_next_tier_text(self, step, company):
         """'Points still needed for Gold: 700', in the unit the tiers are decided
@@ -170,7 +365,7 @@ class ResPartner(models.Model):
 
     def _search_loyalty_tier_id(self, operator, value):
         """Patients by the tier of their wallet in the current company."""
-        return [("loyalty_wallet_id", "any", [("tier_id", operator, value)])]
+        return self._loyalty_wallet_segment([("tier_id", operator, value)])
 
     def _search_loyalty_wallet_id(self, operator, value):
         """Search the wallet of the current company only, as the field reads."""
@@ -241,11 +436,14 @@ class ResPartner(models.Model):
         if channel == "none":
             return self.browse()
         mail_xmlid, sms_xmlid = MESSAGE_EVENTS[event]
-        mail_template = self.env.ref(
-            f"dental_loyalty.{mail_xmlid}", raise_if_not_found=False
+        # The cached xmlid lookup: env.ref would query each time whether the
+        # template still exists, and jobs call this for thousands of patients.
+        Data = self.env["ir.model.data"]
+        mail_template = self.env["mail.template"].browse(
+            Data._xmlid_to_res_id(f"dental_loyalty.{mail_xmlid}")
         )
-        sms_template = self.env.ref(
-            f"dental_loyalty.{sms_xmlid}", raise_if_not_found=False
+        sms_template = self.env["sms.template"].browse(
+            Data._xmlid_to_res_id(f"dental_loyalty.{sms_xmlid}")
         )
         sent = self.browse()
         # Messages are the clinic's, whoever triggers them (a cashier, a job);

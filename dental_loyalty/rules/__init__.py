@@ -22,6 +22,7 @@ from .lots import (
     spendable_less_holds,
     spendable_points,
 )
+from .recall import is_recall_on_time, recall_window
 from .settlement import (
     RefundShare,
     SaleLine,
@@ -29,7 +30,15 @@ from .settlement import (
     money_share,
     refund_share,
 )
-from .tiers import Tier, evaluate_tier, ladder_conflicts, next_tier, qualifying_tier
+from .tiers import (
+    Tier,
+    downgrade_allowed,
+    evaluate_tier,
+    ladder_conflicts,
+    near_next_tier,
+    next_tier,
+    qualifying_tier,
+)
 
 __all__ = [
     "InsufficientPoints",
@@ -40,20 +49,24 @@ __all__ = [
     "available_date",
     "bonus_points",
     "consume_fifo",
+    "downgrade_allowed",
     "earned_points",
     "eligible_amount",
     "evaluate_tier",
     "expiring_lots",
     "expiry_date",
     "fifo_order",
+    "is_recall_on_time",
     "is_spendable",
     "ladder_conflicts",
     "max_points_payment",
     "money_share",
+    "near_next_tier",
     "next_tier",
     "points_for_amount",
     "proportional_points",
     "qualifying_tier",
+    "recall_window",
     "refund_share",
     "spendable_less_holds",
     "spendable_points",

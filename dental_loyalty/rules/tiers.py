@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from itertools import combinations
 
 # Figures are sums of amounts: 299.99999999999994 must reach a 300 threshold.
@@ -65,3 +66,35 @@ def evaluate_tier(
     ):
         return current.id
     return qualifying.id if qualifying else None
+
+
+def near_next_tier(
+    tiers: Iterable[Tier], figure: float, current_id: int | None, share_percent: float
+) -> tuple[Tier, float] | None:
+    """The next tier and what is missing to reach it, when the figure is within
+    ``share_percent`` % of its threshold; None otherwise or at the top.
+
+    The next tier is the lowest one above both the figure and the tier held (a
+    tier kept through a grace period may be above what the figure reaches)."""
+    if not 0 <= share_percent <= 100:
+        raise ValueError(f"share_percent must be within 0 and 100, got {share_percent}")
+    tiers = list(tiers)
+    current = next((tier for tier in tiers if tier.id == current_id), None)
+    above = [
+        tier for tier in tiers if current is None or tier.threshold > current.threshold
+    ]
+    step = next_tier(above, figure)
+    if step is None:
+        return None
+    tier, missing = step
+    if missing <= round(tier.threshold * share_percent / 100, _NOISE_DIGITS):
+        return step
+    return None
+
+
+def downgrade_allowed(tier_date: date | None, grace_days: int, today: date) -> bool:
+    """A tier may be taken away once ``grace_days`` have passed since it was
+    reached; a tier without a date has no grace."""
+    if grace_days < 0:
+        raise ValueError(f"grace_days must not be negative, got {grace_days}")
+    return tier_date is None or tier_date + timedelta(days=grace_days) <= today

@@ -17,3 +17,8 @@ from . import test_pos_vouchers
 from . import test_messages
 from . import test_backend_tour
 from . import test_translations
+from . import test_tier_news
+from . import test_sale_messages
+from . import test_recall
+from . import test_dormant
+from . import test_segments

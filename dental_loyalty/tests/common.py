@@ -1,7 +1,8 @@
 from odoo.tests import TransactionCase, new_test_user
 
 # One point per currency unit, a point worth 0.10, no waiting, a year's
-# validity, at most 30 % of a bill in points, tiers on points over 12 months.
+# validity, at most 30 % of a bill in points, tiers on points over 12 months,
+# downgraded at once (tests of the grace period set their own).
 TEST_PROGRAMME = {
     "dental_loyalty_earn_rate": 1.0,
     "dental_loyalty_point_value": 0.1,
@@ -10,6 +11,7 @@ TEST_PROGRAMME = {
     "dental_loyalty_max_share": 30.0,
     "dental_loyalty_tier_basis": "points",
     "dental_loyalty_tier_window_months": 12,
+    "dental_loyalty_tier_grace_days": 0,
 }
 
 

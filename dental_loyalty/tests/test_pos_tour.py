@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -44,7 +46,7 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
             }
         )
         cls.points_method = add_points_payment_method(cls.main_pos_config)
-        cls.env["product.product"].create(
+        cls.scale_polish = cls.env["product.product"].create(
             {
                 "name": "Scale and Polish",
                 "type": "service",
@@ -245,3 +247,51 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
         )
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("DentalLoyaltyBonusPreviewTour", login="pos_user")
+
+    def test_the_receipt_says_the_recall_bonus(self):
+        self.scale_polish.product_tmpl_id.write(
+            {
+                "dental_loyalty_recall": True,
+                "dental_loyalty_recall_months": 6,
+                "dental_loyalty_recall_margin_days": 30,
+                "dental_loyalty_recall_points": 50,
+            }
+        )
+        patient = self.env["res.partner"].create(
+            {"name": "Hoa Le", "barcode": "0420000000125"}
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        # Her last scale and polish, paid six months ago.
+        self.env["pos.order"].create(
+            {
+                "session_id": self.main_pos_config.current_session_id.id,
+                "partner_id": patient.id,
+                "date_order": fields.Datetime.now() - relativedelta(months=6),
+                "amount_tax": 0.0,
+                "amount_total": 100.0,
+                "amount_paid": 100.0,
+                "amount_return": 0.0,
+                "state": "paid",
+                "lines": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.scale_polish.id,
+                            "qty": 1,
+                            "price_unit": 100.0,
+                            "price_subtotal": 100.0,
+                            "price_subtotal_incl": 100.0,
+                        },
+                    )
+                ],
+            }
+        )
+        self.start_pos_tour("DentalLoyaltyRecallTour", login="pos_user")
+        order = self.env["pos.order"].search(
+            [("partner_id", "=", patient.id), ("state", "!=", "draft")],
+            order="id desc",
+            limit=1,
+        )
+        self.assertEqual(order.dental_loyalty_recall_points, 50)
+        self.assertEqual(order.dental_loyalty_points_earned, 150)

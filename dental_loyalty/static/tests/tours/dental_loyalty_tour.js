@@ -174,3 +174,16 @@ registry.category("web_tour.tours").add("DentalLoyaltyBonusPreviewTour", {
             },
         ].flat(),
 });
+
+// A patient back on time for a recall service: the receipt says the bonus.
+registry.category("web_tour.tours").add("DentalLoyaltyRecallTour", {
+    steps: () =>
+        [
+            payForPatient("0420000000125"),
+            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptHas("Points earned", "150"),
+            receiptHas("Recall bonus", "+50"),
+        ].flat(),
+});

@@ -21,6 +21,10 @@ patch(PosOrder.prototype, {
             spent: this.dental_loyalty_points_spent
                 ? formatPoints(this.dental_loyalty_points_spent)
                 : "",
+            recall:
+                this.dental_loyalty_recall_points > 0
+                    ? `+${formatPoints(this.dental_loyalty_recall_points)}`
+                    : "",
             balance: formatPoints(this.dental_loyalty_balance),
             pending: this.dental_loyalty_pending
                 ? formatPoints(this.dental_loyalty_pending)
