@@ -77,7 +77,7 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         self.assertMailMail(
             self.patient,
             "outgoing",
-            content="We have not seen you for 6 months",
+            content="It has been a while since your last visit",
             fields_values={"subject": "We miss you, Lan Nguyen"},
         )
 

@@ -61,8 +61,8 @@ class TestRecallVisits(DentalLoyaltyPosCommon, MailCase):
         self.assertMailMail(
             self.patient,
             "outgoing",
-            content="coming back on time for your Six-monthly cleaning: "
-            "<strong>50</strong> bonus points",
+            content="coming back on time for your Six-monthly cleaning. "
+            "Bonus points: <strong>50</strong>",
         )
         # Lifetime points and the tier count the bonus as earned.
         self.assertEqual(self._wallet().points_lifetime, 120 + 170)

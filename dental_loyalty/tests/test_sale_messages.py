@@ -45,12 +45,14 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         self.assertMailMail(
             self.patient,
             "outgoing",
-            content=f"Your visit {label} earned you <strong>70</strong> points",
-            fields_values={"subject": "You earned 70 points"},
+            content=f"Points earned by your visit {label}: <strong>70</strong>",
+            fields_values={"subject": "Points earned: 70"},
         )
         self.assertIn("They can be spent from", self._patient_mails().body_html)
-        self.assertSMSOutgoing(self.patient, "+84912345679", content="+70 points")
-        self.assertSMSOutgoing(self.patient, "+84912345679", content="-300 points")
+        self.assertSMSOutgoing(
+            self.patient, "+84912345679", content="points earned: 70"
+        )
+        self.assertSMSOutgoing(self.patient, "+84912345679", content="points used: 300")
         # Queued, not sent during the sync.
         self.assertEqual(set(self._new_sms.mapped("state")), {"outgoing"})
 
@@ -62,8 +64,8 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         self.assertMailMail(
             self.patient,
             "outgoing",
-            content=f"You used <strong>300</strong> points on "
-            f"{order._dental_loyalty_label()}",
+            content=f"Points used on {order._dental_loyalty_label()}: "
+            "<strong>300</strong>",
         )
 
     def test_points_spendable_at_once_need_no_date(self):

@@ -103,7 +103,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         self.assertMailMail(
             self.patient,
             "outgoing",
-            content="40 more points to reach Silver",
+            content="Points still needed for Silver: 40",
             fields_values={"subject": "You are close to Silver"},
         )
         wallet = self.patient.loyalty_wallet_id
@@ -118,7 +118,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         with self.mock_mail_gateway():
             self._earn(self.patient, 850)  # 1,350: 150 short of Gold
         self.assertMailMail(
-            self.patient, "outgoing", content="150 more points to reach Gold"
+            self.patient, "outgoing", content="Points still needed for Gold: 150"
         )
         self.assertEqual(wallet.near_tier_announced_id, self.gold)
 
@@ -135,7 +135,9 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         self.company.dental_loyalty_tier_basis = "amount"
         with self.mock_mail_gateway():
             self._earn(self.patient, 10, paid_amount=470)
-        self.assertMailMail(self.patient, "outgoing", content="more spent to reach")
+        self.assertMailMail(
+            self.patient, "outgoing", content="Spending still needed for Silver"
+        )
 
     def test_nightly_run_tells_patients_made_close_by_a_new_setting_once(self):
         with freeze_time("2026-03-01"):
