@@ -15,3 +15,4 @@ from . import test_cron_performance
 from . import test_rewards
 from . import test_pos_vouchers
 from . import test_messages
+from . import test_greetings
