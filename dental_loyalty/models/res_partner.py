@@ -279,6 +279,40 @@ class ResPartner(models.Model):
                 sent |= partner
         return sent.sudo(self.env.su)
 
+    def _dental_loyalty_warn_expiry(self):
+        """Managers, from the contacts list: tell these patients now, as the
+        nightly job would, of their points about to expire in the current
+        company (each lot once), and say how many were told."""
+        company = self.env.company
+        if (
+            company._dental_loyalty_channel("expiry_warning") == "none"
+            or company.dental_loyalty_expiry_warning_days <= 0
+        ):
+            message = self.env._(
+                "This clinic sends no message before points expire: see the "
+                "loyalty settings."
+            )
+            kind = "warning"
+        else:
+            wallets = self.env["dental.loyalty.wallet"].search(
+                [("partner_id", "in", self.ids), ("company_id", "=", company.id)]
+            )
+            warned = self.env["dental.loyalty.ledger"]._warn_expiring(wallets)
+            message = self.env._(
+                "%(told)s of %(selected)s patients were told of their points "
+                "expiring within %(days)s days; the others have none expiring that "
+                "they were not told of already.",
+                told=len(warned),
+                selected=len(self),
+                days=company.dental_loyalty_expiry_warning_days,
+            )
+            kind = "success" if warned else "info"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": kind, "sticky": False},
+        }
+
     def action_view_loyalty_ledger(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
