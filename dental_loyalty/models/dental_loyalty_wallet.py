@@ -634,16 +634,19 @@ class DentalLoyaltyWallet(models.Model):
 
     # A job that did not run celebrates the days it missed, this far back at most.
     _CATCH_UP_DAYS = 30
+    # Each patient of a batch gets a message (some 40 ms each): batches of 200
+    # keep a call's transaction to seconds.
+    _GREETING_BATCH = 200
 
     @api.model
-    def _cron_birthday_gifts(self, batch_size=1000):
+    def _cron_birthday_gifts(self, batch_size=_GREETING_BATCH):
         """Daily: on their birthday, each patient with a wallet gets their tier's
         birthday points and the greeting, once a year. Returns how many
         patients are left for the next call."""
         return self._celebrate_due("birthday", batch_size)
 
     @api.model
-    def _cron_anniversary_gifts(self, batch_size=1000):
+    def _cron_anniversary_gifts(self, batch_size=_GREETING_BATCH):
         """Daily: the same on each patient's second date (an anniversary)."""
         return self._celebrate_due("anniversary", batch_size)
 
@@ -733,9 +736,9 @@ class DentalLoyaltyWallet(models.Model):
 
     def _give_yearly_gifts(self, event, day_of):
         """Celebrate ``event`` for these wallets, each on its day (``day_of``:
-        {wallet id: day}): post the tier's gift as a lot spendable at once (no
-        line when the tier gives 0), greet the patient by the clinic's channel
-        for the event, and mark the day celebrated. The ledger's unique key
+        {wallet id: day}): greet the patient by the clinic's channel for the
+        event, post the tier's gift as a lot spendable at once (no line when
+        the tier gives 0), and mark the day celebrated. The ledger's unique key
         (``event:wallet:year``) keeps the points to once a year even if a mark
         were lost."""
         if not self:
@@ -773,6 +776,11 @@ class DentalLoyaltyWallet(models.Model):
                     }
                 )
             greetings[wallet.company_id, points] |= wallet.partner_id
+        self.partner_id._dental_loyalty_notify_prefetch()
+        for (company, points), partners in greetings.items():
+            partners._dental_loyalty_notify(event, company, points=points)
+        # Posted last: the wallets stay locked against the front desk for the
+        # end of the batch only, not while its messages are written.
         Ledger._post(vals_list)
         by_day = defaultdict(list)
         for wallet in self:
@@ -788,8 +796,6 @@ class DentalLoyaltyWallet(models.Model):
                 )
             )
         self.invalidate_recordset([mark_field])
-        for (company, points), partners in greetings.items():
-            partners._dental_loyalty_notify(event, company, points=points)
 
     def _yearly_reason(self, event, day):
         if event == "birthday":
