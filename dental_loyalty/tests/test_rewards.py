@@ -103,7 +103,9 @@ class TestRewardCatalog(RewardCatalogMixin, DentalLoyaltyCommon):
         self.assertEqual(voucher.state, "valid")
         self.assertEqual(len(voucher.code), 12)
         self.assertEqual(self._wallet().points_available, 300)
-        line = self.Ledger.search([("res_model", "=", voucher._name)])
+        line = self.Ledger.search(
+            [("res_model", "=", voucher._name), ("wallet_id", "=", self._wallet().id)]
+        )
         self.assertEqual(
             (line.kind, line.points, line.res_id), ("redeem", -300, voucher.id)
         )
