@@ -308,12 +308,11 @@ class ResPartner(models.Model):
             )
             warned = self.env["dental.loyalty.ledger"]._warn_expiring(wallets)
             message = self.env._(
-                "%(told)s of %(selected)s patients were told of their points "
-                "expiring within %(days)s days; the others have none expiring that "
-                "they were not told of already.",
+                "Patients told of their points about to expire: %(told)s of "
+                "%(selected)s. The others have none about to expire that they were "
+                "not told of already.",
                 told=len(warned),
                 selected=len(self),
-                days=company.dental_loyalty_expiry_warning_days,
             )
             kind = "success" if warned else "info"
         return {
