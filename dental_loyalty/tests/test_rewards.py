@@ -103,8 +103,9 @@ class TestRewardCatalog(RewardCatalogMixin, DentalLoyaltyCommon):
         self.assertEqual(voucher.state, "valid")
         self.assertEqual(len(voucher.code), 12)
         self.assertEqual(self._wallet().points_available, 300)
+        # The demo data issues vouchers too: this voucher's line.
         line = self.Ledger.search(
-            [("res_model", "=", voucher._name), ("wallet_id", "=", self._wallet().id)]
+            [("res_model", "=", voucher._name), ("res_id", "=", voucher.id)]
         )
         self.assertEqual(
             (line.kind, line.points, line.res_id), ("redeem", -300, voucher.id)
