@@ -11,12 +11,15 @@ two recent lots, A and B, which give the daily jobs their work:
   patient % 10 == 2  lot B waits for a date still to come         (left alone)
   patient % 10 == 3  lot A already expired by an earlier run (an expire line); no
                      visit since lot A, 400 days ago                -> dormant job
+  patient % 10 == 4  lot A expires within the next 28 days          -> expiry warnings
 
 Tiers are what the last 12 months earned, except for a drifted few:
 patient % 20 == 0 hold the tier of their lifetime points (the re-evaluation may
 downgrade them), patient % 50 == 1 have no tier yet, patient % 500 == 7 are pinned.
 One reservation per 20 patients: four in five lapsed over a week ago (the job
-deletes them), the rest still live.
+deletes them), the rest still live. Birthdays are spread over the year (one
+patient in 365 has theirs today), one patient in four has a second date (one in
+1,460 today); Silver and Gold give birthday and second date points.
 
 Environment: BENCH_PATIENTS (100,000), BENCH_LINES (1,000,000).
 """
@@ -52,6 +55,8 @@ LEDGER_SQL = """
                           AS pair_day,
                       100 + patient %% 400 AS a_points,
                       CASE WHEN patient %% 10 IN (0, 3) THEN %(today)s::date - 400
+                           WHEN patient %% 10 = 4
+                           THEN %(today)s::date - 364 + patient %% 28
                            ELSE %(today)s::date - 90 END AS a_day,
                       50 + (patient * 7) %% 200 AS b_points
            ) shape,
@@ -139,6 +144,10 @@ def generate(env, patients, per_patient):
             "dental_loyalty_tier_window_months": 12,
         }
     )
+    gifts = {"Silver": (100, 50), "Gold": (200, 100)}
+    for tier in env["dental.loyalty.tier"].search([("company_id", "=", company.id)]):
+        birthday, anniversary = gifts.get(tier.name, (0, 0))
+        tier.write({"birthday_points": birthday, "anniversary_points": anniversary})
     env.flush_all()
     today = fields.Date.context_today(env["dental.loyalty.ledger"])
     now = fields.Datetime.now()
@@ -152,14 +161,24 @@ def generate(env, patients, per_patient):
         """
         INSERT INTO res_partner
                (id, name, complete_name, commercial_partner_id, active, type,
-                is_company, partner_share, autopost_bills, lang, create_uid, write_uid,
-                create_date, write_date)
+                is_company, partner_share, autopost_bills, lang, dental_birthday,
+                dental_anniversary, create_uid, write_uid, create_date, write_date)
         SELECT %(first)s + n - 1, 'Bench Patient ' || n, 'Bench Patient ' || n,
                %(first)s + n - 1, TRUE, 'contact', FALSE, TRUE, 'ask', 'en_US',
+               (%(today)s::date - n %% 365
+                - make_interval(years => 18 + n %% 60))::date,
+               CASE WHEN n %% 4 = 0 THEN (%(today)s::date - (n * 7) %% 365
+                    - make_interval(years => 1 + n %% 30))::date END,
                %(user)s, %(user)s, %(now)s, %(now)s
           FROM generate_series(1, %(patients)s) n
         """,
-        {"first": first_partner, "patients": patients, "user": user, "now": now},
+        {
+            "first": first_partner,
+            "patients": patients,
+            "today": today,
+            "user": user,
+            "now": now,
+        },
     )
     first_wallet = take_ids(cr, "dental_loyalty_wallet", patients)
     last_wallet = first_wallet + patients - 1
@@ -245,6 +264,7 @@ def generate(env, patients, per_patient):
     timings["reservations_s"] = time.perf_counter() - start
 
     figures.update(work_waiting(cr, first_wallet, last_wallet, today, now))
+    figures.update(greetings_waiting(cr, first_partner, patients, today))
     return figures, timings
 
 
@@ -290,6 +310,37 @@ def work_waiting(cr, first_wallet, last_wallet, today, now):
         "wallets_pinned": pinned,
         "wallets_dormant": dormant,
         "reservations_lapsed_over_a_week": lapsed,
+    }
+
+
+def greetings_waiting(cr, first_partner, patients, today):
+    """Birthdays and second dates falling today, and patients with points
+    expiring within the default 30 days' warning."""
+    bounds = {"first": first_partner, "last": first_partner + patients - 1}
+    cr.execute(
+        """
+        SELECT COUNT(*) FILTER (WHERE to_char(dental_birthday, 'MM-DD')
+                                      = to_char(%(today)s::date, 'MM-DD')),
+               COUNT(*) FILTER (WHERE to_char(dental_anniversary, 'MM-DD')
+                                      = to_char(%(today)s::date, 'MM-DD'))
+          FROM res_partner WHERE id BETWEEN %(first)s AND %(last)s
+        """,
+        {**bounds, "today": today},
+    )
+    birthdays, anniversaries = cr.fetchone()
+    cr.execute(
+        """
+        SELECT COUNT(DISTINCT wallet_id) FROM dental_loyalty_ledger
+         WHERE partner_id BETWEEN %(first)s AND %(last)s AND remaining_points > 0
+           AND expiry_date > %(today)s AND expiry_date <= %(today)s::date + 30
+        """,
+        {**bounds, "today": today},
+    )
+    (expiring,) = cr.fetchone()
+    return {
+        "birthdays_today": birthdays,
+        "second_dates_today": anniversaries,
+        "patients_with_points_expiring_within_30_days": expiring,
     }
 
 

@@ -274,7 +274,12 @@ def markdown(results):
             f"{data['wallets_to_evaluate']:,} unpinned wallets to re-evaluate, "
             f"{data.get('wallets_dormant', 0):,} patients not seen for six months, "
             f"{data['reservations_lapsed_over_a_week']:,} reservations lapsed over a "
-            f"week ago (of {data['reservations']:,}). Each job runs in a fresh process "
+            f"week ago (of {data['reservations']:,}), {data['birthdays_today']:,} "
+            f"birthdays and {data['second_dates_today']:,} second dates today, "
+            f"{data['patients_with_points_expiring_within_30_days']:,} patients with "
+            "points expiring within 30 days (generated patients have no email nor "
+            "phone: the jobs' own cost, not their messages'). Each job runs in a "
+            "fresh process "
             "as the superuser and is rolled back, so every job sees the same data; "
             "peak RSS is the whole process's (Odoo and its registry included).",
             "",

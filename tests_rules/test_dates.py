@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dental_loyalty.rules import available_date, expiry_date, window_start
+from dental_loyalty.rules import (
+    available_date,
+    celebration_days,
+    expiry_date,
+    window_start,
+    yearly_keys,
+)
 
 days = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
 months = st.integers(min_value=0, max_value=240)
@@ -92,3 +98,61 @@ def test_window_start_lands_n_months_earlier_never_after_today(today, n):
     assert (today.year - start.year) * 12 + today.month - start.month == n
     assert start <= today
     assert start.day == today.day or (start + timedelta(days=1)).month != start.month
+
+
+def test_celebration_days_first_run_is_today_only():
+    assert celebration_days(None, date(2026, 3, 14), 30) == [date(2026, 3, 14)]
+
+
+def test_celebration_days_after_a_full_run_is_today_again():
+    today = date(2026, 3, 14)
+    assert celebration_days(today, today, 30) == [today]
+    assert celebration_days(today + timedelta(days=3), today, 30) == [today]
+
+
+def test_celebration_days_catch_up_the_missed_days():
+    assert celebration_days(date(2026, 3, 11), date(2026, 3, 14), 30) == [
+        date(2026, 3, 12),
+        date(2026, 3, 13),
+        date(2026, 3, 14),
+    ]
+
+
+def test_celebration_days_catch_up_is_capped():
+    days = celebration_days(date(2025, 1, 1), date(2026, 3, 14), 30)
+    assert days[0] == date(2026, 2, 12)
+    assert days[-1] == date(2026, 3, 14)
+    assert len(days) == 31
+
+
+def test_celebration_days_refuses_a_negative_cap():
+    with pytest.raises(ValueError):
+        celebration_days(None, date(2026, 3, 14), -1)
+
+
+@given(last=days, today=days, cap=st.integers(min_value=0, max_value=60))
+def test_celebration_days_are_consecutive_and_end_today(last, today, cap):
+    covered = celebration_days(last, today, cap)
+    assert covered[-1] == today
+    assert len(covered) <= cap + 1
+    assert all(
+        later - earlier == timedelta(days=1)
+        for earlier, later in zip(covered, covered[1:], strict=False)
+    )
+    assert covered == [today] or covered[0] > last
+
+
+def test_yearly_keys_feb_29_on_feb_28_of_a_common_year():
+    assert yearly_keys([date(2026, 2, 28)]) == {
+        "02-28": date(2026, 2, 28),
+        "02-29": date(2026, 2, 28),
+    }
+    assert yearly_keys([date(2028, 2, 28), date(2028, 2, 29)]) == {
+        "02-28": date(2028, 2, 28),
+        "02-29": date(2028, 2, 29),
+    }
+
+
+def test_yearly_keys_across_the_new_year():
+    keys = yearly_keys([date(2025, 12, 31), date(2026, 1, 1)])
+    assert keys == {"12-31": date(2025, 12, 31), "01-01": date(2026, 1, 1)}

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools.misc import format_date
 
 from ..rules import (
@@ -79,6 +80,15 @@ class DentalLoyaltyLedger(models.Model):
     date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
     available_date = fields.Date(string="Spendable From", readonly=True)
     expiry_date = fields.Date(string="Expires On", readonly=True)
+    # Bookkeeping of the messages, not a figure: setting it changes no balance,
+    # so lines stay "never edited" in what they say about points.
+    expiry_warned = fields.Boolean(
+        string="Patient Told of Expiry",
+        readonly=True,
+        copy=False,
+        help="The patient was told, before the expiry date, that these points "
+        "expire; each lot is announced once.",
+    )
     lot_id = fields.Many2one(
         "dental.loyalty.ledger",
         string="Taken From",
@@ -171,6 +181,29 @@ class DentalLoyaltyLedger(models.Model):
             ("expiry_date", "!=", False),
             ("expiry_date", "<=", today + timedelta(days=days)),
         ]
+
+    @api.model
+    def _expiry_warning_domain(self, today, companies):
+        """Lots with points left, not yet announced, that expire after today and
+        within their company's warning period; none for a company that sends no
+        such message (its lots wait until it does)."""
+        per_company = [
+            [
+                ("company_id", "=", company.id),
+                *self._expiring_domain(
+                    today, company.dental_loyalty_expiry_warning_days
+                ),
+            ]
+            for company in companies
+            if company.dental_loyalty_expiry_warning_days > 0
+            and company._dental_loyalty_channel("expiry_warning") != "none"
+        ]
+        return expression.AND(
+            [
+                [("expiry_warned", "=", False), ("expiry_date", ">", today)],
+                expression.OR(per_company) if per_company else expression.FALSE_DOMAIN,
+            ]
+        )
 
     @api.model
     def _earning_kinds(self):
@@ -366,6 +399,9 @@ class DentalLoyaltyLedger(models.Model):
     # _notify_progress reports some left, so a night's work never holds thousands
     # of wallets locked against the front desk, and a failure loses one batch.
     _CRON_BATCH = 1000
+    # Jobs that send each patient a message take fewer per call: at some 40 ms a
+    # message, a batch of 200 keeps its transaction to seconds.
+    _MESSAGE_BATCH = 200
 
     @api.model
     def _cron_release_pending(self, batch_size=_CRON_BATCH):
@@ -394,6 +430,68 @@ class DentalLoyaltyLedger(models.Model):
         )
         self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
         return remaining
+
+    @api.model
+    def _cron_expiry_warnings(self, batch_size=_MESSAGE_BATCH):
+        """Daily: tell each patient whose points expire within their clinic's
+        warning period, once per lot. Returns how many patients are left."""
+        warned = self._warn_expiring(limit=batch_size)
+        remaining = 0
+        if len(warned) == batch_size:
+            # The nightly job acts for every clinic: no user's companies limit it.
+            companies = self.env["res.company"].sudo().search([])
+            domain = self._expiry_warning_domain(
+                fields.Date.context_today(self), companies
+            )
+            [(remaining,)] = self.sudo()._read_group(
+                domain, [], ["wallet_id:count_distinct"]
+            )
+        self.env["ir.cron"]._notify_progress(done=len(warned), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _warn_expiring(self, wallets=None, limit=None):
+        """One message per patient (event ``expiry_warning``) with the points of
+        their lots expiring within the warning period that they were not told of
+        yet, and the first of those lots' dates; the lots are then marked told.
+        For ``wallets``, or up to ``limit`` wallets of every clinic. Returns the
+        wallets whose patients were told."""
+        today = fields.Date.context_today(self)
+        # The engine marks lots and reads every clinic's: users only read theirs.
+        Ledger = self.sudo()
+        if wallets is None:
+            companies = self.env["res.company"].sudo().search([])
+        else:
+            companies = wallets.sudo().company_id
+        domain = self._expiry_warning_domain(today, companies)
+        if wallets is not None:
+            domain = expression.AND([domain, [("wallet_id", "in", wallets.ids)]])
+        groups = Ledger._read_group(
+            domain,
+            ["wallet_id"],
+            ["remaining_points:sum", "expiry_date:min"],
+            limit=limit,
+        )
+        warned = self.env["dental.loyalty.wallet"].sudo()
+        for wallet, _points, _first in groups:
+            warned |= wallet
+        if not warned:
+            return warned
+        warned.partner_id._dental_loyalty_notify_prefetch()
+        messages = defaultdict(lambda: self.env["res.partner"])
+        for wallet, points, first in groups:
+            messages[wallet.company_id, points, first] |= wallet.partner_id
+        for (company, points, first), partners in messages.items():
+            partners._dental_loyalty_notify(
+                "expiry_warning", company, points=points, date=first
+            )
+        # Marked last: a spend at the front desk that takes from these lots
+        # waits on their rows only for the end of the batch, not its messages.
+        Ledger.search(
+            expression.AND([domain, [("wallet_id", "in", warned.ids)]])
+        ).write({"expiry_warned": True})
+        Ledger.flush_model(["expiry_warned"])
+        return warned.sudo(self.env.su)
 
     @api.model
     def _count_due(self, domain, date_field):

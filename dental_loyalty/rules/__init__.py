@@ -4,7 +4,13 @@ Plain Python on purpose: no ``odoo`` import, so it runs under pytest without a
 database. The models feed it plain values and write back what it returns.
 """
 
-from .dates import available_date, expiry_date, window_start
+from .dates import (
+    available_date,
+    celebration_days,
+    expiry_date,
+    window_start,
+    yearly_keys,
+)
 from .earning import (
     earned_points,
     eligible_amount,
@@ -48,6 +54,7 @@ __all__ = [
     "Tier",
     "available_date",
     "bonus_points",
+    "celebration_days",
     "consume_fifo",
     "downgrade_allowed",
     "earned_points",
@@ -71,4 +78,5 @@ __all__ = [
     "spendable_less_holds",
     "spendable_points",
     "window_start",
+    "yearly_keys",
 ]

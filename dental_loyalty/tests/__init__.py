@@ -22,3 +22,4 @@ from . import test_sale_messages
 from . import test_recall
 from . import test_dormant
 from . import test_segments
+from . import test_greetings
