@@ -82,7 +82,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             Dialog.is({ title: "Rewards for Linh Pham" }),
             {
                 content: "the catalog says what the patient can spend",
-                trigger: ".o_dental_loyalty_catalog_spendable:contains('1,000 spendable points')",
+                trigger: ".o_dental_loyalty_catalog_spendable:contains('Spendable points: 1,000')",
             },
             {
                 content: "each reward says its cost and the points left after it",
