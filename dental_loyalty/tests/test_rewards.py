@@ -218,6 +218,21 @@ class TestRewardCatalog(RewardCatalogMixin, DentalLoyaltyCommon):
             self.patient.with_user(self.receptionist).loyalty_voucher_count, 1
         )
 
+    def test_a_voucher_prints_with_its_code_as_barcode_and_qr(self):
+        self._post(self.patient, "adjust", 500, reason="Test")
+        voucher = self.Voucher._issue(self._wallet(), self.ten_off)
+        action = voucher.with_user(self.receptionist).action_print()
+        self.assertEqual(action["report_name"], "dental_loyalty.report_voucher")
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.receptionist)
+            ._render_qweb_html("dental_loyalty.report_voucher", voucher.ids)
+        )
+        html = html.decode()
+        self.assertIn(voucher.code, html)
+        self.assertIn(f"barcode_type=Code128&amp;value={voucher.code}", html)
+        self.assertIn(f"barcode_type=QR&amp;value={voucher.code}", html)
+
     def test_vouchers_are_made_only_by_redeeming(self):
         self._post(self.patient, "adjust", 500, reason="Test")
         voucher = self.Voucher._issue(self._wallet(), self.ten_off)
