@@ -202,17 +202,35 @@ class DentalLoyaltyVoucher(models.Model):
         }
 
     def _send_code(self):
-        """Mail the patient their code, with the template the clinic edits."""
+        """Send the patient their code by the channels the clinic chose: the mail
+        on the voucher's chatter, the SMS through the patient's messages; both
+        with the templates the clinic edits."""
         template = self.env.ref(
             "dental_loyalty.mail_template_voucher_issued", raise_if_not_found=False
         )
         for voucher in self.sudo():
-            if template and voucher.partner_id.email:
-                voucher.message_post_with_source(
+            partner = voucher.partner_id
+            channel = voucher.company_id._dental_loyalty_channel("voucher")
+            if (
+                channel in ("mail", "both")
+                and template
+                and partner.email
+                and not partner.is_blacklisted
+            ):
+                voucher.with_context(
+                    mail_notify_force_send=False
+                ).message_post_with_source(
                     template,
-                    partner_ids=voucher.partner_id.ids,
+                    partner_ids=partner.ids,
                     subtype_xmlid="mail.mt_comment",
                 )
+            partner._dental_loyalty_notify(
+                "voucher",
+                voucher.company_id,
+                code=voucher.code,
+                reward=voucher.reward_id.with_context(lang=partner.lang).name,
+                date=voucher.expiry_date,
+            )
 
     # ------------------------------------------------------------------
     # Using: the server checks the code and prices its line on the bill

@@ -19,6 +19,8 @@ MESSAGE_EVENTS = {
     "anniversary": ("mail_template_anniversary", "sms_template_anniversary"),
     "recall": ("mail_template_recall_bonus", "sms_template_recall_bonus"),
     "dormant": ("mail_template_dormant", "sms_template_dormant"),
+    # The voucher's mail is posted on the voucher itself (_send_code).
+    "voucher": (None, "sms_template_voucher_issued"),
 }
 
 
@@ -92,6 +94,9 @@ class ResCompany(models.Model):
     )
     dental_loyalty_channel_recall = fields.Selection(
         CHANNELS, string="Recall Bonus", default="mail", required=True
+    )
+    dental_loyalty_channel_voucher = fields.Selection(
+        CHANNELS, string="Voucher Issued", default="mail", required=True
     )
     dental_loyalty_channel_dormant = fields.Selection(
         CHANNELS, string="We Miss You", default="none", required=True

@@ -55,6 +55,9 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_channel_recall = fields.Selection(
         related="company_id.dental_loyalty_channel_recall", readonly=False
     )
+    dental_loyalty_channel_voucher = fields.Selection(
+        related="company_id.dental_loyalty_channel_voucher", readonly=False
+    )
     dental_loyalty_channel_dormant = fields.Selection(
         related="company_id.dental_loyalty_channel_dormant", readonly=False
     )

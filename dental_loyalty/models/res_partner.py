@@ -440,7 +440,7 @@ class ResPartner(models.Model):
         # template still exists, and jobs call this for thousands of patients.
         Data = self.env["ir.model.data"]
         mail_template = self.env["mail.template"].browse(
-            Data._xmlid_to_res_id(f"dental_loyalty.{mail_xmlid}")
+            mail_xmlid and Data._xmlid_to_res_id(f"dental_loyalty.{mail_xmlid}")
         )
         sms_template = self.env["sms.template"].browse(
             Data._xmlid_to_res_id(f"dental_loyalty.{sms_xmlid}")

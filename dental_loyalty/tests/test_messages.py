@@ -56,3 +56,27 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
         self.patient.phone = "+84 912 345 678"
         self.assertFalse(self.patient.loyalty_phone_invalid)
         self.assertEqual(self.patient.phone_sanitized, "+84912345678")
+
+    def test_a_voucher_code_by_mail_and_sms_when_the_clinic_says_so(self):
+        self.company.dental_loyalty_channel_voucher = "both"
+        product = self.env["product.product"].create(
+            {"name": "Reward discount", "type": "service"}
+        )
+        reward = self.env["dental.loyalty.reward"].create(
+            {
+                "name": "10 off",
+                "kind": "discount_fixed",
+                "discount_amount": 10.0,
+                "points_cost": 100,
+                "product_id": product.id,
+            }
+        )
+        self._post(self.patient, "adjust", 100, reason="Test")
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            voucher = self.env["dental.loyalty.voucher"]._issue(
+                self.patient._dental_loyalty_wallet(), reward
+            )
+        self.assertMailMail(self.patient, "outgoing", content=voucher.code)
+        self.assertSMSOutgoing(
+            self.patient, "+84912345678", content=f"10 off, code {voucher.code}"
+        )
