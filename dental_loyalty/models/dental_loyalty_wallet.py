@@ -771,6 +771,82 @@ class DentalLoyaltyWallet(models.Model):
             up=tier.threshold > previous.threshold,
         )
 
+    @api.model
+    def _fold_into(self, src_partners, dst_partner):
+        """Merging contacts: each wallet of ``src_partners`` in a company where
+        ``dst_partner`` has one too gives it its ledger lines, holds, vouchers
+        and notes, and goes; the lines keep their points, lots and keys, so every
+        figure adds up as before. Wallets in other companies simply follow their
+        patient (Odoo's merge moves them)."""
+        # The engine's bookkeeping: whoever merges contacts moves whole wallets.
+        Wallet = self.sudo()
+        sources = Wallet.search([("partner_id", "in", src_partners.ids)])
+        targets = {
+            wallet.company_id: wallet
+            for wallet in Wallet.search([("partner_id", "=", dst_partner.id)])
+        }
+        for src in sources:
+            dst = targets.get(src.company_id)
+            if not dst:
+                continue
+            (src | dst)._lock_for_update()
+            points = src.points_balance
+            src.line_ids.write({"wallet_id": dst.id})
+            self.env["dental.loyalty.reservation"].sudo().search(
+                [("wallet_id", "=", src.id)]
+            ).write({"wallet_id": dst.id})
+            self.env["dental.loyalty.voucher"].sudo().search(
+                [("wallet_id", "=", src.id)]
+            ).write({"wallet_id": dst.id})
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE mail_message SET res_id = %(dst)s
+                     WHERE model = %(model)s AND res_id = %(src)s;
+                    DELETE FROM mail_followers
+                     WHERE res_model = %(model)s AND res_id = %(src)s;
+                    -- The running balance of the merged statement, in posting order.
+                    UPDATE dental_loyalty_ledger line
+                       SET balance_after = running.balance
+                      FROM (SELECT id, SUM(points) OVER (ORDER BY id) AS balance
+                              FROM dental_loyalty_ledger
+                             WHERE wallet_id = %(dst)s) running
+                     WHERE line.id = running.id
+                    """,
+                    dst=dst.id,
+                    src=src.id,
+                    model=self._name,
+                )
+            )
+            self.env.invalidate_all()
+            dst.write(
+                {
+                    "birthday_gift_date": max(
+                        filter(None, (src.birthday_gift_date, dst.birthday_gift_date)),
+                        default=False,
+                    ),
+                    "anniversary_gift_date": max(
+                        filter(
+                            None, (src.anniversary_gift_date, dst.anniversary_gift_date)
+                        ),
+                        default=False,
+                    ),
+                }
+            )
+            src_name = src.partner_id.display_name
+            src.unlink()
+            dst._post_on_wallet_and_patient(
+                self.env._(
+                    "Merged with the wallet of %(patient)s; points it held: "
+                    "%(points)s.",
+                    patient=src_name,
+                    points=points,
+                )
+            )
+            if not dst.tier_pinned:
+                dst._evaluate_tier()
+
     def _post_on_patient(self, body):
         self.ensure_one()
         self._log_on_patients({self: body})

@@ -1,0 +1,13 @@
+from odoo import models
+
+
+class MergePartnerAutomatic(models.TransientModel):
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    def _update_foreign_keys(self, src_partners, dst_partner):
+        """Fold the merged patients' wallets into the kept patient's, company by
+        company, before Odoo moves what points at them: a patient has one
+        wallet per company, and Odoo would otherwise delete the one in the way
+        (or fail on its ledger)."""
+        self.env["dental.loyalty.wallet"]._fold_into(src_partners, dst_partner)
+        return super()._update_foreign_keys(src_partners, dst_partner)
