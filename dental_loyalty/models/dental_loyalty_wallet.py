@@ -788,6 +788,10 @@ class DentalLoyaltyWallet(models.Model):
         for src in sources:
             dst = targets.get(src.company_id)
             if not dst:
+                # The first wallet of this company becomes the kept patient's, so
+                # that a third patient's wallet folds into it rather than clash.
+                src.partner_id = dst_partner
+                targets[src.company_id] = src
                 continue
             (src | dst)._lock_for_update()
             points = src.points_balance

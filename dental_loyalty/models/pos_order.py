@@ -364,12 +364,25 @@ class PosOrder(models.Model):
             line._dental_loyalty_total() for line in self.lines - voucher_lines
         )
         covered = 0.0
+        seen = Voucher
         for line in voucher_lines:
             voucher = Voucher._from_code(
                 line.dental_loyalty_voucher_code, self.company_id
             )
-            if voucher.state == "used" and voucher.pos_order_id == self:
-                continue  # the same order synced again
+            if voucher in seen:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: voucher %(code)s is on the bill twice.",
+                        order=self._dental_loyalty_label(),
+                        code=voucher.code,
+                    )
+                )
+            seen |= voucher
+            if (
+                line.dental_loyalty_voucher_id == voucher
+                and voucher.pos_order_id == self
+            ):
+                continue  # this very line was checked when the order synced before
             refusal = voucher._refusal(self.partner_id, today)
             if refusal:
                 raise UserError(

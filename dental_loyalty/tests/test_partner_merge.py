@@ -61,3 +61,15 @@ class TestPartnerMerge(RewardCatalogMixin, DentalLoyaltyCommon):
         self._merge(self.patient, self.duplicate, dst=self.patient)
         self.assertEqual(wallet.partner_id, self.patient)
         self.assertEqual(self.patient.loyalty_points_balance, 250)
+
+    def test_three_patients_of_whom_the_kept_one_has_no_wallet(self):
+        third = self.env["res.partner"].create({"name": "Lan N."})
+        self._earn(self.duplicate, 250)
+        self._earn(third, 300)
+        self._merge(self.patient, self.duplicate, third, dst=self.patient)
+        wallets = self.env["dental.loyalty.wallet"].search(
+            [("partner_id", "=", self.patient.id)]
+        )
+        self.assertEqual(len(wallets), 1)
+        self.assertEqual(wallets.points_balance, 550)
+        self.assertWalletMatchesLines(self.patient)

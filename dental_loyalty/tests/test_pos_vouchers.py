@@ -124,6 +124,20 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self.assertEqual(voucher.pos_order_id, order)
         self.assertEqual(voucher.used_amount, 10.0)
 
+    def test_one_voucher_twice_on_a_bill_is_refused(self):
+        voucher = self._issue(self.ten_off)
+        self._assertSyncRefused(
+            self._voucher_order(
+                [(self.checkup, 2)],
+                [
+                    (voucher.code, self.discount_product, -10.0),
+                    (voucher.code, self.discount_product, -10.0),
+                ],
+            ),
+            "is on the bill twice",
+        )
+        self.assertEqual(voucher.state, "valid")
+
     def test_the_same_order_synced_twice_uses_its_voucher_once(self):
         voucher = self._issue(self.ten_off)
         data = self._voucher_order(
