@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import dental_loyalty_tier
 from . import dental_loyalty_wallet
+from . import dental_loyalty_family
 from . import dental_loyalty_ledger
 from . import res_partner
 from . import dental_loyalty_reservation

@@ -43,6 +43,14 @@ class DentalLoyaltyLedger(models.Model):
     company_id = fields.Many2one(
         related="wallet_id.company_id", store=True, index=True, precompute=True
     )
+    member_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        ondelete="restrict",
+        readonly=True,
+        help="The patient whose visit, spend or gift this line is: on a family's "
+        "wallet, the family member; otherwise the wallet's own patient.",
+    )
     kind = fields.Selection(
         selection=[
             ("earn", "Earned"),
@@ -56,6 +64,8 @@ class DentalLoyaltyLedger(models.Model):
             ("birthday", "Birthday gift"),
             ("anniversary", "Anniversary gift"),
             ("recall", "Recall visit bonus"),
+            ("transfer_out", "Moved to another wallet"),
+            ("transfer_in", "Moved in from another wallet"),
         ],
         string="Movement",
         required=True,
@@ -238,6 +248,8 @@ class DentalLoyaltyLedger(models.Model):
         for vals in vals_list:
             wallet = wallets.browse(vals["wallet_id"])
             vals.setdefault("date", today)
+            if not vals.get("member_id"):
+                vals["member_id"] = wallet.partner_id.id
             posted = fields.Date.to_date(vals["date"])
             if vals.get("points", 0) > 0:
                 self._prepare_lot_vals(vals, wallet.company_id, posted, today)

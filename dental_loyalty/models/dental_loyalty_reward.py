@@ -197,18 +197,20 @@ class DentalLoyaltyReward(models.Model):
         for reward in self:
             reward.voucher_count = counts.get(reward, 0)
 
-    def _refusal(self, wallet, today):
-        """Why ``wallet``'s patient cannot get this reward today, or None. Points
-        are checked by the engine when it takes them."""
+    def _refusal(self, wallet, today, partner=None):
+        """Why ``partner`` (by default ``wallet``'s patient) cannot get this
+        reward today from ``wallet``, or None. Points are checked by the engine
+        when it takes them."""
         self.ensure_one()
-        patient = wallet.partner_id.display_name
+        partner = partner or wallet.partner_id
+        patient = partner.display_name
         if not self.active or self.company_id != wallet.company_id:
             return self.env._("%s is not in this clinic's catalog.", self.name)
         if (self.date_from and today < self.date_from) or (
             self.date_to and today > self.date_to
         ):
             return self.env._("%s is not available today.", self.name)
-        if self.partner_ids and wallet.partner_id not in self.partner_ids:
+        if self.partner_ids and partner not in self.partner_ids:
             return self.env._(
                 "%(reward)s is kept for chosen patients; %(patient)s is not one.",
                 reward=self.name,
@@ -231,7 +233,7 @@ class DentalLoyaltyReward(models.Model):
         if self.has_stock and self.stock_left <= 0:
             return self.env._("%s is out of stock.", self.name)
         if self.limit_per_patient:
-            taken = self._vouchers_in_period(wallet.partner_id, today)
+            taken = self._vouchers_in_period(partner, today)
             if taken >= self.limit_per_patient:
                 return self.env._(
                     "%(patient)s has reached the limit of %(reward)s: %(limit)s "
@@ -256,12 +258,14 @@ class DentalLoyaltyReward(models.Model):
             domain.append(("issue_date", ">", since))
         return self.env["dental.loyalty.voucher"].sudo().search_count(domain)
 
-    def _available_to(self, wallet, today=None):
-        """The rewards of the catalog ``wallet``'s patient is allowed, whether or
-        not they can afford them."""
+    def _available_to(self, wallet, today=None, patient=None):
+        """The rewards of the catalog ``patient`` (by default ``wallet``'s) is
+        allowed, whether or not they can afford them."""
         today = today or fields.Date.context_today(self)
         rewards = self.search([("company_id", "=", wallet.company_id.id)])
-        return rewards.filtered(lambda reward: not reward._refusal(wallet, today))
+        return rewards.filtered(
+            lambda reward: not reward._refusal(wallet, today, patient)
+        )
 
     def action_view_vouchers(self):
         self.ensure_one()

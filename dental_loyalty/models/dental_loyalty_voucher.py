@@ -134,12 +134,15 @@ class DentalLoyaltyVoucher(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _issue(self, wallet, reward):
-        """Take ``reward``'s points from ``wallet`` and issue its voucher; raises
-        a UserError saying which rule refused."""
+    def _issue(self, wallet, reward, patient=None):
+        """Take ``reward``'s points from ``wallet`` and issue its voucher to
+        ``patient`` (by default the wallet's own: a family member gets theirs
+        from the family's wallet); raises a UserError saying which rule
+        refused."""
+        patient = patient or wallet.partner_id
         wallet._lock_for_update()
         today = fields.Date.context_today(self)
-        refusal = reward.sudo()._refusal(wallet, today)
+        refusal = reward.sudo()._refusal(wallet, today, patient)
         if refusal:
             raise UserError(refusal)
         Hold = self.env["dental.loyalty.reservation"].sudo()
@@ -173,7 +176,7 @@ class DentalLoyaltyVoucher(models.Model):
             {
                 "code": self._new_code(),
                 "reward_id": reward.id,
-                "partner_id": wallet.partner_id.id,
+                "partner_id": patient.id,
                 "wallet_id": wallet.id,
                 "company_id": wallet.company_id.id,
                 "points_cost": reward.points_cost,
@@ -195,6 +198,7 @@ class DentalLoyaltyVoucher(models.Model):
             "kind": kind,
             "points": points,
             "unique_key": f"voucher:{self.id}:{kind}",
+            "member_id": self.partner_id.id,
             "res_model": self._name,
             "res_id": self.id,
             "origin": self.code,

@@ -1,3 +1,4 @@
+import uuid
 from collections import defaultdict
 
 from markupsafe import Markup
@@ -135,6 +136,24 @@ class DentalLoyaltyWallet(models.Model):
         copy=False,
         help="The day the patient's second date was last celebrated: once a year.",
     )
+    family_id = fields.Many2one(
+        "dental.loyalty.family",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The family the patient belongs to in this company: its wallet "
+        "takes what the patient earns and pays what they spend.",
+    )
+    points_with_family = fields.Boolean(
+        string="Points Kept by the Family",
+        compute="_compute_points_with_family",
+        store=True,
+        help="The patient is a member of a family held by someone else: this "
+        "wallet stays empty while they belong to it.",
+    )
 
     _sql_constraints = [
         (
@@ -177,6 +196,20 @@ class DentalLoyaltyWallet(models.Model):
             wallet.points_lifetime = figures["lifetime"]
             wallet.last_visit_date = last_visits.get(wallet._origin.id, False)
 
+    @api.depends("family_id.wallet_id")
+    def _compute_points_with_family(self):
+        for wallet in self:
+            wallet.points_with_family = bool(
+                wallet.family_id and wallet.family_id.wallet_id != wallet
+            )
+
+    def _paying_wallet(self):
+        """The wallet that earns and pays for each of these patients: their
+        family's, else their own."""
+        return self.browse(
+            [(wallet.family_id.wallet_id or wallet).id for wallet in self]
+        )
+
     @api.depends("last_visit_date")
     def _compute_dormant_since(self):
         """A visit on or after the day the patient was found dormant ends the
@@ -198,7 +231,7 @@ class DentalLoyaltyWallet(models.Model):
         # Only partner_id now: a spend locks the wallet before reading its figures.
         wallets = self.search_fetch(
             [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
-            ["partner_id"],
+            ["partner_id", "family_id"],
         )
         missing = partners - wallets.partner_id
         if missing:
@@ -596,6 +629,68 @@ class DentalLoyaltyWallet(models.Model):
             )
         return vals_list
 
+    def _transfer_points(self, target, reason, points=None):
+        """Move ``points`` of the spendable ones (all the wallet holds, pending
+        included, when None) to ``target``, as pairs of lines: each point moved
+        keeps the dates of the lot it came from, so nobody gains time by moving
+        points around. Returns the points moved."""
+        self.ensure_one()
+        if target == self:
+            raise UserError(self.env._("Points move between two different wallets."))
+        (self | target)._lock_for_update()
+        Ledger = self.env["dental.loyalty.ledger"]
+        lots = Ledger._open_lots(self)
+        if points is None:
+            taken = [(lot, lot.remaining_points) for lot in lots]
+        else:
+            if points <= 0:
+                raise UserError(self.env._("Move a positive number of points."))
+            Hold = self.env["dental.loyalty.reservation"].sudo()
+            spendable, _own, _others = Hold._spendable_for(self, "transfer")
+            if points > spendable:
+                raise UserError(
+                    self.env._(
+                        "%(patient)s can move at most %(spendable)s points now "
+                        "(asked for: %(points)s).",
+                        patient=self.partner_id.display_name,
+                        spendable=spendable,
+                        points=points,
+                    )
+                )
+            today = fields.Date.context_today(self)
+            taken = [
+                (Ledger.browse(lot_id), count)
+                for lot_id, count in Ledger._take_from_lots(self, points, today, {})
+            ]
+        # A transfer is an act, not a replayable event: its key is its own.
+        key = f"transfer:{uuid.uuid4().hex}"
+        vals_list = []
+        for lot, count in taken:
+            if not count:
+                continue
+            common = {"reason": reason, "member_id": lot.member_id.id}
+            vals_list += [
+                {
+                    **common,
+                    "wallet_id": self.id,
+                    "kind": "transfer_out",
+                    "points": -count,
+                    "lot_id": lot.id,
+                    "unique_key": f"{key}:{lot.id}:out",
+                },
+                {
+                    **common,
+                    "wallet_id": target.id,
+                    "kind": "transfer_in",
+                    "points": count,
+                    "available_date": lot.available_date,
+                    "expiry_date": lot.expiry_date,
+                    "unique_key": f"{key}:{lot.id}:in",
+                },
+            ]
+        Ledger._post(vals_list)
+        return sum(count for _lot, count in taken)
+
     def _line_vals(self, key, kind, points, source_vals, **vals):
         return {
             "wallet_id": self.id,
@@ -654,10 +749,12 @@ class DentalLoyaltyWallet(models.Model):
                 )
             )
 
-        # Nothing to gain for patients already on the top tier.
+        # Nothing to gain for patients already on the top tier; a family
+        # member's tier is the family's.
         wallets = self.filtered(
             lambda w: (
                 not w.tier_pinned
+                and not w.points_with_family
                 and (
                     may_downgrade(w)
                     or not w.tier_id
@@ -795,6 +892,7 @@ class DentalLoyaltyWallet(models.Model):
                 continue
             (src | dst)._lock_for_update()
             points = src.points_balance
+            joins = src._fold_family_into(dst)
             src.line_ids.write({"wallet_id": dst.id})
             self.env["dental.loyalty.reservation"].sudo().search(
                 [("wallet_id", "=", src.id)]
@@ -848,8 +946,38 @@ class DentalLoyaltyWallet(models.Model):
                     points=points,
                 )
             )
+            if joins:
+                joins._add_members(dst.partner_id)
             if not dst.tier_pinned:
                 dst._evaluate_tier()
+
+    def _fold_family_into(self, dst):
+        """Merging contacts: the family this wallet holds is held by ``dst``
+        from now on, unless ``dst`` belongs to another family, which it keeps
+        (this one then ends, its points folded with the rest). Returns the
+        family ``dst`` should join, if this wallet was a member of one."""
+        self.ensure_one()
+        family = self.family_id
+        if not family:
+            return family
+        if family.wallet_id != self:
+            return family if not dst.family_id else family.browse()
+        if dst.family_id and dst.family_id != family:
+            family._message_log(
+                body=self.env._(
+                    "The holder was merged into %s, who belongs to another family: "
+                    "this family ends; its points went with the holder's wallet.",
+                    dst.partner_id.display_name,
+                )
+            )
+            family.member_wallet_ids.write({"family_id": False})
+            # The engine's bookkeeping: the merge goes on whoever runs it.
+            self.env["dental.loyalty.family"].sudo().browse(family.id).unlink()
+            return family.browse()
+        self.family_id = False
+        family.wallet_id = dst
+        dst.family_id = family
+        return family.browse()
 
     def _post_on_patient(self, body):
         self.ensure_one()
@@ -933,7 +1061,12 @@ class DentalLoyaltyWallet(models.Model):
         companies = self.env["res.company"].sudo().search([])
         return expression.AND(
             [
-                [("dormant_since", "=", False), ("partner_id.active", "=", True)],
+                [
+                    ("dormant_since", "=", False),
+                    ("partner_id.active", "=", True),
+                    # The family's wallet dates every member's visits.
+                    ("points_with_family", "=", False),
+                ],
                 expression.OR(
                     [
                         [
@@ -1172,11 +1305,14 @@ class DentalLoyaltyWallet(models.Model):
         for wallet in self:
             if keys[wallet.id] in posted:
                 continue
-            points = (wallet.tier_id or floors[wallet.company_id])[points_field]
+            # A family member's gift goes to the family, at the family's tier.
+            paying = wallet._paying_wallet()
+            points = (paying.tier_id or floors[wallet.company_id])[points_field]
             if points:
                 vals_list.append(
                     {
-                        "wallet_id": wallet.id,
+                        "wallet_id": paying.id,
+                        "member_id": wallet.partner_id.id,
                         "kind": event,
                         "points": points,
                         "unique_key": keys[wallet.id],

@@ -100,17 +100,22 @@ class PosOrder(models.Model):
 
     def _dental_loyalty_wallet(self):
         """The wallet the order's points went to (a refund's is its sale's), or
-        the patient's, without creating one."""
+        the one the patient pays from (their family's, else their own), without
+        creating one."""
         self.ensure_one()
         wallet = self.dental_loyalty_line_ids.wallet_id[:1]
         if wallet or not self.partner_id:
             return wallet
-        return self.env["dental.loyalty.wallet"].search(
-            [
-                ("partner_id", "=", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-            ],
-            limit=1,
+        return (
+            self.env["dental.loyalty.wallet"]
+            .search(
+                [
+                    ("partner_id", "=", self.partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                limit=1,
+            )
+            ._paying_wallet()
         )
 
     # ------------------------------------------------------------------
@@ -156,9 +161,8 @@ class PosOrder(models.Model):
         """The catalog rewards the patient is allowed, each with its cost and the
         points left after it; those the patient cannot afford say so."""
         config = self._dental_loyalty_register(config_id)
-        wallet = self._dental_loyalty_patient(partner_id)._dental_loyalty_wallet(
-            config.company_id
-        )
+        patient = self._dental_loyalty_patient(partner_id)
+        wallet = patient._dental_loyalty_wallet(config.company_id)
         # A preview: the engine checks again, under the wallet's lock, at redeem.
         # The catalog and the holds are the engine's: cashiers read them here.
         Reward = self.env["dental.loyalty.reward"].sudo()
@@ -179,7 +183,7 @@ class PosOrder(models.Model):
                     "points_after": spendable - reward.points_cost,
                     "affordable": spendable >= reward.points_cost,
                 }
-                for reward in Reward._available_to(wallet)
+                for reward in Reward._available_to(wallet, patient=patient)
             ],
         }
 
@@ -188,16 +192,15 @@ class PosOrder(models.Model):
         """Exchange the patient's points for a reward; returns the voucher's code
         and expiry. The engine decides and says why when it refuses."""
         config = self._dental_loyalty_register(config_id)
-        wallet = self._dental_loyalty_patient(partner_id)._dental_loyalty_wallet(
-            config.company_id
-        )
+        patient = self._dental_loyalty_patient(partner_id)
+        wallet = patient._dental_loyalty_wallet(config.company_id)
         reward_id = self._dental_loyalty_check_id(
             reward_id, self.env._("This reward is unknown.")
         )
         reward = self.env["dental.loyalty.reward"].sudo().browse(reward_id).exists()
         if not reward:
             raise UserError(self.env._("This reward is unknown."))
-        voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward)
+        voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
         return {
             "code": voucher.code,
             "kind": reward.kind,
@@ -552,6 +555,8 @@ class PosOrder(models.Model):
             "origin": self._dental_loyalty_label(),
             "res_model": "pos.order",
             "res_id": sale.id,
+            # On a family's wallet, the line still names whose visit it was.
+            "member_id": sale.partner_id.id,
             # An order synced late by an offline register counts from its visit.
             "date": fields.Date.context_today(self, self.date_order),
         }

@@ -125,6 +125,11 @@ class ResCompany(models.Model):
         help="Who is asked to call a dormant patient who has no salesperson in "
         "this company; a loyalty manager when empty.",
     )
+    dental_loyalty_family_reception = fields.Boolean(
+        string="Reception Manages Families",
+        help="Reception may group patients into families and move points "
+        "between wallets; otherwise only loyalty managers may.",
+    )
     dental_loyalty_dormant_months = fields.Integer(
         string="Dormant After (months)",
         default=6,

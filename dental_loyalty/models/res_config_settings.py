@@ -76,6 +76,9 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_dormant_user_id = fields.Many2one(
         related="company_id.dental_loyalty_dormant_user_id", readonly=False
     )
+    dental_loyalty_family_reception = fields.Boolean(
+        related="company_id.dental_loyalty_family_reception", readonly=False
+    )
     dental_loyalty_currency_name = fields.Char(
         related="company_id.currency_id.name", string="Loyalty Currency"
     )

@@ -46,7 +46,17 @@ class ResPartner(models.Model):
         "dental.loyalty.wallet",
         compute="_compute_loyalty_wallet_id",
         search="_search_loyalty_wallet_id",
-        help="The patient's wallet in the current company.",
+        help="The wallet the patient earns into and spends from in the current "
+        "company: their family's, else their own.",
+    )
+    loyalty_family_id = fields.Many2one(
+        "dental.loyalty.family",
+        string="Family",
+        compute="_compute_loyalty_wallet_id",
+        help="The family the patient belongs to in the current company.",
+    )
+    loyalty_family_name = fields.Char(
+        string="Family Name", compute="_compute_loyalty_wallet_id"
     )
     loyalty_points_available = fields.Integer(
         related="loyalty_wallet_id.points_available", string="Spendable Points"
@@ -131,7 +141,7 @@ class ResPartner(models.Model):
     loyalty_tier_pin_reason = fields.Char(related="loyalty_wallet_id.tier_pin_reason")
 
     @api.depends_context("company")
-    @api.depends("loyalty_wallet_ids")
+    @api.depends("loyalty_wallet_ids.family_id")
     def _compute_loyalty_wallet_id(self):
         wallets = self.env["dental.loyalty.wallet"].search(
             [
@@ -141,7 +151,11 @@ class ResPartner(models.Model):
         )
         by_partner = {wallet.partner_id.id: wallet for wallet in wallets}
         for partner in self:
-            partner.loyalty_wallet_id = by_partner.get(partner._origin.id, False)
+            wallet = by_partner.get(partner._origin.id, wallets.browse())
+            partner.loyalty_family_id = wallet.family_id
+            # Shown at the register, where cashiers read no families.
+            partner.loyalty_family_name = wallet.family_id.sudo().name
+            partner.loyalty_wallet_id = wallet._paying_wallet()
 
     @api.depends_context("company")
     @api.depends("loyalty_wallet_id.tier_id")
@@ -214,11 +228,20 @@ class ResPartner(models.Model):
 
     def _loyalty_wallet_segment(self, wallet_domain, positive=True):
         """Patients whose wallet in the current company matches ``wallet_domain``
-        (or, not ``positive``, patients without such a wallet)."""
-        wallets = (
-            self.env["dental.loyalty.wallet"]
-            .sudo()
-            ._search([("company_id", "=", self.env.company.id), *wallet_domain])
+        (or, not ``positive``, patients without such a wallet). A family member
+        is matched on the family's wallet, as their figures show it."""
+        Wallet = self.env["dental.loyalty.wallet"].sudo()
+        in_company = [("company_id", "=", self.env.company.id)]
+        paying = Wallet._search(
+            [*in_company, ("points_with_family", "=", False), *wallet_domain]
+        )
+        wallets = Wallet._search(
+            [
+                *in_company,
+                "|",
+                ("id", "in", paying),
+                ("family_id.wallet_id", "in", paying),
+            ]
         )
         partners = wallets.subselect(SQL.identifier(wallets.table, "partner_id"))
         return [("id", "in" if positive else "not in", partners)]
@@ -325,15 +348,36 @@ class ResPartner(models.Model):
                 company.id,
             ),
         )
+        # A family member's tier is the family's wallet's.
+        family_alias = query.make_alias(wallet_alias, "family")
+        query.add_join(
+            "LEFT JOIN",
+            family_alias,
+            "dental_loyalty_family",
+            SQL(
+                "%s = %s",
+                SQL.identifier(family_alias, "id"),
+                SQL.identifier(wallet_alias, "family_id"),
+            ),
+        )
+        paying_alias = query.make_alias(family_alias, "wallet")
+        query.add_join(
+            "LEFT JOIN",
+            paying_alias,
+            Wallet._table,
+            SQL(
+                "%s = %s",
+                SQL.identifier(paying_alias, "id"),
+                SQL.identifier(family_alias, "wallet_id"),
+            ),
+        )
         Tier = self.env["dental.loyalty.tier"]
         floor = Tier._floor_of(Tier._ladder(company.id))
+        to_flush = Wallet._fields["tier_id"] if flush else None
         return SQL(
-            "COALESCE(%s, %s)",
-            SQL.identifier(
-                wallet_alias,
-                "tier_id",
-                to_flush=Wallet._fields["tier_id"] if flush else None,
-            ),
+            "COALESCE(%s, %s, %s)",
+            SQL.identifier(paying_alias, "tier_id", to_flush=to_flush),
+            SQL.identifier(wallet_alias, "tier_id", to_flush=to_flush),
             floor,
         )
 
@@ -525,7 +569,12 @@ class ResPartner(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_ledger_action"
         )
-        action["domain"] = [("partner_id", "=", self.id)]
+        # A family member's lines are on the family's wallet, in their name.
+        action["domain"] = [
+            "|",
+            ("partner_id", "=", self.id),
+            ("member_id", "=", self.id),
+        ]
         action["context"] = {"default_partner_id": self.id, "create": False}
         return action
 
@@ -538,8 +587,14 @@ class ResPartner(models.Model):
             "loyalty_tier_name",
             "loyalty_tier_multiplier",
             "loyalty_tier_color",
+            "loyalty_family_name",
         ]
 
     def _dental_loyalty_wallet(self, company=None):
-        """The patient's wallet in ``company`` (the current one by default)."""
-        return self.env["dental.loyalty.wallet"]._get_for_partners(self, company)
+        """The wallet the patient earns into and spends from in ``company`` (the
+        current one by default): their family's, else their own."""
+        return (
+            self.env["dental.loyalty.wallet"]
+            ._get_for_partners(self, company)
+            ._paying_wallet()
+        )

@@ -153,6 +153,28 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(order.dental_loyalty_points_earned, 70)
         self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 770)
 
+    def test_a_family_member_pays_with_the_family_points(self):
+        child = self.env["res.partner"].create(
+            {"name": "Mai Pham", "barcode": "0420000000125"}
+        )
+        family = self.env["dental.loyalty.family"].create(
+            {
+                "name": "Pham family",
+                "holder_id": self.patient.id,
+                "member_ids": [(4, child.id)],
+            }
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyFamilyPaymentTour", login="pos_user")
+        order = self.env["pos.order"].search([("partner_id", "=", child.id)])
+        self.assertEqual(order.dental_loyalty_points_spent, 300)
+        spend = family.wallet_id.line_ids.filtered(lambda line: line.kind == "spend")
+        self.assertEqual((spend.points, spend.member_id), (-300, child))
+        earn = family.wallet_id.line_ids.filtered(lambda line: line.kind == "earn")
+        self.assertEqual((earn.points, earn.member_id), (70, child))
+        self.assertEqual(family.wallet_id.points_available, 770)
+        self.assertFalse(child.loyalty_wallet_ids.points_available)
+
     def test_points_typed_over_the_cap_are_corrected_at_once(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("DentalLoyaltyOverCapTour", login="pos_user")

@@ -42,6 +42,7 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
             [
                 {
                     "wallet_id": wallet.id,
+                    "member_id": self.partner_id.id,
                     "kind": "adjust",
                     "points": self.points,
                     "reason": self.reason,

@@ -35,7 +35,9 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
             wizard.spendable_points = partner.loyalty_points_available
             wallet = partner.loyalty_wallet_id
             wizard.allowed_reward_ids = (
-                Reward._available_to(wallet) if wallet else Reward.browse()
+                Reward._available_to(wallet, patient=partner)
+                if wallet
+                else Reward.browse()
             )
 
     @api.depends("spendable_points", "points_cost")
@@ -46,7 +48,9 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
-        voucher = self.env["dental.loyalty.voucher"]._issue(wallet, self.reward_id)
+        voucher = self.env["dental.loyalty.voucher"]._issue(
+            wallet, self.reward_id, self.partner_id
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "dental.loyalty.voucher",

@@ -187,3 +187,31 @@ registry.category("web_tour.tours").add("DentalLoyaltyRecallTour", {
             receiptHas("Recall bonus", "+50"),
         ].flat(),
 });
+
+// A child of a family is chosen: the register shows the family's points, and the
+// child pays part of the bill with them.
+registry.category("web_tour.tours").add("DentalLoyaltyFamilyPaymentTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            scan_barcode("0420000000125"),
+            patientShows("Mai Pham", "Bronze", "1,000"),
+            {
+                content: "the register says whose points they are",
+                trigger: ".set-partner .o_dental_loyalty_family:contains('Family: Pham family')",
+            },
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {
+                amount: "30.00",
+                remaining: "70.00",
+            }),
+            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptHas("Points spent", "300"),
+            receiptHas("Points balance", "770"),
+            ReceiptScreen.clickNextOrder(),
+        ].flat(),
+});
