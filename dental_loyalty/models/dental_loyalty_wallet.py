@@ -650,8 +650,8 @@ class DentalLoyaltyWallet(models.Model):
             if points > spendable:
                 raise UserError(
                     self.env._(
-                        "%(patient)s can move at most %(spendable)s points now "
-                        "(asked for: %(points)s).",
+                        "%(patient)s cannot move that many points now (spendable: "
+                        "%(spendable)s, asked for: %(points)s).",
                         patient=self.partner_id.display_name,
                         spendable=spendable,
                         points=points,

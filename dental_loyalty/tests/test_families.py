@@ -154,8 +154,8 @@ class TestFamilies(FamilyMixin, DentalLoyaltyCommon):
         self.assertEqual(pair.user_id, self.manager)
         self.assertTrue(
             any(
-                "150 points moved by" in message.body
-                and "Moved out: their share" in message.body
+                "Points moved by" in message.body
+                and "150. Reason: Moved out: their share" in message.body
                 for message in self.child.message_ids
             )
         )
@@ -163,7 +163,7 @@ class TestFamilies(FamilyMixin, DentalLoyaltyCommon):
     def test_more_than_the_spendable_points_cannot_be_moved(self):
         self.as_manager(self.parent)
         self._earn(self.parent, 100)
-        with self.assertRaisesRegex(UserError, "at most 100 points"):
+        with self.assertRaisesRegex(UserError, "spendable: 100, asked for: 101"):
             self._wallet(self.parent).with_user(self.manager)._transfer_points(
                 self._wallet(self.stranger), "Too many", 101
             )

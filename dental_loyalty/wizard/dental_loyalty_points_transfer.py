@@ -60,8 +60,8 @@ class DentalLoyaltyPointsTransfer(models.TransientModel):
         for wallet in source | target:
             wallet._post_on_wallet_and_patient(
                 self.env._(
-                    "%(points)s points moved by %(user)s from the wallet of "
-                    "%(giver)s to the wallet of %(receiver)s: %(reason)s",
+                    "Points moved by %(user)s from the wallet of %(giver)s to the "
+                    "wallet of %(receiver)s: %(points)s. Reason: %(reason)s",
                     points=moved,
                     user=self.env.user.name,
                     giver=source.partner_id.display_name,
