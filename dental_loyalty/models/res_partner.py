@@ -1,5 +1,6 @@
 import math
 import operator as py_operator
+import secrets
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -19,6 +20,10 @@ _COMPARISONS = {
     ">": py_operator.gt,
     ">=": py_operator.ge,
 }
+# Referral codes are read aloud and typed from a card: no 0/O, 1/I/L. Eight of
+# these 31 signs give some 850 billion codes.
+_REFERRAL_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_REFERRAL_CODE_LENGTH = 8
 
 
 class ResPartner(models.Model):
@@ -129,6 +134,65 @@ class ResPartner(models.Model):
     )
     loyalty_tier_pinned = fields.Boolean(related="loyalty_wallet_id.tier_pinned")
     loyalty_tier_pin_reason = fields.Char(related="loyalty_wallet_id.tier_pin_reason")
+    dental_referral_code = fields.Char(
+        string="Referral Code",
+        compute="_compute_dental_referral_code",
+        store=True,
+        precompute=True,
+        readonly=True,
+        copy=False,
+        help="The code the patient gives to those they bring to the clinic.",
+    )
+
+    _sql_constraints = [
+        (
+            "dental_referral_code_uniq",
+            "unique(dental_referral_code)",
+            "Referral codes are unique.",
+        ),
+    ]
+
+    def _compute_dental_referral_code(self):
+        # No dependencies: a contact gets its code once, when it is created
+        # (precomputed: Odoo computes a field without dependencies on create only
+        # then) or, for the contacts already there, when the addon is installed.
+        for partner, code in zip(
+            self, self._dental_referral_new_codes(len(self)), strict=True
+        ):
+            partner.dental_referral_code = code
+
+    @api.model
+    def _dental_referral_new_codes(self, count):
+        """``count`` random referral codes, used by no contact yet. Codes given
+        in this transaction and not yet written are kept aside, so that an
+        install computing codes for many contacts in batches gives no twice."""
+        given = self.env.cr.precommit.data.setdefault(
+            "dental_loyalty.referral_codes", set()
+        )
+        codes = []
+        while len(codes) < count:
+            batch = {
+                "".join(
+                    secrets.choice(_REFERRAL_CODE_ALPHABET)
+                    for _sign in range(_REFERRAL_CODE_LENGTH)
+                )
+                for _code in range(count - len(codes))
+            } - given
+            if not batch:
+                continue
+            # Not through the ORM: reading the field would flush the codes being
+            # computed, and one query per batch is all the check costs.
+            self.env.cr.execute(
+                SQL(
+                    "SELECT dental_referral_code FROM res_partner "
+                    "WHERE dental_referral_code IN %s",
+                    tuple(batch),
+                )
+            )
+            batch -= {code for (code,) in self.env.cr.fetchall()}
+            given |= batch
+            codes += batch
+        return codes
 
     @api.depends_context("company")
     @api.depends("loyalty_wallet_ids")
