@@ -76,6 +76,15 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_dormant_user_id = fields.Many2one(
         related="company_id.dental_loyalty_dormant_user_id", readonly=False
     )
+    dental_loyalty_referrer_points = fields.Integer(
+        related="company_id.dental_loyalty_referrer_points", readonly=False
+    )
+    dental_loyalty_referred_points = fields.Integer(
+        related="company_id.dental_loyalty_referred_points", readonly=False
+    )
+    dental_loyalty_referral_yearly_limit = fields.Integer(
+        related="company_id.dental_loyalty_referral_yearly_limit", readonly=False
+    )
     dental_loyalty_currency_name = fields.Char(
         related="company_id.currency_id.name", string="Loyalty Currency"
     )

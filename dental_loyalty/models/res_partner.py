@@ -3,6 +3,7 @@ import operator as py_operator
 import secrets
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
@@ -143,6 +144,19 @@ class ResPartner(models.Model):
         copy=False,
         help="The code the patient gives to those they bring to the clinic.",
     )
+    dental_referred_by_code = fields.Char(
+        string="Referred by Code",
+        compute="_compute_dental_referred_by_code",
+        inverse="_inverse_dental_referred_by_code",
+        groups="dental_loyalty.group_dental_loyalty_user",
+        help="The referral code of the patient who brought this new patient to the "
+        "clinic; both get a bonus on the new patient's first paid visit.",
+    )
+    dental_loyalty_referral_count = fields.Integer(
+        string="Referrals",
+        compute="_compute_dental_loyalty_referral_count",
+        groups="dental_loyalty.group_dental_loyalty_user",
+    )
 
     _sql_constraints = [
         (
@@ -193,6 +207,76 @@ class ResPartner(models.Model):
             given |= batch
             codes += batch
         return codes
+
+    @api.depends_context("company")
+    def _compute_dental_referred_by_code(self):
+        # Reception reads who referred a patient; the code is the referrer's.
+        referrals = (
+            self.env["dental.loyalty.referral"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("referred_id", "in", self._origin.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "in", ("pending", "rewarded")),
+                ],
+                ["referred_id", "code"],
+            )
+        )
+        codes = {referral.referred_id.id: referral.code for referral in referrals}
+        for partner in self:
+            partner.dental_referred_by_code = codes.get(partner._origin.id, False)
+
+    def _inverse_dental_referred_by_code(self):
+        """Mark the patients as referred by the code typed, in the current
+        company; the engine refuses with a message (a UserError, so the save
+        in the backend or at the register fails and says why)."""
+        Referral = self.env["dental.loyalty.referral"]
+        company = self.env.company
+        for partner in self:
+            code = Referral._normalize_code(partner.dental_referred_by_code)
+            current = (
+                Referral.sudo()
+                .search(
+                    [
+                        ("referred_id", "=", partner.id),
+                        ("company_id", "=", company.id),
+                        ("state", "in", ("pending", "rewarded")),
+                    ],
+                    limit=1,
+                )
+                .code
+            )
+            if code == (current or ""):
+                continue
+            if not code:
+                raise UserError(
+                    self.env._(
+                        "Clearing the referral code does not undo the referral of "
+                        "%s: a loyalty manager can refuse it on the referral.",
+                        partner.display_name,
+                    )
+                )
+            Referral._refer(partner, code, company)
+
+    def _compute_dental_loyalty_referral_count(self):
+        """Referrals the patient made, in any state."""
+        counts = dict(
+            self.env["dental.loyalty.referral"]._read_group(
+                [("referrer_id", "in", self.ids)], ["referrer_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.dental_loyalty_referral_count = counts.get(partner, 0)
+
+    def action_view_dental_loyalty_referrals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dental_loyalty.dental_loyalty_referral_action"
+        )
+        action["domain"] = [("referrer_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     @api.depends_context("company")
     @api.depends("loyalty_wallet_ids")

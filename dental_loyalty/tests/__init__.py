@@ -24,3 +24,4 @@ from . import test_dormant
 from . import test_segments
 from . import test_greetings
 from . import test_partner_merge
+from . import test_referrals
