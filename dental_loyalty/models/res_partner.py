@@ -686,6 +686,8 @@ class ResPartner(models.Model):
             "loyalty_tier_name",
             "loyalty_tier_multiplier",
             "loyalty_tier_color",
+            "dental_referral_code",
+            "dental_referred_by_code",
         ]
 
     def _dental_loyalty_wallet(self, company=None):
