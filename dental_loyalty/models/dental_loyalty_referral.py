@@ -357,6 +357,17 @@ class DentalLoyaltyReferral(models.Model):
                 "referred_points": points["referred"],
             }
         )
+        if points["referrer"]:
+            # Posted first: the referrer's line leads.
+            bonus = lines[0]
+            self.referrer_id._dental_loyalty_notify(
+                "referral",
+                company,
+                points=bonus.points,
+                patient=self.referred_id.name,
+                # Only worth saying when the points still wait.
+                available_date=not bonus.is_released and bonus.available_date,
+            )
         values = {
             "referrer": self.referrer_id.display_name,
             "referrer_points": points["referrer"],

@@ -19,6 +19,7 @@ MESSAGE_EVENTS = {
     "anniversary": ("mail_template_anniversary", "sms_template_anniversary"),
     "recall": ("mail_template_recall_bonus", "sms_template_recall_bonus"),
     "dormant": ("mail_template_dormant", "sms_template_dormant"),
+    "referral": ("mail_template_referral_bonus", "sms_template_referral_bonus"),
     # The voucher's mail is posted on the voucher itself (_send_code).
     "voucher": (None, "sms_template_voucher_issued"),
 }
@@ -100,6 +101,9 @@ class ResCompany(models.Model):
     )
     dental_loyalty_channel_dormant = fields.Selection(
         CHANNELS, string="We Miss You", default="none", required=True
+    )
+    dental_loyalty_channel_referral = fields.Selection(
+        CHANNELS, string="Referral Bonus", default="mail", required=True
     )
     dental_loyalty_expiry_warning_days = fields.Integer(
         string="Warn Before Expiry (days)",

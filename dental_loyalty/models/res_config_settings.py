@@ -61,6 +61,9 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_channel_dormant = fields.Selection(
         related="company_id.dental_loyalty_channel_dormant", readonly=False
     )
+    dental_loyalty_channel_referral = fields.Selection(
+        related="company_id.dental_loyalty_channel_referral", readonly=False
+    )
     dental_loyalty_expiry_warning_days = fields.Integer(
         related="company_id.dental_loyalty_expiry_warning_days", readonly=False
     )
