@@ -13,3 +13,4 @@ from . import pos_order
 from . import pos_order_line
 from . import dental_loyalty_reward
 from . import dental_loyalty_voucher
+from . import dental_loyalty_referral

@@ -66,6 +66,8 @@ class DentalLoyaltyLedger(models.Model):
             ("recall", "Recall visit bonus"),
             ("transfer_out", "Moved to another wallet"),
             ("transfer_in", "Moved in from another wallet"),
+            ("referral", "Referral bonus"),
+            ("referral_reversal", "Referral bonus taken back"),
         ],
         string="Movement",
         required=True,
@@ -221,6 +223,12 @@ class DentalLoyaltyLedger(models.Model):
         return ["earn", "earn_reversal", "recall"]
 
     @api.model
+    def _waiting_kinds(self):
+        """Kinds whose lots wait the company's waiting period: what was earned,
+        and a referral bonus (which is no earning for tiers)."""
+        return [*self._earning_kinds(), "referral"]
+
+    @api.model
     def _visit_kinds(self):
         """Kinds a paid sale posts: the last one dates the patient's last visit."""
         return ["earn", "spend", "recall"]
@@ -280,12 +288,13 @@ class DentalLoyaltyLedger(models.Model):
         return lines
 
     def _prepare_lot_vals(self, vals, company, posted, today):
-        """Date a new lot: earned points are spendable after the waiting period,
-        other credits (a manager's adjustment, points given back) at once; all
-        expire after the validity period, unless the caller decided otherwise."""
+        """Date a new lot: earned points and referral bonuses are spendable
+        after the waiting period, other credits (a manager's adjustment, points
+        given back) at once; all expire after the validity period, unless the
+        caller decided otherwise."""
         waiting_days = (
             company.dental_loyalty_waiting_days
-            if vals["kind"] in self._earning_kinds()
+            if vals["kind"] in self._waiting_kinds()
             else 0
         )
         vals.setdefault("available_date", available_date(posted, waiting_days))

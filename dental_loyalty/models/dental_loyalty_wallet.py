@@ -691,6 +691,34 @@ class DentalLoyaltyWallet(models.Model):
         Ledger._post(vals_list)
         return sum(count for _lot, count in taken)
 
+    def _take_back_bonus_vals(self, lot, kind, source_vals):
+        """Lines of ``kind`` that take back a bonus given as ``lot`` (a lot of
+        this wallet): from the lot itself while it still holds points, then
+        from the wallet's spendable points, oldest first. Returns the lines'
+        values and the points already gone, which nothing takes back."""
+        self.ensure_one()
+        self._lock_for_update()
+        key = lot.sudo().unique_key
+        vals_list = []
+        from_lot = min(lot.points, lot.remaining_points)
+        if from_lot:
+            vals_list.append(
+                self._line_vals(key, kind, -from_lot, source_vals, lot_id=lot.id)
+            )
+        rest = lot.points - from_lot
+        if rest:
+            Hold = self.env["dental.loyalty.reservation"].sudo()
+            spendable, _own, _others = Hold._spendable_for(self, key)
+            if lot.is_released:
+                spendable -= from_lot
+            from_others = min(rest, max(spendable, 0))
+            if from_others:
+                vals_list.append(
+                    self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
+                )
+            rest -= from_others
+        return vals_list, rest
+
     def _line_vals(self, key, kind, points, source_vals, **vals):
         return {
             "wallet_id": self.id,

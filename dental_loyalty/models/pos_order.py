@@ -340,6 +340,7 @@ class PosOrder(models.Model):
             covered_amount=covered,
             recall_lines=self._dental_loyalty_recall_lines(),
         )
+        self.env["dental.loyalty.referral"]._reward_first_visit(self)
 
     def _dental_loyalty_use_vouchers(self):
         """Check every voucher line against its voucher and the bill, and use
@@ -523,6 +524,7 @@ class PosOrder(models.Model):
                         sale=sale._dental_loyalty_label(),
                     )
                 )
+            self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
             return
         refunded = self._dental_loyalty_refunded_amount()
         sale_lines.wallet_id.ensure_one()._settle_refund(
@@ -535,6 +537,7 @@ class PosOrder(models.Model):
             label=self._dental_loyalty_label(),
             sale_label=sale._dental_loyalty_label(),
         )
+        self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
 
     def _dental_loyalty_refunded_amount(self):
         """The part of its sale this refund returns, priced from the sale's own

@@ -19,6 +19,7 @@ MESSAGE_EVENTS = {
     "anniversary": ("mail_template_anniversary", "sms_template_anniversary"),
     "recall": ("mail_template_recall_bonus", "sms_template_recall_bonus"),
     "dormant": ("mail_template_dormant", "sms_template_dormant"),
+    "referral": ("mail_template_referral_bonus", "sms_template_referral_bonus"),
     # The voucher's mail is posted on the voucher itself (_send_code).
     "voucher": (None, "sms_template_voucher_issued"),
 }
@@ -101,6 +102,9 @@ class ResCompany(models.Model):
     dental_loyalty_channel_dormant = fields.Selection(
         CHANNELS, string="We Miss You", default="none", required=True
     )
+    dental_loyalty_channel_referral = fields.Selection(
+        CHANNELS, string="Referral Bonus", default="mail", required=True
+    )
     dental_loyalty_expiry_warning_days = fields.Integer(
         string="Warn Before Expiry (days)",
         default=30,
@@ -137,6 +141,25 @@ class ResCompany(models.Model):
         "the patient, once per absence.",
     )
 
+    dental_loyalty_referrer_points = fields.Integer(
+        string="Referrer's Bonus",
+        default=100,
+        help="Points a patient receives when someone they referred pays their "
+        "first visit; pending during the waiting period, like earned points.",
+    )
+    dental_loyalty_referred_points = fields.Integer(
+        string="New Patient's Bonus",
+        default=50,
+        help="Points a referred patient receives on their first paid visit; "
+        "pending during the waiting period, like earned points.",
+    )
+    dental_loyalty_referral_yearly_limit = fields.Integer(
+        string="Referrals per Patient per Year",
+        default=0,
+        help="The most referrals one patient may make in a calendar year "
+        "(pending and rewarded ones count); 0 means no limit.",
+    )
+
     @api.model
     def _load_pos_data_fields(self, config_id):
         # The register previews how many points a payment takes and an order earns.
@@ -157,6 +180,9 @@ class ResCompany(models.Model):
         "dental_loyalty_near_tier_share",
         "dental_loyalty_tier_grace_days",
         "dental_loyalty_dormant_months",
+        "dental_loyalty_referrer_points",
+        "dental_loyalty_referred_points",
+        "dental_loyalty_referral_yearly_limit",
     )
     def _check_dental_loyalty_settings(self):
         for company in self:
@@ -214,6 +240,20 @@ class ResCompany(models.Model):
             if company.dental_loyalty_dormant_months < 1:
                 raise ValidationError(
                     self.env._("A patient is dormant after one month at least.")
+                )
+            if (
+                min(
+                    company.dental_loyalty_referrer_points,
+                    company.dental_loyalty_referred_points,
+                    company.dental_loyalty_referral_yearly_limit,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Referral bonuses and the yearly limit of referrals cannot "
+                        "be negative (a limit of 0 means none)."
+                    )
                 )
 
     def _dental_loyalty_channel(self, event):

@@ -61,6 +61,9 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_channel_dormant = fields.Selection(
         related="company_id.dental_loyalty_channel_dormant", readonly=False
     )
+    dental_loyalty_channel_referral = fields.Selection(
+        related="company_id.dental_loyalty_channel_referral", readonly=False
+    )
     dental_loyalty_expiry_warning_days = fields.Integer(
         related="company_id.dental_loyalty_expiry_warning_days", readonly=False
     )
@@ -78,6 +81,15 @@ class ResConfigSettings(models.TransientModel):
     )
     dental_loyalty_family_reception = fields.Boolean(
         related="company_id.dental_loyalty_family_reception", readonly=False
+    )
+    dental_loyalty_referrer_points = fields.Integer(
+        related="company_id.dental_loyalty_referrer_points", readonly=False
+    )
+    dental_loyalty_referred_points = fields.Integer(
+        related="company_id.dental_loyalty_referred_points", readonly=False
+    )
+    dental_loyalty_referral_yearly_limit = fields.Integer(
+        related="company_id.dental_loyalty_referral_yearly_limit", readonly=False
     )
     dental_loyalty_currency_name = fields.Char(
         related="company_id.currency_id.name", string="Loyalty Currency"

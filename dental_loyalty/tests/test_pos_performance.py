@@ -10,9 +10,10 @@ from .common_pos import DentalLoyaltyPosCommon
 # wallet; the holds, and deleting this order's; the tier; the open lots; insert the
 # lines; the new lines' company (for the amount's currency); the figure the tier is
 # decided on; the lots' remainders; the wallet's sums and their update; a recompute
-# of the patient's fields (core, peppol). bench/ measures the whole path, lock and
-# catch-up included, with cold caches.
-LOYALTY_QUERIES_PER_ORDER = 12
+# of the patient's fields (core, peppol); whether the patient has a referral waiting
+# for their first paid visit. bench/ measures the whole path, lock and catch-up
+# included, with cold caches.
+LOYALTY_QUERIES_PER_ORDER = 13
 
 
 @tagged("post_install", "-at_install")

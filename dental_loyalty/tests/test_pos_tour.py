@@ -317,3 +317,39 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
         )
         self.assertEqual(order.dental_loyalty_recall_points, 50)
         self.assertEqual(order.dental_loyalty_points_earned, 150)
+
+    def test_a_new_customer_referred_in_the_editor(self):
+        company = self.main_pos_config.company_id
+        company.write(
+            {
+                "dental_loyalty_referrer_points": 100,
+                "dental_loyalty_referred_points": 50,
+                "dental_loyalty_referral_yearly_limit": 0,
+            }
+        )
+        # The tour types the code: give the referrer one it knows.
+        self.patient.dental_referral_code = "LINH2345"
+        # Odoo gives new users Contact Creation: the register's editor needs it.
+        self.pos_user.groups_id += self.env.ref("base.group_partner_manager")
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyReferralTour", login="pos_user")
+        newcomer = self.env["res.partner"].search([("name", "=", "Quynh Dang")])
+        referral = self.env["dental.loyalty.referral"].search(
+            [("referred_id", "=", newcomer.id)]
+        )
+        self.assertEqual(len(referral), 1)
+        self.assertRecordValues(
+            referral,
+            [
+                {
+                    "referrer_id": self.patient.id,
+                    "code": "LINH2345",
+                    "state": "rewarded",
+                    "referrer_points": 100,
+                    "referred_points": 50,
+                }
+            ],
+        )
+        order = self.env["pos.order"].search([("partner_id", "=", newcomer.id)])
+        self.assertEqual(referral.pos_order_id, order)
+        self.assertEqual(newcomer.loyalty_wallet_ids.points_available, 100 + 50)

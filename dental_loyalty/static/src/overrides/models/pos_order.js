@@ -65,6 +65,11 @@ patch(PosOrder.prototype, {
     },
 
     export_for_printing() {
-        return { ...super.export_for_printing(...arguments), dentalLoyalty: this.dentalLoyaltySummary };
+        return {
+            ...super.export_for_printing(...arguments),
+            dentalLoyalty: this.dentalLoyaltySummary,
+            // The patient's own code, to hand to those they bring to the clinic.
+            dentalLoyaltyReferralCode: this.get_partner()?.dental_referral_code || "",
+        };
     },
 });

@@ -1,0 +1,495 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .pos_order import PAID_STATES
+
+# States that hold a referral: a patient has one such referrer per company, and
+# they count toward the referrer's yearly limit.
+_LIVE_STATES = ("pending", "rewarded")
+
+
+class DentalLoyaltyReferral(models.Model):
+    """One patient brought to the clinic by another: marked with the referrer's
+    code, rewarded on the new patient's first paid visit (both get a bonus,
+    pending like earned points), taken back if that visit is refunded in full."""
+
+    _name = "dental.loyalty.referral"
+    _description = "Loyalty Referral"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "referred_id"
+    _check_company_auto = True
+
+    referrer_id = fields.Many2one(
+        "res.partner",
+        string="Referred By",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    referred_id = fields.Many2one(
+        "res.partner",
+        string="New Patient",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True, ondelete="restrict"
+    )
+    code = fields.Char(
+        string="Code Given", readonly=True, help="The referrer's code, as typed."
+    )
+    date = fields.Date(
+        string="Referred On",
+        required=True,
+        readonly=True,
+        default=fields.Date.context_today,
+    )
+    state = fields.Selection(
+        selection=[
+            ("pending", "Pending"),
+            ("rewarded", "Rewarded"),
+            ("refused", "Refused"),
+            ("reversed", "Reversed"),
+        ],
+        string="Status",
+        required=True,
+        default="pending",
+        readonly=True,
+        tracking=True,
+        help="Pending until the new patient's first paid visit; rewarded then, "
+        "unless a rule refuses it; reversed when that visit is refunded in full.",
+    )
+    refusal_reason = fields.Char(readonly=True, tracking=True)
+    referrer_points = fields.Integer(
+        string="Referrer's Bonus",
+        readonly=True,
+        help="The points the referrer received, as posted.",
+    )
+    referred_points = fields.Integer(
+        string="New Patient's Bonus",
+        readonly=True,
+        help="The points the new patient received, as posted.",
+    )
+    reward_date = fields.Date(string="Rewarded On", readonly=True)
+    pos_order_id = fields.Many2one(
+        "pos.order",
+        string="First Visit",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    line_ids = fields.One2many(
+        "dental.loyalty.ledger",
+        "res_id",
+        string="Ledger Lines",
+        domain=[("res_model", "=", "dental.loyalty.referral")],
+        readonly=True,
+    )
+
+    # ------------------------------------------------------------------
+    # Marking a patient as referred
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _normalize_code(self, code):
+        """The code as stored, from what reception typed or a patient read out."""
+        if not isinstance(code, str):
+            return ""
+        return re.sub(r"[\s-]", "", code).upper()[:32]
+
+    @api.model
+    def _refer(self, referred, code, company):
+        """Mark ``referred`` as brought by the patient whose referral code is
+        ``code``, in ``company``; raises a UserError naming the rule that
+        refuses it. Returns the pending referral."""
+        if not (
+            self.env.su
+            or self.env.user.has_group("dental_loyalty.group_dental_loyalty_user")
+        ):
+            raise AccessError(self.env._("Only loyalty users mark referrals."))
+        referred.ensure_one()
+        code = self._normalize_code(code)
+        # Reception looks the code up among all contacts and records the referral:
+        # referrals are the engine's records, nobody creates them by hand.
+        Referral = self.sudo()
+        referrer = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("dental_referral_code", "=", code)], limit=1)
+            if code
+            else self.env["res.partner"]
+        )
+        if not referrer:
+            raise UserError(
+                self.env._("No patient has the referral code %s.", code or "-")
+            )
+        today = fields.Date.context_today(self)
+        refusal = Referral._refusal(referrer, referred, company, today)
+        if refusal:
+            raise UserError(refusal)
+        referral = Referral.create(
+            {
+                "referrer_id": referrer.id,
+                "referred_id": referred.id,
+                "company_id": company.id,
+                "code": code,
+                "date": today,
+            }
+        )
+        referred.invalidate_recordset(["dental_referred_by_code"])
+        return referral.sudo(self.env.su)
+
+    @api.model
+    def _refusal(self, referrer, referred, company, day):
+        """Why ``referrer`` cannot refer ``referred`` in ``company`` on ``day``,
+        or None; the rules in the order they are checked."""
+        if referrer == referred:
+            return self.env._(
+                "%s cannot be referred with their own referral code.",
+                referred.display_name,
+            )
+        if self._has_visited(referred, company):
+            return self.env._(
+                "%s already came to the clinic: only a new patient can be referred.",
+                referred.display_name,
+            )
+        earlier = self.search(
+            [
+                ("referred_id", "=", referred.id),
+                ("company_id", "=", company.id),
+                ("state", "in", _LIVE_STATES),
+            ],
+            limit=1,
+        )
+        if earlier:
+            return self.env._(
+                "%(patient)s was already referred by %(referrer)s: a patient has "
+                "one referrer.",
+                patient=referred.display_name,
+                referrer=earlier.referrer_id.display_name,
+            )
+        return self._contact_refusal(referrer, referred) or self._limit_refusal(
+            referrer, company, day
+        )
+
+    def _contact_refusal(self, referrer, referred):
+        """Refuses a new patient who shares the referrer's phone number or
+        e-mail address: most likely the same person, or one household."""
+        if referrer.email_normalized and (
+            referrer.email_normalized == referred.email_normalized
+        ):
+            return self.env._(
+                "%(patient)s has the same e-mail address as %(referrer)s: a "
+                "patient cannot be referred by someone with their own address.",
+                patient=referred.display_name,
+                referrer=referrer.display_name,
+            )
+        if self._phone_numbers(referrer) & self._phone_numbers(referred):
+            return self.env._(
+                "%(patient)s has the same phone number as %(referrer)s: a patient "
+                "cannot be referred by someone with their own number.",
+                patient=referred.display_name,
+                referrer=referrer.display_name,
+            )
+        return None
+
+    @api.model
+    def _phone_numbers(self, partner):
+        """The patient's phone and mobile numbers, in E.164 when they can be
+        read as numbers of the patient's country, else their digits."""
+        numbers = set()
+        for fname in ("phone", "mobile"):
+            if partner[fname]:
+                numbers.add(
+                    partner._phone_format(fname=fname)
+                    or re.sub(r"\D", "", partner[fname])
+                )
+        return numbers - {""}
+
+    def _limit_refusal(self, referrer, company, day, states=_LIVE_STATES):
+        """Refuses a referral beyond the company's yearly limit per referrer:
+        those of ``states`` dated in the calendar year of ``day`` count."""
+        limit = company.dental_loyalty_referral_yearly_limit
+        if not limit:
+            return None
+        count = self.search_count(
+            [
+                ("referrer_id", "=", referrer.id),
+                ("company_id", "=", company.id),
+                ("state", "in", states),
+                ("date", ">=", day.replace(month=1, day=1)),
+                ("date", "<=", day.replace(month=12, day=31)),
+                ("id", "not in", self.ids),
+            ]
+        )
+        if count >= limit:
+            return self.env._(
+                "%(referrer)s has reached the clinic's yearly limit of referrals "
+                "(referrals this year: %(count)s, limit: %(limit)s).",
+                referrer=referrer.display_name,
+                count=count,
+                limit=limit,
+            )
+        return None
+
+    @api.model
+    def _has_visited(self, partner, company, except_order=None):
+        """Whether ``partner`` has a paid visit in ``company``: a paid POS order
+        (other than ``except_order``), or a ledger line of a visit."""
+        order_domain = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", company.id),
+            ("state", "in", PAID_STATES),
+        ]
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        line_domain = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", company.id),
+            ("kind", "in", Ledger._visit_kinds()),
+        ]
+        if except_order:
+            order_domain.append(("id", "!=", except_order.id))
+            line_domain.append(("pos_order_id", "!=", except_order.id))
+        return bool(
+            self.env["pos.order"].sudo().search_count(order_domain, limit=1)
+            or Ledger.search_count(line_domain, limit=1)
+        )
+
+    # ------------------------------------------------------------------
+    # Rewarding the first paid visit
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _reward_first_visit(self, order):
+        """The POS adapter's call after settling a paid sale: a pending referral
+        of the order's patient is rewarded on this first paid visit, or refused
+        by the rules that may have changed since it was marked. One query when
+        the patient has no pending referral."""
+        if not order.partner_id:
+            return self.browse()
+        # The engine settles referrals for whoever takes the payment.
+        referral = self.sudo().search(
+            [
+                ("referred_id", "=", order.partner_id.id),
+                ("company_id", "=", order.company_id.id),
+                ("state", "=", "pending"),
+            ],
+            limit=1,
+        )
+        if not referral:
+            return referral
+        if self.sudo()._has_visited(referral.referred_id, order.company_id, order):
+            referral._refuse(
+                self.env._(
+                    "%s had already come to the clinic before this visit.",
+                    referral.referred_id.display_name,
+                )
+            )
+            return referral
+        referral._reward(order)
+        return referral
+
+    def _reward(self, order=None):
+        """Post both bonuses for the first paid visit (``order``, or none for a
+        visit that did not go through the register), after checking again what
+        may have changed since the referral was marked: the phone numbers and
+        addresses, and the referrer's yearly limit (rewarded referrals count)."""
+        self.ensure_one()
+        refusal = self._contact_refusal(
+            self.referrer_id, self.referred_id
+        ) or self._limit_refusal(
+            self.referrer_id, self.company_id, self.date, states=("rewarded",)
+        )
+        if refusal:
+            self._refuse(refusal)
+            return self.env["dental.loyalty.ledger"]
+        company = self.company_id
+        visit = (
+            fields.Date.context_today(self, order.date_order)
+            if order
+            else fields.Date.context_today(self)
+        )
+        label = order._dental_loyalty_label() if order else False
+        points = {
+            "referrer": max(company.dental_loyalty_referrer_points, 0),
+            "referred": max(company.dental_loyalty_referred_points, 0),
+        }
+        reasons = {
+            "referrer": self.env._("Referred %s", self.referred_id.display_name),
+            "referred": self.env._("Referred by %s", self.referrer_id.display_name),
+        }
+        partners = {"referrer": self.referrer_id, "referred": self.referred_id}
+        lines = self.env["dental.loyalty.ledger"]._post(
+            [
+                {
+                    # Always the wallet the engine names for the patient (a
+                    # family member's is the family's).
+                    "wallet_id": partners[role]._dental_loyalty_wallet(company).id,
+                    "member_id": partners[role].id,
+                    "kind": "referral",
+                    "points": points[role],
+                    "date": visit,
+                    "unique_key": f"referral:{self.id}:{role}",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "origin": label,
+                    "reason": reasons[role],
+                }
+                for role in ("referrer", "referred")
+                if points[role]
+            ]
+        )
+        # The engine's bookkeeping: nobody writes a referral's state or points.
+        self.sudo().write(
+            {
+                "state": "rewarded",
+                "reward_date": visit,
+                "pos_order_id": order.id if order else False,
+                "referrer_points": points["referrer"],
+                "referred_points": points["referred"],
+            }
+        )
+        if points["referrer"]:
+            # Posted first: the referrer's line leads.
+            bonus = lines[0]
+            self.referrer_id._dental_loyalty_notify(
+                "referral",
+                company,
+                points=bonus.points,
+                patient=self.referred_id.name,
+                # Only worth saying when the points still wait.
+                available_date=not bonus.is_released and bonus.available_date,
+            )
+        values = {
+            "referrer": self.referrer_id.display_name,
+            "referrer_points": points["referrer"],
+            "referred": self.referred_id.display_name,
+            "referred_points": points["referred"],
+        }
+        self._message_log(
+            body=self.env._(
+                "Rewarded on the first paid visit, %(visit)s: bonus of %(referrer)s: "
+                "%(referrer_points)s points; bonus of %(referred)s: "
+                "%(referred_points)s points.",
+                visit=label,
+                **values,
+            )
+            if label
+            else self.env._(
+                "Rewarded on the first paid visit: bonus of %(referrer)s: "
+                "%(referrer_points)s points; bonus of %(referred)s: "
+                "%(referred_points)s points.",
+                **values,
+            )
+        )
+        return lines
+
+    def _refuse(self, reason):
+        """Refuse pending referrals with ``reason``, said on their chatter."""
+        for referral in self:
+            referral.sudo().write({"state": "refused", "refusal_reason": reason})
+            referral._message_log(body=self.env._("Refused: %s", reason))
+
+    # ------------------------------------------------------------------
+    # Taking the bonuses back when the first visit is refunded in full
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _reverse_refunded_visit(self, refund):
+        """The POS adapter's call after settling a refund: when the refunds of
+        a rewarded first visit together take back its whole total, both
+        bonuses are taken back. Partial refunds keep them."""
+        sale = refund.refunded_order_id
+        referral = self.sudo().search(
+            [("pos_order_id", "=", sale.id), ("state", "=", "rewarded")], limit=1
+        )
+        if not referral or not self._refunded_in_full(sale):
+            return self.env["dental.loyalty.ledger"]
+        return referral._reverse(refund._dental_loyalty_label())
+
+    @api.model
+    def _refunded_in_full(self, sale):
+        refunds = sale.lines.refund_orderline_ids.order_id.filtered(
+            lambda refund: refund.state in PAID_STATES
+        )
+        refunded = sum(refund._dental_loyalty_refunded_amount() for refund in refunds)
+        return sale.currency_id.compare_amounts(refunded, sale.amount_total) >= 0
+
+    def _reverse(self, label):
+        """Take both bonuses back and mark the referral reversed."""
+        self.ensure_one()
+        Ledger = self.env["dental.loyalty.ledger"]
+        lines = Ledger
+        for lot in self.line_ids.filtered(lambda line: line.kind == "referral"):
+            wallet = lot.wallet_id
+            vals_list, missing = wallet._take_back_bonus_vals(
+                lot,
+                "referral_reversal",
+                {
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "member_id": lot.member_id.id,
+                    "origin": label,
+                    "reason": self.env._("Referral bonus taken back by %s", label),
+                },
+            )
+            # Lot by lot: two bonuses in one wallet each see what the other took.
+            lines |= Ledger._post(vals_list)
+            if missing:
+                wallet._post_on_patient(
+                    self.env._(
+                        "A referral bonus (the referral of %(referral)s) was "
+                        "already spent and could not be taken back by %(refund)s: "
+                        "%(points)s.",
+                        referral=self.referred_id.display_name,
+                        refund=label,
+                        points=missing,
+                    )
+                )
+        self.sudo().write({"state": "reversed"})
+        self._message_log(
+            body=self.env._(
+                "Reversed: the first visit was refunded in full by %s; the bonuses "
+                "were taken back.",
+                label,
+            )
+        )
+        return lines
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    def _refuse_by_hand(self, reason):
+        """What the refusal wizard does: checked, and named on the chatter."""
+        if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
+            raise AccessError(self.env._("Only loyalty managers refuse referrals."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(self.env._("Say why the referral is refused."))
+        for referral in self:
+            if referral.state != "pending":
+                raise UserError(
+                    self.env._(
+                        "The referral of %s is not pending: only a pending "
+                        "referral can be refused.",
+                        referral.referred_id.display_name,
+                    )
+                )
+        self._refuse(
+            self.env._(
+                "%(reason)s (refused by %(user)s)",
+                reason=reason,
+                user=self.env.user.name,
+            )
+        )
+        return True

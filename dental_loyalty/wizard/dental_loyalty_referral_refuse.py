@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class DentalLoyaltyReferralRefuse(models.TransientModel):
+    _name = "dental.loyalty.referral.refuse"
+    _description = "Refuse a Referral"
+
+    referral_ids = fields.Many2many(
+        "dental.loyalty.referral",
+        string="Referrals",
+        required=True,
+        domain=[("state", "=", "pending")],
+    )
+    reason = fields.Char(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.referral_ids._refuse_by_hand(self.reason)
+        return {"type": "ir.actions.act_window_close"}
