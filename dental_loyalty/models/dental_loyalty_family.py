@@ -129,10 +129,13 @@ class DentalLoyaltyFamily(models.Model):
 
     def write(self, vals):
         self._check_family_rights(self.company_id)
-        if {"holder_id", "company_id"} & vals.keys() and any(
+        # The wallet is the holder's, chosen by create: another one would hand
+        # the members someone else's points. Only merging contacts re-points it.
+        kept = ("holder_id", "company_id", "wallet_id")
+        if not self.env.su and vals.keys() & set(kept) and any(
             family[field].id != vals[field]
             for family in self
-            for field in ("holder_id", "company_id")
+            for field in kept
             if field in vals
         ):
             raise UserError(

@@ -25,3 +25,4 @@ from . import test_segments
 from . import test_greetings
 from . import test_partner_merge
 from . import test_families
+from . import test_family_loopholes
