@@ -35,3 +35,28 @@ class TestFamilyLoopholes(FamilyMixin, DentalLoyaltyCommon):
             family.write({"wallet_id": theirs.id})
         self.assertEqual(family.wallet_id, self._own_wallet(self.patient))
         self.assertEqual(self.child._dental_loyalty_wallet().points_available, 0)
+
+    def test_a_voucher_taken_before_joining_gives_its_points_to_the_family(self):
+        reward = self.env["dental.loyalty.reward"].create(
+            {
+                "name": "Kids' toothbrush",
+                "kind": "gift",
+                "points_cost": 80,
+                "company_id": self.company.id,
+            }
+        )
+        self._earn(self.child, 100)
+        self.env["dental.loyalty.reward.redeem"].with_user(self.receptionist).create(
+            {"partner_id": self.child.id, "reward_id": reward.id}
+        ).action_confirm()
+        voucher = self.env["dental.loyalty.voucher"].search(
+            [("reward_id", "=", reward.id)]
+        )
+        family = self._make_family(
+            self.env(user=self.manager), self.patient, self.child
+        )
+        voucher.with_user(self.manager).action_cancel()
+        # The member's own wallet stays empty while they belong to the family.
+        self.assertEqual(self._own_wallet(self.child).points_balance, 0)
+        family.wallet_id.invalidate_recordset()
+        self.assertEqual(family.wallet_id.points_available, 100)
