@@ -208,6 +208,12 @@ class DentalLoyaltyFamily(models.Model):
                     self.wallet_id,
                     self.env._("Joined the family %s", self.name),
                 )
+                # A register's hold goes with the points it holds: the bill it
+                # was granted for is paid from the family's wallet now, and no
+                # other register may spend those points meanwhile.
+                self.env["dental.loyalty.reservation"].sudo().search(
+                    [("wallet_id", "=", wallet.id)]
+                ).write({"wallet_id": self.wallet_id.id})
                 note = self.env._(
                     "%(patient)s joined the family %(family)s; points brought: "
                     "%(points)s.",

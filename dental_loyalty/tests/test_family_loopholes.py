@@ -2,6 +2,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import DentalLoyaltyCommon
+from .common_pos import DentalLoyaltyPosCommon
 from .test_families import FamilyMixin
 
 
@@ -60,3 +61,47 @@ class TestFamilyLoopholes(FamilyMixin, DentalLoyaltyCommon):
         self.assertEqual(self._own_wallet(self.child).points_balance, 0)
         family.wallet_id.invalidate_recordset()
         self.assertEqual(family.wallet_id.points_available, 100)
+
+
+@tagged("post_install", "-at_install")
+class TestFamilyLoopholesAtTheRegister(FamilyMixin, DentalLoyaltyPosCommon):
+    """A bill in progress, or refunded later, when its patient joins a family."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.child = cls.env["res.partner"].create({"name": "Bao Tran"})
+
+    def _own_wallet(self, partner):
+        wallet = self.env["dental.loyalty.wallet"]._get_for_partners(
+            partner, self.company
+        )
+        wallet.invalidate_recordset()
+        return wallet
+
+    def test_a_hold_on_a_joining_member_wallet_follows_its_points(self):
+        self._give_points(self.child, 100)
+        Order = self.env["pos.order"].with_user(self.cashier)
+        granted = Order.dental_loyalty_reserve_points(
+            self.config.id, "child-bill", self.child.id, 80.0
+        )
+        self.assertEqual((granted["amount"], granted["points"]), (10.0, 100))
+        family = self._make_family(self.env, self.patient, self.child)
+        # The held points are in the family's wallet now, still held.
+        with self.assertRaisesRegex(UserError, "held by another register"):
+            Order.dental_loyalty_reserve_points(
+                self.config.id, "parent-bill", self.patient.id, 80.0
+            )
+        # The child's bill is paid as granted, from the family's wallet.
+        order = self._sync(
+            self._order(
+                [{"product": self.cleaning, "quantity": 1}],
+                points=10.0,
+                partner=self.child,
+                uuid="child-bill",
+            )
+        )
+        self.assertEqual(order.dental_loyalty_points_spent, 100)
+        spend = family.wallet_id.line_ids.filtered(lambda line: line.kind == "spend")
+        self.assertEqual((spend.points, spend.member_id), (-100, self.child))
+        self.assertEqual(self._own_wallet(self.child).points_balance, 0)
