@@ -105,3 +105,27 @@ class TestFamilyLoopholesAtTheRegister(FamilyMixin, DentalLoyaltyPosCommon):
         spend = family.wallet_id.line_ids.filtered(lambda line: line.kind == "spend")
         self.assertEqual((spend.points, spend.member_id), (-100, self.child))
         self.assertEqual(self._own_wallet(self.child).points_balance, 0)
+
+    def test_a_refund_of_a_sale_made_before_joining_acts_on_the_family(self):
+        self.company.dental_loyalty_waiting_days = 30
+        self._give_points(self.child, 200)
+        order = self._sync(
+            self._order(
+                [{"product": self.cleaning, "quantity": 1}],
+                points=20.0,
+                partner=self.child,
+            )
+        )
+        earned = order.dental_loyalty_points_earned
+        self.assertGreater(earned, 0)
+        family = self._make_family(self.env, self.patient, self.child)
+        family.wallet_id.invalidate_recordset()
+        # The earning, still pending, came along with its dates.
+        self.assertEqual(family.wallet_id.points_pending, earned)
+        self._sync(self._refund_data(order, points=-20.0, partner=self.child))
+        wallet = self._wallet(self.child)
+        self.assertEqual(wallet, family.wallet_id)
+        # The refund took back what the sale earned and gave back what it spent,
+        # both on the family's wallet; the member's own wallet stays empty.
+        self.assertEqual((wallet.points_available, wallet.points_pending), (200, 0))
+        self.assertEqual(self._own_wallet(self.child).points_balance, 0)
