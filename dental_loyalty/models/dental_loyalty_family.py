@@ -125,6 +125,9 @@ class DentalLoyaltyFamily(models.Model):
         families = super().create(vals_list)
         for family in families:
             family._add_members(family.holder_id)
+        # The members written were cached as sent, without the holder the
+        # inverse added: the form shows them as they are now.
+        families.invalidate_recordset(["member_ids", "member_count"])
         return families
 
     def write(self, vals):
@@ -132,11 +135,15 @@ class DentalLoyaltyFamily(models.Model):
         # The wallet is the holder's, chosen by create: another one would hand
         # the members someone else's points. Only merging contacts re-points it.
         kept = ("holder_id", "company_id", "wallet_id")
-        if not self.env.su and vals.keys() & set(kept) and any(
-            family[field].id != vals[field]
-            for family in self
-            for field in kept
-            if field in vals
+        if (
+            not self.env.su
+            and vals.keys() & set(kept)
+            and any(
+                family[field].id != vals[field]
+                for family in self
+                for field in kept
+                if field in vals
+            )
         ):
             raise UserError(
                 self.env._(
@@ -145,7 +152,10 @@ class DentalLoyaltyFamily(models.Model):
                     "and make a new family instead."
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if "member_ids" in vals:
+            self.invalidate_recordset(["member_ids", "member_count"])
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_check_rights(self):
