@@ -125,15 +125,25 @@ class DentalLoyaltyFamily(models.Model):
         families = super().create(vals_list)
         for family in families:
             family._add_members(family.holder_id)
+        # The members written were cached as sent, without the holder the
+        # inverse added: the form shows them as they are now.
+        families.invalidate_recordset(["member_ids", "member_count"])
         return families
 
     def write(self, vals):
         self._check_family_rights(self.company_id)
-        if {"holder_id", "company_id"} & vals.keys() and any(
-            family[field].id != vals[field]
-            for family in self
-            for field in ("holder_id", "company_id")
-            if field in vals
+        # The wallet is the holder's, chosen by create: another one would hand
+        # the members someone else's points. Only merging contacts re-points it.
+        kept = ("holder_id", "company_id", "wallet_id")
+        if (
+            not self.env.su
+            and vals.keys() & set(kept)
+            and any(
+                family[field].id != vals[field]
+                for family in self
+                for field in kept
+                if field in vals
+            )
         ):
             raise UserError(
                 self.env._(
@@ -142,7 +152,10 @@ class DentalLoyaltyFamily(models.Model):
                     "and make a new family instead."
                 )
             )
-        return super().write(vals)
+        res = super().write(vals)
+        if "member_ids" in vals:
+            self.invalidate_recordset(["member_ids", "member_count"])
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_check_rights(self):
@@ -205,6 +218,12 @@ class DentalLoyaltyFamily(models.Model):
                     self.wallet_id,
                     self.env._("Joined the family %s", self.name),
                 )
+                # A register's hold goes with the points it holds: the bill it
+                # was granted for is paid from the family's wallet now, and no
+                # other register may spend those points meanwhile.
+                self.env["dental.loyalty.reservation"].sudo().search(
+                    [("wallet_id", "=", wallet.id)]
+                ).write({"wallet_id": self.wallet_id.id})
                 note = self.env._(
                     "%(patient)s joined the family %(family)s; points brought: "
                     "%(points)s.",

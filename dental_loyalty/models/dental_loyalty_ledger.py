@@ -325,6 +325,29 @@ class DentalLoyaltyLedger(models.Model):
                 )
             ) from shortage
 
+    def _lots_now(self, wallet):
+        """Where the points of this lot are on ``wallet``: the lot itself, or
+        the lots they were moved into when its patient joined a family or by
+        Move Points (each moved point keeps its lot's dates), oldest first."""
+        self.ensure_one()
+        if self.wallet_id == wallet:
+            return self
+        Ledger = self.sudo().browse()
+        found, frontier = Ledger, self.sudo()
+        while frontier:
+            moved_out = Ledger.search(
+                [("kind", "=", "transfer_out"), ("lot_id", "in", frontier.ids)]
+            )
+            # A move posts its pair under one key: "...:<lot>:out" and ":in".
+            keys = [
+                line.unique_key.removesuffix(":out") + ":in"
+                for line in moved_out
+                if line.unique_key
+            ]
+            frontier = Ledger.search([("unique_key", "in", keys)]) if keys else Ledger
+            found |= frontier.filtered(lambda lot: lot.wallet_id == wallet)
+        return found.sorted("id").sudo(self.env.su)
+
     def _open_lots(self, wallet):
         return self.sudo().search_fetch(
             [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],

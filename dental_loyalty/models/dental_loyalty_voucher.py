@@ -191,10 +191,10 @@ class DentalLoyaltyVoucher(models.Model):
         voucher._send_code()
         return voucher.sudo(self.env.su)
 
-    def _ledger_vals(self, kind, points):
+    def _ledger_vals(self, kind, points, wallet=None):
         self.ensure_one()
         return {
-            "wallet_id": self.wallet_id.id,
+            "wallet_id": (wallet or self.wallet_id).id,
             "kind": kind,
             "points": points,
             "unique_key": f"voucher:{self.id}:{kind}",
@@ -485,10 +485,14 @@ class DentalLoyaltyVoucher(models.Model):
                         voucher.code,
                     )
                 )
-            voucher.wallet_id._lock_for_update()
+            # Back where the patient spends now: a voucher taken from their own
+            # wallet before they joined a family gives its points to the family
+            # (their own wallet stays empty while they belong to it).
+            wallet = voucher.wallet_id._paying_wallet()
+            wallet._lock_for_update()
             voucher.state = "cancelled"
             self.env["dental.loyalty.ledger"]._post(
-                [voucher._ledger_vals("redeem_return", voucher.points_cost)]
+                [voucher._ledger_vals("redeem_return", voucher.points_cost, wallet)]
             )
             if voucher.reward_id.has_stock:
                 voucher.reward_id.stock_left += 1

@@ -592,19 +592,24 @@ class DentalLoyaltyWallet(models.Model):
         vals_list = []
         from_own = from_released = 0
         for lot in own_lots:
-            taken = min(points - from_own, lot.remaining_points)
-            if not taken:
-                continue
             # The earning's reversal keeps the key it always had.
             lot_key = key if lot.kind == "earn" else f"{key}:{lot.kind}"
-            vals_list.append(
-                self._line_vals(
-                    lot_key, "earn_reversal", -taken, source_vals, lot_id=lot.id
+            for rank, current in enumerate(lot._lots_now(self)):
+                taken = min(points - from_own, current.remaining_points)
+                if not taken:
+                    continue
+                vals_list.append(
+                    self._line_vals(
+                        f"{lot_key}:{current.id}" if rank else lot_key,
+                        "earn_reversal",
+                        -taken,
+                        source_vals,
+                        lot_id=current.id,
+                    )
                 )
-            )
-            from_own += taken
-            if lot.is_released:
-                from_released += taken
+                from_own += taken
+                if current.is_released:
+                    from_released += taken
         rest = points - from_own
         if rest:
             Hold = self.env["dental.loyalty.reservation"].sudo()

@@ -527,7 +527,11 @@ class PosOrder(models.Model):
             self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
             return
         refunded = self._dental_loyalty_refunded_amount()
-        sale_lines.wallet_id.ensure_one()._settle_refund(
+        # The sale's wallet, or the family's it pays from now: points the sale
+        # earned went there when its patient joined, and what it spent comes
+        # back where the patient spends.
+        sale_wallet = sale_lines.sorted("id")[:1].wallet_id
+        sale_wallet._paying_wallet()._settle_refund(
             key=f"pos:{self.uuid}",
             sale_lines=sale_lines,
             refunded_amount=refunded,

@@ -26,3 +26,5 @@ from . import test_greetings
 from . import test_partner_merge
 from . import test_families
 from . import test_referrals
+from . import test_family_loopholes
+from . import test_family_concurrency

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import LedgerIntegrityMixin
+from .common import TEST_PROGRAMME, LedgerIntegrityMixin
 
 
 @tagged("post_install", "-at_install")
@@ -34,3 +34,55 @@ class TestBackendTierBadge(LedgerIntegrityMixin, HttpCase):
             "dental_loyalty_wallet_tier_badge_tour",
             login=self.receptionist.login,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestBackendFamilyTour(LedgerIntegrityMixin, HttpCase):
+    """A loyalty manager creates a family in the form and finds it in Reporting."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.write(TEST_PROGRAMME)
+        cls.manager = new_test_user(
+            cls.env,
+            login="dl_family_manager",
+            groups="base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        )
+        Tier = cls.env["dental.loyalty.tier"]
+        bronze = cls.env.ref("dental_loyalty.tier_bronze")
+        silver = cls.env.ref("dental_loyalty.tier_silver")
+        (bronze | silver).write({"active": True})
+        bronze.write({"threshold": 0, "sequence": 10})
+        silver.write({"threshold": 500, "sequence": 20})
+        Tier.search(
+            [
+                ("company_id", "=", cls.env.company.id),
+                ("id", "not in", (bronze | silver).ids),
+            ]
+        ).active = False
+        Partner = cls.env["res.partner"]
+        cls.holder = Partner.create({"name": "Tour Holder Lan"})
+        cls.child = Partner.create({"name": "Tour Child Bao"})
+        Ledger = cls.env["dental.loyalty.ledger"]
+        for partner, points in ((cls.holder, 600), (cls.child, 150)):
+            Ledger._post(
+                [
+                    {
+                        "wallet_id": partner._dental_loyalty_wallet().id,
+                        "kind": "earn",
+                        "points": points,
+                        "paid_amount": points,
+                    }
+                ]
+            )
+
+    def test_a_manager_creates_a_family_and_finds_it_in_reporting(self):
+        self.start_tour("/odoo", "dental_loyalty_family_tour", login=self.manager.login)
+        family = self.env["dental.loyalty.family"].search(
+            [("name", "=", "Tour Tran family")]
+        )
+        self.assertEqual(family.holder_id, self.holder)
+        self.assertEqual(family.member_ids, self.holder | self.child)
+        self.assertEqual(family.points_available, 750)
+        self.assertEqual(self.child._dental_loyalty_wallet(), family.wallet_id)
