@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_datetime
 
 
 class DentalLoyaltyFamily(models.Model):
@@ -157,12 +158,39 @@ class DentalLoyaltyFamily(models.Model):
             self.invalidate_recordset(["member_ids", "member_count"])
         return res
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_check_rights(self):
-        self._check_family_rights(self.company_id)
+    def _check_no_live_holds(self):
+        """A register granted a member's bill some of the family's points: the
+        sale settles on the wallet its patient pays from when it syncs, so the
+        family stays as it is until the bill is paid or the hold lapses."""
+        held = (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            .search(
+                [
+                    ("wallet_id", "in", self.wallet_id.ids),
+                    ("expires_at", ">", fields.Datetime.now()),
+                ],
+                limit=1,
+            )
+        )
+        if held:
+            family = self.filtered(lambda family: family.wallet_id == held.wallet_id)
+            raise UserError(
+                self.env._(
+                    "A register holds points of the family %(family)s for a bill "
+                    "being paid: try again once it is paid, or after %(time)s at "
+                    "the latest.",
+                    family=family[:1].name,
+                    time=format_datetime(self.env, held.expires_at, dt_format="short"),
+                )
+            )
 
     def unlink(self):
         """The members leave; the points stay in the holder's wallet."""
+        # Checked before anything changes: ondelete hooks run too late for that.
+        self._check_family_rights(self.company_id)
+        self.wallet_id._lock_for_update()
+        self._check_no_live_holds()
         for family in self:
             family.wallet_id._post_on_wallet_and_patient(
                 self.env._(
@@ -252,7 +280,8 @@ class DentalLoyaltyFamily(models.Model):
         wallets = self.member_wallet_ids.filtered(
             lambda wallet: wallet.partner_id in partners
         )
-        wallets._lock_for_update()
+        (wallets | self.wallet_id)._lock_for_update()
+        self._check_no_live_holds()
         wallets.sudo().family_id = False
         for wallet in wallets:
             self._log_membership(

@@ -339,6 +339,30 @@ class TestFamilyAtTheRegister(FamilyMixin, DentalLoyaltyPosCommon):
         wallet.invalidate_recordset()
         self.assertEqual(wallet.points_available, 200)
 
+    def test_a_member_stays_while_a_register_holds_the_family_points(self):
+        self._give_points(self.patient, 200)
+        Order = self.env["pos.order"].with_user(self.cashier)
+        Order.dental_loyalty_reserve_points(
+            self.config.id, "child-bill", self.child.id, 80.0
+        )
+        for leave in (
+            lambda: self.family.write({"member_ids": [(3, self.child.id)]}),
+            self.family.unlink,
+        ):
+            with self.assertRaisesRegex(UserError, "for a bill being paid"):
+                leave()
+        order = self._sync(
+            self._order(
+                [{"product": self.cleaning, "quantity": 1}],
+                points=20.0,
+                partner=self.child,
+                uuid="child-bill",
+            )
+        )
+        self.assertEqual(order.dental_loyalty_points_spent, 200)
+        self.family.write({"member_ids": [(3, self.child.id)]})
+        self.assertFalse(self.family.member_ids & self.child)
+
     def test_the_family_balance_cannot_be_overspent_by_two_members(self):
         self._give_points(self.patient, 100)
         Order = self.env["pos.order"].with_user(self.cashier)
