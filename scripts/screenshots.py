@@ -226,6 +226,21 @@ class Demo:
         )
         self.shot("tier-form")
 
+    def family_form(self):
+        family = self.ref("dental_loyalty.family_pham")
+        self.open(
+            f"/odoo/action-dental_loyalty.dental_loyalty_family_action/{family}",
+            ".o_form_view .o_field_widget[name=member_ids] .o_data_row",
+        )
+        self.shot("family-form")
+
+    def referrals(self):
+        self.open(
+            "/odoo/action-dental_loyalty.dental_loyalty_referral_action",
+            ".o_list_view .o_data_row",
+        )
+        self.shot("referrals")
+
     def register(self):
         """The Front Desk register: a service, a patient, what the order earns;
         then paid in cash, the receipt."""
@@ -289,6 +304,8 @@ def main():
             demo.overview()
             demo.settings()
             demo.tier_form()
+            demo.family_form()
+            demo.referrals()
             for lang, xmlid in (
                 ("vi_VN", "dental_loyalty.patient_le_hoang_cuong"),
                 ("ru_RU", "dental_loyalty.patient_olga_smirnova"),
