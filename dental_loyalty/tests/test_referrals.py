@@ -402,3 +402,60 @@ class TestReferralsOverTheWire(PosJsonRpcMixin, ReferralCommon, HttpCase):
         self.assertIsNotNone(error)
         referral.invalidate_recordset()
         self.assertEqual(referral.state, "pending")
+
+
+@tagged("post_install", "-at_install")
+class TestReferralsWithFamiliesAndMerges(ReferralCommon):
+    """A referral follows its patients: into their family's wallet, and through
+    Odoo's contact merge."""
+
+    def _merge(self, partners, dst):
+        self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [(6, 0, partners.ids)], "dst_partner_id": dst.id}
+        ).action_merge()
+
+    def test_a_family_member_referrer_bonus_goes_to_the_family_in_their_name(self):
+        parent = self.env["res.partner"].create({"name": "Hoa Tran"})
+        family = self.env["dental.loyalty.family"].create(
+            {
+                "name": "Tran family",
+                "holder_id": parent.id,
+                "member_ids": [(4, self.patient.id)],
+            }
+        )
+        newcomer = self._newcomer()
+        referral = self._mark(newcomer)
+        self._sync(self._order([(self.checkup, 1)], partner=newcomer))
+        self.assertEqual(referral.state, "rewarded")
+        bonus = self._bonus_lines(referral).filtered(
+            lambda line: line.member_id == self.patient
+        )
+        self.assertEqual((bonus.wallet_id, bonus.points), (family.wallet_id, 100))
+
+    def test_merged_patients_keep_their_referrals(self):
+        newcomer = self._newcomer()
+        referral = self._mark(newcomer)
+        self._sync(self._order([(self.checkup, 1)], partner=newcomer))
+        old_referrer = self.env["res.partner"].create({"name": "Minh Tran (old)"})
+        old_newcomer = self.env["res.partner"].create({"name": "Quynh Dang (old)"})
+        # Odoo's merge copies the card code onto the kept contact before the
+        # merged one goes, and two contacts cannot share one.
+        self.patient.barcode = False
+        self._merge(self.patient | old_referrer, dst=old_referrer)
+        self._merge(newcomer | old_newcomer, dst=old_newcomer)
+        self.assertRecordValues(
+            referral,
+            [
+                {
+                    "referrer_id": old_referrer.id,
+                    "referred_id": old_newcomer.id,
+                    "state": "rewarded",
+                }
+            ],
+        )
+        self.assertEqual(
+            old_referrer._dental_loyalty_wallet(self.company).points_balance, 100
+        )
+        self.assertEqual(
+            old_newcomer._dental_loyalty_wallet(self.company).points_balance, 100
+        )
