@@ -244,15 +244,19 @@ class DentalLoyaltyReferral(models.Model):
     @api.model
     def _has_visited(self, partner, company, except_order=None):
         """Whether ``partner`` has a paid visit in ``company``: a paid POS order
-        (other than ``except_order``), or a ledger line of a visit."""
+        of some amount (other than ``except_order``), or a ledger line of a
+        visit in their name (on a family's wallet too)."""
         order_domain = [
             ("partner_id", "=", partner.id),
             ("company_id", "=", company.id),
             ("state", "in", PAID_STATES),
+            # A free consultation is no paid visit: it neither earns the bonus
+            # nor spends the patient's chance of it.
+            ("amount_total", ">", 0),
         ]
         Ledger = self.env["dental.loyalty.ledger"].sudo()
         line_domain = [
-            ("partner_id", "=", partner.id),
+            ("member_id", "=", partner.id),
             ("company_id", "=", company.id),
             ("kind", "in", Ledger._visit_kinds()),
         ]
@@ -274,7 +278,14 @@ class DentalLoyaltyReferral(models.Model):
         of the order's patient is rewarded on this first paid visit, or refused
         by the rules that may have changed since it was marked. One query when
         the patient has no pending referral."""
-        if not order.partner_id:
+        if (
+            not order.partner_id
+            or order.currency_id.compare_amounts(
+                order.amount_total - order._dental_loyalty_points_paid(), 0
+            )
+            <= 0
+        ):
+            # Not a visit paid with money: the referral waits for one.
             return self.browse()
         # The engine settles referrals for whoever takes the payment.
         referral = self.sudo().search(

@@ -432,6 +432,27 @@ class TestReferralsWithFamiliesAndMerges(ReferralCommon):
         )
         self.assertEqual((bonus.wallet_id, bonus.points), (family.wallet_id, 100))
 
+    def test_a_free_visit_waits_and_a_child_visit_is_not_the_parent(self):
+        free = self.env["product.product"].create(
+            {"name": "Free consultation", "list_price": 0.0, "available_in_pos": True}
+        )
+        newcomer = self._newcomer()
+        referral = self._mark(newcomer)
+        self._sync(self._order([(free, 1)], partner=newcomer))
+        self.assertEqual(referral.state, "pending")
+        self._sync(self._order([(self.checkup, 1)], partner=newcomer))
+        self.assertEqual(referral.state, "rewarded")
+        # A parent whose child already came may still be referred.
+        parent = self._newcomer("Lan Vo")
+        child = self._newcomer("Bao Vo")
+        self.env["dental.loyalty.family"].create(
+            {"name": "Vo family", "holder_id": parent.id, "member_ids": [(4, child.id)]}
+        )
+        self._sync(self._order([(self.checkup, 1)], partner=child))
+        self.assertEqual(self._mark(parent).state, "pending")
+        with self.assertRaisesRegex(UserError, "Bao Vo already came to the clinic"):
+            self._mark(child)
+
     def test_merged_patients_keep_their_referrals(self):
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
