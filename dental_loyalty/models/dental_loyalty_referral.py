@@ -388,17 +388,17 @@ class DentalLoyaltyReferral(models.Model):
         }
         self._message_log(
             body=self.env._(
-                "Rewarded on the first paid visit, %(visit)s: bonus of %(referrer)s: "
-                "%(referrer_points)s points; bonus of %(referred)s: "
-                "%(referred_points)s points.",
+                "Rewarded on the first paid visit, %(visit)s: bonus of %(referrer)s, "
+                "points: %(referrer_points)s; bonus of %(referred)s, points: "
+                "%(referred_points)s.",
                 visit=label,
                 **values,
             )
             if label
             else self.env._(
-                "Rewarded on the first paid visit: bonus of %(referrer)s: "
-                "%(referrer_points)s points; bonus of %(referred)s: "
-                "%(referred_points)s points.",
+                "Rewarded on the first paid visit: bonus of %(referrer)s, points: "
+                "%(referrer_points)s; bonus of %(referred)s, points: "
+                "%(referred_points)s.",
                 **values,
             )
         )
