@@ -235,10 +235,16 @@ class Demo:
         self.shot("family-form")
 
     def referrals(self):
+        # Grouped by referrer: open each group to show its referrals' states.
         self.open(
             "/odoo/action-dental_loyalty.dental_loyalty_referral_action",
-            ".o_list_view .o_data_row",
+            ".o_list_view .o_group_header",
         )
+        headers = self.page.locator(".o_list_view .o_group_header")
+        for index in range(headers.count()):
+            headers.nth(index).click()
+        self.page.wait_for_selector(".o_list_view .o_data_row")
+        self.page.wait_for_timeout(500)
         self.shot("referrals")
 
     def register(self):
