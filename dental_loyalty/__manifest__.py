@@ -43,6 +43,9 @@
         "point_of_sale._assets_pos": [
             "dental_loyalty/static/src/app/**/*",
             "dental_loyalty/static/src/overrides/**/*",
+            # The register's customer editor is the contact form, Loyalty tab
+            # included.
+            "dental_loyalty/static/src/views/fields/**/*",
         ],
         "web.assets_backend": [
             "dental_loyalty/static/src/views/**/*",
