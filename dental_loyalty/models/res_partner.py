@@ -740,6 +740,28 @@ class ResPartner(models.Model):
             "dental_referred_by_code",
         ]
 
+    def _dental_loyalty_lock_new_wallets(self):
+        """Serialise opening these patients' wallets. Two registers syncing a
+        new patient's first bills at once would both create the wallet, and the
+        second would fail on its unique key, an error Odoo does not retry.
+        Writing the patients' rows makes the second wait for the first and fail
+        with a serialization error, which Odoo retries on a fresh snapshot that
+        finds the wallet."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET write_date = partner.write_date
+                  FROM (SELECT id FROM res_partner
+                         WHERE id IN %s ORDER BY id FOR UPDATE) locked
+                 WHERE partner.id = locked.id
+                """,
+                tuple(self.ids),
+            )
+        )
+
     def _dental_loyalty_wallet(self, company=None):
         """The wallet the patient earns into and spends from in ``company`` (the
         current one by default): their family's, else their own."""
