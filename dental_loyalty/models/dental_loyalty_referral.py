@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .pos_order import PAID_STATES
 
@@ -423,9 +424,27 @@ class DentalLoyaltyReferral(models.Model):
         referral = self.sudo().search(
             [("pos_order_id", "=", sale.id), ("state", "=", "rewarded")], limit=1
         )
-        if not referral or not self._refunded_in_full(sale):
+        if not referral:
+            return self.env["dental.loyalty.ledger"]
+        referral._lock_for_refund()
+        if not self._refunded_in_full(sale):
             return self.env["dental.loyalty.ledger"]
         return referral._reverse(refund._dental_loyalty_label())
+
+    def _lock_for_refund(self):
+        """Serialise the refunds of one first visit: two partial refunds synced
+        at once would each read only itself on its snapshot, and neither would
+        see the visit refunded in full (a visit that earned no points locks no
+        wallet). Writing the referral's row makes the second wait for the first
+        and fail with a serialization error, which Odoo retries on a fresh
+        snapshot that sees both refunds."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE dental_loyalty_referral SET write_date = write_date "
+                "WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
 
     @api.model
     def _refunded_in_full(self, sale):

@@ -179,3 +179,35 @@ class TestReferredPatientAtTwoRegisters(CommittedReferralCase):
         self.assertIn(figures["order"], self.orders)
         self.assertEqual(figures["points"], [50, 100])
         self.assertFalse(figures["problems"])
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_two_half_refunds_of_the_first_visit_at_once_reverse_it(self):
+        """Each refund returns half of the first visit, which earned nothing
+        itself: together they refund it in full, whichever commits last."""
+        self._request(lambda env: self._settle(env, self.orders[0]))
+        self.assertEqual(self._referral_figures()["state"], "rewarded")
+        with self.db.cursor() as cr:
+            env = self._env(cr)
+            sale = env["pos.order"].browse(self.orders[0])
+            refunds = [
+                self._bill(
+                    env,
+                    sale.session_id,
+                    sale.partner_id,
+                    product=sale.lines.product_id,
+                    qty=-1,
+                    total=-50.0,
+                    refunded=sale.lines,
+                ).id
+                for _half in range(2)
+            ]
+        first, second = refunds
+        outcomes = self._race(
+            lambda env: self._settle(env, first),
+            lambda env: self._settle(env, second),
+        )
+        self.assertEqual(outcomes, ["synced", "synced"])
+        figures = self._referral_figures()
+        self.assertEqual(figures["state"], "reversed")
+        self.assertEqual(figures["points"], [-100, -50, 50, 100])
+        self.assertFalse(figures["problems"])
