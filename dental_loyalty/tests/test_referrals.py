@@ -403,6 +403,45 @@ class TestReferralsOverTheWire(PosJsonRpcMixin, ReferralCommon, HttpCase):
         referral.invalidate_recordset()
         self.assertEqual(referral.state, "pending")
 
+    def test_a_cashier_cannot_give_a_patient_another_referral_code(self):
+        """A code is the engine's: whoever may edit contacts cannot move a
+        referrer's code to another patient, nor choose one for a new contact,
+        so referrals made with a code keep crediting its patient."""
+        accomplice = self._newcomer("Accomplice")
+        code = accomplice.dental_referral_code
+        for call in [
+            ("write", [self.patient.id], {"dental_referral_code": "FREE1234"}),
+            ("write", [accomplice.id], {"dental_referral_code": False}),
+            ("create", [{"name": "Forged", "dental_referral_code": "MINE2345"}]),
+            (
+                "web_save",
+                [accomplice.id],
+                {"dental_referral_code": "STOLEN23"},
+                {"dental_referral_code": {}},
+            ),
+        ]:
+            with self.subTest(call=call[0]):
+                _result, error = self._call("res.partner", *call)
+                self.assertEqual(error and error["name"], "odoo.exceptions.AccessError")
+        (self.patient | accomplice).invalidate_recordset()
+        self.assertEqual(self.patient.dental_referral_code, "MINH2345")
+        self.assertEqual(accomplice.dental_referral_code, code)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Forged")]))
+        # The contact's other fields stay the cashier's to edit.
+        _result, error = self._call(
+            "res.partner", "write", [accomplice.id], {"phone": "+84 90 555 0101"}
+        )
+        self.assertIsNone(error)
+        # A loyalty manager may carry a code over, stored as reception types it.
+        manager = new_test_user(
+            self.env,
+            login="dl_referral_manager",
+            groups="base.group_user,base.group_partner_manager,"
+            "dental_loyalty.group_dental_loyalty_manager",
+        )
+        accomplice.with_user(manager).write({"dental_referral_code": "old-1234 "})
+        self.assertEqual(accomplice.dental_referral_code, "OLD1234")
+
 
 @tagged("post_install", "-at_install")
 class TestReferralsWithFamiliesAndMerges(ReferralCommon):
