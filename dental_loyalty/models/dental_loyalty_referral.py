@@ -178,8 +178,10 @@ class DentalLoyaltyReferral(models.Model):
                 patient=referred.display_name,
                 referrer=earlier.referrer_id.display_name,
             )
-        return self._contact_refusal(referrer, referred) or self._limit_refusal(
-            referrer, company, day
+        return (
+            self._contact_refusal(referrer, referred)
+            or self._family_refusal(referrer, referred, company)
+            or self._limit_refusal(referrer, company, day)
         )
 
     def _contact_refusal(self, referrer, referred):
@@ -198,6 +200,33 @@ class DentalLoyaltyReferral(models.Model):
             return self.env._(
                 "%(patient)s has the same phone number as %(referrer)s: a patient "
                 "cannot be referred by someone with their own number.",
+                patient=referred.display_name,
+                referrer=referrer.display_name,
+            )
+        return None
+
+    @api.model
+    def _family_refusal(self, referrer, referred, company):
+        """Refuses a new patient of the referrer's own family in ``company``:
+        both bonuses would land in the one wallet they share."""
+        # Families are the engine's: reception may not read every wallet.
+        wallets = (
+            self.env["dental.loyalty.wallet"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", (referrer | referred).ids),
+                    ("company_id", "=", company.id),
+                    ("family_id", "!=", False),
+                ],
+                ["family_id"],
+            )
+        )
+        # One wallet per patient and company: two wallets of one family.
+        if len(wallets) == 2 and len(wallets.family_id) == 1:
+            return self.env._(
+                "%(patient)s belongs to the family of %(referrer)s: a patient "
+                "cannot be referred by a member of their own family.",
                 patient=referred.display_name,
                 referrer=referrer.display_name,
             )
@@ -316,10 +345,12 @@ class DentalLoyaltyReferral(models.Model):
         may have changed since the referral was marked: the phone numbers and
         addresses, and the referrer's yearly limit (rewarded referrals count)."""
         self.ensure_one()
-        refusal = self._contact_refusal(
-            self.referrer_id, self.referred_id
-        ) or self._limit_refusal(
-            self.referrer_id, self.company_id, self.date, states=("rewarded",)
+        refusal = (
+            self._contact_refusal(self.referrer_id, self.referred_id)
+            or self._family_refusal(self.referrer_id, self.referred_id, self.company_id)
+            or self._limit_refusal(
+                self.referrer_id, self.company_id, self.date, states=("rewarded",)
+            )
         )
         if refusal:
             self._refuse(refusal)

@@ -471,6 +471,33 @@ class TestReferralsWithFamiliesAndMerges(ReferralCommon):
         )
         self.assertEqual((bonus.wallet_id, bonus.points), (family.wallet_id, 100))
 
+    def test_a_member_of_the_referrer_family_is_refused(self):
+        """Both bonuses would go to the one wallet the family shares: referring
+        one's own family is referring oneself."""
+        sister = self._newcomer("Mai Tran")
+        family = self.env["dental.loyalty.family"].create(
+            {
+                "name": "Tran family",
+                "holder_id": self.patient.id,
+                "member_ids": [(4, sister.id)],
+            }
+        )
+        self._assertRefused(sister, "MINH2345", "belongs to the family of Minh Tran")
+        # Joined the family after the marking: refused at the first visit.
+        cousin = self._newcomer("Khoa Tran")
+        referral = self._mark(cousin)
+        family.member_ids = [(4, cousin.id)]
+        self._sync(self._order([(self.checkup, 1)], partner=cousin))
+        self.assertEqual(referral.state, "refused")
+        self.assertIn("belongs to the family of", referral.refusal_reason)
+        self.assertFalse(self._bonus_lines(referral))
+        # A member of another family may be referred.
+        other = self._newcomer("Lan Le")
+        self.env["dental.loyalty.family"].create(
+            {"name": "Le family", "holder_id": other.id}
+        )
+        self.assertEqual(self._mark(other).state, "pending")
+
     def test_a_free_visit_waits_and_a_child_visit_is_not_the_parent(self):
         free = self.env["product.product"].create(
             {"name": "Free consultation", "list_price": 0.0, "available_in_pos": True}
