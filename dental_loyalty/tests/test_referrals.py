@@ -268,6 +268,34 @@ class TestReferrals(ReferralCommon):
         self.assertEqual(self._wallet(newcomer).points_balance, 0)
         self.assertSaid(referral, "Reversed: the first visit was refunded in full")
 
+    def test_replayed_visits_and_refunds_count_once(self):
+        """A register retries its syncs: the first visit synced again posts no
+        second pair, a refund synced again takes nothing back twice, and a
+        refund after the reversal finds nothing left to reverse."""
+        self.company.dental_loyalty_waiting_days = 0
+        newcomer = self._newcomer()
+        referral = self._mark(newcomer)
+        data = self._order([(self.checkup, 2)], partner=newcomer)
+        order = self._sync(data)
+        self.assertEqual(self._sync(data), order)
+        self.assertEqual(len(self._bonus_lines(referral)), 2)
+        half = self._refund_data(order, quantity=1)
+        self._sync(half)
+        self._sync(half)
+        self.assertEqual(referral.state, "rewarded")
+        rest = self._refund_data(order, quantity=1)
+        self._sync(rest)
+        self._sync(rest)
+        self.assertEqual(referral.state, "reversed")
+        # Forged: a third refund of the whole bill.
+        self._sync(self._refund_data(order))
+        reversals = self.Ledger.search(
+            [("res_model", "=", referral._name), ("kind", "=", "referral_reversal")]
+        )
+        self.assertEqual(sorted(reversals.mapped("points")), [-100, -50])
+        self.assertEqual(self._wallet().points_balance, 0)
+        self.assertEqual(self._wallet(newcomer).points_balance, 0)
+
     def test_a_spent_bonus_is_taken_from_other_points_or_noted(self):
         self.company.dental_loyalty_waiting_days = 0
         newcomer = self._newcomer()
