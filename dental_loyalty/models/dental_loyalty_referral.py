@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .pos_order import PAID_STATES
 
@@ -177,8 +178,10 @@ class DentalLoyaltyReferral(models.Model):
                 patient=referred.display_name,
                 referrer=earlier.referrer_id.display_name,
             )
-        return self._contact_refusal(referrer, referred) or self._limit_refusal(
-            referrer, company, day
+        return (
+            self._contact_refusal(referrer, referred)
+            or self._family_refusal(referrer, referred, company)
+            or self._limit_refusal(referrer, company, day)
         )
 
     def _contact_refusal(self, referrer, referred):
@@ -197,6 +200,33 @@ class DentalLoyaltyReferral(models.Model):
             return self.env._(
                 "%(patient)s has the same phone number as %(referrer)s: a patient "
                 "cannot be referred by someone with their own number.",
+                patient=referred.display_name,
+                referrer=referrer.display_name,
+            )
+        return None
+
+    @api.model
+    def _family_refusal(self, referrer, referred, company):
+        """Refuses a new patient of the referrer's own family in ``company``:
+        both bonuses would land in the one wallet they share."""
+        # Families are the engine's: reception may not read every wallet.
+        wallets = (
+            self.env["dental.loyalty.wallet"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", (referrer | referred).ids),
+                    ("company_id", "=", company.id),
+                    ("family_id", "!=", False),
+                ],
+                ["family_id"],
+            )
+        )
+        # One wallet per patient and company: two wallets of one family.
+        if len(wallets) == 2 and len(wallets.family_id) == 1:
+            return self.env._(
+                "%(patient)s belongs to the family of %(referrer)s: a patient "
+                "cannot be referred by a member of their own family.",
                 patient=referred.display_name,
                 referrer=referrer.display_name,
             )
@@ -315,10 +345,12 @@ class DentalLoyaltyReferral(models.Model):
         may have changed since the referral was marked: the phone numbers and
         addresses, and the referrer's yearly limit (rewarded referrals count)."""
         self.ensure_one()
-        refusal = self._contact_refusal(
-            self.referrer_id, self.referred_id
-        ) or self._limit_refusal(
-            self.referrer_id, self.company_id, self.date, states=("rewarded",)
+        refusal = (
+            self._contact_refusal(self.referrer_id, self.referred_id)
+            or self._family_refusal(self.referrer_id, self.referred_id, self.company_id)
+            or self._limit_refusal(
+                self.referrer_id, self.company_id, self.date, states=("rewarded",)
+            )
         )
         if refusal:
             self._refuse(refusal)
@@ -423,9 +455,27 @@ class DentalLoyaltyReferral(models.Model):
         referral = self.sudo().search(
             [("pos_order_id", "=", sale.id), ("state", "=", "rewarded")], limit=1
         )
-        if not referral or not self._refunded_in_full(sale):
+        if not referral:
+            return self.env["dental.loyalty.ledger"]
+        referral._lock_for_refund()
+        if not self._refunded_in_full(sale):
             return self.env["dental.loyalty.ledger"]
         return referral._reverse(refund._dental_loyalty_label())
+
+    def _lock_for_refund(self):
+        """Serialise the refunds of one first visit: two partial refunds synced
+        at once would each read only itself on its snapshot, and neither would
+        see the visit refunded in full (a visit that earned no points locks no
+        wallet). Writing the referral's row makes the second wait for the first
+        and fail with a serialization error, which Odoo retries on a fresh
+        snapshot that sees both refunds."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE dental_loyalty_referral SET write_date = write_date "
+                "WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
 
     @api.model
     def _refunded_in_full(self, sale):

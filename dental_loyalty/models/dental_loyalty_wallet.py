@@ -235,6 +235,7 @@ class DentalLoyaltyWallet(models.Model):
         )
         missing = partners - wallets.partner_id
         if missing:
+            missing._dental_loyalty_lock_new_wallets()
             Tier = self.env["dental.loyalty.tier"]
             floor = Tier._floor_of(Tier._ladder(company.id))
             new_wallet = {

@@ -3,7 +3,7 @@ import operator as py_operator
 import secrets
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
@@ -175,6 +175,33 @@ class ResPartner(models.Model):
             "Referral codes are unique.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dental_referral_check_code_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dental_referral_check_code_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _dental_referral_check_code_vals(self, vals):
+        """Codes are the engine's: moved to another patient, a code would credit
+        them with the referrals its patient brings. Only a loyalty manager sets
+        one (carried over from an earlier programme), stored as typed codes are
+        read."""
+        if "dental_referral_code" not in vals or self.env.su:
+            return
+        if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
+            raise AccessError(
+                self.env._("Only loyalty managers change a patient's referral code.")
+            )
+        code = self.env["dental.loyalty.referral"]._normalize_code(
+            vals["dental_referral_code"]
+        )
+        vals["dental_referral_code"] = code or False
 
     def _compute_dental_referral_code(self):
         # No dependencies: a contact gets its code once, when it is created
@@ -739,6 +766,28 @@ class ResPartner(models.Model):
             "dental_referral_code",
             "dental_referred_by_code",
         ]
+
+    def _dental_loyalty_lock_new_wallets(self):
+        """Serialise opening these patients' wallets. Two registers syncing a
+        new patient's first bills at once would both create the wallet, and the
+        second would fail on its unique key, an error Odoo does not retry.
+        Writing the patients' rows makes the second wait for the first and fail
+        with a serialization error, which Odoo retries on a fresh snapshot that
+        finds the wallet."""
+        if not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET write_date = partner.write_date
+                  FROM (SELECT id FROM res_partner
+                         WHERE id IN %s ORDER BY id FOR UPDATE) locked
+                 WHERE partner.id = locked.id
+                """,
+                tuple(self.ids),
+            )
+        )
 
     def _dental_loyalty_wallet(self, company=None):
         """The wallet the patient earns into and spends from in ``company`` (the

@@ -268,6 +268,34 @@ class TestReferrals(ReferralCommon):
         self.assertEqual(self._wallet(newcomer).points_balance, 0)
         self.assertSaid(referral, "Reversed: the first visit was refunded in full")
 
+    def test_replayed_visits_and_refunds_count_once(self):
+        """A register retries its syncs: the first visit synced again posts no
+        second pair, a refund synced again takes nothing back twice, and a
+        refund after the reversal finds nothing left to reverse."""
+        self.company.dental_loyalty_waiting_days = 0
+        newcomer = self._newcomer()
+        referral = self._mark(newcomer)
+        data = self._order([(self.checkup, 2)], partner=newcomer)
+        order = self._sync(data)
+        self.assertEqual(self._sync(data), order)
+        self.assertEqual(len(self._bonus_lines(referral)), 2)
+        half = self._refund_data(order, quantity=1)
+        self._sync(half)
+        self._sync(half)
+        self.assertEqual(referral.state, "rewarded")
+        rest = self._refund_data(order, quantity=1)
+        self._sync(rest)
+        self._sync(rest)
+        self.assertEqual(referral.state, "reversed")
+        # Forged: a third refund of the whole bill.
+        self._sync(self._refund_data(order))
+        reversals = self.Ledger.search(
+            [("res_model", "=", referral._name), ("kind", "=", "referral_reversal")]
+        )
+        self.assertEqual(sorted(reversals.mapped("points")), [-100, -50])
+        self.assertEqual(self._wallet().points_balance, 0)
+        self.assertEqual(self._wallet(newcomer).points_balance, 0)
+
     def test_a_spent_bonus_is_taken_from_other_points_or_noted(self):
         self.company.dental_loyalty_waiting_days = 0
         newcomer = self._newcomer()
@@ -403,6 +431,45 @@ class TestReferralsOverTheWire(PosJsonRpcMixin, ReferralCommon, HttpCase):
         referral.invalidate_recordset()
         self.assertEqual(referral.state, "pending")
 
+    def test_a_cashier_cannot_give_a_patient_another_referral_code(self):
+        """A code is the engine's: whoever may edit contacts cannot move a
+        referrer's code to another patient, nor choose one for a new contact,
+        so referrals made with a code keep crediting its patient."""
+        accomplice = self._newcomer("Accomplice")
+        code = accomplice.dental_referral_code
+        for call in [
+            ("write", [self.patient.id], {"dental_referral_code": "FREE1234"}),
+            ("write", [accomplice.id], {"dental_referral_code": False}),
+            ("create", [{"name": "Forged", "dental_referral_code": "MINE2345"}]),
+            (
+                "web_save",
+                [accomplice.id],
+                {"dental_referral_code": "STOLEN23"},
+                {"dental_referral_code": {}},
+            ),
+        ]:
+            with self.subTest(call=call[0]):
+                _result, error = self._call("res.partner", *call)
+                self.assertEqual(error and error["name"], "odoo.exceptions.AccessError")
+        (self.patient | accomplice).invalidate_recordset()
+        self.assertEqual(self.patient.dental_referral_code, "MINH2345")
+        self.assertEqual(accomplice.dental_referral_code, code)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Forged")]))
+        # The contact's other fields stay the cashier's to edit.
+        _result, error = self._call(
+            "res.partner", "write", [accomplice.id], {"phone": "+84 90 555 0101"}
+        )
+        self.assertIsNone(error)
+        # A loyalty manager may carry a code over, stored as reception types it.
+        manager = new_test_user(
+            self.env,
+            login="dl_referral_manager",
+            groups="base.group_user,base.group_partner_manager,"
+            "dental_loyalty.group_dental_loyalty_manager",
+        )
+        accomplice.with_user(manager).write({"dental_referral_code": "old-1234 "})
+        self.assertEqual(accomplice.dental_referral_code, "OLD1234")
+
 
 @tagged("post_install", "-at_install")
 class TestReferralsWithFamiliesAndMerges(ReferralCommon):
@@ -431,6 +498,33 @@ class TestReferralsWithFamiliesAndMerges(ReferralCommon):
             lambda line: line.member_id == self.patient
         )
         self.assertEqual((bonus.wallet_id, bonus.points), (family.wallet_id, 100))
+
+    def test_a_member_of_the_referrer_family_is_refused(self):
+        """Both bonuses would go to the one wallet the family shares: referring
+        one's own family is referring oneself."""
+        sister = self._newcomer("Mai Tran")
+        family = self.env["dental.loyalty.family"].create(
+            {
+                "name": "Tran family",
+                "holder_id": self.patient.id,
+                "member_ids": [(4, sister.id)],
+            }
+        )
+        self._assertRefused(sister, "MINH2345", "belongs to the family of Minh Tran")
+        # Joined the family after the marking: refused at the first visit.
+        cousin = self._newcomer("Khoa Tran")
+        referral = self._mark(cousin)
+        family.member_ids = [(4, cousin.id)]
+        self._sync(self._order([(self.checkup, 1)], partner=cousin))
+        self.assertEqual(referral.state, "refused")
+        self.assertIn("belongs to the family of", referral.refusal_reason)
+        self.assertFalse(self._bonus_lines(referral))
+        # A member of another family may be referred.
+        other = self._newcomer("Lan Le")
+        self.env["dental.loyalty.family"].create(
+            {"name": "Le family", "holder_id": other.id}
+        )
+        self.assertEqual(self._mark(other).state, "pending")
 
     def test_a_free_visit_waits_and_a_child_visit_is_not_the_parent(self):
         free = self.env["product.product"].create(
