@@ -491,10 +491,15 @@ class DentalLoyaltyReferral(models.Model):
         Ledger = self.env["dental.loyalty.ledger"]
         lines = Ledger
         for lot in self.line_ids.filtered(lambda line: line.kind == "referral"):
-            wallet = lot.wallet_id
-            vals_list, missing = wallet._take_back_bonus_vals(
-                lot,
+            # The bonus's wallet, or the family's it pays from now: a bonus
+            # moved there when its patient joined is taken back from there.
+            wallet = lot.wallet_id._paying_wallet()
+            wallet._lock_for_update()
+            key = lot.sudo().unique_key
+            vals_list, missing = wallet._take_back_vals(
                 "referral_reversal",
+                lot.points,
+                [(lot, key)],
                 {
                     "res_model": self._name,
                     "res_id": self.id,
@@ -502,6 +507,7 @@ class DentalLoyaltyReferral(models.Model):
                     "origin": label,
                     "reason": self.env._("Referral bonus taken back by %s", label),
                 },
+                key,
             )
             # Lot by lot: two bonuses in one wallet each see what the other took.
             lines |= Ledger._post(vals_list)

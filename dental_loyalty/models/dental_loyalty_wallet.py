@@ -570,48 +570,63 @@ class DentalLoyaltyWallet(models.Model):
             vals_list.append(
                 self._line_vals(key, "spend_return", returned, source_vals)
             )
-        vals_list += self._take_back_vals(
-            key,
-            share.take_back,
-            sale_lines,
-            source_vals,
-            notes={"refund": label, "sale": sale_label},
-        )
-        return self.env["dental.loyalty.ledger"]._post(vals_list)
-
-    def _take_back_vals(self, key, points, sale_lines, source_vals, notes):
-        """Earned points a refund takes back: from the sale's own lots first (its
-        earning, then its recall bonus), then from the wallet's spendable points;
-        what is already gone is noted."""
-        if not points:
-            return []
+        # The sale's own lots first, its earning before its recall bonus; the
+        # earning's reversal keeps the key it always had.
         own_lots = (
             sale_lines.filtered(lambda line: line.kind in ("earn", "recall"))
             .sudo()
             .sorted(lambda line: (line.kind != "earn", line.id))
         )
+        take_back, missing = self._take_back_vals(
+            "earn_reversal",
+            share.take_back,
+            [
+                (lot, key if lot.kind == "earn" else f"{key}:{lot.kind}")
+                for lot in own_lots
+            ],
+            source_vals,
+            key,
+        )
+        if missing:
+            self._post_on_patient(
+                self.env._(
+                    "Points earned by %(sale)s were already spent and could not "
+                    "be taken back by %(refund)s: %(points)s.",
+                    points=missing,
+                    refund=label,
+                    sale=sale_label,
+                )
+            )
+        return self.env["dental.loyalty.ledger"]._post(vals_list + take_back)
+
+    def _take_back_vals(self, kind, points, lots, source_vals, key):
+        """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
+        from the lots that gave them first (``lots``: ``[(lot, line key)]``,
+        followed to wherever their points are on this wallet now), then from
+        the wallet's spendable points, oldest first. Returns the lines' values
+        and the points already gone, which nothing takes back."""
+        if not points:
+            return [], 0
         vals_list = []
-        from_own = from_released = 0
-        for lot in own_lots:
-            # The earning's reversal keeps the key it always had.
-            lot_key = key if lot.kind == "earn" else f"{key}:{lot.kind}"
+        from_lots = from_released = 0
+        for lot, lot_key in lots:
             for rank, current in enumerate(lot._lots_now(self)):
-                taken = min(points - from_own, current.remaining_points)
+                taken = min(points - from_lots, current.remaining_points)
                 if not taken:
                     continue
                 vals_list.append(
                     self._line_vals(
                         f"{lot_key}:{current.id}" if rank else lot_key,
-                        "earn_reversal",
+                        kind,
                         -taken,
                         source_vals,
                         lot_id=current.id,
                     )
                 )
-                from_own += taken
+                from_lots += taken
                 if current.is_released:
                     from_released += taken
-        rest = points - from_own
+        rest = points - from_lots
         if rest:
             Hold = self.env["dental.loyalty.reservation"].sudo()
             spendable, _own, _others = Hold._spendable_for(self, key)
@@ -619,21 +634,10 @@ class DentalLoyaltyWallet(models.Model):
             from_others = min(rest, max(spendable, 0))
             if from_others:
                 vals_list.append(
-                    self._line_vals(
-                        f"{key}:fifo", "earn_reversal", -from_others, source_vals
-                    )
+                    self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
                 )
             rest -= from_others
-        if rest:
-            self._post_on_patient(
-                self.env._(
-                    "Points earned by %(sale)s were already spent and could not "
-                    "be taken back by %(refund)s: %(points)s.",
-                    points=rest,
-                    **notes,
-                )
-            )
-        return vals_list
+        return vals_list, rest
 
     def _transfer_points(self, target, reason, points=None):
         """Move ``points`` of the spendable ones (all the wallet holds, pending
@@ -696,34 +700,6 @@ class DentalLoyaltyWallet(models.Model):
             ]
         Ledger._post(vals_list)
         return sum(count for _lot, count in taken)
-
-    def _take_back_bonus_vals(self, lot, kind, source_vals):
-        """Lines of ``kind`` that take back a bonus given as ``lot`` (a lot of
-        this wallet): from the lot itself while it still holds points, then
-        from the wallet's spendable points, oldest first. Returns the lines'
-        values and the points already gone, which nothing takes back."""
-        self.ensure_one()
-        self._lock_for_update()
-        key = lot.sudo().unique_key
-        vals_list = []
-        from_lot = min(lot.points, lot.remaining_points)
-        if from_lot:
-            vals_list.append(
-                self._line_vals(key, kind, -from_lot, source_vals, lot_id=lot.id)
-            )
-        rest = lot.points - from_lot
-        if rest:
-            Hold = self.env["dental.loyalty.reservation"].sudo()
-            spendable, _own, _others = Hold._spendable_for(self, key)
-            if lot.is_released:
-                spendable -= from_lot
-            from_others = min(rest, max(spendable, 0))
-            if from_others:
-                vals_list.append(
-                    self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
-                )
-            rest -= from_others
-        return vals_list, rest
 
     def _line_vals(self, key, kind, points, source_vals, **vals):
         return {

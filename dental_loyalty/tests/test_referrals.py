@@ -547,6 +547,35 @@ class TestReferralsWithFamiliesAndMerges(ReferralCommon):
         with self.assertRaisesRegex(UserError, "Bao Vo already came to the clinic"):
             self._mark(child)
 
+    def test_a_bonus_moved_into_a_family_is_taken_back_from_it(self):
+        newcomer = self._newcomer()
+        referral = self._mark(newcomer)
+        order = self._sync(self._order([(self.checkup, 1)], partner=newcomer))
+        parent = self._newcomer("Lan Dang")
+        family = self.env["dental.loyalty.family"].create(
+            {
+                "name": "Dang family",
+                "holder_id": parent.id,
+                "member_ids": [(4, newcomer.id)],
+            }
+        )
+        family.wallet_id.invalidate_recordset()
+        self.assertEqual(family.wallet_id.points_pending, 50 + 50)
+        self._sync(self._refund_data(order))
+        self.assertEqual(referral.state, "reversed")
+        family.wallet_id.invalidate_recordset()
+        # Nothing made up: the earning and the bonus both left the family.
+        self.assertEqual(family.wallet_id.points_balance, 0)
+        reversal = self.Ledger.search(
+            [
+                ("res_model", "=", referral._name),
+                ("kind", "=", "referral_reversal"),
+                ("member_id", "=", newcomer.id),
+            ]
+        )
+        self.assertEqual((reversal.wallet_id, reversal.points), (family.wallet_id, -50))
+        self.assertEqual(reversal.lot_id.kind, "transfer_in")
+
     def test_merged_patients_keep_their_referrals(self):
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
