@@ -2,7 +2,6 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
 
 from .pos_order import PAID_STATES
 
@@ -469,13 +468,7 @@ class DentalLoyaltyReferral(models.Model):
         wallet). Writing the referral's row makes the second wait for the first
         and fail with a serialization error, which Odoo retries on a fresh
         snapshot that sees both refunds."""
-        self.env.cr.execute(
-            SQL(
-                "UPDATE dental_loyalty_referral SET write_date = write_date "
-                "WHERE id IN %s",
-                tuple(self.ids),
-            )
-        )
+        self.env["dental.loyalty.wallet"]._serialise_rows(self._table, self.ids)
 
     @api.model
     def _refunded_in_full(self, sale):

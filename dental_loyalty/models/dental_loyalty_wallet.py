@@ -268,22 +268,34 @@ class DentalLoyaltyWallet(models.Model):
         )
         to_lock = self.filtered(lambda wallet: wallet.id not in locked)
         if to_lock:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE dental_loyalty_wallet wallet
-                       SET write_date = wallet.write_date
-                      FROM (SELECT id FROM dental_loyalty_wallet
-                             WHERE id IN %s ORDER BY id FOR UPDATE) locked
-                     WHERE wallet.id = locked.id
-                    """,
-                    tuple(to_lock.ids),
-                )
-            )
+            self._serialise_rows(self._table, to_lock.ids)
             locked.update(to_lock.ids)
             # What was read before the lock may be stale.
             to_lock.invalidate_recordset()
         self._catch_up()
+
+    @api.model
+    def _serialise_rows(self, table, ids):
+        """Write the rows ``ids`` of ``table`` as they are: a second transaction
+        that writes them too waits for this one, then fails with a
+        serialization error that Odoo retries on a fresh snapshot (a row lock
+        alone would let it go on with a stale one). Locked in id order, so
+        that two transactions locking the same rows cannot deadlock."""
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE %(table)s target
+                   SET write_date = target.write_date
+                  FROM (SELECT id FROM %(table)s
+                         WHERE id IN %(ids)s ORDER BY id FOR UPDATE) locked
+                 WHERE target.id = locked.id
+                """,
+                table=SQL.identifier(table),
+                ids=tuple(ids),
+            )
+        )
 
     def _catch_up(self):
         """Release and expire the lots the calendar says are due, once per wallet,

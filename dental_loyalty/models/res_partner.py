@@ -774,20 +774,7 @@ class ResPartner(models.Model):
         Writing the patients' rows makes the second wait for the first and fail
         with a serialization error, which Odoo retries on a fresh snapshot that
         finds the wallet."""
-        if not self.ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner partner
-                   SET write_date = partner.write_date
-                  FROM (SELECT id FROM res_partner
-                         WHERE id IN %s ORDER BY id FOR UPDATE) locked
-                 WHERE partner.id = locked.id
-                """,
-                tuple(self.ids),
-            )
-        )
+        self.env["dental.loyalty.wallet"]._serialise_rows(self._table, self.ids)
 
     def _dental_loyalty_wallet(self, company=None):
         """The wallet the patient earns into and spends from in ``company`` (the
