@@ -51,6 +51,23 @@ class CommittedWalletCase(TransactionCase):
             self.partner_id, self.wallet_id = partner.id, wallet.id
         self.addCleanup(self._forget_committed_data)
 
+    def _top_up(self, points=100):
+        """Bring the committed wallet back to ``points`` spendable points."""
+        with self.db.cursor() as cr:
+            env = self._env(cr)
+            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
+            if wallet.points_available < points:
+                env["dental.loyalty.ledger"]._post(
+                    [
+                        {
+                            "wallet_id": wallet.id,
+                            "kind": "adjust",
+                            "points": points - wallet.points_available,
+                            "reason": "Test",
+                        }
+                    ]
+                )
+
     def _forget_committed_data(self):
         with self.db.cursor() as cr:
             env = self._env(cr)
@@ -176,20 +193,7 @@ class TestConcurrentSpend(CommittedWalletCase):
                 self._race(round_)
 
     def _race(self, round_):
-        with self.db.cursor() as cr:
-            env = self._env(cr)
-            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
-            if wallet.points_available < 100:
-                env["dental.loyalty.ledger"]._post(
-                    [
-                        {
-                            "wallet_id": wallet.id,
-                            "kind": "adjust",
-                            "points": 100 - wallet.points_available,
-                            "reason": "Test",
-                        }
-                    ]
-                )
+        self._top_up()
         _available, spent_before, _problems = self._figures()
         granted = {}
         start = threading.Barrier(2)

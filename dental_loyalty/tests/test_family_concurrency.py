@@ -183,20 +183,7 @@ class TestTwoMembersAtTwoRegisters(CommittedFamilyCase):
                 self._race(round_)
 
     def _race(self, round_):
-        with self.db.cursor() as cr:
-            env = self._env(cr)
-            wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
-            if wallet.points_available < 100:
-                env["dental.loyalty.ledger"]._post(
-                    [
-                        {
-                            "wallet_id": wallet.id,
-                            "kind": "adjust",
-                            "points": 100 - wallet.points_available,
-                            "reason": "Test",
-                        }
-                    ]
-                )
+        self._top_up()
         spent_before = self._family_figures()["spent"]
         granted, peak_held = {}, []
         start = threading.Barrier(2)
