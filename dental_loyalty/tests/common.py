@@ -94,6 +94,15 @@ class DentalLoyaltyCommon(LedgerIntegrityMixin, TransactionCase):
     def _spend(self, partner, points, **vals):
         return self._post(partner, "spend", -points, **vals)
 
+    def _queries(self, job):
+        """The SQL queries ``job`` makes from a cold cache, its writes included."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        job()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
     def assertWalletMatchesLines(self, partner):
         """The cached figures equal what the ledger lines say."""
         wallet = partner._dental_loyalty_wallet()

@@ -27,14 +27,6 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         )
         return wallets
 
-    def _queries(self, job):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        job()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
-
     def test_expiry_and_release_queries_do_not_grow_with_patients(self):
         self.company.dental_loyalty_validity_months = 1
         self.company.dental_loyalty_waiting_days = 3

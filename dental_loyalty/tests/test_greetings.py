@@ -294,14 +294,6 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
                 cron.method_direct_trigger()
         self.assertEqual(self._lines("birthday").partner_id, patient)
 
-    def _queries(self, job):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        job()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
-
     def test_birthday_job_queries_do_not_grow_with_patients(self):
         # The engine's queries: each message sent adds its own.
         self.company.dental_loyalty_channel_birthday = "none"
