@@ -31,6 +31,7 @@
         "views/dental_loyalty_family_views.xml",
         "views/dental_loyalty_tier_views.xml",
         "views/dental_loyalty_referral_views.xml",
+        "views/dental_loyalty_shortfall_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/pos_payment_method_views.xml",

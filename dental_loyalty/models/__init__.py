@@ -2,6 +2,8 @@ from . import res_company
 from . import res_config_settings
 from . import dental_loyalty_tier
 from . import dental_loyalty_wallet
+from . import dental_loyalty_wallet_audit
+from . import dental_loyalty_shortfall
 from . import dental_loyalty_family
 from . import dental_loyalty_ledger
 from . import res_partner

@@ -114,6 +114,31 @@ class DentalLoyaltyLedger(models.Model):
         help="The amount paid that earned these points; counts for spend-based tiers.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    # What the engine read from the programme when it posted a sale's line, so
+    # the integrity check recomputes the line's value from its own basis even
+    # after a manager changes the programme.
+    point_value = fields.Float(
+        digits=(16, 4),
+        readonly=True,
+        help="What one point was worth when these points paid a bill or came back.",
+    )
+    earn_rate = fields.Float(
+        string="Points per Currency Unit",
+        digits=(16, 4),
+        readonly=True,
+        help="The earning rate in force when these points were earned.",
+    )
+    tier_multiplier = fields.Float(
+        digits=(16, 4),
+        readonly=True,
+        help="The patient's tier multiplier when these points were earned.",
+    )
+    bonus_basis = fields.Float(
+        string="Service Bonus",
+        digits=(16, 4),
+        readonly=True,
+        help="The services' bonus points in this earning, before the tier multiplier.",
+    )
     # The sale a line settles: its own lines and those of its refunds share it,
     # so what the sale earned, spent and got back is read from the ledger alone.
     res_model = fields.Char(string="Sale Document Type", readonly=True)

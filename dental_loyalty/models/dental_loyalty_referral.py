@@ -505,6 +505,12 @@ class DentalLoyaltyReferral(models.Model):
             # Lot by lot: two bonuses in one wallet each see what the other took.
             lines |= Ledger._post(vals_list)
             if missing:
+                self.env["dental.loyalty.shortfall"]._record(
+                    wallet,
+                    "referral",
+                    missing,
+                    {"res_model": self._name, "res_id": self.id, "origin": label},
+                )
                 wallet._post_on_patient(
                     self.env._(
                         "A referral bonus (the referral of %(referral)s) was "

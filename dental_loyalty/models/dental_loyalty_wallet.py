@@ -416,9 +416,17 @@ class DentalLoyaltyWallet(models.Model):
         if float_compare(points_amount, 0, precision_rounding=currency.rounding) < 0:
             raise UserError(self.env._("Points are given back only by a refund."))
         vals_list = []
+        point_value = self.company_id.dental_loyalty_point_value
         if not currency.is_zero(points_amount):
-            spent = self._points_for_payment(bill_total, points_amount, hold_key, label)
-            vals_list.append(self._line_vals(key, "spend", -spent, source_vals))
+            spent = self._points_for_payment(
+                bill_total, points_amount, hold_key, label, source_vals
+            )
+            if spent:
+                vals_list.append(
+                    self._line_vals(
+                        key, "spend", -spent, source_vals, point_value=point_value
+                    )
+                )
         else:
             points_amount = 0.0
         if hold_key:
@@ -427,11 +435,16 @@ class DentalLoyaltyWallet(models.Model):
         # Shares of the bill before vouchers: their lines' bonus was not paid.
         gross = bill_total + covered_amount
         share = money_share(gross, points_amount + covered_amount)
+        basis = {
+            "earn_rate": self.company_id.dental_loyalty_earn_rate,
+            "tier_multiplier": self.tier_id.multiplier or 1.0,
+            "bonus_basis": bonus_points(lines, share),
+        }
         earned = earned_points(
             eligible_amount(gross, points_amount, covered_amount),
-            self.company_id.dental_loyalty_earn_rate,
-            bonus_points(lines, share),
-            self.tier_id.multiplier or 1.0,
+            basis["earn_rate"],
+            basis["bonus_basis"],
+            basis["tier_multiplier"],
         )
         if earned:
             vals_list.append(
@@ -442,6 +455,7 @@ class DentalLoyaltyWallet(models.Model):
                     source_vals,
                     # Only money counts toward spend-based tiers.
                     paid_amount=currency.round(max(bill_total - points_amount, 0)),
+                    **basis,
                 )
             )
         # A flat bonus, not multiplied by the tier, earned like a service's bonus
@@ -490,7 +504,7 @@ class DentalLoyaltyWallet(models.Model):
                     "recall", company, points=line.points, service=services
                 )
 
-    def _points_for_payment(self, bill_total, amount, hold_key, label):
+    def _points_for_payment(self, bill_total, amount, hold_key, label, source_vals):
         """The points a points payment of ``amount`` takes, checked afresh against
         the balance and the cap unless the server granted a hold for this bill.
         A granted payment is never refused, so a register's queue never blocks;
@@ -514,7 +528,10 @@ class DentalLoyaltyWallet(models.Model):
                 + " "
                 + self._points_cap_message(spendable, max_amount)
             )
-        spent = min(needed, spendable)
+        spent = min(needed, max(spendable, 0))
+        self.env["dental.loyalty.shortfall"]._record(
+            self, "spend", needed - spent, source_vals
+        )
         self._report_problem(
             self.env._(
                 "%(sale)s was paid with points the register had been granted "
@@ -580,7 +597,13 @@ class DentalLoyaltyWallet(models.Model):
                     )
                 )
             vals_list.append(
-                self._line_vals(key, "spend_return", returned, source_vals)
+                self._line_vals(
+                    key,
+                    "spend_return",
+                    returned,
+                    source_vals,
+                    point_value=company.dental_loyalty_point_value,
+                )
             )
         # The sale's own lots first, its earning before its recall bonus; the
         # earning's reversal keeps the key it always had.
@@ -600,6 +623,9 @@ class DentalLoyaltyWallet(models.Model):
             key,
         )
         if missing:
+            self.env["dental.loyalty.shortfall"]._record(
+                self, "take_back", missing, source_vals
+            )
             self._post_on_patient(
                 self.env._(
                     "Points earned by %(sale)s were already spent and could not "
@@ -1376,8 +1402,9 @@ class DentalLoyaltyWallet(models.Model):
     @api.model
     def _integrity_problems(self, wallet_ids=None):
         """{wallet id: [problem, ...]} for every wallet (or those of
-        ``wallet_ids``) whose lines do not add up to what their lots hold, or
-        whose cached figures differ from their recomputation. Read-only."""
+        ``wallet_ids``) whose lines do not add up to what their lots hold, whose
+        cached figures differ from their recomputation, or whose points are not
+        worth what the rules give (``_value_problems``). Read-only."""
         where = (
             SQL("TRUE")
             if wallet_ids is None
@@ -1466,6 +1493,9 @@ class DentalLoyaltyWallet(models.Model):
                     )
             if found:
                 problems[wallet_id] = found
+        # Adding up is not enough: the value behind the points is audited too.
+        for wallet_id, found in self._value_problems(wallet_ids).items():
+            problems.setdefault(wallet_id, []).extend(found)
         return problems
 
     def _report_problem(self, problem):

@@ -64,7 +64,13 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
 
     def _sync(self, order_data, user=None):
         orders = self.env["pos.order"].with_user(user or self.cashier)
-        result = orders.sync_from_ui([order_data])
+        # As a request: a refused sync leaves nothing behind.
+        try:
+            with self.env.cr.savepoint():
+                result = orders.sync_from_ui([order_data])
+        except Exception:
+            self.env.invalidate_all()
+            raise
         return self.env["pos.order"].browse(result["pos.order"][0]["id"])
 
     def _order(self, lines, cash=None, points=0.0, partner=None, uuid=None, **kwargs):

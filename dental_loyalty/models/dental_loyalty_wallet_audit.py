@@ -1,0 +1,391 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from ..rules import earned_points, points_for_amount, proportional_points
+from .pos_order import PAID_STATES
+
+
+class DentalLoyaltyWallet(models.Model):
+    """The value audit: beyond "the lines add up", each sale's points are worth
+    what the programme gives for what was really paid (invariants 8, 9 and 12 of
+    docs/architecture.md). Read-only, a few grouped queries, so the nightly
+    check stays cheap at a million ledger lines."""
+
+    _inherit = "dental.loyalty.wallet"
+
+    @api.model
+    def _value_problems(self, wallet_ids=None):
+        """{wallet id: [problem, ...]} for value bent on the wallets (all, or
+        those of ``wallet_ids``): points payments, earnings, refunds, vouchers
+        and lots that the programme's rules do not give."""
+        self.env.flush_all()
+        problems = defaultdict(list)
+        wallets = None if wallet_ids is None else tuple(wallet_ids) or (0,)
+        for check in (
+            self._audit_points_payments,
+            self._audit_earnings,
+            self._audit_refunds,
+            self._audit_vouchers,
+            self._audit_lot_dates,
+        ):
+            for wallet_id, problem in check(wallets):
+                problems[wallet_id].append(problem)
+        return dict(problems)
+
+    def _audit_where(self, column, wallets):
+        return SQL("TRUE") if wallets is None else SQL("%s IN %s", column, wallets)
+
+    def _audit_points_payments(self, wallets):
+        """Money paid with points equals the points taken times their value, and
+        points given back by a refund equal its points payment; a shortfall the
+        engine recorded (granted points gone at sync) accounts for the rest."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH paid AS (
+                    SELECT pay.pos_order_id AS order_id, SUM(pay.amount) AS money
+                      FROM pos_payment pay
+                      JOIN pos_payment_method method
+                        ON method.id = pay.payment_method_id
+                     WHERE method.dental_loyalty_points
+                  GROUP BY pay.pos_order_id
+                ), moved AS (
+                    SELECT line.pos_order_id AS order_id,
+                           MIN(line.wallet_id) AS wallet_id,
+                           -SUM(line.points) FILTER (WHERE line.kind = 'spend')
+                               AS taken,
+                           SUM(line.points) FILTER (WHERE line.kind = 'spend_return')
+                               AS given,
+                           MAX(line.point_value) AS point_value
+                      FROM dental_loyalty_ledger line
+                     WHERE line.kind IN ('spend', 'spend_return')
+                       AND line.pos_order_id IS NOT NULL
+                  GROUP BY line.pos_order_id
+                ), short AS (
+                    SELECT pos_order_id AS order_id, MIN(wallet_id) AS wallet_id,
+                           SUM(points) AS points
+                      FROM dental_loyalty_shortfall
+                     WHERE kind = 'spend' AND pos_order_id IS NOT NULL
+                  GROUP BY pos_order_id
+                )
+                SELECT COALESCE(moved.wallet_id, short.wallet_id, wallet.id),
+                       o.id, COALESCE(o.pos_reference, o.name),
+                       COALESCE(paid.money, 0), COALESCE(moved.taken, 0),
+                       COALESCE(moved.given, 0), COALESCE(short.points, 0),
+                       COALESCE(moved.point_value, company.dental_loyalty_point_value)
+                  FROM pos_order o
+                  JOIN res_company company ON company.id = o.company_id
+                  LEFT JOIN paid ON paid.order_id = o.id
+                  LEFT JOIN moved ON moved.order_id = o.id
+                  LEFT JOIN short ON short.order_id = o.id
+                  LEFT JOIN dental_loyalty_wallet wallet
+                         ON wallet.partner_id = o.partner_id
+                        AND wallet.company_id = o.company_id
+                 WHERE (paid.order_id IS NOT NULL OR moved.order_id IS NOT NULL)
+                   AND o.state IN %s
+                   AND %s
+                """,
+                PAID_STATES,
+                self._audit_where(
+                    SQL("COALESCE(moved.wallet_id, short.wallet_id, wallet.id)"),
+                    wallets,
+                ),
+            )
+        )
+        for wallet_id, _id, label, money, taken, given, short, value in rows:
+            if not wallet_id or not value or value <= 0:
+                continue
+            expected = points_for_amount(money, value)
+            if expected >= 0 and (taken + short != expected or given):
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "%(order)s paid %(money)s with points, which is %(expected)s "
+                        "points, but %(taken)s were taken",
+                        order=label,
+                        money=money,
+                        expected=expected,
+                        taken=taken + short - given,
+                    ),
+                )
+            elif expected < 0 and (given != -expected or taken):
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "%(order)s gave back %(money)s in points, which is "
+                        "%(expected)s points, but %(given)s were given back",
+                        order=label,
+                        money=-money,
+                        expected=-expected,
+                        given=given - taken,
+                    ),
+                )
+
+    def _audit_earnings(self, wallets):
+        """What a sale earned is what its basis gives (the rate, bonus and
+        multiplier the engine read then), on no more money than the bill's sold
+        lines less what points paid."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH sold AS (
+                    SELECT line.order_id, SUM(line.price_subtotal_incl) AS total
+                      FROM pos_order_line line
+                     WHERE line.qty > 0
+                  GROUP BY line.order_id
+                ), paid AS (
+                    SELECT pay.pos_order_id AS order_id, SUM(pay.amount) AS money
+                      FROM pos_payment pay
+                      JOIN pos_payment_method method
+                        ON method.id = pay.payment_method_id
+                     WHERE method.dental_loyalty_points AND pay.amount > 0
+                  GROUP BY pay.pos_order_id
+                )
+                SELECT earn.wallet_id, COALESCE(o.pos_reference, o.name),
+                       earn.points, earn.paid_amount, earn.earn_rate,
+                       earn.bonus_basis, earn.tier_multiplier,
+                       COALESCE(sold.total, 0) - COALESCE(paid.money, 0),
+                       currency.rounding
+                  FROM dental_loyalty_ledger earn
+                  JOIN pos_order o ON o.id = earn.pos_order_id
+                  JOIN res_company company ON company.id = o.company_id
+                  JOIN res_currency currency ON currency.id = company.currency_id
+                  LEFT JOIN sold ON sold.order_id = o.id
+                  LEFT JOIN paid ON paid.order_id = o.id
+                 WHERE earn.kind = 'earn'
+                   AND earn.earn_rate IS NOT NULL
+                   AND earn.tier_multiplier IS NOT NULL
+                   AND %s
+                """,
+                self._audit_where(SQL("earn.wallet_id"), wallets),
+            )
+        )
+        for wallet_id, label, points, paid, rate, bonus, mult, money, rounding in rows:
+            expected = earned_points(paid or 0.0, rate, bonus or 0.0, mult)
+            if (paid or 0.0) > money + rounding / 2 or points > expected:
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "%(order)s earned %(points)s points on %(paid)s paid with "
+                        "money, but its bill gives %(expected)s points on at most "
+                        "%(money)s",
+                        order=label,
+                        points=points,
+                        paid=paid,
+                        expected=min(
+                            expected,
+                            earned_points(max(money, 0.0), rate, bonus or 0.0, mult),
+                        ),
+                        money=money,
+                    ),
+                )
+
+    def _audit_refunds(self, wallets):
+        """All refunds of a sale together take back their share of what it
+        earned (within one point; a shortfall the engine recorded, points
+        already spent, accounts for the rest) and give back at most their share
+        of what it spent."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.res_id,
+                       MIN(line.wallet_id) FILTER (WHERE own.is_sale),
+                       COALESCE(SUM(line.points) FILTER (
+                           WHERE own.is_sale AND line.kind IN ('earn', 'recall')), 0),
+                       -COALESCE(SUM(line.points) FILTER (
+                           WHERE own.is_sale AND line.kind = 'spend'), 0),
+                       -COALESCE(SUM(line.points) FILTER (
+                           WHERE line.kind = 'earn_reversal'), 0),
+                       COALESCE(SUM(line.points) FILTER (
+                           WHERE line.kind = 'spend_return'), 0)
+                  FROM dental_loyalty_ledger line,
+                       LATERAL (SELECT line.pos_order_id = line.res_id AS is_sale) own
+                 WHERE line.res_model = 'pos.order'
+                   AND line.res_id IN (
+                           SELECT sold.order_id
+                             FROM pos_order_line refund
+                             JOIN pos_order_line sold
+                               ON sold.id = refund.refunded_orderline_id
+                             JOIN pos_order refund_order
+                               ON refund_order.id = refund.order_id
+                            WHERE refund_order.state IN %s)
+              GROUP BY line.res_id
+                """,
+                PAID_STATES,
+            )
+        )
+        rows = [
+            row for row in rows if row[1] and (wallets is None or row[1] in wallets)
+        ]
+        if not rows:
+            return
+        Order = self.env["pos.order"].sudo()
+        short = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT res_id, SUM(points) FROM dental_loyalty_shortfall
+                     WHERE kind = 'take_back' AND res_model = 'pos.order'
+                       AND res_id IN %s
+                  GROUP BY res_id
+                    """,
+                    tuple(row[0] for row in rows),
+                )
+            )
+        )
+        for sale_id, wallet_id, earned, spent, taken, given in rows:
+            sale = Order.browse(sale_id)
+            refunds = sale.lines.refund_orderline_ids.order_id.filtered(
+                lambda refund: refund.state in PAID_STATES
+            )
+            refunded = min(
+                sum(refund._dental_loyalty_refunded_amount() for refund in refunds),
+                sale.amount_total,
+            )
+            label = sale._dental_loyalty_label()
+            due = proportional_points(earned, refunded, sale.amount_total)
+            give_at_most = proportional_points(spent, refunded, sale.amount_total)
+            if taken > earned or taken + short.get(sale_id, 0) < due - 1:
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "the refunds of %(sale)s took back %(taken)s points of the "
+                        "%(earned)s it earned; their share is %(due)s",
+                        sale=label,
+                        taken=taken,
+                        earned=earned,
+                        due=due,
+                    ),
+                )
+            if given > min(spent, give_at_most + 1):
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "the refunds of %(sale)s gave back %(given)s points of the "
+                        "%(spent)s it spent; their share is at most %(share)s",
+                        sale=label,
+                        given=given,
+                        spent=spent,
+                        share=give_at_most,
+                    ),
+                )
+
+    def _audit_vouchers(self, wallets):
+        """A voucher is bought with its points, used on at most one bill that was
+        not wholly refunded (none while it is valid), and takes off no more than
+        the value it recorded."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH uses AS (
+                    SELECT line.dental_loyalty_voucher_id AS voucher_id,
+                           COUNT(*) AS count,
+                           -SUM(LEAST(line.price_subtotal_incl, 0)) AS discount
+                      FROM pos_order_line line
+                      JOIN pos_order o ON o.id = line.order_id
+                     WHERE line.dental_loyalty_voucher_id IS NOT NULL
+                       AND line.qty > 0
+                       AND o.state IN %(paid)s
+                       AND line.qty > COALESCE((
+                               SELECT -SUM(refund.qty)
+                                 FROM pos_order_line refund
+                                 JOIN pos_order refund_order
+                                   ON refund_order.id = refund.order_id
+                                WHERE refund.refunded_orderline_id = line.id
+                                  AND refund_order.state IN %(paid)s), 0)
+                  GROUP BY line.dental_loyalty_voucher_id
+                ), bought AS (
+                    SELECT res_id AS voucher_id, -SUM(points) AS points
+                      FROM dental_loyalty_ledger
+                     WHERE kind = 'redeem' AND res_model = 'dental.loyalty.voucher'
+                  GROUP BY res_id
+                )
+                SELECT voucher.wallet_id, voucher.code, voucher.state,
+                       voucher.points_cost, COALESCE(bought.points, 0),
+                       COALESCE(uses.count, 0), COALESCE(uses.discount, 0),
+                       COALESCE(voucher.used_amount, 0), currency.rounding
+                  FROM dental_loyalty_voucher voucher
+                  JOIN res_company company ON company.id = voucher.company_id
+                  JOIN res_currency currency ON currency.id = company.currency_id
+                  LEFT JOIN uses ON uses.voucher_id = voucher.id
+                  LEFT JOIN bought ON bought.voucher_id = voucher.id
+                 WHERE %(where)s
+                """,
+                paid=PAID_STATES,
+                where=self._audit_where(SQL("voucher.wallet_id"), wallets),
+            )
+        )
+        for row in rows:
+            wallet_id, code, state, cost, bought, uses, discount, used, rounding = row
+            # Bearer codes stay out of the report: the voucher is named by its
+            # last signs only.
+            name = f"…{code[-4:]}"
+            if cost and bought != cost:
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "voucher %(voucher)s cost %(cost)s points but %(bought)s "
+                        "were taken for it",
+                        voucher=name,
+                        cost=cost,
+                        bought=bought,
+                    ),
+                )
+            if uses > 1 or (state == "valid" and uses):
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "voucher %(voucher)s is %(state)s but stands on %(uses)s "
+                        "bills that were not refunded",
+                        voucher=name,
+                        state=state,
+                        uses=uses,
+                    ),
+                )
+            if discount > used + rounding / 2:
+                yield (
+                    wallet_id,
+                    self.env._(
+                        "voucher %(voucher)s took %(discount)s off bills but records "
+                        "%(used)s",
+                        voucher=name,
+                        discount=discount,
+                        used=used,
+                    ),
+                )
+
+    def _audit_lot_dates(self, wallets):
+        """No lot a bill earned is dated before the register's session opened:
+        the day a lot counts its waiting period and expiry from is the server's,
+        never a day the register made up."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT lot.wallet_id, lot.origin, lot.points, lot.date,
+                       session.start_at
+                  FROM dental_loyalty_ledger lot
+                  JOIN pos_order o ON o.id = lot.pos_order_id
+                  JOIN pos_session session ON session.id = o.session_id
+                 WHERE lot.points > 0
+                   AND lot.kind IN %s
+                   AND lot.date < session.start_at::date - 1
+                   AND %s
+                """,
+                tuple(self.env["dental.loyalty.ledger"]._waiting_kinds()),
+                self._audit_where(SQL("lot.wallet_id"), wallets),
+            )
+        )
+        for wallet_id, origin, points, day, opened in rows:
+            yield (
+                wallet_id,
+                self.env._(
+                    "%(points)s points of %(origin)s count from %(day)s, before "
+                    "the register's session opened (%(opened)s)",
+                    points=points,
+                    origin=origin or "",
+                    day=day,
+                    opened=opened,
+                ),
+            )
