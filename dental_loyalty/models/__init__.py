@@ -1,3 +1,4 @@
+from . import dental_loyalty_input
 from . import res_company
 from . import res_config_settings
 from . import dental_loyalty_tier

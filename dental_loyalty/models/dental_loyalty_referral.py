@@ -2,18 +2,23 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import formatLang
 
 from .pos_order import PAID_STATES
 
 # States that hold a referral: a patient has one such referrer per company, and
 # they count toward the referrer's yearly limit.
 _LIVE_STATES = ("pending", "rewarded")
+# A number a person can be called on has at least this many digits.
+_MIN_PHONE_DIGITS = 6
 
 
 class DentalLoyaltyReferral(models.Model):
     """One patient brought to the clinic by another: marked with the referrer's
-    code, rewarded on the new patient's first paid visit (both get a bonus,
-    pending like earned points), taken back if that visit is refunded in full."""
+    code, rewarded on the new patient's first paid visit if it reaches the
+    clinic's minimum (both get a bonus, pending like earned points), taken back
+    if that visit is refunded beyond the clinic's share, or if merging contacts
+    shows that the new patient was not new."""
 
     _name = "dental.loyalty.referral"
     _description = "Loyalty Referral"
@@ -65,7 +70,9 @@ class DentalLoyaltyReferral(models.Model):
         readonly=True,
         tracking=True,
         help="Pending until the new patient's first paid visit; rewarded then, "
-        "unless a rule refuses it; reversed when that visit is refunded in full.",
+        "unless a rule refuses it; reversed when that visit is refunded beyond "
+        "the clinic's share, or when merging contacts joins the new patient "
+        "with the referrer or with someone who had already come.",
     )
     refusal_reason = fields.Char(readonly=True, tracking=True)
     referrer_points = fields.Integer(
@@ -178,14 +185,31 @@ class DentalLoyaltyReferral(models.Model):
                 referrer=earlier.referrer_id.display_name,
             )
         return (
-            self._contact_refusal(referrer, referred)
+            self._contact_refusal(referrer, referred, company)
             or self._family_refusal(referrer, referred, company)
             or self._limit_refusal(referrer, company, day)
         )
 
-    def _contact_refusal(self, referrer, referred):
-        """Refuses a new patient who shares the referrer's phone number or
-        e-mail address: most likely the same person, or one household."""
+    def _contact_refusal(self, referrer, referred, company):
+        """Refuses a new patient the clinic cannot reach (neither a phone
+        number nor an e-mail address), or who shares the referrer's phone
+        number or e-mail address, or is one of the referrer's own contacts (or
+        the other way round): most likely the same person, or one household."""
+        if not self._is_reachable(referred):
+            return self.env._(
+                "%s has neither a phone number nor an e-mail address: a referred "
+                "patient must be reachable. Add one to the contact first.",
+                referred.display_name,
+            )
+        if self._is_contact_of(referred, referrer) or self._is_contact_of(
+            referrer, referred
+        ):
+            return self.env._(
+                "%(patient)s and %(referrer)s are contacts of one another: a "
+                "patient cannot be referred by their own contact.",
+                patient=referred.display_name,
+                referrer=referrer.display_name,
+            )
         if referrer.email_normalized and (
             referrer.email_normalized == referred.email_normalized
         ):
@@ -195,7 +219,7 @@ class DentalLoyaltyReferral(models.Model):
                 patient=referred.display_name,
                 referrer=referrer.display_name,
             )
-        if self._phone_numbers(referrer) & self._phone_numbers(referred):
+        if self._shared_phone_numbers(referrer, referred, company):
             return self.env._(
                 "%(patient)s has the same phone number as %(referrer)s: a patient "
                 "cannot be referred by someone with their own number.",
@@ -232,17 +256,71 @@ class DentalLoyaltyReferral(models.Model):
         return None
 
     @api.model
-    def _phone_numbers(self, partner):
-        """The patient's phone and mobile numbers, in E.164 when they can be
-        read as numbers of the patient's country, else their digits."""
+    def _is_reachable(self, partner):
+        """Whether the clinic can reach ``partner``: an e-mail address, or a
+        phone number with enough digits to be called."""
+        return bool(partner.email_normalized) or any(
+            len(re.sub(r"\D", "", partner[fname] or "")) >= _MIN_PHONE_DIGITS
+            for fname in ("phone", "mobile")
+        )
+
+    @api.model
+    def _is_contact_of(self, partner, other):
+        """Whether ``other`` is ``partner``'s parent contact, or one above."""
+        parent = partner.parent_id
+        seen = partner.browse()
+        while parent and parent not in seen:
+            if parent == other:
+                return True
+            seen |= parent
+            parent = parent.parent_id
+        return False
+
+    @api.model
+    def _shared_phone_numbers(self, referrer, referred, company):
+        """The numbers both contacts have, compared in E.164. A number typed in
+        national form is read with the country of each contact, of the
+        company, and of the other contact's numbers in international form: a
+        contact without a country, or given another one, does not make one
+        number two."""
+        contacts = referrer | referred
+        countries = contacts.country_id | company.country_id
+        countries |= self._phone_countries(self._phone_numbers(contacts, countries))
+        return self._phone_numbers(referrer, countries) & self._phone_numbers(
+            referred, countries
+        )
+
+    @api.model
+    def _phone_numbers(self, partners, countries):
+        """The phone and mobile numbers of ``partners``, each in E.164 as read
+        with every one of ``countries`` where it is a valid number (through
+        phone_validation), else as its digits."""
         numbers = set()
-        for fname in ("phone", "mobile"):
-            if partner[fname]:
-                numbers.add(
-                    partner._phone_format(fname=fname)
-                    or re.sub(r"\D", "", partner[fname])
-                )
+        for partner in partners:
+            for fname in ("phone", "mobile"):
+                number = partner[fname]
+                if not number:
+                    continue
+                readings = {
+                    partner._phone_format(number=number, country=country)
+                    for country in countries
+                } - {False}
+                numbers |= readings or {re.sub(r"\D", "", number)}
         return numbers - {""}
+
+    @api.model
+    def _phone_countries(self, numbers):
+        """The countries whose calling code begins the E.164 ``numbers``."""
+        codes = {
+            int(number[1 : length + 1])
+            for number in numbers
+            if number.startswith("+")
+            for length in (1, 2, 3)
+            if number[1 : length + 1].isdigit()
+        }
+        if not codes:
+            return self.env["res.country"]
+        return self.env["res.country"].search([("phone_code", "in", list(codes))])
 
     def _limit_refusal(self, referrer, company, day, states=_LIVE_STATES):
         """Refuses a referral beyond the company's yearly limit per referrer:
@@ -307,13 +385,8 @@ class DentalLoyaltyReferral(models.Model):
         of the order's patient is rewarded on this first paid visit, or refused
         by the rules that may have changed since it was marked. One query when
         the patient has no pending referral."""
-        if (
-            not order.partner_id
-            or order.currency_id.compare_amounts(
-                order.amount_total - order._dental_loyalty_points_paid(), 0
-            )
-            <= 0
-        ):
+        paid = order.amount_total - order._dental_loyalty_points_paid()
+        if not order.partner_id or order.currency_id.compare_amounts(paid, 0) <= 0:
             # Not a visit paid with money: the referral waits for one.
             return self.browse()
         # The engine settles referrals for whoever takes the payment.
@@ -335,8 +408,34 @@ class DentalLoyaltyReferral(models.Model):
                 )
             )
             return referral
+        minimum = self._minimum_visit(order.company_id, order.currency_id)
+        if order.currency_id.compare_amounts(paid, minimum) < 0:
+            referral._refuse(
+                self.env._(
+                    "The first paid visit of %(patient)s, %(visit)s, came to "
+                    "%(paid)s, less than the clinic's minimum of %(minimum)s for a "
+                    "referral.",
+                    patient=referral.referred_id.display_name,
+                    visit=order._dental_loyalty_label(),
+                    paid=formatLang(self.env, paid, currency_obj=order.currency_id),
+                    minimum=formatLang(
+                        self.env, minimum, currency_obj=order.currency_id
+                    ),
+                )
+            )
+            return referral
         referral._reward(order)
         return referral
+
+    @api.model
+    def _minimum_visit(self, company, currency):
+        """The company's minimum first visit, in ``currency``."""
+        minimum = company.dental_loyalty_referral_min_visit
+        if currency == company.currency_id:
+            return minimum
+        return company.currency_id._convert(
+            minimum, currency, company, fields.Date.context_today(self)
+        )
 
     def _reward(self, order=None):
         """Post both bonuses for the first paid visit (``order``, or none for a
@@ -345,7 +444,7 @@ class DentalLoyaltyReferral(models.Model):
         addresses, and the referrer's yearly limit (rewarded referrals count)."""
         self.ensure_one()
         refusal = (
-            self._contact_refusal(self.referrer_id, self.referred_id)
+            self._contact_refusal(self.referrer_id, self.referred_id, self.company_id)
             or self._family_refusal(self.referrer_id, self.referred_id, self.company_id)
             or self._limit_refusal(
                 self.referrer_id, self.company_id, self.date, states=("rewarded",)
@@ -442,14 +541,15 @@ class DentalLoyaltyReferral(models.Model):
             referral._message_log(body=self.env._("Refused: %s", reason))
 
     # ------------------------------------------------------------------
-    # Taking the bonuses back when the first visit is refunded in full
+    # Taking the bonuses back when the first visit is refunded
     # ------------------------------------------------------------------
 
     @api.model
     def _reverse_refunded_visit(self, refund):
         """The POS adapter's call after settling a refund: when the refunds of
-        a rewarded first visit together take back its whole total, both
-        bonuses are taken back. Partial refunds keep them."""
+        a rewarded first visit together take back more than the company's
+        share of it, or leave less than its minimum first visit, both bonuses
+        are taken back. Smaller refunds keep them."""
         sale = refund.refunded_order_id
         referral = self.sudo().search(
             [("pos_order_id", "=", sale.id), ("state", "=", "rewarded")], limit=1
@@ -457,9 +557,17 @@ class DentalLoyaltyReferral(models.Model):
         if not referral:
             return self.env["dental.loyalty.ledger"]
         referral._lock_for_refund()
-        if not self._refunded_in_full(sale):
+        if not self._refunded_beyond_share(sale):
             return self.env["dental.loyalty.ledger"]
-        return referral._reverse(refund._dental_loyalty_label())
+        label = refund._dental_loyalty_label()
+        return referral._reverse(
+            label,
+            self.env._(
+                "the refunds of the first visit, the last by %s, took back more "
+                "of it than the clinic allows",
+                label,
+            ),
+        )
 
     def _lock_for_refund(self):
         """Serialise the refunds of one first visit: two partial refunds synced
@@ -471,15 +579,34 @@ class DentalLoyaltyReferral(models.Model):
         self.env["dental.loyalty.wallet"]._serialise_rows(self._table, self.ids)
 
     @api.model
-    def _refunded_in_full(self, sale):
+    def _refunded_beyond_share(self, sale):
+        """Whether the paid refunds of ``sale`` together return more than the
+        company's refund share of it, all of it, or leave less money paid than
+        the minimum first visit."""
         refunds = sale.lines.refund_orderline_ids.order_id.filtered(
             lambda refund: refund.state in PAID_STATES
         )
         refunded = sum(refund._dental_loyalty_refunded_amount() for refund in refunds)
-        return sale.currency_id.compare_amounts(refunded, sale.amount_total) >= 0
+        currency, total = sale.currency_id, sale.amount_total
+        if currency.compare_amounts(refunded, total) >= 0:
+            return True
+        company = sale.company_id
+        share = company.dental_loyalty_referral_refund_share / 100
+        if currency.compare_amounts(refunded, total * share) > 0:
+            return True
+        # What the patient still paid with money for the visit, in proportion:
+        # refunds that bring a visit which reached the minimum below it.
+        minimum = self._minimum_visit(company, currency)
+        paid = total - sale._dental_loyalty_points_paid()
+        kept = paid * (1 - refunded / total) if total else 0.0
+        return (
+            currency.compare_amounts(paid, minimum) >= 0
+            and currency.compare_amounts(kept, minimum) < 0
+        )
 
-    def _reverse(self, label):
-        """Take both bonuses back and mark the referral reversed."""
+    def _reverse(self, label, why):
+        """Take both bonuses back, on the ledger as taken back by ``label``,
+        and mark the referral reversed because ``why``."""
         self.ensure_one()
         Ledger = self.env["dental.loyalty.ledger"]
         lines = Ledger
@@ -521,15 +648,101 @@ class DentalLoyaltyReferral(models.Model):
                         points=missing,
                     )
                 )
-        self.sudo().write({"state": "reversed"})
+        # The engine's bookkeeping: nobody writes a referral's state.
+        self.sudo().write({"state": "reversed", "refusal_reason": why})
         self._message_log(
-            body=self.env._(
-                "Reversed: the first visit was refunded in full by %s; the bonuses "
-                "were taken back.",
-                label,
-            )
+            body=self.env._("Reversed: %s; the bonuses were taken back.", why)
         )
         return lines
+
+    # ------------------------------------------------------------------
+    # Merging contacts: one patient, whatever their contacts were
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _merge_partners(self, src_partners, dst_partner):
+        """Odoo's contact merge joins ``src_partners`` into ``dst_partner``:
+        one person. A referral between them, a referral of a contact merged
+        with someone who had come to the clinic before its first visit, and
+        a second referral of the one patient in a company keep no bonus:
+        refused when pending, reversed when rewarded. Runs before Odoo points
+        the referrals at the kept contact, while each contact's visits are
+        still their own."""
+        merged = src_partners | dst_partner
+        # The engine's bookkeeping: whoever merges contacts settles referrals.
+        referrals = (
+            self.sudo()
+            .search([("referred_id", "in", merged.ids), ("state", "in", _LIVE_STATES)])
+            .sorted(lambda referral: (referral.state != "rewarded", referral.id))
+        )
+        names = ", ".join(merged.mapped("display_name"))
+        kept = {}
+        for referral in referrals:
+            patient = referral.referred_id
+            if referral.referrer_id in merged:
+                why = self.env._(
+                    "%(patient)s and %(referrer)s were merged into one contact: a "
+                    "patient cannot refer themselves",
+                    patient=patient.display_name,
+                    referrer=referral.referrer_id.display_name,
+                )
+            elif referral.company_id in kept:
+                why = self.env._(
+                    "%(patient)s was merged with a contact already referred by "
+                    "%(referrer)s: a patient has one referrer",
+                    patient=patient.display_name,
+                    referrer=kept[referral.company_id].referrer_id.display_name,
+                )
+            elif visitor := next(
+                (
+                    other
+                    for other in merged - patient
+                    if referral._visited_before_reward(other)
+                ),
+                None,
+            ):
+                why = self.env._(
+                    "%(patient)s was merged with %(other)s, who had already come "
+                    "to the clinic",
+                    patient=patient.display_name,
+                    other=visitor.display_name,
+                )
+            else:
+                kept[referral.company_id] = referral
+                continue
+            if referral.state == "pending":
+                referral._refuse(why)
+            else:
+                referral._reverse(self.env._("merging %s", names), why)
+
+    def _visited_before_reward(self, partner):
+        """Whether ``partner`` had a paid visit in the referral's company
+        before its first visit was rewarded (at any time, while it is
+        pending). Told by the server's order of records, not by dates."""
+        self.ensure_one()
+        if self.state != "rewarded":
+            return self._has_visited(partner, self.company_id)
+        order_domain = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", self.company_id.id),
+            ("state", "in", PAID_STATES),
+            ("amount_total", ">", 0),
+        ]
+        if self.pos_order_id:
+            order_domain.append(("id", "<", self.pos_order_id.id))
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        line_domain = [
+            ("member_id", "=", partner.id),
+            ("company_id", "=", self.company_id.id),
+            ("kind", "in", Ledger._visit_kinds()),
+        ]
+        bonuses = self.line_ids.filtered(lambda line: line.kind == "referral")
+        if bonuses:
+            line_domain.append(("id", "<", min(bonuses.ids)))
+        return bool(
+            self.env["pos.order"].sudo().search_count(order_domain, limit=1)
+            or Ledger.search_count(line_domain, limit=1)
+        )
 
     # ------------------------------------------------------------------
     # Buttons

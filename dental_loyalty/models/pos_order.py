@@ -4,8 +4,10 @@ import numbers
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..rules import SaleLine, is_recall_on_time
+from .dental_loyalty_input import MAX_AMOUNT, is_record_id
 
 PAID_STATES = ("paid", "done", "invoiced")
 # A register's order uuid is 36 characters; anything much longer is not one.
@@ -135,9 +137,10 @@ class PosOrder(models.Model):
         partner = self._dental_loyalty_patient(
             partner_id, self.env._("Choose the patient before paying with points.")
         )
-        order_total = self._dental_loyalty_check_amount(order_total)
+        currency = config.currency_id
+        order_total = self._dental_loyalty_check_amount(order_total, currency)
         if amount is not None:
-            amount = self._dental_loyalty_check_amount(amount)
+            amount = self._dental_loyalty_check_amount(amount, currency, positive=True)
         wallet = partner._dental_loyalty_wallet(config.company_id)
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         return (
@@ -217,8 +220,8 @@ class PosOrder(models.Model):
         the line to add to a bill of ``bill_total`` (before vouchers), of which
         other vouchers already cover ``covered``."""
         config = self._dental_loyalty_register(config_id)
-        bill_total = self._dental_loyalty_check_amount(bill_total)
-        covered = self._dental_loyalty_check_amount(covered)
+        bill_total = self._dental_loyalty_check_amount(bill_total, config.currency_id)
+        covered = self._dental_loyalty_check_amount(covered, config.currency_id)
         partner = self.env["res.partner"]
         if partner_id:
             partner = self._dental_loyalty_patient(partner_id)
@@ -276,13 +279,17 @@ class PosOrder(models.Model):
 
     @api.model
     def _dental_loyalty_check_id(self, value, message):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        """An id a register sends: an int of the database's range, else
+        ``message``."""
+        if not is_record_id(value):
             raise UserError(message)
         return value
 
     @api.model
-    def _dental_loyalty_check_amount(self, value):
-        """A finite amount of money, not negative: what a register sends."""
+    def _dental_loyalty_check_amount(self, value, currency=None, positive=False):
+        """An amount of money a register sends: a finite number, not negative,
+        below what a clinic ever bills, rounded to ``currency`` (the company's
+        by default); ``positive`` asks for at least its smallest coin."""
         if (
             isinstance(value, bool)
             or not isinstance(value, numbers.Real)
@@ -293,7 +300,24 @@ class PosOrder(models.Model):
             )
         if value < 0:
             raise UserError(self.env._("A points payment cannot be negative here."))
-        return float(value)
+        currency = currency or self.env.company.currency_id
+        if value > MAX_AMOUNT:
+            raise UserError(
+                self.env._(
+                    "The amount sent by the register is more than a clinic bills: "
+                    "at most %s.",
+                    formatLang(self.env, MAX_AMOUNT, currency_obj=currency),
+                )
+            )
+        value = currency.round(value)
+        if positive and currency.is_zero(value):
+            raise UserError(
+                self.env._(
+                    "A points payment is at least %s.",
+                    formatLang(self.env, currency.rounding, currency_obj=currency),
+                )
+            )
+        return value
 
     # ------------------------------------------------------------------
     # Settled by the server when the order is paid
@@ -309,10 +333,33 @@ class PosOrder(models.Model):
         """Hand the paid order to the loyalty engine. Runs once per order: every
         ledger line carries a key of the order."""
         self.ensure_one()
+        self._dental_loyalty_check_figures()
         if self.refunded_order_id:
             self._dental_loyalty_settle_refund()
         else:
             self._dental_loyalty_settle_sale()
+
+    def _dental_loyalty_check_figures(self):
+        """Refuse an order whose figures no clinic ever bills (beyond
+        MAX_AMOUNT, or not numbers): the register sent them, and the engine
+        would turn them into points no wallet can hold."""
+        figures = [
+            self.amount_total,
+            self.amount_paid,
+            *self.lines.mapped("qty"),
+            *self.lines.mapped("price_unit"),
+            *self.lines.mapped("price_subtotal_incl"),
+            *self.payment_ids.mapped("amount"),
+        ]
+        if not all(
+            math.isfinite(figure) and abs(figure) <= MAX_AMOUNT for figure in figures
+        ):
+            raise UserError(
+                self.env._(
+                    "%s was refused: its amounts are more than a clinic bills.",
+                    self._dental_loyalty_label(),
+                )
+            )
 
     def _dental_loyalty_settle_sale(self):
         covered = self._dental_loyalty_use_vouchers()

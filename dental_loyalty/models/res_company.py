@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .dental_loyalty_input import MAX_AMOUNT
+
 # How a patient hears of an event, per company.
 CHANNELS = [
     ("none", "No message"),
@@ -159,6 +161,20 @@ class ResCompany(models.Model):
         help="The most referrals one patient may make in a calendar year "
         "(pending and rewarded ones count); 0 means no limit.",
     )
+    dental_loyalty_referral_min_visit = fields.Monetary(
+        string="Minimum First Visit",
+        currency_field="currency_id",
+        default=20.0,
+        help="The least a referred patient's first paid visit must come to, paid "
+        "with money, for both bonuses: a first visit below it refuses the "
+        "referral.",
+    )
+    dental_loyalty_referral_refund_share = fields.Float(
+        string="Refund Share Reversing a Referral (%)",
+        default=50.0,
+        help="Both bonuses are taken back when refunds of the first visit return "
+        "more than this share of it, or leave less than the minimum first visit.",
+    )
 
     @api.model
     def _load_pos_data_fields(self, config_id):
@@ -183,6 +199,8 @@ class ResCompany(models.Model):
         "dental_loyalty_referrer_points",
         "dental_loyalty_referred_points",
         "dental_loyalty_referral_yearly_limit",
+        "dental_loyalty_referral_min_visit",
+        "dental_loyalty_referral_refund_share",
     )
     def _check_dental_loyalty_settings(self):
         for company in self:
@@ -253,6 +271,21 @@ class ResCompany(models.Model):
                     self.env._(
                         "Referral bonuses and the yearly limit of referrals cannot "
                         "be negative (a limit of 0 means none)."
+                    )
+                )
+            if not 0 <= company.dental_loyalty_referral_min_visit <= MAX_AMOUNT:
+                raise ValidationError(
+                    self.env._(
+                        "The minimum first visit of a referral must be between 0 "
+                        "and %s.",
+                        MAX_AMOUNT,
+                    )
+                )
+            if not 0 <= company.dental_loyalty_referral_refund_share <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The refund share that reverses a referral must be between "
+                        "0 and 100 %."
                     )
                 )
 

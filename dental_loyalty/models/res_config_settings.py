@@ -91,6 +91,17 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_referral_yearly_limit = fields.Integer(
         related="company_id.dental_loyalty_referral_yearly_limit", readonly=False
     )
+    dental_loyalty_referral_min_visit = fields.Monetary(
+        related="company_id.dental_loyalty_referral_min_visit",
+        currency_field="dental_loyalty_currency_id",
+        readonly=False,
+    )
+    dental_loyalty_referral_refund_share = fields.Float(
+        related="company_id.dental_loyalty_referral_refund_share", readonly=False
+    )
+    dental_loyalty_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Loyalty Currency Record"
+    )
     dental_loyalty_currency_name = fields.Char(
         related="company_id.currency_id.name", string="Loyalty Currency"
     )

@@ -29,7 +29,9 @@ class CommittedReferralCase(CommittedWalletCase):
         with self.db.cursor() as cr:
             env = self._env(cr)
             referrer = env["res.partner"].browse(self.partner_id)
-            newcomer = env["res.partner"].create({"name": "Two Registers Newcomer"})
+            newcomer = env["res.partner"].create(
+                {"name": "Two Registers Newcomer", "email": "race.newcomer@example.org"}
+            )
             referral = env["dental.loyalty.referral"]._refer(
                 newcomer, referrer.dental_referral_code, env.company
             )

@@ -7,6 +7,8 @@ class DentalLoyaltyOverview(models.TransientModel):
 
     _name = "dental.loyalty.overview"
     _description = "Loyalty Programme Overview"
+    # Checks the types and ranges of what a form or a forged call sends.
+    _inherit = ["dental.loyalty.wizard.input"]
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 class DentalLoyaltyPointsAdjust(models.TransientModel):
     _name = "dental.loyalty.points.adjust"
     _description = "Adjust Loyalty Points"
+    # Checks the types and ranges of what a form or a forged call sends.
+    _inherit = ["dental.loyalty.wizard.input"]
 
     partner_id = fields.Many2one("res.partner", string="Patient", required=True)
     company_id = fields.Many2one(

@@ -9,6 +9,8 @@ class DentalLoyaltyPointsTransfer(models.TransientModel):
 
     _name = "dental.loyalty.points.transfer"
     _description = "Move Loyalty Points"
+    # Checks the types and ranges of what a form or a forged call sends.
+    _inherit = ["dental.loyalty.wizard.input"]
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company

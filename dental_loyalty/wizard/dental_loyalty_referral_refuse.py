@@ -4,6 +4,8 @@ from odoo import fields, models
 class DentalLoyaltyReferralRefuse(models.TransientModel):
     _name = "dental.loyalty.referral.refuse"
     _description = "Refuse a Referral"
+    # Checks the types and ranges of what a form or a forged call sends.
+    _inherit = ["dental.loyalty.wizard.input"]
 
     referral_ids = fields.Many2many(
         "dental.loyalty.referral",

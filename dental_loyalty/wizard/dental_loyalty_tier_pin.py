@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 class DentalLoyaltyTierPin(models.TransientModel):
     _name = "dental.loyalty.tier.pin"
     _description = "Pin a Loyalty Tier"
+    # Checks the types and ranges of what a form or a forged call sends.
+    _inherit = ["dental.loyalty.wizard.input"]
 
     partner_id = fields.Many2one("res.partner", string="Patient", required=True)
     company_id = fields.Many2one(

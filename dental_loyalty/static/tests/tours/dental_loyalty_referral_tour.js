@@ -63,6 +63,11 @@ registry.category("web_tour.tours").add("DentalLoyaltyReferralTour", {
                 run: "edit Quynh Dang",
             },
             {
+                content: "give the new customer an e-mail address (a referred patient is reachable)",
+                trigger: ".modal .o_form_view .o_field_widget[name='email'] input",
+                run: "edit quynh.dang@example.com",
+            },
+            {
                 content: "open the customer's loyalty tab",
                 trigger: ".modal .o_form_view .o_notebook a.nav-link:contains('Loyalty')",
                 run: "click",

@@ -1,0 +1,155 @@
+import math
+import numbers
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# What a clinic never reaches: a bill, a payment or a setting in money, and a
+# number of points. Anything beyond is a forged or mistyped figure.
+MAX_AMOUNT = 1e9
+MAX_POINTS = 10**9
+# Ids are PostgreSQL's int4.
+MAX_ID = 2**31 - 1
+# A reason or a code typed by a person.
+MAX_TEXT = 4096
+
+
+def is_record_id(value):
+    """Whether ``value`` can be a database id: an int of int4, not a bool."""
+    return (
+        not isinstance(value, bool) and isinstance(value, int) and 0 < value <= MAX_ID
+    )
+
+
+class DentalLoyaltyWizardInput(models.AbstractModel):
+    """What every loyalty wizard checks of the values it is given (create,
+    write, defaults, onchange) and of the ids it is called on: each field's
+    type and range, and that a record named exists, so that a forged call gets
+    a message instead of a database error."""
+
+    _name = "dental.loyalty.wizard.input"
+    _description = "Loyalty Wizard Input Checks"
+
+    def browse(self, ids=()):
+        records = super().browse(ids)
+        for record_id in records._ids:
+            if not (is_record_id(record_id) or isinstance(record_id, models.NewId)):
+                raise UserError(
+                    self.env._("This form is unknown: %s.", self._description)
+                )
+        return records
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dental_loyalty_check_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dental_loyalty_check_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        self._dental_loyalty_check_vals(defaults)
+        return defaults
+
+    def onchange(self, values, field_names, fields_spec):
+        self._dental_loyalty_check_vals(values)
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _dental_loyalty_check_vals(self, vals):
+        """Raise a UserError naming the first field whose value is not one a
+        person could have entered."""
+        if not isinstance(vals, dict):
+            raise UserError(self.env._("The values sent are not a form's values."))
+        for fname, value in vals.items():
+            field = self._fields.get(fname)
+            if field is None or value in (False, None) or field.compute:
+                continue
+            if not self._dental_loyalty_valid_value(field, value):
+                raise UserError(
+                    self.env._(
+                        "The value given for %(field)s is not valid.",
+                        field=field._description_string(self.env),
+                    )
+                )
+
+    @api.model
+    def _dental_loyalty_valid_value(self, field, value):
+        if field.type == "many2one":
+            return is_record_id(value) and bool(
+                self.env[field.comodel_name].browse(value).exists()
+            )
+        if field.type in ("many2many", "one2many"):
+            return self._dental_loyalty_valid_commands(field, value)
+        if field.type == "integer":
+            return (
+                not isinstance(value, bool)
+                and isinstance(value, int)
+                and abs(value) <= MAX_POINTS
+            )
+        if field.type in ("float", "monetary"):
+            return (
+                not isinstance(value, bool)
+                and isinstance(value, numbers.Real)
+                and math.isfinite(value)
+                and abs(value) <= MAX_AMOUNT
+            )
+        if field.type in ("char", "text", "html"):
+            return isinstance(value, str) and len(value) <= MAX_TEXT
+        if field.type == "selection":
+            return isinstance(value, str) and value in field.get_values(self.env)
+        if field.type == "boolean":
+            return isinstance(value, bool)
+        if field.type in ("date", "datetime"):
+            convert = (
+                fields.Date.to_date
+                if field.type == "date"
+                else fields.Datetime.to_datetime
+            )
+            try:
+                convert(value)
+            except (TypeError, ValueError):
+                return False
+        return True
+
+    @api.model
+    def _dental_loyalty_valid_commands(self, field, value):
+        """x2many values as the web client sends them: a list of ids, or of
+        commands whose ids are records of the field's model."""
+        if not isinstance(value, (list, tuple)):
+            return False
+        ids = []
+        for command in value:
+            if is_record_id(command):
+                ids.append(command)
+                continue
+            if not isinstance(command, (list, tuple)) or not command:
+                return False
+            operation = command[0]
+            if operation == fields.Command.SET and len(command) == 3:
+                if not isinstance(command[2], (list, tuple)):
+                    return False
+                ids.extend(command[2])
+            elif (
+                operation
+                in (
+                    fields.Command.UPDATE,
+                    fields.Command.LINK,
+                    fields.Command.UNLINK,
+                    fields.Command.DELETE,
+                )
+                and len(command) >= 2
+            ):
+                ids.append(command[1])
+            elif operation == fields.Command.CLEAR:
+                continue
+            else:
+                # Wizards create no lines of their own.
+                return False
+        if not all(is_record_id(record_id) for record_id in ids):
+            return False
+        return len(self.env[field.comodel_name].browse(ids).exists()) == len(set(ids))
