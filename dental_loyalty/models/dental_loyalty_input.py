@@ -7,7 +7,8 @@ from odoo.exceptions import UserError
 # What a clinic never reaches: a bill, a payment or a setting in money, and a
 # number of points. Anything beyond is a forged or mistyped figure.
 MAX_AMOUNT = 1e9
-MAX_POINTS = 10**9
+# Points are int4 in the ledger: a cap far below it keeps sums from overflowing.
+MAX_POINTS = 10**7
 # Ids are PostgreSQL's int4.
 MAX_ID = 2**31 - 1
 # A reason or a code typed by a person.
