@@ -202,7 +202,8 @@ class PosOrder(models.Model):
             raise UserError(self.env._("This reward is unknown."))
         voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
         return {
-            "code": voucher.code,
+            # The cashier who issued the voucher hands its code to the patient.
+            "code": voucher.sudo().code,
             "kind": reward.kind,
             "reward": reward.name,
             "expiry_date": fields.Date.to_string(voucher.expiry_date),
@@ -226,7 +227,41 @@ class PosOrder(models.Model):
         refusal = voucher._refusal(partner, fields.Date.context_today(self))
         if refusal:
             raise UserError(refusal)
-        return voucher._line_for_bill(bill_total, covered)
+        return voucher._line_for_bill(bill_total, covered, partner)
+
+    @api.model
+    def dental_loyalty_patient_vouchers(self, config_id, partner_id):
+        """The bill's patient's own vouchers a bill can use today, with their
+        codes: the register offers them; any other code must be typed."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        today = fields.Date.context_today(self)
+        # Codes are for managers only: the engine reads those of the patient
+        # the cashier named (and may read), in the register's company.
+        vouchers = (
+            self.env["dental.loyalty.voucher"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", patient.id),
+                    ("company_id", "=", config.company_id.id),
+                    ("state", "=", "valid"),
+                    ("expiry_date", ">=", today),
+                    ("kind", "!=", "gift"),
+                ],
+                order="expiry_date, id",
+            )
+        )
+        return [
+            {
+                "code": voucher.code,
+                "reward": voucher.reward_id.name,
+                "kind": voucher.kind,
+                "expiry_date": fields.Date.to_string(voucher.expiry_date),
+            }
+            for voucher in vouchers
+            if not voucher._refusal(patient, today)
+        ]
 
     @api.model
     def dental_loyalty_practitioners(self, config_id):

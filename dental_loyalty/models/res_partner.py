@@ -12,6 +12,8 @@ from odoo.addons.base.models.res_partner import Partner
 from ..rules import near_next_tier, next_tier, window_start
 from .res_company import MESSAGE_EVENTS
 
+# Events whose message carries a bearer code (a voucher's): sent, not logged.
+BEARER_CODE_EVENTS = {"voucher"}
 # Comparisons a search on a figure of the patient accepts.
 _COMPARISONS = {
     "=": py_operator.eq,
@@ -689,13 +691,28 @@ class ResPartner(models.Model):
                 and partner.phone_sanitized
                 and not partner.phone_sanitized_blacklisted
             ):
-                partner._message_sms_with_template(
-                    template=sms_template.with_context(dental_loyalty=values),
-                    partner_ids=partner.ids,
-                    put_in_queue=True,
-                )
+                if event in BEARER_CODE_EVENTS:
+                    partner._dental_loyalty_sms_without_log(sms_template, values)
+                else:
+                    partner._message_sms_with_template(
+                        template=sms_template.with_context(dental_loyalty=values),
+                        partner_ids=partner.ids,
+                        put_in_queue=True,
+                    )
                 sent |= partner
         return sent.sudo(self.env.su)
+
+    def _dental_loyalty_sms_without_log(self, template, values):
+        """Queue the SMS for Odoo's gateway without the copy on the patient's
+        chatter, which every internal user reads: it carries a bearer code."""
+        self.ensure_one()
+        body = template.with_context(dental_loyalty=values)._render_field(
+            "body", self.ids, compute_lang=True
+        )[self.id]
+        # SMS records are the gateway's queue: only administrators read them.
+        self.env["sms.sms"].sudo().create(
+            {"partner_id": self.id, "number": self.phone_sanitized, "body": body}
+        )
 
     def _dental_loyalty_notify_prefetch(self):
         """Read what ``_dental_loyalty_notify`` checks on each patient for all of
