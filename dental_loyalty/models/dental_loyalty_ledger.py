@@ -247,6 +247,9 @@ class DentalLoyaltyLedger(models.Model):
     def create(self, vals_list):
         """Keep the lots whole: a positive line opens a lot, a negative one takes
         from the wallet's lots, oldest first, or from the lot it expires."""
+        # Only the engine creates lines (``_post``): a user's call over RPC stops
+        # here, before it locks or reads the wallets it names.
+        self.browse().check_access("create")
         today = fields.Date.context_today(self)
         wallets = self.env["dental.loyalty.wallet"].browse(
             {vals["wallet_id"] for vals in vals_list}

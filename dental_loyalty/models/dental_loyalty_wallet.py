@@ -4,7 +4,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_date, formatLang
@@ -1518,7 +1518,15 @@ class DentalLoyaltyWallet(models.Model):
     def action_check_integrity(self):
         """Managers: check the selected wallets (all from the list's menu) and say
         what was found; problems also leave a to-do."""
-        problems = self._check_integrity(self.ids or None)
+        if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
+            raise AccessError(
+                self.env._("Only loyalty managers check that wallets add up.")
+            )
+        # The wallets named, else all those of the manager's clinics (the
+        # record rule): never another clinic's, which would get the to-dos.
+        wallets = self or self.search([])
+        wallets.check_access("read")
+        problems = self._check_integrity(wallets.ids)
         if problems:
             message = self.env._(
                 "Wallets that do not add up: %(count)s. A to-do was left for each.",

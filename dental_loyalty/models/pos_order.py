@@ -197,8 +197,9 @@ class PosOrder(models.Model):
         reward_id = self._dental_loyalty_check_id(
             reward_id, self.env._("This reward is unknown.")
         )
-        reward = self.env["dental.loyalty.reward"].sudo().browse(reward_id).exists()
-        if not reward:
+        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
+        # Another clinic's reward is as unknown here as one that never was.
+        if not reward or not reward.has_access("read"):
             raise UserError(self.env._("This reward is unknown."))
         voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
         return {
