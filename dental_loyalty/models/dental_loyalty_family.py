@@ -164,6 +164,7 @@ class DentalLoyaltyFamily(models.Model):
         """A register granted a member's bill some of the family's points: the
         sale settles on the wallet its patient pays from when it syncs, so the
         family stays as it is until the bill is paid or the hold lapses."""
+        # Holds are the engine's: found here by the families' own wallets.
         held = (
             self.env["dental.loyalty.reservation"]
             .sudo()

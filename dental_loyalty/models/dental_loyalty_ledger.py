@@ -282,6 +282,7 @@ class DentalLoyaltyLedger(models.Model):
             vals["balance_after"] = balances[vals["wallet_id"]]
         lines = super().create(vals_list)
         by_taken = defaultdict(list)
+        # The lots these lines take from, found by the engine above.
         for lot in self.browse(takes).sudo():
             by_taken[lot.remaining_points - takes[lot.id]].append(lot.id)
         for remaining, lot_ids in by_taken.items():
@@ -335,6 +336,7 @@ class DentalLoyaltyLedger(models.Model):
         self.ensure_one()
         if self.wallet_id == wallet:
             return self
+        # The engine follows its own transfer pairs, whoever's lines they are.
         Ledger = self.sudo().browse()
         found, frontier = Ledger, self.sudo()
         while frontier:
@@ -352,6 +354,7 @@ class DentalLoyaltyLedger(models.Model):
         return found.sorted("id").sudo(self.env.su)
 
     def _open_lots(self, wallet):
+        # The engine reads the lots of a wallet it already locked.
         return self.sudo().search_fetch(
             [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],
             # wallet_id too: updating what is left of a lot marks its wallet.
@@ -381,6 +384,7 @@ class DentalLoyaltyLedger(models.Model):
         ]
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
+        # Lots found by date: the engine's bookkeeping, for every clinic's job.
         due = self.sudo().search(domain, limit=limit, order="id")
         due.write({"is_released": True})
         return due
@@ -393,6 +397,7 @@ class DentalLoyaltyLedger(models.Model):
         domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
+        # Lots found by date: the engine's bookkeeping, for every clinic's job.
         lots = self.sudo().search_fetch(
             domain,
             ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
@@ -543,4 +548,5 @@ class DentalLoyaltyLedger(models.Model):
     @api.model
     def _count_due(self, domain, date_field):
         today = fields.Date.context_today(self)
+        # A job's count of what is left, over every clinic.
         return self.sudo().search_count([*domain, (date_field, "<=", today)])

@@ -155,6 +155,7 @@ class DentalLoyaltyVoucher(models.Model):
     @api.model
     def _from_code(self, code, company):
         code = self._normalize_code(code)
+        # Found by the code the caller typed, which only managers could search.
         voucher = (
             self.sudo().search(
                 [("code", "=", code), ("company_id", "=", company.id)], limit=1
@@ -179,6 +180,7 @@ class DentalLoyaltyVoucher(models.Model):
         patient = patient or wallet.partner_id
         wallet._lock_for_update()
         today = fields.Date.context_today(self)
+        # The reward's terms read every voucher of the patient (its limit).
         refusal = reward.sudo()._refusal(wallet, today, patient)
         if refusal:
             raise UserError(refusal)
@@ -650,6 +652,7 @@ class DentalLoyaltyVoucher(models.Model):
             ("state", "=", "valid"),
             ("expiry_date", "<", fields.Date.context_today(self)),
         ]
+        # The nightly job acts for every clinic: no user's companies limit it.
         due = self.sudo().search(domain, limit=batch_size, order="id")
         due.write({"state": "expired"})
         remaining = self.sudo().search_count(domain) if len(due) == batch_size else 0

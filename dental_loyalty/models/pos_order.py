@@ -382,6 +382,8 @@ class PosOrder(models.Model):
         """Check every voucher line against its voucher and the bill, and use
         each voucher once. Returns the money the vouchers took off the bill."""
         practitioner = self.dental_loyalty_practitioner_id
+        # Cashiers have no HR rights: the engine reads whose employee the
+        # register named, to refuse another clinic's.
         if practitioner and practitioner.sudo().company_id not in (
             self.company_id,
             self.env["res.company"],
