@@ -499,8 +499,8 @@ class DentalLoyaltyVoucher(models.Model):
         if self._is_transferred(order.partner_id):
             # A bearer code paid a stranger's bill: say who took it, for whom.
             body = self.env._(
-                "Transferable voucher used by %(user)s on %(order)s, the bill of "
-                "%(patient)s.",
+                "Used on %(order)s by %(user)s, for %(patient)s: a transferable "
+                "voucher on someone else's bill.",
                 user=self.env.user.name,
                 order=order._dental_loyalty_label(),
                 patient=order.partner_id.display_name or self.env._("no patient"),

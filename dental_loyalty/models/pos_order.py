@@ -233,7 +233,9 @@ class PosOrder(models.Model):
     @api.model
     def dental_loyalty_patient_vouchers(self, config_id, partner_id):
         """The bill's patient's own vouchers a bill can use today, with their
-        codes: the register offers them; any other code must be typed."""
+        codes: the register offers them; any other code must be typed. A
+        transferable voucher is cash in anyone's hands: it is typed from the
+        patient's paper or message, never handed to the register by name."""
         config = self._dental_loyalty_register(config_id)
         patient = self._dental_loyalty_patient(partner_id)
         today = fields.Date.context_today(self)
@@ -249,6 +251,7 @@ class PosOrder(models.Model):
                     ("state", "=", "valid"),
                     ("expiry_date", ">=", today),
                     ("kind", "!=", "gift"),
+                    ("reward_id.transferable", "=", False),
                 ],
                 order="expiry_date, id",
             )

@@ -76,6 +76,9 @@ class TestVoucherCodesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCa
     def test_the_register_gets_the_patients_own_codes_only(self):
         self._issue(self.gift)  # handed at the desk, no use on a bill
         self._issue(self.whitening_off).action_cancel()
+        # Cash in anyone's hands: typed from the patient's paper, not offered.
+        self.free_cleaning.transferable = True
+        self._issue(self.free_cleaning)
         offered, error = self._call(
             "pos.order",
             "dental_loyalty_patient_vouchers",
@@ -145,8 +148,8 @@ class TestVoucherCodesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCa
         self.assertIsNone(error)
         self.assertEqual((voucher.state, voucher.pos_order_id), ("used", order))
         self.assertIn(
-            f"Transferable voucher used by {self.cashier.name} on "
-            f"{order.pos_reference}, the bill of Minh Tran.",
+            f"Used on {order.pos_reference} by {self.cashier.name}, for Minh Tran: "
+            "a transferable voucher on someone else's bill.",
             voucher.message_ids.mapped("preview"),
         )
 
