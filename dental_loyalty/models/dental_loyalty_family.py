@@ -119,9 +119,11 @@ class DentalLoyaltyFamily(models.Model):
                 vals.get("company_id") or self.env.company.id
             )
             self._check_family_rights(company)
+            company._dental_loyalty_check_allowed()
             holder = Partner.browse(vals.get("holder_id")).exists()
             if not holder:
                 raise UserError(self.env._("Choose the family's holder."))
+            holder.check_access("read")
             vals["wallet_id"] = Wallet._get_for_partners(holder, company).id
         families = super().create(vals_list)
         for family in families:
@@ -162,6 +164,7 @@ class DentalLoyaltyFamily(models.Model):
         """A register granted a member's bill some of the family's points: the
         sale settles on the wallet its patient pays from when it syncs, so the
         family stays as it is until the bill is paid or the hold lapses."""
+        # Holds are the engine's: found here by the families' own wallets.
         held = (
             self.env["dental.loyalty.reservation"]
             .sudo()
@@ -188,6 +191,7 @@ class DentalLoyaltyFamily(models.Model):
     def unlink(self):
         """The members leave; the points stay in the holder's wallet."""
         # Checked before anything changes: ondelete hooks run too late for that.
+        self.check_access("unlink")
         self._check_family_rights(self.company_id)
         self.wallet_id._lock_for_update()
         self._check_no_live_holds()
@@ -216,6 +220,8 @@ class DentalLoyaltyFamily(models.Model):
         if not partners:
             return
         self._check_family_rights(self.company_id)
+        # The partners come from the caller's member list: only readable ones.
+        partners.check_access("read")
         wallets = self.env["dental.loyalty.wallet"]._get_for_partners(
             partners, self.company_id
         )

@@ -272,6 +272,9 @@ class DentalLoyaltyLedger(models.Model):
     def create(self, vals_list):
         """Keep the lots whole: a positive line opens a lot, a negative one takes
         from the wallet's lots, oldest first, or from the lot it expires."""
+        # Only the engine creates lines (``_post``): a user's call over RPC stops
+        # here, before it locks or reads the wallets it names.
+        self.browse().check_access("create")
         today = fields.Date.context_today(self)
         wallets = self.env["dental.loyalty.wallet"].browse(
             {vals["wallet_id"] for vals in vals_list}
@@ -304,6 +307,7 @@ class DentalLoyaltyLedger(models.Model):
             vals["balance_after"] = balances[vals["wallet_id"]]
         lines = super().create(vals_list)
         by_taken = defaultdict(list)
+        # The lots these lines take from, found by the engine above.
         for lot in self.browse(takes).sudo():
             by_taken[lot.remaining_points - takes[lot.id]].append(lot.id)
         for remaining, lot_ids in by_taken.items():
@@ -357,6 +361,7 @@ class DentalLoyaltyLedger(models.Model):
         self.ensure_one()
         if self.wallet_id == wallet:
             return self
+        # The engine follows its own transfer pairs, whoever's lines they are.
         Ledger = self.sudo().browse()
         found, frontier = Ledger, self.sudo()
         while frontier:
@@ -374,6 +379,7 @@ class DentalLoyaltyLedger(models.Model):
         return found.sorted("id").sudo(self.env.su)
 
     def _open_lots(self, wallet):
+        # The engine reads the lots of a wallet it already locked.
         return self.sudo().search_fetch(
             [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],
             # wallet_id too: updating what is left of a lot marks its wallet.
@@ -403,6 +409,7 @@ class DentalLoyaltyLedger(models.Model):
         ]
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
+        # Lots found by date: the engine's bookkeeping, for every clinic's job.
         due = self.sudo().search(domain, limit=limit, order="id")
         due.write({"is_released": True})
         return due
@@ -415,6 +422,7 @@ class DentalLoyaltyLedger(models.Model):
         domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
+        # Lots found by date: the engine's bookkeeping, for every clinic's job.
         lots = self.sudo().search_fetch(
             domain,
             ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
@@ -565,4 +573,5 @@ class DentalLoyaltyLedger(models.Model):
     @api.model
     def _count_due(self, domain, date_field):
         today = fields.Date.context_today(self)
+        # A job's count of what is left, over every clinic.
         return self.sudo().search_count([*domain, (date_field, "<=", today)])

@@ -256,6 +256,7 @@ class DentalLoyaltyReward(models.Model):
         if self.limit_period in _LIMIT_PERIODS:
             since = today - _LIMIT_PERIODS[self.limit_period]
             domain.append(("issue_date", ">", since))
+        # The reward's limit counts every voucher of the patient, whoever reads.
         return self.env["dental.loyalty.voucher"].sudo().search_count(domain)
 
     def _available_to(self, wallet, today=None, patient=None):

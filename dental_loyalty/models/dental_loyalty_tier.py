@@ -136,6 +136,7 @@ class DentalLoyaltyTier(models.Model):
     def _ladder(self, company_id):
         """The company's active tiers as the rules see them; cached, since every
         earning order evaluates the patient's tier."""
+        # Cached for every user: the ladder as the engine applies it.
         tiers = self.sudo().search([("company_id", "=", company_id)])
         return tuple(tiers._as_rules())
 

@@ -24,7 +24,23 @@ class DentalLoyaltyVoucher(models.Model):
     _rec_name = "code"
     _check_company_auto = True
 
-    code = fields.Char(required=True, readonly=True, copy=False, index=True)
+    # A bearer code, as good as cash: only managers list codes. The register
+    # gets the codes of its patient's own vouchers and checks typed ones, both
+    # through the engine (``pos.order``); others see the code's last signs.
+    code = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        groups="dental_loyalty.group_dental_loyalty_manager",
+    )
+    code_hint = fields.Char(
+        string="Code Ends With",
+        compute="_compute_code_hint",
+        compute_sudo=True,
+        help="The last signs of the code, enough to tell vouchers apart; the whole "
+        "code is the patient's.",
+    )
     reward_id = fields.Many2one(
         "dental.loyalty.reward",
         required=True,
@@ -95,6 +111,27 @@ class DentalLoyaltyVoucher(models.Model):
         ("code_uniq", "unique(code)", "Voucher codes are unique."),
     ]
 
+    @api.depends("code")
+    def _compute_code_hint(self):
+        for voucher in self:
+            voucher.code_hint = f"\u2022\u2022\u2022\u2022 {(voucher.code or '')[-4:]}"
+
+    @api.depends("code_hint")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        # Lists, breadcrumbs and links show a code only to those who may read it.
+        may_read = self._may_read_codes()
+        for voucher in self:
+            voucher.display_name = (
+                voucher.sudo().code if may_read else voucher.code_hint
+            )
+
+    @api.model
+    def _may_read_codes(self):
+        return self.env.su or self.env.user.has_group(
+            "dental_loyalty.group_dental_loyalty_manager"
+        )
+
     @api.depends("used_amount", "clinic_share", "state")
     def _compute_costs(self):
         for voucher in self:
@@ -118,6 +155,7 @@ class DentalLoyaltyVoucher(models.Model):
     @api.model
     def _from_code(self, code, company):
         code = self._normalize_code(code)
+        # Found by the code the caller typed, which only managers could search.
         voucher = (
             self.sudo().search(
                 [("code", "=", code), ("company_id", "=", company.id)], limit=1
@@ -142,6 +180,7 @@ class DentalLoyaltyVoucher(models.Model):
         patient = patient or wallet.partner_id
         wallet._lock_for_update()
         today = fields.Date.context_today(self)
+        # The reward's terms read every voucher of the patient (its limit).
         refusal = reward.sudo()._refusal(wallet, today, patient)
         if refusal:
             raise UserError(refusal)
@@ -201,14 +240,17 @@ class DentalLoyaltyVoucher(models.Model):
             "member_id": self.partner_id.id,
             "res_model": self._name,
             "res_id": self.id,
-            "origin": self.code,
+            # Ledger lines are read by the whole front desk: not the code.
+            "origin": self.code_hint,
             "reason": self.reward_id.name,
         }
 
     def _send_code(self):
-        """Send the patient their code by the channels the clinic chose: the mail
-        on the voucher's chatter, the SMS through the patient's messages; both
-        with the templates the clinic edits."""
+        """Send the patient their code by the channels the clinic chose, with
+        the templates the clinic edits. The code is cash: the mail is a
+        notification only the patient (and whoever issued it) reads, not a
+        message on the voucher's chatter that the front desk lists; the SMS
+        leaves no copy on the patient's chatter either."""
         template = self.env.ref(
             "dental_loyalty.mail_template_voucher_issued", raise_if_not_found=False
         )
@@ -221,12 +263,19 @@ class DentalLoyaltyVoucher(models.Model):
                 and partner.email
                 and not partner.is_blacklisted
             ):
-                voucher.with_context(
-                    mail_notify_force_send=False
-                ).message_post_with_source(
-                    template,
+                rendered = {
+                    field: template._render_field(
+                        field, voucher.ids, compute_lang=True
+                    )[voucher.id]
+                    for field in ("subject", "body_html", "email_from")
+                }
+                voucher.with_context(mail_notify_force_send=False).message_notify(
                     partner_ids=partner.ids,
+                    subject=rendered["subject"],
+                    body=rendered["body_html"],
+                    email_from=rendered["email_from"] or None,
                     subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
                 )
             partner._dental_loyalty_notify(
                 "voucher",
@@ -244,7 +293,8 @@ class DentalLoyaltyVoucher(models.Model):
         """Why this voucher cannot be used today on ``partner``'s bill (or, with
         ``on_bill=False``, handed over as a gift), or None."""
         self.ensure_one()
-        code = self.code
+        # On a bill the caller gave the code; a gift is handed by its record.
+        code = self.sudo().code if on_bill else self.code_hint
         if self.state == "used":
             return self.env._("Voucher %s was already used.", code)
         if self.state == "cancelled":
@@ -292,10 +342,14 @@ class DentalLoyaltyVoucher(models.Model):
         cap = bill_total * reward.max_coverage / 100
         return currency.round(max(min(value, cap, bill_total - covered), 0.0))
 
-    def _line_for_bill(self, bill_total, covered=0.0):
-        """The order line the register adds for this voucher."""
+    def _line_for_bill(self, bill_total, covered=0.0, partner=None):
+        """The order line the register adds for this voucher, on ``partner``'s
+        bill: a transferable voucher of another patient says so."""
         self.ensure_one()
         reward = self.reward_id
+        label = reward.name
+        if self._is_transferred(partner):
+            label = self.env._("%s (transferable voucher)", reward.name)
         product = reward.product_id
         if reward.kind == "product":
             price = 0.0
@@ -312,12 +366,20 @@ class DentalLoyaltyVoucher(models.Model):
         return {
             "code": self.code,
             "reward": reward.name,
+            "label": label,
+            "transferred": self._is_transferred(partner),
             "kind": reward.kind,
             "product_id": product.id,
             "price_unit": price,
             "qty": 1,
             "expiry_date": fields.Date.to_string(self.expiry_date),
         }
+
+    def _is_transferred(self, partner):
+        """Used on the bill of someone else than its patient (a transferable
+        voucher; others are refused)."""
+        self.ensure_one()
+        return bool(partner is not None and partner != self.partner_id)
 
     def _unit_price_for(self, discount):
         """The unit price of the discount product whose total, taxes included,
@@ -434,7 +496,18 @@ class DentalLoyaltyVoucher(models.Model):
             raise UserError(self.env._("Voucher %s was already used.", self.code))
         self.invalidate_recordset()
         self.modified(["state", "used_amount"])
-        self._message_log(body=self.env._("Used on %s.", order._dental_loyalty_label()))
+        if self._is_transferred(order.partner_id):
+            # A bearer code paid a stranger's bill: say who took it, for whom.
+            body = self.env._(
+                "Used on %(order)s by %(user)s, for %(patient)s: a transferable "
+                "voucher on someone else's bill.",
+                user=self.env.user.name,
+                order=order._dental_loyalty_label(),
+                patient=order.partner_id.display_name or self.env._("no patient"),
+            )
+        else:
+            body = self.env._("Used on %s.", order._dental_loyalty_label())
+        self._message_log(body=body)
 
     def _restore(self, refund):
         """A refund of the bill the voucher was used on makes it valid again, if
@@ -472,10 +545,22 @@ class DentalLoyaltyVoucher(models.Model):
     # Buttons
     # ------------------------------------------------------------------
 
+    def _check_door(self):
+        """Buttons act on the ids a browser sends: only on vouchers the user
+        reads (their companies' record rule), of the companies they work in now."""
+        self.check_access("read")
+        if self.company_id - self.env.companies:
+            raise AccessError(
+                self.env._("These vouchers belong to a clinic you do not work in.")
+            )
+
     def action_cancel(self):
         """Cancel unused vouchers and give their points back."""
         if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
             raise AccessError(self.env._("Only loyalty managers cancel vouchers."))
+        self._check_door()
+        # Vouchers have no write right for anyone: the engine changes them,
+        # on the records checked just above.
         for voucher in self.sudo():
             if voucher.state != "valid":
                 raise UserError(
@@ -502,12 +587,16 @@ class DentalLoyaltyVoucher(models.Model):
         """The gift of the voucher was handed to the patient at the desk."""
         if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_user"):
             raise AccessError(self.env._("Only the front desk hands gifts over."))
+        self._check_door()
         today = fields.Date.context_today(self)
+        # Vouchers have no write right for anyone: the engine changes them,
+        # on the records checked just above.
         for voucher in self.sudo():
             if voucher.kind != "gift":
                 raise UserError(
                     self.env._(
-                        "Voucher %s is used on a bill, not handed over.", voucher.code
+                        "Voucher %s is used on a bill, not handed over.",
+                        voucher.code_hint,
                     )
                 )
             refusal = voucher._refusal(voucher.partner_id, today, on_bill=False)
@@ -526,9 +615,28 @@ class DentalLoyaltyVoucher(models.Model):
         return True
 
     def action_print(self):
+        self._check_printable()
+        # A printed code is cash handed out: the voucher says who printed it.
+        for voucher in self.sudo():
+            voucher._message_log(body=self.env._("Printed by %s.", self.env.user.name))
         return self.env.ref(
             "dental_loyalty.action_report_dental_loyalty_voucher"
         ).report_action(self)
+
+    def _check_printable(self):
+        """A printed voucher shows its code: managers print any of their
+        clinics' vouchers; the front desk only those it issued itself (to hand
+        the patient the paper), not a colleague's."""
+        self._check_door()
+        if self._may_read_codes():
+            return
+        if self.filtered(lambda voucher: voucher.create_uid != self.env.user):
+            raise AccessError(
+                self.env._(
+                    "Only loyalty managers print vouchers issued by someone else: "
+                    "a voucher's code is as good as cash."
+                )
+            )
 
     # ------------------------------------------------------------------
     # Scheduled action
@@ -544,6 +652,7 @@ class DentalLoyaltyVoucher(models.Model):
             ("state", "=", "valid"),
             ("expiry_date", "<", fields.Date.context_today(self)),
         ]
+        # The nightly job acts for every clinic: no user's companies limit it.
         due = self.sudo().search(domain, limit=batch_size, order="id")
         due.write({"state": "expired"})
         remaining = self.sudo().search_count(domain) if len(due) == batch_size else 0

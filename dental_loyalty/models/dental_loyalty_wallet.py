@@ -4,7 +4,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 from odoo.tools.misc import format_date, formatLang
@@ -322,6 +322,7 @@ class DentalLoyaltyWallet(models.Model):
     def _next_release_date(self):
         """The day the wallet's next pending points become spendable."""
         self.ensure_one()
+        # A figure of this wallet, which the caller reads: its lots are the engine's.
         lot = (
             self.env["dental.loyalty.ledger"]
             .sudo()
@@ -341,6 +342,7 @@ class DentalLoyaltyWallet(models.Model):
     def _expiring_soon(self, days=30):
         """{wallet id: (points, first expiry date)} of the lots expiring within
         ``days``, for all the wallets at once."""
+        # Figures of these wallets, which the caller reads: lots are the engine's.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
         today = fields.Date.context_today(self)
         groups = Ledger._read_group(
@@ -693,6 +695,7 @@ class DentalLoyaltyWallet(models.Model):
         else:
             if points <= 0:
                 raise UserError(self.env._("Move a positive number of points."))
+            # Holds on this wallet, which the caller's wizard checked and locked.
             Hold = self.env["dental.loyalty.reservation"].sudo()
             spendable, _own, _others = Hold._spendable_for(self, "transfer")
             if points > spendable:
@@ -1106,6 +1109,7 @@ class DentalLoyaltyWallet(models.Model):
     def _dormant_due_domain(self, today):
         """Wallets whose patient was last seen before their company's dormancy
         period and who were not found dormant since."""
+        # The nightly job acts for every clinic: no user's companies limit it.
         companies = self.env["res.company"].sudo().search([])
         return expression.AND(
             [
@@ -1339,6 +1343,7 @@ class DentalLoyaltyWallet(models.Model):
             wallet.id: f"{event}:{wallet.id}:{day_of[wallet.id].year}"
             for wallet in self
         }
+        # The job's own keys, on wallets it found due; tiers of their companies.
         posted = set(
             Ledger.sudo()
             .search([("unique_key", "in", list(keys.values()))])
@@ -1548,7 +1553,15 @@ class DentalLoyaltyWallet(models.Model):
     def action_check_integrity(self):
         """Managers: check the selected wallets (all from the list's menu) and say
         what was found; problems also leave a to-do."""
-        problems = self._check_integrity(self.ids or None)
+        if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
+            raise AccessError(
+                self.env._("Only loyalty managers check that wallets add up.")
+            )
+        # The wallets named, else all those of the manager's clinics (the
+        # record rule): never another clinic's, which would get the to-dos.
+        wallets = self or self.search([])
+        wallets.check_access("read")
+        problems = self._check_integrity(wallets.ids)
         if problems:
             message = self.env._(
                 "Wallets that do not add up: %(count)s. A to-do was left for each.",
@@ -1568,6 +1581,7 @@ class DentalLoyaltyWallet(models.Model):
     def _check_integrity(self, wallet_ids=None):
         problems = self._integrity_problems(wallet_ids)
         if problems:
+            # Wallets the check found: the to-dos are the engine's to leave.
             wallets = self.sudo().browse(problems)
             wallets._schedule_manager_activities(
                 {

@@ -200,12 +200,14 @@ class PosOrder(models.Model):
         reward_id = self._dental_loyalty_check_id(
             reward_id, self.env._("This reward is unknown.")
         )
-        reward = self.env["dental.loyalty.reward"].sudo().browse(reward_id).exists()
-        if not reward:
+        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
+        # Another clinic's reward is as unknown here as one that never was.
+        if not reward or not reward.has_access("read"):
             raise UserError(self.env._("This reward is unknown."))
         voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
         return {
-            "code": voucher.code,
+            # The cashier who issued the voucher hands its code to the patient.
+            "code": voucher.sudo().code,
             "kind": reward.kind,
             "reward": reward.name,
             "expiry_date": fields.Date.to_string(voucher.expiry_date),
@@ -229,7 +231,44 @@ class PosOrder(models.Model):
         refusal = voucher._refusal(partner, fields.Date.context_today(self))
         if refusal:
             raise UserError(refusal)
-        return voucher._line_for_bill(bill_total, covered)
+        return voucher._line_for_bill(bill_total, covered, partner)
+
+    @api.model
+    def dental_loyalty_patient_vouchers(self, config_id, partner_id):
+        """The bill's patient's own vouchers a bill can use today, with their
+        codes: the register offers them; any other code must be typed. A
+        transferable voucher is cash in anyone's hands: it is typed from the
+        patient's paper or message, never handed to the register by name."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        today = fields.Date.context_today(self)
+        # Codes are for managers only: the engine reads those of the patient
+        # the cashier named (and may read), in the register's company.
+        vouchers = (
+            self.env["dental.loyalty.voucher"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", patient.id),
+                    ("company_id", "=", config.company_id.id),
+                    ("state", "=", "valid"),
+                    ("expiry_date", ">=", today),
+                    ("kind", "!=", "gift"),
+                    ("reward_id.transferable", "=", False),
+                ],
+                order="expiry_date, id",
+            )
+        )
+        return [
+            {
+                "code": voucher.code,
+                "reward": voucher.reward_id.name,
+                "kind": voucher.kind,
+                "expiry_date": fields.Date.to_string(voucher.expiry_date),
+            }
+            for voucher in vouchers
+            if not voucher._refusal(patient, today)
+        ]
 
     @api.model
     def dental_loyalty_practitioners(self, config_id):
@@ -393,6 +432,8 @@ class PosOrder(models.Model):
         """Check every voucher line against its voucher and the bill, and use
         each voucher once. Returns the money the vouchers took off the bill."""
         practitioner = self.dental_loyalty_practitioner_id
+        # Cashiers have no HR rights: the engine reads whose employee the
+        # register named, to refuse another clinic's.
         if practitioner and practitioner.sudo().company_id not in (
             self.company_id,
             self.env["res.company"],

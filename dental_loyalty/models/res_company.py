@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .dental_loyalty_input import MAX_AMOUNT
 
@@ -293,3 +293,11 @@ class ResCompany(models.Model):
         """How the company's patients hear of ``event``: none, mail, sms, both."""
         self.ensure_one()
         return self[f"dental_loyalty_channel_{event}"]
+
+    def _dental_loyalty_check_allowed(self):
+        """A wizard names a clinic: only ones the user works in now (their
+        allowed companies), whatever id a browser or a script sends."""
+        if not self.env.su and self - self.env.companies:
+            raise AccessError(
+                self.env._("You do not work for this clinic: choose one of yours.")
+            )

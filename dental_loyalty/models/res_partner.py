@@ -12,6 +12,8 @@ from odoo.addons.base.models.res_partner import Partner
 from ..rules import near_next_tier, next_tier, window_start
 from .res_company import MESSAGE_EVENTS
 
+# Events whose message carries a bearer code (a voucher's): sent, not logged.
+BEARER_CODE_EVENTS = {"voucher"}
 # Comparisons a search on a figure of the patient accepts.
 _COMPARISONS = {
     "=": py_operator.eq,
@@ -46,7 +48,10 @@ class ResPartner(models.Model):
         "the patient's country: no SMS reaches it.",
     )
     loyalty_wallet_ids = fields.One2many(
-        "dental.loyalty.wallet", "partner_id", string="Loyalty Wallets"
+        "dental.loyalty.wallet",
+        "partner_id",
+        string="Loyalty Wallets",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_wallet_id = fields.Many2one(
         "dental.loyalty.wallet",
@@ -54,27 +59,42 @@ class ResPartner(models.Model):
         search="_search_loyalty_wallet_id",
         help="The wallet the patient earns into and spends from in the current "
         "company: their family's, else their own.",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_family_id = fields.Many2one(
         "dental.loyalty.family",
         string="Family",
         compute="_compute_loyalty_wallet_id",
         help="The family the patient belongs to in the current company.",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_family_name = fields.Char(
-        string="Family Name", compute="_compute_loyalty_wallet_id"
+        string="Family Name",
+        compute="_compute_loyalty_wallet_id",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_available = fields.Integer(
-        related="loyalty_wallet_id.points_available", string="Spendable Points"
+        related="loyalty_wallet_id.points_available",
+        string="Spendable Points",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_pending = fields.Integer(
-        related="loyalty_wallet_id.points_pending", string="Pending Points"
+        related="loyalty_wallet_id.points_pending",
+        string="Pending Points",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_balance = fields.Integer(
-        related="loyalty_wallet_id.points_balance", string="Points Balance"
+        related="loyalty_wallet_id.points_balance",
+        string="Points Balance",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_lifetime = fields.Integer(
-        related="loyalty_wallet_id.points_lifetime", string="Lifetime Earned Points"
+        related="loyalty_wallet_id.points_lifetime",
+        string="Lifetime Earned Points",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_tier_id = fields.Many2one(
         "dental.loyalty.tier",
@@ -82,48 +102,75 @@ class ResPartner(models.Model):
         search="_search_loyalty_tier_id",
         help="The patient's tier in the current company; the lowest one until they "
         "reach another.",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
-    loyalty_tier_name = fields.Char(compute="_compute_loyalty_tier_id")
+    loyalty_tier_name = fields.Char(
+        compute="_compute_loyalty_tier_id",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
+    )
     loyalty_voucher_count = fields.Integer(
         string="Valid Vouchers",
         compute="_compute_loyalty_voucher_count",
         groups="dental_loyalty.group_dental_loyalty_user",
     )
-    loyalty_tier_color = fields.Integer(related="loyalty_tier_id.color")
+    loyalty_tier_color = fields.Integer(
+        related="loyalty_tier_id.color",
+        groups="dental_loyalty.group_dental_loyalty_user",
+    )
     loyalty_tier_multiplier = fields.Float(
-        related="loyalty_tier_id.multiplier", string="Tier Earning Multiplier"
+        related="loyalty_tier_id.multiplier",
+        string="Tier Earning Multiplier",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_value = fields.Monetary(
         string="Points Worth",
         compute="_compute_loyalty_outlook",
         currency_field="loyalty_currency_id",
         help="What the spendable points pay at the front desk.",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_loyalty_outlook"
+        "res.currency",
+        compute="_compute_loyalty_outlook",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_expiring = fields.Integer(
         string="Expiring within 30 Days",
         compute="_compute_loyalty_outlook",
         search="_search_loyalty_points_expiring",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_expiring_date = fields.Date(
-        string="First Points Expire On", compute="_compute_loyalty_outlook"
+        string="First Points Expire On",
+        compute="_compute_loyalty_outlook",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_tier_figure = fields.Float(
         string="Tier Figure",
         compute="_compute_loyalty_outlook",
         help="What the tier is decided on (points earned, amount spent or paid "
         "visits, as set in Settings) over the tier window.",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_next_tier = fields.Char(
-        string="Next Tier", compute="_compute_loyalty_outlook"
+        string="Next Tier",
+        compute="_compute_loyalty_outlook",
+        compute_sudo=True,
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_near_tier = fields.Boolean(
         string="Close to the Next Tier",
         compute="_compute_loyalty_outlook",
         search="_search_loyalty_near_tier",
         help="Within the share of the next tier's threshold set in Settings.",
+        compute_sudo=True,
     )
     loyalty_not_seen = fields.Boolean(
         string="Not Seen for Months",
@@ -131,6 +178,7 @@ class ResPartner(models.Model):
         search="_search_loyalty_not_seen",
         help="The last paid visit is longer ago than the dormancy period set in "
         "Settings.",
+        compute_sudo=True,
     )
     loyalty_birthday_this_month = fields.Boolean(
         string="Birthday This Month",
@@ -138,13 +186,23 @@ class ResPartner(models.Model):
         search="_search_loyalty_birthday_this_month",
     )
     loyalty_tier_date = fields.Date(
-        related="loyalty_wallet_id.tier_date", string="Tier Since"
+        related="loyalty_wallet_id.tier_date",
+        string="Tier Since",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_last_visit_date = fields.Date(
-        related="loyalty_wallet_id.last_visit_date", string="Last Paid Visit"
+        related="loyalty_wallet_id.last_visit_date",
+        string="Last Paid Visit",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
-    loyalty_tier_pinned = fields.Boolean(related="loyalty_wallet_id.tier_pinned")
-    loyalty_tier_pin_reason = fields.Char(related="loyalty_wallet_id.tier_pin_reason")
+    loyalty_tier_pinned = fields.Boolean(
+        related="loyalty_wallet_id.tier_pinned",
+        groups="dental_loyalty.group_dental_loyalty_user",
+    )
+    loyalty_tier_pin_reason = fields.Char(
+        related="loyalty_wallet_id.tier_pin_reason",
+        groups="dental_loyalty.group_dental_loyalty_user",
+    )
     dental_referral_code = fields.Char(
         string="Referral Code",
         compute="_compute_dental_referral_code",
@@ -153,6 +211,7 @@ class ResPartner(models.Model):
         readonly=True,
         copy=False,
         help="The code the patient gives to those they bring to the clinic.",
+        groups="dental_loyalty.group_dental_loyalty_user",
     )
     dental_referred_by_code = fields.Char(
         string="Referred by Code",
@@ -689,13 +748,28 @@ class ResPartner(models.Model):
                 and partner.phone_sanitized
                 and not partner.phone_sanitized_blacklisted
             ):
-                partner._message_sms_with_template(
-                    template=sms_template.with_context(dental_loyalty=values),
-                    partner_ids=partner.ids,
-                    put_in_queue=True,
-                )
+                if event in BEARER_CODE_EVENTS:
+                    partner._dental_loyalty_sms_without_log(sms_template, values)
+                else:
+                    partner._message_sms_with_template(
+                        template=sms_template.with_context(dental_loyalty=values),
+                        partner_ids=partner.ids,
+                        put_in_queue=True,
+                    )
                 sent |= partner
         return sent.sudo(self.env.su)
+
+    def _dental_loyalty_sms_without_log(self, template, values):
+        """Queue the SMS for Odoo's gateway without the copy on the patient's
+        chatter, which every internal user reads: it carries a bearer code."""
+        self.ensure_one()
+        body = template.with_context(dental_loyalty=values)._render_field(
+            "body", self.ids, compute_lang=True
+        )[self.id]
+        # SMS records are the gateway's queue: only administrators read them.
+        self.env["sms.sms"].sudo().create(
+            {"partner_id": self.id, "number": self.phone_sanitized, "body": body}
+        )
 
     def _dental_loyalty_notify_prefetch(self):
         """Read what ``_dental_loyalty_notify`` checks on each patient for all of

@@ -110,8 +110,17 @@ class TestRewardCatalog(RewardCatalogMixin, DentalLoyaltyCommon):
         self.assertEqual(
             (line.kind, line.points, line.res_id), ("redeem", -300, voucher.id)
         )
-        mail = voucher.message_ids.filtered(lambda m: self.patient in m.partner_ids)
+        # The code is the patient's: a notification to them, not on the chatter.
+        mail = self.env["mail.message"].search(
+            [
+                ("model", "=", voucher._name),
+                ("res_id", "=", voucher.id),
+                ("partner_ids", "in", self.patient.ids),
+            ]
+        )
+        self.assertEqual(mail.message_type, "user_notification")
         self.assertIn(voucher.code, str(mail.body))
+        self.assertNotIn(voucher.code, str(voucher.message_ids.mapped("body")))
 
     def test_a_reward_beyond_the_balance_is_refused_with_the_figures(self):
         self._earn(self.patient, 250)
@@ -219,8 +228,16 @@ class TestRewardCatalog(RewardCatalogMixin, DentalLoyaltyCommon):
         )
 
     def test_a_voucher_prints_with_its_code_as_barcode_and_qr(self):
-        self._post(self.patient, "adjust", 500, reason="Test")
-        voucher = self.Voucher._issue(self._wallet(), self.ten_off)
+        self._post(self.patient, "adjust", 600, reason="Test")
+        # Reception prints the vouchers it gave; a code is cash.
+        colleagues = self.Voucher._issue(self._wallet(), self.ten_off)
+        with self.assertRaises(AccessError):
+            colleagues.with_user(self.receptionist).action_print()
+        voucher = (
+            self.Voucher.with_user(self.receptionist)
+            ._issue(self._wallet(), self.ten_off)
+            .sudo()
+        )
         action = voucher.with_user(self.receptionist).action_print()
         self.assertEqual(action["report_name"], "dental_loyalty.report_voucher")
         html, _kind = (

@@ -27,9 +27,14 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
     @api.depends("partner_id", "company_id", "points")
     def _compute_spendable_points(self):
         for wizard in self:
-            spendable = wizard.partner_id.with_company(
-                wizard.company_id
-            ).loyalty_points_available
+            # Figures of the user's clinics only: the company is a browser's word.
+            spendable = (
+                wizard.partner_id.with_company(
+                    wizard.company_id
+                ).loyalty_points_available
+                if wizard.company_id in self.env.companies
+                else 0
+            )
             wizard.spendable_points = spendable
             wizard.points_after = spendable + wizard.points
 
@@ -39,7 +44,10 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
             raise UserError(self.env._("Enter a number of points other than zero."))
         if not (self.reason or "").strip():
             raise UserError(self.env._("Say why the points are adjusted."))
+        self.company_id._dental_loyalty_check_allowed()
+        self.partner_id.check_access("read")
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
+        wallet.check_access("read")
         self.env["dental.loyalty.ledger"]._post(
             [
                 {

@@ -38,17 +38,25 @@ class DentalLoyaltyPointsTransfer(models.TransientModel):
     @api.depends("source_partner_id", "company_id")
     def _compute_spendable_points(self):
         for wizard in self:
-            wizard.spendable_points = wizard.source_partner_id.with_company(
-                wizard.company_id
-            ).loyalty_points_available
+            # Figures of the user's clinics only: the company is a browser's word.
+            wizard.spendable_points = (
+                wizard.source_partner_id.with_company(
+                    wizard.company_id
+                ).loyalty_points_available
+                if wizard.company_id in self.env.companies
+                else 0
+            )
 
     def action_confirm(self):
         self.ensure_one()
         self.env["dental.loyalty.family"]._check_family_rights(self.company_id)
         if not (self.reason or "").strip():
             raise UserError(self.env._("Say why the points are moved."))
+        self.company_id._dental_loyalty_check_allowed()
+        (self.source_partner_id | self.target_partner_id).check_access("read")
         source = self.source_partner_id._dental_loyalty_wallet(self.company_id)
         target = self.target_partner_id._dental_loyalty_wallet(self.company_id)
+        (source | target).check_access("read")
         if source == target:
             raise UserError(
                 self.env._(

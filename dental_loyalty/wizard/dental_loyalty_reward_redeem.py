@@ -33,6 +33,11 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
     def _compute_allowed_reward_ids(self):
         Reward = self.env["dental.loyalty.reward"]
         for wizard in self:
+            if wizard.company_id not in self.env.companies:
+                # Figures of the user's clinics only: the company is a browser's word.
+                wizard.spendable_points = 0
+                wizard.allowed_reward_ids = Reward.browse()
+                continue
             partner = wizard.partner_id.with_company(wizard.company_id)
             wizard.spendable_points = partner.loyalty_points_available
             wallet = partner.loyalty_wallet_id
@@ -49,7 +54,11 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self.company_id._dental_loyalty_check_allowed()
+        self.partner_id.check_access("read")
+        self.reward_id.check_access("read")
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
+        wallet.check_access("read")
         voucher = self.env["dental.loyalty.voucher"]._issue(
             wallet, self.reward_id, self.partner_id
         )

@@ -26,21 +26,28 @@ class DentalLoyaltyTierPin(models.TransientModel):
     @api.depends("partner_id", "company_id")
     def _compute_current_tier_id(self):
         for wizard in self:
-            wizard.current_tier_id = wizard.partner_id.with_company(
-                wizard.company_id
-            ).loyalty_tier_id
+            # Figures of the user's clinics only: the company is a browser's word.
+            wizard.current_tier_id = (
+                wizard.partner_id.with_company(wizard.company_id).loyalty_tier_id
+                if wizard.company_id in self.env.companies
+                else False
+            )
 
     def action_confirm(self):
         self.ensure_one()
         if not (self.reason or "").strip():
             raise UserError(self.env._("Say why the tier is set by hand."))
+        self.company_id._dental_loyalty_check_allowed()
+        self.partner_id.check_access("read")
         if self.tier_id and self.tier_id.company_id != self.company_id:
             raise UserError(self.env._("The tier belongs to another company."))
+        self.tier_id.check_access("read")
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
+        wallet.check_access("read")
         if self.tier_id:
             wallet._set_tier(self.tier_id, pinned=True, reason=self.reason)
         else:
-            # The engine owns tier fields.
+            # The engine owns tier fields; the wallet was checked above.
             wallet.sudo().write({"tier_pinned": False, "tier_pin_reason": False})
             wallet._post_on_wallet_and_patient(
                 self.env._(

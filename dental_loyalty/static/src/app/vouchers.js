@@ -96,7 +96,7 @@ export async function applyVoucher(pos, order, code) {
             product_id: product,
             price_unit: voucher.price_unit,
             qty: voucher.qty,
-            full_product_name: voucher.reward,
+            full_product_name: voucher.label || voucher.reward,
             dental_loyalty_voucher_code: voucher.code,
         },
         order,

@@ -134,8 +134,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
         ].flat(),
 });
 
-// A code typed with dashes, spaces and small letters is the voucher's code; the
-// practitioner is named on the bill; the same code twice is refused at the register.
+// The register offers the patient's own vouchers; the practitioner is named on
+// the bill; the same code typed again (dashes, spaces, small letters) is refused.
 registry.category("web_tour.tours").add("DentalLoyaltyVoucherCodeTour", {
     steps: () =>
         [
@@ -144,9 +144,13 @@ registry.category("web_tour.tours").add("DentalLoyaltyVoucherCodeTour", {
             ProductScreen.clickControlButton("Practitioner"),
             SelectionPopup.has("Dr. An Tran", { run: "click" }),
             practitionerIs("Dr. An Tran"),
-            enterVoucherCode("brush-2345 678"),
+            ProductScreen.clickControlButton("Voucher"),
+            Dialog.is({ title: "Vouchers of Linh Pham" }),
+            SelectionPopup.has("Type a code"),
+            SelectionPopup.has("15.00 off your bill, valid until", { run: "click" }),
             voucherLineShows("15.00 off your bill", "-15.00", "BRUSH2345678"),
-            enterVoucherCode("BRUSH2345678"),
+            // Their only voucher is on the bill: the register asks for a code.
+            enterVoucherCode("brush-2345 678"),
             Dialog.is({ title: "Voucher refused" }),
             {
                 content: "the register says the voucher is already on the bill",
