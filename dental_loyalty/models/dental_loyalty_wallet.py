@@ -418,7 +418,8 @@ class DentalLoyaltyWallet(models.Model):
         vals_list = []
         if not currency.is_zero(points_amount):
             spent = self._points_for_payment(bill_total, points_amount, hold_key, label)
-            vals_list.append(self._line_vals(key, "spend", -spent, source_vals))
+            if spent:  # a granted bill whose points all went is paid, and flagged
+                vals_list.append(self._line_vals(key, "spend", -spent, source_vals))
         else:
             points_amount = 0.0
         if hold_key:
@@ -544,8 +545,9 @@ class DentalLoyaltyWallet(models.Model):
         it refunds. ``sale_lines`` are the ledger lines of that sale and of its
         earlier refunds: together, refunds never take back more than the sale
         earned nor give back more than it spent. Earned points already spent
-        elsewhere cannot be taken back without a negative balance: that shortfall
-        is noted on the patient."""
+        elsewhere, or held by a register for a bill being paid, are not taken
+        back: that shortfall is noted on the patient and left to a loyalty
+        manager."""
         self.ensure_one()
         self._lock_for_update()
         company = self.company_id
@@ -600,10 +602,11 @@ class DentalLoyaltyWallet(models.Model):
             key,
         )
         if missing:
-            self._post_on_patient(
+            self._report_problem(
                 self.env._(
-                    "Points earned by %(sale)s were already spent and could not "
-                    "be taken back by %(refund)s: %(points)s.",
+                    "Points earned by %(sale)s were already spent, or are held by "
+                    "a register for a bill being paid, and could not be taken back "
+                    "by %(refund)s: %(points)s.",
                     points=missing,
                     refund=label,
                     sale=sale_label,
@@ -615,16 +618,27 @@ class DentalLoyaltyWallet(models.Model):
         """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
         from the lots that gave them first (``lots``: ``[(lot, line key)]``,
         followed to wherever their points are on this wallet now), then from
-        the wallet's spendable points, oldest first. Returns the lines' values
-        and the points already gone, which nothing takes back."""
+        the wallet's spendable points, oldest first. Spendable points a register
+        holds for a bill being paid are left to it: the server granted them, and
+        its bill must not be refused when it syncs. Returns the lines' values
+        and the points gone or held, which nothing takes back."""
         if not points:
             return [], 0
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        # Spendable points less every register's holds: what is free to take.
+        free, _own, _others = Hold._spendable_for(self, key)
         vals_list = []
-        from_lots = from_released = 0
+        taken_total = 0
         for lot, lot_key in lots:
             for rank, current in enumerate(lot._lots_now(self)):
-                taken = min(points - from_lots, current.remaining_points)
-                if not taken:
+                # Pending points are held by nobody; spendable ones maybe.
+                takeable = (
+                    min(current.remaining_points, free)
+                    if current.is_released
+                    else current.remaining_points
+                )
+                taken = min(points - taken_total, takeable)
+                if taken <= 0:
                     continue
                 vals_list.append(
                     self._line_vals(
@@ -635,21 +649,16 @@ class DentalLoyaltyWallet(models.Model):
                         lot_id=current.id,
                     )
                 )
-                from_lots += taken
+                taken_total += taken
                 if current.is_released:
-                    from_released += taken
-        rest = points - from_lots
-        if rest:
-            Hold = self.env["dental.loyalty.reservation"].sudo()
-            spendable, _own, _others = Hold._spendable_for(self, key)
-            spendable -= from_released
-            from_others = min(rest, max(spendable, 0))
-            if from_others:
-                vals_list.append(
-                    self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
-                )
-            rest -= from_others
-        return vals_list, rest
+                    free -= taken
+        rest = points - taken_total
+        from_others = min(rest, max(free, 0))
+        if from_others:
+            vals_list.append(
+                self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
+            )
+        return vals_list, rest - from_others
 
     def _transfer_points(self, target, reason, points=None):
         """Move ``points`` of the spendable ones (all the wallet holds, pending
