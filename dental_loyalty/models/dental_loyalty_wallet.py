@@ -12,6 +12,7 @@ from odoo.tools.misc import format_date, formatLang
 from ..rules import (
     bonus_points,
     celebration_days,
+    cumulative_refund_share,
     downgrade_allowed,
     earned_points,
     eligible_amount,
@@ -20,7 +21,6 @@ from ..rules import (
     money_share,
     near_next_tier,
     points_for_amount,
-    refund_share,
     window_start,
     yearly_keys,
 )
@@ -540,14 +540,16 @@ class DentalLoyaltyWallet(models.Model):
         source_vals,
         label,
         sale_label,
+        refunded_before=0.0,
     ):
         """Post what a refund takes back and gives back, on the wallet of the sale
         it refunds. ``sale_lines`` are the ledger lines of that sale and of its
-        earlier refunds: together, refunds never take back more than the sale
-        earned nor give back more than it spent. Earned points already spent
-        elsewhere, or held by a register for a bill being paid, are not taken
-        back: that shortfall is noted on the patient and left to a loyalty
-        manager."""
+        earlier refunds, ``refunded_before`` what those refunds returned of its
+        ``sale_total``: together, the refunds take back the share of what the
+        sale earned that everything refunded so far is, and give back at most
+        that share of what it spent. Earned points already spent elsewhere, or
+        held by a register for a bill being paid, are not taken back: that
+        shortfall is noted on the patient and left to a loyalty manager."""
         self.ensure_one()
         self._lock_for_update()
         company = self.company_id
@@ -556,13 +558,14 @@ class DentalLoyaltyWallet(models.Model):
             lines = sale_lines.filtered(lambda line: line.kind == kind)
             return abs(sum(lines.mapped("points")))
 
-        share = refund_share(
+        share = cumulative_refund_share(
             # A recall bonus is earned by the sale too: refunds take it back.
             earned=total("earn") + total("recall"),
             spent=total("spend"),
             taken_back=total("earn_reversal"),
             given_back=total("spend_return"),
-            refunded_amount=refunded_amount,
+            refunded_before=refunded_before,
+            refunded_now=refunded_amount,
             sale_total=sale_total,
         )
         vals_list = []
