@@ -307,17 +307,30 @@ class PosOrder(models.Model):
         return order_id
 
     def _dental_loyalty_settle(self):
-        """Hand the paid order to the loyalty engine. Runs once per order: every
-        ledger line carries a key of the order."""
+        """Hand the paid order to the loyalty engine: its sold lines as a sale,
+        its returned lines as a refund of the sale they come from; an order may
+        hold both, and settles both as if they had been rung up apart. Runs once
+        per order: every ledger line carries a key of the order."""
         self.ensure_one()
-        if self._dental_loyalty_returned_lines():
-            self._dental_loyalty_settle_refund()
-        else:
+        returned = self._dental_loyalty_returned_lines()
+        if not returned or self.lines - returned:
             self._dental_loyalty_settle_sale()
+        if returned:
+            self._dental_loyalty_settle_refund()
 
     def _dental_loyalty_settle_sale(self):
+        """Settle the sold lines. In an order that also returns lines, they are a
+        bill of their own: points paid on the order pay them (within the cap of
+        that bill), and what the returned lines are worth counts as money paid,
+        as if the patient had been refunded first and then paid."""
+        returned = self.lines.filtered("refunded_orderline_id")
         covered = self._dental_loyalty_use_vouchers()
         points_amount = self._dental_loyalty_points_paid()
+        bill_total = self.amount_total
+        if returned:
+            # Points given back belong to the returned part (its refund).
+            points_amount = max(points_amount, 0.0)
+            bill_total -= sum(line._dental_loyalty_total() for line in returned)
         if not self.partner_id:
             if not self.currency_id.is_zero(points_amount):
                 raise UserError(
@@ -332,7 +345,7 @@ class PosOrder(models.Model):
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet._settle_sale(
             key=f"pos:{self.uuid}",
-            bill_total=self.amount_total,
+            bill_total=bill_total,
             points_amount=points_amount,
             lines=self._dental_loyalty_sale_lines(),
             hold_key=self.uuid,
@@ -456,7 +469,9 @@ class PosOrder(models.Model):
                     self._dental_loyalty_label(),
                 )
             )
-        voucher_lines = self.lines.filtered("dental_loyalty_voucher_code")
+        # Only sold lines use vouchers: a returned line gives its sale's back.
+        sold_lines = self.lines.filtered(lambda line: not line.refunded_orderline_id)
+        voucher_lines = sold_lines.filtered("dental_loyalty_voucher_code")
         # Only the server links a line to a voucher, from the code it checked.
         unchecked = (self.lines - voucher_lines).filtered("dental_loyalty_voucher_id")
         unchecked.sudo().dental_loyalty_voucher_id = False
@@ -465,7 +480,7 @@ class PosOrder(models.Model):
         Voucher = self.env["dental.loyalty.voucher"]
         today = fields.Date.context_today(self, self.date_order)
         bill_total = sum(
-            line._dental_loyalty_total() for line in self.lines - voucher_lines
+            line._dental_loyalty_total() for line in sold_lines - voucher_lines
         )
         covered = 0.0
         seen = Voucher
@@ -504,8 +519,8 @@ class PosOrder(models.Model):
         return covered
 
     def _dental_loyalty_sale_lines(self):
-        """The bill's lines as the engine sees them: bonus, and the price before
-        and after the line's discount (the same tax basis for both)."""
+        """The bill's sold lines as the engine sees them: bonus, and the price
+        before and after the line's discount (the same tax basis for both)."""
         return [
             SaleLine(
                 bonus_points=line.product_id.dental_loyalty_bonus_points,
@@ -514,6 +529,7 @@ class PosOrder(models.Model):
                 paid_amount=line.price_unit * line.qty * (1 - line.discount / 100),
             )
             for line in self.lines
+            if not line.refunded_orderline_id
         ]
 
     def _dental_loyalty_recall_lines(self):
@@ -523,6 +539,7 @@ class PosOrder(models.Model):
         by_service = self.lines.filtered(
             lambda line: (
                 line.qty > 0
+                and not line.refunded_orderline_id
                 and line.product_id.dental_loyalty_recall
                 and line.product_id.dental_loyalty_recall_points > 0
             )
@@ -613,7 +630,9 @@ class PosOrder(models.Model):
         returned.refunded_orderline_id.dental_loyalty_voucher_id._restore(self)
         points_amount = self._dental_loyalty_points_paid()
         if self.currency_id.compare_amounts(points_amount, 0) > 0:
-            raise UserError(self.env._("A refund cannot be paid with points."))
+            if returned == self.lines:
+                raise UserError(self.env._("A refund cannot be paid with points."))
+            points_amount = 0.0  # they paid the order's sold lines
         Ledger = self.env["dental.loyalty.ledger"].sudo()
         sale_lines = Ledger.search(
             [("res_model", "=", "pos.order"), ("res_id", "=", sale.id)]
