@@ -6,6 +6,7 @@ from dental_loyalty.rules import (
     RefundShare,
     SaleLine,
     bonus_points,
+    cumulative_refund_share,
     money_share,
     refund_share,
 )
@@ -177,3 +178,140 @@ def test_refunds_together_never_exceed_what_the_sale_earned_and_spent(
         given += share.give_back
     assert taken <= earned
     assert given <= spent
+
+
+# cumulative_refund_share
+
+
+def _refund_in_pieces(earned, spent, pieces, sale_total, give=True):
+    """Run refunds of ``pieces`` (amounts) one after the other, each taking back
+    and giving back all it may; returns the running totals after each."""
+    taken = given = 0
+    refunded = 0.0
+    steps = []
+    for piece in pieces:
+        share = cumulative_refund_share(
+            earned=earned,
+            spent=spent,
+            taken_back=taken,
+            given_back=given,
+            refunded_before=refunded,
+            refunded_now=piece,
+            sale_total=sale_total,
+        )
+        assert share.take_back >= 0 and share.give_back >= 0
+        taken += share.take_back
+        given += share.give_back if give else 0
+        refunded += piece
+        steps.append((taken, given))
+    return steps
+
+
+def test_three_thirds_take_back_everything():
+    # Per piece, 70 / 3 rounds to 23 three times: 69, one point kept.
+    assert _refund_in_pieces(70, 0, [10.0, 10.0, 10.0], 30.0)[-1] == (70, 0)
+
+
+def test_a_refund_of_nothing_moves_nothing():
+    share = cumulative_refund_share(
+        earned=70,
+        spent=300,
+        taken_back=0,
+        given_back=0,
+        refunded_before=0.0,
+        refunded_now=0.0,
+        sale_total=100.0,
+    )
+    assert share == RefundShare(0, 0)
+
+
+def test_a_refund_of_a_discount_line_alone_moves_nothing():
+    # A voucher's line is worth -15 of a 65 bill: returning it alone returns
+    # no part of what the bill earned.
+    assert _refund_in_pieces(65, 0, [-15.0], 65.0) == [(0, 0)]
+    # The rest returned after it: the whole bill, all of it taken back.
+    assert _refund_in_pieces(65, 0, [-15.0, 80.0], 65.0)[-1] == (65, 0)
+
+
+def test_a_later_refund_catches_up_what_an_earlier_one_could_not_give():
+    # The first refund gave back nothing of the 300 points it could; the second
+    # may give back the whole sale's share.
+    share = cumulative_refund_share(
+        earned=0,
+        spent=300,
+        taken_back=0,
+        given_back=0,
+        refunded_before=50.0,
+        refunded_now=50.0,
+        sale_total=100.0,
+    )
+    assert share.give_back == 300
+
+
+def test_refunds_beyond_the_sale_take_nothing_more():
+    steps = _refund_in_pieces(70, 300, [100.0, 100.0], 100.0)
+    assert steps == [(70, 300), (70, 300)]
+
+
+def test_cumulative_refund_share_refuses_negative_figures():
+    with pytest.raises(ValueError):
+        cumulative_refund_share(
+            earned=1,
+            spent=0,
+            taken_back=-1,
+            given_back=0,
+            refunded_before=0.0,
+            refunded_now=1.0,
+            sale_total=1.0,
+        )
+
+
+@st.composite
+def _sale_cut_in_pieces(draw):
+    """A sale's total, and refunds of it that together return it all."""
+    total = draw(st.floats(0.01, 100_000, allow_nan=False))
+    weights = draw(st.lists(st.integers(0, 1000), min_size=1, max_size=12))
+    if not any(weights):
+        weights[-1] = 1
+    whole = sum(weights)
+    pieces = [total * weight / whole for weight in weights[:-1]]
+    pieces.append(total - sum(pieces))
+    return total, pieces
+
+
+@given(st.integers(0, 100_000), st.integers(0, 100_000), _sale_cut_in_pieces())
+def test_refunds_summing_to_the_whole_take_back_exactly_what_was_earned(
+    earned, spent, sale
+):
+    total, pieces = sale
+    steps = _refund_in_pieces(earned, spent, pieces, total)
+    assert steps[-1] == (earned, spent)
+    # Never more on the way there.
+    assert all(taken <= earned and given <= spent for taken, given in steps)
+
+
+@given(st.integers(0, 100_000), _sale_cut_in_pieces())
+def test_at_each_step_the_refunds_hold_their_share_within_one_point(earned, sale):
+    total, pieces = sale
+    refunded = 0.0
+    for (taken, _given), piece in zip(
+        _refund_in_pieces(earned, 0, pieces, total), pieces, strict=True
+    ):
+        refunded += piece
+        assert abs(taken - earned * min(refunded / total, 1.0)) <= 1
+
+
+@given(
+    st.integers(0, 5000),
+    st.integers(0, 5000),
+    st.lists(st.floats(-200, 200, allow_nan=False), max_size=8),
+    st.booleans(),
+)
+def test_any_refunds_stay_within_what_the_sale_earned_and_spent(
+    earned, spent, pieces, give
+):
+    # Whatever the register sends (pieces beyond the sale, negative pieces, a
+    # give-back left out), the running totals never pass the sale's figures.
+    for taken, returned in _refund_in_pieces(earned, spent, pieces, 100.0, give):
+        assert 0 <= taken <= earned
+        assert 0 <= returned <= spent

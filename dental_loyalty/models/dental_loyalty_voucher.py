@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import format_date, formatLang
 
+from .pos_order import PAID_STATES
+
 # No 0/O nor 1/I: a code is read aloud and typed from paper. Twelve of these
 # 32 signs make 60 random bits: not guessable at the desk nor over RPC.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -511,14 +513,29 @@ class DentalLoyaltyVoucher(models.Model):
 
     def _restore(self, refund):
         """A refund of the bill the voucher was used on makes it valid again, if
-        it still is within its dates."""
+        it still is within its dates: once, when the refund and the paid refunds
+        before it return the voucher's whole line."""
         today = fields.Date.context_today(self)
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         # Only vouchers this refund's sale really used: a line's voucher field
         # could have been written by anyone who writes order lines.
-        sales = refund.refunded_order_id
+        sales = refund.lines.refunded_orderline_id.order_id
         for voucher in self.sudo().filtered(
             lambda v: v.state == "used" and v.pos_order_id and v.pos_order_id in sales
         ):
+            line = voucher.pos_order_id.lines.filtered(
+                lambda line, voucher=voucher: line.dental_loyalty_voucher_id == voucher
+            )
+            returned = -sum(
+                line.refund_orderline_ids.filtered(
+                    lambda back: (
+                        back.order_id == refund or back.order_id.state in PAID_STATES
+                    )
+                ).mapped("qty")
+            )
+            sold = sum(line.mapped("qty"))
+            if float_compare(returned, sold, precision_digits=digits) < 0:
+                continue  # part of the discount is still on the bill
             state = "valid" if voucher.expiry_date >= today else "expired"
             voucher.write(
                 {

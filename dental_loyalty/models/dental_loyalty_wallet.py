@@ -12,6 +12,7 @@ from odoo.tools.misc import format_date, formatLang
 from ..rules import (
     bonus_points,
     celebration_days,
+    cumulative_refund_share,
     downgrade_allowed,
     earned_points,
     eligible_amount,
@@ -20,7 +21,6 @@ from ..rules import (
     money_share,
     near_next_tier,
     points_for_amount,
-    refund_share,
     window_start,
     yearly_keys,
 )
@@ -423,7 +423,7 @@ class DentalLoyaltyWallet(models.Model):
             spent = self._points_for_payment(
                 bill_total, points_amount, hold_key, label, source_vals
             )
-            if spent:
+            if spent:  # a granted bill whose points all went is paid, and flagged
                 vals_list.append(
                     self._line_vals(
                         key, "spend", -spent, source_vals, point_value=point_value
@@ -558,13 +558,16 @@ class DentalLoyaltyWallet(models.Model):
         source_vals,
         label,
         sale_label,
+        refunded_before=0.0,
     ):
         """Post what a refund takes back and gives back, on the wallet of the sale
         it refunds. ``sale_lines`` are the ledger lines of that sale and of its
-        earlier refunds: together, refunds never take back more than the sale
-        earned nor give back more than it spent. Earned points already spent
-        elsewhere cannot be taken back without a negative balance: that shortfall
-        is noted on the patient."""
+        earlier refunds, ``refunded_before`` what those refunds returned of its
+        ``sale_total``: together, the refunds take back the share of what the
+        sale earned that everything refunded so far is, and give back at most
+        that share of what it spent. Earned points already spent elsewhere, or
+        held by a register for a bill being paid, are not taken back: that
+        shortfall is noted on the patient and left to a loyalty manager."""
         self.ensure_one()
         self._lock_for_update()
         company = self.company_id
@@ -573,13 +576,14 @@ class DentalLoyaltyWallet(models.Model):
             lines = sale_lines.filtered(lambda line: line.kind == kind)
             return abs(sum(lines.mapped("points")))
 
-        share = refund_share(
+        share = cumulative_refund_share(
             # A recall bonus is earned by the sale too: refunds take it back.
             earned=total("earn") + total("recall"),
             spent=total("spend"),
             taken_back=total("earn_reversal"),
             given_back=total("spend_return"),
-            refunded_amount=refunded_amount,
+            refunded_before=refunded_before,
+            refunded_now=refunded_amount,
             sale_total=sale_total,
         )
         vals_list = []
@@ -628,10 +632,11 @@ class DentalLoyaltyWallet(models.Model):
             self.env["dental.loyalty.shortfall"]._record(
                 self, "take_back", missing, source_vals
             )
-            self._post_on_patient(
+            self._report_problem(
                 self.env._(
-                    "Points earned by %(sale)s were already spent and could not "
-                    "be taken back by %(refund)s: %(points)s.",
+                    "Points earned by %(sale)s were already spent, or are held by "
+                    "a register for a bill being paid, and could not be taken back "
+                    "by %(refund)s: %(points)s.",
                     points=missing,
                     refund=label,
                     sale=sale_label,
@@ -643,16 +648,27 @@ class DentalLoyaltyWallet(models.Model):
         """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
         from the lots that gave them first (``lots``: ``[(lot, line key)]``,
         followed to wherever their points are on this wallet now), then from
-        the wallet's spendable points, oldest first. Returns the lines' values
-        and the points already gone, which nothing takes back."""
+        the wallet's spendable points, oldest first. Spendable points a register
+        holds for a bill being paid are left to it: the server granted them, and
+        its bill must not be refused when it syncs. Returns the lines' values
+        and the points gone or held, which nothing takes back."""
         if not points:
             return [], 0
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        # Spendable points less every register's holds: what is free to take.
+        free, _own, _others = Hold._spendable_for(self, key)
         vals_list = []
-        from_lots = from_released = 0
+        taken_total = 0
         for lot, lot_key in lots:
             for rank, current in enumerate(lot._lots_now(self)):
-                taken = min(points - from_lots, current.remaining_points)
-                if not taken:
+                # Pending points are held by nobody; spendable ones maybe.
+                takeable = (
+                    min(current.remaining_points, free)
+                    if current.is_released
+                    else current.remaining_points
+                )
+                taken = min(points - taken_total, takeable)
+                if taken <= 0:
                     continue
                 vals_list.append(
                     self._line_vals(
@@ -663,21 +679,16 @@ class DentalLoyaltyWallet(models.Model):
                         lot_id=current.id,
                     )
                 )
-                from_lots += taken
+                taken_total += taken
                 if current.is_released:
-                    from_released += taken
-        rest = points - from_lots
-        if rest:
-            Hold = self.env["dental.loyalty.reservation"].sudo()
-            spendable, _own, _others = Hold._spendable_for(self, key)
-            spendable -= from_released
-            from_others = min(rest, max(spendable, 0))
-            if from_others:
-                vals_list.append(
-                    self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
-                )
-            rest -= from_others
-        return vals_list, rest
+                    free -= taken
+        rest = points - taken_total
+        from_others = min(rest, max(free, 0))
+        if from_others:
+            vals_list.append(
+                self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
+            )
+        return vals_list, rest - from_others
 
     def _transfer_points(self, target, reason, points=None):
         """Move ``points`` of the spendable ones (all the wallet holds, pending

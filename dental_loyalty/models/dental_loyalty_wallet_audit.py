@@ -240,13 +240,14 @@ class DentalLoyaltyWallet(models.Model):
             refunds = sale.lines.refund_orderline_ids.order_id.filtered(
                 lambda refund: refund.state in PAID_STATES
             )
+            sold = sale._dental_loyalty_sold_total()
             refunded = min(
-                sum(refund._dental_loyalty_refunded_amount() for refund in refunds),
-                sale.amount_total,
+                sum(refund._dental_loyalty_refunded_amount(sale) for refund in refunds),
+                sold,
             )
             label = sale._dental_loyalty_label()
-            due = proportional_points(earned, refunded, sale.amount_total)
-            give_at_most = proportional_points(spent, refunded, sale.amount_total)
+            due = proportional_points(earned, refunded, sold)
+            give_at_most = proportional_points(spent, refunded, sold)
             if taken > earned or taken + short.get(sale_id, 0) < due - 1:
                 yield (
                     wallet_id,

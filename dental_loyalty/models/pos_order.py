@@ -3,7 +3,7 @@ import numbers
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import formatLang
 
 from ..rules import SaleLine, is_recall_on_time
@@ -369,14 +369,17 @@ class PosOrder(models.Model):
         return order_id
 
     def _dental_loyalty_settle(self):
-        """Hand the paid order to the loyalty engine. Runs once per order: every
-        ledger line carries a key of the order."""
+        """Hand the paid order to the loyalty engine: its sold lines as a sale,
+        its returned lines as a refund of the sale they come from; an order may
+        hold both, and settles both as if they had been rung up apart. Runs once
+        per order: every ledger line carries a key of the order."""
         self.ensure_one()
         self._dental_loyalty_check_figures()
-        if self.refunded_order_id:
-            self._dental_loyalty_settle_refund()
-        else:
+        returned = self._dental_loyalty_returned_lines()
+        if not returned or self.lines - returned:
             self._dental_loyalty_settle_sale()
+        if returned:
+            self._dental_loyalty_settle_refund()
 
     def _dental_loyalty_check_figures(self):
         """Refuse an order whose figures no clinic ever bills (beyond
@@ -401,8 +404,18 @@ class PosOrder(models.Model):
             )
 
     def _dental_loyalty_settle_sale(self):
+        """Settle the sold lines. In an order that also returns lines, they are a
+        bill of their own: points paid on the order pay them (within the cap of
+        that bill), and what the returned lines are worth counts as money paid,
+        as if the patient had been refunded first and then paid."""
+        returned = self.lines.filtered("refunded_orderline_id")
         covered = self._dental_loyalty_use_vouchers()
         points_amount = self._dental_loyalty_points_paid()
+        bill_total = self.amount_total
+        if returned:
+            # Points given back belong to the returned part (its refund).
+            points_amount = max(points_amount, 0.0)
+            bill_total -= sum(line._dental_loyalty_total() for line in returned)
         if not self.partner_id:
             if not self.currency_id.is_zero(points_amount):
                 raise UserError(
@@ -417,7 +430,7 @@ class PosOrder(models.Model):
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet._settle_sale(
             key=f"pos:{self.uuid}",
-            bill_total=self.amount_total,
+            bill_total=bill_total,
             points_amount=points_amount,
             lines=self._dental_loyalty_sale_lines(),
             hold_key=self.uuid,
@@ -427,6 +440,105 @@ class PosOrder(models.Model):
             recall_lines=self._dental_loyalty_recall_lines(),
         )
         self.env["dental.loyalty.referral"]._reward_first_visit(self)
+
+    def _dental_loyalty_returned_lines(self):
+        """The order's returned lines, each checked against the line it returns:
+        a line a paid sale of this company sold, no more of it than the sale's
+        earlier paid refunds left, and for no more than it was sold for. A line
+        returning nothing moves nothing; anything else refuses the whole order,
+        so nothing is posted."""
+        returned = self.lines.filtered("refunded_orderline_id")
+        if not returned:
+            return returned
+        label = self._dental_loyalty_label()
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        for line in returned:
+            sold = line.refunded_orderline_id
+            sale = sold.order_id
+            if (
+                sale == self
+                or sale.state not in PAID_STATES
+                or sale.company_id != self.company_id
+                or sold.refunded_orderline_id
+                or float_compare(sold.qty, 0, precision_digits=digits) <= 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: it returns %(product)s from a line "
+                        "that no paid sale of this clinic sold.",
+                        order=label,
+                        product=line.product_id.display_name,
+                    )
+                )
+            if float_compare(line.qty, 0, precision_digits=digits) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: a returned line of %(product)s "
+                        "sells instead; sell it on a line of its own.",
+                        order=label,
+                        product=line.product_id.display_name,
+                    )
+                )
+        sales = returned.refunded_orderline_id.order_id
+        if len(sales) > 1:
+            raise UserError(
+                self.env._(
+                    "%s was refused: it returns lines of several sales; refund "
+                    "one sale at a time.",
+                    label,
+                )
+            )
+        # Two registers returning the same line at once: the second waits for
+        # the first, then is retried on a snapshot that sees what it returned.
+        self.env["dental.loyalty.wallet"]._serialise_rows(sales._table, sales.ids)
+        currency = self.currency_id
+        for sold, lines in returned.grouped("refunded_orderline_id").items():
+            earlier = sold.refund_orderline_ids.filtered(
+                lambda line: (
+                    line.order_id != self and line.order_id.state in PAID_STATES
+                )
+            )
+            left = sold.qty + sum(earlier.mapped("qty"))
+            now = -sum(lines.mapped("qty"))
+            if float_compare(now, left, precision_digits=digits) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: it returns more %(product)s than "
+                        "is left to return (returned: %(returned)s, left: "
+                        "%(left)s).",
+                        order=label,
+                        product=sold.product_id.display_name,
+                        returned=self._dental_loyalty_quantity(now, digits),
+                        left=self._dental_loyalty_quantity(max(left, 0), digits),
+                    )
+                )
+            sold_total = sold._dental_loyalty_total()
+            for line in lines:
+                # What the patient gets back for the line, against what its
+                # quantity was sold for: a discount line's is negative.
+                given = -line._dental_loyalty_total()
+                allowed = sold_total * -line.qty / sold.qty
+                if currency.compare_amounts(given - allowed, currency.rounding) > 0:
+                    raise UserError(
+                        self.env._(
+                            "%(order)s was refused: it returns %(product)s for "
+                            "%(given)s, more than it was sold for (%(allowed)s).",
+                            order=label,
+                            product=sold.product_id.display_name,
+                            given=formatLang(self.env, given, currency_obj=currency),
+                            allowed=formatLang(
+                                self.env, allowed, currency_obj=currency
+                            ),
+                        )
+                    )
+        return returned
+
+    @api.model
+    def _dental_loyalty_quantity(self, quantity, digits):
+        """A quantity as a cashier reads it: 2, or 0.5, not 2.000."""
+        quantity = float_round(quantity, precision_digits=digits)
+        shown = 0 if quantity.is_integer() else digits
+        return formatLang(self.env, quantity, digits=shown)
 
     def _dental_loyalty_use_vouchers(self):
         """Check every voucher line against its voucher and the bill, and use
@@ -444,7 +556,9 @@ class PosOrder(models.Model):
                     self._dental_loyalty_label(),
                 )
             )
-        voucher_lines = self.lines.filtered("dental_loyalty_voucher_code")
+        # Only sold lines use vouchers: a returned line gives its sale's back.
+        sold_lines = self.lines.filtered(lambda line: not line.refunded_orderline_id)
+        voucher_lines = sold_lines.filtered("dental_loyalty_voucher_code")
         # Only the server links a line to a voucher, from the code it checked.
         unchecked = (self.lines - voucher_lines).filtered("dental_loyalty_voucher_id")
         unchecked.sudo().dental_loyalty_voucher_id = False
@@ -453,7 +567,7 @@ class PosOrder(models.Model):
         Voucher = self.env["dental.loyalty.voucher"]
         today = fields.Date.context_today(self, self.date_order)
         bill_total = sum(
-            line._dental_loyalty_total() for line in self.lines - voucher_lines
+            line._dental_loyalty_total() for line in sold_lines - voucher_lines
         )
         covered = 0.0
         seen = Voucher
@@ -492,8 +606,8 @@ class PosOrder(models.Model):
         return covered
 
     def _dental_loyalty_sale_lines(self):
-        """The bill's lines as the engine sees them: bonus, and the price before
-        and after the line's discount (the same tax basis for both)."""
+        """The bill's sold lines as the engine sees them: bonus, and the price
+        before and after the line's discount (the same tax basis for both)."""
         return [
             SaleLine(
                 bonus_points=line.product_id.dental_loyalty_bonus_points,
@@ -502,6 +616,7 @@ class PosOrder(models.Model):
                 paid_amount=line.price_unit * line.qty * (1 - line.discount / 100),
             )
             for line in self.lines
+            if not line.refunded_orderline_id
         ]
 
     def _dental_loyalty_recall_lines(self):
@@ -511,6 +626,7 @@ class PosOrder(models.Model):
         by_service = self.lines.filtered(
             lambda line: (
                 line.qty > 0
+                and not line.refunded_orderline_id
                 and line.product_id.dental_loyalty_recall
                 and line.product_id.dental_loyalty_recall_points > 0
             )
@@ -592,13 +708,18 @@ class PosOrder(models.Model):
         }
 
     def _dental_loyalty_settle_refund(self):
-        """A refund acts on the wallet of the sale it refunds, whoever the refund
-        is made out to, and within what that sale earned and spent."""
-        sale = self.refunded_order_id
-        self.lines.refunded_orderline_id.dental_loyalty_voucher_id._restore(self)
+        """The returned lines act on the wallet of the sale they come from,
+        whoever the refund is made out to: with the sale's earlier paid refunds,
+        they take back their share of what it earned and give back at most
+        their share of what it spent."""
+        returned = self.lines.filtered("refunded_orderline_id")
+        sale = returned.refunded_orderline_id.order_id
+        returned.refunded_orderline_id.dental_loyalty_voucher_id._restore(self)
         points_amount = self._dental_loyalty_points_paid()
         if self.currency_id.compare_amounts(points_amount, 0) > 0:
-            raise UserError(self.env._("A refund cannot be paid with points."))
+            if returned == self.lines:
+                raise UserError(self.env._("A refund cannot be paid with points."))
+            points_amount = 0.0  # they paid the order's sold lines
         Ledger = self.env["dental.loyalty.ledger"].sudo()
         sale_lines = Ledger.search(
             [("res_model", "=", "pos.order"), ("res_id", "=", sale.id)]
@@ -614,7 +735,9 @@ class PosOrder(models.Model):
                 )
             self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
             return
-        refunded = self._dental_loyalty_refunded_amount()
+        earlier = sale.lines.refund_orderline_ids.order_id.filtered(
+            lambda refund: refund != self and refund.state in PAID_STATES
+        )
         # The sale's wallet, or the family's it pays from now: points the sale
         # earned went there when its patient joined, and what it spent comes
         # back where the patient spends.
@@ -622,8 +745,11 @@ class PosOrder(models.Model):
         sale_wallet._paying_wallet()._settle_refund(
             key=f"pos:{self.uuid}",
             sale_lines=sale_lines,
-            refunded_amount=refunded,
-            sale_total=sale.amount_total,
+            refunded_amount=self._dental_loyalty_refunded_amount(sale),
+            refunded_before=sum(
+                refund._dental_loyalty_refunded_amount(sale) for refund in earlier
+            ),
+            sale_total=sale._dental_loyalty_sold_total(),
             points_returned_amount=-points_amount,
             source_vals=self._dental_loyalty_source_vals(sale),
             label=self._dental_loyalty_label(),
@@ -631,16 +757,27 @@ class PosOrder(models.Model):
         )
         self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
 
-    def _dental_loyalty_refunded_amount(self):
-        """The part of its sale this refund returns, priced from the sale's own
-        lines: only the returned quantities come from the register."""
+    def _dental_loyalty_refunded_amount(self, sale=None):
+        """The part of ``sale`` (by default, of the sale it returns lines of)
+        this refund returns, priced from the sale's own lines as the server
+        computes them: only the returned quantities come from the register."""
         refunded = 0.0
         for line in self.lines.filtered("refunded_orderline_id"):
             sold = line.refunded_orderline_id
-            if sold.qty > 0:
-                share = min(-line.qty / sold.qty, 1.0)
-                refunded += max(share, 0.0) * sold.price_subtotal_incl
+            if sold.qty > 0 and (sale is None or sold.order_id == sale):
+                share = min(max(-line.qty / sold.qty, 0.0), 1.0)
+                refunded += share * sold._dental_loyalty_total()
         return refunded
+
+    def _dental_loyalty_sold_total(self):
+        """What the order's sold lines (not the lines it returns of an earlier
+        sale) come to, as the server computes them: the whole its refunds are a
+        share of."""
+        return sum(
+            line._dental_loyalty_total()
+            for line in self.lines
+            if not line.refunded_orderline_id
+        )
 
     def _dental_loyalty_source_vals(self, sale):
         """Ledger fields of a line this order posts: it links to this order, and

@@ -33,6 +33,7 @@ from .settlement import (
     RefundShare,
     SaleLine,
     bonus_points,
+    cumulative_refund_share,
     money_share,
     refund_share,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "bonus_points",
     "celebration_days",
     "consume_fifo",
+    "cumulative_refund_share",
     "downgrade_allowed",
     "earned_points",
     "eligible_amount",

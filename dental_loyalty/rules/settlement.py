@@ -53,6 +53,12 @@ def bonus_points(lines: Iterable[SaleLine], share_paid_with_money: float) -> flo
     return round(total * min(max(share_paid_with_money, 0.0), 1.0), _NOISE_DIGITS)
 
 
+def _check_figures(**figures: int) -> None:
+    for name, value in figures.items():
+        if value < 0:
+            raise ValueError(f"{name} must not be negative, got {value}")
+
+
 def refund_share(
     *,
     earned: int,
@@ -64,18 +70,48 @@ def refund_share(
 ) -> RefundShare:
     """What a refund of ``refunded_amount`` of a ``sale_total`` bill may take back
     and give back: the refunded share of what the sale earned and spent, and
-    never more than what earlier refunds of the same sale left."""
-    for name, value in (
-        ("earned", earned),
-        ("spent", spent),
-        ("taken_back", taken_back),
-        ("given_back", given_back),
-    ):
-        if value < 0:
-            raise ValueError(f"{name} must not be negative, got {value}")
+    never more than what earlier refunds of the same sale left. Per piece: the
+    engine uses :func:`cumulative_refund_share`, which leaks no rounding."""
+    _check_figures(
+        earned=earned, spent=spent, taken_back=taken_back, given_back=given_back
+    )
     take = proportional_points(earned, refunded_amount, sale_total)
     give = proportional_points(spent, refunded_amount, sale_total)
     return RefundShare(
         take_back=max(0, min(take, earned - taken_back)),
         give_back=max(0, min(give, spent - given_back)),
+    )
+
+
+def cumulative_refund_share(
+    *,
+    earned: int,
+    spent: int,
+    taken_back: int,
+    given_back: int,
+    refunded_before: float,
+    refunded_now: float,
+    sale_total: float,
+) -> RefundShare:
+    """What a refund may take back and give back, counted over all the refunds
+    of the sale: the share of what it earned and spent that everything refunded
+    so far (``refunded_before`` by earlier refunds, ``refunded_now`` by this
+    one, both priced from the sale's lines) is of ``sale_total``, less what
+    earlier refunds already took back and gave back.
+
+    However a sale is cut into refunds, together they take back exactly their
+    share (all it earned once everything is returned) and give back at most
+    their share of what it spent: no piece rounds in the patient's favour twice.
+    A refund of nothing, or of a discount line only, moves nothing."""
+    _check_figures(
+        earned=earned, spent=spent, taken_back=taken_back, given_back=given_back
+    )
+    so_far = max(refunded_before + refunded_now, 0.0)
+    if sale_total <= 0 or so_far <= 0:
+        return RefundShare(take_back=0, give_back=0)
+    due_back = proportional_points(earned, so_far, sale_total)
+    due_given = proportional_points(spent, so_far, sale_total)
+    return RefundShare(
+        take_back=max(0, due_back - taken_back),
+        give_back=max(0, due_given - given_back),
     )

@@ -32,3 +32,4 @@ from . import test_referral_concurrency
 from . import test_value_audit
 from . import test_attack_referrals
 from . import test_attack_doors
+from . import test_attack_refunds

@@ -79,6 +79,7 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
         data = self.create_ui_order_data(
             lines, customer=partner or self.patient, uuid=uuid
         )
+        self._price_returns_as_sold(data)
         total = data["amount_total"]
         payments = []
         if points:
@@ -86,12 +87,37 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
         cash = total - points if cash is None else cash
         if cash:
             payments.append((self.cash_pm1, cash))
-        return self.create_ui_order_data(
+        data = self.create_ui_order_data(
             lines,
             customer=partner or self.patient,
             payments=payments,
             uuid=data["uuid"],
         )
+        return self._price_returns_as_sold(data)
+
+    def _price_returns_as_sold(self, data):
+        """Price each returned line as the register does: at the unit price,
+        discount and taxes of the line it returns."""
+        Line = self.env["pos.order.line"]
+        for command in data["lines"]:
+            vals = command[2]
+            sold = Line.browse(vals.get("refunded_orderline_id") or [])
+            if not sold or not sold.qty:
+                continue
+            ratio = vals["qty"] / sold.qty
+            vals.update(
+                price_unit=sold.price_unit,
+                discount=sold.discount,
+                tax_ids=[(6, 0, sold.tax_ids.ids)],
+                price_subtotal=self.currency.round(sold.price_subtotal * ratio),
+                price_subtotal_incl=self.currency.round(
+                    sold.price_subtotal_incl * ratio
+                ),
+            )
+        total = sum(command[2]["price_subtotal_incl"] for command in data["lines"])
+        base = sum(command[2]["price_subtotal"] for command in data["lines"])
+        data.update(amount_total=total, amount_tax=total - base)
+        return data
 
     def _refund_data(self, order, quantity=None, points=0.0, partner=None):
         """Refund data of ``quantity`` of each line of ``order`` (all of it),

@@ -295,8 +295,12 @@ class TestReferrals(ReferralCommon):
         self._sync(rest)
         self._sync(rest)
         self.assertEqual(referral.state, "reversed")
-        # Forged: a third refund of the whole bill.
-        self._sync(self._refund_data(order))
+        # Forged: a third refund of the whole bill, refused: nothing is left.
+        with (
+            self.assertRaisesRegex(UserError, "than is left to return"),
+            self.env.cr.savepoint(),
+        ):
+            self._sync(self._refund_data(order))
         reversals = self.Ledger.search(
             [("res_model", "=", referral._name), ("kind", "=", "referral_reversal")]
         )

@@ -1,0 +1,420 @@
+from psycopg2.errors import SerializationFailure
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common_pos import PosJsonRpcMixin
+from .test_concurrency import CommittedWalletCase
+from .test_pos_vouchers import VoucherRegisterCommon
+
+
+@tagged("post_install", "-at_install")
+class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
+    """Refunds as a front-desk user sends them over JSON-RPC: lines of nothing,
+    pieces, prices of their own, orders that return and sell at once, and
+    refunds of points another register holds. The register is a witness: what
+    a refund moves is checked against what the sale sold and its earlier
+    refunds returned."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.cashier.login, self.cashier.login)
+
+    def _returns(self, order, quantities, points=0.0, sold=()):
+        """Order data returning ``quantities`` (one per line of ``order``, None
+        to leave a line out) and selling ``sold`` ((product, quantity) pairs)."""
+        lines = [
+            {
+                "product": line.product_id,
+                "quantity": -quantity,
+                "refunded_orderline_id": line.id,
+            }
+            for line, quantity in zip(order.lines, quantities, strict=True)
+            if quantity is not None
+        ]
+        return self._order([*lines, *sold], points=points)
+
+    def _voucher_bill(self, voucher):
+        """Two check-ups (100.00) less the voucher's 10.00, synced as the
+        register does."""
+        order, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        self.assertIsNone(error)
+        self.assertEqual(voucher.state, "used")
+        return order
+
+    def _code_pays_another_bill(self, voucher):
+        _order, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 1)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        return error is None
+
+    def _points_of(self, order, kind):
+        return sum(
+            self.Ledger.search(
+                [("res_model", "=", "pos.order"), ("res_id", "=", order.id)]
+            )
+            .filtered(lambda line: line.kind == kind)
+            .mapped("points")
+        )
+
+    # ------------------------------------------------------------------
+    # Observation 1: quantities and prices of returned lines
+    # ------------------------------------------------------------------
+
+    def test_a_return_of_quantity_zero_brings_no_voucher_back(self):
+        voucher = self._issue(self.ten_off)
+        order = self._voucher_bill(voucher)
+        balance = self._wallet().points_balance
+        for _attempt in range(2):
+            refund, error = self._sync_rpc(self._returns(order, [None, 0]))
+            self.assertIsNone(error)
+            self.assertEqual(refund.state, "paid")
+            voucher.invalidate_recordset()
+            self.assertEqual(voucher.state, "used")
+            self.assertEqual(voucher.pos_order_id, order)
+        self.assertFalse(self._code_pays_another_bill(voucher))
+        self.assertEqual(self._wallet().points_balance, balance)
+
+    def test_a_voucher_comes_back_once_when_its_whole_line_is_returned(self):
+        voucher = self._issue(self.ten_off)
+        order = self._voucher_bill(voucher)  # earned 90
+        # Half the bill: half the discount line still on it, the voucher used.
+        _refund, error = self._sync_rpc(self._returns(order, [1, 0.5]))
+        self.assertIsNone(error)
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "used")
+        self.assertFalse(self._code_pays_another_bill(voucher))
+        # The rest: the whole line is back, the voucher with it.
+        _refund, error = self._sync_rpc(self._returns(order, [1, 0.5]))
+        self.assertIsNone(error)
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "valid")
+        self.assertEqual(self._points_of(order, "earn_reversal"), -90)
+        # Used again; the first bill's discount line returned again is refused.
+        self.assertTrue(self._code_pays_another_bill(voucher))
+        again = voucher.pos_order_id
+        refund, error = self._sync_rpc(self._returns(order, [None, 1]))
+        self.assertIsNone(refund)
+        self.assertIn(
+            "more Reward discount than is left to return (returned: 1, left: 0)",
+            error["message"],
+        )
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "used")
+        self.assertEqual(voucher.pos_order_id, again)
+
+    def test_a_return_beyond_what_is_left_is_refused_whole(self):
+        self._give_points(self.patient, 1000)
+        order, error = self._sync_rpc(self._order([(self.checkup, 4)], points=60))
+        self.assertIsNone(error)  # 600 points spent, 140 earned
+        _refund, error = self._sync_rpc(self._returns(order, [3], points=-45))
+        self.assertIsNone(error)
+        balance = self._wallet().points_balance
+        data = self._returns(order, [2], points=-15)
+        refund, error = self._sync_rpc(data)
+        self.assertIsNone(refund)
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertIn(
+            "more Check-up than is left to return (returned: 2, left: 1)",
+            error["message"],
+        )
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
+        self.assertEqual(self._wallet().points_balance, balance)
+        # What is left may still be returned, and no more.
+        _refund, error = self._sync_rpc(self._returns(order, [1], points=-15))
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_balance, 1000)
+
+    def test_a_returned_line_dearer_than_it_was_sold_is_refused(self):
+        order, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)  # 100 earned
+        data = self._returns(order, [1])
+        # 60.00 back for a check-up sold at 50.00.
+        data["lines"][0][2].update(
+            price_unit=60.0, price_subtotal=-60.0, price_subtotal_incl=-60.0
+        )
+        data.update(amount_total=-60.0, amount_paid=-60.0)
+        data["payment_ids"][0][2]["amount"] = -60.0
+        refund, error = self._sync_rpc(data)
+        self.assertIsNone(refund)
+        self.assertIn("returns Check-up for", error["message"])
+        self.assertIn("more than it was sold for", error["message"])
+        self.assertEqual(self._wallet().points_balance, 100)
+
+    def test_a_discount_line_returned_for_nothing_is_refused(self):
+        voucher = self._issue(self.ten_off)
+        order = self._voucher_bill(voucher)
+        data = self._returns(order, [None, 1])
+        data["lines"][0][2].update(
+            price_unit=0.0, price_subtotal=0.0, price_subtotal_incl=0.0
+        )
+        data.update(amount_total=0.0, amount_paid=0.0, payment_ids=[])
+        refund, error = self._sync_rpc(data)
+        self.assertIsNone(refund)
+        self.assertIn("more than it was sold for", error["message"])
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "used")
+
+    # ------------------------------------------------------------------
+    # Refunds are cumulative
+    # ------------------------------------------------------------------
+
+    def test_refunds_in_thirds_take_back_all_the_sale_earned(self):
+        filling = self.create_product("Filling", self.categ_basic, 23.45)
+        order, error = self._sync_rpc(self._order([(filling, 3)]))
+        self.assertIsNone(error)
+        self.assertEqual(order.dental_loyalty_points_earned, 70)  # of 70.35
+        taken = []
+        for _third in range(3):
+            refund, error = self._sync_rpc(self._returns(order, [1]))
+            self.assertIsNone(error)
+            taken.append(-refund.dental_loyalty_points_earned)
+        # A third each time would be 23 + 23 + 23: one point kept for nothing.
+        self.assertEqual(sum(taken), 70)
+        self.assertEqual(self._wallet().points_balance, 0)
+
+    # ------------------------------------------------------------------
+    # Orders that return some lines and sell others
+    # ------------------------------------------------------------------
+
+    def test_an_order_returning_and_selling_settles_both(self):
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)  # 100 earned
+        # One check-up back, a cleaning (80.00, bonus 40) sold: 30.00 to pay.
+        mixed, error = self._sync_rpc(
+            self._returns(sale, [1], sold=[(self.cleaning, 1)])
+        )
+        self.assertIsNone(error)
+        self.assertEqual(mixed.amount_total, 30.0)
+        self.assertEqual(self._points_of(mixed, "earn"), 120)
+        self.assertEqual(self._points_of(sale, "earn_reversal"), -50)
+        self.assertEqual(mixed.dental_loyalty_points_earned, 70)
+        self.assertEqual(self._wallet().points_balance, 170)
+
+    def test_a_mixed_order_uses_its_voucher_once(self):
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        voucher = self._issue(self.ten_off)
+        data = self._voucher_order(
+            [
+                {
+                    "product": self.checkup,
+                    "quantity": -1,
+                    "refunded_orderline_id": sale.lines.id,
+                },
+                (self.cleaning, 1),
+            ],
+            [(voucher.code, self.discount_product, -10.0)],
+        )
+        mixed, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "used")
+        self.assertEqual(voucher.pos_order_id, mixed)
+        self.assertFalse(self._code_pays_another_bill(voucher))
+        # The cleaning's 80.00 less the voucher's 10.00 earns, with the part
+        # of its bonus paid with money: 70 + 35.
+        self.assertEqual(self._points_of(mixed, "earn"), 105)
+
+    def test_points_pay_the_sold_part_of_a_mixed_order_within_its_cap(self):
+        self._give_points(self.patient, 1000)
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)  # 100 earned
+        # One check-up back (50.00), two cleanings sold (160.00): points pay at
+        # most 30 % of what is sold, 48.00, not of the 110.00 left to pay.
+        refused, error = self._sync_rpc(
+            self._returns(sale, [1], points=49, sold=[(self.cleaning, 2)])
+        )
+        self.assertIsNone(refused)
+        self.assertIn("At most", error["message"])
+        mixed, error = self._sync_rpc(
+            self._returns(sale, [1], points=48, sold=[(self.cleaning, 2)])
+        )
+        self.assertIsNone(error)
+        self.assertEqual(mixed.dental_loyalty_points_spent, 480)
+        # Money paid for what is sold: 160.00 - 48.00 = 112, and 70 % of the
+        # cleanings' bonus of 80; the return takes back its 50.
+        self.assertEqual(self._points_of(mixed, "earn"), 112 + 56)
+        self.assertEqual(self._points_of(sale, "earn_reversal"), -50)
+        self.assertEqual(self._wallet().points_balance, 1000 + 100 - 480 + 168 - 50)
+
+    def test_points_given_back_in_a_mixed_order_belong_to_the_return(self):
+        self._give_points(self.patient, 1000)
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)], points=30))
+        self.assertIsNone(error)  # 300 points spent, 70 earned
+        # One check-up back gives back 15.00 of points at most, no more.
+        refused, error = self._sync_rpc(
+            self._returns(sale, [1], points=-20, sold=[(self.cleaning, 1)])
+        )
+        self.assertIsNone(refused)
+        self.assertIn("left: 150)", error["message"])
+        mixed, error = self._sync_rpc(
+            self._returns(sale, [1], points=-15, sold=[(self.cleaning, 1)])
+        )
+        self.assertIsNone(error)
+        self.assertEqual(self._points_of(sale, "spend_return"), 150)
+        self.assertEqual(self._points_of(sale, "earn_reversal"), -35)
+        # The cleaning sold is paid with money: 80 and its bonus of 40.
+        self.assertEqual(self._points_of(mixed, "earn"), 120)
+        self.assertEqual(
+            self._wallet().points_balance, 1000 - 300 + 70 + 150 - 35 + 120
+        )
+
+    # ------------------------------------------------------------------
+    # Observation 3: a refund and the points a register holds
+    # ------------------------------------------------------------------
+
+    def test_a_refund_leaves_the_points_a_register_holds(self):
+        self._give_points(self.patient, 100)
+        sale, error = self._sync_rpc(self._order([(self.checkup, 18)]))
+        self.assertIsNone(error)  # 900 earned, spendable at once
+        # Register A holds 900 points (90.00) for a bill of 300.00.
+        bill = self._order([(self.checkup, 6)], points=90)
+        offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            bill["uuid"],
+            self.patient.id,
+            300.0,
+            90.0,
+        )
+        self.assertIsNone(error)
+        self.assertEqual(offer["points"], 900)
+        # Register B refunds the sale: it takes the 100 free points, not the 900
+        # held, and leaves the rest to a loyalty manager.
+        refund, error = self._sync_rpc(self._returns(sale, [18]))
+        self.assertIsNone(error)
+        self.assertEqual(refund.dental_loyalty_points_earned, -100)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
+        )
+        self.assertIn("could not be taken back", activity.note)
+        self.assertIn(": 800.", activity.note)
+        # A's bill, granted by the server, is paid with the points it held.
+        paid, error = self._sync_rpc(bill)
+        self.assertIsNone(error)
+        self.assertEqual(paid.state, "paid")
+        self.assertEqual(paid.dental_loyalty_points_spent, 900)
+        self.assertEqual(self._wallet().points_balance, 210)  # A's 210.00 in cash
+
+    def test_a_refund_of_held_points_alone_does_not_block_the_register(self):
+        sale, error = self._sync_rpc(self._order([(self.checkup, 18)]))
+        self.assertIsNone(error)  # 900 earned: the patient's only points
+        bill = self._order([(self.checkup, 6)], points=90)
+        _offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            bill["uuid"],
+            self.patient.id,
+            300.0,
+            90.0,
+        )
+        self.assertIsNone(error)
+        refund, error = self._sync_rpc(self._returns(sale, [18]))
+        self.assertIsNone(error)
+        self.assertEqual(refund.dental_loyalty_points_earned, 0)
+        paid, error = self._sync_rpc(bill)
+        self.assertIsNone(error)
+        self.assertEqual(paid.dental_loyalty_points_spent, 900)
+        # The 900 the refund could not take are left to a loyalty manager; the
+        # wallet holds A's earning.
+        self.assertEqual(self._wallet().points_balance, 210)
+
+
+@tagged("post_install", "-at_install")
+class TestRefundAgainstAHoldAtTwoRegisters(CommittedWalletCase):
+    """Register A holds the patient's points for a bill while register B's
+    refund, whose request began before A's hold was committed, takes back a
+    sale's earning: two real transactions under REPEATABLE READ."""
+
+    def setUp(self):
+        super().setUp()
+        with self.db.cursor() as cr:
+            env = self._env(cr)
+            # The sale's earning: 100 points beside the wallet's 100.
+            self.lot_id = (
+                env["dental.loyalty.ledger"]
+                ._post(
+                    [
+                        {
+                            "wallet_id": self.wallet_id,
+                            "kind": "earn",
+                            "points": 100,
+                            "paid_amount": 100.0,
+                            "reason": "Test",
+                        }
+                    ]
+                )
+                .id
+            )
+        self.addCleanup(self._forget_activities)
+
+    def _forget_activities(self):
+        with self.db.cursor() as cr:
+            cr.execute(
+                "DELETE FROM mail_activity WHERE res_model = 'res.partner' "
+                "AND res_id = %s",
+                [self.partner_id],
+            )
+
+    def _wallet(self, env):
+        return env["dental.loyalty.wallet"].browse(self.wallet_id)
+
+    def _refund(self, env):
+        return self._wallet(env)._settle_refund(
+            key=f"refund-{self.wallet_id}",
+            sale_lines=env["dental.loyalty.ledger"].browse(self.lot_id),
+            refunded_amount=100.0,
+            sale_total=100.0,
+            points_returned_amount=0.0,
+            source_vals={"origin": "Refund", "date": fields.Date.today()},
+            label="Refund",
+            sale_label="Sale",
+        )
+
+    @mute_logger("odoo.sql_db")
+    def test_a_refund_synced_meanwhile_leaves_the_held_points(self):
+        uuid = f"a-{self.wallet_id}"
+        with self.db.cursor() as register_a, self.db.cursor() as register_b:
+            register_b.execute("SELECT 1")  # B's snapshot is taken now
+            offer = self._env(register_a)["dental.loyalty.reservation"]._reserve_points(
+                self._wallet(self._env(register_a)),
+                uuid,
+                self.BILL,
+                None,
+                self._env(register_a)["pos.config"],
+            )
+            self.assertEqual(offer["points"], 200)
+            register_a.commit()
+            # B's old snapshot misses the hold: it must not decide on it.
+            with self.assertRaises(SerializationFailure):
+                self._refund(self._env(register_b))
+            register_b.rollback()
+            # Odoo's retry: a fresh snapshot sees every point held, takes none.
+            self.assertFalse(self._refund(self._env(register_b)))
+            self._env(register_b).flush_all()
+            register_b.commit()
+            # A's bill, granted, is paid with the points it held.
+            env = self._env(register_a)
+            self._wallet(env)._settle_sale(
+                key=f"test:{uuid}",
+                bill_total=self.BILL,
+                points_amount=offer["amount"],
+                lines=[],
+                hold_key=uuid,
+                source_vals={"origin": uuid, "date": fields.Date.today()},
+                label=uuid,
+            )
+            env.flush_all()
+            register_a.commit()
+        available, spent, problems = self._figures()
+        self.assertEqual((available, spent, problems), (0, 200, {}))
