@@ -537,18 +537,24 @@ class DentalLoyaltyVoucher(models.Model):
             if float_compare(returned, sold, precision_digits=digits) < 0:
                 continue  # part of the discount is still on the bill
             state = "valid" if voucher.expiry_date >= today else "expired"
-            voucher.write(
-                {
-                    "state": state,
-                    "pos_order_id": False,
-                    "used_date": False,
-                    "used_amount": 0.0,
-                    "practitioner_id": False,
-                }
-            )
+            vals = {
+                "state": state,
+                "pos_order_id": False,
+                "used_date": False,
+                "used_amount": 0.0,
+                "practitioner_id": False,
+            }
+            if state == "valid":
+                # The old code stands on the refunded bill's line, which every
+                # cashier reads: a bearer code seen by others is spent.
+                vals["code"] = self._new_code()
+            voucher.write(vals)
+            if state == "valid":
+                voucher._send_code()
             voucher._message_log(
                 body=self.env._(
-                    "Refunded by %s: the voucher can be used again.",
+                    "Refunded by %s: the voucher can be used again, with a new "
+                    "code sent to the patient.",
                     refund._dental_loyalty_label(),
                 )
                 if state == "valid"

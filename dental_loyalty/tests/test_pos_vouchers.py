@@ -230,10 +230,20 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
                 [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
             )
         )
+        old_code = voucher.code
         self._sync(self._refund_data(order))
         self.assertEqual(voucher.state, "valid")
         self.assertFalse(voucher.pos_order_id)
         self.assertEqual(self._wallet().points_available, 0)
+        # The old code stands on the refunded bill, which every cashier reads:
+        # the voucher comes back with a new one.
+        self.assertNotEqual(voucher.code, old_code)
+        self._assertSyncRefused(
+            self._voucher_order(
+                [(self.checkup, 2)], [(old_code, self.discount_product, -10.0)]
+            ),
+            "No voucher has the code",
+        )
         again = self._sync(
             self._voucher_order(
                 [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
