@@ -962,6 +962,10 @@ class DentalLoyaltyWallet(models.Model):
             self.env["dental.loyalty.voucher"].sudo().search(
                 [("wallet_id", "=", src.id)]
             ).write({"wallet_id": dst.id})
+            # Losses follow the lines they are about.
+            self.env["dental.loyalty.shortfall"].sudo().search(
+                [("wallet_id", "=", src.id)]
+            ).write({"wallet_id": dst.id})
             self.env.flush_all()
             self.env.cr.execute(
                 SQL(

@@ -80,6 +80,10 @@ class CommittedWalletCase(TransactionCase):
                 [self.wallet_id],
             )
             cr.execute(
+                "DELETE FROM dental_loyalty_shortfall WHERE wallet_id = %s",
+                [self.wallet_id],
+            )
+            cr.execute(
                 "DELETE FROM dental_loyalty_wallet WHERE id = %s", [self.wallet_id]
             )
             cr.execute(

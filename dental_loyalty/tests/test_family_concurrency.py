@@ -82,6 +82,10 @@ class CommittedFamilyCase(CommittedWalletCase):
                 [(self.wallet_id, self.child_wallet_id)],
             )
             cr.execute(
+                "DELETE FROM dental_loyalty_shortfall WHERE wallet_id IN %s",
+                [(self.wallet_id, self.child_wallet_id)],
+            )
+            cr.execute(
                 "DELETE FROM dental_loyalty_wallet WHERE id = %s",
                 [self.child_wallet_id],
             )

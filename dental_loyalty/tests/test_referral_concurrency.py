@@ -88,6 +88,11 @@ class CommittedReferralCase(CommittedWalletCase):
                 [partners],
             )
             cr.execute(
+                "DELETE FROM dental_loyalty_shortfall WHERE wallet_id IN "
+                "(SELECT id FROM dental_loyalty_wallet WHERE partner_id IN %s)",
+                [partners],
+            )
+            cr.execute(
                 "DELETE FROM mail_message WHERE (model = 'res.partner' AND res_id IN "
                 "%s) OR (model = 'dental.loyalty.referral' AND res_id = %s)",
                 [partners, self.referral_id],
