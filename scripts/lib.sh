@@ -107,15 +107,12 @@ dl_db_args() {
     return 0
 }
 
-# dl_need_pg_client: psql and dropdb are used to look up and drop databases.
+# dl_need_pg_client: psql is used to check the connection and look up databases.
 dl_need_pg_client() {
-    local tool
-    for tool in psql dropdb; do
-        if ! command -v "$tool" >/dev/null; then
-            dl_err "error: '$tool' not found: install the PostgreSQL client (apt-get install postgresql-client)."
-            return 1
-        fi
-    done
+    if ! command -v psql >/dev/null; then
+        dl_err "error: 'psql' not found: install the PostgreSQL client (apt-get install postgresql-client)."
+        return 1
+    fi
 }
 
 dl_db_exists() {
@@ -125,8 +122,15 @@ dl_db_exists() {
     [[ $found == 1 ]]
 }
 
+# dl_db_drop DB: drops an Odoo database and its filestore with click-odoo-dropdb
+# (click-odoo-contrib, in requirements-dev.txt), run in Odoo's Python.
 dl_db_drop() {
-    dropdb --if-exists "$1"
+    if ! PYTHONPATH=$DL_ODOO_PYTHONPATH "$ODOO_PY" -c 'import click_odoo_contrib' 2>/dev/null; then
+        dl_err "error: click-odoo-contrib is missing in $ODOO_PY; install the development tools:"
+        dl_err "       $ODOO_PY -m pip install -r requirements-dev.txt (scripts/test does)"
+        return 1
+    fi
+    PYTHONPATH=$DL_ODOO_PYTHONPATH "$ODOO_PY" -m click_odoo_contrib.dropdb --if-exists "$1" >/dev/null
 }
 
 # dl_free_port: prints a TCP port that is free on 127.0.0.1 right now.
