@@ -55,6 +55,5 @@
             "dental_loyalty/static/tests/tours/**/*",
         ],
     },
-    "installable": True,
     "application": True,
 }

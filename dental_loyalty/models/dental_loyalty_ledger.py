@@ -516,7 +516,11 @@ class DentalLoyaltyLedger(models.Model):
         remaining = 0
         if len(warned) == batch_size:
             # The nightly job acts for every clinic: no user's companies limit it.
-            companies = self.env["res.company"].sudo().search([])
+            companies = (
+                self.env["res.company"]
+                .sudo()
+                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
+            )
             domain = self._expiry_warning_domain(
                 fields.Date.context_today(self), companies
             )
@@ -537,7 +541,11 @@ class DentalLoyaltyLedger(models.Model):
         # The engine marks lots and reads every clinic's: users only read theirs.
         Ledger = self.sudo()
         if wallets is None:
-            companies = self.env["res.company"].sudo().search([])
+            companies = (
+                self.env["res.company"]
+                .sudo()
+                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
+            )
         else:
             companies = wallets.sudo().company_id
         domain = self._expiry_warning_domain(today, companies)

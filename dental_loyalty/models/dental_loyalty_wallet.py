@@ -1125,7 +1125,11 @@ class DentalLoyaltyWallet(models.Model):
         """Wallets whose patient was last seen before their company's dormancy
         period and who were not found dormant since."""
         # The nightly job acts for every clinic: no user's companies limit it.
-        companies = self.env["res.company"].sudo().search([])
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("dental_loyalty_dormant_months", ">", 0)])
+        )
         return expression.AND(
             [
                 [
@@ -1574,7 +1578,7 @@ class DentalLoyaltyWallet(models.Model):
             )
         # The wallets named, else all those of the manager's clinics (the
         # record rule): never another clinic's, which would get the to-dos.
-        wallets = self or self.search([])
+        wallets = self or self.search([("company_id", "in", self.env.companies.ids)])
         wallets.check_access("read")
         problems = self._check_integrity(wallets.ids)
         if problems:
