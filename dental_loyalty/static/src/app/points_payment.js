@@ -1,10 +1,10 @@
-import { _t } from "@web/core/l10n/translation";
-import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
-import { formatFloat } from "@web/core/utils/numbers";
+import {_t} from "@web/core/l10n/translation";
+import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
+import {formatFloat} from "@web/core/utils/numbers";
 
 /** A number of points in the user's language: 1,300 in English, 1.300 in Vietnamese. */
 export function formatPoints(points) {
-    return formatFloat(points || 0, { digits: [0, 0] });
+    return formatFloat(points || 0, {digits: [0, 0]});
 }
 
 /**
@@ -19,17 +19,18 @@ export function formatPoints(points) {
 export async function reservePoints(pos, order, amount = null) {
     const partner = order.get_partner();
     if (!partner) {
-        return { ok: false, message: _t("Choose the patient before paying with points.") };
+        return {
+            ok: false,
+            message: _t("Choose the patient before paying with points."),
+        };
     }
     try {
-        const offer = await pos.data.call("pos.order", "dental_loyalty_reserve_points", [
-            pos.config.id,
-            order.uuid,
-            partner.id,
-            order.get_total_with_tax(),
-            amount,
-        ]);
-        return { ok: true, offer };
+        const offer = await pos.data.call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            [pos.config.id, order.uuid, partner.id, order.get_total_with_tax(), amount]
+        );
+        return {ok: true, offer};
     } catch (error) {
         if (error instanceof ConnectionLostError) {
             return {
@@ -38,7 +39,7 @@ export async function reservePoints(pos, order, amount = null) {
             };
         }
         if (error instanceof RPCError) {
-            return { ok: false, message: error.data.message };
+            return {ok: false, message: error.data.message};
         }
         throw error;
     }
@@ -67,7 +68,9 @@ export async function releasePoints(pos, order) {
 }
 
 export function pointsPaymentLines(order) {
-    return order.payment_ids.filter((line) => line.payment_method_id.dental_loyalty_points);
+    return order.payment_ids.filter(
+        (line) => line.payment_method_id.dental_loyalty_points
+    );
 }
 
 /** The points a points payment of ``amount`` takes: rounded up, as the server
@@ -88,7 +91,10 @@ export function earnPreview(pos, order) {
     if (!partner || total <= 0) {
         return 0;
     }
-    const paidWithPoints = pointsPaymentLines(order).reduce((sum, line) => sum + line.amount, 0);
+    const paidWithPoints = pointsPaymentLines(order).reduce(
+        (sum, line) => sum + line.amount,
+        0
+    );
     const money = Math.min(Math.max(total - paidWithPoints, 0), total);
     const moneyShare = money / total;
     let bonus = 0;
@@ -102,5 +108,8 @@ export function earnPreview(pos, order) {
     }
     const rate = pos.company.dental_loyalty_earn_rate || 0;
     const multiplier = partner.loyalty_tier_multiplier || 1;
-    return Math.max(0, Math.floor((money * rate + bonus * moneyShare) * multiplier + 1e-6));
+    return Math.max(
+        0,
+        Math.floor((money * rate + bonus * moneyShare) * multiplier + 1e-6)
+    );
 }

@@ -1,14 +1,14 @@
-import { _t } from "@web/core/l10n/translation";
-import { deserializeDate, formatDate } from "@web/core/l10n/dates";
-import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
-import { makeAwaitable } from "@point_of_sale/app/store/make_awaitable_dialog";
-import { SelectionPopup } from "@point_of_sale/app/utils/input_popups/selection_popup";
-import { TextInputPopup } from "@point_of_sale/app/utils/input_popups/text_input_popup";
-import { RewardCatalog } from "@dental_loyalty/app/reward_catalog/reward_catalog";
-import { applyVoucher, askServer, voucherLines } from "@dental_loyalty/app/vouchers";
+import {_t} from "@web/core/l10n/translation";
+import {deserializeDate, formatDate} from "@web/core/l10n/dates";
+import {AlertDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
+import {makeAwaitable} from "@point_of_sale/app/store/make_awaitable_dialog";
+import {SelectionPopup} from "@point_of_sale/app/utils/input_popups/selection_popup";
+import {TextInputPopup} from "@point_of_sale/app/utils/input_popups/text_input_popup";
+import {RewardCatalog} from "@dental_loyalty/app/reward_catalog/reward_catalog";
+import {applyVoucher, askServer, voucherLines} from "@dental_loyalty/app/vouchers";
 
 function showAlert(pos, title, body) {
-    pos.dialog.add(AlertDialog, { title, body });
+    pos.dialog.add(AlertDialog, {title, body});
 }
 
 /**
@@ -20,12 +20,18 @@ export async function chooseReward(pos) {
     const order = pos.get_order();
     const partner = order.get_partner();
     if (!partner) {
-        pos.notification.add(_t("Choose the patient first: rewards are paid with their points."), {
-            type: "warning",
-        });
+        pos.notification.add(
+            _t("Choose the patient first: rewards are paid with their points."),
+            {
+                type: "warning",
+            }
+        );
         return;
     }
-    const catalog = await askServer(pos, "dental_loyalty_rewards", [pos.config.id, partner.id]);
+    const catalog = await askServer(pos, "dental_loyalty_rewards", [
+        pos.config.id,
+        partner.id,
+    ]);
     if (!catalog.ok) {
         return showAlert(pos, _t("Rewards"), catalog.message);
     }
@@ -52,11 +58,14 @@ export async function chooseReward(pos) {
         return showAlert(
             pos,
             _t("Gift voucher issued"),
-            _t("Voucher %(code)s: hand %(reward)s over at the desk. Valid until %(date)s.", {
-                code: voucher.code,
-                reward: voucher.reward,
-                date: until,
-            })
+            _t(
+                "Voucher %(code)s: hand %(reward)s over at the desk. Valid until %(date)s.",
+                {
+                    code: voucher.code,
+                    reward: voucher.reward,
+                    date: until,
+                }
+            )
         );
     }
     const applied = await applyVoucher(pos, order, voucher.code);
@@ -66,7 +75,7 @@ export async function chooseReward(pos) {
             _t("Voucher issued, not applied"),
             _t(
                 "Voucher %(code)s is issued and valid until %(date)s, but it could not be put on this bill: %(reason)s",
-                { code: voucher.code, date: until, reason: applied.message }
+                {code: voucher.code, date: until, reason: applied.message}
             )
         );
     }
@@ -88,7 +97,9 @@ async function ownVouchers(pos, order) {
     if (!answer.ok) {
         return [];
     }
-    const onBill = new Set(voucherLines(order).map((line) => line.dental_loyalty_voucher_code));
+    const onBill = new Set(
+        voucherLines(order).map((line) => line.dental_loyalty_voucher_code)
+    );
     return answer.result.filter((voucher) => !onBill.has(voucher.code));
 }
 
@@ -107,7 +118,7 @@ async function chooseVoucherCode(pos, order) {
                     }),
                     item: voucher.code,
                 })),
-                { id: 0, label: _t("Type a code"), item: "" },
+                {id: 0, label: _t("Type a code"), item: ""},
             ],
         });
         if (choice === undefined || choice === null) {
@@ -139,7 +150,9 @@ export async function enterVoucherCode(pos) {
 /** Who treated the patient: a reward used on the bill is charged to them for their share. */
 export async function choosePractitioner(pos) {
     const order = pos.get_order();
-    const answer = await askServer(pos, "dental_loyalty_practitioners", [pos.config.id]);
+    const answer = await askServer(pos, "dental_loyalty_practitioners", [
+        pos.config.id,
+    ]);
     if (!answer.ok) {
         return showAlert(pos, _t("Practitioner"), answer.message);
     }
@@ -147,7 +160,7 @@ export async function choosePractitioner(pos) {
     const choice = await makeAwaitable(pos.dialog, SelectionPopup, {
         title: _t("Who treated the patient?"),
         list: [
-            { id: 0, label: _t("Nobody"), isSelected: !current, item: { id: false } },
+            {id: 0, label: _t("Nobody"), isSelected: !current, item: {id: false}},
             ...answer.result.map((practitioner) => ({
                 id: practitioner.id,
                 label: practitioner.name,

@@ -1,5 +1,5 @@
-import { _t } from "@web/core/l10n/translation";
-import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
+import {_t} from "@web/core/l10n/translation";
+import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
 
 /**
  * Ask the server about rewards and vouchers. It decides; a refusal comes back
@@ -9,17 +9,19 @@ import { ConnectionLostError, RPCError } from "@web/core/network/rpc";
  */
 export async function askServer(pos, method, args) {
     try {
-        return { ok: true, result: await pos.data.call("pos.order", method, args) };
+        return {ok: true, result: await pos.data.call("pos.order", method, args)};
     } catch (error) {
         if (error instanceof ConnectionLostError) {
             return {
                 ok: false,
                 offline: true,
-                message: _t("Rewards and vouchers work only while the register is online."),
+                message: _t(
+                    "Rewards and vouchers work only while the register is online."
+                ),
             };
         }
         if (error instanceof RPCError) {
-            return { ok: false, message: error.data.message };
+            return {ok: false, message: error.data.message};
         }
         throw error;
     }
@@ -36,7 +38,10 @@ export function voucherLines(order) {
 
 /** The bill a voucher is priced on: the order's total with tax, vouchers left out. */
 export function billBeforeVouchers(order) {
-    const vouchers = voucherLines(order).reduce((sum, line) => sum + line.get_price_with_tax(), 0);
+    const vouchers = voucherLines(order).reduce(
+        (sum, line) => sum + line.get_price_with_tax(),
+        0
+    );
     return Math.max(order.get_total_with_tax() - vouchers, 0);
 }
 
@@ -60,7 +65,9 @@ async function voucherProduct(pos, productId) {
  * @returns {Promise<{ok: boolean, result?: Object, message?: string}>}
  */
 export async function applyVoucher(pos, order, code) {
-    const onBill = new Set(voucherLines(order).map((line) => line.dental_loyalty_voucher_code));
+    const onBill = new Set(
+        voucherLines(order).map((line) => line.dental_loyalty_voucher_code)
+    );
     const alreadyOn = (voucherCode) => ({
         ok: false,
         message: _t("Voucher %s is already on this bill.", voucherCode),
@@ -68,7 +75,10 @@ export async function applyVoucher(pos, order, code) {
     if (onBill.has(normalizeCode(code))) {
         return alreadyOn(normalizeCode(code));
     }
-    const covered = voucherLines(order).reduce((sum, line) => sum + discountOf(line), 0);
+    const covered = voucherLines(order).reduce(
+        (sum, line) => sum + discountOf(line),
+        0
+    );
     const answer = await askServer(pos, "dental_loyalty_voucher_line", [
         pos.config.id,
         code,
@@ -87,7 +97,10 @@ export async function applyVoucher(pos, order, code) {
     if (!product) {
         return {
             ok: false,
-            message: _t("The product of voucher %s cannot be sold at this register.", voucher.code),
+            message: _t(
+                "The product of voucher %s cannot be sold at this register.",
+                voucher.code
+            ),
         };
     }
     pos.addPendingOrder([order.id]);

@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 // The patient's Loyalty tab shows the tier as a badge in the tier's colour (Gold is
 // colour 3 in the test), and the badge opens the tier.
@@ -41,7 +41,8 @@ registry.category("web_tour.tours").add("dental_loyalty_wallet_tier_badge_tour",
         },
         {
             content: "the wallet's chatter says who pinned the tier and why",
-            trigger: ".o-mail-Chatter .o-mail-Message:contains('pinned to Gold'):contains('Tour')",
+            trigger:
+                ".o-mail-Chatter .o-mail-Message:contains('pinned to Gold'):contains('Tour')",
         },
     ],
 });
@@ -55,12 +56,14 @@ registry.category("web_tour.tours").add("dental_loyalty_family_tour", {
         stepUtils.showAppsMenuItem(),
         {
             content: "open Dental Loyalty",
-            trigger: ".o_app[data-menu-xmlid='dental_loyalty.menu_dental_loyalty_root']",
+            trigger:
+                ".o_app[data-menu-xmlid='dental_loyalty.menu_dental_loyalty_root']",
             run: "click",
         },
         {
             content: "open Families",
-            trigger: ".o_main_navbar [data-menu-xmlid='dental_loyalty.menu_dental_loyalty_families']",
+            trigger:
+                ".o_main_navbar [data-menu-xmlid='dental_loyalty.menu_dental_loyalty_families']",
             run: "click",
         },
         {
@@ -85,7 +88,8 @@ registry.category("web_tour.tours").add("dental_loyalty_family_tour", {
         },
         {
             content: "add a member",
-            trigger: ".o_form_view .o_field_widget[name='member_ids'] .o_field_x2many_list_row_add a",
+            trigger:
+                ".o_form_view .o_field_widget[name='member_ids'] .o_field_x2many_list_row_add a",
             run: "click",
         },
         {
@@ -105,7 +109,8 @@ registry.category("web_tour.tours").add("dental_loyalty_family_tour", {
         },
         {
             content: "the child is in the members' list",
-            trigger: ".o_form_view .o_field_widget[name='member_ids'] .o_data_row:contains('Tour Child Bao')",
+            trigger:
+                ".o_form_view .o_field_widget[name='member_ids'] .o_data_row:contains('Tour Child Bao')",
         },
         {
             content: "save",
@@ -113,8 +118,10 @@ registry.category("web_tour.tours").add("dental_loyalty_family_tour", {
             run: "click",
         },
         {
-            content: "the family shows its points: the holder's and what the child brought",
-            trigger: ".o_form_view .o_form_saved .o_field_widget[name='points_available']:contains('750')",
+            content:
+                "the family shows its points: the holder's and what the child brought",
+            trigger:
+                ".o_form_view .o_form_saved .o_field_widget[name='points_available']:contains('750')",
         },
         {
             content: "and its tier, the holder's",
@@ -123,16 +130,19 @@ registry.category("web_tour.tours").add("dental_loyalty_family_tour", {
         },
         {
             content: "the holder is a member too",
-            trigger: ".o_form_view .o_field_widget[name='member_ids'] .o_data_row:contains('Tour Holder Lan')",
+            trigger:
+                ".o_form_view .o_field_widget[name='member_ids'] .o_data_row:contains('Tour Holder Lan')",
         },
         {
             content: "open Reporting",
-            trigger: ".o_main_navbar button[data-menu-xmlid='dental_loyalty.menu_dental_loyalty_reporting']",
+            trigger:
+                ".o_main_navbar button[data-menu-xmlid='dental_loyalty.menu_dental_loyalty_reporting']",
             run: "click",
         },
         {
             content: "open the families report",
-            trigger: ".dropdown-item[data-menu-xmlid='dental_loyalty.menu_dental_loyalty_family_report']",
+            trigger:
+                ".dropdown-item[data-menu-xmlid='dental_loyalty.menu_dental_loyalty_family_report']",
             run: "click",
         },
         {

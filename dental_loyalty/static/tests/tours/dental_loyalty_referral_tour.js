@@ -3,13 +3,13 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
-import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
-import { registry } from "@web/core/registry";
+import {scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
+import {registry} from "@web/core/registry";
 
 function payCash() {
     return [
         ProductScreen.clickPayButton(),
-        PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+        PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
         PaymentScreen.clickValidate(),
         ReceiptScreen.isShown(),
     ].flat();
@@ -18,7 +18,8 @@ function payCash() {
 function typeReferredByCode(code) {
     return {
         content: `type the referrer's code ${code}`,
-        trigger: ".modal .o_form_view .o_field_widget[name='dental_referred_by_code'] input",
+        trigger:
+            ".modal .o_form_view .o_field_widget[name='dental_referred_by_code'] input",
         run: `edit ${code}`,
     };
 }
@@ -54,7 +55,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyReferralTour", {
             ProductScreen.clickPartnerButton(),
             {
                 content: "create a customer",
-                trigger: ".modal .partner-list button:contains('Create'), .modal button[title='Add a customer']",
+                trigger:
+                    ".modal .partner-list button:contains('Create'), .modal button[title='Add a customer']",
                 run: "click",
             },
             {
@@ -63,13 +65,15 @@ registry.category("web_tour.tours").add("DentalLoyaltyReferralTour", {
                 run: "edit Quynh Dang",
             },
             {
-                content: "give the new customer an e-mail address (a referred patient is reachable)",
+                content:
+                    "give the new customer an e-mail address (a referred patient is reachable)",
                 trigger: ".modal .o_form_view .o_field_widget[name='email'] input",
                 run: "edit quynh.dang@example.com",
             },
             {
                 content: "open the customer's loyalty tab",
-                trigger: ".modal .o_form_view .o_notebook a.nav-link:contains('Loyalty')",
+                trigger:
+                    ".modal .o_form_view .o_notebook a.nav-link:contains('Loyalty')",
                 run: "click",
             },
             typeReferredByCode("linh-2345"),

@@ -5,8 +5,12 @@ import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_scre
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import * as SelectionPopup from "@point_of_sale/../tests/tours/utils/selection_popup_util";
 import * as TextInputPopup from "@point_of_sale/../tests/tours/utils/text_input_popup_util";
-import { negate, refresh, scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
-import { registry } from "@web/core/registry";
+import {
+    negate,
+    refresh,
+    scan_barcode,
+} from "@point_of_sale/../tests/tours/utils/common";
+import {registry} from "@web/core/registry";
 
 function openWithScaleAndPolish() {
     return [
@@ -59,7 +63,7 @@ function receiptShowsVoucher(reward, code = "") {
 function payCash() {
     return [
         ProductScreen.clickPayButton(),
-        PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+        PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
         PaymentScreen.clickValidate(),
         ReceiptScreen.isShown(),
     ].flat();
@@ -79,10 +83,11 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             },
             scan_barcode("0420000000123"),
             ProductScreen.clickControlButton("Rewards"),
-            Dialog.is({ title: "Rewards for Linh Pham" }),
+            Dialog.is({title: "Rewards for Linh Pham"}),
             {
                 content: "the catalog says what the patient can spend",
-                trigger: ".o_dental_loyalty_catalog_spendable:contains('Spendable points: 1,000')",
+                trigger:
+                    ".o_dental_loyalty_catalog_spendable:contains('Spendable points: 1,000')",
             },
             {
                 content: "each reward says its cost and the points left after it",
@@ -90,7 +95,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
                     ".o_dental_loyalty_reward:contains('10 % off your bill'):contains('Cost in points: 200'):contains('left after: 800')",
             },
             {
-                content: "a reward beyond the patient's points is greyed out, with the reason",
+                content:
+                    "a reward beyond the patient's points is greyed out, with the reason",
                 trigger:
                     ".o_dental_loyalty_reward:disabled:contains('Whitening kit'):contains('Cost in points: 5,000'):contains('not enough points')",
             },
@@ -102,7 +108,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             voucherLineShows("10 % off your bill", "-10.00"),
             {
                 content: "the patient's points went down by the reward's cost",
-                trigger: ".set-partner .o_dental_loyalty_points:contains('Points: 800')",
+                trigger:
+                    ".set-partner .o_dental_loyalty_points:contains('Points: 800')",
             },
             ProductScreen.totalAmountIs("90.00"),
             // A reload keeps the line, its name, code and price; the draft order
@@ -114,7 +121,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             ProductScreen.clickDisplayedProduct("Scale and Polish"),
             ProductScreen.clickPayButton(),
             PaymentScreen.totalIs("180.00"),
-            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
             receiptShowsVoucher("10 % off your bill"),
@@ -125,11 +132,13 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             },
             {
                 content: "what the vouchers took off earns nothing",
-                trigger: ".pos-receipt .o_dental_loyalty_receipt_earned span:contains('180')",
+                trigger:
+                    ".pos-receipt .o_dental_loyalty_receipt_earned span:contains('180')",
             },
             {
                 content: "the balance after the reward and the visit",
-                trigger: ".pos-receipt .o_dental_loyalty_receipt_balance span:contains('980')",
+                trigger:
+                    ".pos-receipt .o_dental_loyalty_receipt_balance span:contains('980')",
             },
         ].flat(),
 });
@@ -142,16 +151,16 @@ registry.category("web_tour.tours").add("DentalLoyaltyVoucherCodeTour", {
             openWithScaleAndPolish(),
             scan_barcode("0420000000123"),
             ProductScreen.clickControlButton("Practitioner"),
-            SelectionPopup.has("Dr. An Tran", { run: "click" }),
+            SelectionPopup.has("Dr. An Tran", {run: "click"}),
             practitionerIs("Dr. An Tran"),
             ProductScreen.clickControlButton("Voucher"),
-            Dialog.is({ title: "Vouchers of Linh Pham" }),
+            Dialog.is({title: "Vouchers of Linh Pham"}),
             SelectionPopup.has("Type a code"),
-            SelectionPopup.has("15.00 off your bill, valid until", { run: "click" }),
+            SelectionPopup.has("15.00 off your bill, valid until", {run: "click"}),
             voucherLineShows("15.00 off your bill", "-15.00", "BRUSH2345678"),
             // Their only voucher is on the bill: the register asks for a code.
             enterVoucherCode("brush-2345 678"),
-            Dialog.is({ title: "Voucher refused" }),
+            Dialog.is({title: "Voucher refused"}),
             {
                 content: "the register says the voucher is already on the bill",
                 trigger:
@@ -178,10 +187,11 @@ registry.category("web_tour.tours").add("DentalLoyaltyExpiredVoucherTour", {
             openWithScaleAndPolish(),
             scan_barcode("0420000000123"),
             enterVoucherCode("FADED2345678"),
-            Dialog.is({ title: "Voucher refused" }),
+            Dialog.is({title: "Voucher refused"}),
             {
                 content: "the refusal says when the voucher expired",
-                trigger: ".modal .modal-body:contains('Voucher FADED2345678 expired on')",
+                trigger:
+                    ".modal .modal-body:contains('Voucher FADED2345678 expired on')",
             },
             Dialog.confirm(),
             {

@@ -3,8 +3,8 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
-import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
-import { registry } from "@web/core/registry";
+import {scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
+import {registry} from "@web/core/registry";
 
 function patientShows(name, tier, points) {
     return [
@@ -61,13 +61,14 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
             }),
             {
                 content: "the payment screen shows the most payable with points",
-                trigger: ".o_dental_loyalty_offer:contains('30.00'):contains('spendable points: 1,000')",
+                trigger:
+                    ".o_dental_loyalty_offer:contains('30.00'):contains('spendable points: 1,000')",
             },
             {
                 content: "what points pay earns nothing: the preview follows",
                 trigger: ".o_dental_loyalty_earn_preview:contains('+70')",
             },
-            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
             receiptHas("Points spent", "300"),
@@ -84,10 +85,11 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
     steps: () =>
         [
             payForPatient("0420000000123"),
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
             {
                 content: "the points line says how many points it takes",
-                trigger: ".paymentline.selected .o_dental_loyalty_line_points:contains('Points: 300')",
+                trigger:
+                    ".paymentline.selected .o_dental_loyalty_line_points:contains('Points: 300')",
             },
             PaymentScreen.enterPaymentLineAmount("Loyalty Points", "45", true, {
                 remaining: "70.00",
@@ -97,7 +99,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
                 content: "the cashier reads why",
                 trigger: ".o_notification:contains('At most'):contains('30.00')",
             },
-            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
             receiptHas("Points spent", "300"),
@@ -119,20 +121,22 @@ registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {
             },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Loyalty Points"),
-            Dialog.is({ title: "Points payment refused" }),
+            Dialog.is({title: "Points payment refused"}),
             {
                 content: "the refusal names the rule and the date",
-                trigger: ".modal .modal-body:contains('points pending until'):contains(': 500.')",
+                trigger:
+                    ".modal .modal-body:contains('points pending until'):contains(': 500.')",
             },
             Dialog.confirm(),
-            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
             receiptHas("Points earned", "100"),
             receiptHas("Pending points", "500"),
             {
                 content: "the receipt says when the pending points become spendable",
-                trigger: ".pos-receipt .o_dental_loyalty_receipt_pending_date span:not(:empty)",
+                trigger:
+                    ".pos-receipt .o_dental_loyalty_receipt_pending_date span:not(:empty)",
             },
         ].flat(),
 });
@@ -143,7 +147,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
     steps: () =>
         [
             payForPatient("0420000000123"),
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
             PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
             PaymentScreen.emptyPaymentlines("100.00"),
             PaymentScreen.clickBack(),
@@ -151,7 +155,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
             ProductScreen.addOrderline("Scale and Polish", "1"),
             scan_barcode("0420000000123"),
             ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, { amount: "30.00" }),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
             {
                 content: "nothing is held for the first order any more",
                 trigger: ".o_dental_loyalty_offer:contains('spendable points: 1,000')",
@@ -180,7 +184,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyRecallTour", {
     steps: () =>
         [
             payForPatient("0420000000125"),
-            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
             receiptHas("Points earned", "150"),
@@ -200,14 +204,15 @@ registry.category("web_tour.tours").add("DentalLoyaltyFamilyPaymentTour", {
             patientShows("Mai Pham", "Bronze", "1,000"),
             {
                 content: "the register says whose points they are",
-                trigger: ".set-partner .o_dental_loyalty_family:contains('Family: Pham family')",
+                trigger:
+                    ".set-partner .o_dental_loyalty_family:contains('Family: Pham family')",
             },
             ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, {
                 amount: "30.00",
                 remaining: "70.00",
             }),
-            PaymentScreen.clickPaymentMethod("Cash", true, { remaining: "0.00" }),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
             receiptHas("Points spent", "300"),

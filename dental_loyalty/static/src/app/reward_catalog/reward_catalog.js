@@ -1,6 +1,6 @@
-import { Component } from "@odoo/owl";
-import { Dialog } from "@web/core/dialog/dialog";
-import { formatPoints } from "@dental_loyalty/app/points_payment";
+import {Component} from "@odoo/owl";
+import {Dialog} from "@web/core/dialog/dialog";
+import {formatPoints} from "@dental_loyalty/app/points_payment";
 
 /**
  * The rewards a patient may get, as the server listed them: each with its cost
@@ -9,7 +9,7 @@ import { formatPoints } from "@dental_loyalty/app/points_payment";
  */
 export class RewardCatalog extends Component {
     static template = "dental_loyalty.RewardCatalog";
-    static components = { Dialog };
+    static components = {Dialog};
     static props = {
         title: String,
         spendable: Number,

@@ -1,9 +1,9 @@
-import { patch } from "@web/core/utils/patch";
-import { formatDate } from "@web/core/l10n/dates";
-import { PosOrder } from "@point_of_sale/app/models/pos_order";
-import { earnPreview, formatPoints } from "@dental_loyalty/app/points_payment";
+import {patch} from "@web/core/utils/patch";
+import {formatDate} from "@web/core/l10n/dates";
+import {PosOrder} from "@point_of_sale/app/models/pos_order";
+import {earnPreview, formatPoints} from "@dental_loyalty/app/points_payment";
 
-const { DateTime } = luxon;
+const {DateTime} = luxon;
 
 patch(PosOrder.prototype, {
     /** The points the server posted for this order, once it is synced. */
@@ -51,7 +51,7 @@ patch(PosOrder.prototype, {
 
     setDentalLoyaltyPractitioner(practitioner) {
         this.uiState.dentalLoyaltyPractitioner = practitioner
-            ? { id: practitioner.id, name: practitioner.name }
+            ? {id: practitioner.id, name: practitioner.name}
             : null;
     },
 

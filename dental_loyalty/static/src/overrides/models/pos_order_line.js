@@ -1,5 +1,5 @@
-import { patch } from "@web/core/utils/patch";
-import { PosOrderline } from "@point_of_sale/app/models/pos_order_line";
+import {patch} from "@web/core/utils/patch";
+import {PosOrderline} from "@point_of_sale/app/models/pos_order_line";
 
 patch(PosOrderline.prototype, {
     /** A voucher's line keeps the reward's name it was given, through reloads too. */

@@ -1,9 +1,9 @@
-import { _t } from "@web/core/l10n/translation";
-import { patch } from "@web/core/utils/patch";
-import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
-import { PosStore } from "@point_of_sale/app/store/pos_store";
-import { pointsPaymentLines, releasePoints } from "@dental_loyalty/app/points_payment";
-import { repriceVouchers } from "@dental_loyalty/app/vouchers";
+import {_t} from "@web/core/l10n/translation";
+import {patch} from "@web/core/utils/patch";
+import {AlertDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
+import {PosStore} from "@point_of_sale/app/store/pos_store";
+import {pointsPaymentLines, releasePoints} from "@dental_loyalty/app/points_payment";
+import {repriceVouchers} from "@dental_loyalty/app/vouchers";
 
 patch(PosStore.prototype, {
     async selectPartner() {
@@ -38,7 +38,7 @@ patch(PosStore.prototype, {
         const order = this.get_order();
         const refusal = order && (await repriceVouchers(this, order));
         if (refusal) {
-            this.dialog.add(AlertDialog, { title: _t("Voucher refused"), body: refusal });
+            this.dialog.add(AlertDialog, {title: _t("Voucher refused"), body: refusal});
             return;
         }
         return super.pay(...arguments);

@@ -1,10 +1,10 @@
-import { _t } from "@web/core/l10n/translation";
-import { patch } from "@web/core/utils/patch";
-import { OrderSummary } from "@point_of_sale/app/screens/product_screen/order_summary/order_summary";
+import {_t} from "@web/core/l10n/translation";
+import {patch} from "@web/core/utils/patch";
+import {OrderSummary} from "@point_of_sale/app/screens/product_screen/order_summary/order_summary";
 
 patch(OrderSummary.prototype, {
     /** A voucher's line is priced by the server: the numpad can only take it off. */
-    async updateSelectedOrderline({ buffer, key }) {
+    async updateSelectedOrderline({buffer, key}) {
         const line = this.currentOrder.get_selected_orderline();
         if (!line?.dental_loyalty_voucher_code) {
             return super.updateSelectedOrderline(...arguments);
@@ -16,8 +16,10 @@ patch(OrderSummary.prototype, {
             return;
         }
         this.pos.notification.add(
-            _t("The server priced this voucher's line; take the line off to remove the voucher."),
-            { type: "warning" }
+            _t(
+                "The server priced this voucher's line; take the line off to remove the voucher."
+            ),
+            {type: "warning"}
         );
     },
 });

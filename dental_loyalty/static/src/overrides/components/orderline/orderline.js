@@ -1,5 +1,5 @@
-import { patch } from "@web/core/utils/patch";
-import { Orderline } from "@point_of_sale/app/generic_components/orderline/orderline";
+import {patch} from "@web/core/utils/patch";
+import {Orderline} from "@point_of_sale/app/generic_components/orderline/orderline";
 
 // The voucher code a line carries, shown under it on the order and the receipt.
 patch(Orderline, {
@@ -9,7 +9,7 @@ patch(Orderline, {
             ...Orderline.props.line,
             shape: {
                 ...Orderline.props.line.shape,
-                dentalLoyaltyVoucherCode: { type: String, optional: true },
+                dentalLoyaltyVoucherCode: {type: String, optional: true},
             },
         },
     },

@@ -1,7 +1,7 @@
-import { _t } from "@web/core/l10n/translation";
-import { patch } from "@web/core/utils/patch";
-import { AlertDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
-import { PaymentScreen } from "@point_of_sale/app/screens/payment_screen/payment_screen";
+import {_t} from "@web/core/l10n/translation";
+import {patch} from "@web/core/utils/patch";
+import {AlertDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
+import {PaymentScreen} from "@point_of_sale/app/screens/payment_screen/payment_screen";
 import {
     formatPoints,
     pointsPaymentLines,
@@ -31,7 +31,9 @@ patch(PaymentScreen.prototype, {
         }
         const amount = Math.min(answer.offer.max_amount, order.get_due());
         if (amount <= 0) {
-            this._dentalLoyaltyRefused(_t("Nothing of this bill can be paid with points."));
+            this._dentalLoyaltyRefused(
+                _t("Nothing of this bill can be paid with points.")
+            );
             return false;
         }
         order.uiState.dentalLoyaltyOffer = answer.offer;
@@ -47,14 +49,20 @@ patch(PaymentScreen.prototype, {
         const result = super.updateSelectedPaymentline(...arguments);
         const line = this.selectedPaymentLine;
         const offer = this.currentOrder.uiState.dentalLoyaltyOffer;
-        if (line?.payment_method_id.dental_loyalty_points && offer && line.amount > offer.max_amount) {
+        if (
+            line?.payment_method_id.dental_loyalty_points &&
+            offer &&
+            line.amount > offer.max_amount
+        ) {
             // Corrected on the spot, not refused at Validate after the cash is in.
             line.set_amount(offer.max_amount);
             this.numberBuffer.set(String(offer.max_amount));
             this.notification.add(
-                _t("At most %s of this bill can be paid with points.",
-                    this.env.utils.formatCurrency(offer.max_amount)),
-                { type: "warning" }
+                _t(
+                    "At most %s of this bill can be paid with points.",
+                    this.env.utils.formatCurrency(offer.max_amount)
+                ),
+                {type: "warning"}
             );
         }
         return result;

@@ -1,5 +1,5 @@
-import { patch } from "@web/core/utils/patch";
-import { ProductScreen } from "@point_of_sale/app/screens/product_screen/product_screen";
+import {patch} from "@web/core/utils/patch";
+import {ProductScreen} from "@point_of_sale/app/screens/product_screen/product_screen";
 
 patch(ProductScreen.prototype, {
     async _barcodePartnerAction(code) {

@@ -1,7 +1,7 @@
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { CharField, charField } from "@web/views/fields/char/char_field";
-import { Many2OneField, many2OneField } from "@web/views/fields/many2one/many2one_field";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {CharField, charField} from "@web/views/fields/char/char_field";
+import {Many2OneField, many2OneField} from "@web/views/fields/many2one/many2one_field";
 
 /**
  * A loyalty tier as a badge in the tier's colour, the way Odoo colours tags
@@ -21,8 +21,8 @@ function colorFieldOptions(field) {
                 availableTypes: ["integer"],
             },
         ],
-        fieldDependencies: ({ options }) =>
-            options.color_field ? [{ name: options.color_field, type: "integer" }] : [],
+        fieldDependencies: ({options}) =>
+            options.color_field ? [{name: options.color_field, type: "integer"}] : [],
         extractProps(fieldInfo, dynamicInfo) {
             return {
                 ...field.extractProps(fieldInfo, dynamicInfo),
@@ -32,7 +32,7 @@ function colorFieldOptions(field) {
     };
 }
 
-const colorProps = { colorField: { type: String, optional: true } };
+const colorProps = {colorField: {type: String, optional: true}};
 
 function colorIndex(props) {
     return (props.colorField && props.record.data[props.colorField]) || 0;
@@ -41,7 +41,7 @@ function colorIndex(props) {
 /** A many2one to a tier: the badge opens the tier, unless `no_open`. */
 export class TierBadgeField extends Many2OneField {
     static template = "dental_loyalty.TierBadgeField";
-    static props = { ...Many2OneField.props, ...colorProps };
+    static props = {...Many2OneField.props, ...colorProps};
 
     get colorIndex() {
         return colorIndex(this.props);
@@ -51,7 +51,7 @@ export class TierBadgeField extends Many2OneField {
 /** A tier's own name, in lists of tiers. */
 export class TierNameBadgeField extends CharField {
     static template = "dental_loyalty.TierNameBadgeField";
-    static props = { ...CharField.props, ...colorProps };
+    static props = {...CharField.props, ...colorProps};
 
     get colorIndex() {
         return colorIndex(this.props);
