@@ -29,3 +29,4 @@ from . import test_referrals
 from . import test_family_loopholes
 from . import test_family_concurrency
 from . import test_referral_concurrency
+from . import test_attack_dates
