@@ -320,16 +320,19 @@ class DentalLoyaltyLedger(models.Model):
         """Date a new lot: earned points and referral bonuses are spendable
         after the waiting period, other credits (a manager's adjustment, points
         given back) at once; all expire after the validity period, unless the
-        caller decided otherwise."""
+        caller decided otherwise. A register's sale dates its lines by the
+        visit, but its lots wait and expire from the day the server posts
+        them: a sale synced late is no shorter wait."""
         waiting_days = (
             company.dental_loyalty_waiting_days
             if vals["kind"] in self._waiting_kinds()
             else 0
         )
-        vals.setdefault("available_date", available_date(posted, waiting_days))
+        start = max(posted, today) if vals.get("pos_order_id") else posted
+        vals.setdefault("available_date", available_date(start, waiting_days))
         vals.setdefault(
             "expiry_date",
-            expiry_date(posted, company.dental_loyalty_validity_months),
+            expiry_date(start, company.dental_loyalty_validity_months),
         )
         vals["remaining_points"] = vals["points"]
         vals["is_released"] = fields.Date.to_date(vals["available_date"]) <= today

@@ -455,7 +455,7 @@ class DentalLoyaltyReferral(models.Model):
             return self.env["dental.loyalty.ledger"]
         company = self.company_id
         visit = (
-            fields.Date.context_today(self, order.date_order)
+            order._dental_loyalty_visit_date()
             if order
             else fields.Date.context_today(self)
         )
@@ -478,7 +478,7 @@ class DentalLoyaltyReferral(models.Model):
                     "member_id": partners[role].id,
                     "kind": "referral",
                     "points": points[role],
-                    "date": visit,
+                    # Posted today: the bonus waits from the sync, not the visit.
                     "unique_key": f"referral:{self.id}:{role}",
                     "res_model": self._name,
                     "res_id": self.id,

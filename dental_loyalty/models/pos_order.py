@@ -73,6 +73,69 @@ class PosOrder(models.Model):
         help="Who treated the patient: a reward used on this bill is charged to "
         "them for their share.",
     )
+    dental_loyalty_visit_time = fields.Datetime(
+        string="Visit Time as the Server Knows It",
+        compute="_compute_dental_loyalty_visit_time",
+        store=True,
+        readonly=True,
+        copy=False,
+        help="The register's date of the sale, never before its session opened "
+        "nor after the server heard of the sale: the recall window, the last "
+        "visit and the loyalty lines count from it.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        now = fields.Datetime.now()
+        for vals in vals_list:
+            session_id = vals.get("session_id")
+            # Stamped when the server hears of the order, whatever was sent.
+            vals["dental_loyalty_visit_time"] = self._dental_loyalty_known_time(
+                fields.Datetime.to_datetime(vals.get("date_order")),
+                self.env["pos.session"].browse(
+                    session_id if isinstance(session_id, int) else ()
+                ),
+                now,
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "dental_loyalty_visit_time" in vals:
+            # The server's stamp: neither a register nor a user rewrites it.
+            vals = {
+                key: value
+                for key, value in vals.items()
+                if key != "dental_loyalty_visit_time"
+            }
+        return super().write(vals)
+
+    # No dependencies: create stamps every new order, and a later write of its
+    # date or session moves nothing. This fills the orders already there when
+    # the addon is installed, heard of when they were created.
+    @api.depends()
+    def _compute_dental_loyalty_visit_time(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.dental_loyalty_visit_time = self._dental_loyalty_known_time(
+                order.date_order, order.session_id, order.create_date or now
+            )
+
+    @api.model
+    def _dental_loyalty_known_time(self, date_order, session, heard):
+        """``date_order`` as far as the server can vouch for it: not before
+        ``session`` opened, not after ``heard``, when the server heard of it."""
+        # Point of Sale users may write start_at; nobody writes create_date.
+        opened = max(
+            filter(None, (session.start_at, session.create_date)), default=heard
+        )
+        return min(max(date_order or heard, opened), heard)
+
+    def _dental_loyalty_visit_date(self):
+        """The day of the sale as the server knows it: the one date every
+        loyalty decision about this order counts from (recall window, last
+        visit, voucher validity, the day of its ledger lines)."""
+        self.ensure_one()
+        return fields.Date.context_today(self, self.dental_loyalty_visit_time)
 
     @api.depends("dental_loyalty_line_ids.points", "dental_loyalty_line_ids.kind")
     def _compute_dental_loyalty_points(self):
@@ -565,7 +628,7 @@ class PosOrder(models.Model):
         if not voucher_lines:
             return 0.0
         Voucher = self.env["dental.loyalty.voucher"]
-        today = fields.Date.context_today(self, self.date_order)
+        today = self._dental_loyalty_visit_date()
         bill_total = sum(
             line._dental_loyalty_total() for line in sold_lines - voucher_lines
         )
@@ -634,7 +697,7 @@ class PosOrder(models.Model):
         if not by_service or not self.partner_id:
             return []
         last_visits = self._dental_loyalty_last_visits(list(by_service))
-        visit = fields.Date.context_today(self, self.date_order)
+        visit = self._dental_loyalty_visit_date()
         recall_lines = []
         for service, lines in by_service.items():
             if is_recall_on_time(
@@ -666,7 +729,7 @@ class PosOrder(models.Model):
         before this order, in this company}, in one query. A line its refunds
         took back entirely is no visit."""
         self.env["pos.order"].flush_model(
-            ["partner_id", "company_id", "state", "date_order"]
+            ["partner_id", "company_id", "state", "dental_loyalty_visit_time"]
         )
         self.env["pos.order.line"].flush_model(
             ["order_id", "product_id", "qty", "refunded_orderline_id"]
@@ -674,7 +737,7 @@ class PosOrder(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT product.product_tmpl_id, MAX(sale.date_order)
+                SELECT product.product_tmpl_id, MAX(sale.dental_loyalty_visit_time)
                   FROM pos_order sale
                   JOIN pos_order_line line ON line.order_id = sale.id
                   JOIN product_product product ON product.id = line.product_id
@@ -682,7 +745,7 @@ class PosOrder(models.Model):
                    AND sale.company_id = %(company)s
                    AND sale.state IN %(paid)s
                    AND sale.id != %(order)s
-                   AND sale.date_order < %(date)s
+                   AND sale.dental_loyalty_visit_time < %(date)s
                    AND product.product_tmpl_id IN %(services)s
                    AND line.qty > COALESCE((
                            SELECT -SUM(refund.qty)
@@ -698,7 +761,7 @@ class PosOrder(models.Model):
                 company=self.company_id.id,
                 paid=PAID_STATES,
                 order=self.id,
-                date=self.date_order,
+                date=self.dental_loyalty_visit_time,
                 services=tuple(service.id for service in services),
             )
         )
@@ -789,8 +852,11 @@ class PosOrder(models.Model):
             "res_id": sale.id,
             # On a family's wallet, the line still names whose visit it was.
             "member_id": sale.partner_id.id,
-            # An order synced late by an offline register counts from its visit.
-            "date": fields.Date.context_today(self, self.date_order),
+            # The visit's day as the server knows it; a refund never dates
+            # before its sale.
+            "date": max(
+                self._dental_loyalty_visit_date(), sale._dental_loyalty_visit_date()
+            ),
         }
 
     def _dental_loyalty_label(self):

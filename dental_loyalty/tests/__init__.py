@@ -33,3 +33,4 @@ from . import test_value_audit
 from . import test_attack_referrals
 from . import test_attack_doors
 from . import test_attack_refunds
+from . import test_attack_dates

@@ -32,15 +32,17 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
 
     def test_an_order_synced_late_by_an_offline_terminal_still_earns(self):
         self.company.dental_loyalty_waiting_days = 7
+        # Rung up today in this session, synced three days later.
         data = self._order([(self.checkup, 2)])
-        visit = fields.Datetime.now() - timedelta(days=3)
-        data["date_order"] = fields.Datetime.to_string(visit)
-        order = self._sync(data)
+        visit = fields.Datetime.now()
+        synced = visit + timedelta(days=3)
+        with freeze_time(synced):
+            order = self._sync(data)
         lot = order.dental_loyalty_line_ids
         self.assertEqual(lot.points, 100)
-        # The waiting period runs from the visit, not from the sync.
+        # The visit keeps its day; the waiting period runs from the sync.
         self.assertEqual(lot.date, visit.date())
-        self.assertEqual(lot.available_date, visit.date() + timedelta(days=7))
+        self.assertEqual(lot.available_date, synced.date() + timedelta(days=7))
 
     def test_no_points_on_the_part_paid_with_points(self):
         self._give_points(self.patient, 1000)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
@@ -283,32 +284,33 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
             {"name": "Hoa Le", "barcode": "0420000000125"}
         )
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        # Her last scale and polish, paid six months ago.
-        self.env["pos.order"].create(
-            {
-                "session_id": self.main_pos_config.current_session_id.id,
-                "partner_id": patient.id,
-                "date_order": fields.Datetime.now() - relativedelta(months=6),
-                "amount_tax": 0.0,
-                "amount_total": 100.0,
-                "amount_paid": 100.0,
-                "amount_return": 0.0,
-                "state": "paid",
-                "lines": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": self.scale_polish.id,
-                            "qty": 1,
-                            "price_unit": 100.0,
-                            "price_subtotal": 100.0,
-                            "price_subtotal_incl": 100.0,
-                        },
-                    )
-                ],
-            }
-        )
+        # Her last scale and polish, paid and synced six months ago.
+        with freeze_time(fields.Datetime.now() - relativedelta(months=6)):
+            self.env["pos.order"].create(
+                {
+                    "session_id": self.main_pos_config.current_session_id.id,
+                    "partner_id": patient.id,
+                    "date_order": fields.Datetime.now(),
+                    "amount_tax": 0.0,
+                    "amount_total": 100.0,
+                    "amount_paid": 100.0,
+                    "amount_return": 0.0,
+                    "state": "paid",
+                    "lines": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.scale_polish.id,
+                                "qty": 1,
+                                "price_unit": 100.0,
+                                "price_subtotal": 100.0,
+                                "price_subtotal_incl": 100.0,
+                            },
+                        )
+                    ],
+                }
+            )
         self.start_pos_tour("DentalLoyaltyRecallTour", login="pos_user")
         order = self.env["pos.order"].search(
             [("partner_id", "=", patient.id), ("state", "!=", "draft")],
