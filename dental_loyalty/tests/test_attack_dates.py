@@ -48,6 +48,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
 
     def _first_visit(self, partner, when):
         """A cleaning paid and synced at ``when``, in the past."""
+        self._session_opened_at(when)
         with freeze_time(when):
             return self._sync(self._order([(self.cleaning, 1)], partner=partner))
 

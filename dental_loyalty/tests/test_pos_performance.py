@@ -63,14 +63,15 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
         )
         self.env.flush_all()
         self.env.invalidate_all()
-        before = self.cr.sql_log_count
         if settle:
+            before = self.cr.sql_log_count
             self._sync(data)
             self.env.flush_all()
             return self.cr.sql_log_count - before
         # Orders paid with points but never settled are a yardstick only: the
         # value audit would rightly find them, so they are rolled back.
         savepoint = self.env.cr.savepoint(flush=False)
+        before = self.cr.sql_log_count
         with patch.object(type(self.env["pos.order"]), "_dental_loyalty_settle"):
             self._sync(data)
         self.env.flush_all()

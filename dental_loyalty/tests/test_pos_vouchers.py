@@ -289,6 +289,7 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         )
 
     def test_costs_are_split_between_clinic_and_practitioner(self):
+        self._session_opened_at("2026-03-01")
         with freeze_time("2026-03-05"):
             first = self._issue(self.ten_off)  # clinic 60 %, practitioner 40 %
             self._sync(
