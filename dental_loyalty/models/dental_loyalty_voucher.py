@@ -121,8 +121,12 @@ class DentalLoyaltyVoucher(models.Model):
     @api.depends("code_hint")
     @api.depends_context("uid")
     def _compute_display_name(self):
-        # Lists, breadcrumbs and links show a code only to those who may read it.
-        may_read = self._may_read_codes()
+        # Lists, breadcrumbs and links show a code only to those who may read it:
+        # the user's own rights, since core reads names under sudo() (name_search,
+        # many2one values of order lines).
+        may_read = self.env.user.has_group(
+            "dental_loyalty.group_dental_loyalty_manager"
+        )
         for voucher in self:
             voucher.display_name = (
                 voucher.sudo().code if may_read else voucher.code_hint

@@ -56,6 +56,11 @@ class TestVoucherCodesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCa
         self.assertEqual(len(lines), 3)
         shown = {str(value) for row in lines for value in row.values()}
         self.assertFalse(self.codes & shown)
+        # Nor the names core reads under sudo(): a name search lists them all.
+        names, error = self._call("dental.loyalty.voucher", "name_search", "")
+        self.assertIsNone(error)
+        self.assertEqual(len(names), 3)
+        self.assertFalse(self.codes & {name for _id, name in names})
 
     def test_a_code_sent_to_its_patient_is_in_no_chatter(self):
         self.company.dental_loyalty_channel_voucher = "both"
