@@ -473,6 +473,13 @@ class PosOrder(models.Model):
         as if the patient had been refunded first and then paid."""
         returned = self.lines.filtered("refunded_orderline_id")
         covered = self._dental_loyalty_use_vouchers()
+        # Lines of negative amount that are neither a voucher nor a return take
+        # the bill down like a discount: what they cover earns no bonus either.
+        covered -= sum(
+            min(line._dental_loyalty_total(), 0.0)
+            for line in self.lines
+            if not line.refunded_orderline_id and not line.dental_loyalty_voucher_code
+        )
         points_amount = self._dental_loyalty_points_paid()
         bill_total = self.amount_total
         if returned:
@@ -675,7 +682,7 @@ class PosOrder(models.Model):
             SaleLine(
                 bonus_points=line.product_id.dental_loyalty_bonus_points,
                 quantity=line.qty,
-                list_amount=line.price_unit * line.qty,
+                list_amount=line._dental_loyalty_list_amount(),
                 paid_amount=line.price_unit * line.qty * (1 - line.discount / 100),
             )
             for line in self.lines
@@ -706,7 +713,7 @@ class PosOrder(models.Model):
                 service.dental_loyalty_recall_months,
                 service.dental_loyalty_recall_margin_days,
             ):
-                list_amount = sum(line.price_unit * line.qty for line in lines)
+                list_amount = sum(line._dental_loyalty_list_amount() for line in lines)
                 paid_amount = sum(
                     line.price_unit * line.qty * (1 - line.discount / 100)
                     for line in lines

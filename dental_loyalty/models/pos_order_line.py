@@ -41,3 +41,10 @@ class PosOrderLine(models.Model):
         discount and taxes rather than read from what the register sent."""
         self.ensure_one()
         return self._compute_amount_line_all()["price_subtotal_incl"]
+
+    def _dental_loyalty_list_amount(self):
+        """What the line's quantity costs at the service's own price, or at the
+        line's if dearer: a register that sends a price of 0.01 earns the bonus
+        of what it charged, not of the service."""
+        self.ensure_one()
+        return max(self.price_unit, self.product_id.lst_price) * self.qty
