@@ -318,6 +318,11 @@ class DentalLoyaltyWallet(models.Model):
                 where=self._audit_where(SQL("voucher.wallet_id"), wallets),
             )
         )
+        states = dict(
+            self.env["dental.loyalty.voucher"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
         for row in rows:
             wallet_id, code, state, cost, bought, uses, discount, used, rounding = row
             # Bearer codes stay out of the report: the voucher is named by its
@@ -338,10 +343,10 @@ class DentalLoyaltyWallet(models.Model):
                 yield (
                     wallet_id,
                     self.env._(
-                        "voucher %(voucher)s is %(state)s but stands on %(uses)s "
-                        "bills that were not refunded",
+                        "voucher %(voucher)s (%(state)s) stands on bills that were "
+                        "not refunded: %(uses)s",
                         voucher=name,
-                        state=state,
+                        state=states.get(state, state),
                         uses=uses,
                     ),
                 )

@@ -74,6 +74,12 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
         )
         self.pos_session.invalidate_recordset()
 
+    def _session_reopened_now(self):
+        """End the register's session (its history stays in it) and open today's,
+        as a clinic does each morning."""
+        self.pos_session.sudo().state = "closed"
+        return self.open_new_session()
+
     def _sync(self, order_data, user=None):
         orders = self.env["pos.order"].with_user(user or self.cashier)
         # As a request: a refused sync leaves nothing behind.

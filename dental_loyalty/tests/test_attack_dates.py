@@ -137,6 +137,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self._first_visit(on_time, now - relativedelta(months=6))
         self._first_visit(late, now - relativedelta(months=7, days=15))
         self._first_visit(early, now - relativedelta(months=4))
+        self._session_reopened_now()
         honest = self._sync_ok(self._order([(self.cleaning, 1)], partner=on_time))
         self.assertEqual(honest.dental_loyalty_recall_points, 50)
         # Each register claims a day within the window: the server's day is not.
@@ -157,6 +158,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         now = fields.Datetime.now()
         patient = self.env["res.partner"].create({"name": "Early"})
         first = self._first_visit(patient, now - relativedelta(months=3))
+        self._session_reopened_now()
         six_months_back = fields.Datetime.to_string(now - relativedelta(months=6))
         # The first visit moved back three more months, by write.
         self._call(

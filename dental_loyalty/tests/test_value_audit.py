@@ -116,7 +116,7 @@ class TestValueAudit(VoucherRegisterCommon):
             "UPDATE dental_loyalty_voucher SET state = 'valid' WHERE id = %s",
             voucher.id,
         )
-        self._assertFound("is valid but stands on 1 bills that were not refunded")
+        self._assertFound("(Valid) stands on bills that were not refunded: 1")
         self.assertNotIn(voucher.code, " ".join(self._problems()))
 
     def test_a_voucher_taking_more_than_it_recorded_is_found(self):
