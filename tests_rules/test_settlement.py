@@ -8,6 +8,7 @@ from dental_loyalty.rules import (
     bonus_points,
     cumulative_refund_share,
     money_share,
+    refund_money_cap,
     refund_share,
 )
 
@@ -315,3 +316,70 @@ def test_any_refunds_stay_within_what_the_sale_earned_and_spent(
     for taken, returned in _refund_in_pieces(earned, spent, pieces, 100.0, give):
         assert 0 <= taken <= earned
         assert 0 <= returned <= spent
+
+
+# refund_money_cap
+
+
+def test_refund_money_cap_of_a_sale_partly_paid_with_points():
+    # 300.00 of goods, 90.00 paid with points: all of it returned pays 210.00.
+    assert refund_money_cap(
+        sale_money=210.0, goods_total=300.0, returned_goods=300.0
+    ) == pytest.approx(210.0)
+    assert refund_money_cap(
+        sale_money=210.0, goods_total=300.0, returned_goods=100.0
+    ) == pytest.approx(70.0)
+
+
+def test_refund_money_cap_of_a_voucher_bill_is_the_money_it_took():
+    # 10 x 90.00 less a 90.00 voucher, paid 810.00: the goods alone pay 810.00.
+    assert refund_money_cap(
+        sale_money=810.0, goods_total=900.0, returned_goods=900.0
+    ) == pytest.approx(810.0)
+
+
+@pytest.mark.parametrize(
+    ("sale_money", "goods_total", "returned_goods"),
+    [(0.0, 100.0, 100.0), (-5.0, 100.0, 50.0), (100.0, 0.0, 10.0), (100.0, 100.0, 0.0)],
+)
+def test_refund_money_cap_is_zero_without_money_goods_or_returns(
+    sale_money, goods_total, returned_goods
+):
+    assert (
+        refund_money_cap(
+            sale_money=sale_money,
+            goods_total=goods_total,
+            returned_goods=returned_goods,
+        )
+        == 0.0
+    )
+
+
+_money = st.floats(min_value=0, max_value=1e6, allow_nan=False)
+
+
+@given(
+    sale_money=_money,
+    goods_total=st.floats(min_value=0.01, max_value=1e6),
+    pieces=st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=6),
+)
+def test_refund_money_cap_grows_with_returns_and_never_passes_the_money(
+    sale_money, goods_total, pieces
+):
+    """However the goods are returned in pieces, the cap over all the refunds
+    so far grows with them, never passes what the sale took in money, and is
+    all of it once all the goods are back."""
+    returned = 0.0
+    cap = 0.0
+    for piece in pieces:
+        returned += piece * goods_total / len(pieces)
+        now = refund_money_cap(
+            sale_money=sale_money, goods_total=goods_total, returned_goods=returned
+        )
+        assert now >= cap - 1e-6
+        assert now <= sale_money + 1e-6
+        cap = now
+    everything = refund_money_cap(
+        sale_money=sale_money, goods_total=goods_total, returned_goods=goods_total
+    )
+    assert everything == pytest.approx(sale_money, abs=1e-5)

@@ -6,7 +6,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import formatLang
 
-from ..rules import SaleLine, is_recall_on_time
+from ..rules import (
+    SaleLine,
+    cumulative_refund_share,
+    is_recall_on_time,
+    refund_money_cap,
+)
 from .dental_loyalty_input import MAX_AMOUNT, is_record_id
 
 PAID_STATES = ("paid", "done", "invoiced")
@@ -794,6 +799,10 @@ class PosOrder(models.Model):
         sale_lines = Ledger.search(
             [("res_model", "=", "pos.order"), ("res_id", "=", sale.id)]
         )
+        earlier = sale.lines.refund_orderline_ids.order_id.filtered(
+            lambda refund: refund != self and refund.state in PAID_STATES
+        )
+        self._dental_loyalty_check_refund_money(sale, earlier, sale_lines)
         if not sale_lines:
             if not self.currency_id.is_zero(points_amount):
                 raise UserError(
@@ -805,9 +814,6 @@ class PosOrder(models.Model):
                 )
             self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
             return
-        earlier = sale.lines.refund_orderline_ids.order_id.filtered(
-            lambda refund: refund != self and refund.state in PAID_STATES
-        )
         # The sale's wallet, or the family's it pays from now: points the sale
         # earned went there when its patient joined, and what it spent comes
         # back where the patient spends.
@@ -838,6 +844,107 @@ class PosOrder(models.Model):
                 share = min(max(-line.qty / sold.qty, 0.0), 1.0)
                 refunded += share * sold._dental_loyalty_total()
         return refunded
+
+    def _dental_loyalty_check_refund_money(self, sale, earlier, sale_lines):
+        """Refuse a refund that pays out more money than its share of the money
+        ``sale`` took: together with the sale's ``earlier`` paid refunds, the
+        refunds pay out in money at most what the sale took in money times the
+        share of its goods they return. What a voucher or a points payment took
+        off a returned line comes back as points (``sale_lines``: the sale's
+        ledger lines, for the points left to give back) or not at all."""
+        currency = self.currency_id
+        paid_out = self._dental_loyalty_money_paid_out()
+        if currency.compare_amounts(paid_out, 0) <= 0:
+            return
+        goods = sum(
+            total
+            for total in (
+                line._dental_loyalty_total()
+                for line in sale.lines
+                if not line.refunded_orderline_id
+            )
+            if total > 0
+        )
+        cap = currency.round(
+            refund_money_cap(
+                sale_money=sale._dental_loyalty_sold_total()
+                - max(sale._dental_loyalty_points_paid(), 0.0),
+                goods_total=goods,
+                returned_goods=sum(
+                    refund._dental_loyalty_returned_goods(sale)
+                    for refund in earlier | self
+                ),
+            )
+        )
+        paid_before = sum(refund._dental_loyalty_money_paid_out() for refund in earlier)
+        # Pieces priced line by line may each round up: one unit of the
+        # currency over the whole sale, never more.
+        if (
+            currency.compare_amounts(paid_before + paid_out - cap, currency.rounding)
+            <= 0
+        ):
+            return
+        money = formatLang(self.env, max(cap - paid_before, 0.0), currency_obj=currency)
+        spent = sale_lines.filtered(lambda line: line.kind == "spend")
+        given = sale_lines.filtered(lambda line: line.kind == "spend_return")
+        points = cumulative_refund_share(
+            earned=0,
+            spent=abs(sum(spent.mapped("points"))),
+            taken_back=0,
+            given_back=abs(sum(given.mapped("points"))),
+            refunded_before=sum(
+                refund._dental_loyalty_refunded_amount(sale) for refund in earlier
+            ),
+            refunded_now=self._dental_loyalty_refunded_amount(sale),
+            sale_total=sale._dental_loyalty_sold_total(),
+        ).give_back
+        if points:
+            raise UserError(
+                self.env._(
+                    "%(refund)s may pay back at most %(money)s in money for what it "
+                    "returns; give the rest back in points (%(points)s at most) or "
+                    "not at all.",
+                    refund=self._dental_loyalty_label(),
+                    money=money,
+                    points=formatLang(self.env, points, digits=0),
+                )
+            )
+        raise UserError(
+            self.env._(
+                "%(refund)s may pay back at most %(money)s in money for what it "
+                "returns; the rest cannot be paid back.",
+                refund=self._dental_loyalty_label(),
+                money=money,
+            )
+        )
+
+    def _dental_loyalty_money_paid_out(self):
+        """The money (payments of methods other than the loyalty points method)
+        this order pays out for the lines it returns. In an order that also
+        sells lines, what those lines take in money is not a refund's payout:
+        it is netted first."""
+        points = self._dental_loyalty_points_paid()
+        money = sum(
+            payment.amount
+            for payment in self.payment_ids
+            if not payment.payment_method_id.dental_loyalty_points
+        )
+        sold_money = self._dental_loyalty_sold_total() - max(points, 0.0)
+        return max(sold_money - money, 0.0)
+
+    def _dental_loyalty_returned_goods(self, sale):
+        """What this refund returns of the lines of positive amount ``sale``
+        sold, priced from the sale: the goods whose share of the sale's money
+        it may pay out."""
+        returned = 0.0
+        for line in self.lines.filtered("refunded_orderline_id"):
+            sold = line.refunded_orderline_id
+            if sold.order_id != sale or sold.qty <= 0:
+                continue
+            total = sold._dental_loyalty_total()
+            if total > 0:
+                returned += min(max(-line.qty / sold.qty, 0.0), 1.0) * total
+        return returned
 
     def _dental_loyalty_sold_total(self):
         """What the order's sold lines (not the lines it returns of an earlier

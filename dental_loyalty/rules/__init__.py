@@ -35,6 +35,7 @@ from .settlement import (
     bonus_points,
     cumulative_refund_share,
     money_share,
+    refund_money_cap,
     refund_share,
 )
 from .tiers import (
@@ -76,6 +77,7 @@ __all__ = [
     "proportional_points",
     "qualifying_tier",
     "recall_window",
+    "refund_money_cap",
     "refund_share",
     "spendable_less_holds",
     "spendable_points",

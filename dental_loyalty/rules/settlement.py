@@ -115,3 +115,23 @@ def cumulative_refund_share(
         take_back=max(0, due_back - taken_back),
         give_back=max(0, due_given - given_back),
     )
+
+
+def refund_money_cap(
+    *,
+    sale_money: float,
+    goods_total: float,
+    returned_goods: float,
+) -> float:
+    """The most all the refunds of a sale may pay out in money, together: the
+    share of the money the sale took (``sale_money``: its sold lines less what
+    points paid) that the goods they return are of its goods (``goods_total``:
+    its sold lines of positive amount, before vouchers and other lines that took
+    the bill down; ``returned_goods``: what all its refunds so far return of
+    those lines, priced from the sale). A voucher's or a points payment's part
+    of a returned line comes back as points or not at all, never as money.
+    Not rounded: the caller rounds the cap to its currency once."""
+    if sale_money <= 0 or goods_total <= 0 or returned_goods <= 0:
+        return 0.0
+    share = min(returned_goods / goods_total, 1.0)
+    return round(sale_money * share, _NOISE_DIGITS)

@@ -33,5 +33,6 @@ from . import test_value_audit
 from . import test_attack_referrals
 from . import test_attack_doors
 from . import test_attack_refunds
+from . import test_attack_refund_money
 from . import test_attack_dates
 from . import test_attack_bonus

@@ -238,7 +238,8 @@ if RuleBasedStateMachine is not None:
         def refund(self, pick, part, to_other, give_back, sell_too):
             """Refund a part (or nothing) of every line of a sale, vouchers
             included, with or without its points, maybe selling new check-ups
-            on the same order."""
+            on the same order. Without its points, a refund of a sale paid
+            with points pays their part out in cash: it is refused."""
             test = self.test
             sale = self.sales[pick % len(self.sales)]
             sold = sale.lines.filtered(lambda line: line.qty > 0)
@@ -291,6 +292,18 @@ if RuleBasedStateMachine is not None:
             self.test.assertLessEqual(total("spend_return"), total("spend"))
             # Every line of a sale and its refunds is on the sale's wallet.
             self.test.assertLessEqual(len(lines.wallet_id), 1)
+            # Its refunds pay out in money no more than it took in money: a
+            # refund in cash of what points or a voucher paid is refused.
+            refunds = sale.lines.refund_orderline_ids.order_id.filtered(
+                lambda refund: refund.state in ("paid", "done", "invoiced")
+            )
+            paid_out = sum(
+                refund._dental_loyalty_money_paid_out() for refund in refunds
+            )
+            took = sale._dental_loyalty_sold_total() - max(
+                sale._dental_loyalty_points_paid(), 0.0
+            )
+            self.test.assertLessEqual(round(paid_out - took, 2), 0.01)
 
         @rule(patient=st.integers(0, 1), points=st.integers(-200, 300))
         def adjust(self, patient, points):
