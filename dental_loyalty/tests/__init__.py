@@ -34,3 +34,4 @@ from . import test_attack_referrals
 from . import test_attack_doors
 from . import test_attack_refunds
 from . import test_attack_dates
+from . import test_attack_backoffice
