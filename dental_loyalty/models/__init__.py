@@ -14,6 +14,7 @@ from . import product_template
 from . import product_product
 from . import pos_order
 from . import pos_order_line
+from . import pos_payment
 from . import dental_loyalty_reward
 from . import dental_loyalty_voucher
 from . import dental_loyalty_referral

@@ -15,6 +15,23 @@ from ..rules import (
 from .dental_loyalty_input import MAX_AMOUNT, is_record_id
 
 PAID_STATES = ("paid", "done", "invoiced")
+# Context values no JSON-RPC call can forge: only the server's own code sets
+# them. A register's sync holds ``_IN_SYNC``; ``_SETTLES`` tells that the
+# caller settles the order once it is paid; ``_CREATING`` that lines are
+# created with their new order.
+_IN_SYNC = object()
+_SETTLES = object()
+_CREATING = object()
+# What a paid order is worth, and whose it is: only its sync sets them.
+_ORDER_VALUE_FIELDS = (
+    "amount_total",
+    "amount_paid",
+    "amount_tax",
+    "amount_return",
+    "partner_id",
+    "session_id",
+    "company_id",
+)
 # A register's order uuid is 36 characters; anything much longer is not one.
 _MAX_UUID_LENGTH = 64
 
@@ -102,9 +119,12 @@ class PosOrder(models.Model):
                 ),
                 now,
             )
-        return super().create(vals_list)
+        # The lines an order is created with are its own, whatever its state.
+        creating = self.with_context(dental_loyalty_creating=_CREATING)
+        return super(PosOrder, creating).create(vals_list).with_env(self.env)
 
     def write(self, vals):
+        self._dental_loyalty_check_value_change(vals)
         if "dental_loyalty_visit_time" in vals:
             # The server's stamp: neither a register nor a user rewrites it.
             vals = {
@@ -113,6 +133,46 @@ class PosOrder(models.Model):
                 if key != "dental_loyalty_visit_time"
             }
         return super().write(vals)
+
+    def _dental_loyalty_check_value_change(self, vals):
+        """Refuse to change what a paid order carrying loyalty lines is worth
+        or whose it is: its refunds are priced from it and act on its wallet."""
+        changed = [name for name in _ORDER_VALUE_FIELDS if name in vals]
+        if not changed or self._dental_loyalty_engine_writes():
+            return
+        for order in self._dental_loyalty_locked():
+            for name in changed:
+                field = self._fields[name]
+                new = field.convert_to_cache(vals[name], order)
+                old = order._fields[name].convert_to_cache(order[name], order)
+                if field.type in ("float", "monetary"):
+                    if order.currency_id.is_zero((new or 0.0) - (old or 0.0)):
+                        continue
+                elif new == old:
+                    continue
+                raise UserError(
+                    self.env._(
+                        "%(order)s is paid and has settled loyalty points: its "
+                        "%(field)s cannot be changed.",
+                        order=order._dental_loyalty_label(),
+                        field=field._description_string(self.env),
+                    )
+                )
+
+    def _dental_loyalty_engine_writes(self):
+        """Whether the register's sync or the engine itself writes."""
+        return self.env.su or self.env.context.get("dental_loyalty_sync") is _IN_SYNC
+
+    def _dental_loyalty_locked(self):
+        """The orders whose lines and value no one but the engine changes: those
+        paid, or carrying loyalty ledger lines."""
+        # Whether an order has ledger lines, whoever asks: the cashier may not
+        # read them, and the answer shows nothing of them.
+        return self.filtered(
+            lambda order: (
+                order.state in PAID_STATES or order.sudo().dental_loyalty_line_ids
+            )
+        )
 
     # No dependencies: create stamps every new order, and a later write of its
     # date or session moves nothing. This fills the orders already there when
@@ -430,8 +490,166 @@ class PosOrder(models.Model):
     # Settled by the server when the order is paid
     # ------------------------------------------------------------------
 
+    @api.model
+    def sync_from_ui(self, orders):
+        # The register is a witness: what it sends is checked before core
+        # turns it into records, so a forged value gets a message.
+        if not isinstance(orders, list):
+            raise UserError(self.env._("The register sent no orders."))
+        for order in orders:
+            self._dental_loyalty_check_payload(order)
+        return super().sync_from_ui(orders)
+
+    @api.model
+    def _process_order(self, order, existing_order):
+        # Within a register's sync, which settles what it pays with points.
+        return super(
+            PosOrder, self.with_context(dental_loyalty_sync=_IN_SYNC)
+        )._process_order(order, existing_order)
+
+    @api.model
+    def _dental_loyalty_check_payload(self, order):
+        """Raise a UserError naming the first field of the register's order
+        whose value no register sends."""
+        if not isinstance(order, dict):
+            raise UserError(self.env._("The register sent an order that is not one."))
+        Line = self.env["pos.order.line"]
+        Payment = self.env["pos.payment"]
+        session_id = order.get("session_id")
+        session = self.env["pos.session"].browse(
+            session_id if is_record_id(session_id) else ()
+        )
+        if not session.exists():
+            self._dental_loyalty_refuse_field(self, "session_id")
+        date_order = order.get("date_order")
+        if date_order:
+            try:
+                fields.Datetime.to_datetime(date_order)
+            except (TypeError, ValueError):
+                self._dental_loyalty_refuse_field(self, "date_order")
+        practitioner_id = order.get("dental_loyalty_practitioner_id")
+        if practitioner_id:
+            company = session.sudo().config_id.company_id
+            # Cashiers have no HR rights: the engine checks the employee the
+            # register named is one of the register's company.
+            practitioner = (
+                self.env["hr.employee"]
+                .sudo()
+                .browse(practitioner_id if is_record_id(practitioner_id) else ())
+                .exists()
+            )
+            if not practitioner:
+                raise UserError(
+                    self.env._("The practitioner named on the bill is unknown.")
+                )
+            if practitioner.company_id not in (company, self.env["res.company"]):
+                raise UserError(
+                    self.env._("The bill names a practitioner of another company.")
+                )
+        for vals in self._dental_loyalty_payload_values(order, "lines"):
+            for name in ("qty", "price_unit", "discount"):
+                # A line rung up by a click sends no discount: false, as core
+                # reads an empty number.
+                value = vals.get(name)
+                if value not in (None, False) and not self._dental_loyalty_is_figure(
+                    value
+                ):
+                    self._dental_loyalty_refuse_field(Line, name)
+            if not 0 <= (vals.get("discount") or 0) <= 100:
+                self._dental_loyalty_refuse_field(Line, "discount")
+            refunded_id = vals.get("refunded_orderline_id")
+            if refunded_id and not (
+                is_record_id(refunded_id) and Line.browse(refunded_id).exists()
+            ):
+                self._dental_loyalty_refuse_field(Line, "refunded_orderline_id")
+        for vals in self._dental_loyalty_payload_values(order, "payment_ids"):
+            if not self._dental_loyalty_is_figure(vals.get("amount", 0.0)):
+                self._dental_loyalty_refuse_field(Payment, "amount")
+            method_id = vals.get("payment_method_id")
+            if not (
+                is_record_id(method_id)
+                and self.env["pos.payment.method"].browse(method_id).exists()
+            ):
+                self._dental_loyalty_refuse_field(Payment, "payment_method_id")
+
+    @api.model
+    def _dental_loyalty_payload_values(self, order, name):
+        """The values of the lines or payments the register's order creates or
+        updates."""
+        commands = order.get(name) or []
+        if not isinstance(commands, list):
+            self._dental_loyalty_refuse_field(self, name)
+        values = []
+        for command in commands:
+            if (
+                not isinstance(command, (list, tuple))
+                or len(command) != 3
+                or not isinstance(command[2], dict)
+            ):
+                if (
+                    isinstance(command, (list, tuple))
+                    and command
+                    and command[0]
+                    in (
+                        fields.Command.DELETE,
+                        fields.Command.UNLINK,
+                    )
+                ):
+                    continue
+                self._dental_loyalty_refuse_field(self, name)
+            if command[0] in (fields.Command.CREATE, fields.Command.UPDATE):
+                values.append(command[2])
+        return values
+
+    @api.model
+    def _dental_loyalty_is_figure(self, value):
+        """A quantity, price or amount a register sends: a finite number below
+        what a clinic ever bills."""
+        return (
+            not isinstance(value, bool)
+            and isinstance(value, numbers.Real)
+            and math.isfinite(value)
+            and abs(value) <= MAX_AMOUNT
+        )
+
+    @api.model
+    def _dental_loyalty_refuse_field(self, model, name):
+        raise UserError(
+            self.env._(
+                "The register sent a value for %(field)s that is not valid.",
+                field=model._fields[name]._description_string(self.env),
+            )
+        )
+
+    def action_pos_order_paid(self):
+        if self.env.context.get("dental_loyalty_settles") is _SETTLES:
+            return super().action_pos_order_paid()
+        # Paid outside of a register's sync or the payment form: settle here,
+        # and only the sync's settlement takes points for a points payment.
+        self.ensure_one()
+        if self.state != "draft":
+            return super().action_pos_order_paid()
+        if self.currency_id.compare_amounts(self._dental_loyalty_points_paid(), 0):
+            raise UserError(
+                self.env._(
+                    "%s is paid with loyalty points: only the register settles it.",
+                    self._dental_loyalty_label(),
+                )
+            )
+        # What was paid is what its payments pay, not what was written on it,
+        # as core recomputes it at sync.
+        self.with_context(backend_recomputation=True).write(
+            {"amount_paid": sum(self.payment_ids.mapped("amount"))}
+        )
+        result = super().action_pos_order_paid()
+        if self.state in PAID_STATES:
+            self._dental_loyalty_settle()
+        return result
+
     def _process_saved_order(self, draft):
-        order_id = super()._process_saved_order(draft)
+        order_id = super(
+            PosOrder, self.with_context(dental_loyalty_settles=_SETTLES)
+        )._process_saved_order(draft)
         if self.state in PAID_STATES:
             self._dental_loyalty_settle()
         return order_id

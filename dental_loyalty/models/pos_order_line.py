@@ -1,4 +1,24 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .pos_order import _CREATING
+
+# What a line is worth and which sale it is of: fixed once its order is paid.
+_LINE_VALUE_FIELDS = frozenset(
+    {
+        "product_id",
+        "qty",
+        "price_unit",
+        "discount",
+        "price_subtotal",
+        "price_subtotal_incl",
+        "tax_ids",
+        "refunded_orderline_id",
+        "dental_loyalty_voucher_id",
+        "dental_loyalty_voucher_code",
+        "order_id",
+    }
+)
 
 
 class PosOrderLine(models.Model):
@@ -15,6 +35,39 @@ class PosOrderLine(models.Model):
         index="btree_not_null",
         ondelete="restrict",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = self.env["pos.order"].browse(
+            {vals["order_id"] for vals in vals_list if vals.get("order_id")}
+        )
+        if self.env.context.get("dental_loyalty_creating") is not _CREATING:
+            self._dental_loyalty_check_unlocked(orders)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if _LINE_VALUE_FIELDS.intersection(vals):
+            orders = self.order_id
+            if vals.get("order_id"):
+                orders |= orders.browse(vals["order_id"])
+            self._dental_loyalty_check_unlocked(orders)
+        return super().write(vals)
+
+    @api.model
+    def _dental_loyalty_check_unlocked(self, orders):
+        """Refuse to add or change lines of a paid order: a refund's
+        share of its sale is priced from the sale's lines."""
+        if orders._dental_loyalty_engine_writes():
+            return
+        locked = orders.exists()._dental_loyalty_locked()
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%s is paid: its lines can no longer be added or changed. "
+                    "Refund it instead.",
+                    locked[0]._dental_loyalty_label(),
+                )
+            )
 
     def _auto_init(self):
         res = super()._auto_init()

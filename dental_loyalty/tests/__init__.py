@@ -36,3 +36,4 @@ from . import test_attack_refunds
 from . import test_attack_refund_money
 from . import test_attack_dates
 from . import test_attack_bonus
+from . import test_attack_backoffice

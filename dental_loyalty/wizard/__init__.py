@@ -5,3 +5,4 @@ from . import dental_loyalty_reward_redeem
 from . import dental_loyalty_points_transfer
 from . import base_partner_merge_automatic_wizard
 from . import dental_loyalty_referral_refuse
+from . import pos_make_payment

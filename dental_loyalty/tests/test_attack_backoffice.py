@@ -1,0 +1,193 @@
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+
+from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin
+
+
+@tagged("post_install", "-at_install")
+class TestBackOfficeAttacksOverTheWire(
+    PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase
+):
+    """A cashier calling the back office's methods over JSON-RPC on orders the
+    register synced: a paid order's lines and value, payments with points made
+    outside the register, and sync payloads no register sends."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate(self.cashier.login, self.cashier.login)
+
+    def _assert_refused(self, error, message):
+        self.assertEqual(error and error["name"], "odoo.exceptions.UserError")
+        self.assertIn(message, error["message"])
+
+    def test_a_paid_sale_keeps_its_lines_and_its_refund_takes_back_all(self):
+        order, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_balance, 100)
+        sold = order.lines
+        _result, error = self._call("pos.order.line", "write", [sold.id], {"qty": 1000})
+        self._assert_refused(error, "its lines can no longer be added or changed")
+        _result, error = self._call(
+            "pos.order.line",
+            "create",
+            [
+                {
+                    "order_id": order.id,
+                    "product_id": self.cleaning.id,
+                    "qty": 1,
+                    "price_unit": 99000,
+                    "price_subtotal": 99000,
+                    "price_subtotal_incl": 99000,
+                }
+            ],
+        )
+        self._assert_refused(error, "its lines can no longer be added or changed")
+        _result, error = self._call("pos.order.line", "unlink", [sold.id])
+        self._assert_refused(error, "You can only unlink")
+        other = self.env["res.partner"].create({"name": "Hoa Le"})
+        for vals in ({"partner_id": other.id}, {"amount_total": 1.0}):
+            with self.subTest(vals=vals):
+                _result, error = self._call("pos.order", "write", [order.id], vals)
+                self._assert_refused(error, "cannot be changed")
+        order.invalidate_recordset()
+        self.assertEqual(order.lines, sold)
+        self.assertEqual(sold.qty, 2)
+        self.assertEqual(order.partner_id, self.patient)
+        refund, error = self._sync_rpc(self._refund_data(order))
+        self.assertIsNone(error)
+        self.assertEqual(refund.dental_loyalty_points_earned, -100)
+        self.assertEqual(self._wallet().points_balance, 0)
+
+    def _draft(self, **kwargs):
+        data = self._order([(self.checkup, 2)], **kwargs)
+        data["state"] = "draft"
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.state, "draft")
+        return order
+
+    def test_points_are_paid_only_at_the_register(self):
+        self._give_points(self.patient, 500)
+        order = self._draft(cash=0)
+        _result, error = self._call(
+            "pos.payment",
+            "create",
+            [
+                {
+                    "pos_order_id": order.id,
+                    "amount": 100.0,
+                    "payment_method_id": self.points_pm.id,
+                    "name": "x",
+                }
+            ],
+        )
+        self._assert_refused(error, "is paid at the register only")
+        self._call("pos.order", "write", [order.id], {"amount_paid": 100.0})
+        _result, error = self._call("pos.order", "action_pos_order_paid", [order.id])
+        self._assert_refused(error, "not fully paid")
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.payment_ids)
+        self.assertEqual(self._wallet().points_balance, 500)
+        # Nor does the back office's payment form take points (a manager's).
+        wizard = (
+            self.env["pos.make.payment"]
+            .with_context(active_id=order.id)
+            .create(
+                {
+                    "config_id": self.config.id,
+                    "amount": 100.0,
+                    "payment_method_id": self.points_pm.id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "is paid at the register only"):
+            wizard.check()
+        self.assertFalse(order.payment_ids)
+
+    def test_a_draft_with_points_is_settled_only_by_the_register(self):
+        self._give_points(self.patient, 500)
+        with_points = self._draft(points=100.0)
+        _result, error = self._call(
+            "pos.order", "action_pos_order_paid", [with_points.id]
+        )
+        self._assert_refused(error, "only the register settles it")
+        with_points.invalidate_recordset()
+        self.assertEqual(with_points.state, "draft")
+        self.assertEqual(self._wallet().points_balance, 500)
+        # Paid in cash outside the register, it earns as any sale.
+        in_cash = self._draft()
+        _result, error = self._call("pos.order", "action_pos_order_paid", [in_cash.id])
+        self.assertIsNone(error)
+        in_cash.invalidate_recordset()
+        self.assertEqual(in_cash.state, "paid")
+        self.assertEqual(in_cash.dental_loyalty_points_earned, 100)
+        self.assertEqual(self._wallet().points_balance, 600)
+
+    def test_forged_sync_fields_come_back_as_messages(self):
+        sale, error = self._sync_rpc(self._order([(self.checkup, 1)]))
+        self.assertIsNone(error)
+        other_company = self.env["res.company"].create({"name": "Other Clinic"})
+        outsider = self.env["hr.employee"].create(
+            {"name": "Dr Outsider", "company_id": other_company.id}
+        )
+
+        def line(data):
+            return data["lines"][0][2]
+
+        for label, forge, message in [
+            ("qty", lambda d: line(d).update(qty="NaN"), "Quantity"),
+            ("qty nan", lambda d: line(d).update(qty=float("nan")), "Quantity"),
+            ("price", lambda d: line(d).update(price_unit="1e400"), "Unit Price"),
+            ("discount", lambda d: line(d).update(discount="x"), "Discount"),
+            ("discount range", lambda d: line(d).update(discount=-900), "Discount"),
+            (
+                "refunded line",
+                lambda d: line(d).update(refunded_orderline_id="x", qty=-1),
+                "Refunded Order Line",
+            ),
+            (
+                "refunded line unknown",
+                lambda d: line(d).update(refunded_orderline_id=2**31 - 1, qty=-1),
+                "Refunded Order Line",
+            ),
+            ("date", lambda d: d.update(date_order="not a date"), "Date"),
+            (
+                "payment amount",
+                lambda d: d["payment_ids"][0][2].update(amount="5"),
+                "Amount",
+            ),
+            (
+                "payment method",
+                lambda d: d["payment_ids"][0][2].update(payment_method_id="x"),
+                "Payment Method",
+            ),
+            (
+                "practitioner type",
+                lambda d: d.update(dental_loyalty_practitioner_id="x"),
+                "practitioner named on the bill is unknown",
+            ),
+            (
+                "practitioner unknown",
+                lambda d: d.update(dental_loyalty_practitioner_id=999999),
+                "practitioner named on the bill is unknown",
+            ),
+            (
+                "practitioner of another clinic",
+                lambda d: d.update(dental_loyalty_practitioner_id=outsider.id),
+                "practitioner of another company",
+            ),
+        ]:
+            with self.subTest(label):
+                data = self._order([(self.checkup, 1)])
+                forge(data)
+                order, error = self._sync_rpc(data)
+                self.assertIsNone(order)
+                self._assert_refused(error, message)
+        self.assertEqual(self._wallet().points_balance, 50)
+        self.assertEqual(
+            self.env["pos.order"].search_count(
+                [("session_id", "=", sale.session_id.id)]
+            ),
+            1,
+        )
