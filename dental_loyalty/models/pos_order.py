@@ -31,6 +31,9 @@ _ORDER_VALUE_FIELDS = (
     "partner_id",
     "session_id",
     "company_id",
+    # The taxes and prices its refunds are recomputed with.
+    "fiscal_position_id",
+    "pricelist_id",
 )
 # A register's order uuid is 36 characters; anything much longer is not one.
 _MAX_UUID_LENGTH = 64
@@ -125,6 +128,7 @@ class PosOrder(models.Model):
 
     def write(self, vals):
         self._dental_loyalty_check_value_change(vals)
+        self._dental_loyalty_check_state_change(vals)
         if "dental_loyalty_visit_time" in vals:
             # The server's stamp: neither a register nor a user rewrites it.
             vals = {
@@ -158,6 +162,23 @@ class PosOrder(models.Model):
                         field=field._description_string(self.env),
                     )
                 )
+
+    def _dental_loyalty_check_state_change(self, vals):
+        """A paid order stays paid (closing its session marks it done): one
+        cancelled or reopened by hand would drop out of what its refunds count,
+        or let its lines be rewritten."""
+        state = vals.get("state")
+        if not state or state in PAID_STATES or self._dental_loyalty_engine_writes():
+            return
+        paid = self.filtered(lambda order: order.state in PAID_STATES)
+        if paid:
+            raise UserError(
+                self.env._(
+                    "%s is paid: it cannot be reopened nor cancelled. Refund it "
+                    "instead.",
+                    paid[0]._dental_loyalty_label(),
+                )
+            )
 
     def _dental_loyalty_engine_writes(self):
         """Whether the register's sync or the engine itself writes."""
@@ -688,6 +709,25 @@ class PosOrder(models.Model):
                     self._dental_loyalty_label(),
                 )
             )
+        # The total the register sent is what the server recomputes from the
+        # lines, within each line's rounding and the register's cash rounding.
+        lines_total = sum(line._dental_loyalty_total() for line in self.lines)
+        currency = self.currency_id
+        margin = currency.rounding * (len(self.lines) + 1)
+        if self.config_id.cash_rounding and self.config_id.rounding_method:
+            margin += self.config_id.rounding_method.rounding
+        if abs(self.amount_total - lines_total) > margin:
+            raise UserError(
+                self.env._(
+                    "%(order)s was refused: its total (%(total)s) is not what its "
+                    "lines add up to (%(lines)s).",
+                    order=self._dental_loyalty_label(),
+                    total=formatLang(
+                        self.env, self.amount_total, currency_obj=currency
+                    ),
+                    lines=formatLang(self.env, lines_total, currency_obj=currency),
+                )
+            )
 
     def _dental_loyalty_settle_sale(self):
         """Settle the sold lines. In an order that also returns lines, they are a
@@ -701,7 +741,9 @@ class PosOrder(models.Model):
         covered -= sum(
             min(line._dental_loyalty_total(), 0.0)
             for line in self.lines
-            if not line.refunded_orderline_id and not line.dental_loyalty_voucher_code
+            if line.price_unit * line.qty < 0
+            and not line.refunded_orderline_id
+            and not line.dental_loyalty_voucher_code
         )
         points_amount = self._dental_loyalty_points_paid()
         bill_total = self.amount_total

@@ -191,3 +191,50 @@ class TestBackOfficeAttacksOverTheWire(
             ),
             1,
         )
+
+    def test_a_total_below_its_lines_is_refused(self):
+        self._give_points(self.patient, 2000)
+        # Ten check-ups (500.00) sent as a bill of 50.00: the cap and the
+        # earning would be read off the forged total.
+        data = self._order([(self.checkup, 10)])
+        data.update(amount_total=50.0, amount_paid=50.0)
+        data["payment_ids"][0][2]["amount"] = 50.0
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self._assert_refused(error, "is not what its lines add up to")
+        self.assertEqual(self._wallet().points_balance, 2000)
+
+    def test_a_paid_refund_is_neither_cancelled_nor_repaid(self):
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        refund, error = self._sync_rpc(self._refund_data(sale))
+        self.assertIsNone(error)
+        for state in ("cancel", "draft"):
+            with self.subTest(state=state):
+                _result, error = self._call(
+                    "pos.order", "write", [refund.id], {"state": state}
+                )
+                self._assert_refused(error, "cannot be reopened nor cancelled")
+        cash = refund.payment_ids
+        _result, error = self._call("pos.payment", "write", cash.ids, {"amount": -300})
+        self._assert_refused(error, "its payments can no longer be")
+        _result, error = self._call("pos.payment", "unlink", sale.payment_ids.ids)
+        self._assert_refused(error, "its payments can no longer be")
+        _result, error = self._call(
+            "pos.payment",
+            "create",
+            [
+                {
+                    "pos_order_id": refund.id,
+                    "amount": -90.0,
+                    "payment_method_id": self.cash_pm1.id,
+                }
+            ],
+        )
+        self._assert_refused(error, "its payments can no longer be")
+        # The same line cannot be returned a second time.
+        again, error = self._sync_rpc(self._refund_data(sale))
+        self.assertIsNone(again)
+        self.assertIn("left: 0", error["message"])
+        self.assertEqual(refund.state, "paid")
+        self.assertEqual(self._wallet().points_balance, 0)

@@ -11,9 +11,11 @@ from .common_pos import DentalLoyaltyPosCommon
 # lines; the new lines' company (for the amount's currency); the figure the tier is
 # decided on; the lots' remainders; the wallet's sums and their update; a recompute
 # of the patient's fields (core, peppol); whether the patient has a referral waiting
-# for their first paid visit. bench/ measures the whole path, lock and catch-up
+# for their first paid visit; the services' own prices (a service's bonus counts
+# what its line charged against them); the lines' totals recomputed, which the
+# bill's total must match. bench/ measures the whole path, lock and catch-up
 # included, with cold caches.
-LOYALTY_QUERIES_PER_ORDER = 13
+LOYALTY_QUERIES_PER_ORDER = 15
 
 
 @tagged("post_install", "-at_install")
