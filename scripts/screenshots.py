@@ -1,27 +1,40 @@
 """The PNGs of docs/screenshots/, taken from a running demo clinic.
 
-Run through scripts/screenshots, which finds Odoo's Python and sets URL, DEMO_DB,
-LOGIN, PASSWORD, CHROMIUM and OUT. Each screen waits for what it shows, never for
-network idleness (the web client keeps a bus connection open).
+Run through scripts/screenshots, which finds Odoo's Python; the environment it reads is
+described there. Each screen waits for what it shows, never for network idleness (the
+web client keeps a bus connection open).
 """
 
 import io
 import json
 import os
+import shutil
 import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
-URL = os.environ.get("URL", "http://localhost:8069").rstrip("/")
+try:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    sys.exit(
+        f"error: Playwright is not installed in Odoo's Python ({sys.executable}); "
+        f"install it: {sys.executable} -m pip install playwright"
+    )
+
+URL = os.environ.get("URL", f"http://localhost:{os.environ.get('PORT', '8069')}")
+URL = URL.rstrip("/")
 DB = os.environ.get("DEMO_DB", "dental_loyalty_demo")
 LOGIN = os.environ.get("LOGIN", "admin")
 PASSWORD = os.environ.get("PASSWORD", "admin")
-CHROMIUM = os.environ.get("CHROMIUM") or None
+CHROMIUM = (
+    os.environ.get("CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
 OUT = Path(
     os.environ.get("OUT", Path(__file__).resolve().parent.parent / "docs/screenshots")
 )
