@@ -13,12 +13,13 @@ class DentalLoyaltyReferral(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _reward_first_visit(self, order):
+    def _reward_first_visit(self, order, visit_date, paid, label):
         """The POS adapter's call after settling a paid sale: a pending referral
         of the order's patient is rewarded on this first paid visit, or refused
         by the rules that may have changed since it was marked. One query when
-        the patient has no pending referral."""
-        paid = order.amount_total - order._dental_loyalty_points_paid()
+        the patient has no pending referral. The adapter hands over the figures:
+        the day of the visit, what was ``paid`` with money, the receipt's
+        ``label``; ``order`` is read for its patient, company and currency."""
         if not order.partner_id or order.currency_id.compare_amounts(paid, 0) <= 0:
             # Not a visit paid with money: the referral waits for one.
             return self.browse()
@@ -49,7 +50,7 @@ class DentalLoyaltyReferral(models.Model):
                     "%(paid)s, less than the clinic's minimum of %(minimum)s for a "
                     "referral.",
                     patient=referral.referred_id.display_name,
-                    visit=order._dental_loyalty_label(),
+                    visit=label,
                     paid=formatLang(self.env, paid, currency_obj=order.currency_id),
                     minimum=formatLang(
                         self.env, minimum, currency_obj=order.currency_id
@@ -57,7 +58,7 @@ class DentalLoyaltyReferral(models.Model):
                 )
             )
             return referral
-        referral._reward(order)
+        referral._reward(order, visit_date, label)
         return referral
 
     @api.model
@@ -70,11 +71,12 @@ class DentalLoyaltyReferral(models.Model):
             minimum, currency, company, fields.Date.context_today(self)
         )
 
-    def _reward(self, order=None):
-        """Post both bonuses for the first paid visit (``order``, or none for a
-        visit that did not go through the register), after checking again what
-        may have changed since the referral was marked: the phone numbers and
-        addresses, and the referrer's yearly limit (rewarded referrals count)."""
+    def _reward(self, order=None, visit_date=None, label=False):
+        """Post both bonuses for the first paid visit (``order`` of
+        ``visit_date``, named ``label``; or none for a visit that did not go
+        through the register, today), after checking again what may have
+        changed since the referral was marked: the phone numbers and addresses,
+        and the referrer's yearly limit (rewarded referrals count)."""
         self.ensure_one()
         refusal = (
             self._contact_refusal(self.referrer_id, self.referred_id, self.company_id)
@@ -87,12 +89,7 @@ class DentalLoyaltyReferral(models.Model):
             self._refuse(refusal)
             return self.env["dental.loyalty.ledger"]
         company = self.company_id
-        visit = (
-            order._dental_loyalty_visit_date()
-            if order
-            else fields.Date.context_today(self)
-        )
-        label = order._dental_loyalty_label() if order else False
+        visit = visit_date or fields.Date.context_today(self)
         points = {
             "referrer": max(company.dental_loyalty_referrer_points, 0),
             "referred": max(company.dental_loyalty_referred_points, 0),
