@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import format_date, formatLang
 
+from ..rules import voucher_discount
 from .pos_order import PAID_STATES
 
 
@@ -60,14 +61,16 @@ class DentalLoyaltyVoucher(models.Model):
         vouchers already cover ``covered``."""
         self.ensure_one()
         reward = self.reward_id
-        currency = self.currency_id
-        bill_total = max(bill_total, 0.0)
-        if reward.kind == "discount_fixed":
-            value = reward.discount_amount
-        else:
-            value = bill_total * reward.discount_percent / 100
-        cap = bill_total * reward.max_coverage / 100
-        return currency.round(max(min(value, cap, bill_total - covered), 0.0))
+        fixed = reward.kind == "discount_fixed"
+        return self.currency_id.round(
+            voucher_discount(
+                bill_total,
+                covered,
+                reward.max_coverage,
+                amount=reward.discount_amount if fixed else None,
+                percent=reward.discount_percent,
+            )
+        )
 
     def _line_for_bill(self, bill_total, covered=0.0, partner=None):
         """The order line the register adds for this voucher, on ``partner``'s
