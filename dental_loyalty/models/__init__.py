@@ -17,4 +17,11 @@ from . import pos_order_line
 from . import pos_payment
 from . import dental_loyalty_reward
 from . import dental_loyalty_voucher
+from . import dental_loyalty_voucher_issue
+from . import dental_loyalty_voucher_use
+from . import dental_loyalty_voucher_action
 from . import dental_loyalty_referral
+from . import dental_loyalty_referral_refusal
+from . import dental_loyalty_referral_reward
+from . import dental_loyalty_referral_reversal
+from . import dental_loyalty_referral_merge

@@ -774,7 +774,12 @@ class PosOrder(models.Model):
             covered_amount=covered,
             recall_lines=self._dental_loyalty_recall_lines(),
         )
-        self.env["dental.loyalty.referral"]._reward_first_visit(self)
+        self.env["dental.loyalty.referral"]._reward_first_visit(
+            self,
+            self._dental_loyalty_visit_date(),
+            self.amount_total - self._dental_loyalty_points_paid(),
+            self._dental_loyalty_label(),
+        )
 
     def _dental_loyalty_returned_lines(self):
         """The order's returned lines, each checked against the line it returns:

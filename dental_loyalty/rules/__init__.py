@@ -1,4 +1,5 @@
-"""The arithmetic of the loyalty programme: dates, lots, earning, caps and tiers.
+"""The arithmetic of the loyalty programme: dates, lots, earning, caps, tiers and
+vouchers.
 
 Plain Python on purpose: no ``odoo`` import, so it runs under pytest without a
 database. The models feed it plain values and write back what it returns.
@@ -47,6 +48,7 @@ from .tiers import (
     next_tier,
     qualifying_tier,
 )
+from .vouchers import voucher_discount
 
 __all__ = [
     "InsufficientPoints",
@@ -81,6 +83,7 @@ __all__ = [
     "refund_share",
     "spendable_less_holds",
     "spendable_points",
+    "voucher_discount",
     "window_start",
     "yearly_keys",
 ]

@@ -1,0 +1,130 @@
+# The model is split by concern on purpose (one file each), as Odoo core does.
+# pylint: disable=consider-merging-classes-inherited
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+
+class DentalLoyaltyVoucher(models.Model):
+    _inherit = "dental.loyalty.voucher"
+
+    # ------------------------------------------------------------------
+    # Issuing: the engine takes the points and hands out a code
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _issue(self, wallet, reward, patient=None):
+        """Take ``reward``'s points from ``wallet`` and issue its voucher to
+        ``patient`` (by default the wallet's own: a family member gets theirs
+        from the family's wallet); raises a UserError saying which rule
+        refused."""
+        patient = patient or wallet.partner_id
+        wallet._lock_for_update()
+        today = fields.Date.context_today(self)
+        # The reward's terms read every voucher of the patient (its limit).
+        refusal = reward.sudo()._refusal(wallet, today, patient)
+        if refusal:
+            raise UserError(refusal)
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        spendable, _own, _others = Hold._spendable_for(wallet, f"reward:{reward.id}")
+        if spendable < reward.points_cost:
+            raise UserError(
+                self.env._(
+                    "Not enough points for %(reward)s: it costs %(cost)s, "
+                    "%(patient)s can spend %(spendable)s.",
+                    reward=reward.name,
+                    cost=reward.points_cost,
+                    patient=wallet.partner_id.display_name,
+                    spendable=spendable,
+                )
+            )
+        if reward.has_stock:
+            # Under the wallet lock two patients may still race for the last one.
+            reward.flush_recordset(["stock_left"])
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE dental_loyalty_reward SET stock_left = stock_left - 1 "
+                    "WHERE id = %s AND stock_left > 0 RETURNING id",
+                    reward.id,
+                )
+            )
+            if not self.env.cr.fetchone():
+                raise UserError(self.env._("%s is out of stock.", reward.name))
+            reward.invalidate_recordset(["stock_left"])
+        # Vouchers are issued by the engine only: no user creates them.
+        voucher = self.sudo().create(
+            {
+                "code": self._new_code(),
+                "reward_id": reward.id,
+                "partner_id": patient.id,
+                "wallet_id": wallet.id,
+                "company_id": wallet.company_id.id,
+                "points_cost": reward.points_cost,
+                "issue_date": today,
+                "expiry_date": today + timedelta(days=reward.validity_days),
+                "clinic_share": reward.clinic_share,
+            }
+        )
+        self.env["dental.loyalty.ledger"]._post(
+            [voucher._ledger_vals("redeem", -reward.points_cost)]
+        )
+        voucher._send_code()
+        return voucher.sudo(self.env.su)
+
+    def _ledger_vals(self, kind, points, wallet=None):
+        self.ensure_one()
+        return {
+            "wallet_id": (wallet or self.wallet_id).id,
+            "kind": kind,
+            "points": points,
+            "unique_key": f"voucher:{self.id}:{kind}",
+            "member_id": self.partner_id.id,
+            "res_model": self._name,
+            "res_id": self.id,
+            # Ledger lines are read by the whole front desk: not the code.
+            "origin": self.code_hint,
+            "reason": self.reward_id.name,
+        }
+
+    def _send_code(self):
+        """Send the patient their code by the channels the clinic chose, with
+        the templates the clinic edits. The code is cash: the mail is a
+        notification only the patient (and whoever issued it) reads, not a
+        message on the voucher's chatter that the front desk lists; the SMS
+        leaves no copy on the patient's chatter either."""
+        template = self.env.ref(
+            "dental_loyalty.mail_template_voucher_issued", raise_if_not_found=False
+        )
+        for voucher in self.sudo():
+            partner = voucher.partner_id
+            channel = voucher.company_id._dental_loyalty_channel("voucher")
+            if (
+                channel in ("mail", "both")
+                and template
+                and partner.email
+                and not partner.is_blacklisted
+            ):
+                rendered = {
+                    field: template._render_field(
+                        field, voucher.ids, compute_lang=True
+                    )[voucher.id]
+                    for field in ("subject", "body_html", "email_from")
+                }
+                voucher.with_context(mail_notify_force_send=False).message_notify(
+                    partner_ids=partner.ids,
+                    subject=rendered["subject"],
+                    body=rendered["body_html"],
+                    email_from=rendered["email_from"] or None,
+                    subtype_xmlid="mail.mt_comment",
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+            partner._dental_loyalty_notify(
+                "voucher",
+                voucher.company_id,
+                code=voucher.code,
+                reward=voucher.reward_id.with_context(lang=partner.lang).name,
+                date=voucher.expiry_date,
+            )

@@ -1,0 +1,58 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dental_loyalty.rules import voucher_discount
+
+
+def test_a_fixed_voucher_takes_its_amount_off():
+    assert voucher_discount(200.0, 0.0, 100.0, amount=50.0) == 50.0
+
+
+def test_a_percentage_voucher_takes_its_share_of_the_bill():
+    assert voucher_discount(200.0, 0.0, 100.0, percent=15.0) == pytest.approx(30.0)
+
+
+def test_a_fixed_voucher_ignores_the_percentage():
+    assert voucher_discount(200.0, 0.0, 100.0, amount=10.0, percent=50.0) == 10.0
+
+
+def test_the_coverage_caps_the_discount():
+    # A 100 voucher on a bill of 120 that it may cover at most half of.
+    assert voucher_discount(120.0, 0.0, 50.0, amount=100.0) == pytest.approx(60.0)
+
+
+def test_other_vouchers_leave_only_the_rest_of_the_bill():
+    assert voucher_discount(100.0, 80.0, 100.0, amount=50.0) == pytest.approx(20.0)
+
+
+def test_a_bill_already_covered_leaves_nothing():
+    assert voucher_discount(100.0, 100.0, 100.0, amount=50.0) == 0.0
+    assert voucher_discount(100.0, 130.0, 100.0, amount=50.0) == 0.0
+
+
+@pytest.mark.parametrize("bill_total", [0.0, -40.0])
+def test_an_empty_or_refund_bill_takes_nothing(bill_total):
+    assert voucher_discount(bill_total, 0.0, 100.0, amount=50.0) == 0.0
+    assert voucher_discount(bill_total, 0.0, 100.0, percent=20.0) == 0.0
+
+
+amounts = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@given(
+    bill_total=amounts,
+    covered=st.floats(min_value=0, max_value=1e6),
+    max_coverage=st.floats(min_value=0.01, max_value=100),
+    amount=st.none() | st.floats(min_value=0, max_value=1e6),
+    percent=st.floats(min_value=0, max_value=100),
+)
+def test_the_discount_stays_within_the_bill_its_cap_and_zero(
+    bill_total, covered, max_coverage, amount, percent
+):
+    discount = voucher_discount(
+        bill_total, covered, max_coverage, amount=amount, percent=percent
+    )
+    bill = max(bill_total, 0.0)
+    assert 0.0 <= discount <= max(bill - covered, 0.0)
+    assert discount <= bill * max_coverage / 100
