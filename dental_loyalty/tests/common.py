@@ -2,16 +2,25 @@ from odoo.tests import TransactionCase, new_test_user
 
 # One point per currency unit, a point worth 0.10, no waiting, a year's
 # validity, at most 30 % of a bill in points, tiers on points over 12 months,
-# downgraded at once (tests of the grace period set their own).
+# downgraded at once (tests of the grace period set their own). Keys are the
+# company's settings without their ``dental_loyalty_`` prefix.
 TEST_PROGRAMME = {
-    "dental_loyalty_earn_rate": 1.0,
-    "dental_loyalty_point_value": 0.1,
-    "dental_loyalty_waiting_days": 0,
-    "dental_loyalty_validity_months": 12,
-    "dental_loyalty_max_share": 30.0,
-    "dental_loyalty_tier_basis": "points",
-    "dental_loyalty_tier_window_months": 12,
-    "dental_loyalty_tier_grace_days": 0,
+    "earn_rate": 1.0,
+    "point_value": 0.1,
+    "waiting_days": 0,
+    "validity_months": 12,
+    "max_share": 30.0,
+    "tier_basis": "points",
+    "tier_window_months": 12,
+    "tier_grace_days": 0,
+}
+
+# The suite's one tier ladder, the shipped tiers' names: {key: (sequence,
+# threshold, multiplier)}; the key is the shipped tier's xml id without "tier_".
+TEST_LADDER = {
+    "bronze": (10, 0, 1.0),
+    "silver": (20, 500, 1.25),
+    "gold": (30, 1500, 1.5),
 }
 
 
@@ -34,10 +43,76 @@ def add_points_payment_method(config, **accounts):
     return method
 
 
-class LedgerIntegrityMixin:
-    """Every scenario ends with the ledger's own integrity check: each wallet's
-    lines add up to what its lots hold and its cached figures to their
-    recomputation (invariants 1 and 7)."""
+class DentalLoyaltyTestMixin:
+    """What every test class of dental_loyalty shares, whatever Odoo test case it
+    builds on (TransactionCase, Point of Sale's, HttpCase):
+
+    - one programme (``PROGRAMME``, TEST_PROGRAMME) and one tier ladder
+      (``LADDER``, TEST_LADDER: cls.bronze, cls.silver, cls.gold), set up for a
+      company by ``_set_up_loyalty_programme(company)``; a class that needs
+      another says so in one line, e.g. ``PROGRAMME = {**TEST_PROGRAMME,
+      "earn_rate": 0.0}`` with the reason in a comment;
+    - the company's loyalty settings changed through one helper,
+      ``self._set_loyalty_settings(waiting_days=7)`` (names without their
+      ``dental_loyalty_`` prefix);
+    - every scenario ends with the ledger's own integrity check: each
+      wallet's lines add up to what its lots hold and its cached figures to
+      their recomputation (invariants 1 and 7).
+    """
+
+    PROGRAMME = TEST_PROGRAMME
+    LADDER = TEST_LADDER
+
+    @classmethod
+    def _set_loyalty_settings(cls, company=None, **values):
+        """Write the company's loyalty settings ``values``, named without their
+        ``dental_loyalty_`` prefix, on ``company`` (the test's by default)."""
+        company = cls.company if company is None else company
+        company.write(
+            {f"dental_loyalty_{name}": value for name, value in values.items()}
+        )
+
+    @classmethod
+    def _set_up_loyalty_programme(cls, company):
+        """The suite's programme and tier ladder for ``company``: the shipped
+        tiers where they are the company's, new ones of the same names
+        elsewhere; any other tier of the company archived."""
+        cls._set_loyalty_settings(company, **cls.PROGRAMME)
+        Tier = cls.env["dental.loyalty.tier"]
+        tiers = {}
+        for key in cls.LADDER:
+            shipped_id = cls.env["ir.model.data"]._xmlid_to_res_id(
+                f"dental_loyalty.tier_{key}", raise_if_not_found=False
+            )
+            # Searched, not browsed: the test's user may not read another
+            # company's tiers.
+            shipped = Tier.with_context(active_test=False).search(
+                [("id", "=", shipped_id), ("company_id", "=", company.id)]
+            )
+            if shipped:
+                tiers[key] = shipped
+        Tier.search(
+            [
+                ("company_id", "=", company.id),
+                ("id", "not in", [tier.id for tier in tiers.values()]),
+            ]
+        ).active = False
+        # The shipped ladder may have been edited in the database under test.
+        Tier.union(*tiers.values()).write({"active": True})
+        for key, (sequence, threshold, multiplier) in cls.LADDER.items():
+            values = {
+                "sequence": sequence,
+                "threshold": threshold,
+                "multiplier": multiplier,
+            }
+            if key in tiers:
+                tiers[key].write(values)
+            else:
+                tiers[key] = Tier.create(
+                    {"name": key.title(), "company_id": company.id, **values}
+                )
+        for key, tier in tiers.items():
+            setattr(cls, key, tier)
 
     def assertLedgerIntegrity(self):
         problems = self.env["dental.loyalty.wallet"]._integrity_problems()
@@ -48,12 +123,15 @@ class LedgerIntegrityMixin:
         super().tearDown()
 
 
-class DentalLoyaltyCommon(LedgerIntegrityMixin, TransactionCase):
+class DentalLoyaltyCommon(DentalLoyaltyTestMixin, TransactionCase):
+    """The main company with the suite's programme and ladder, a loyalty
+    manager, a receptionist and a patient (see DentalLoyaltyTestMixin)."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.company.write(TEST_PROGRAMME)
+        cls._set_up_loyalty_programme(cls.company)
         cls.manager = new_test_user(
             cls.env,
             login="dl_manager",
@@ -64,20 +142,6 @@ class DentalLoyaltyCommon(LedgerIntegrityMixin, TransactionCase):
             login="dl_reception",
             groups="base.group_user,dental_loyalty.group_dental_loyalty_user",
         )
-        cls.bronze = cls.env.ref("dental_loyalty.tier_bronze")
-        cls.silver = cls.env.ref("dental_loyalty.tier_silver")
-        cls.gold = cls.env.ref("dental_loyalty.tier_gold")
-        # The shipped ladder may have been edited in the database under test.
-        (cls.bronze | cls.silver | cls.gold).write({"active": True})
-        cls.bronze.write({"threshold": 0, "sequence": 10, "multiplier": 1.0})
-        cls.silver.write({"threshold": 500, "sequence": 20, "multiplier": 1.25})
-        cls.gold.write({"threshold": 1500, "sequence": 30, "multiplier": 1.5})
-        cls.env["dental.loyalty.tier"].search(
-            [
-                ("company_id", "=", cls.company.id),
-                ("id", "not in", (cls.bronze | cls.silver | cls.gold).ids),
-            ]
-        ).active = False
         cls.patient = cls.env["res.partner"].create({"name": "Lan Nguyen"})
         cls.Ledger = cls.env["dental.loyalty.ledger"]
 

@@ -4,26 +4,22 @@ from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
-from .common import TEST_PROGRAMME, LedgerIntegrityMixin, add_points_payment_method
+from .common import DentalLoyaltyTestMixin, add_points_payment_method
 
 
-class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
+class DentalLoyaltyPosCommon(DentalLoyaltyTestMixin, TestPoSCommon):
     """A register with cash and a Loyalty Points method, a cashier with nothing but
-    Point of Sale rights, a patient, and a loyalty ladder for the test company."""
+    Point of Sale rights, a patient, and the suite's programme and ladder for the
+    test company (see DentalLoyaltyTestMixin)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(TEST_PROGRAMME)
         # The accounting test user sets the programme up as the clinic manager would.
         cls.env.user.groups_id += cls.env.ref(
             "dental_loyalty.group_dental_loyalty_manager"
         )
-        Tier = cls.env["dental.loyalty.tier"]
-        cls.bronze = Tier.create({"name": "Bronze", "sequence": 1, "threshold": 0})
-        cls.silver = Tier.create(
-            {"name": "Silver", "sequence": 2, "threshold": 5000, "multiplier": 1.25}
-        )
+        cls._set_up_loyalty_programme(cls.company)
         cls.config = cls.basic_config
         cls.points_pm = add_points_payment_method(
             cls.config,

@@ -19,9 +19,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {"dental_loyalty_waiting_days": 14, "dental_loyalty_dormant_months": 6}
-        )
+        cls._set_loyalty_settings(waiting_days=14, dormant_months=6)
         # The six-monthly cleaning: 50 more points when the patient is on time.
         cls.cleaning.product_tmpl_id.write(
             {

@@ -20,7 +20,7 @@ class AttackOverTheWire(PosJsonRpcMixin, ReferralCommon, HttpCase):
         cls.vn, cls.us = cls.env.ref("base.vn"), cls.env.ref("base.us")
         # The clinic's country is not the patients' numbers' country.
         cls.company.country_id = cls.us
-        cls.company.dental_loyalty_waiting_days = 0
+        cls._set_loyalty_settings(waiting_days=0)
 
     def setUp(self):
         super().setUp()

@@ -28,8 +28,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         return wallets
 
     def test_expiry_and_release_queries_do_not_grow_with_patients(self):
-        self.company.dental_loyalty_validity_months = 1
-        self.company.dental_loyalty_waiting_days = 3
+        self._set_loyalty_settings(validity_months=1, waiting_days=3)
         with freeze_time("2026-01-01"):
             self.Ledger._cron_expire_lots()  # what the demo data left to expire
             few = self._patients_with_points(3)

@@ -122,7 +122,7 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         self.assertFalse(self._calls(gone))
 
     def test_no_message_when_the_clinic_sends_none_but_the_call_still(self):
-        self.company.dental_loyalty_channel_dormant = "none"
+        self._set_loyalty_settings(channel_dormant="none")
         self._visit(self.patient, "2026-01-10")
         with self.mock_mail_gateway():
             self._run("2026-07-11")
@@ -150,7 +150,7 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         managers = self.env.ref("dental_loyalty.group_dental_loyalty_manager").users
         self.assertIn(self._calls(patients[1]).user_id, managers)
         self.assertIn(self._calls(patients[2]).user_id, managers)
-        self.company.dental_loyalty_dormant_user_id = caller
+        self._set_loyalty_settings(dormant_user_id=caller)
         self._visit(patients[2], "2026-08-01")
         self._run("2027-02-02")
         self.assertEqual(self._calls(patients[2]).sorted("id")[-1].user_id, caller)

@@ -51,7 +51,7 @@ class TestFamilies(FamilyMixin, DentalLoyaltyCommon):
             self._earn(self.child, 120)
         with freeze_time("2026-03-01"):
             self._earn(self.parent, 300)
-            self.company.dental_loyalty_waiting_days = 30
+            self._set_loyalty_settings(waiting_days=30)
             self._earn(self.child, 80)  # pending until March 31
             family = self.as_manager(self.parent, self.child)
             wallet = self._wallet(self.child)
@@ -212,7 +212,7 @@ class TestFamilies(FamilyMixin, DentalLoyaltyCommon):
             with self.assertRaisesRegex(AccessError, "Only loyalty managers"):
                 denied()
         self.assertEqual(self._wallet(self.parent).points_available, 100)
-        self.company.dental_loyalty_family_reception = True
+        self._set_loyalty_settings(family_reception=True)
         transfer.action_confirm()
         family.with_user(self.receptionist).member_ids = [(4, self.other_child.id)]
         self.assertEqual(self._wallet(self.stranger).points_available, 40)

@@ -26,13 +26,11 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
         cls.bronze.write({"birthday_points": 0, "anniversary_points": 0})
         cls.silver.write({"birthday_points": 100, "anniversary_points": 50})
         cls.gold.write({"birthday_points": 200, "anniversary_points": 80})
-        cls.company.write(
-            {
-                "dental_loyalty_channel_birthday": "both",
-                "dental_loyalty_channel_anniversary": "mail",
-                "dental_loyalty_channel_expiry_warning": "mail",
-                "dental_loyalty_expiry_warning_days": 30,
-            }
+        cls._set_loyalty_settings(
+            channel_birthday="both",
+            channel_anniversary="mail",
+            channel_expiry_warning="mail",
+            expiry_warning_days=30,
         )
         # Only this class's patients celebrate or hear of expiring points.
         cls.env["res.partner"].with_context(active_test=False).search(
@@ -260,7 +258,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
 
     @freeze_time("2026-03-14 10:00:00")
     def test_no_message_when_the_clinic_sends_none(self):
-        self.company.dental_loyalty_channel_birthday = "none"
+        self._set_loyalty_settings(channel_birthday="none")
         patient = self._patient("Quiet", self.gold, birthday="1990-03-14")
         self._birthdays()
         self.assertFalse(self._new_mails)
@@ -296,7 +294,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
 
     def test_birthday_job_queries_do_not_grow_with_patients(self):
         # The engine's queries: each message sent adds its own.
-        self.company.dental_loyalty_channel_birthday = "none"
+        self._set_loyalty_settings(channel_birthday="none")
         for day, count in (("1990-03-14", 2), ("1990-03-15", 20)):
             for n in range(count):
                 self._patient(f"Patient {day} {n}", self.gold, birthday=day)
@@ -389,17 +387,18 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
         with freeze_time("2025-04-01"):
             self._earn(patient, 100)
         with freeze_time("2026-03-15 10:00:00"):
-            self.company.dental_loyalty_channel_expiry_warning = "none"
+            self._set_loyalty_settings(channel_expiry_warning="none")
             self._warn()
-            self.company.dental_loyalty_channel_expiry_warning = "mail"
-            self.company.dental_loyalty_expiry_warning_days = 0
+            self._set_loyalty_settings(
+                channel_expiry_warning="mail", expiry_warning_days=0
+            )
             self._warn()
             self.assertFalse(self._new_mails)
             self.assertFalse(
                 self.Ledger.search([("partner_id", "=", patient.id)]).expiry_warned
             )
             # Turned on again: the lots waited, their patient is told now.
-            self.company.dental_loyalty_expiry_warning_days = 30
+            self._set_loyalty_settings(expiry_warning_days=30)
             self._warn()
             self.assertMailMail(patient, "outgoing", content="<strong>100</strong>")
 
@@ -462,7 +461,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
                 action.with_user(self.receptionist).with_context(
                     active_model="res.partner", active_ids=nothing.ids
                 ).run()
-            self.company.dental_loyalty_channel_expiry_warning = "none"
+            self._set_loyalty_settings(channel_expiry_warning="none")
             silent = (
                 action.with_user(self.manager)
                 .with_context(active_model="res.partner", active_ids=nothing.ids)

@@ -96,7 +96,7 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
         return wallets
 
     def test_expiry_in_batches_expires_each_lot_once(self):
-        self.company.dental_loyalty_validity_months = 1
+        self._set_loyalty_settings(validity_months=1)
         with freeze_time("2026-01-05"):
             self.Ledger._cron_expire_lots()  # what the demo data left to expire
             wallets = self._patients(5, 100)
@@ -110,7 +110,7 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
         self.assertEqual(sum(wallets.mapped("points_balance")), 0)
 
     def test_release_in_batches(self):
-        self.company.dental_loyalty_waiting_days = 3
+        self._set_loyalty_settings(waiting_days=3)
         with freeze_time("2026-01-05"):
             wallets = self._patients(3, 100)
             self.assertEqual(sum(wallets.mapped("points_pending")), 300)

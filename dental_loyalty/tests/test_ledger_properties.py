@@ -37,8 +37,7 @@ class TestLedgerProperties(VoucherRegisterCommon):
     def test_random_days_at_the_front_desk_keep_the_ledger_whole(self):
         if RuleBasedStateMachine is None:
             self.skipTest("hypothesis is not installed")
-        self.company.dental_loyalty_waiting_days = 2
-        self.company.dental_loyalty_validity_months = 1
+        self._set_loyalty_settings(waiting_days=2, validity_months=1)
         other = self.env["res.partner"].create({"name": "Hoa Le"})
         run_state_machine_as_test(
             lambda: FrontDeskMachine(self, [self.patient, other]),

@@ -17,9 +17,9 @@ class CommittedReferralCase(CommittedWalletCase):
     # Earning nothing, as CommittedWalletCase's programme says: only the
     # referral's bonuses move points.
     BONUSES = {
-        "dental_loyalty_referrer_points": 100,
-        "dental_loyalty_referred_points": 50,
-        "dental_loyalty_referral_yearly_limit": 0,
+        "referrer_points": 100,
+        "referred_points": 50,
+        "referral_yearly_limit": 0,
     }
     PROGRAMME = {**CommittedWalletCase.PROGRAMME, **BONUSES}
     BILLS = 2

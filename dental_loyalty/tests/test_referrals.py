@@ -20,13 +20,11 @@ class ReferralCommon(DentalLoyaltyPosCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "dental_loyalty_waiting_days": 14,
-                "dental_loyalty_referrer_points": 100,
-                "dental_loyalty_referred_points": 50,
-                "dental_loyalty_referral_yearly_limit": 0,
-            }
+        cls._set_loyalty_settings(
+            waiting_days=14,
+            referrer_points=100,
+            referred_points=50,
+            referral_yearly_limit=0,
         )
         cls.patient.write(
             {
@@ -196,7 +194,7 @@ class TestReferrals(ReferralCommon):
                 self._assertRefused(partner, code, message)
 
     def test_more_referrals_than_the_yearly_limit_are_refused(self):
-        self.company.dental_loyalty_referral_yearly_limit = 2
+        self._set_loyalty_settings(referral_yearly_limit=2)
         with freeze_time("2026-01-10"):
             self._mark(self._newcomer("Last Year"))
         with freeze_time("2027-03-01"):
@@ -208,7 +206,7 @@ class TestReferrals(ReferralCommon):
                 r"yearly limit of referrals \(referrals this year: 2, limit: 2\)",
             )
             # 0 is no limit.
-            self.company.dental_loyalty_referral_yearly_limit = 0
+            self._set_loyalty_settings(referral_yearly_limit=0)
             self.assertEqual(self._mark(self._newcomer("Three")).state, "pending")
 
     def test_rules_that_changed_since_the_marking_refuse_at_the_visit(self):
@@ -224,14 +222,14 @@ class TestReferrals(ReferralCommon):
         # The limit lowered after two were marked: the first visit takes the one.
         one, two = self._newcomer("One"), self._newcomer("Two")
         first, second = self._mark(one), self._mark(two)
-        self.company.dental_loyalty_referral_yearly_limit = 1
+        self._set_loyalty_settings(referral_yearly_limit=1)
         self._sync(self._order([(self.checkup, 1)], partner=two))
         self._sync(self._order([(self.checkup, 1)], partner=one))
         self.assertEqual((second.state, first.state), ("rewarded", "refused"))
         self.assertIn("yearly limit", first.refusal_reason)
 
     def test_a_full_refund_of_the_first_visit_reverses_both_bonuses(self):
-        self.company.dental_loyalty_waiting_days = 0
+        self._set_loyalty_settings(waiting_days=0)
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
         order = self._sync(
@@ -280,7 +278,7 @@ class TestReferrals(ReferralCommon):
         """A register retries its syncs: the first visit synced again posts no
         second pair, a refund synced again takes nothing back twice, and a
         refund after the reversal finds nothing left to reverse."""
-        self.company.dental_loyalty_waiting_days = 0
+        self._set_loyalty_settings(waiting_days=0)
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
         data = self._order([(self.checkup, 2)], partner=newcomer)
@@ -309,7 +307,7 @@ class TestReferrals(ReferralCommon):
         self.assertEqual(self._wallet(newcomer).points_balance, 0)
 
     def test_a_spent_bonus_is_taken_from_other_points_or_noted(self):
-        self.company.dental_loyalty_waiting_days = 0
+        self._set_loyalty_settings(waiting_days=0)
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
         order = self._sync(self._order([(self.checkup, 1)], partner=newcomer))
@@ -360,7 +358,7 @@ class TestReferrals(ReferralCommon):
 @tagged("post_install", "-at_install")
 class TestReferralMessages(ReferralCommon, MailCase, SMSCase):
     def test_the_referrer_hears_of_their_bonus(self):
-        self.company.dental_loyalty_channel_referral = "both"
+        self._set_loyalty_settings(channel_referral="both")
         self.patient.lang = "en_US"
         newcomer = self._newcomer()
         self._mark(newcomer)

@@ -135,7 +135,7 @@ class TestValueAudit(VoucherRegisterCommon):
         self._assertFound("took 40.0 off bills but records 10.0")
 
     def test_a_lot_dated_before_its_session_opened_is_found(self):
-        self.company.dental_loyalty_waiting_days = 14
+        self._set_loyalty_settings(waiting_days=14)
         order = self._sync(self._order([(self.checkup, 2)]))
         self._sql(
             "UPDATE dental_loyalty_ledger SET date = date - 10, "
