@@ -55,9 +55,10 @@ class DentalLoyaltyTestMixin:
     - the company's loyalty settings changed through one helper,
       ``self._set_loyalty_settings(waiting_days=7)`` (names without their
       ``dental_loyalty_`` prefix);
-    - every scenario ends with the ledger's own integrity check: each
-      wallet's lines add up to what its lots hold and its cached figures to
-      their recomputation (invariants 1 and 7).
+    - every scenario ends with the ledger's own integrity check over the
+      wallets the test created or changed: each wallet's lines add up to what
+      its lots hold and its cached figures to their recomputation (invariants 1
+      and 7), and its points are worth what the rules give.
     """
 
     PROGRAMME = TEST_PROGRAMME
@@ -114,8 +115,39 @@ class DentalLoyaltyTestMixin:
         for key, tier in tiers.items():
             setattr(cls, key, tier)
 
+    def setUp(self):
+        super().setUp()
+        self._integrity_since_xid = self._current_xid()
+
+    def _current_xid(self):
+        """The id of the test's own (sub)transaction. Every row written from
+        now on carries it or a later one in ``xmin`` (later savepoints, the
+        HttpCase requests' cursors, included); rows of the class's setup an
+        earlier one. This tells the rows the test wrote, SQL fixes included,
+        where ``write_date`` cannot: it is the transaction's start for all."""
+        self.env.cr.execute("SELECT pg_current_xact_id()::text::bigint")
+        return self.env.cr.fetchone()[0] % 2**32
+
+    def _touched_wallet_ids(self):
+        """Ids of the wallets the test created or changed: their own row or
+        one of their ledger lines written since the test began."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM dental_loyalty_wallet
+             WHERE xmin::text::bigint >= %(xid)s
+             UNION
+            SELECT wallet_id FROM dental_loyalty_ledger
+             WHERE xmin::text::bigint >= %(xid)s
+            """,
+            {"xid": self._integrity_since_xid},
+        )
+        return [wallet_id for (wallet_id,) in self.env.cr.fetchall()]
+
     def assertLedgerIntegrity(self):
-        problems = self.env["dental.loyalty.wallet"]._integrity_problems()
+        problems = self.env["dental.loyalty.wallet"]._integrity_problems(
+            self._touched_wallet_ids()
+        )
         self.assertFalse(problems, "the ledger does not add up")
 
     def tearDown(self):

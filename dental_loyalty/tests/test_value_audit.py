@@ -36,7 +36,9 @@ class TestValueAudit(VoucherRegisterCommon):
     def assertLedgerIntegrity(self):
         """Each test here bends value on purpose and asserts what the check
         finds; the arithmetic still adds up."""
-        problems = self.env["dental.loyalty.wallet"]._integrity_problems()
+        problems = self.env["dental.loyalty.wallet"]._integrity_problems(
+            self._touched_wallet_ids()
+        )
         for found in problems.values():
             self.assertFalse(
                 [p for p in found if "add up" in p or "cached" in p], found
