@@ -42,8 +42,9 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
             expire_few = self._queries(self.Ledger._cron_expire_lots)
         with freeze_time("2026-02-02"):
             expire_many = self._queries(self.Ledger._cron_expire_lots)
-        self.assertEqual(release_many, release_few)
-        self.assertEqual(expire_many, expire_few)
+        # Growth, not a count: core's own queries may change.
+        self.assertLessEqual(release_many, release_few)
+        self.assertLessEqual(expire_many, expire_few)
         self.assertEqual(sum(few.mapped("points_balance")), 0)
         self.assertEqual(sum(many.mapped("points_balance")), 0)
         self.assertIn(
@@ -65,6 +66,6 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
                 lambda: many._evaluate_tier(allow_downgrade=True)
             )
             Wallet._cron_evaluate_tiers()
-        self.assertEqual(evaluate_many, evaluate_few)
+        self.assertLessEqual(evaluate_many, evaluate_few)
         self.assertEqual(set((few | many).tier_id.ids), {self.bronze.id})
         self.assertIn("from Silver to Bronze", many[-1].partner_id.message_ids[0].body)

@@ -15,11 +15,9 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "dental_loyalty_dormant_months": 6,
-                "dental_loyalty_channel_dormant": "mail",
-            }
+        cls._set_loyalty_settings(
+            dormant_months=6,
+            channel_dormant="mail",
         )
         cls.patient.write({"email": "lan@example.com", "lang": "en_US"})
         cls.Wallet = cls.env["dental.loyalty.wallet"]
@@ -189,16 +187,8 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         many = patients(30, "2026-01-11")
         self._set_others_aside(first | few | many, "2026-07-01")
 
-        def queries(day):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            self._run(day)
-            self.env.flush_all()
-            return self.cr.sql_log_count - before
-
-        queries("2026-07-10")  # the first run fills the caches
-        found_few = queries("2026-07-11")
-        found_many = queries("2026-07-12")
+        self._run("2026-07-10")  # the first run fills the caches
+        found_few = self._queries(lambda: self._run("2026-07-11"))
+        found_many = self._queries(lambda: self._run("2026-07-12"))
         self.assertEqual(found_many, found_few)
         self.assertEqual(len(self._calls(many[-1])), 1)
