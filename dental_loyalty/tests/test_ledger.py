@@ -87,8 +87,12 @@ class TestLedger(DentalLoyaltyCommon):
         with freeze_time("2026-03-05"):
             self.Ledger._cron_release_pending()
             self.assertEqual(self.patient.loyalty_points_available, 80)
-            self.assertEqual(self.Ledger._cron_release_pending(), 0)
+            # A second run the same day: read from the database, not from the
+            # cache of the first read, the lot is still spendable once.
+            self.Ledger._cron_release_pending()
+            self.env.invalidate_all()
             self.assertEqual(self.patient.loyalty_points_available, 80)
+            self.assertWalletMatchesLines(self.patient)
 
     def test_expiry_takes_only_what_is_left_and_runs_once(self):
         self._set_loyalty_settings(validity_months=6)

@@ -153,9 +153,15 @@ class FrontDeskMachine(RuleBasedStateMachine):
                 self.now - timedelta(days=days_off)
             )
             wallet = test._wallet(partner)
+            lines_before = test.Ledger.search_count([("wallet_id", "=", wallet.id)])
             order = self._try_sync(data)
             if not order:
-                return  # over the cap or the balance; nothing posted
+                # Over the cap or the balance: refused, nothing posted.
+                test.assertEqual(
+                    test.Ledger.search_count([("wallet_id", "=", wallet.id)]),
+                    lines_before,
+                )
+                return
             self.sales.append(order)
             spent = order.dental_loyalty_points_spent
             # Money paid with points is the points taken times their value.
@@ -189,7 +195,8 @@ class FrontDeskMachine(RuleBasedStateMachine):
             )
             if order:
                 self.sales.append(order)
-                test.assertEqual(voucher.state, "used")
+            # Used by the sale, or still valid when the sale was refused.
+            test.assertEqual(voucher.state, "used" if order else "valid")
 
     @rule(checkups=st.integers(1, 3), pay_little=st.booleans())
     def referred_first_visit(self, checkups, pay_little):
