@@ -59,6 +59,14 @@ class DentalLoyaltyTestMixin:
       wallets the test created or changed: each wallet's lines add up to what
       its lots hold and its cached figures to their recomputation (invariants 1
       and 7), and its points are worth what the rules give.
+
+    Running the suite: ``bash scripts/test`` runs it all (about 8 minutes); the
+    slow classes (browser tours, registers on real cursors, the random state
+    machine, query counts over a thousand lines or patients, JSON-RPC over
+    HTTP) are tagged
+    ``dental_loyalty_slow``, so that the fast part runs in about a minute with
+    ``ODOO_TEST_TAGS=/dental_loyalty,-dental_loyalty_slow bash scripts/test``
+    (Odoo's ``--test-tags /dental_loyalty,-dental_loyalty_slow``).
     """
 
     PROGRAMME = TEST_PROGRAMME

@@ -10,7 +10,7 @@ from .common_pos import PosJsonRpcMixin
 from .test_pos_vouchers import VoucherRegisterCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     """The register's date of a sale is a witness, not an authority: over
     JSON-RPC as the cashier, a sale dated in the past or the future counts from

@@ -9,7 +9,7 @@ from .test_rewards import RewardCatalogMixin
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestVoucherCodesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     """Voucher codes are bearer codes: a cashier, over JSON-RPC, lists none, gets
     the codes of the bill's patient's own vouchers from the register's call,
@@ -190,7 +190,7 @@ class TestVoucherCodesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCa
         self.assertNotIn(self.others[0].code, page.text)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestDoorsAcrossClinics(
     PosJsonRpcMixin, RewardCatalogMixin, DentalLoyaltyCommon, HttpCase
 ):

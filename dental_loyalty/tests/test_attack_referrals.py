@@ -104,7 +104,7 @@ class AttackOverTheWire(PosJsonRpcMixin, ReferralCommon, HttpCase):
         return self._wallet(partner).points_balance
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestReferralAttacks(AttackOverTheWire):
     """Observation 5 of issue 16: a referred "patient" needs a patient behind
     them: reachable, paying a real first visit, keeping it, and not the
@@ -218,7 +218,7 @@ class TestReferralAttacks(AttackOverTheWire):
         self.assertRefused(error, "are contacts of one another")
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestReferralMergeAttacks(AttackOverTheWire):
     """Odoo's contact merge, open to whoever has Contact Creation, joins two
     contacts into one person after the referral paid: a referral between them,
@@ -282,7 +282,7 @@ class TestReferralMergeAttacks(AttackOverTheWire):
         self.assertEqual(self._balance(newcomer), 50 + 50 + 50)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestAmountAndIdAttacks(AttackOverTheWire):
     """Observation 6 of issue 16: amounts and ids out of any clinic's range
     come back as a message, and nothing is held or written."""

@@ -4,7 +4,7 @@ from .common_pos import PosJsonRpcMixin
 from .test_pos_vouchers import VoucherRegisterCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestRefundMoneyOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     """Refunds as a front-desk user sends them over JSON-RPC, paid out in cash:
     all the refunds of a sale together pay out in money at most the share of

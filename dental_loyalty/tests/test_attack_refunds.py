@@ -9,7 +9,7 @@ from .test_concurrency import CommittedWalletCase
 from .test_pos_vouchers import VoucherRegisterCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     """Refunds as a front-desk user sends them over JSON-RPC: lines of nothing,
     pieces, prices of their own, orders that return and sell at once, and
@@ -330,7 +330,7 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(self._wallet().points_balance, 210)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestRefundAgainstAHoldAtTwoRegisters(CommittedWalletCase):
     """Register A holds the patient's points for a bill while register B's
     refund, whose request began before A's hold was committed, takes back a

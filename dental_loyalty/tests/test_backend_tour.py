@@ -3,7 +3,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from .common import DentalLoyaltyTestMixin
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestBackendTierBadge(DentalLoyaltyTestMixin, HttpCase):
     """The back office shows a patient's tier as a badge in the tier's colour."""
 
@@ -37,7 +37,7 @@ class TestBackendTierBadge(DentalLoyaltyTestMixin, HttpCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestBackendFamilyTour(DentalLoyaltyTestMixin, HttpCase):
     """A loyalty manager creates a family in the form and finds it in Reporting."""
 

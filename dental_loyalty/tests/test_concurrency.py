@@ -133,7 +133,7 @@ class CommittedWalletCase(DentalLoyaltyTestMixin, TransactionCase):
             return wallet.points_available, spent, problems
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestConcurrentSpend(CommittedWalletCase):
     """Two registers spend for one patient at the same moment, through the engine
     calls a register's requests make."""
@@ -230,7 +230,7 @@ class TestConcurrentSpend(CommittedWalletCase):
         self.assertEqual(spent - spent_before, 100)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestConcurrentVoucherUse(CommittedWalletCase):
     """Two registers use one voucher code at the same moment: one bill gets it."""
 

@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import DentalLoyaltyCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestNightlyJobQueries(DentalLoyaltyCommon):
     """The nightly jobs work in sets: ten times the patients, the same queries."""
 

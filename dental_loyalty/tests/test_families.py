@@ -375,7 +375,7 @@ class TestFamilyAtTheRegister(FamilyMixin, DentalLoyaltyPosCommon):
             )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestFamiliesOverTheWire(
     FamilyMixin, PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase
 ):

@@ -23,7 +23,7 @@ from ..rules import points_for_amount
 from .test_pos_vouchers import VoucherRegisterCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestLedgerProperties(VoucherRegisterCommon):
     """Random sequences of what happens at a clinic, driven through the real
     models in the test's transaction: sales paid partly with points and dated

@@ -22,7 +22,7 @@ LOYALTY_QUERIES_PER_ORDER_AT_MOST = 20
 FEW_LINES, MANY_LINES = 10, 1000
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestPosOrderQueries(DentalLoyaltyPosCommon):
     @classmethod
     def setUpClass(cls):

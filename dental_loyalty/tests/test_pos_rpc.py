@@ -3,7 +3,7 @@ from odoo.tests import HttpCase, tagged
 from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
     """The same attacks over JSON-RPC, logged in as a user with nothing but Point
     of Sale rights, as a browser or a script would send them."""

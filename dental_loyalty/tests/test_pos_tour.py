@@ -11,7 +11,7 @@ from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCom
 from .common import DentalLoyaltyTestMixin, add_points_payment_method
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
     @classmethod
     def setUpClass(cls):

@@ -321,7 +321,7 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestVouchersOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     """What a user with nothing but Point of Sale rights can do to vouchers over
     JSON-RPC: redeem with points, and nothing else."""

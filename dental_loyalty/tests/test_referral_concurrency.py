@@ -167,7 +167,7 @@ class CommittedReferralCase(CommittedWalletCase):
             }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestReferredPatientAtTwoRegisters(CommittedReferralCase):
     """Two registers sync a bill of the referred patient at the same moment."""
 

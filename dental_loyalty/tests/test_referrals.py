@@ -379,7 +379,7 @@ class TestReferralMessages(ReferralCommon, MailCase, SMSCase):
         )
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestReferralsOverTheWire(PosJsonRpcMixin, ReferralCommon, HttpCase):
     """A Point of Sale user saves a customer with a referral code from the
     register's editor (a form, saved through web_save): the referral is made by
