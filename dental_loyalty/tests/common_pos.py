@@ -133,6 +133,21 @@ class DentalLoyaltyPosCommon(DentalLoyaltyTestMixin, TestPoSCommon):
         data.update(amount_total=total, amount_tax=total - base)
         return data
 
+    def _returns(self, order, quantities, points=0.0, sold=()):
+        """Order data returning ``quantities`` (one per line of ``order``, None
+        to leave a line out) and selling ``sold`` ((product, quantity) pairs);
+        points given back are ``points`` (negative), the rest in cash."""
+        lines = [
+            {
+                "product": line.product_id,
+                "quantity": -quantity,
+                "refunded_orderline_id": line.id,
+            }
+            for line, quantity in zip(order.lines, quantities, strict=True)
+            if quantity is not None
+        ]
+        return self._order([*lines, *sold], points=points)
+
     def _refund_data(self, order, quantity=None, points=0.0, partner=None):
         """Refund data of ``quantity`` of each line of ``order`` (all of it),
         made out to ``partner`` (the order's patient by default)."""
@@ -155,12 +170,20 @@ class DentalLoyaltyPosCommon(DentalLoyaltyTestMixin, TestPoSCommon):
         return wallet
 
 
+# What a JSON-RPC error names when the user may not do what was asked.
+ACCESS_ERROR = "odoo.exceptions.AccessError"
+
+
 class PosJsonRpcMixin:
     """Calls as a browser or a script sends them over JSON-RPC, for HttpCase
     classes logged in as the cashier."""
 
     def _call(self, model, method, *args):
         """(result, error message) of a call_kw request."""
+        return self._call_kw(model, method, list(args), {})
+
+    def _call_kw(self, model, method, args, kwargs):
+        """(result, error message) of a call_kw request with keyword arguments."""
         response = self.url_open(
             f"/web/dataset/call_kw/{model}/{method}",
             data=json.dumps(
@@ -171,8 +194,8 @@ class PosJsonRpcMixin:
                     "params": {
                         "model": model,
                         "method": method,
-                        "args": list(args),
-                        "kwargs": {},
+                        "args": args,
+                        "kwargs": kwargs,
                     },
                 },
                 default=str,
@@ -183,6 +206,19 @@ class PosJsonRpcMixin:
         if "error" in body:
             return None, body["error"]["data"]
         return body["result"], None
+
+    def _hold_rpc(self, data, amount):
+        """(offer, error) of the register asking the server to hold points worth
+        ``amount`` for the bill ``data``, as it does before a points payment."""
+        return self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            data["partner_id"],
+            data["amount_total"],
+            amount,
+        )
 
     def _sync_rpc(self, data):
         # What the register sends: plain JSON.

@@ -72,15 +72,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual((wallet.points_available, wallet.points_pending), (0, 900))
         # 45.00 of a new bill with those points: asked, then synced anyway.
         bill = self._order([(self.checkup, 3)], points=45.0)
-        offer, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            bill["uuid"],
-            self.patient.id,
-            150.0,
-            45.0,
-        )
+        offer, error = self._hold_rpc(bill, 45.0)
         self.assertIsNone(offer)
         self.assertIn("points pending until", error["message"])
         order, error = self._sync_rpc(bill)
