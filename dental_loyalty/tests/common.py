@@ -128,13 +128,21 @@ class DentalLoyaltyTestMixin:
         self._integrity_since_xid = self._current_xid()
 
     def _current_xid(self):
-        """The id of the test's own (sub)transaction. Every row written from
-        now on carries it or a later one in ``xmin`` (later savepoints, the
-        HttpCase requests' cursors, included); rows of the class's setup an
-        earlier one. This tells the rows the test wrote, SQL fixes included,
-        where ``write_date`` cannot: it is the transaction's start for all."""
-        self.env.cr.execute("SELECT pg_current_xact_id()::text::bigint")
-        return self.env.cr.fetchone()[0] % 2**32
+        """The id of the test's own subtransaction (its savepoint). Every row
+        written from now on carries it or a later one in ``xmin`` (later
+        savepoints, the HttpCase requests' cursors, included); rows of the
+        class's setup an earlier one. This tells the rows the test wrote, SQL
+        fixes included, where ``write_date`` cannot: it is the transaction's
+        start for all. PostgreSQL names only the top transaction's id
+        (pg_current_xact_id), so a row is written in a temporary table of this
+        session, rolled back with the test, and its ``xmin`` read."""
+        cr = self.env.cr
+        cr.execute("CREATE TEMP TABLE IF NOT EXISTS dental_loyalty_test_xid (x int)")
+        cr.execute(
+            "INSERT INTO dental_loyalty_test_xid VALUES (1) "
+            "RETURNING xmin::text::bigint"
+        )
+        return cr.fetchone()[0]
 
     def _touched_wallet_ids(self):
         """Ids of the wallets the test created or changed: their own row or
