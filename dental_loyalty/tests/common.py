@@ -82,6 +82,14 @@ class DentalLoyaltyTestMixin:
         )
 
     @classmethod
+    def _new_user(cls, login, groups):
+        """A user with ``groups`` (comma-separated xml ids), in the time zone of
+        the user who sets the test up: "today" is the same day for the lots it
+        posts and for the user, whatever the hour (the demo's superuser is in
+        Brussels, a new user in UTC: between them, a day apart for an hour)."""
+        return new_test_user(cls.env, login=login, groups=groups, tz=cls.env.user.tz)
+
+    @classmethod
     def _set_up_loyalty_programme(cls, company):
         """The suite's programme and tier ladder for ``company``: the shipped
         tiers where they are the company's, new ones of the same names
@@ -180,15 +188,12 @@ class DentalLoyaltyCommon(DentalLoyaltyTestMixin, TransactionCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls._set_up_loyalty_programme(cls.company)
-        cls.manager = new_test_user(
-            cls.env,
-            login="dl_manager",
-            groups="base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        cls.manager = cls._new_user(
+            "dl_manager",
+            "base.group_user,dental_loyalty.group_dental_loyalty_manager",
         )
-        cls.receptionist = new_test_user(
-            cls.env,
-            login="dl_reception",
-            groups="base.group_user,dental_loyalty.group_dental_loyalty_user",
+        cls.receptionist = cls._new_user(
+            "dl_reception", "base.group_user,dental_loyalty.group_dental_loyalty_user"
         )
         cls.patient = cls.env["res.partner"].create({"name": "Lan Nguyen"})
         cls.Ledger = cls.env["dental.loyalty.ledger"]

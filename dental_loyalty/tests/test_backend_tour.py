@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import DentalLoyaltyTestMixin
 
@@ -12,10 +12,9 @@ class TestBackendTierBadge(DentalLoyaltyTestMixin, HttpCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls._set_up_loyalty_programme(cls.company)
-        cls.receptionist = new_test_user(
-            cls.env,
-            login="dl_badge_reception",
-            groups="base.group_user,dental_loyalty.group_dental_loyalty_user",
+        cls.receptionist = cls._new_user(
+            "dl_badge_reception",
+            "base.group_user,dental_loyalty.group_dental_loyalty_user",
         )
         cls.gold.color = 3
         cls.patient = cls.env["res.partner"].create({"name": "Tier Badge Patient"})
@@ -46,10 +45,9 @@ class TestBackendFamilyTour(DentalLoyaltyTestMixin, HttpCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls._set_up_loyalty_programme(cls.company)
-        cls.manager = new_test_user(
-            cls.env,
-            login="dl_family_manager",
-            groups="base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        cls.manager = cls._new_user(
+            "dl_family_manager",
+            "base.group_user,dental_loyalty.group_dental_loyalty_manager",
         )
         Partner = cls.env["res.partner"]
         cls.holder = Partner.create({"name": "Tour Holder Lan"})
