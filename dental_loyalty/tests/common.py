@@ -63,10 +63,12 @@ class DentalLoyaltyTestMixin:
     Running the suite: ``bash scripts/test`` runs it all (about 8 minutes); the
     slow classes (browser tours, registers on real cursors, the random state
     machine, query counts over a thousand lines or patients, JSON-RPC over
-    HTTP) are tagged
-    ``dental_loyalty_slow``, so that the fast part runs in about a minute with
+    HTTP: 97 of 338 tests, about 170 s of the 275 s the tests take on a quiet
+    machine) are tagged ``dental_loyalty_slow``. The fast part, 241 tests in
+    about 100 s after the install, runs with
     ``ODOO_TEST_TAGS=/dental_loyalty,-dental_loyalty_slow bash scripts/test``
-    (Odoo's ``--test-tags /dental_loyalty,-dental_loyalty_slow``).
+    (Odoo's ``--test-tags /dental_loyalty,-dental_loyalty_slow``); the slow
+    part alone with ``dental_loyalty_slow/dental_loyalty``.
     """
 
     PROGRAMME = TEST_PROGRAMME
