@@ -4,26 +4,22 @@ from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
-from .common import TEST_PROGRAMME, LedgerIntegrityMixin, add_points_payment_method
+from .common import DentalLoyaltyTestMixin, add_points_payment_method
 
 
-class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
+class DentalLoyaltyPosCommon(DentalLoyaltyTestMixin, TestPoSCommon):
     """A register with cash and a Loyalty Points method, a cashier with nothing but
-    Point of Sale rights, a patient, and a loyalty ladder for the test company."""
+    Point of Sale rights, a patient, and the suite's programme and ladder for the
+    test company (see DentalLoyaltyTestMixin)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(TEST_PROGRAMME)
         # The accounting test user sets the programme up as the clinic manager would.
         cls.env.user.groups_id += cls.env.ref(
             "dental_loyalty.group_dental_loyalty_manager"
         )
-        Tier = cls.env["dental.loyalty.tier"]
-        cls.bronze = Tier.create({"name": "Bronze", "sequence": 1, "threshold": 0})
-        cls.silver = Tier.create(
-            {"name": "Silver", "sequence": 2, "threshold": 5000, "multiplier": 1.25}
-        )
+        cls._set_up_loyalty_programme(cls.company)
         cls.config = cls.basic_config
         cls.points_pm = add_points_payment_method(
             cls.config,
@@ -137,6 +133,21 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
         data.update(amount_total=total, amount_tax=total - base)
         return data
 
+    def _returns(self, order, quantities, points=0.0, sold=()):
+        """Order data returning ``quantities`` (one per line of ``order``, None
+        to leave a line out) and selling ``sold`` ((product, quantity) pairs);
+        points given back are ``points`` (negative), the rest in cash."""
+        lines = [
+            {
+                "product": line.product_id,
+                "quantity": -quantity,
+                "refunded_orderline_id": line.id,
+            }
+            for line, quantity in zip(order.lines, quantities, strict=True)
+            if quantity is not None
+        ]
+        return self._order([*lines, *sold], points=points)
+
     def _refund_data(self, order, quantity=None, points=0.0, partner=None):
         """Refund data of ``quantity`` of each line of ``order`` (all of it),
         made out to ``partner`` (the order's patient by default)."""
@@ -159,12 +170,20 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
         return wallet
 
 
+# What a JSON-RPC error names when the user may not do what was asked.
+ACCESS_ERROR = "odoo.exceptions.AccessError"
+
+
 class PosJsonRpcMixin:
     """Calls as a browser or a script sends them over JSON-RPC, for HttpCase
     classes logged in as the cashier."""
 
     def _call(self, model, method, *args):
         """(result, error message) of a call_kw request."""
+        return self._call_kw(model, method, list(args), {})
+
+    def _call_kw(self, model, method, args, kwargs):
+        """(result, error message) of a call_kw request with keyword arguments."""
         response = self.url_open(
             f"/web/dataset/call_kw/{model}/{method}",
             data=json.dumps(
@@ -175,8 +194,8 @@ class PosJsonRpcMixin:
                     "params": {
                         "model": model,
                         "method": method,
-                        "args": list(args),
-                        "kwargs": {},
+                        "args": args,
+                        "kwargs": kwargs,
                     },
                 },
                 default=str,
@@ -187,6 +206,19 @@ class PosJsonRpcMixin:
         if "error" in body:
             return None, body["error"]["data"]
         return body["result"], None
+
+    def _hold_rpc(self, data, amount):
+        """(offer, error) of the register asking the server to hold points worth
+        ``amount`` for the bill ``data``, as it does before a points payment."""
+        return self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            data["partner_id"],
+            data["amount_total"],
+            amount,
+        )
 
     def _sync_rpc(self, data):
         # What the register sends: plain JSON.

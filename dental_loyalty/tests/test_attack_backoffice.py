@@ -4,7 +4,7 @@ from odoo.tests import HttpCase, tagged
 from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestBackOfficeAttacksOverTheWire(
     PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase
 ):

@@ -4,7 +4,7 @@ from odoo.tests import HttpCase, tagged
 from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestServiceBonusOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
     """A service's bonus is earned on what money paid for it at the service's
     own price: a register that sends a price of a cent, or a line of negative

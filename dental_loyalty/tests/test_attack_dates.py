@@ -10,7 +10,7 @@ from .common_pos import PosJsonRpcMixin
 from .test_pos_vouchers import VoucherRegisterCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     """The register's date of a sale is a witness, not an authority: over
     JSON-RPC as the cashier, a sale dated in the past or the future counts from
@@ -19,9 +19,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {"dental_loyalty_waiting_days": 14, "dental_loyalty_dormant_months": 6}
-        )
+        cls._set_loyalty_settings(waiting_days=14, dormant_months=6)
         # The six-monthly cleaning: 50 more points when the patient is on time.
         cls.cleaning.product_tmpl_id.write(
             {
@@ -74,15 +72,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual((wallet.points_available, wallet.points_pending), (0, 900))
         # 45.00 of a new bill with those points: asked, then synced anyway.
         bill = self._order([(self.checkup, 3)], points=45.0)
-        offer, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            bill["uuid"],
-            self.patient.id,
-            150.0,
-            45.0,
-        )
+        offer, error = self._hold_rpc(bill, 45.0)
         self.assertIsNone(offer)
         self.assertIn("points pending until", error["message"])
         order, error = self._sync_rpc(bill)

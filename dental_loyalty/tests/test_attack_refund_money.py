@@ -4,7 +4,7 @@ from .common_pos import PosJsonRpcMixin
 from .test_pos_vouchers import VoucherRegisterCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestRefundMoneyOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     """Refunds as a front-desk user sends them over JSON-RPC, paid out in cash:
     all the refunds of a sale together pay out in money at most the share of
@@ -14,21 +14,6 @@ class TestRefundMoneyOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCas
     def setUp(self):
         super().setUp()
         self.authenticate(self.cashier.login, self.cashier.login)
-
-    def _returns(self, order, quantities, points=0.0, sold=()):
-        """Order data returning ``quantities`` (one per line of ``order``, None
-        to leave a line out) and selling ``sold`` ((product, quantity) pairs);
-        points given back are ``points`` (negative), the rest in cash."""
-        lines = [
-            {
-                "product": line.product_id,
-                "quantity": -quantity,
-                "refunded_orderline_id": line.id,
-            }
-            for line, quantity in zip(order.lines, quantities, strict=True)
-            if quantity is not None
-        ]
-        return self._order([*lines, *sold], points=points)
 
     def _assertRefused(self, data, money, points=None):
         """The refund is refused whole, naming the most it may pay in money

@@ -49,7 +49,7 @@ class TestBackendForms(DentalLoyaltyCommon):
         )
 
     def test_the_patient_tab_shows_progress_value_and_expiry(self):
-        self.company.dental_loyalty_validity_months = 12
+        self._set_loyalty_settings(validity_months=12)
         with freeze_time("2026-01-10"):
             self._earn(self.patient, 300)
         with freeze_time("2026-06-01"):
@@ -77,7 +77,7 @@ class TestBackendForms(DentalLoyaltyCommon):
         self.assertEqual(newcomer.loyalty_points_value, 0)
 
     def test_the_overview_gives_the_programme_at_a_glance(self):
-        self.company.dental_loyalty_validity_months = 1
+        self._set_loyalty_settings(validity_months=1)
         others = self.env["dental.loyalty.wallet"].search(
             [("company_id", "=", self.company.id)]
         )

@@ -1,22 +1,22 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import TEST_PROGRAMME, LedgerIntegrityMixin
+from .common import DentalLoyaltyTestMixin
 
 
-@tagged("post_install", "-at_install")
-class TestBackendTierBadge(LedgerIntegrityMixin, HttpCase):
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
+class TestBackendTierBadge(DentalLoyaltyTestMixin, HttpCase):
     """The back office shows a patient's tier as a badge in the tier's colour."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.receptionist = new_test_user(
-            cls.env,
-            login="dl_badge_reception",
-            groups="base.group_user,dental_loyalty.group_dental_loyalty_user",
+        cls.company = cls.env.company
+        cls._set_up_loyalty_programme(cls.company)
+        cls.receptionist = cls._new_user(
+            "dl_badge_reception",
+            "base.group_user,dental_loyalty.group_dental_loyalty_user",
         )
-        cls.gold = cls.env.ref("dental_loyalty.tier_gold")
-        cls.gold.write({"active": True, "color": 3})
+        cls.gold.color = 3
         cls.patient = cls.env["res.partner"].create({"name": "Tier Badge Patient"})
         wallet = cls.patient._dental_loyalty_wallet()
         wallet._set_tier(cls.gold, pinned=True, reason="Tour")
@@ -36,31 +36,19 @@ class TestBackendTierBadge(LedgerIntegrityMixin, HttpCase):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestBackendFamilyTour(LedgerIntegrityMixin, HttpCase):
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
+class TestBackendFamilyTour(DentalLoyaltyTestMixin, HttpCase):
     """A loyalty manager creates a family in the form and finds it in Reporting."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.write(TEST_PROGRAMME)
-        cls.manager = new_test_user(
-            cls.env,
-            login="dl_family_manager",
-            groups="base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        cls.company = cls.env.company
+        cls._set_up_loyalty_programme(cls.company)
+        cls.manager = cls._new_user(
+            "dl_family_manager",
+            "base.group_user,dental_loyalty.group_dental_loyalty_manager",
         )
-        Tier = cls.env["dental.loyalty.tier"]
-        bronze = cls.env.ref("dental_loyalty.tier_bronze")
-        silver = cls.env.ref("dental_loyalty.tier_silver")
-        (bronze | silver).write({"active": True})
-        bronze.write({"threshold": 0, "sequence": 10})
-        silver.write({"threshold": 500, "sequence": 20})
-        Tier.search(
-            [
-                ("company_id", "=", cls.env.company.id),
-                ("id", "not in", (bronze | silver).ids),
-            ]
-        ).active = False
         Partner = cls.env["res.partner"]
         cls.holder = Partner.create({"name": "Tour Holder Lan"})
         cls.child = Partner.create({"name": "Tour Child Bao"})

@@ -10,20 +10,20 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common import TEST_PROGRAMME, DentalLoyaltyTestMixin
 
-class CommittedWalletCase(TransactionCase):
+
+class CommittedWalletCase(DentalLoyaltyTestMixin, TransactionCase):
     """A patient's wallet committed for other transactions to see, each register
     a database transaction of its own under Odoo's REPEATABLE READ (the test's
-    own transaction cannot show this); all of it deleted afterwards."""
+    own transaction cannot show this); all of it deleted afterwards. The test's
+    own transaction writes nothing: each register checks the committed wallet's
+    integrity itself (``_figures``); the ladder is the database's, as nothing
+    is earned."""
 
-    # Committed for the other transactions to see, and restored afterwards: a
-    # point worth 0.10, 30 % of a bill, and no earning, so only spends move points.
-    PROGRAMME = {
-        "dental_loyalty_earn_rate": 0.0,
-        "dental_loyalty_point_value": 0.1,
-        "dental_loyalty_waiting_days": 0,
-        "dental_loyalty_max_share": 30.0,
-    }
+    # The suite's programme without earning, so that only spends move points;
+    # committed for the other transactions to see, and restored afterwards.
+    PROGRAMME = {**TEST_PROGRAMME, "earn_rate": 0.0}
     # The most points may pay of this bill (30 % of 100.00) is what 100 points are
     # worth.
     BILL = 100.0
@@ -34,8 +34,10 @@ class CommittedWalletCase(TransactionCase):
         with self.db.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             company = env.company
-            self._programme_before = company.read(list(self.PROGRAMME))[0]
-            company.write(self.PROGRAMME)
+            self._programme_before = company.read(
+                [f"dental_loyalty_{name}" for name in self.PROGRAMME]
+            )[0]
+            self._set_loyalty_settings(company, **self.PROGRAMME)
             partner = env["res.partner"].create({"name": "Two Registers"})
             wallet = partner._dental_loyalty_wallet()
             env["dental.loyalty.ledger"]._post(
@@ -131,7 +133,7 @@ class CommittedWalletCase(TransactionCase):
             return wallet.points_available, spent, problems
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestConcurrentSpend(CommittedWalletCase):
     """Two registers spend for one patient at the same moment, through the engine
     calls a register's requests make."""
@@ -228,7 +230,7 @@ class TestConcurrentSpend(CommittedWalletCase):
         self.assertEqual(spent - spent_before, 100)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestConcurrentVoucherUse(CommittedWalletCase):
     """Two registers use one voucher code at the same moment: one bill gets it."""
 

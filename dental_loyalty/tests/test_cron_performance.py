@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from .common import DentalLoyaltyCommon
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestNightlyJobQueries(DentalLoyaltyCommon):
     """The nightly jobs work in sets: ten times the patients, the same queries."""
 
@@ -28,8 +28,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         return wallets
 
     def test_expiry_and_release_queries_do_not_grow_with_patients(self):
-        self.company.dental_loyalty_validity_months = 1
-        self.company.dental_loyalty_waiting_days = 3
+        self._set_loyalty_settings(validity_months=1, waiting_days=3)
         with freeze_time("2026-01-01"):
             self.Ledger._cron_expire_lots()  # what the demo data left to expire
             few = self._patients_with_points(3)
@@ -43,8 +42,9 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
             expire_few = self._queries(self.Ledger._cron_expire_lots)
         with freeze_time("2026-02-02"):
             expire_many = self._queries(self.Ledger._cron_expire_lots)
-        self.assertEqual(release_many, release_few)
-        self.assertEqual(expire_many, expire_few)
+        # Growth, not a count: core's own queries may change.
+        self.assertLessEqual(release_many, release_few)
+        self.assertLessEqual(expire_many, expire_few)
         self.assertEqual(sum(few.mapped("points_balance")), 0)
         self.assertEqual(sum(many.mapped("points_balance")), 0)
         self.assertIn(
@@ -66,6 +66,6 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
                 lambda: many._evaluate_tier(allow_downgrade=True)
             )
             Wallet._cron_evaluate_tiers()
-        self.assertEqual(evaluate_many, evaluate_few)
+        self.assertLessEqual(evaluate_many, evaluate_few)
         self.assertEqual(set((few | many).tier_id.ids), {self.bronze.id})
         self.assertIn("from Silver to Bronze", many[-1].partner_id.message_ids[0].body)

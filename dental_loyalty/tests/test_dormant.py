@@ -15,11 +15,9 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "dental_loyalty_dormant_months": 6,
-                "dental_loyalty_channel_dormant": "mail",
-            }
+        cls._set_loyalty_settings(
+            dormant_months=6,
+            channel_dormant="mail",
         )
         cls.patient.write({"email": "lan@example.com", "lang": "en_US"})
         cls.Wallet = cls.env["dental.loyalty.wallet"]
@@ -122,7 +120,7 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         self.assertFalse(self._calls(gone))
 
     def test_no_message_when_the_clinic_sends_none_but_the_call_still(self):
-        self.company.dental_loyalty_channel_dormant = "none"
+        self._set_loyalty_settings(channel_dormant="none")
         self._visit(self.patient, "2026-01-10")
         with self.mock_mail_gateway():
             self._run("2026-07-11")
@@ -150,7 +148,7 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         managers = self.env.ref("dental_loyalty.group_dental_loyalty_manager").users
         self.assertIn(self._calls(patients[1]).user_id, managers)
         self.assertIn(self._calls(patients[2]).user_id, managers)
-        self.company.dental_loyalty_dormant_user_id = caller
+        self._set_loyalty_settings(dormant_user_id=caller)
         self._visit(patients[2], "2026-08-01")
         self._run("2027-02-02")
         self.assertEqual(self._calls(patients[2]).sorted("id")[-1].user_id, caller)
@@ -189,16 +187,8 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         many = patients(30, "2026-01-11")
         self._set_others_aside(first | few | many, "2026-07-01")
 
-        def queries(day):
-            self.env.flush_all()
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            self._run(day)
-            self.env.flush_all()
-            return self.cr.sql_log_count - before
-
-        queries("2026-07-10")  # the first run fills the caches
-        found_few = queries("2026-07-11")
-        found_many = queries("2026-07-12")
+        self._run("2026-07-10")  # the first run fills the caches
+        found_few = self._queries(lambda: self._run("2026-07-11"))
+        found_many = self._queries(lambda: self._run("2026-07-12"))
         self.assertEqual(found_many, found_few)
         self.assertEqual(len(self._calls(many[-1])), 1)

@@ -151,7 +151,7 @@ class CommittedFamilyCase(CommittedWalletCase):
             }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestTwoMembersAtTwoRegisters(CommittedFamilyCase):
     """Two registers serve the holder and a child of one family at the same
     moment, both paying with the family's points."""
@@ -225,7 +225,7 @@ class TestTwoMembersAtTwoRegisters(CommittedFamilyCase):
         self.assertEqual(figures["spent"] - spent_before, 100)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestJoiningWhileARegisterSpends(CommittedFamilyCase):
     """A child with 100 points of their own joins the family while a register
     is paying their bill with those points."""

@@ -26,7 +26,7 @@ class TestFamilyLoopholes(FamilyMixin, DentalLoyaltyCommon):
     def test_a_family_cannot_be_pointed_at_another_wallet(self):
         """Reception allowed to manage families (as a Point of Sale user is) may
         not hand the family someone else's wallet by writing its field."""
-        self.company.dental_loyalty_family_reception = True
+        self._set_loyalty_settings(family_reception=True)
         self._earn(self.stranger, 1000)
         family = self._make_family(
             self.env(user=self.receptionist), self.patient, self.child
@@ -107,7 +107,7 @@ class TestFamilyLoopholesAtTheRegister(FamilyMixin, DentalLoyaltyPosCommon):
         self.assertEqual(self._own_wallet(self.child).points_balance, 0)
 
     def test_a_refund_of_a_sale_made_before_joining_acts_on_the_family(self):
-        self.company.dental_loyalty_waiting_days = 30
+        self._set_loyalty_settings(waiting_days=30)
         self._give_points(self.child, 200)
         order = self._sync(
             self._order(

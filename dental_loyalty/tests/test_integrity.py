@@ -10,6 +10,22 @@ from .common import DentalLoyaltyCommon
 
 @tagged("post_install", "-at_install")
 class TestIntegrityCheck(DentalLoyaltyCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        older = cls.env["res.partner"].create({"name": "Older Patient"})
+        cls.older_wallet = older._dental_loyalty_wallet()
+        cls.Ledger._post(
+            [
+                {
+                    "wallet_id": cls.older_wallet.id,
+                    "kind": "adjust",
+                    "points": 40,
+                    "reason": "Test",
+                }
+            ]
+        )
+
     def _tamper(self, wallet, column, value):
         # What only a broken update or a hand-made SQL fix could do.
         self.env.flush_all()
@@ -65,6 +81,25 @@ class TestIntegrityCheck(DentalLoyaltyCommon):
         )
         lot.invalidate_recordset()
 
+    def test_the_check_after_each_scenario_finds_a_wallet_the_test_broke(self):
+        lot = self._earn(self.patient, 300)
+        self.assertLedgerIntegrity()
+        self._tamper(lot.wallet_id, "points_balance", 299)
+        with self.assertRaisesRegex(AssertionError, "the ledger does not add up"):
+            self.assertLedgerIntegrity()
+        self._tamper(lot.wallet_id, "points_balance", 300)
+
+    def test_the_check_after_each_scenario_finds_an_older_wallet_broken_by_sql(self):
+        # A wallet of the class's setup, changed by nothing but a hand-made SQL
+        # fix during the test: no ledger line of it was posted.
+        wallet = self.older_wallet
+        self.assertNotIn(wallet.id, self._touched_wallet_ids())
+        self._tamper(wallet, "points_available", 1)
+        self.assertIn(wallet.id, self._touched_wallet_ids())
+        with self.assertRaisesRegex(AssertionError, "the ledger does not add up"):
+            self.assertLedgerIntegrity()
+        self._tamper(wallet, "points_available", 40)
+
     def test_managers_run_the_check_from_the_wallets(self):
         self._earn(self.patient, 50)
         wallets = self.env["dental.loyalty.wallet"].with_user(self.manager)
@@ -96,7 +131,7 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
         return wallets
 
     def test_expiry_in_batches_expires_each_lot_once(self):
-        self.company.dental_loyalty_validity_months = 1
+        self._set_loyalty_settings(validity_months=1)
         with freeze_time("2026-01-05"):
             self.Ledger._cron_expire_lots()  # what the demo data left to expire
             wallets = self._patients(5, 100)
@@ -110,7 +145,7 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
         self.assertEqual(sum(wallets.mapped("points_balance")), 0)
 
     def test_release_in_batches(self):
-        self.company.dental_loyalty_waiting_days = 3
+        self._set_loyalty_settings(waiting_days=3)
         with freeze_time("2026-01-05"):
             wallets = self._patients(3, 100)
             self.assertEqual(sum(wallets.mapped("points_pending")), 300)

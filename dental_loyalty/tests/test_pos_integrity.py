@@ -211,7 +211,7 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
             self._reserve("order-b", 100.0, 5.0)
 
     def test_pending_points_are_named_in_the_refusal(self):
-        self.company.dental_loyalty_waiting_days = 7
+        self._set_loyalty_settings(waiting_days=7)
         self._sync(self._order([(self.checkup, 10)]))  # 500 pending points
         with self.assertRaisesRegex(UserError, r"points pending until .+: 500\."):
             self._reserve("order-a", 100.0, 5.0)
@@ -229,7 +229,7 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
         self.assertEqual(self._reserve("order-b", 1000.0)["spendable_points"], 600)
 
     def test_only_money_counts_toward_spend_based_tiers(self):
-        self.company.dental_loyalty_tier_basis = "amount"
+        self._set_loyalty_settings(tier_basis="amount")
         self._give_points(self.patient, 1000)
         order = self._sync(self._order([(self.checkup, 4)], points=60))
         earn = order.dental_loyalty_line_ids.filtered(lambda line: line.kind == "earn")

@@ -4,21 +4,25 @@ from odoo.tests import tagged
 
 from .common_pos import DentalLoyaltyPosCommon
 
-# What loyalty adds to syncing one paid order that earns and spends points, after
-# the register's hold, read off the SQL log. The test runs in one transaction, so
-# the reserve call already locked and caught up the wallet: find and read the
-# wallet; the holds, and deleting this order's; the tier; the open lots; insert the
-# lines; the new lines' company (for the amount's currency); the figure the tier is
-# decided on; the lots' remainders; the wallet's sums and their update; a recompute
-# of the patient's fields (core, peppol); whether the patient has a referral waiting
-# for their first paid visit; the services' own prices (a service's bonus counts
-# what its line charged against them); the lines' totals recomputed, which the
-# bill's total must match. bench/ measures the whole path, lock and catch-up
-# included, with cold caches.
-LOYALTY_QUERIES_PER_ORDER = 15
+# The most loyalty may add to syncing one paid order that earns and spends points,
+# after the register's hold, read off the SQL log. The test runs in one
+# transaction, so the reserve call already locked and caught up the wallet. When
+# this was written it added 15: find and read the wallet; the holds, and deleting
+# this order's; the tier; the open lots; insert the lines; the new lines' company
+# (for the amount's currency); the figure the tier is decided on; the lots'
+# remainders; the wallet's sums and their update; a recompute of the patient's
+# fields (core, peppol); whether the patient has a referral waiting for their
+# first paid visit; the services' own prices (a service's bonus counts what its
+# line charged against them); the lines' totals recomputed, which the bill's total
+# must match. The bound leaves room for core's own changes, not for a query per
+# line or per lot (the history test below catches those). bench/ measures the
+# whole path, lock and catch-up included, with cold caches.
+LOYALTY_QUERIES_PER_ORDER_AT_MOST = 20
+# A newcomer's history and a regular's: the regular's order may cost no more.
+FEW_LINES, MANY_LINES = 10, 1000
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestPosOrderQueries(DentalLoyaltyPosCommon):
     @classmethod
     def setUpClass(cls):
@@ -26,7 +30,7 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
         cls.newcomer = cls.env["res.partner"].create({"name": "Few Lines"})
         cls.regular = cls.env["res.partner"].create({"name": "Many Lines"})
         Ledger = cls.env["dental.loyalty.ledger"]
-        for partner, lines in ((cls.newcomer, 30), (cls.regular, 300)):
+        for partner, lines in ((cls.newcomer, FEW_LINES), (cls.regular, MANY_LINES)):
             wallet = partner._dental_loyalty_wallet(cls.company)
             Ledger._post(
                 [
@@ -39,17 +43,19 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
                     for _line in range(lines)
                 ]
             )
-            # Most of the history is spent: lines are many, open lots few.
-            Ledger._post(
-                [
-                    {
-                        "wallet_id": wallet.id,
-                        "kind": "adjust",
-                        "points": -100 * (lines - 20),
-                        "reason": "History",
-                    }
-                ]
-            )
+            if lines > FEW_LINES:
+                # Most of the history is spent: lines are many, open lots as few
+                # as the newcomer's.
+                Ledger._post(
+                    [
+                        {
+                            "wallet_id": wallet.id,
+                            "kind": "adjust",
+                            "points": -100 * (lines - FEW_LINES),
+                            "reason": "History",
+                        }
+                    ]
+                )
 
     def setUp(self):
         super().setUp()
@@ -91,5 +97,14 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
         without_loyalty = self._steady_sync_queries(self.newcomer, settle=False)
         few_lines = self._steady_sync_queries(self.newcomer)
         many_lines = self._steady_sync_queries(self.regular)
-        self.assertEqual(few_lines - without_loyalty, LOYALTY_QUERIES_PER_ORDER)
-        self.assertEqual(many_lines, few_lines)
+        self.assertLessEqual(
+            many_lines,
+            few_lines,
+            f"an order of a patient with {MANY_LINES} history lines costs more "
+            f"queries than one with {FEW_LINES}",
+        )
+        self.assertLessEqual(
+            few_lines - without_loyalty, LOYALTY_QUERIES_PER_ORDER_AT_MOST
+        )
+        # The yardstick is a real sale: loyalty does add its postings.
+        self.assertGreater(few_lines, without_loyalty)

@@ -8,44 +8,25 @@ from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
-from .common import LedgerIntegrityMixin, add_points_payment_method
+from .common import TEST_LADDER, DentalLoyaltyTestMixin, add_points_payment_method
 
 
-@tagged("post_install", "-at_install")
-class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
+class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
+    # The tours' receipts read what a sale earns at Bronze, for a patient who
+    # earned 500 points before it: nobody here moves up the ladder.
+    LADDER = {**TEST_LADDER, "silver": (20, 50000, 1.25), "gold": (30, 100000, 1.5)}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        company = cls.main_pos_config.company_id
-        company.write(
-            {
-                "dental_loyalty_earn_rate": 1.0,
-                "dental_loyalty_point_value": 0.1,
-                "dental_loyalty_waiting_days": 0,
-                "dental_loyalty_max_share": 30.0,
-            }
-        )
+        cls.company = cls.main_pos_config.company_id
         cls.env.user.groups_id += cls.env.ref(
             "dental_loyalty.group_dental_loyalty_manager"
         )
-        Tier = cls.env["dental.loyalty.tier"].with_company(company)
-        Tier.create(
-            {
-                "name": "Bronze",
-                "sequence": 1,
-                "threshold": 0,
-                "color": 2,
-                "company_id": company.id,
-            }
-        )
-        Tier.create(
-            {
-                "name": "Gold",
-                "sequence": 2,
-                "threshold": 100000,
-                "company_id": company.id,
-            }
-        )
+        cls._set_up_loyalty_programme(cls.company)
+        company = cls.company
+        cls.bronze.color = 2
         cls.points_method = add_points_payment_method(cls.main_pos_config)
         cls.scale_polish = cls.env["product.product"].create(
             {
@@ -321,13 +302,8 @@ class TestDentalLoyaltyTours(LedgerIntegrityMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(order.dental_loyalty_points_earned, 150)
 
     def test_a_new_customer_referred_in_the_editor(self):
-        company = self.main_pos_config.company_id
-        company.write(
-            {
-                "dental_loyalty_referrer_points": 100,
-                "dental_loyalty_referred_points": 50,
-                "dental_loyalty_referral_yearly_limit": 0,
-            }
+        self._set_loyalty_settings(
+            referrer_points=100, referred_points=50, referral_yearly_limit=0
         )
         # The tour types the code: give the referrer one it knows.
         self.patient.dental_referral_code = "LINH2345"

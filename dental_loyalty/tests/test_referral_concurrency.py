@@ -17,9 +17,9 @@ class CommittedReferralCase(CommittedWalletCase):
     # Earning nothing, as CommittedWalletCase's programme says: only the
     # referral's bonuses move points.
     BONUSES = {
-        "dental_loyalty_referrer_points": 100,
-        "dental_loyalty_referred_points": 50,
-        "dental_loyalty_referral_yearly_limit": 0,
+        "referrer_points": 100,
+        "referred_points": 50,
+        "referral_yearly_limit": 0,
     }
     PROGRAMME = {**CommittedWalletCase.PROGRAMME, **BONUSES}
     BILLS = 2
@@ -167,7 +167,7 @@ class CommittedReferralCase(CommittedWalletCase):
             }
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestReferredPatientAtTwoRegisters(CommittedReferralCase):
     """Two registers sync a bill of the referred patient at the same moment."""
 

@@ -5,12 +5,9 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.mail.tests.common import MailCase
-from odoo.addons.sms.tests.common import SMSCase
-
-from .common_pos import DentalLoyaltyPosCommon, PosJsonRpcMixin
+from .common_pos import DentalLoyaltyPosCommon
 
 
 class ReferralCommon(DentalLoyaltyPosCommon):
@@ -20,13 +17,11 @@ class ReferralCommon(DentalLoyaltyPosCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "dental_loyalty_waiting_days": 14,
-                "dental_loyalty_referrer_points": 100,
-                "dental_loyalty_referred_points": 50,
-                "dental_loyalty_referral_yearly_limit": 0,
-            }
+        cls._set_loyalty_settings(
+            waiting_days=14,
+            referrer_points=100,
+            referred_points=50,
+            referral_yearly_limit=0,
         )
         cls.patient.write(
             {
@@ -196,7 +191,7 @@ class TestReferrals(ReferralCommon):
                 self._assertRefused(partner, code, message)
 
     def test_more_referrals_than_the_yearly_limit_are_refused(self):
-        self.company.dental_loyalty_referral_yearly_limit = 2
+        self._set_loyalty_settings(referral_yearly_limit=2)
         with freeze_time("2026-01-10"):
             self._mark(self._newcomer("Last Year"))
         with freeze_time("2027-03-01"):
@@ -208,7 +203,7 @@ class TestReferrals(ReferralCommon):
                 r"yearly limit of referrals \(referrals this year: 2, limit: 2\)",
             )
             # 0 is no limit.
-            self.company.dental_loyalty_referral_yearly_limit = 0
+            self._set_loyalty_settings(referral_yearly_limit=0)
             self.assertEqual(self._mark(self._newcomer("Three")).state, "pending")
 
     def test_rules_that_changed_since_the_marking_refuse_at_the_visit(self):
@@ -224,14 +219,14 @@ class TestReferrals(ReferralCommon):
         # The limit lowered after two were marked: the first visit takes the one.
         one, two = self._newcomer("One"), self._newcomer("Two")
         first, second = self._mark(one), self._mark(two)
-        self.company.dental_loyalty_referral_yearly_limit = 1
+        self._set_loyalty_settings(referral_yearly_limit=1)
         self._sync(self._order([(self.checkup, 1)], partner=two))
         self._sync(self._order([(self.checkup, 1)], partner=one))
         self.assertEqual((second.state, first.state), ("rewarded", "refused"))
         self.assertIn("yearly limit", first.refusal_reason)
 
     def test_a_full_refund_of_the_first_visit_reverses_both_bonuses(self):
-        self.company.dental_loyalty_waiting_days = 0
+        self._set_loyalty_settings(waiting_days=0)
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
         order = self._sync(
@@ -280,7 +275,7 @@ class TestReferrals(ReferralCommon):
         """A register retries its syncs: the first visit synced again posts no
         second pair, a refund synced again takes nothing back twice, and a
         refund after the reversal finds nothing left to reverse."""
-        self.company.dental_loyalty_waiting_days = 0
+        self._set_loyalty_settings(waiting_days=0)
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
         data = self._order([(self.checkup, 2)], partner=newcomer)
@@ -309,7 +304,7 @@ class TestReferrals(ReferralCommon):
         self.assertEqual(self._wallet(newcomer).points_balance, 0)
 
     def test_a_spent_bonus_is_taken_from_other_points_or_noted(self):
-        self.company.dental_loyalty_waiting_days = 0
+        self._set_loyalty_settings(waiting_days=0)
         newcomer = self._newcomer()
         referral = self._mark(newcomer)
         order = self._sync(self._order([(self.checkup, 1)], partner=newcomer))
@@ -355,267 +350,3 @@ class TestReferrals(ReferralCommon):
         self.assertFalse(newcomer.with_user(self.reception).dental_referred_by_code)
         self._sync(self._order([(self.checkup, 1)], partner=newcomer))
         self.assertFalse(self._bonus_lines(referral))
-
-
-@tagged("post_install", "-at_install")
-class TestReferralMessages(ReferralCommon, MailCase, SMSCase):
-    def test_the_referrer_hears_of_their_bonus(self):
-        self.company.dental_loyalty_channel_referral = "both"
-        self.patient.lang = "en_US"
-        newcomer = self._newcomer()
-        self._mark(newcomer)
-        with self.mock_mail_gateway(), self.mockSMSGateway():
-            self._sync(self._order([(self.checkup, 1)], partner=newcomer))
-        self.assertMailMail(
-            self.patient,
-            "outgoing",
-            content="Thank you for recommending us to Quynh Dang",
-            fields_values={"subject": "Thank you for recommending us"},
-        )
-        self.assertSMSOutgoing(
-            self.patient, "+84901234501", content="referral bonus points: 100"
-        )
-        # The new patient is told nothing of the referrer's bonus.
-        self.assertFalse(
-            self._new_mails.filtered(lambda mail: newcomer in mail.recipient_ids)
-        )
-
-
-@tagged("post_install", "-at_install")
-class TestReferralsOverTheWire(PosJsonRpcMixin, ReferralCommon, HttpCase):
-    """A Point of Sale user saves a customer with a referral code from the
-    register's editor (a form, saved through web_save): the referral is made by
-    the engine, a refusal comes back as a message and leaves nothing behind."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # Odoo gives new users Contact Creation: the register's editor needs it.
-        cls.cashier.groups_id += cls.env.ref("base.group_partner_manager")
-
-    def setUp(self):
-        super().setUp()
-        self.authenticate(self.cashier.login, self.cashier.login)
-
-    def _save_new(self, vals):
-        return self._call(
-            "res.partner",
-            "web_save",
-            [],
-            vals,
-            {"dental_referral_code": {}, "dental_referred_by_code": {}},
-        )
-
-    def test_a_cashier_refers_through_the_partner_save_only(self):
-        saved, error = self._save_new(
-            {
-                "name": "Quynh Dang",
-                "phone": "+84 90 765 4321",
-                "dental_referred_by_code": "minh2345",
-            }
-        )
-        self.assertIsNone(error)
-        self.assertEqual(saved[0]["dental_referred_by_code"], "MINH2345")
-        newcomer = self.env["res.partner"].browse(saved[0]["id"])
-        referral = self.Referral.search([("referred_id", "=", newcomer.id)])
-        self.assertRecordValues(
-            referral, [{"referrer_id": self.patient.id, "state": "pending"}]
-        )
-        result, error = self._save_new(
-            {
-                "name": "Same Address",
-                "email": "minh.tran@example.com",
-                "dental_referred_by_code": "MINH2345",
-            }
-        )
-        self.assertIsNone(result)
-        self.assertEqual(error["name"], "odoo.exceptions.UserError")
-        self.assertIn("has the same e-mail address as Minh Tran", error["message"])
-        self.assertFalse(
-            self.env["res.partner"].search([("name", "=", "Same Address")])
-        )
-        self.assertEqual(self.Referral.search_count([]), 1)
-        for call in [
-            ("create", [{"referrer_id": self.patient.id, "referred_id": newcomer.id}]),
-            ("write", [referral.id], {"state": "rewarded"}),
-        ]:
-            with self.subTest(call=call[0]):
-                _result, error = self._call("dental.loyalty.referral", *call)
-                self.assertEqual(error["name"], "odoo.exceptions.AccessError")
-        _result, error = self._call("dental.loyalty.referral", "_reward", [referral.id])
-        self.assertIsNotNone(error)
-        referral.invalidate_recordset()
-        self.assertEqual(referral.state, "pending")
-
-    def test_a_cashier_cannot_give_a_patient_another_referral_code(self):
-        """A code is the engine's: whoever may edit contacts cannot move a
-        referrer's code to another patient, nor choose one for a new contact,
-        so referrals made with a code keep crediting its patient."""
-        accomplice = self._newcomer("Accomplice")
-        code = accomplice.dental_referral_code
-        for call in [
-            ("write", [self.patient.id], {"dental_referral_code": "FREE1234"}),
-            ("write", [accomplice.id], {"dental_referral_code": False}),
-            ("create", [{"name": "Forged", "dental_referral_code": "MINE2345"}]),
-            (
-                "web_save",
-                [accomplice.id],
-                {"dental_referral_code": "STOLEN23"},
-                {"dental_referral_code": {}},
-            ),
-        ]:
-            with self.subTest(call=call[0]):
-                _result, error = self._call("res.partner", *call)
-                self.assertEqual(error and error["name"], "odoo.exceptions.AccessError")
-        (self.patient | accomplice).invalidate_recordset()
-        self.assertEqual(self.patient.dental_referral_code, "MINH2345")
-        self.assertEqual(accomplice.dental_referral_code, code)
-        self.assertFalse(self.env["res.partner"].search([("name", "=", "Forged")]))
-        # The contact's other fields stay the cashier's to edit.
-        _result, error = self._call(
-            "res.partner", "write", [accomplice.id], {"phone": "+84 90 555 0101"}
-        )
-        self.assertIsNone(error)
-        # A loyalty manager may carry a code over, stored as reception types it.
-        manager = new_test_user(
-            self.env,
-            login="dl_referral_manager",
-            groups="base.group_user,base.group_partner_manager,"
-            "dental_loyalty.group_dental_loyalty_manager",
-        )
-        accomplice.with_user(manager).write({"dental_referral_code": "old-1234 "})
-        self.assertEqual(accomplice.dental_referral_code, "OLD1234")
-
-
-@tagged("post_install", "-at_install")
-class TestReferralsWithFamiliesAndMerges(ReferralCommon):
-    """A referral follows its patients: into their family's wallet, and through
-    Odoo's contact merge."""
-
-    def _merge(self, partners, dst):
-        self.env["base.partner.merge.automatic.wizard"].create(
-            {"partner_ids": [(6, 0, partners.ids)], "dst_partner_id": dst.id}
-        ).action_merge()
-
-    def test_a_family_member_referrer_bonus_goes_to_the_family_in_their_name(self):
-        parent = self.env["res.partner"].create({"name": "Hoa Tran"})
-        family = self.env["dental.loyalty.family"].create(
-            {
-                "name": "Tran family",
-                "holder_id": parent.id,
-                "member_ids": [(4, self.patient.id)],
-            }
-        )
-        newcomer = self._newcomer()
-        referral = self._mark(newcomer)
-        self._sync(self._order([(self.checkup, 1)], partner=newcomer))
-        self.assertEqual(referral.state, "rewarded")
-        bonus = self._bonus_lines(referral).filtered(
-            lambda line: line.member_id == self.patient
-        )
-        self.assertEqual((bonus.wallet_id, bonus.points), (family.wallet_id, 100))
-
-    def test_a_member_of_the_referrer_family_is_refused(self):
-        """Both bonuses would go to the one wallet the family shares: referring
-        one's own family is referring oneself."""
-        sister = self._newcomer("Mai Tran")
-        family = self.env["dental.loyalty.family"].create(
-            {
-                "name": "Tran family",
-                "holder_id": self.patient.id,
-                "member_ids": [(4, sister.id)],
-            }
-        )
-        self._assertRefused(sister, "MINH2345", "belongs to the family of Minh Tran")
-        # Joined the family after the marking: refused at the first visit.
-        cousin = self._newcomer("Khoa Tran")
-        referral = self._mark(cousin)
-        family.member_ids = [(4, cousin.id)]
-        self._sync(self._order([(self.checkup, 1)], partner=cousin))
-        self.assertEqual(referral.state, "refused")
-        self.assertIn("belongs to the family of", referral.refusal_reason)
-        self.assertFalse(self._bonus_lines(referral))
-        # A member of another family may be referred.
-        other = self._newcomer("Lan Le")
-        self.env["dental.loyalty.family"].create(
-            {"name": "Le family", "holder_id": other.id}
-        )
-        self.assertEqual(self._mark(other).state, "pending")
-
-    def test_a_free_visit_waits_and_a_child_visit_is_not_the_parent(self):
-        free = self.env["product.product"].create(
-            {"name": "Free consultation", "list_price": 0.0, "available_in_pos": True}
-        )
-        newcomer = self._newcomer()
-        referral = self._mark(newcomer)
-        self._sync(self._order([(free, 1)], partner=newcomer))
-        self.assertEqual(referral.state, "pending")
-        self._sync(self._order([(self.checkup, 1)], partner=newcomer))
-        self.assertEqual(referral.state, "rewarded")
-        # A parent whose child already came may still be referred.
-        parent = self._newcomer("Lan Vo")
-        child = self._newcomer("Bao Vo")
-        self.env["dental.loyalty.family"].create(
-            {"name": "Vo family", "holder_id": parent.id, "member_ids": [(4, child.id)]}
-        )
-        self._sync(self._order([(self.checkup, 1)], partner=child))
-        self.assertEqual(self._mark(parent).state, "pending")
-        with self.assertRaisesRegex(UserError, "Bao Vo already came to the clinic"):
-            self._mark(child)
-
-    def test_a_bonus_moved_into_a_family_is_taken_back_from_it(self):
-        newcomer = self._newcomer()
-        referral = self._mark(newcomer)
-        order = self._sync(self._order([(self.checkup, 1)], partner=newcomer))
-        parent = self._newcomer("Lan Dang")
-        family = self.env["dental.loyalty.family"].create(
-            {
-                "name": "Dang family",
-                "holder_id": parent.id,
-                "member_ids": [(4, newcomer.id)],
-            }
-        )
-        family.wallet_id.invalidate_recordset()
-        self.assertEqual(family.wallet_id.points_pending, 50 + 50)
-        self._sync(self._refund_data(order))
-        self.assertEqual(referral.state, "reversed")
-        family.wallet_id.invalidate_recordset()
-        # Nothing made up: the earning and the bonus both left the family.
-        self.assertEqual(family.wallet_id.points_balance, 0)
-        reversal = self.Ledger.search(
-            [
-                ("res_model", "=", referral._name),
-                ("kind", "=", "referral_reversal"),
-                ("member_id", "=", newcomer.id),
-            ]
-        )
-        self.assertEqual((reversal.wallet_id, reversal.points), (family.wallet_id, -50))
-        self.assertEqual(reversal.lot_id.kind, "transfer_in")
-
-    def test_merged_patients_keep_their_referrals(self):
-        newcomer = self._newcomer()
-        referral = self._mark(newcomer)
-        self._sync(self._order([(self.checkup, 1)], partner=newcomer))
-        old_referrer = self.env["res.partner"].create({"name": "Minh Tran (old)"})
-        old_newcomer = self.env["res.partner"].create({"name": "Quynh Dang (old)"})
-        # Odoo's merge copies the card code onto the kept contact before the
-        # merged one goes, and two contacts cannot share one.
-        self.patient.barcode = False
-        self._merge(self.patient | old_referrer, dst=old_referrer)
-        self._merge(newcomer | old_newcomer, dst=old_newcomer)
-        self.assertRecordValues(
-            referral,
-            [
-                {
-                    "referrer_id": old_referrer.id,
-                    "referred_id": old_newcomer.id,
-                    "state": "rewarded",
-                }
-            ],
-        )
-        self.assertEqual(
-            old_referrer._dental_loyalty_wallet(self.company).points_balance, 100
-        )
-        self.assertEqual(
-            old_newcomer._dental_loyalty_wallet(self.company).points_balance, 100
-        )

@@ -31,12 +31,10 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         self.assertFalse(self._new_sms)
 
     def test_earned_and_spent_by_mail_and_sms_queued(self):
-        self.company.write(
-            {
-                "dental_loyalty_channel_earned": "both",
-                "dental_loyalty_channel_spent": "sms",
-                "dental_loyalty_waiting_days": 7,
-            }
+        self._set_loyalty_settings(
+            channel_earned="both",
+            channel_spent="sms",
+            waiting_days=7,
         )
         self._give_points(self.patient, 1000)
         with self.mock_mail_gateway(), self.mockSMSGateway():
@@ -57,7 +55,7 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         self.assertEqual(set(self._new_sms.mapped("state")), {"outgoing"})
 
     def test_spent_by_mail_names_the_order(self):
-        self.company.dental_loyalty_channel_spent = "mail"
+        self._set_loyalty_settings(channel_spent="mail")
         self._give_points(self.patient, 1000)
         with self.mock_mail_gateway():
             order = self._sync(self._order([(self.checkup, 2)], points=30))
@@ -69,17 +67,15 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         )
 
     def test_points_spendable_at_once_need_no_date(self):
-        self.company.dental_loyalty_channel_earned = "mail"
+        self._set_loyalty_settings(channel_earned="mail")
         with self.mock_mail_gateway():
             self._sync(self._order([(self.checkup, 1)]))
         self.assertNotIn("They can be spent from", self._patient_mails().body_html)
 
     def test_a_patient_without_address_or_number_is_skipped(self):
-        self.company.write(
-            {
-                "dental_loyalty_channel_earned": "both",
-                "dental_loyalty_channel_spent": "both",
-            }
+        self._set_loyalty_settings(
+            channel_earned="both",
+            channel_spent="both",
         )
         walk_in = self.env["res.partner"].create({"name": "Walk-in"})
         with self.mock_mail_gateway(), self.mockSMSGateway():

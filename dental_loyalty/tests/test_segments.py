@@ -16,9 +16,7 @@ class TestSegments(DentalLoyaltyCommon, MailCase, SMSCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {"dental_loyalty_dormant_months": 6, "dental_loyalty_near_tier_share": 10}
-        )
+        cls._set_loyalty_settings(dormant_months=6, near_tier_share=10)
         Partner = cls.env["res.partner"]
         cls.absent = Partner.create(
             {
@@ -74,7 +72,7 @@ class TestSegments(DentalLoyaltyCommon, MailCase, SMSCase):
             self.assertFalse(self.regular.loyalty_not_seen)
         with freeze_time("2026-07-10"):  # six months to the day: not more
             self.assertFalse(self._search([("loyalty_not_seen", "=", True)]))
-        self.company.dental_loyalty_dormant_months = 1
+        self._set_loyalty_settings(dormant_months=1)
         with freeze_time("2026-07-11"):
             self.assertEqual(
                 self._search([("loyalty_not_seen", "=", True)]),

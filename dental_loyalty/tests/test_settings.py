@@ -53,7 +53,7 @@ class TestSettings(DentalLoyaltyCommon):
         self.assertIn("at most $\xa030.00 (30 % of the bill)", example)
 
     def test_a_tier_threshold_says_what_it_counts(self):
-        self.company.dental_loyalty_tier_basis = "visits"
+        self._set_loyalty_settings(tier_basis="visits")
         self.assertEqual(
             self.silver.threshold_unit, "paid visits over a 12-month window"
         )

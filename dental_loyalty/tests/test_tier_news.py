@@ -20,12 +20,10 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         cls.patient.write(
             {"email": "lan@example.com", "phone": "+84 912 345 678", "lang": "en_US"}
         )
-        cls.company.write(
-            {
-                "dental_loyalty_channel_tier_change": "mail",
-                "dental_loyalty_channel_near_tier": "mail",
-                "dental_loyalty_near_tier_share": 10.0,
-            }
+        cls._set_loyalty_settings(
+            channel_tier_change="mail",
+            channel_near_tier="mail",
+            near_tier_share=10.0,
         )
         cls.Wallet = cls.env["dental.loyalty.wallet"]
 
@@ -60,7 +58,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.silver.with_context(lang="fr_FR").name = "Argent"
         self.patient.lang = "fr_FR"
-        self.company.dental_loyalty_channel_tier_change = "sms"
+        self._set_loyalty_settings(channel_tier_change="sms")
         with self.mockSMSGateway(), self.mock_mail_gateway():
             self._earn(self.patient, 600)
         self.assertSMSOutgoing(
@@ -86,7 +84,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         )
 
     def test_no_message_when_the_clinic_turned_tier_news_off(self):
-        self.company.dental_loyalty_channel_tier_change = "none"
+        self._set_loyalty_settings(channel_tier_change="none")
         with self.mock_mail_gateway():
             self._earn(self.patient, 600)
         self.assertEqual(self.patient.loyalty_tier_id, self.silver)
@@ -132,7 +130,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         )
 
     def test_closeness_on_the_amount_spent(self):
-        self.company.dental_loyalty_tier_basis = "amount"
+        self._set_loyalty_settings(tier_basis="amount")
         with self.mock_mail_gateway():
             self._earn(self.patient, 10, paid_amount=470)
         self.assertMailMail(
@@ -143,7 +141,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         with freeze_time("2026-03-01"):
             self._earn(self.patient, 400)  # 100 short of Silver: 20 %
             self.Wallet._cron_evaluate_tiers()
-        self.company.dental_loyalty_near_tier_share = 25.0
+        self._set_loyalty_settings(near_tier_share=25.0)
         with freeze_time("2026-03-02"), self.mock_mail_gateway():
             self.Wallet._cron_evaluate_tiers()
             self.Wallet._cron_evaluate_tiers()
@@ -163,7 +161,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
     # Downgrade grace
 
     def test_no_downgrade_within_the_grace_period(self):
-        self.company.dental_loyalty_tier_grace_days = 90
+        self._set_loyalty_settings(tier_grace_days=90)
         with freeze_time("2025-01-01"):
             self._earn(self.patient, 300)
         with freeze_time("2025-12-01"):
@@ -183,7 +181,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             self.assertEqual(len(self._mails_to_patient()), 1)
 
     def test_a_tier_without_a_date_has_no_grace(self):
-        self.company.dental_loyalty_tier_grace_days = 90
+        self._set_loyalty_settings(tier_grace_days=90)
         with freeze_time("2025-01-10"):
             self._earn(self.patient, 600)
         # Wallets from before tiers were dated.
@@ -194,7 +192,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
 
     def test_the_grace_period_holds_no_upgrade_back(self):
-        self.company.dental_loyalty_tier_grace_days = 90
+        self._set_loyalty_settings(tier_grace_days=90)
         with freeze_time("2026-01-01"):
             self._earn(self.patient, 600)
             self._earn(self.patient, 1000)

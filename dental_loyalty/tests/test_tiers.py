@@ -57,14 +57,14 @@ class TestTiers(DentalLoyaltyCommon):
         self.assertEqual(self.patient.loyalty_tier_id, self.silver)
 
     def test_tier_on_amount_spent(self):
-        self.company.dental_loyalty_tier_basis = "amount"
+        self._set_loyalty_settings(tier_basis="amount")
         self._earn(self.patient, 10, paid_amount=1499)
         self.assertEqual(self.patient.loyalty_tier_id, self.silver)
         self._earn(self.patient, 1, paid_amount=1)
         self.assertEqual(self.patient.loyalty_tier_id, self.gold)
 
     def test_tier_on_paid_visits(self):
-        self.company.dental_loyalty_tier_basis = "visits"
+        self._set_loyalty_settings(tier_basis="visits")
         self.silver.threshold = 3
         self.gold.threshold = 6
         for _visit in range(3):

@@ -54,7 +54,7 @@ class TestCountsInRussian(DentalLoyaltyCommon):
             self.assertIn(f"(месяцев: {count})", example)
 
     def test_expired_points_read_right_for_any_count(self):
-        self.company.dental_loyalty_validity_months = 1
+        self._set_loyalty_settings(validity_months=1)
         patients = self.env["res.partner"].create(
             [{"name": f"Expiring {count}"} for count in self.COUNTS]
         )

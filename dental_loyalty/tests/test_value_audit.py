@@ -36,7 +36,9 @@ class TestValueAudit(VoucherRegisterCommon):
     def assertLedgerIntegrity(self):
         """Each test here bends value on purpose and asserts what the check
         finds; the arithmetic still adds up."""
-        problems = self.env["dental.loyalty.wallet"]._integrity_problems()
+        problems = self.env["dental.loyalty.wallet"]._integrity_problems(
+            self._touched_wallet_ids()
+        )
         for found in problems.values():
             self.assertFalse(
                 [p for p in found if "add up" in p or "cached" in p], found
@@ -135,7 +137,7 @@ class TestValueAudit(VoucherRegisterCommon):
         self._assertFound("took 40.0 off bills but records 10.0")
 
     def test_a_lot_dated_before_its_session_opened_is_found(self):
-        self.company.dental_loyalty_waiting_days = 14
+        self._set_loyalty_settings(waiting_days=14)
         order = self._sync(self._order([(self.checkup, 2)]))
         self._sql(
             "UPDATE dental_loyalty_ledger SET date = date - 10, "
