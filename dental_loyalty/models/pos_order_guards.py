@@ -3,6 +3,7 @@ import numbers
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from .dental_loyalty_input import MAX_AMOUNT, is_record_id
@@ -59,32 +60,74 @@ class PosOrderGuards(models.Model):
         cancelled or reopened by hand would drop out of what its refunds count,
         or let its lines be rewritten."""
         state = vals.get("state")
-        if not state or state in PAID_STATES or self._dental_loyalty_engine_writes():
+        if state and state not in PAID_STATES:
+            self._dental_loyalty_check_unlocked("state")
+
+    def _dental_loyalty_check_unlocked(self, change):
+        """Refuse ``change`` to these orders once it is settled: "state" (reopen
+        or cancel) and "payments" once an order is paid, "lines" once it is
+        paid or carries loyalty ledger lines. Only the register's sync and the
+        engine change them then."""
+        if self._dental_loyalty_engine_writes():
             return
-        paid = self.filtered(lambda order: order.state in PAID_STATES)
-        if paid:
-            raise UserError(
-                self.env._(
-                    "%s is paid: it cannot be reopened nor cancelled. Refund it "
-                    "instead.",
-                    paid[0]._dental_loyalty_label(),
-                )
+        locked = self._dental_loyalty_locked(ledger=change == "lines")
+        if not locked:
+            return
+        label = locked[0]._dental_loyalty_label()
+        if change == "lines":
+            message = self.env._(
+                "%s is paid: its lines can no longer be added or changed. "
+                "Refund it instead.",
+                label,
             )
+        elif change == "payments":
+            message = self.env._(
+                "%s is paid: its payments can no longer be added, changed or removed.",
+                label,
+            )
+        else:
+            message = self.env._(
+                "%s is paid: it cannot be reopened nor cancelled. Refund it instead.",
+                label,
+            )
+        raise UserError(message)
 
     def _dental_loyalty_engine_writes(self):
         """Whether the register's sync or the engine itself writes."""
         return self.env.su or self.env.context.get("dental_loyalty_sync") is _IN_SYNC
 
-    def _dental_loyalty_locked(self):
-        """The orders whose lines and value no one but the engine changes: those
-        paid, or carrying loyalty ledger lines."""
+    def _dental_loyalty_locked(self, ledger=True):
+        """The orders whose value no one but the engine changes: those paid, or
+        (``ledger``) carrying loyalty ledger lines. One query for all of them;
+        orders that do not exist (or not yet) are not locked."""
+        ids = tuple(id_ for id_ in self.ids if isinstance(id_, int))
+        if not ids:
+            return self.browse()
+        self.flush_model(["state"])
+        self.env["dental.loyalty.ledger"].flush_model(["pos_order_id"])
         # Whether an order has ledger lines, whoever asks: the cashier may not
         # read them, and the answer shows nothing of them.
-        return self.filtered(
-            lambda order: (
-                order.state in PAID_STATES or order.sudo().dental_loyalty_line_ids
+        locked = {
+            order_id
+            for (order_id,) in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT pos_order.id
+                      FROM pos_order
+                     WHERE pos_order.id IN %(ids)s
+                       AND (pos_order.state IN %(paid)s
+                            OR (%(ledger)s AND EXISTS (
+                                    SELECT 1
+                                      FROM dental_loyalty_ledger line
+                                     WHERE line.pos_order_id = pos_order.id)))
+                    """,
+                    ids=ids,
+                    paid=PAID_STATES,
+                    ledger=ledger,
+                )
             )
-        )
+        }
+        return self.filtered(lambda order: order.id in locked)
 
     @api.model
     def sync_from_ui(self, orders):

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 from .pos_order import _CREATING
 
@@ -42,7 +41,7 @@ class PosOrderLine(models.Model):
             {vals["order_id"] for vals in vals_list if vals.get("order_id")}
         )
         if self.env.context.get("dental_loyalty_creating") is not _CREATING:
-            self._dental_loyalty_check_unlocked(orders)
+            orders._dental_loyalty_check_unlocked("lines")
         return super().create(vals_list)
 
     def write(self, vals):
@@ -50,24 +49,8 @@ class PosOrderLine(models.Model):
             orders = self.order_id
             if vals.get("order_id"):
                 orders |= orders.browse(vals["order_id"])
-            self._dental_loyalty_check_unlocked(orders)
+            orders._dental_loyalty_check_unlocked("lines")
         return super().write(vals)
-
-    @api.model
-    def _dental_loyalty_check_unlocked(self, orders):
-        """Refuse to add or change lines of a paid order: a refund's
-        share of its sale is priced from the sale's lines."""
-        if orders._dental_loyalty_engine_writes():
-            return
-        locked = orders.exists()._dental_loyalty_locked()
-        if locked:
-            raise UserError(
-                self.env._(
-                    "%s is paid: its lines can no longer be added or changed. "
-                    "Refund it instead.",
-                    locked[0]._dental_loyalty_label(),
-                )
-            )
 
     def _auto_init(self):
         res = super()._auto_init()
