@@ -28,7 +28,7 @@ class PosOrderGuards(models.Model):
     """What the register sends is checked before it becomes an order, and a paid
     order's value and lines stay what its sync made them."""
 
-    _inherit = "pos.order"
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     def _dental_loyalty_check_value_change(self, vals):
         """Refuse to change what a paid order carrying loyalty lines is worth

@@ -14,7 +14,7 @@ class PosOrderRefund(models.Model):
     """The refund adapter: the returned lines checked against what their sale
     sold, and settled as a refund of it, within the money it took."""
 
-    _inherit = "pos.order"
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     def _dental_loyalty_returned_lines(self):
         """The order's returned lines, each checked against the line it returns:

@@ -16,7 +16,7 @@ class PosOrderRegister(models.Model):
     held for a bill, rewards, vouchers and practitioners. Every argument is
     checked: everything public is callable over RPC."""
 
-    _inherit = "pos.order"
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def dental_loyalty_reserve_points(
