@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import format_date, formatLang
 
+from ..rules import voucher_coverage
 from .pos_order import PAID_STATES
 
 # No 0/O nor 1/I: a code is read aloud and typed from paper. Twelve of these
@@ -339,14 +340,16 @@ class DentalLoyaltyVoucher(models.Model):
         vouchers already cover ``covered``."""
         self.ensure_one()
         reward = self.reward_id
-        currency = self.currency_id
-        bill_total = max(bill_total, 0.0)
-        if reward.kind == "discount_fixed":
-            value = reward.discount_amount
-        else:
-            value = bill_total * reward.discount_percent / 100
-        cap = bill_total * reward.max_coverage / 100
-        return currency.round(max(min(value, cap, bill_total - covered), 0.0))
+        fixed = reward.kind == "discount_fixed"
+        return self.currency_id.round(
+            voucher_coverage(
+                bill_total=bill_total,
+                covered=covered,
+                max_coverage=reward.max_coverage,
+                amount=reward.discount_amount if fixed else None,
+                percent=reward.discount_percent,
+            )
+        )
 
     def _line_for_bill(self, bill_total, covered=0.0, partner=None):
         """The order line the register adds for this voucher, on ``partner``'s

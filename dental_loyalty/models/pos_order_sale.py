@@ -13,7 +13,7 @@ class PosOrderSale(models.Model):
     """The sale adapter: a paid order's sold lines handed to the wallet as a
     sale, with the vouchers it used and the recall services it was on time for."""
 
-    _inherit = "pos.order"
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     def action_pos_order_paid(self):
         if self.env.context.get("dental_loyalty_settles") is _SETTLES:
@@ -177,12 +177,7 @@ class PosOrderSale(models.Model):
         """The bill's sold lines as the engine sees them: bonus, and the price
         before and after the line's discount (the same tax basis for both)."""
         return [
-            SaleLine(
-                bonus_points=line.product_id.dental_loyalty_bonus_points,
-                quantity=line.qty,
-                list_amount=line._dental_loyalty_list_amount(),
-                paid_amount=line.price_unit * line.qty * (1 - line.discount / 100),
-            )
+            line._dental_loyalty_sale_line()
             for line in self.lines
             if not line.refunded_orderline_id
         ]
@@ -211,19 +206,15 @@ class PosOrderSale(models.Model):
                 service.dental_loyalty_recall_months,
                 service.dental_loyalty_recall_margin_days,
             ):
-                list_amount = sum(line._dental_loyalty_list_amount() for line in lines)
-                paid_amount = sum(
-                    line.price_unit * line.qty * (1 - line.discount / 100)
-                    for line in lines
-                )
+                amounts = [line._dental_loyalty_sale_line(0) for line in lines]
                 recall_lines.append(
                     (
                         service.name,
                         SaleLine(
                             bonus_points=service.dental_loyalty_recall_points,
                             quantity=1,
-                            list_amount=list_amount,
-                            paid_amount=paid_amount,
+                            list_amount=sum(line.list_amount for line in amounts),
+                            paid_amount=sum(line.paid_amount for line in amounts),
                         ),
                     )
                 )

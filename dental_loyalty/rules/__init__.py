@@ -37,6 +37,8 @@ from .settlement import (
     money_share,
     refund_money_cap,
     refund_share,
+    sale_line,
+    voucher_coverage,
 )
 from .tiers import (
     Tier,
@@ -79,8 +81,10 @@ __all__ = [
     "recall_window",
     "refund_money_cap",
     "refund_share",
+    "sale_line",
     "spendable_less_holds",
     "spendable_points",
+    "voucher_coverage",
     "window_start",
     "yearly_keys",
 ]

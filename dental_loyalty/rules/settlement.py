@@ -23,6 +23,46 @@ class SaleLine:
     paid_amount: float
 
 
+def sale_line(
+    *,
+    bonus_points: int,
+    quantity: float,
+    price_unit: float,
+    discount: float,
+    list_price: float,
+) -> SaleLine:
+    """A line as the register rang it up, as the engine sees it: its price
+    before the discount at the service's own price (``list_price``), or at the
+    line's if dearer, so that a line rung up at 0.01 earns the bonus of what it
+    charged, not of the service; and what it costs after ``discount`` (a
+    percentage). The register's preview computes the same."""
+    return SaleLine(
+        bonus_points=bonus_points,
+        quantity=quantity,
+        list_amount=max(price_unit, list_price) * quantity,
+        paid_amount=price_unit * quantity * (1 - (discount or 0.0) / 100),
+    )
+
+
+def voucher_coverage(
+    *,
+    bill_total: float,
+    covered: float,
+    max_coverage: float,
+    amount: float | None = None,
+    percent: float = 0.0,
+) -> float:
+    """The most a discount voucher takes off a bill of ``bill_total`` (before
+    vouchers) of which other vouchers already cover ``covered``: its fixed
+    ``amount``, else ``percent`` of the bill; never more than ``max_coverage``
+    percent of the bill nor than what is left of it. Not rounded: the caller
+    rounds to its currency."""
+    bill_total = max(bill_total, 0.0)
+    value = bill_total * percent / 100 if amount is None else amount
+    cap = bill_total * max_coverage / 100
+    return max(min(value, cap, bill_total - covered), 0.0)
+
+
 @dataclass(frozen=True)
 class RefundShare:
     """The most one refund may take back of what its sale earned and give back of
