@@ -8,6 +8,17 @@ PAID_STATES = ("paid", "done", "invoiced")
 _IN_SYNC = object()
 _SETTLES = object()
 _CREATING = object()
+# What the register shows of an order the server settled: its receipt and the
+# patient's figures after the sync (static/src/overrides/models).
+_POS_FIGURES = (
+    "dental_loyalty_points_earned",
+    "dental_loyalty_points_spent",
+    "dental_loyalty_recall_points",
+    "dental_loyalty_balance",
+    "dental_loyalty_pending",
+    "dental_loyalty_pending_date",
+    "dental_loyalty_tier_name",
+)
 
 
 class PosOrder(models.Model):
@@ -109,6 +120,31 @@ class PosOrder(models.Model):
             }
         return super().write(vals)
 
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        fields = super()._load_pos_data_fields(config_id)
+        if not fields:
+            # Core lists none: the register would read every field of every
+            # order it syncs, the chatter's, the pickings' and the margins'
+            # included. It reads the stored ones, which any register (core's,
+            # pos_hr's, ...) sends and reads back, of the x2many those to
+            # records a register loads, and of the computed ones what it shows;
+            # as core's read of every field, only those the user may read.
+            loadable = self.pool["pos.load.mixin"]
+            fields = [
+                name
+                for name, field in self._fields.items()
+                if field.store
+                and not field.manual
+                and field.is_accessible(self.env)
+                and (
+                    field.column_type
+                    or isinstance(self.env[field.comodel_name], loadable)
+                )
+            ]
+            fields.append("tracking_number")  # the order number it shows
+        return [*fields, *(name for name in _POS_FIGURES if name not in fields)]
+
     # No dependencies: create stamps every new order, and a later write of its
     # date or session moves nothing. This fills the orders already there when
     # the addon is installed, heard of when they were created.
@@ -154,34 +190,56 @@ class PosOrder(models.Model):
 
     @api.depends("dental_loyalty_line_ids", "partner_id", "company_id")
     def _compute_dental_loyalty_wallet_figures(self):
+        # A register syncing a backlog reads the figures of all its orders:
+        # their wallets and next release days are read for all at once.
+        wallets = self._dental_loyalty_wallets()
+        pending = self.env["dental.loyalty.wallet"].union(
+            *(wallet for wallet in wallets.values() if wallet.points_pending)
+        )
+        release_dates = dict(
+            self.env["dental.loyalty.ledger"]._read_group(
+                [
+                    ("wallet_id", "in", pending.ids),
+                    ("remaining_points", ">", 0),
+                    ("is_released", "=", False),
+                ],
+                ["wallet_id"],
+                ["available_date:min"],
+            )
+        )
         for order in self:
-            wallet = order._dental_loyalty_wallet()
+            wallet = wallets[order]
             order.dental_loyalty_balance = wallet.points_available
             order.dental_loyalty_pending = wallet.points_pending
-            order.dental_loyalty_pending_date = (
-                wallet.points_pending and wallet._next_release_date()
-            )
+            order.dental_loyalty_pending_date = release_dates.get(wallet, False)
             order.dental_loyalty_tier_name = wallet.tier_id.name or False
 
-    def _dental_loyalty_wallet(self):
-        """The wallet the order's points went to (a refund's is its sale's), or
-        the one the patient pays from (their family's, else their own), without
-        creating one."""
-        self.ensure_one()
-        wallet = self.dental_loyalty_line_ids.wallet_id[:1]
-        if wallet or not self.partner_id:
-            return wallet
-        return (
-            self.env["dental.loyalty.wallet"]
-            .search(
+    def _dental_loyalty_wallets(self):
+        """{order: the wallet its points went to (a refund's is its sale's), or
+        the one its patient pays from (their family's, else their own)}, without
+        creating one; for all the orders in a few queries."""
+        Wallet = self.env["dental.loyalty.wallet"]
+        wallets = {order: order.dental_loyalty_line_ids[:1].wallet_id for order in self}
+        patients = self.filtered(lambda order: not wallets[order] and order.partner_id)
+        if patients:
+            own = Wallet.search(
                 [
-                    ("partner_id", "=", self.partner_id.id),
-                    ("company_id", "=", self.company_id.id),
-                ],
-                limit=1,
+                    ("partner_id", "in", patients.partner_id.ids),
+                    ("company_id", "in", patients.company_id.ids),
+                ]
             )
-            ._paying_wallet()
-        )
+            paying = {
+                (wallet.partner_id.id, wallet.company_id.id): payer
+                for wallet, payer in zip(own, own._paying_wallet(), strict=True)
+            }
+            for order in patients:
+                key = (order.partner_id.id, order.company_id.id)
+                wallets[order] = paying.get(key, Wallet)
+        # Their figures are read together, not wallet by wallet.
+        prefetch = Wallet.union(*wallets.values())._prefetch_ids
+        return {
+            order: wallet.with_prefetch(prefetch) for order, wallet in wallets.items()
+        }
 
     def _dental_loyalty_source_vals(self, sale):
         """Ledger fields of a line this order posts: it links to this order, and
