@@ -13,6 +13,10 @@ from . import pos_payment_method
 from . import product_template
 from . import product_product
 from . import pos_order
+from . import pos_order_guards
+from . import pos_order_register
+from . import pos_order_sale
+from . import pos_order_refund
 from . import pos_order_line
 from . import pos_payment
 from . import dental_loyalty_reward

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
+from ..rules import sale_line
 from .pos_order import _CREATING
 
 # What a line is worth and which sale it is of: fixed once its order is paid.
@@ -42,7 +42,7 @@ class PosOrderLine(models.Model):
             {vals["order_id"] for vals in vals_list if vals.get("order_id")}
         )
         if self.env.context.get("dental_loyalty_creating") is not _CREATING:
-            self._dental_loyalty_check_unlocked(orders)
+            orders._dental_loyalty_check_unlocked("lines")
         return super().create(vals_list)
 
     def write(self, vals):
@@ -50,24 +50,8 @@ class PosOrderLine(models.Model):
             orders = self.order_id
             if vals.get("order_id"):
                 orders |= orders.browse(vals["order_id"])
-            self._dental_loyalty_check_unlocked(orders)
+            orders._dental_loyalty_check_unlocked("lines")
         return super().write(vals)
-
-    @api.model
-    def _dental_loyalty_check_unlocked(self, orders):
-        """Refuse to add or change lines of a paid order: a refund's
-        share of its sale is priced from the sale's lines."""
-        if orders._dental_loyalty_engine_writes():
-            return
-        locked = orders.exists()._dental_loyalty_locked()
-        if locked:
-            raise UserError(
-                self.env._(
-                    "%s is paid: its lines can no longer be added or changed. "
-                    "Refund it instead.",
-                    locked[0]._dental_loyalty_label(),
-                )
-            )
 
     def _auto_init(self):
         res = super()._auto_init()
@@ -95,9 +79,18 @@ class PosOrderLine(models.Model):
         self.ensure_one()
         return self._compute_amount_line_all()["price_subtotal_incl"]
 
-    def _dental_loyalty_list_amount(self):
-        """What the line's quantity costs at the service's own price, or at the
-        line's if dearer: a register that sends a price of 0.01 earns the bonus
-        of what it charged, not of the service."""
+    def _dental_loyalty_sale_line(self, bonus_points=None):
+        """The line as the engine sees it (``rules.sale_line``): the product's
+        bonus, unless ``bonus_points`` says otherwise, and the line's price
+        before and after its discount."""
         self.ensure_one()
-        return max(self.price_unit, self.product_id.lst_price) * self.qty
+        product = self.product_id
+        return sale_line(
+            bonus_points=product.dental_loyalty_bonus_points
+            if bonus_points is None
+            else bonus_points,
+            quantity=self.qty,
+            price_unit=self.price_unit,
+            discount=self.discount,
+            list_price=product.lst_price,
+        )

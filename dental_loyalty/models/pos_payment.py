@@ -1,8 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .pos_order import PAID_STATES
-
 # What a payment pays, with what, for which order.
 _PAYMENT_VALUE_FIELDS = ("amount", "payment_method_id", "pos_order_id")
 
@@ -27,7 +25,7 @@ class PosPayment(models.Model):
                 if isinstance(vals.get("pos_order_id"), int)
             }
         )
-        self._dental_loyalty_check_paid_orders(orders.exists())
+        orders._dental_loyalty_check_unlocked("payments")
         return super().create(vals_list)
 
     def write(self, vals):
@@ -36,28 +34,12 @@ class PosPayment(models.Model):
             if vals.get("payment_method_id"):
                 methods |= methods.browse(vals["payment_method_id"])
             self._dental_loyalty_check_points_payment(methods)
-            self._dental_loyalty_check_paid_orders(self.pos_order_id)
+            self.pos_order_id._dental_loyalty_check_unlocked("payments")
         return super().write(vals)
 
     def unlink(self):
-        self._dental_loyalty_check_paid_orders(self.pos_order_id)
+        self.pos_order_id._dental_loyalty_check_unlocked("payments")
         return super().unlink()
-
-    @api.model
-    def _dental_loyalty_check_paid_orders(self, orders):
-        """What a paid order was paid with is settled: its refunds are capped by
-        it and its points were taken for it."""
-        if self.env["pos.order"]._dental_loyalty_engine_writes():
-            return
-        paid = orders.filtered(lambda order: order.state in PAID_STATES)
-        if paid:
-            raise UserError(
-                self.env._(
-                    "%s is paid: its payments can no longer be added, changed or "
-                    "removed.",
-                    paid[0]._dental_loyalty_label(),
-                )
-            )
 
     @api.model
     def _dental_loyalty_check_points_payment(self, methods):

@@ -38,6 +38,7 @@ from .settlement import (
     money_share,
     refund_money_cap,
     refund_share,
+    sale_line,
 )
 from .tiers import (
     Tier,
@@ -81,6 +82,7 @@ __all__ = [
     "recall_window",
     "refund_money_cap",
     "refund_share",
+    "sale_line",
     "spendable_less_holds",
     "spendable_points",
     "voucher_discount",

@@ -23,6 +23,27 @@ class SaleLine:
     paid_amount: float
 
 
+def sale_line(
+    *,
+    bonus_points: int,
+    quantity: float,
+    price_unit: float,
+    discount: float,
+    list_price: float,
+) -> SaleLine:
+    """A line as the register rang it up, as the engine sees it: its price
+    before the discount at the service's own price (``list_price``), or at the
+    line's if dearer, so that a line rung up at 0.01 earns the bonus of what it
+    charged, not of the service; and what it costs after ``discount`` (a
+    percentage). The register's preview computes the same."""
+    return SaleLine(
+        bonus_points=bonus_points,
+        quantity=quantity,
+        list_amount=max(price_unit, list_price) * quantity,
+        paid_amount=price_unit * quantity * (1 - (discount or 0.0) / 100),
+    )
+
+
 @dataclass(frozen=True)
 class RefundShare:
     """The most one refund may take back of what its sale earned and give back of

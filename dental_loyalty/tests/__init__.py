@@ -46,3 +46,4 @@ from . import test_attack_refund_money
 from . import test_attack_dates
 from . import test_attack_bonus
 from . import test_attack_backoffice
+from . import test_pos_sync_queries

@@ -1,6 +1,7 @@
 import {_t} from "@web/core/l10n/translation";
 import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
 import {formatFloat} from "@web/core/utils/numbers";
+import {earnPreview as earnedOnBill} from "@dental_loyalty/app/earning";
 
 /** A number of points in the user's language: 1,300 in English, 1.300 in Vietnamese. */
 export function formatPoints(points) {
@@ -81,35 +82,46 @@ export function pointsForAmount(pos, amount) {
 }
 
 /**
- * What ``order`` will earn, as the server will compute it (rules/earning.py and
- * rules/settlement.py): the rate on what money pays, each line's bonus on the
- * share of it paid with money, times the tier's multiplier. A preview only.
+ * What ``order`` will earn, as the server will compute it at sync (earning.js
+ * holds the arithmetic, checked against the server's rules on a shared table
+ * of cases): the rate on what money pays, each sold line's bonus on the share
+ * of it paid with money, times the tier's multiplier. A preview only.
  */
 export function earnPreview(pos, order) {
     const partner = order.get_partner();
-    const total = order.get_total_with_tax();
-    if (!partner || total <= 0) {
+    if (!partner) {
         return 0;
     }
-    const paidWithPoints = pointsPaymentLines(order).reduce(
+    const lines = order.get_orderlines();
+    // Returned lines are a refund of their sale, settled apart.
+    const sold = lines.filter((line) => !line.refunded_orderline_id);
+    const returned = lines.filter((line) => line.refunded_orderline_id);
+    let pointsAmount = pointsPaymentLines(order).reduce(
         (sum, line) => sum + line.amount,
         0
     );
-    const money = Math.min(Math.max(total - paidWithPoints, 0), total);
-    const moneyShare = money / total;
-    let bonus = 0;
-    for (const line of order.get_orderlines()) {
-        const perUnit = line.product_id.dental_loyalty_bonus_points || 0;
-        if (line.qty > 0 && perUnit > 0 && line.price_unit > 0) {
-            // get_discount(): a line rung up by a click has no discount field yet.
-            const paidShare = Math.min(Math.max(1 - line.get_discount() / 100, 0), 1);
-            bonus += perUnit * line.qty * paidShare;
-        }
+    if (returned.length) {
+        // Points given back belong to the returned part.
+        pointsAmount = Math.max(pointsAmount, 0);
     }
-    const rate = pos.company.dental_loyalty_earn_rate || 0;
-    const multiplier = partner.loyalty_tier_multiplier || 1;
-    return Math.max(
-        0,
-        Math.floor((money * rate + bonus * moneyShare) * multiplier + 1e-6)
-    );
+    return earnedOnBill({
+        billTotal:
+            order.get_total_with_tax() -
+            returned.reduce((sum, line) => sum + line.get_price_with_tax(), 0),
+        // What vouchers and other lines of negative price took off the bill.
+        covered: sold
+            .filter((line) => line.price_unit * line.qty < 0)
+            .reduce((sum, line) => sum + Math.max(-line.get_price_with_tax(), 0), 0),
+        pointsAmount,
+        lines: sold.map((line) => ({
+            bonusPoints: line.product_id.dental_loyalty_bonus_points || 0,
+            quantity: line.qty,
+            priceUnit: line.price_unit,
+            // get_discount(): a line rung up by a click has no discount field yet.
+            discount: line.get_discount(),
+            listPrice: line.product_id.lst_price || 0,
+        })),
+        rate: pos.company.dental_loyalty_earn_rate || 0,
+        multiplier: partner.loyalty_tier_multiplier || 1,
+    });
 }

@@ -1,0 +1,302 @@
+import math
+import numbers
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.misc import formatLang
+
+from .dental_loyalty_input import MAX_AMOUNT, is_record_id
+from .pos_order import _IN_SYNC, PAID_STATES
+
+# What a paid order is worth, and whose it is: only its sync sets them.
+_ORDER_VALUE_FIELDS = (
+    "amount_total",
+    "amount_paid",
+    "amount_tax",
+    "amount_return",
+    "partner_id",
+    "session_id",
+    "company_id",
+    # The taxes and prices its refunds are recomputed with.
+    "fiscal_position_id",
+    "pricelist_id",
+)
+
+
+class PosOrderGuards(models.Model):
+    """What the register sends is checked before it becomes an order, and a paid
+    order's value and lines stay what its sync made them."""
+
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
+
+    def _dental_loyalty_check_value_change(self, vals):
+        """Refuse to change what a paid order carrying loyalty lines is worth
+        or whose it is: its refunds are priced from it and act on its wallet."""
+        changed = [name for name in _ORDER_VALUE_FIELDS if name in vals]
+        if not changed or self._dental_loyalty_engine_writes():
+            return
+        for order in self._dental_loyalty_locked():
+            for name in changed:
+                field = self._fields[name]
+                new = field.convert_to_cache(vals[name], order)
+                old = order._fields[name].convert_to_cache(order[name], order)
+                if field.type in ("float", "monetary"):
+                    if order.currency_id.is_zero((new or 0.0) - (old or 0.0)):
+                        continue
+                elif new == old:
+                    continue
+                raise UserError(
+                    self.env._(
+                        "%(order)s is paid and has settled loyalty points: its "
+                        "%(field)s cannot be changed.",
+                        order=order._dental_loyalty_label(),
+                        field=field._description_string(self.env),
+                    )
+                )
+
+    def _dental_loyalty_check_state_change(self, vals):
+        """A paid order stays paid (closing its session marks it done): one
+        cancelled or reopened by hand would drop out of what its refunds count,
+        or let its lines be rewritten."""
+        state = vals.get("state")
+        if state and state not in PAID_STATES:
+            self._dental_loyalty_check_unlocked("state")
+
+    def _dental_loyalty_check_unlocked(self, change):
+        """Refuse ``change`` to these orders once it is settled: "state" (reopen
+        or cancel) and "payments" once an order is paid, "lines" once it is
+        paid or carries loyalty ledger lines. Only the register's sync and the
+        engine change them then."""
+        if self._dental_loyalty_engine_writes():
+            return
+        locked = self._dental_loyalty_locked(ledger=change == "lines")
+        if not locked:
+            return
+        label = locked[0]._dental_loyalty_label()
+        if change == "lines":
+            message = self.env._(
+                "%s is paid: its lines can no longer be added or changed. "
+                "Refund it instead.",
+                label,
+            )
+        elif change == "payments":
+            message = self.env._(
+                "%s is paid: its payments can no longer be added, changed or removed.",
+                label,
+            )
+        else:
+            message = self.env._(
+                "%s is paid: it cannot be reopened nor cancelled. Refund it instead.",
+                label,
+            )
+        raise UserError(message)
+
+    def _dental_loyalty_engine_writes(self):
+        """Whether the register's sync or the engine itself writes."""
+        return self.env.su or self.env.context.get("dental_loyalty_sync") is _IN_SYNC
+
+    def _dental_loyalty_locked(self, ledger=True):
+        """The orders whose value no one but the engine changes: those paid, or
+        (``ledger``) carrying loyalty ledger lines. One query for all of them;
+        orders that do not exist (or not yet) are not locked."""
+        ids = tuple(id_ for id_ in self.ids if isinstance(id_, int))
+        if not ids:
+            return self.browse()
+        self.flush_model(["state"])
+        self.env["dental.loyalty.ledger"].flush_model(["pos_order_id"])
+        # Whether an order has ledger lines, whoever asks: the cashier may not
+        # read them, and the answer shows nothing of them.
+        locked = {
+            order_id
+            for (order_id,) in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT pos_order.id
+                      FROM pos_order
+                     WHERE pos_order.id IN %(ids)s
+                       AND (pos_order.state IN %(paid)s
+                            OR (%(ledger)s AND EXISTS (
+                                    SELECT 1
+                                      FROM dental_loyalty_ledger line
+                                     WHERE line.pos_order_id = pos_order.id)))
+                    """,
+                    ids=ids,
+                    paid=PAID_STATES,
+                    ledger=ledger,
+                )
+            )
+        }
+        return self.filtered(lambda order: order.id in locked)
+
+    @api.model
+    def sync_from_ui(self, orders):
+        # The register is a witness: what it sends is checked before core
+        # turns it into records, so a forged value gets a message.
+        if not isinstance(orders, list):
+            raise UserError(self.env._("The register sent no orders."))
+        for order in orders:
+            self._dental_loyalty_check_payload(order)
+        return super().sync_from_ui(orders)
+
+    @api.model
+    def _process_order(self, order, existing_order):
+        # Within a register's sync, which settles what it pays with points.
+        return super(
+            PosOrderGuards, self.with_context(dental_loyalty_sync=_IN_SYNC)
+        )._process_order(order, existing_order)
+
+    @api.model
+    def _dental_loyalty_check_payload(self, order):
+        """Raise a UserError naming the first field of the register's order
+        whose value no register sends."""
+        if not isinstance(order, dict):
+            raise UserError(self.env._("The register sent an order that is not one."))
+        Line = self.env["pos.order.line"]
+        Payment = self.env["pos.payment"]
+        session_id = order.get("session_id")
+        session = self.env["pos.session"].browse(
+            session_id if is_record_id(session_id) else ()
+        )
+        if not session.exists():
+            self._dental_loyalty_refuse_field(self, "session_id")
+        date_order = order.get("date_order")
+        if date_order:
+            try:
+                fields.Datetime.to_datetime(date_order)
+            except (TypeError, ValueError):
+                self._dental_loyalty_refuse_field(self, "date_order")
+        practitioner_id = order.get("dental_loyalty_practitioner_id")
+        if practitioner_id:
+            company = session.sudo().config_id.company_id
+            # Cashiers have no HR rights: the engine checks the employee the
+            # register named is one of the register's company.
+            practitioner = (
+                self.env["hr.employee"]
+                .sudo()
+                .browse(practitioner_id if is_record_id(practitioner_id) else ())
+                .exists()
+            )
+            if not practitioner:
+                raise UserError(
+                    self.env._("The practitioner named on the bill is unknown.")
+                )
+            if practitioner.company_id not in (company, self.env["res.company"]):
+                raise UserError(
+                    self.env._("The bill names a practitioner of another company.")
+                )
+        for vals in self._dental_loyalty_payload_values(order, "lines"):
+            for name in ("qty", "price_unit", "discount"):
+                # A line rung up by a click sends no discount: false, as core
+                # reads an empty number.
+                value = vals.get(name)
+                if value not in (None, False) and not self._dental_loyalty_is_figure(
+                    value
+                ):
+                    self._dental_loyalty_refuse_field(Line, name)
+            if not 0 <= (vals.get("discount") or 0) <= 100:
+                self._dental_loyalty_refuse_field(Line, "discount")
+            refunded_id = vals.get("refunded_orderline_id")
+            if refunded_id and not (
+                is_record_id(refunded_id) and Line.browse(refunded_id).exists()
+            ):
+                self._dental_loyalty_refuse_field(Line, "refunded_orderline_id")
+        for vals in self._dental_loyalty_payload_values(order, "payment_ids"):
+            if not self._dental_loyalty_is_figure(vals.get("amount", 0.0)):
+                self._dental_loyalty_refuse_field(Payment, "amount")
+            method_id = vals.get("payment_method_id")
+            if not (
+                is_record_id(method_id)
+                and self.env["pos.payment.method"].browse(method_id).exists()
+            ):
+                self._dental_loyalty_refuse_field(Payment, "payment_method_id")
+
+    @api.model
+    def _dental_loyalty_payload_values(self, order, name):
+        """The values of the lines or payments the register's order creates or
+        updates."""
+        commands = order.get(name) or []
+        if not isinstance(commands, list):
+            self._dental_loyalty_refuse_field(self, name)
+        values = []
+        for command in commands:
+            if (
+                not isinstance(command, (list, tuple))
+                or len(command) != 3
+                or not isinstance(command[2], dict)
+            ):
+                if (
+                    isinstance(command, (list, tuple))
+                    and command
+                    and command[0]
+                    in (
+                        fields.Command.DELETE,
+                        fields.Command.UNLINK,
+                    )
+                ):
+                    continue
+                self._dental_loyalty_refuse_field(self, name)
+            if command[0] in (fields.Command.CREATE, fields.Command.UPDATE):
+                values.append(command[2])
+        return values
+
+    @api.model
+    def _dental_loyalty_is_figure(self, value):
+        """A quantity, price or amount a register sends: a finite number below
+        what a clinic ever bills."""
+        return (
+            not isinstance(value, bool)
+            and isinstance(value, numbers.Real)
+            and math.isfinite(value)
+            and abs(value) <= MAX_AMOUNT
+        )
+
+    @api.model
+    def _dental_loyalty_refuse_field(self, model, name):
+        raise UserError(
+            self.env._(
+                "The register sent a value for %(field)s that is not valid.",
+                field=model._fields[name]._description_string(self.env),
+            )
+        )
+
+    def _dental_loyalty_check_figures(self):
+        """Refuse an order whose figures no clinic ever bills (beyond
+        MAX_AMOUNT, or not numbers): the register sent them, and the engine
+        would turn them into points no wallet can hold."""
+        figures = [
+            self.amount_total,
+            self.amount_paid,
+            *self.lines.mapped("qty"),
+            *self.lines.mapped("price_unit"),
+            *self.lines.mapped("price_subtotal_incl"),
+            *self.payment_ids.mapped("amount"),
+        ]
+        if not all(
+            math.isfinite(figure) and abs(figure) <= MAX_AMOUNT for figure in figures
+        ):
+            raise UserError(
+                self.env._(
+                    "%s was refused: its amounts are more than a clinic bills.",
+                    self._dental_loyalty_label(),
+                )
+            )
+        # The total the register sent is what the server recomputes from the
+        # lines, within each line's rounding and the register's cash rounding.
+        lines_total = sum(line._dental_loyalty_total() for line in self.lines)
+        currency = self.currency_id
+        margin = currency.rounding * (len(self.lines) + 1)
+        if self.config_id.cash_rounding and self.config_id.rounding_method:
+            margin += self.config_id.rounding_method.rounding
+        if abs(self.amount_total - lines_total) > margin:
+            raise UserError(
+                self.env._(
+                    "%(order)s was refused: its total (%(total)s) is not what its "
+                    "lines add up to (%(lines)s).",
+                    order=self._dental_loyalty_label(),
+                    total=formatLang(
+                        self.env, self.amount_total, currency_obj=currency
+                    ),
+                    lines=formatLang(self.env, lines_total, currency_obj=currency),
+                )
+            )

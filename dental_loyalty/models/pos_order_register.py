@@ -1,0 +1,253 @@
+import math
+import numbers
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import formatLang
+
+from .dental_loyalty_input import MAX_AMOUNT, is_record_id
+
+# A register's order uuid is 36 characters; anything much longer is not one.
+_MAX_UUID_LENGTH = 64
+
+
+class PosOrderRegister(models.Model):
+    """The register's questions to the engine before the money is taken: points
+    held for a bill, rewards, vouchers and practitioners. Every argument is
+    checked: everything public is callable over RPC."""
+
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def dental_loyalty_reserve_points(
+        self, config_id, order_uuid, partner_id, order_total, amount=None
+    ):
+        """Check a points payment and hold its points for this order.
+
+        ``amount=None`` asks for the most the patient may pay with points. Returns
+        the amount granted, the points it takes and the maximum; raises a
+        UserError the cashier can read when the payment is not allowed."""
+        config = self._dental_loyalty_register(config_id, order_uuid)
+        partner = self._dental_loyalty_patient(
+            partner_id, self.env._("Choose the patient before paying with points.")
+        )
+        currency = config.currency_id
+        order_total = self._dental_loyalty_check_amount(order_total, currency)
+        if amount is not None:
+            amount = self._dental_loyalty_check_amount(amount, currency, positive=True)
+        wallet = partner._dental_loyalty_wallet(config.company_id)
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        return (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            ._reserve_points(wallet, order_uuid, order_total, amount, config)
+        )
+
+    @api.model
+    def dental_loyalty_release_points(self, config_id, order_uuid):
+        """The register dropped the order's points payment line, the order or its
+        patient: the points it held are free again at once."""
+        config = self._dental_loyalty_register(config_id, order_uuid)
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        return (
+            self.env["dental.loyalty.reservation"].sudo()._release(order_uuid, config)
+        )
+
+    @api.model
+    def dental_loyalty_rewards(self, config_id, partner_id):
+        """The catalog rewards the patient is allowed, each with its cost and the
+        points left after it; those the patient cannot afford say so."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        wallet = patient._dental_loyalty_wallet(config.company_id)
+        # A preview: the engine checks again, under the wallet's lock, at redeem.
+        # The catalog and the holds are the engine's: cashiers read them here.
+        Reward = self.env["dental.loyalty.reward"].sudo()
+        spendable, _own, _others = (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            ._spendable_for(wallet, "rewards")
+        )
+        return {
+            "spendable": spendable,
+            "rewards": [
+                {
+                    "id": reward.id,
+                    "name": reward.name,
+                    "description": reward.description or "",
+                    "kind": reward.kind,
+                    "points_cost": reward.points_cost,
+                    "points_after": spendable - reward.points_cost,
+                    "affordable": spendable >= reward.points_cost,
+                }
+                for reward in Reward._available_to(wallet, patient=patient)
+            ],
+        }
+
+    @api.model
+    def dental_loyalty_redeem_reward(self, config_id, partner_id, reward_id):
+        """Exchange the patient's points for a reward; returns the voucher's code
+        and expiry. The engine decides and says why when it refuses."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        wallet = patient._dental_loyalty_wallet(config.company_id)
+        reward_id = self._dental_loyalty_check_id(
+            reward_id, self.env._("This reward is unknown.")
+        )
+        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
+        # Another clinic's reward is as unknown here as one that never was.
+        if not reward or not reward.has_access("read"):
+            raise UserError(self.env._("This reward is unknown."))
+        voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
+        return {
+            # The cashier who issued the voucher hands its code to the patient.
+            "code": voucher.sudo().code,
+            "kind": reward.kind,
+            "reward": reward.name,
+            "expiry_date": fields.Date.to_string(voucher.expiry_date),
+            "spendable": wallet.points_available,
+        }
+
+    @api.model
+    def dental_loyalty_voucher_line(
+        self, config_id, code, partner_id, bill_total, covered=0.0
+    ):
+        """Check a voucher code typed or scanned at the register and answer with
+        the line to add to a bill of ``bill_total`` (before vouchers), of which
+        other vouchers already cover ``covered``."""
+        config = self._dental_loyalty_register(config_id)
+        bill_total = self._dental_loyalty_check_amount(bill_total, config.currency_id)
+        covered = self._dental_loyalty_check_amount(covered, config.currency_id)
+        partner = self.env["res.partner"]
+        if partner_id:
+            partner = self._dental_loyalty_patient(partner_id)
+        voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
+        refusal = voucher._refusal(partner, fields.Date.context_today(self))
+        if refusal:
+            raise UserError(refusal)
+        return voucher._line_for_bill(bill_total, covered, partner)
+
+    @api.model
+    def dental_loyalty_patient_vouchers(self, config_id, partner_id):
+        """The bill's patient's own vouchers a bill can use today, with their
+        codes: the register offers them; any other code must be typed. A
+        transferable voucher is cash in anyone's hands: it is typed from the
+        patient's paper or message, never handed to the register by name."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        today = fields.Date.context_today(self)
+        # Codes are for managers only: the engine reads those of the patient
+        # the cashier named (and may read), in the register's company.
+        vouchers = (
+            self.env["dental.loyalty.voucher"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", patient.id),
+                    ("company_id", "=", config.company_id.id),
+                    ("state", "=", "valid"),
+                    ("expiry_date", ">=", today),
+                    ("kind", "!=", "gift"),
+                    ("reward_id.transferable", "=", False),
+                ],
+                order="expiry_date, id",
+            )
+        )
+        return [
+            {
+                "code": voucher.code,
+                "reward": voucher.reward_id.name,
+                "kind": voucher.kind,
+                "expiry_date": fields.Date.to_string(voucher.expiry_date),
+            }
+            for voucher in vouchers
+            if not voucher._refusal(patient, today)
+        ]
+
+    @api.model
+    def dental_loyalty_practitioners(self, config_id):
+        """The practitioners a cashier can name on a bill."""
+        config = self._dental_loyalty_register(config_id)
+        employees = (
+            self.env["hr.employee"]
+            .sudo()  # Cashiers pick a name; they need no access to HR records.
+            .search_fetch(
+                [("company_id", "in", (config.company_id.id, False))],
+                ["name"],
+                order="name",
+            )
+        )
+        return [{"id": employee.id, "name": employee.name} for employee in employees]
+
+    @api.model
+    def _dental_loyalty_patient(self, partner_id, message=None):
+        """The patient the register names, readable by the cashier."""
+        message = message or self.env._("Choose the patient first.")
+        partner_id = self._dental_loyalty_check_id(partner_id, message)
+        partner = self.env["res.partner"].browse(partner_id).exists()
+        if not partner:
+            raise UserError(message)
+        partner.check_access("read")
+        return partner
+
+    @api.model
+    def _dental_loyalty_register(self, config_id, order_uuid="-"):
+        """The register asking, after checking who asks and what they sent."""
+        if not self.env.user.has_group("point_of_sale.group_pos_user"):
+            raise AccessError(self.env._("Only Point of Sale users pay with points."))
+        config_id = self._dental_loyalty_check_id(
+            config_id, self.env._("This register is unknown.")
+        )
+        if (
+            not isinstance(order_uuid, str)
+            or not order_uuid.strip()
+            or len(order_uuid) > _MAX_UUID_LENGTH
+        ):
+            raise UserError(self.env._("This order is unknown to the server."))
+        config = self.env["pos.config"].browse(config_id).exists()
+        if not config:
+            raise UserError(self.env._("This register is unknown."))
+        config.check_access("read")
+        return config
+
+    @api.model
+    def _dental_loyalty_check_id(self, value, message):
+        """An id a register sends: an int of the database's range, else
+        ``message``."""
+        if not is_record_id(value):
+            raise UserError(message)
+        return value
+
+    @api.model
+    def _dental_loyalty_check_amount(self, value, currency=None, positive=False):
+        """An amount of money a register sends: a finite number, not negative,
+        below what a clinic ever bills, rounded to ``currency`` (the company's
+        by default); ``positive`` asks for at least its smallest coin."""
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+        ):
+            raise UserError(
+                self.env._("The amount sent by the register is not a number.")
+            )
+        if value < 0:
+            raise UserError(self.env._("A points payment cannot be negative here."))
+        currency = currency or self.env.company.currency_id
+        if value > MAX_AMOUNT:
+            raise UserError(
+                self.env._(
+                    "The amount sent by the register is more than a clinic bills: "
+                    "at most %s.",
+                    formatLang(self.env, MAX_AMOUNT, currency_obj=currency),
+                )
+            )
+        value = currency.round(value)
+        if positive and currency.is_zero(value):
+            raise UserError(
+                self.env._(
+                    "A points payment is at least %s.",
+                    formatLang(self.env, currency.rounding, currency_obj=currency),
+                )
+            )
+        return value

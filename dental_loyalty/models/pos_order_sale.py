@@ -1,0 +1,272 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..rules import (
+    SaleLine,
+    is_recall_on_time,
+)
+from .pos_order import _SETTLES, PAID_STATES
+
+
+class PosOrderSale(models.Model):
+    """The sale adapter: a paid order's sold lines handed to the wallet as a
+    sale, with the vouchers it used and the recall services it was on time for."""
+
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
+
+    def action_pos_order_paid(self):
+        if self.env.context.get("dental_loyalty_settles") is _SETTLES:
+            return super().action_pos_order_paid()
+        # Paid outside of a register's sync or the payment form: settle here,
+        # and only the sync's settlement takes points for a points payment.
+        self.ensure_one()
+        if self.state != "draft":
+            return super().action_pos_order_paid()
+        if self.currency_id.compare_amounts(self._dental_loyalty_points_paid(), 0):
+            raise UserError(
+                self.env._(
+                    "%s is paid with loyalty points: only the register settles it.",
+                    self._dental_loyalty_label(),
+                )
+            )
+        # What was paid is what its payments pay, not what was written on it,
+        # as core recomputes it at sync.
+        self.with_context(backend_recomputation=True).write(
+            {"amount_paid": sum(self.payment_ids.mapped("amount"))}
+        )
+        result = super().action_pos_order_paid()
+        if self.state in PAID_STATES:
+            self._dental_loyalty_settle()
+        return result
+
+    def _process_saved_order(self, draft):
+        order_id = super(
+            PosOrderSale, self.with_context(dental_loyalty_settles=_SETTLES)
+        )._process_saved_order(draft)
+        if self.state in PAID_STATES:
+            self._dental_loyalty_settle()
+        return order_id
+
+    def _dental_loyalty_settle(self):
+        """Hand the paid order to the loyalty engine: its sold lines as a sale,
+        its returned lines as a refund of the sale they come from; an order may
+        hold both, and settles both as if they had been rung up apart. Runs once
+        per order: every ledger line carries a key of the order."""
+        self.ensure_one()
+        self._dental_loyalty_check_figures()
+        returned = self._dental_loyalty_returned_lines()
+        if not returned or self.lines - returned:
+            self._dental_loyalty_settle_sale()
+        if returned:
+            self._dental_loyalty_settle_refund()
+
+    def _dental_loyalty_settle_sale(self):
+        """Settle the sold lines. In an order that also returns lines, they are a
+        bill of their own: points paid on the order pay them (within the cap of
+        that bill), and what the returned lines are worth counts as money paid,
+        as if the patient had been refunded first and then paid."""
+        returned = self.lines.filtered("refunded_orderline_id")
+        covered = self._dental_loyalty_use_vouchers()
+        # Lines of negative amount that are neither a voucher nor a return take
+        # the bill down like a discount: what they cover earns no bonus either.
+        covered -= sum(
+            min(line._dental_loyalty_total(), 0.0)
+            for line in self.lines
+            if line.price_unit * line.qty < 0
+            and not line.refunded_orderline_id
+            and not line.dental_loyalty_voucher_code
+        )
+        points_amount = self._dental_loyalty_points_paid()
+        bill_total = self.amount_total
+        if returned:
+            # Points given back belong to the returned part (its refund).
+            points_amount = max(points_amount, 0.0)
+            bill_total -= sum(line._dental_loyalty_total() for line in returned)
+        if not self.partner_id:
+            if not self.currency_id.is_zero(points_amount):
+                raise UserError(
+                    self.env._(
+                        "%s is paid with points but has no patient.",
+                        self._dental_loyalty_label(),
+                    )
+                )
+            # Holds are the engine's bookkeeping: cashiers have no rights on them.
+            self.env["dental.loyalty.reservation"].sudo()._consume(self.uuid)
+            return
+        wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
+        wallet._settle_sale(
+            key=f"pos:{self.uuid}",
+            bill_total=bill_total,
+            points_amount=points_amount,
+            lines=self._dental_loyalty_sale_lines(),
+            hold_key=self.uuid,
+            source_vals=self._dental_loyalty_source_vals(self),
+            label=self._dental_loyalty_label(),
+            covered_amount=covered,
+            recall_lines=self._dental_loyalty_recall_lines(),
+        )
+        self.env["dental.loyalty.referral"]._reward_first_visit(
+            self,
+            self._dental_loyalty_visit_date(),
+            self.amount_total - self._dental_loyalty_points_paid(),
+            self._dental_loyalty_label(),
+        )
+
+    def _dental_loyalty_use_vouchers(self):
+        """Check every voucher line against its voucher and the bill, and use
+        each voucher once. Returns the money the vouchers took off the bill."""
+        practitioner = self.dental_loyalty_practitioner_id
+        # Cashiers have no HR rights: the engine reads whose employee the
+        # register named, to refuse another clinic's.
+        if practitioner and practitioner.sudo().company_id not in (
+            self.company_id,
+            self.env["res.company"],
+        ):
+            raise UserError(
+                self.env._(
+                    "%s names a practitioner of another company.",
+                    self._dental_loyalty_label(),
+                )
+            )
+        # Only sold lines use vouchers: a returned line gives its sale's back.
+        sold_lines = self.lines.filtered(lambda line: not line.refunded_orderline_id)
+        voucher_lines = sold_lines.filtered("dental_loyalty_voucher_code")
+        # Only the server links a line to a voucher, from the code it checked.
+        unchecked = (self.lines - voucher_lines).filtered("dental_loyalty_voucher_id")
+        unchecked.sudo().dental_loyalty_voucher_id = False
+        if not voucher_lines:
+            return 0.0
+        Voucher = self.env["dental.loyalty.voucher"]
+        today = self._dental_loyalty_visit_date()
+        bill_total = sum(
+            line._dental_loyalty_total() for line in sold_lines - voucher_lines
+        )
+        covered = 0.0
+        seen = Voucher
+        for line in voucher_lines:
+            voucher = Voucher._from_code(
+                line.dental_loyalty_voucher_code, self.company_id
+            )
+            if voucher in seen:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: voucher %(code)s is on the bill twice.",
+                        order=self._dental_loyalty_label(),
+                        code=voucher.code,
+                    )
+                )
+            seen |= voucher
+            if (
+                line.dental_loyalty_voucher_id == voucher
+                and voucher.pos_order_id == self
+            ):
+                continue  # this very line was checked when the order synced before
+            refusal = voucher._refusal(self.partner_id, today)
+            if refusal:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: %(reason)s",
+                        order=self._dental_loyalty_label(),
+                        reason=refusal,
+                    )
+                )
+            taken, used_amount = voucher._check_line(line, bill_total, covered)
+            covered += taken
+            voucher._mark_used(self, used_amount)
+            # The line names the voucher the server checked, whatever was sent.
+            line.sudo().dental_loyalty_voucher_id = voucher
+        return covered
+
+    def _dental_loyalty_sale_lines(self):
+        """The bill's sold lines as the engine sees them: bonus, and the price
+        before and after the line's discount (the same tax basis for both)."""
+        return [
+            line._dental_loyalty_sale_line()
+            for line in self.lines
+            if not line.refunded_orderline_id
+        ]
+
+    def _dental_loyalty_recall_lines(self):
+        """The bill's recall services the patient came back for on time, as
+        (service name, SaleLine carrying the recall bonus): once per service and
+        bill; not the first time, nor early, nor late."""
+        by_service = self.lines.filtered(
+            lambda line: (
+                line.qty > 0
+                and not line.refunded_orderline_id
+                and line.product_id.dental_loyalty_recall
+                and line.product_id.dental_loyalty_recall_points > 0
+            )
+        ).grouped(lambda line: line.product_id.product_tmpl_id)
+        if not by_service or not self.partner_id:
+            return []
+        last_visits = self._dental_loyalty_last_visits(list(by_service))
+        visit = self._dental_loyalty_visit_date()
+        recall_lines = []
+        for service, lines in by_service.items():
+            if is_recall_on_time(
+                last_visits.get(service.id),
+                visit,
+                service.dental_loyalty_recall_months,
+                service.dental_loyalty_recall_margin_days,
+            ):
+                amounts = [line._dental_loyalty_sale_line(0) for line in lines]
+                recall_lines.append(
+                    (
+                        service.name,
+                        SaleLine(
+                            bonus_points=service.dental_loyalty_recall_points,
+                            quantity=1,
+                            list_amount=sum(line.list_amount for line in amounts),
+                            paid_amount=sum(line.paid_amount for line in amounts),
+                        ),
+                    )
+                )
+        return recall_lines
+
+    def _dental_loyalty_last_visits(self, services):
+        """{service template id: the day of the patient's last paid visit for it
+        before this order, in this company}, in one query. A line its refunds
+        took back entirely is no visit."""
+        self.env["pos.order"].flush_model(
+            ["partner_id", "company_id", "state", "dental_loyalty_visit_time"]
+        )
+        self.env["pos.order.line"].flush_model(
+            ["order_id", "product_id", "qty", "refunded_orderline_id"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT product.product_tmpl_id, MAX(sale.dental_loyalty_visit_time)
+                  FROM pos_order sale
+                  JOIN pos_order_line line ON line.order_id = sale.id
+                  JOIN product_product product ON product.id = line.product_id
+                 WHERE sale.partner_id = %(partner)s
+                   AND sale.company_id = %(company)s
+                   AND sale.state IN %(paid)s
+                   AND sale.id != %(order)s
+                   AND sale.dental_loyalty_visit_time < %(date)s
+                   AND product.product_tmpl_id IN %(services)s
+                   AND line.qty > COALESCE((
+                           SELECT -SUM(refund.qty)
+                             FROM pos_order_line refund
+                             JOIN pos_order refund_order
+                               ON refund_order.id = refund.order_id
+                            WHERE refund.refunded_orderline_id = line.id
+                              AND refund_order.state IN %(paid)s
+                       ), 0)
+              GROUP BY product.product_tmpl_id
+                """,
+                partner=self.partner_id.id,
+                company=self.company_id.id,
+                paid=PAID_STATES,
+                order=self.id,
+                date=self.dental_loyalty_visit_time,
+                services=tuple(service.id for service in services),
+            )
+        )
+        return {
+            service_id: fields.Date.context_today(self, last)
+            for service_id, last in rows
+        }
