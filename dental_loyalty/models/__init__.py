@@ -3,9 +3,17 @@ from . import res_company
 from . import res_config_settings
 from . import dental_loyalty_tier
 from . import dental_loyalty_wallet
+from . import dental_loyalty_wallet_chatter
+from . import dental_loyalty_wallet_payment
+from . import dental_loyalty_wallet_settlement
+from . import dental_loyalty_wallet_tier
+from . import dental_loyalty_wallet_dormant
+from . import dental_loyalty_wallet_yearly
+from . import dental_loyalty_wallet_integrity
 from . import dental_loyalty_wallet_audit
 from . import dental_loyalty_shortfall
 from . import dental_loyalty_family
+from . import dental_loyalty_family_fold
 from . import dental_loyalty_ledger
 from . import res_partner
 from . import dental_loyalty_reservation

@@ -1,0 +1,201 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from ..rules import (
+    celebration_days,
+    yearly_keys,
+)
+
+# A yearly event: the patient's date it falls on, the wallet's mark of the last
+# day it was celebrated, the tier's gift of points.
+YEARLY_EVENTS = {
+    "birthday": ("dental_birthday", "birthday_gift_date", "birthday_points"),
+    "anniversary": (
+        "dental_anniversary",
+        "anniversary_gift_date",
+        "anniversary_points",
+    ),
+}
+
+
+class DentalLoyaltyWallet(models.Model):
+    """Yearly gifts: birthdays and second dates."""
+
+    _inherit = "dental.loyalty.wallet"
+
+    # A job that did not run celebrates the days it missed, this far back at most.
+    _CATCH_UP_DAYS = 30
+    # Each patient of a batch gets a message (some 40 ms each): batches of 200
+    # keep a call's transaction to seconds.
+    _GREETING_BATCH = 200
+
+    @api.model
+    def _cron_birthday_gifts(self, batch_size=_GREETING_BATCH):
+        """Daily: on their birthday, each patient with a wallet gets their tier's
+        birthday points and the greeting, once a year. Returns how many
+        patients are left for the next call."""
+        return self._celebrate_due("birthday", batch_size)
+
+    @api.model
+    def _cron_anniversary_gifts(self, batch_size=_GREETING_BATCH):
+        """Daily: the same on each patient's second date (an anniversary)."""
+        return self._celebrate_due("anniversary", batch_size)
+
+    @api.model
+    def _celebrate_due(self, event, batch_size):
+        """One batch of the wallets whose ``event`` falls on a day to celebrate
+        (today, and the days missed since the last run went through); the day
+        is marked done only when none is left."""
+        today = fields.Date.context_today(self)
+        days = celebration_days(
+            self._yearly_covered_until(event), today, self._CATCH_UP_DAYS
+        )
+        keys = yearly_keys(days)
+        due = self._yearly_due(event, keys, days[0], limit=batch_size)
+        # The nightly job acts for every clinic: no user's companies limit it.
+        self.sudo().browse([wallet_id for wallet_id, _key in due])._give_yearly_gifts(
+            event, {wallet_id: keys[key] for wallet_id, key in due}
+        )
+        remaining = (
+            self._yearly_due(event, keys, days[0], count=True)
+            if len(due) == batch_size
+            else 0
+        )
+        if not remaining:
+            self._set_yearly_covered_until(event, today)
+        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
+        return remaining
+
+    def _yearly_param(self, event):
+        return f"dental_loyalty.{event}_covered_until"
+
+    @api.model
+    def _yearly_covered_until(self, event):
+        """The last day the ``event`` job went through to the end, if any."""
+        # A job's bookkeeping, not a setting: whoever runs the job may read it.
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param(self._yearly_param(event))
+        )
+        try:
+            return fields.Date.to_date(value) if value else None
+        except ValueError:  # edited by hand into something else than a date
+            return None
+
+    @api.model
+    def _set_yearly_covered_until(self, event, day):
+        self.env["ir.config_parameter"].sudo().set_param(
+            self._yearly_param(event), fields.Date.to_string(day)
+        )
+
+    @api.model
+    def _yearly_due(self, event, keys, first_day, limit=None, count=False):
+        """``[(wallet id, "MM-DD")]`` of the wallets of active patients whose
+        ``event`` date falls on one of ``keys`` and was not celebrated since
+        ``first_day``, or how many there are. Selected by month and day in SQL,
+        so 100,000 patients are never loaded for a few hundred birthdays."""
+        date_field, mark_field, _points_field = YEARLY_EVENTS[event]
+        partner_date = SQL.identifier("partner", date_field)
+        mark = SQL.identifier("wallet", mark_field)
+        select = (
+            SQL("COUNT(*)")
+            if count
+            else SQL("wallet.id, to_char(%s, 'MM-DD')", partner_date)
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %(select)s
+                  FROM dental_loyalty_wallet wallet
+                  JOIN res_partner partner ON partner.id = wallet.partner_id
+                 WHERE partner.active
+                   AND to_char(%(date)s, 'MM-DD') IN %(keys)s
+                   -- a date within the window is less than a year old
+                   AND %(date)s < %(first_day)s
+                   AND (%(mark)s IS NULL OR %(mark)s < %(first_day)s)
+                 %(order)s
+                """,
+                select=select,
+                date=partner_date,
+                keys=tuple(keys),
+                first_day=first_day,
+                mark=mark,
+                order=SQL() if count else SQL("ORDER BY wallet.id LIMIT %s", limit),
+            )
+        )
+        return self.env.cr.fetchone()[0] if count else self.env.cr.fetchall()
+
+    def _give_yearly_gifts(self, event, day_of):
+        """Celebrate ``event`` for these wallets, each on its day (``day_of``:
+        {wallet id: day}): greet the patient by the clinic's channel for the
+        event, post the tier's gift as a lot spendable at once (no line when
+        the tier gives 0), and mark the day celebrated. The ledger's unique key
+        (``event:wallet:year``) keeps the points to once a year even if a mark
+        were lost."""
+        if not self:
+            return
+        _date_field, mark_field, points_field = YEARLY_EVENTS[event]
+        Ledger = self.env["dental.loyalty.ledger"]
+        Tier = self.env["dental.loyalty.tier"]
+        keys = {
+            wallet.id: f"{event}:{wallet.id}:{day_of[wallet.id].year}"
+            for wallet in self
+        }
+        # The job's own keys, on wallets it found due; tiers of their companies.
+        posted = set(
+            Ledger.sudo()
+            .search([("unique_key", "in", list(keys.values()))])
+            .mapped("unique_key")
+        )
+        floors = {
+            company: Tier.browse(Tier._floor_of(Tier._ladder(company.id))).sudo()
+            for company in self.company_id
+        }
+        vals_list = []
+        greetings = defaultdict(lambda: self.env["res.partner"])
+        for wallet in self:
+            if keys[wallet.id] in posted:
+                continue
+            # A family member's gift goes to the family, at the family's tier.
+            paying = wallet._paying_wallet()
+            points = (paying.tier_id or floors[wallet.company_id])[points_field]
+            if points:
+                vals_list.append(
+                    {
+                        "wallet_id": paying.id,
+                        "member_id": wallet.partner_id.id,
+                        "kind": event,
+                        "points": points,
+                        "unique_key": keys[wallet.id],
+                        "reason": self._yearly_reason(event, day_of[wallet.id]),
+                    }
+                )
+            greetings[wallet.company_id, points] |= wallet.partner_id
+        self.partner_id._dental_loyalty_notify_prefetch()
+        for (company, points), partners in greetings.items():
+            partners._dental_loyalty_notify(event, company, points=points)
+        # Posted last: the wallets stay locked against the front desk for the
+        # end of the batch only, not while its messages are written.
+        Ledger._post(vals_list)
+        by_day = defaultdict(list)
+        for wallet in self:
+            by_day[day_of[wallet.id]].append(wallet.id)
+        for day, wallet_ids in by_day.items():
+            # A progress mark, not a change anyone made: no chatter, no recompute.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE dental_loyalty_wallet SET %s = %s WHERE id IN %s",
+                    SQL.identifier(mark_field),
+                    day,
+                    tuple(wallet_ids),
+                )
+            )
+        self.invalidate_recordset([mark_field])
+
+    def _yearly_reason(self, event, day):
+        if event == "birthday":
+            return self.env._("Birthday on %s", format_date(self.env, day))
+        return self.env._("Second date on %s", format_date(self.env, day))
