@@ -469,7 +469,7 @@ class DentalLoyaltyReferral(models.Model):
             "referred": self.env._("Referred by %s", self.referrer_id.display_name),
         }
         partners = {"referrer": self.referrer_id, "referred": self.referred_id}
-        lines = self.env["dental.loyalty.ledger"]._post(
+        lines = self.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     # Always the wallet the engine names for the patient (a
@@ -630,7 +630,7 @@ class DentalLoyaltyReferral(models.Model):
                 key,
             )
             # Lot by lot: two bonuses in one wallet each see what the other took.
-            lines |= Ledger._post(vals_list)
+            lines |= self.env["dental.loyalty.wallet"]._post_lines(vals_list)
             if missing:
                 self.env["dental.loyalty.shortfall"]._record(
                     wallet,

@@ -230,7 +230,7 @@ class DentalLoyaltyVoucher(models.Model):
                 "clinic_share": reward.clinic_share,
             }
         )
-        self.env["dental.loyalty.ledger"]._post(
+        self.env["dental.loyalty.wallet"]._post_lines(
             [voucher._ledger_vals("redeem", -reward.points_cost)]
         )
         voucher._send_code()
@@ -603,7 +603,7 @@ class DentalLoyaltyVoucher(models.Model):
             wallet = voucher.wallet_id._paying_wallet()
             wallet._lock_for_update()
             voucher.state = "cancelled"
-            self.env["dental.loyalty.ledger"]._post(
+            self.env["dental.loyalty.wallet"]._post_lines(
                 [voucher._ledger_vals("redeem_return", voucher.points_cost, wallet)]
             )
             if voucher.reward_id.has_stock:

@@ -279,13 +279,28 @@ class DentalLoyaltyWallet(models.Model):
         if not wallets:
             return
         caught_up.update((wallet.id, today) for wallet in wallets)
-        Ledger = self.env["dental.loyalty.ledger"].with_context(
-            dental_loyalty_catching_up=True
-        )
+        catching_up = self.with_context(dental_loyalty_catching_up=True)
         waiting = wallets.filtered("points_pending")
         if waiting:
-            Ledger._release_due_lots(waiting, today)
-        Ledger._expire_due_lots(wallets, today)
+            catching_up.env["dental.loyalty.ledger"]._release_due_lots(waiting, today)
+        catching_up._expire_due_lots(wallets, today)
+
+    @api.model
+    def _post_lines(self, vals_list):
+        """The one way into the ledger: lock the wallets the lines are on, post
+        the lines (the ledger keeps the lots), then run what follows a posting
+        (``_after_post``: the tier of the wallets whose earned points changed)
+        once for all of them. Returns the lines."""
+        # Posting is the engine's: users have no create right on the ledger, and
+        # the wallets are locked and caught up as the engine, whoever asked.
+        wallets = self.sudo().browse({vals["wallet_id"] for vals in vals_list})
+        wallets._lock_for_update()
+        lines = self.env["dental.loyalty.ledger"].sudo().create(vals_list)
+        wallets._after_post(lines)
+        return lines.sudo(self.env.su)
+
+    def _after_post(self, lines):
+        """Hook: what follows the posting of ``lines`` on these wallets."""
 
     def _next_release_date(self):
         """The day the wallet's next pending points become spendable."""

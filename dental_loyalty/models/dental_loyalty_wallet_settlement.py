@@ -110,7 +110,7 @@ class DentalLoyaltyWallet(models.Model):
                     reason=self.env._("Back on time for %s", services),
                 )
             )
-        lines = self.env["dental.loyalty.ledger"]._post(vals_list)
+        lines = self._post_lines(vals_list)
         self._notify_sale(lines, label, services)
         return lines
 
@@ -234,7 +234,7 @@ class DentalLoyaltyWallet(models.Model):
                     sale=sale_label,
                 )
             )
-        return self.env["dental.loyalty.ledger"]._post(vals_list + take_back)
+        return self._post_lines(vals_list + take_back)
 
     def _take_back_vals(self, kind, points, lots, source_vals, key):
         """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
@@ -342,7 +342,7 @@ class DentalLoyaltyWallet(models.Model):
                     "unique_key": f"{key}:{lot.id}:in",
                 },
             ]
-        Ledger._post(vals_list)
+        self._post_lines(vals_list)
         return sum(count for _lot, count in taken)
 
     def _line_vals(self, key, kind, points, source_vals, **vals):

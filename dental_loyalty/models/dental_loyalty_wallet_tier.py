@@ -17,6 +17,15 @@ class DentalLoyaltyWallet(models.Model):
 
     _inherit = "dental.loyalty.wallet"
 
+    def _after_post(self, lines):
+        """Upgrade the wallets whose earned points the lines changed, once."""
+        res = super()._after_post(lines)
+        earning_kinds = self.env["dental.loyalty.ledger"]._earning_kinds()
+        earned = lines.filtered(lambda line: line.kind in earning_kinds)
+        if earned:
+            earned.wallet_id._evaluate_tier()
+        return res
+
     def _qualifying_figures(self):
         """The figure each wallet's tier is decided on, per its company's basis."""
         today = fields.Date.context_today(self)

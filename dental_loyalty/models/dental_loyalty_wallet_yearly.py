@@ -179,7 +179,7 @@ class DentalLoyaltyWallet(models.Model):
             partners._dental_loyalty_notify(event, company, points=points)
         # Posted last: the wallets stay locked against the front desk for the
         # end of the batch only, not while its messages are written.
-        Ledger._post(vals_list)
+        self._post_lines(vals_list)
         by_day = defaultdict(list)
         for wallet in self:
             by_day[day_of[wallet.id]].append(wallet.id)

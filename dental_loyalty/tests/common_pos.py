@@ -51,7 +51,7 @@ class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
 
     def _give_points(self, partner, points):
         wallet = partner._dental_loyalty_wallet(self.company)
-        return self.Ledger._post(
+        return self.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     "wallet_id": wallet.id,

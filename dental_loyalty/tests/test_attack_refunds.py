@@ -342,8 +342,8 @@ class TestRefundAgainstAHoldAtTwoRegisters(CommittedWalletCase):
             env = self._env(cr)
             # The sale's earning: 100 points beside the wallet's 100.
             self.lot_id = (
-                env["dental.loyalty.ledger"]
-                ._post(
+                env["dental.loyalty.wallet"]
+                ._post_lines(
                     [
                         {
                             "wallet_id": self.wallet_id,

@@ -38,7 +38,7 @@ class CommittedWalletCase(TransactionCase):
             company.write(self.PROGRAMME)
             partner = env["res.partner"].create({"name": "Two Registers"})
             wallet = partner._dental_loyalty_wallet()
-            env["dental.loyalty.ledger"]._post(
+            env["dental.loyalty.wallet"]._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,
@@ -57,7 +57,7 @@ class CommittedWalletCase(TransactionCase):
             env = self._env(cr)
             wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
             if wallet.points_available < points:
-                env["dental.loyalty.ledger"]._post(
+                env["dental.loyalty.wallet"]._post_lines(
                     [
                         {
                             "wallet_id": wallet.id,

@@ -14,7 +14,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
             [{"name": f"Patient {index}"} for index in range(count)]
         )
         wallets = self.env["dental.loyalty.wallet"]._get_for_partners(partners)
-        self.Ledger._post(
+        self.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     "wallet_id": wallet.id,
@@ -31,7 +31,9 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         self.company.dental_loyalty_validity_months = 1
         self.company.dental_loyalty_waiting_days = 3
         with freeze_time("2026-01-01"):
-            self.Ledger._cron_expire_lots()  # what the demo data left to expire
+            self.env[
+                "dental.loyalty.wallet"
+            ]._cron_expire_lots()  # what the demo data left to expire
             few = self._patients_with_points(3)
         with freeze_time("2026-01-02"):
             many = self._patients_with_points(30)
@@ -40,9 +42,9 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         with freeze_time("2026-01-05"):
             release_many = self._queries(self.Ledger._cron_release_pending)
         with freeze_time("2026-02-01"):
-            expire_few = self._queries(self.Ledger._cron_expire_lots)
+            expire_few = self._queries(self.Wallet._cron_expire_lots)
         with freeze_time("2026-02-02"):
-            expire_many = self._queries(self.Ledger._cron_expire_lots)
+            expire_many = self._queries(self.Wallet._cron_expire_lots)
         self.assertEqual(release_many, release_few)
         self.assertEqual(expire_many, expire_few)
         self.assertEqual(sum(few.mapped("points_balance")), 0)

@@ -25,10 +25,10 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
         super().setUpClass()
         cls.newcomer = cls.env["res.partner"].create({"name": "Few Lines"})
         cls.regular = cls.env["res.partner"].create({"name": "Many Lines"})
-        Ledger = cls.env["dental.loyalty.ledger"]
+        Wallet = cls.env["dental.loyalty.wallet"]
         for partner, lines in ((cls.newcomer, 30), (cls.regular, 300)):
             wallet = partner._dental_loyalty_wallet(cls.company)
-            Ledger._post(
+            Wallet._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,
@@ -40,7 +40,7 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
                 ]
             )
             # Most of the history is spent: lines are many, open lots few.
-            Ledger._post(
+            Wallet._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,
