@@ -1,5 +1,6 @@
 from . import dental_loyalty_input
 from . import res_company
+from . import res_company_yearly_gifts
 from . import res_config_settings
 from . import dental_loyalty_tier
 from . import dental_loyalty_wallet

@@ -47,55 +47,72 @@ class DentalLoyaltyWallet(models.Model):
     @api.model
     def _celebrate_due(self, event, batch_size):
         """One batch of the wallets whose ``event`` falls on a day to celebrate
-        (today, and the days missed since the last run went through); the day
-        is marked done only when none is left."""
+        (today, and the days missed since the last run went through for their
+        clinic); a clinic's day is marked done only when none of its patients
+        is left. Clinics marked alike (all of them, but for a new one) are
+        selected together."""
         today = fields.Date.context_today(self)
-        days = celebration_days(
-            self._yearly_covered_until(event), today, self._CATCH_UP_DAYS
-        )
-        keys = yearly_keys(days)
-        due = self._yearly_due(event, keys, days[0], limit=batch_size)
-        # The nightly job acts for every clinic: no user's companies limit it.
-        self.sudo().browse([wallet_id for wallet_id, _key in due])._give_yearly_gifts(
-            event, {wallet_id: keys[key] for wallet_id, key in due}
-        )
-        remaining = (
-            self._yearly_due(event, keys, days[0], count=True)
-            if len(due) == batch_size
-            else 0
-        )
-        if not remaining:
-            self._set_yearly_covered_until(event, today)
-        self.env["ir.cron"]._notify_progress(done=len(due), remaining=remaining)
+        done = remaining = 0
+        for covered, companies in self._yearly_marks(event).items():
+            days = celebration_days(covered, today, self._CATCH_UP_DAYS)
+            keys = yearly_keys(days)
+            due = (
+                self._yearly_due(
+                    event, keys, days[0], companies=companies, limit=batch_size - done
+                )
+                if done < batch_size
+                else []
+            )
+            # The nightly job acts for every clinic: no user's companies limit it.
+            self.sudo().browse(
+                [wallet_id for wallet_id, _key in due]
+            )._give_yearly_gifts(
+                event, {wallet_id: keys[key] for wallet_id, key in due}
+            )
+            done += len(due)
+            left = (
+                self._yearly_due(event, keys, days[0], companies=companies, count=True)
+                if done == batch_size
+                else 0
+            )
+            if not left:
+                self._set_yearly_covered_until(event, today, companies)
+            remaining += left
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
 
-    def _yearly_param(self, event):
-        return f"dental_loyalty.{event}_covered_until"
+    def _yearly_field(self, event):
+        """The clinic's field marking how far the ``event`` job went."""
+        return f"dental_loyalty_{event}_covered_until"
 
     @api.model
-    def _yearly_covered_until(self, event):
-        """The last day the ``event`` job went through to the end, if any."""
+    def _yearly_marks(self, event):
+        """{last day the ``event`` job went through to the end, or None:
+        clinics}, for every clinic."""
+        field = self._yearly_field(event)
         # A job's bookkeeping, not a setting: whoever runs the job may read it.
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(self._yearly_param(event))
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([], [field])
         )
-        try:
-            return fields.Date.to_date(value) if value else None
-        except ValueError:  # edited by hand into something else than a date
-            return None
+        return companies.grouped(lambda company: company[field] or None)
 
     @api.model
-    def _set_yearly_covered_until(self, event, day):
-        self.env["ir.config_parameter"].sudo().set_param(
-            self._yearly_param(event), fields.Date.to_string(day)
-        )
+    def _set_yearly_covered_until(self, event, day, companies):
+        # The job's progress mark, which no user edits.
+        companies.sudo().write({self._yearly_field(event): day})
 
     @api.model
-    def _yearly_due(self, event, keys, first_day, limit=None, count=False):
-        """``[(wallet id, "MM-DD")]`` of the wallets of active patients whose
-        ``event`` date falls on one of ``keys`` and was not celebrated since
-        ``first_day``, or how many there are. Selected by month and day in SQL,
-        so 100,000 patients are never loaded for a few hundred birthdays."""
+    def _yearly_due(
+        self, event, keys, first_day, *, companies, limit=None, count=False
+    ):
+        """``[(wallet id, "MM-DD")]`` of the wallets in ``companies`` of active
+        patients whose ``event`` date falls on one of ``keys`` and was not
+        celebrated since ``first_day``, or how many there are. Selected by month
+        and day in SQL, so 100,000 patients are never loaded for a few hundred
+        birthdays."""
         date_field, mark_field, _points_field = YEARLY_EVENTS[event]
         partner_date = SQL.identifier("partner", date_field)
         mark = SQL.identifier("wallet", mark_field)
@@ -112,6 +129,7 @@ class DentalLoyaltyWallet(models.Model):
                   FROM dental_loyalty_wallet wallet
                   JOIN res_partner partner ON partner.id = wallet.partner_id
                  WHERE partner.active
+                   AND wallet.company_id IN %(companies)s
                    AND to_char(%(date)s, 'MM-DD') IN %(keys)s
                    -- a date within the window is less than a year old
                    AND %(date)s < %(first_day)s
@@ -121,6 +139,7 @@ class DentalLoyaltyWallet(models.Model):
                 select=select,
                 date=partner_date,
                 keys=tuple(keys),
+                companies=tuple(companies.ids),
                 first_day=first_day,
                 mark=mark,
                 order=SQL() if count else SQL("ORDER BY wallet.id LIMIT %s", limit),

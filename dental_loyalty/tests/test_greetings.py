@@ -40,10 +40,12 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
         ).write({"dental_birthday": False, "dental_anniversary": False})
         cls.Ledger.search([("remaining_points", ">", 0)]).expiry_warned = True
         cls.demo_line_ids = cls.Ledger.search([]).ids
-        for event in ("birthday", "anniversary"):
-            cls.env["ir.config_parameter"].set_param(
-                f"dental_loyalty.{event}_covered_until", False
-            )
+        cls.env["res.company"].with_context(active_test=False).search([]).write(
+            {
+                "dental_loyalty_birthday_covered_until": False,
+                "dental_loyalty_anniversary_covered_until": False,
+            }
+        )
         cls.phones = iter(range(100, 200))
 
     def _patient(self, name, tier=None, birthday=None, anniversary=None):
@@ -238,9 +240,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
         self.assertEqual(self._birthdays(batch_size=1), 2)
         self.assertEqual(len(self._lines("birthday")), 1)
         self.assertFalse(
-            self.env["ir.config_parameter"].get_param(
-                "dental_loyalty.birthday_covered_until"
-            ),
+            self.company.dental_loyalty_birthday_covered_until,
             "the day is done only when no patient is left",
         )
         self.assertEqual(self._birthdays(batch_size=1), 1)
@@ -249,10 +249,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
         lines = self._lines("birthday")
         self.assertEqual(sorted(lines.partner_id.ids), sorted(p.id for p in patients))
         self.assertEqual(
-            self.env["ir.config_parameter"].get_param(
-                "dental_loyalty.birthday_covered_until"
-            ),
-            "2026-03-14",
+            self.company.dental_loyalty_birthday_covered_until, date(2026, 3, 14)
         )
         self.assertEqual(self._birthdays(), 0)
         self.assertEqual(self._lines("birthday"), lines)
