@@ -23,12 +23,11 @@ from .lots import (
     Lot,
     consume_fifo,
     expiring_lots,
-    fifo_order,
-    is_spendable,
     spendable_less_holds,
     spendable_points,
 )
-from .recall import is_recall_on_time, recall_window
+from .payment import points_payment_standing
+from .recall import is_recall_on_time
 from .settlement import (
     RefundShare,
     SaleLine,
@@ -36,7 +35,7 @@ from .settlement import (
     cumulative_refund_share,
     money_share,
     refund_money_cap,
-    refund_share,
+    take_back_from_lots,
 )
 from .tiers import (
     Tier,
@@ -45,7 +44,6 @@ from .tiers import (
     ladder_conflicts,
     near_next_tier,
     next_tier,
-    qualifying_tier,
 )
 
 __all__ = [
@@ -65,22 +63,19 @@ __all__ = [
     "evaluate_tier",
     "expiring_lots",
     "expiry_date",
-    "fifo_order",
     "is_recall_on_time",
-    "is_spendable",
     "ladder_conflicts",
     "max_points_payment",
     "money_share",
     "near_next_tier",
     "next_tier",
     "points_for_amount",
+    "points_payment_standing",
     "proportional_points",
-    "qualifying_tier",
-    "recall_window",
     "refund_money_cap",
-    "refund_share",
     "spendable_less_holds",
     "spendable_points",
+    "take_back_from_lots",
     "window_start",
     "yearly_keys",
 ]
