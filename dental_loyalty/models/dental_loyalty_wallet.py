@@ -1,8 +1,11 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
+
+from ..rules import Lot, spendable_points
 
 
 class DentalLoyaltyWallet(models.Model):
@@ -148,19 +151,40 @@ class DentalLoyaltyWallet(models.Model):
             ["wallet_id", "kind", "is_released"],
             ["points:sum", "remaining_points:sum", "date:max"],
         )
+        # Spendable is the rule's, over the lots as the ledger holds them: the
+        # release flag dates a lot (set by the calendar, by the nightly job or
+        # the wallet's catch-up), and an expired lot holds nothing once its
+        # expire line is posted, which the catch-up does before any decision
+        # reads this figure. One read: these groups, not the lots one by one.
+        today = fields.Date.context_today(self)
+        waiting = today + timedelta(days=1)
+        lots = defaultdict(list)
         for wallet, kind, released, points, remaining, last in groups:
             figures = sums[wallet.id]
             figures["balance"] += points
-            figures["available" if released else "pending"] += remaining
+            if remaining:
+                lots[wallet.id].append(
+                    Lot(
+                        id=len(lots[wallet.id]),
+                        remaining=remaining,
+                        available_date=today if released else waiting,
+                        expiry_date=None,
+                        posted=today,
+                    )
+                )
             if kind in earning_kinds:
                 figures["lifetime"] += points
             if kind in visit_kinds:
                 last_visits[wallet.id] = max(last, last_visits.get(wallet.id, last))
         for wallet in self:
             figures = sums[wallet._origin.id]
+            wallet_lots = lots[wallet._origin.id]
+            available = spendable_points(wallet_lots, today)
             wallet.points_balance = figures["balance"]
-            wallet.points_available = figures["available"]
-            wallet.points_pending = figures["pending"]
+            wallet.points_available = available
+            wallet.points_pending = (
+                sum(lot.remaining for lot in wallet_lots) - available
+            )
             wallet.points_lifetime = figures["lifetime"]
             wallet.last_visit_date = last_visits.get(wallet._origin.id, False)
 
