@@ -182,7 +182,7 @@ class DentalLoyaltyLedger(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # Spending and expiring only ever look at lots with something left.
         create_index(
             self.env.cr,
@@ -206,6 +206,7 @@ class DentalLoyaltyLedger(models.Model):
             ["res_model", "res_id"],
             where="res_id IS NOT NULL",
         )
+        return res
 
     @api.model
     def _expiring_domain(self, today, days=30):

@@ -11,6 +11,7 @@ from ..rules import (
     eligible_amount,
     money_share,
     points_for_amount,
+    take_back_from_lots,
 )
 
 
@@ -19,7 +20,8 @@ class DentalLoyaltyWallet(models.Model):
     every adapter (POS orders, vouchers, invoices) hands its records to, as
     plain figures."""
 
-    _inherit = "dental.loyalty.wallet"
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
 
     def _settle_sale(
         self,
@@ -246,41 +248,34 @@ class DentalLoyaltyWallet(models.Model):
         and the points gone or held, which nothing takes back."""
         if not points:
             return [], 0
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
         # Spendable points less every register's holds: what is free to take.
         free, _own, _others = Hold._spendable_for(self, key)
-        vals_list = []
-        taken_total = 0
-        for lot, lot_key in lots:
-            for rank, current in enumerate(lot._lots_now(self)):
-                # Pending points are held by nobody; spendable ones maybe.
-                takeable = (
-                    min(current.remaining_points, free)
-                    if current.is_released
-                    else current.remaining_points
-                )
-                taken = min(points - taken_total, takeable)
-                if taken <= 0:
-                    continue
-                vals_list.append(
-                    self._line_vals(
-                        f"{lot_key}:{current.id}" if rank else lot_key,
-                        kind,
-                        -taken,
-                        source_vals,
-                        lot_id=current.id,
-                    )
-                )
-                taken_total += taken
-                if current.is_released:
-                    free -= taken
-        rest = points - taken_total
-        from_others = min(rest, max(free, 0))
+        # Each lot's points wherever they are now, with the key of its line.
+        currents = [
+            (f"{lot_key}:{current.id}" if rank else lot_key, current)
+            for lot, lot_key in lots
+            for rank, current in enumerate(lot._lots_now(self))
+        ]
+        taken_per_lot, from_others, missing = take_back_from_lots(
+            points,
+            [
+                (current.remaining_points, current.is_released)
+                for _line_key, current in currents
+            ],
+            free,
+        )
+        vals_list = [
+            self._line_vals(line_key, kind, -taken, source_vals, lot_id=current.id)
+            for (line_key, current), taken in zip(currents, taken_per_lot, strict=True)
+            if taken
+        ]
         if from_others:
             vals_list.append(
                 self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
             )
-        return vals_list, rest - from_others
+        return vals_list, missing
 
     def _transfer_points(self, target, reason, points=None):
         """Move ``points`` of the spendable ones (all the wallet holds, pending

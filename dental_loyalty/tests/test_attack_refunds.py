@@ -386,8 +386,7 @@ class TestRefundAgainstAHoldAtTwoRegisters(CommittedWalletCase):
         uuid = f"a-{self.wallet_id}"
         with self.db.cursor() as register_a, self.db.cursor() as register_b:
             register_b.execute("SELECT 1")  # B's snapshot is taken now
-            offer = self._env(register_a)["dental.loyalty.reservation"]._reserve_points(
-                self._wallet(self._env(register_a)),
+            offer = self._wallet(self._env(register_a))._reserve_points(
                 uuid,
                 self.BILL,
                 None,

@@ -138,9 +138,7 @@ class TestConcurrentSpend(CommittedWalletCase):
 
     def _reserve(self, env, uuid, amount=None):
         wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
-        return env["dental.loyalty.reservation"]._reserve_points(
-            wallet, uuid, self.BILL, amount, env["pos.config"]
-        )
+        return wallet._reserve_points(uuid, self.BILL, amount, env["pos.config"])
 
     def _settle(self, env, uuid, amount):
         wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
