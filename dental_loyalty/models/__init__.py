@@ -17,6 +17,7 @@ from . import dental_loyalty_shortfall
 from . import dental_loyalty_family
 from . import dental_loyalty_family_fold
 from . import dental_loyalty_ledger
+from . import dental_loyalty_ledger_lots
 from . import res_partner
 from . import dental_loyalty_reservation
 from . import pos_payment_method
