@@ -102,8 +102,18 @@ class DentalLoyaltyWallet(models.Model):
 
     @api.model
     def _set_yearly_covered_until(self, event, day, companies):
-        # The job's progress mark, which no user edits.
-        companies.sudo().write({self._yearly_field(event): day})
+        field = self._yearly_field(event)
+        # A progress mark, not a change anyone made: written at once, as the
+        # wallets' marks are, so that nothing is left for a later flush.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_company SET %s = %s WHERE id IN %s",
+                SQL.identifier(field),
+                day,
+                tuple(companies.ids),
+            )
+        )
+        companies.invalidate_recordset([field])
 
     @api.model
     def _yearly_due(
