@@ -14,7 +14,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
             [{"name": f"Patient {index}"} for index in range(count)]
         )
         wallets = self.env["dental.loyalty.wallet"]._get_for_partners(partners)
-        self.env["dental.loyalty.wallet"]._post_lines(
+        self.Wallet._post_lines(
             [
                 {
                     "wallet_id": wallet.id,
@@ -31,9 +31,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         self.company.dental_loyalty_validity_months = 1
         self.company.dental_loyalty_waiting_days = 3
         with freeze_time("2026-01-01"):
-            self.env[
-                "dental.loyalty.wallet"
-            ]._cron_expire_lots()  # what the demo data left to expire
+            self.Wallet._cron_expire_lots()  # what the demo data left to expire
             few = self._patients_with_points(3)
         with freeze_time("2026-01-02"):
             many = self._patients_with_points(30)

@@ -83,7 +83,7 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
         )
         wallets = self.env["dental.loyalty.wallet"]._get_for_partners(partners)
         for wallet in wallets:
-            self.env["dental.loyalty.wallet"]._post_lines(
+            self.Wallet._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,
@@ -98,9 +98,7 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
     def test_expiry_in_batches_expires_each_lot_once(self):
         self.company.dental_loyalty_validity_months = 1
         with freeze_time("2026-01-05"):
-            self.env[
-                "dental.loyalty.wallet"
-            ]._cron_expire_lots()  # what the demo data left to expire
+            self.Wallet._cron_expire_lots()  # what the demo data left to expire
             wallets = self._patients(5, 100)
         with freeze_time("2026-02-05"):
             left = [self.Wallet._cron_expire_lots(batch_size=2) for _call in range(4)]
