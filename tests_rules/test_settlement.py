@@ -3,13 +3,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dental_loyalty.rules import (
-    RefundShare,
     SaleLine,
     bonus_points,
     cumulative_refund_share,
     money_share,
     refund_money_cap,
 )
+from dental_loyalty.rules.settlement import RefundShare
 
 # money_share
 

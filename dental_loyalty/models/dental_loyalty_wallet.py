@@ -346,21 +346,5 @@ class DentalLoyaltyWallet(models.Model):
         )
         return lot.available_date
 
-    def _expiring_soon(self, days=30):
-        """{wallet id: (points, first expiry date)} of the lots expiring within
-        ``days``, for all the wallets at once."""
-        # Figures of these wallets, which the caller reads: lots are the engine's.
-        Ledger = self.env["dental.loyalty.ledger"].sudo()
-        today = fields.Date.context_today(self)
-        groups = Ledger._read_group(
-            [
-                ("wallet_id", "in", self.ids),
-                *Ledger._expiring_domain(today, days),
-            ],
-            ["wallet_id"],
-            ["remaining_points:sum", "expiry_date:min"],
-        )
-        return {wallet.id: (points, first) for wallet, points, first in groups}
-
     def _next_release_date_text(self):
         return format_date(self.env, self._next_release_date())

@@ -22,6 +22,22 @@ class DentalLoyaltyWallet(models.Model):
     # message, a batch of 200 keeps its transaction to seconds.
     _MESSAGE_BATCH = 200
 
+    def _expiring_soon(self, days=30):
+        """{wallet id: (points, first expiry date)} of the lots expiring within
+        ``days``, for all the wallets at once."""
+        # Figures of these wallets, which the caller reads: lots are the engine's.
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        today = fields.Date.context_today(self)
+        groups = Ledger._read_group(
+            [
+                ("wallet_id", "in", self.ids),
+                *Ledger._expiring_domain(today, days),
+            ],
+            ["wallet_id"],
+            ["remaining_points:sum", "expiry_date:min"],
+        )
+        return {wallet.id: (points, first) for wallet, points, first in groups}
+
     @api.model
     def _expire_due_lots(self, wallets=None, today=None, limit=None):
         """Write off what is left of the lots past their expiry date, with a note

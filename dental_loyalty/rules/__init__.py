@@ -29,7 +29,6 @@ from .lots import (
 from .payment import points_payment_standing
 from .recall import is_recall_on_time
 from .settlement import (
-    RefundShare,
     SaleLine,
     bonus_points,
     cumulative_refund_share,
@@ -49,7 +48,6 @@ from .tiers import (
 __all__ = [
     "InsufficientPoints",
     "Lot",
-    "RefundShare",
     "SaleLine",
     "Tier",
     "available_date",
