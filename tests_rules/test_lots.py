@@ -13,11 +13,10 @@ from dental_loyalty.rules import (
     consume_fifo,
     expiring_lots,
     expiry_date,
-    fifo_order,
-    is_spendable,
     spendable_less_holds,
     spendable_points,
 )
+from dental_loyalty.rules.lots import _fifo_order, _is_spendable
 
 TODAY = date(2024, 6, 15)
 
@@ -38,32 +37,32 @@ def make_lot(
     )
 
 
-# is_spendable
+# _is_spendable
 
 
 def test_lot_is_spendable_from_its_available_date():
     lot = make_lot(1, 10, available=TODAY)
-    assert is_spendable(lot, TODAY)
-    assert not is_spendable(lot, TODAY - timedelta(days=1))
+    assert _is_spendable(lot, TODAY)
+    assert not _is_spendable(lot, TODAY - timedelta(days=1))
 
 
 def test_lot_is_dead_on_its_expiry_date():
     lot = make_lot(1, 10, expiry=TODAY)
-    assert is_spendable(lot, TODAY - timedelta(days=1))
-    assert not is_spendable(lot, TODAY)
+    assert _is_spendable(lot, TODAY - timedelta(days=1))
+    assert not _is_spendable(lot, TODAY)
 
 
 def test_lot_without_expiry_stays_spendable():
-    assert is_spendable(make_lot(1, 10), date(2099, 1, 1))
+    assert _is_spendable(make_lot(1, 10), date(2099, 1, 1))
 
 
 def test_lot_expiring_while_still_pending_is_not_spendable():
     lot = make_lot(1, 10, available=TODAY + timedelta(days=5), expiry=TODAY)
-    assert not is_spendable(lot, TODAY)
+    assert not _is_spendable(lot, TODAY)
 
 
 def test_empty_lot_is_not_spendable():
-    assert not is_spendable(make_lot(1, 0), TODAY)
+    assert not _is_spendable(make_lot(1, 0), TODAY)
 
 
 def test_spendable_points_leave_out_pending_and_expired_lots():
@@ -100,7 +99,7 @@ def test_spendable_less_holds_ignores_a_negative_hold():
     assert spendable_less_holds(50, -20) == 50
 
 
-# fifo_order
+# _fifo_order
 
 
 def test_fifo_order_by_posting_then_availability_then_id():
@@ -112,7 +111,7 @@ def test_fifo_order_by_posting_then_availability_then_id():
         make_lot(3, 1, posted=date(2024, 1, 1), available=date(2024, 1, 10)),
         make_lot(2, 1, posted=date(2024, 1, 1), available=date(2024, 1, 10)),
     ]
-    assert [lot.id for lot in fifo_order(lots)] == [2, 3, 4, 5, 6]
+    assert [lot.id for lot in _fifo_order(lots)] == [2, 3, 4, 5, 6]
 
 
 # consume_fifo
@@ -232,7 +231,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert len({lot_id for lot_id, _ in taken_per_lot}) == len(taken_per_lot)
         for lot_id, taken in taken_per_lot:
             lot = self.lots[lot_id]
-            assert is_spendable(lot, self.today)
+            assert _is_spendable(lot, self.today)
             assert 0 < taken <= lot.remaining
         # Oldest first: every lot but the last one is emptied, and no older
         # spendable lot is passed over.
@@ -240,8 +239,8 @@ class LedgerMachine(RuleBasedStateMachine):
             assert taken == self.lots[lot_id].remaining
         spendable_in_order = [
             lot.id
-            for lot in fifo_order(self.lots.values())
-            if is_spendable(lot, self.today)
+            for lot in _fifo_order(self.lots.values())
+            if _is_spendable(lot, self.today)
         ]
         assert [lot_id for lot_id, _ in taken_per_lot] == spendable_in_order[
             : len(taken_per_lot)

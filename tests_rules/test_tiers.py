@@ -11,8 +11,8 @@ from dental_loyalty.rules import (
     ladder_conflicts,
     near_next_tier,
     next_tier,
-    qualifying_tier,
 )
+from dental_loyalty.rules.tiers import _qualifying_tier
 
 BRONZE = Tier(id=1, sequence=10, threshold=0.0)
 SILVER = Tier(id=2, sequence=20, threshold=500.0)
@@ -70,7 +70,7 @@ def test_same_sequence_different_thresholds_is_fine():
     assert ladder_conflicts([BRONZE, Tier(id=4, sequence=10, threshold=50.0)]) == []
 
 
-# qualifying_tier / next_tier
+# _qualifying_tier / next_tier
 
 
 @pytest.mark.parametrize(
@@ -86,17 +86,17 @@ def test_same_sequence_different_thresholds_is_fine():
     ],
 )
 def test_qualifying_tier(figure, expected):
-    assert qualifying_tier(LADDER, figure) == expected
+    assert _qualifying_tier(LADDER, figure) == expected
 
 
 def test_qualifying_tier_float_noise_reaches_the_threshold():
     figure = sum([0.1] * 10) * 500  # 499.99999999999994
     assert figure < 500
-    assert qualifying_tier(LADDER, figure) == SILVER
+    assert _qualifying_tier(LADDER, figure) == SILVER
 
 
 def test_qualifying_tier_without_tiers():
-    assert qualifying_tier([], 100.0) is None
+    assert _qualifying_tier([], 100.0) is None
 
 
 def test_next_tier_and_what_is_missing():
@@ -147,7 +147,7 @@ def test_evaluate_tier_unknown_current_counts_as_none(unknown_id):
 
 @given(ladders(), figures())
 def test_qualifying_is_the_highest_reached(ladder, figure):
-    tier = qualifying_tier(ladder, figure)
+    tier = _qualifying_tier(ladder, figure)
     reached = [t for t in ladder if t.threshold <= figure]
     if tier is None:
         assert reached == []
@@ -172,7 +172,7 @@ def test_next_tier_is_the_lowest_not_reached(ladder, figure):
 def test_evaluate_never_drops_without_permission(ladder, figure, current_id, allow):
     by_id = {tier.id: tier for tier in ladder}
     result = evaluate_tier(ladder, figure, current_id, allow)
-    qualifying = qualifying_tier(ladder, figure)
+    qualifying = _qualifying_tier(ladder, figure)
     assert result is None or result in by_id
     if allow or current_id not in by_id:
         assert result == (qualifying.id if qualifying else None)

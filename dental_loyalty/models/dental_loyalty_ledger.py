@@ -1,20 +1,7 @@
-from collections import defaultdict
-from dataclasses import replace
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.osv import expression
-from odoo.tools.misc import format_date
-
-from ..rules import (
-    InsufficientPoints,
-    Lot,
-    available_date,
-    consume_fifo,
-    expiring_lots,
-    expiry_date,
-)
+from odoo.tools import create_index
 
 
 class DentalLoyaltyLedger(models.Model):
@@ -183,30 +170,30 @@ class DentalLoyaltyLedger(models.Model):
         ),
     ]
 
-    def _auto_init(self):
-        res = super()._auto_init()
+    def init(self):
+        res = super().init()
         # Spending and expiring only ever look at lots with something left.
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS dental_loyalty_ledger_open_lots_idx
-                ON dental_loyalty_ledger (wallet_id, date, id)
-             WHERE remaining_points > 0
-            """
+        create_index(
+            self.env.cr,
+            "dental_loyalty_ledger_open_lots_idx",
+            self._table,
+            ["wallet_id", "date", "id"],
+            where="remaining_points > 0",
         )
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS dental_loyalty_ledger_unreleased_idx
-                ON dental_loyalty_ledger (available_date)
-             WHERE is_released IS NOT TRUE AND points > 0
-            """
+        create_index(
+            self.env.cr,
+            "dental_loyalty_ledger_unreleased_idx",
+            self._table,
+            ["available_date"],
+            where="is_released IS NOT TRUE AND points > 0",
         )
         # A refund reads the lines of the sale it refunds.
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS dental_loyalty_ledger_source_idx
-                ON dental_loyalty_ledger (res_model, res_id)
-             WHERE res_id IS NOT NULL
-            """
+        create_index(
+            self.env.cr,
+            "dental_loyalty_ledger_source_idx",
+            self._table,
+            ["res_model", "res_id"],
+            where="res_id IS NOT NULL",
         )
         return res
 
@@ -218,29 +205,6 @@ class DentalLoyaltyLedger(models.Model):
             ("expiry_date", "!=", False),
             ("expiry_date", "<=", today + timedelta(days=days)),
         ]
-
-    @api.model
-    def _expiry_warning_domain(self, today, companies):
-        """Lots with points left, not yet announced, that expire after today and
-        within their company's warning period; none for a company that sends no
-        such message (its lots wait until it does)."""
-        per_company = [
-            [
-                ("company_id", "=", company.id),
-                *self._expiring_domain(
-                    today, company.dental_loyalty_expiry_warning_days
-                ),
-            ]
-            for company in companies
-            if company.dental_loyalty_expiry_warning_days > 0
-            and company._dental_loyalty_channel("expiry_warning") != "none"
-        ]
-        return expression.AND(
-            [
-                [("expiry_warned", "=", False), ("expiry_date", ">", today)],
-                expression.OR(per_company) if per_company else expression.FALSE_DOMAIN,
-            ]
-        )
 
     @api.model
     def _earning_kinds(self):
@@ -263,326 +227,3 @@ class DentalLoyaltyLedger(models.Model):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for line in self:
             line.display_name = f"{kinds.get(line.kind, '')} {line.points:+d}"
-
-    # ------------------------------------------------------------------
-    # Posting
-    # ------------------------------------------------------------------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        """Keep the lots whole: a positive line opens a lot, a negative one takes
-        from the wallet's lots, oldest first, or from the lot it expires."""
-        # Only the engine creates lines (``_post``): a user's call over RPC stops
-        # here, before it locks or reads the wallets it names.
-        self.browse().check_access("create")
-        today = fields.Date.context_today(self)
-        wallets = self.env["dental.loyalty.wallet"].browse(
-            {vals["wallet_id"] for vals in vals_list}
-        )
-        wallets._lock_for_update()
-        takes = defaultdict(int)
-        for vals in vals_list:
-            wallet = wallets.browse(vals["wallet_id"])
-            vals.setdefault("date", today)
-            if not vals.get("member_id"):
-                vals["member_id"] = wallet.partner_id.id
-            posted = fields.Date.to_date(vals["date"])
-            if vals.get("points", 0) > 0:
-                self._prepare_lot_vals(vals, wallet.company_id, posted, today)
-            elif vals.get("lot_id"):
-                lot = self.browse(vals["lot_id"])
-                if -vals["points"] > lot.remaining_points - takes[lot.id]:
-                    raise UserError(
-                        self.env._("A lot cannot give more points than it holds.")
-                    )
-                takes[lot.id] += -vals["points"]
-            elif vals.get("points", 0) < 0:
-                for lot_id, taken in self._take_from_lots(
-                    wallet, -vals["points"], today, takes
-                ):
-                    takes[lot_id] += taken
-        balances = {wallet.id: wallet.points_balance for wallet in wallets}
-        for vals in vals_list:
-            balances[vals["wallet_id"]] += vals["points"]
-            vals["balance_after"] = balances[vals["wallet_id"]]
-        lines = super().create(vals_list)
-        by_taken = defaultdict(list)
-        # The lots these lines take from, found by the engine above.
-        for lot in self.browse(takes).sudo():
-            by_taken[lot.remaining_points - takes[lot.id]].append(lot.id)
-        for remaining, lot_ids in by_taken.items():
-            self.browse(lot_ids).sudo().write({"remaining_points": remaining})
-        earned = lines.filtered(lambda line: line.kind in self._earning_kinds())
-        earned.wallet_id._evaluate_tier()
-        return lines
-
-    def _prepare_lot_vals(self, vals, company, posted, today):
-        """Date a new lot: earned points and referral bonuses are spendable
-        after the waiting period, other credits (a manager's adjustment, points
-        given back) at once; all expire after the validity period, unless the
-        caller decided otherwise. A register's sale dates its lines by the
-        visit, but its lots wait and expire from the day the server posts
-        them: a sale synced late is no shorter wait."""
-        waiting_days = (
-            company.dental_loyalty_waiting_days
-            if vals["kind"] in self._waiting_kinds()
-            else 0
-        )
-        start = max(posted, today) if vals.get("pos_order_id") else posted
-        vals.setdefault("available_date", available_date(start, waiting_days))
-        vals.setdefault(
-            "expiry_date",
-            expiry_date(start, company.dental_loyalty_validity_months),
-        )
-        vals["remaining_points"] = vals["points"]
-        vals["is_released"] = fields.Date.to_date(vals["available_date"]) <= today
-
-    def _take_from_lots(self, wallet, points, today, already_taken):
-        """Which lots give ``points``, oldest first; ``already_taken`` holds what
-        earlier lines of the same batch took."""
-        lots = [
-            replace(lot, remaining=lot.remaining - already_taken.get(lot.id, 0))
-            for lot in (line._as_lot() for line in self._open_lots(wallet))
-        ]
-        try:
-            return consume_fifo(lots, points, today)
-        except InsufficientPoints as shortage:
-            raise UserError(
-                self.env._(
-                    "%(patient)s does not have enough spendable points (spendable: "
-                    "%(spendable)s, asked for: %(requested)s).",
-                    patient=wallet.partner_id.display_name,
-                    spendable=shortage.spendable,
-                    requested=shortage.requested,
-                )
-            ) from shortage
-
-    def _lots_now(self, wallet):
-        """Where the points of this lot are on ``wallet``: the lot itself, or
-        the lots they were moved into when its patient joined a family or by
-        Move Points (each moved point keeps its lot's dates), oldest first."""
-        self.ensure_one()
-        if self.wallet_id == wallet:
-            return self
-        # The engine follows its own transfer pairs, whoever's lines they are.
-        Ledger = self.sudo().browse()
-        found, frontier = Ledger, self.sudo()
-        while frontier:
-            moved_out = Ledger.search(
-                [("kind", "=", "transfer_out"), ("lot_id", "in", frontier.ids)]
-            )
-            # A move posts its pair under one key: "...:<lot>:out" and ":in".
-            keys = [
-                line.unique_key.removesuffix(":out") + ":in"
-                for line in moved_out
-                if line.unique_key
-            ]
-            frontier = Ledger.search([("unique_key", "in", keys)]) if keys else Ledger
-            found |= frontier.filtered(lambda lot: lot.wallet_id == wallet)
-        return found.sorted("id").sudo(self.env.su)
-
-    def _open_lots(self, wallet):
-        # The engine reads the lots of a wallet it already locked.
-        return self.sudo().search_fetch(
-            [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],
-            # wallet_id too: updating what is left of a lot marks its wallet.
-            ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
-            order="date, id",
-        )
-
-    @api.model
-    def _post(self, vals_list):
-        """The one way into the ledger for the rest of the addon."""
-        # Users have no create right on the ledger: only this engine writes it.
-        return self.sudo().create(vals_list).sudo(self.env.su)
-
-    # ------------------------------------------------------------------
-    # Scheduled actions
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _release_due_lots(self, wallets=None, today=None, limit=None):
-        """Mark the lots whose waiting period is over as released, so the wallets'
-        cached spendable and pending points follow the calendar."""
-        today = today or fields.Date.context_today(self)
-        domain = [
-            ("is_released", "=", False),
-            ("points", ">", 0),
-            ("available_date", "<=", today),
-        ]
-        if wallets is not None:
-            domain.append(("wallet_id", "in", wallets.ids))
-        # Lots found by date: the engine's bookkeeping, for every clinic's job.
-        due = self.sudo().search(domain, limit=limit, order="id")
-        due.write({"is_released": True})
-        return due
-
-    @api.model
-    def _expire_due_lots(self, wallets=None, today=None, limit=None):
-        """Write off what is left of the lots past their expiry date, with a note
-        on each patient's chatter. Idempotent: an expired lot holds nothing more."""
-        today = today or fields.Date.context_today(self)
-        domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
-        if wallets is not None:
-            domain.append(("wallet_id", "in", wallets.ids))
-        # Lots found by date: the engine's bookkeeping, for every clinic's job.
-        lots = self.sudo().search_fetch(
-            domain,
-            ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
-            limit=limit,
-            order="wallet_id, id",
-        )
-        if not lots:
-            return lots
-        # Lock first, so no spend takes from these lots meanwhile. Locking a
-        # wallet catches it up, which may already expire these very lots.
-        lots.wallet_id._lock_for_update()
-        due = dict(expiring_lots([lot._as_lot() for lot in lots], today))
-        expired = self._post(
-            [
-                {
-                    "wallet_id": lot.wallet_id.id,
-                    "kind": "expire",
-                    "points": -due[lot.id],
-                    "lot_id": lot.id,
-                    "date": today,
-                    "unique_key": f"expire:{lot.id}",
-                    "reason": self.env._(
-                        "Expired on %s", format_date(self.env, lot.expiry_date)
-                    ),
-                }
-                for lot in lots
-                if due.get(lot.id)
-            ]
-        )
-        self.env["dental.loyalty.wallet"]._log_on_patients(
-            {
-                wallet: self.env._(
-                    "Loyalty points expired: %s.",
-                    -sum(wallet_lines.mapped("points")),
-                )
-                for wallet, wallet_lines in expired.grouped("wallet_id").items()
-            }
-        )
-        return lots
-
-    def _as_lot(self):
-        return Lot(
-            id=self.id,
-            remaining=self.remaining_points,
-            available_date=self.available_date,
-            expiry_date=self.expiry_date or None,
-            posted=self.date,
-        )
-
-    # One batch per call: the scheduler commits it and calls again while
-    # _notify_progress reports some left, so a night's work never holds thousands
-    # of wallets locked against the front desk, and a failure loses one batch.
-    _CRON_BATCH = 1000
-    # Jobs that send each patient a message take fewer per call: at some 40 ms a
-    # message, a batch of 200 keeps its transaction to seconds.
-    _MESSAGE_BATCH = 200
-
-    @api.model
-    def _cron_release_pending(self, batch_size=_CRON_BATCH):
-        """Daily: make lots whose waiting period is over spendable. Returns how
-        many are left for the next call."""
-        released = self._release_due_lots(limit=batch_size)
-        remaining = (
-            self._count_due(
-                [("is_released", "=", False), ("points", ">", 0)], "available_date"
-            )
-            if len(released) == batch_size
-            else 0
-        )
-        self.env["ir.cron"]._notify_progress(done=len(released), remaining=remaining)
-        return remaining
-
-    @api.model
-    def _cron_expire_lots(self, batch_size=_CRON_BATCH):
-        """Daily: an expire line for what is left of each lot past its date, and a
-        note on the patient's chatter. Returns how many lots are left."""
-        expired = self._expire_due_lots(limit=batch_size)
-        remaining = (
-            self._count_due([("remaining_points", ">", 0)], "expiry_date")
-            if len(expired) == batch_size
-            else 0
-        )
-        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
-        return remaining
-
-    @api.model
-    def _cron_expiry_warnings(self, batch_size=_MESSAGE_BATCH):
-        """Daily: tell each patient whose points expire within their clinic's
-        warning period, once per lot. Returns how many patients are left."""
-        warned = self._warn_expiring(limit=batch_size)
-        remaining = 0
-        if len(warned) == batch_size:
-            # The nightly job acts for every clinic: no user's companies limit it.
-            companies = (
-                self.env["res.company"]
-                .sudo()
-                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
-            )
-            domain = self._expiry_warning_domain(
-                fields.Date.context_today(self), companies
-            )
-            [(remaining,)] = self.sudo()._read_group(
-                domain, [], ["wallet_id:count_distinct"]
-            )
-        self.env["ir.cron"]._notify_progress(done=len(warned), remaining=remaining)
-        return remaining
-
-    @api.model
-    def _warn_expiring(self, wallets=None, limit=None):
-        """One message per patient (event ``expiry_warning``) with the points of
-        their lots expiring within the warning period that they were not told of
-        yet, and the first of those lots' dates; the lots are then marked told.
-        For ``wallets``, or up to ``limit`` wallets of every clinic. Returns the
-        wallets whose patients were told."""
-        today = fields.Date.context_today(self)
-        # The engine marks lots and reads every clinic's: users only read theirs.
-        Ledger = self.sudo()
-        if wallets is None:
-            companies = (
-                self.env["res.company"]
-                .sudo()
-                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
-            )
-        else:
-            companies = wallets.sudo().company_id
-        domain = self._expiry_warning_domain(today, companies)
-        if wallets is not None:
-            domain = expression.AND([domain, [("wallet_id", "in", wallets.ids)]])
-        groups = Ledger._read_group(
-            domain,
-            ["wallet_id"],
-            ["remaining_points:sum", "expiry_date:min"],
-            limit=limit,
-        )
-        warned = self.env["dental.loyalty.wallet"].sudo()
-        for wallet, _points, _first in groups:
-            warned |= wallet
-        if not warned:
-            return warned
-        warned.partner_id._dental_loyalty_notify_prefetch()
-        messages = defaultdict(lambda: self.env["res.partner"])
-        for wallet, points, first in groups:
-            messages[wallet.company_id, points, first] |= wallet.partner_id
-        for (company, points, first), partners in messages.items():
-            partners._dental_loyalty_notify(
-                "expiry_warning", company, points=points, date=first
-            )
-        # Marked last: a spend at the front desk that takes from these lots
-        # waits on their rows only for the end of the batch, not its messages.
-        Ledger.search(
-            expression.AND([domain, [("wallet_id", "in", warned.ids)]])
-        ).write({"expiry_warned": True})
-        Ledger.flush_model(["expiry_warned"])
-        return warned.sudo(self.env.su)
-
-    @api.model
-    def _count_due(self, domain, date_field):
-        today = fields.Date.context_today(self)
-        # A job's count of what is left, over every clinic.
-        return self.sudo().search_count([*domain, (date_field, "<=", today)])

@@ -99,7 +99,7 @@ class DentalLoyaltyReferral(models.Model):
                 key,
             )
             # Lot by lot: two bonuses in one wallet each see what the other took.
-            lines |= Ledger._post(vals_list)
+            lines |= self.env["dental.loyalty.wallet"]._post_lines(vals_list)
             if missing:
                 self.env["dental.loyalty.shortfall"]._record(
                     wallet,

@@ -99,7 +99,7 @@ class DentalLoyaltyReferral(models.Model):
             "referred": self.env._("Referred by %s", self.referrer_id.display_name),
         }
         partners = {"referrer": self.referrer_id, "referred": self.referred_id}
-        lines = self.env["dental.loyalty.ledger"]._post(
+        lines = self.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     # Always the wallet the engine names for the patient (a

@@ -1,18 +1,19 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare
-from odoo.tools.misc import format_datetime
+from odoo.tools import SQL
 
-from ..rules import points_for_amount, spendable_less_holds
+from ..rules import spendable_less_holds
 
 
 class DentalLoyaltyReservation(models.Model):
     """Points a register holds for the bill it is being paid: other registers
-    cannot spend them. A hold lives as long as the points payment line that asked
-    for it: the register releases it when the line, the order or the patient goes,
-    the sync turns it into the spend, and it lapses if the register went away."""
+    cannot spend them. A hold lives as long as the points payment line that
+    asked for it: the register releases it when the line, the order or the
+    patient goes, the sync turns it into the spend, and it lapses if the
+    register went away. The holds' bookkeeping only: the wallet decides what a
+    register may hold (``_reserve_points``) and spend; it calls this model,
+    never the other way round."""
 
     _name = "dental.loyalty.reservation"
     _description = "Loyalty Points Hold"
@@ -63,70 +64,6 @@ class DentalLoyaltyReservation(models.Model):
             wallet.points_available, sum(others.mapped("points"))
         )
         return spendable, own, others
-
-    @api.model
-    def _reserve_points(self, wallet, order_uuid, bill_total, amount, config):
-        """Check a points payment of ``amount`` (None: the most allowed) on a bill
-        of ``bill_total`` and hold its points for the order. Returns the offer the
-        register shows; raises a UserError naming the rule that refused."""
-        wallet._lock_for_update()
-        company = wallet.company_id
-        rounding = company.currency_id.rounding
-        spendable, _own, others = self._spendable_for(wallet, order_uuid)
-        max_amount = wallet._max_points_payment(spendable, bill_total)
-        if amount is None:
-            amount = max_amount
-            if not max_amount:
-                raise UserError(self._why_nothing_payable(wallet, others, bill_total))
-        if amount and not max_amount:
-            raise UserError(self._why_nothing_payable(wallet, others, bill_total))
-        if float_compare(amount, max_amount, precision_rounding=rounding) > 0:
-            raise UserError(wallet._points_cap_message(spendable, max_amount))
-        points = points_for_amount(amount, company.dental_loyalty_point_value)
-        self._hold(
-            wallet,
-            order_uuid,
-            points=points,
-            amount=amount,
-            bill_total=bill_total,
-            config=config,
-        )
-        return {
-            "amount": amount,
-            "points": points,
-            "max_amount": max_amount,
-            "spendable_points": spendable,
-            "held_points": sum(others.mapped("points")),
-            "max_share": company.dental_loyalty_max_share,
-        }
-
-    def _why_nothing_payable(self, wallet, others, bill_total):
-        """The reason a bill cannot be paid with points at all, in the cashier's
-        words: no points, points still pending, or points held elsewhere."""
-        patient = wallet.partner_id.display_name
-        if bill_total <= 0:
-            return self.env._("Only a bill to pay can be paid with points.")
-        if others:
-            return self.env._(
-                "The spendable points of %(patient)s (%(points)s) are held by "
-                "another register until %(time)s, for an order being paid there.",
-                patient=patient,
-                points=wallet.points_available,
-                time=format_datetime(
-                    self.env, max(others.mapped("expires_at")), dt_format="short"
-                ),
-            )
-        if wallet.points_pending:
-            return self.env._(
-                "%(patient)s has no spendable points yet; points pending until "
-                "%(date)s: %(points)s.",
-                patient=patient,
-                points=wallet.points_pending,
-                date=wallet._next_release_date_text(),
-            )
-        if not wallet.company_id.dental_loyalty_max_share:
-            return self.env._("The clinic does not let points pay bills.")
-        return self.env._("%(patient)s has no spendable points.", patient=patient)
 
     @api.model
     def _hold(self, wallet, order_uuid, *, points, amount, bill_total, config):

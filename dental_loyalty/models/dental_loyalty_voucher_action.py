@@ -43,7 +43,7 @@ class DentalLoyaltyVoucher(models.Model):
             wallet = voucher.wallet_id._paying_wallet()
             wallet._lock_for_update()
             voucher.state = "cancelled"
-            self.env["dental.loyalty.ledger"]._post(
+            self.env["dental.loyalty.wallet"]._post_lines(
                 [voucher._ledger_vals("redeem_return", voucher.points_cost, wallet)]
             )
             if voucher.reward_id.has_stock:

@@ -68,7 +68,7 @@ class DentalLoyaltyVoucher(models.Model):
                 "clinic_share": reward.clinic_share,
             }
         )
-        self.env["dental.loyalty.ledger"]._post(
+        self.env["dental.loyalty.wallet"]._post_lines(
             [voucher._ledger_vals("redeem", -reward.points_cost)]
         )
         voucher._send_code()

@@ -36,12 +36,7 @@ class PosOrderRegister(models.Model):
         if amount is not None:
             amount = self._dental_loyalty_check_amount(amount, currency, positive=True)
         wallet = partner._dental_loyalty_wallet(config.company_id)
-        # Holds are the engine's bookkeeping: cashiers have no rights on them.
-        return (
-            self.env["dental.loyalty.reservation"]
-            .sudo()
-            ._reserve_points(wallet, order_uuid, order_total, amount, config)
-        )
+        return wallet._reserve_points(order_uuid, order_total, amount, config)
 
     @api.model
     def dental_loyalty_release_points(self, config_id, order_uuid):

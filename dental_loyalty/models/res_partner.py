@@ -798,7 +798,7 @@ class ResPartner(models.Model):
             wallets = self.env["dental.loyalty.wallet"].search(
                 [("partner_id", "in", self.ids), ("company_id", "=", company.id)]
             )
-            warned = self.env["dental.loyalty.ledger"]._warn_expiring(wallets)
+            warned = self.env["dental.loyalty.wallet"]._warn_expiring(wallets)
             message = self.env._(
                 "Patients told of their points about to expire: %(told)s of "
                 "%(selected)s. The others have none about to expire that they were "

@@ -24,21 +24,19 @@ from .lots import (
     Lot,
     consume_fifo,
     expiring_lots,
-    fifo_order,
-    is_spendable,
     spendable_less_holds,
     spendable_points,
 )
-from .recall import is_recall_on_time, recall_window
+from .payment import points_payment_standing
+from .recall import is_recall_on_time
 from .settlement import (
-    RefundShare,
     SaleLine,
     bonus_points,
     cumulative_refund_share,
     money_share,
     refund_money_cap,
-    refund_share,
     sale_line,
+    take_back_from_lots,
 )
 from .tiers import (
     Tier,
@@ -47,14 +45,12 @@ from .tiers import (
     ladder_conflicts,
     near_next_tier,
     next_tier,
-    qualifying_tier,
 )
 from .vouchers import voucher_discount
 
 __all__ = [
     "InsufficientPoints",
     "Lot",
-    "RefundShare",
     "SaleLine",
     "Tier",
     "available_date",
@@ -68,23 +64,20 @@ __all__ = [
     "evaluate_tier",
     "expiring_lots",
     "expiry_date",
-    "fifo_order",
     "is_recall_on_time",
-    "is_spendable",
     "ladder_conflicts",
     "max_points_payment",
     "money_share",
     "near_next_tier",
     "next_tier",
     "points_for_amount",
+    "points_payment_standing",
     "proportional_points",
-    "qualifying_tier",
-    "recall_window",
     "refund_money_cap",
-    "refund_share",
     "sale_line",
     "spendable_less_holds",
     "spendable_points",
+    "take_back_from_lots",
     "voucher_discount",
     "window_start",
     "yearly_keys",

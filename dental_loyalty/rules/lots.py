@@ -30,7 +30,7 @@ def _is_expired(lot: Lot, today: date) -> bool:
     return lot.expiry_date is not None and lot.expiry_date <= today
 
 
-def is_spendable(lot: Lot, today: date) -> bool:
+def _is_spendable(lot: Lot, today: date) -> bool:
     return (
         lot.remaining > 0
         and lot.available_date <= today
@@ -40,7 +40,7 @@ def is_spendable(lot: Lot, today: date) -> bool:
 
 def spendable_points(lots: Iterable[Lot], today: date) -> int:
     """What a wallet can spend today: released, unexpired lots."""
-    return sum(lot.remaining for lot in lots if is_spendable(lot, today))
+    return sum(lot.remaining for lot in lots if _is_spendable(lot, today))
 
 
 def spendable_less_holds(spendable: int, held_by_others: int) -> int:
@@ -49,7 +49,7 @@ def spendable_less_holds(spendable: int, held_by_others: int) -> int:
     return max(0, spendable - max(0, held_by_others))
 
 
-def fifo_order(lots: Iterable[Lot]) -> list[Lot]:
+def _fifo_order(lots: Iterable[Lot]) -> list[Lot]:
     """Oldest first; the id settles lots posted and released on the same day."""
     return sorted(lots, key=lambda lot: (lot.posted, lot.available_date, lot.id))
 
@@ -63,7 +63,7 @@ def consume_fifo(
     """
     if points <= 0:
         raise ValueError(f"points to consume must be positive, got {points}")
-    candidates = [lot for lot in fifo_order(lots) if is_spendable(lot, today)]
+    candidates = [lot for lot in _fifo_order(lots) if _is_spendable(lot, today)]
     spendable = sum(lot.remaining for lot in candidates)
     if spendable < points:
         raise InsufficientPoints(requested=points, spendable=spendable)
@@ -83,6 +83,6 @@ def expiring_lots(lots: Iterable[Lot], today: date) -> list[tuple[int, int]]:
     left of a lot expires: points already spent from it are not taken twice."""
     return [
         (lot.id, lot.remaining)
-        for lot in fifo_order(lots)
+        for lot in _fifo_order(lots)
         if lot.remaining > 0 and _is_expired(lot, today)
     ]

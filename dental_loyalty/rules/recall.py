@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from .dates import _shift_months
 
 
-def recall_window(last_visit: date, interval_months: int, margin_days: int):
+def _recall_window(last_visit: date, interval_months: int, margin_days: int):
     """The first and last day of a visit on time: the interval after the last
     visit, give or take the margin."""
     if interval_months < 1:
@@ -24,5 +24,5 @@ def is_recall_on_time(
     (no last one) is not a recall."""
     if last_visit is None:
         return False
-    first, last = recall_window(last_visit, interval_months, margin_days)
+    first, last = _recall_window(last_visit, interval_months, margin_days)
     return first <= visit <= last

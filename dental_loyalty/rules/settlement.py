@@ -80,30 +80,6 @@ def _check_figures(**figures: int) -> None:
             raise ValueError(f"{name} must not be negative, got {value}")
 
 
-def refund_share(
-    *,
-    earned: int,
-    spent: int,
-    taken_back: int,
-    given_back: int,
-    refunded_amount: float,
-    sale_total: float,
-) -> RefundShare:
-    """What a refund of ``refunded_amount`` of a ``sale_total`` bill may take back
-    and give back: the refunded share of what the sale earned and spent, and
-    never more than what earlier refunds of the same sale left. Per piece: the
-    engine uses :func:`cumulative_refund_share`, which leaks no rounding."""
-    _check_figures(
-        earned=earned, spent=spent, taken_back=taken_back, given_back=given_back
-    )
-    take = proportional_points(earned, refunded_amount, sale_total)
-    give = proportional_points(spent, refunded_amount, sale_total)
-    return RefundShare(
-        take_back=max(0, min(take, earned - taken_back)),
-        give_back=max(0, min(give, spent - given_back)),
-    )
-
-
 def cumulative_refund_share(
     *,
     earned: int,
@@ -156,3 +132,30 @@ def refund_money_cap(
         return 0.0
     share = min(returned_goods / goods_total, 1.0)
     return round(sale_money * share, _NOISE_DIGITS)
+
+
+def take_back_from_lots(
+    points: int, lots: Iterable[tuple[int, bool]], free: int
+) -> tuple[list[int], int, int]:
+    """Where a refund takes back ``points`` a sale or a bonus gave: from the lots
+    that gave them first (``lots``: ``(remaining, released)`` of each, in the
+    order to take them, wherever their points are now), then from the wallet's
+    other spendable points. ``free`` is what of the wallet's spendable points no
+    register holds: released points are taken only within it, pending ones
+    (held by nobody) always. Returns what each lot gives, what the other
+    spendable points give, and what is missing (gone or held), which nothing
+    takes back."""
+    _check_figures(points=points)
+    free = max(free, 0)
+    taken_per_lot = []
+    taken_total = 0
+    for remaining, released in lots:
+        takeable = min(remaining, free) if released else remaining
+        taken = max(min(points - taken_total, takeable), 0)
+        taken_per_lot.append(taken)
+        taken_total += taken
+        if released:
+            free -= taken
+    rest = points - taken_total
+    from_others = min(rest, free)
+    return taken_per_lot, from_others, rest - from_others

@@ -33,7 +33,7 @@ def ladder_conflicts(tiers: Iterable[Tier]) -> list[tuple[Tier, Tier]]:
     ]
 
 
-def qualifying_tier(tiers: Iterable[Tier], figure: float) -> Tier | None:
+def _qualifying_tier(tiers: Iterable[Tier], figure: float) -> Tier | None:
     """The highest tier whose threshold the figure reaches; None below them all."""
     figure = round(figure, _NOISE_DIGITS)
     reached = [tier for tier in _ladder(tiers) if tier.threshold <= figure]
@@ -56,7 +56,7 @@ def evaluate_tier(
     """The id of the tier the patient should hold: the one the figure reaches,
     unless downgrades are not allowed and the current tier is higher."""
     tiers = list(tiers)
-    qualifying = qualifying_tier(tiers, figure)
+    qualifying = _qualifying_tier(tiers, figure)
     # An id missing from the ladder (a deleted tier, or Odoo's False) counts as none.
     current = next((tier for tier in tiers if tier.id == current_id), None)
     if (

@@ -199,10 +199,11 @@ class DentalLoyaltyCommon(DentalLoyaltyTestMixin, TransactionCase):
         )
         cls.patient = cls.env["res.partner"].create({"name": "Lan Nguyen"})
         cls.Ledger = cls.env["dental.loyalty.ledger"]
+        cls.Wallet = cls.env["dental.loyalty.wallet"]
 
     def _post(self, partner, kind, points, **vals):
         wallet = partner._dental_loyalty_wallet()
-        return self.Ledger._post(
+        return self.env["dental.loyalty.wallet"]._post_lines(
             [{"wallet_id": wallet.id, "kind": kind, "points": points, **vals}]
         )
 

@@ -40,6 +40,7 @@ class DentalLoyaltyPosCommon(DentalLoyaltyTestMixin, TestPoSCommon):
         cls.cleaning = cls.create_product("Six-monthly cleaning", cls.categ_basic, 80.0)
         cls.cleaning.dental_loyalty_bonus_points = 40
         cls.Ledger = cls.env["dental.loyalty.ledger"]
+        cls.Wallet = cls.env["dental.loyalty.wallet"]
 
     def setUp(self):
         super().setUp()
@@ -47,7 +48,7 @@ class DentalLoyaltyPosCommon(DentalLoyaltyTestMixin, TestPoSCommon):
 
     def _give_points(self, partner, points):
         wallet = partner._dental_loyalty_wallet(self.company)
-        return self.Ledger._post(
+        return self.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     "wallet_id": wallet.id,

@@ -45,7 +45,7 @@ class TestDoorsAcrossClinics(
             }
         )
         cls.wallet_b = cls.patient._dental_loyalty_wallet(cls.clinic_b)
-        cls.Ledger._post(
+        cls.Wallet._post_lines(
             [
                 {
                     "wallet_id": cls.wallet_b.id,

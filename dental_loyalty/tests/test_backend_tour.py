@@ -52,9 +52,9 @@ class TestBackendFamilyTour(DentalLoyaltyTestMixin, HttpCase):
         Partner = cls.env["res.partner"]
         cls.holder = Partner.create({"name": "Tour Holder Lan"})
         cls.child = Partner.create({"name": "Tour Child Bao"})
-        Ledger = cls.env["dental.loyalty.ledger"]
+        Wallet = cls.env["dental.loyalty.wallet"]
         for partner, points in ((cls.holder, 600), (cls.child, 150)):
-            Ledger._post(
+            Wallet._post_lines(
                 [
                     {
                         "wallet_id": partner._dental_loyalty_wallet().id,

@@ -40,7 +40,7 @@ class CommittedWalletCase(DentalLoyaltyTestMixin, TransactionCase):
             self._set_loyalty_settings(company, **self.PROGRAMME)
             partner = env["res.partner"].create({"name": "Two Registers"})
             wallet = partner._dental_loyalty_wallet()
-            env["dental.loyalty.ledger"]._post(
+            env["dental.loyalty.wallet"]._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,
@@ -59,7 +59,7 @@ class CommittedWalletCase(DentalLoyaltyTestMixin, TransactionCase):
             env = self._env(cr)
             wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
             if wallet.points_available < points:
-                env["dental.loyalty.ledger"]._post(
+                env["dental.loyalty.wallet"]._post_lines(
                     [
                         {
                             "wallet_id": wallet.id,
@@ -140,9 +140,7 @@ class TestConcurrentSpend(CommittedWalletCase):
 
     def _reserve(self, env, uuid, amount=None):
         wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)
-        return env["dental.loyalty.reservation"]._reserve_points(
-            wallet, uuid, self.BILL, amount, env["pos.config"]
-        )
+        return wallet._reserve_points(uuid, self.BILL, amount, env["pos.config"])
 
     def _settle(self, env, uuid, amount):
         wallet = env["dental.loyalty.wallet"].browse(self.wallet_id)

@@ -14,7 +14,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
             [{"name": f"Patient {index}"} for index in range(count)]
         )
         wallets = self.env["dental.loyalty.wallet"]._get_for_partners(partners)
-        self.Ledger._post(
+        self.Wallet._post_lines(
             [
                 {
                     "wallet_id": wallet.id,
@@ -30,7 +30,7 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
     def test_expiry_and_release_queries_do_not_grow_with_patients(self):
         self._set_loyalty_settings(validity_months=1, waiting_days=3)
         with freeze_time("2026-01-01"):
-            self.Ledger._cron_expire_lots()  # what the demo data left to expire
+            self.Wallet._cron_expire_lots()  # what the demo data left to expire
             few = self._patients_with_points(3)
         with freeze_time("2026-01-02"):
             many = self._patients_with_points(30)
@@ -39,9 +39,9 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         with freeze_time("2026-01-05"):
             release_many = self._queries(self.Ledger._cron_release_pending)
         with freeze_time("2026-02-01"):
-            expire_few = self._queries(self.Ledger._cron_expire_lots)
+            expire_few = self._queries(self.Wallet._cron_expire_lots)
         with freeze_time("2026-02-02"):
-            expire_many = self._queries(self.Ledger._cron_expire_lots)
+            expire_many = self._queries(self.Wallet._cron_expire_lots)
         # Growth, not a count: core's own queries may change.
         self.assertLessEqual(release_many, release_few)
         self.assertLessEqual(expire_many, expire_few)

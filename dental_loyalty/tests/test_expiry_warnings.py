@@ -13,7 +13,7 @@ class TestExpiryWarnings(GreetingsCommon):
 
     def _warn(self, **kwargs):
         with self.mock_mail_gateway(), self.mockSMSGateway():
-            return self.Ledger._cron_expiry_warnings(**kwargs)
+            return self.Wallet._cron_expiry_warnings(**kwargs)
 
     def test_one_warning_per_patient_before_expiry_and_never_twice(self):
         first = self._patient("First")
@@ -42,7 +42,7 @@ class TestExpiryWarnings(GreetingsCommon):
             self._warn()
             self.assertFalse(self._new_mails)
         with freeze_time("2026-04-20 10:00:00"):
-            self.Ledger._cron_expire_lots()
+            self.Wallet._cron_expire_lots()
             self._warn()
             self.assertMailMail(second, "outgoing", content="<strong>100</strong>")
             self.assertEqual(len(self._new_mails), 1)
@@ -188,9 +188,9 @@ class TestExpiryWarnings(GreetingsCommon):
         # The templates' xml ids are cached by the first message: warm it up.
         self.env["res.partner"]._dental_loyalty_notify("expiry_warning", self.company)
         with freeze_time("2026-03-02 10:00:00"):
-            warn_few = self._queries(self.Ledger._cron_expiry_warnings)
+            warn_few = self._queries(self.Wallet._cron_expiry_warnings)
         with freeze_time("2026-03-03 10:00:00"):
-            warn_many = self._queries(self.Ledger._cron_expiry_warnings)
+            warn_many = self._queries(self.Wallet._cron_expiry_warnings)
         # Neither the engine nor the dispatcher (templates found through the
         # cached xml id lookup) adds a query per patient.
         self.assertEqual(warn_many, warn_few)

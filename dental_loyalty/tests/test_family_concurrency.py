@@ -27,7 +27,7 @@ class CommittedFamilyCase(CommittedWalletCase):
             child = env["res.partner"].create({"name": "Two Registers Junior"})
             own = env["dental.loyalty.wallet"]._get_for_partners(child)
             if self.CHILD_POINTS:
-                env["dental.loyalty.ledger"]._post(
+                env["dental.loyalty.wallet"]._post_lines(
                     [
                         {
                             "wallet_id": own.id,

@@ -36,10 +36,12 @@ class GreetingsCommon(DentalLoyaltyCommon, MailCase, SMSCase):
         ).write({"dental_birthday": False, "dental_anniversary": False})
         cls.Ledger.search([("remaining_points", ">", 0)]).expiry_warned = True
         cls.demo_line_ids = cls.Ledger.search([]).ids
-        for event in ("birthday", "anniversary"):
-            cls.env["ir.config_parameter"].set_param(
-                f"dental_loyalty.{event}_covered_until", False
-            )
+        cls.env["res.company"].with_context(active_test=False).search([]).write(
+            {
+                "dental_loyalty_birthday_covered_until": False,
+                "dental_loyalty_anniversary_covered_until": False,
+            }
+        )
         cls.phones = iter(range(100, 200))
 
     def _patient(self, name, tier=None, birthday=None, anniversary=None):
@@ -237,9 +239,7 @@ class TestGreetings(GreetingsCommon):
         self.assertEqual(self._birthdays(batch_size=1), 2)
         self.assertEqual(len(self._lines("birthday")), 1)
         self.assertFalse(
-            self.env["ir.config_parameter"].get_param(
-                "dental_loyalty.birthday_covered_until"
-            ),
+            self.company.dental_loyalty_birthday_covered_until,
             "the day is done only when no patient is left",
         )
         self.assertEqual(self._birthdays(batch_size=1), 1)
@@ -248,10 +248,7 @@ class TestGreetings(GreetingsCommon):
         lines = self._lines("birthday")
         self.assertEqual(sorted(lines.partner_id.ids), sorted(p.id for p in patients))
         self.assertEqual(
-            self.env["ir.config_parameter"].get_param(
-                "dental_loyalty.birthday_covered_until"
-            ),
-            "2026-03-14",
+            self.company.dental_loyalty_birthday_covered_until, date(2026, 3, 14)
         )
         self.assertEqual(self._birthdays(), 0)
         self.assertEqual(self._lines("birthday"), lines)
@@ -296,14 +293,14 @@ class TestGreetings(GreetingsCommon):
     def test_birthday_job_queries_do_not_grow_with_patients(self):
         # The engine's queries: each message sent adds its own.
         self._set_loyalty_settings(channel_birthday="none")
-        for day, count in (("1990-03-14", 2), ("1990-03-15", 20)):
+        for day, count in (("1990-03-13", 1), ("1990-03-14", 2), ("1990-03-15", 20)):
             for n in range(count):
                 self._patient(f"Patient {day} {n}", self.gold, birthday=day)
         with freeze_time("2026-03-13 10:00:00"):
-            self.Wallet._cron_birthday_gifts()  # the day before: nobody
+            self.Wallet._cron_birthday_gifts()  # the day before: the caches warm
         with freeze_time("2026-03-14 10:00:00"):
             few = self._queries(self.Wallet._cron_birthday_gifts)
         with freeze_time("2026-03-15 10:00:00"):
             many = self._queries(self.Wallet._cron_birthday_gifts)
         self.assertEqual(many, few)
-        self.assertEqual(len(self._lines("birthday")), 22)
+        self.assertEqual(len(self._lines("birthday")), 23)

@@ -15,7 +15,7 @@ class TestIntegrityCheck(DentalLoyaltyCommon):
         super().setUpClass()
         older = cls.env["res.partner"].create({"name": "Older Patient"})
         cls.older_wallet = older._dental_loyalty_wallet()
-        cls.Ledger._post(
+        cls.Wallet._post_lines(
             [
                 {
                     "wallet_id": cls.older_wallet.id,
@@ -118,7 +118,7 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
         )
         wallets = self.env["dental.loyalty.wallet"]._get_for_partners(partners)
         for wallet in wallets:
-            self.Ledger._post(
+            self.Wallet._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,
@@ -133,10 +133,10 @@ class TestNightlyJobsInBatches(DentalLoyaltyCommon):
     def test_expiry_in_batches_expires_each_lot_once(self):
         self._set_loyalty_settings(validity_months=1)
         with freeze_time("2026-01-05"):
-            self.Ledger._cron_expire_lots()  # what the demo data left to expire
+            self.Wallet._cron_expire_lots()  # what the demo data left to expire
             wallets = self._patients(5, 100)
         with freeze_time("2026-02-05"):
-            left = [self.Ledger._cron_expire_lots(batch_size=2) for _call in range(4)]
+            left = [self.Wallet._cron_expire_lots(batch_size=2) for _call in range(4)]
         self.assertEqual(left, [3, 1, 0, 0])
         expired = self.Ledger.search(
             [("wallet_id", "in", wallets.ids), ("kind", "=", "expire")]

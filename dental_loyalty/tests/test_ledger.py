@@ -23,7 +23,7 @@ class TestLedger(DentalLoyaltyCommon):
             ).action_confirm()
             self.assertWalletMatchesLines(self.patient)
         with freeze_time("2026-02-11"):
-            self.Ledger._cron_expire_lots()
+            self.Wallet._cron_expire_lots()
             self.assertWalletMatchesLines(self.patient)
         wallet = self.patient._dental_loyalty_wallet()
         # 300 earned, 120 spent, 25 given, all 205 left expired a month later.
@@ -102,12 +102,12 @@ class TestLedger(DentalLoyaltyCommon):
             self._spend(self.patient, 30)
         wallet = lot.wallet_id
         with freeze_time("2026-07-14"):
-            self.Ledger._cron_expire_lots()
+            self.Wallet._cron_expire_lots()
             self.assertEqual(len(wallet.line_ids), 2)
         with freeze_time("2026-07-15"):
-            self.Ledger._cron_expire_lots()
+            self.Wallet._cron_expire_lots()
             self.assertEqual(len(wallet.line_ids), 3)
-            self.Ledger._cron_expire_lots()
+            self.Wallet._cron_expire_lots()
             wallet.invalidate_recordset()
             self.assertEqual(len(wallet.line_ids), 3)
         expired = self.Ledger.search([("lot_id", "=", lot.id)])
@@ -126,7 +126,7 @@ class TestLedger(DentalLoyaltyCommon):
             lot = self._earn(self.patient, 40)
         self.assertFalse(lot.expiry_date)
         with freeze_time("2030-01-01"):
-            self.Ledger._cron_expire_lots()
+            self.Wallet._cron_expire_lots()
         self.assertEqual(lot.remaining_points, 40)
         self.assertEqual(self.patient.loyalty_points_available, 40)
 
@@ -204,7 +204,7 @@ class TestLedger(DentalLoyaltyCommon):
             earned = self._earn(self.patient, 300)
             spent = self._spend(self.patient, 120)
         with freeze_time("2026-02-11"):
-            self.Ledger._cron_expire_lots()
+            self.Wallet._cron_expire_lots()
         expired = self.Ledger.search([("lot_id", "=", earned.id)])
         self.assertEqual(
             [earned.balance_after, spent.balance_after, expired.balance_after],

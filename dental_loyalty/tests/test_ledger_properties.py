@@ -326,7 +326,7 @@ class FrontDeskMachine(RuleBasedStateMachine):
         with self._at_now():
             while test.Ledger._cron_release_pending(batch_size=3):
                 pass
-            while test.Ledger._cron_expire_lots(batch_size=3):
+            while test.Wallet._cron_expire_lots(batch_size=3):
                 pass
             while test.env["dental.loyalty.wallet"]._cron_evaluate_tiers(batch_size=3):
                 pass

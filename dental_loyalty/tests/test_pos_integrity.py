@@ -148,7 +148,7 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
         wallet = self._wallet()
         with freeze_time(today - timedelta(days=1)):
             # Yesterday: 500 points that expire today, and 100 that do not.
-            self.Ledger._post(
+            self.env["dental.loyalty.wallet"]._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,

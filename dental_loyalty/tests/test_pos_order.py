@@ -217,7 +217,7 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
             as_cashier["dental.loyalty.ledger"].browse(line.id).unlink()
         # What the cashier's browser may call is only what RPC exposes.
         for model, method in [
-            ("dental.loyalty.ledger", "_post"),
+            ("dental.loyalty.wallet", "_post_lines"),
             ("pos.order", "_dental_loyalty_settle"),
             ("dental.loyalty.wallet", "_set_tier"),
         ]:

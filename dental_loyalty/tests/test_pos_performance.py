@@ -29,10 +29,10 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
         super().setUpClass()
         cls.newcomer = cls.env["res.partner"].create({"name": "Few Lines"})
         cls.regular = cls.env["res.partner"].create({"name": "Many Lines"})
-        Ledger = cls.env["dental.loyalty.ledger"]
+        Wallet = cls.env["dental.loyalty.wallet"]
         for partner, lines in ((cls.newcomer, FEW_LINES), (cls.regular, MANY_LINES)):
             wallet = partner._dental_loyalty_wallet(cls.company)
-            Ledger._post(
+            Wallet._post_lines(
                 [
                     {
                         "wallet_id": wallet.id,
@@ -46,7 +46,7 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
             if lines > FEW_LINES:
                 # Most of the history is spent: lines are many, open lots as few
                 # as the newcomer's.
-                Ledger._post(
+                Wallet._post_lines(
                     [
                         {
                             "wallet_id": wallet.id,

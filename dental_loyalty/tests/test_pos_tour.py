@@ -41,7 +41,7 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
             {"name": "Linh Pham", "barcode": "0420000000123"}
         )
         wallet = cls.patient._dental_loyalty_wallet(company)
-        cls.env["dental.loyalty.ledger"]._post(
+        cls.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     "wallet_id": wallet.id,
@@ -58,7 +58,7 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
             {"name": "Bao Vo", "barcode": "0420000000124"}
         )
         today = fields.Date.context_today(cls.waiting)
-        cls.env["dental.loyalty.ledger"]._post(
+        cls.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     "wallet_id": cls.waiting._dental_loyalty_wallet(company).id,

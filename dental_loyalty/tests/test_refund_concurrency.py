@@ -19,8 +19,8 @@ class TestRefundAgainstAHoldAtTwoRegisters(CommittedWalletCase):
             env = self._env(cr)
             # The sale's earning: 100 points beside the wallet's 100.
             self.lot_id = (
-                env["dental.loyalty.ledger"]
-                ._post(
+                env["dental.loyalty.wallet"]
+                ._post_lines(
                     [
                         {
                             "wallet_id": self.wallet_id,
@@ -63,8 +63,7 @@ class TestRefundAgainstAHoldAtTwoRegisters(CommittedWalletCase):
         uuid = f"a-{self.wallet_id}"
         with self.db.cursor() as register_a, self.db.cursor() as register_b:
             register_b.execute("SELECT 1")  # B's snapshot is taken now
-            offer = self._env(register_a)["dental.loyalty.reservation"]._reserve_points(
-                self._wallet(self._env(register_a)),
+            offer = self._wallet(self._env(register_a))._reserve_points(
                 uuid,
                 self.BILL,
                 None,

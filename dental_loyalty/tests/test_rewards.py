@@ -163,8 +163,8 @@ class TestRewardCatalog(RewardCatalogMixin, DentalLoyaltyCommon):
 
     def test_points_held_by_a_register_cannot_buy_a_reward(self):
         self._post(self.patient, "adjust", 400, reason="Test")
-        self.env["dental.loyalty.reservation"]._reserve_points(
-            self._wallet(), "register-order", 1000.0, 20.0, self.env["pos.config"]
+        self._wallet()._reserve_points(
+            "register-order", 1000.0, 20.0, self.env["pos.config"]
         )  # holds 200 points
         with self.assertRaisesRegex(UserError, "can spend 200"):
             self.Voucher._issue(self._wallet(), self.ten_off)

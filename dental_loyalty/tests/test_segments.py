@@ -135,7 +135,7 @@ class TestSegments(DentalLoyaltyCommon, MailCase, SMSCase):
             self.absent.invalidate_recordset()
             self.assertEqual(self.absent.loyalty_points_expiring, 100)
         with freeze_time("2026-08-15"):
-            self.Ledger._cron_expire_lots()  # the night wrote the July lot off
+            self.Wallet._cron_expire_lots()  # the night wrote the July lot off
             self.assertEqual(
                 self._search([("loyalty_points_expiring", ">", 0)]), self.regular
             )

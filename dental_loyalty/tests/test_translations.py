@@ -62,7 +62,7 @@ class TestCountsInRussian(DentalLoyaltyCommon):
             for patient, count in zip(patients, self.COUNTS, strict=True):
                 self._earn(patient, count)
         with freeze_time("2026-03-01"):
-            self.Ledger.with_context(lang="ru_RU")._cron_expire_lots()
+            self.Wallet.with_context(lang="ru_RU")._cron_expire_lots()
         for patient, count in zip(patients, self.COUNTS, strict=True):
             self.assertIn(
                 f"Сгорело баллов лояльности: {count}.", patient.message_ids[0].body

@@ -48,7 +48,7 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
         self.partner_id.check_access("read")
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet.check_access("read")
-        self.env["dental.loyalty.ledger"]._post(
+        self.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
                     "wallet_id": wallet.id,

@@ -1,0 +1,202 @@
+from collections import defaultdict
+from dataclasses import replace
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..rules import (
+    InsufficientPoints,
+    Lot,
+    available_date,
+    consume_fifo,
+    expiry_date,
+)
+
+
+class DentalLoyaltyLedger(models.Model):
+    """The lots: what a posted line opens or takes, oldest first, and the
+    release of lots whose waiting period is over."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.ledger"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # Posting
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Keep the lots whole: a positive line opens a lot, a negative one takes
+        from the wallet's lots, oldest first, or from the lot it expires. Lot
+        bookkeeping only: the wallet posts (``_post_lines``), having locked the
+        wallets, and runs what follows a posting (the tier) itself."""
+        # Only the engine creates lines (``_post_lines``): a user's call over RPC
+        # stops here, before it reads the wallets it names.
+        self.browse().check_access("create")
+        today = fields.Date.context_today(self)
+        wallets = self.env["dental.loyalty.wallet"].browse(
+            {vals["wallet_id"] for vals in vals_list}
+        )
+        takes = defaultdict(int)
+        for vals in vals_list:
+            wallet = wallets.browse(vals["wallet_id"])
+            vals.setdefault("date", today)
+            if not vals.get("member_id"):
+                vals["member_id"] = wallet.partner_id.id
+            posted = fields.Date.to_date(vals["date"])
+            if vals.get("points", 0) > 0:
+                self._prepare_lot_vals(vals, wallet.company_id, posted, today)
+            elif vals.get("lot_id"):
+                lot = self.browse(vals["lot_id"])
+                if -vals["points"] > lot.remaining_points - takes[lot.id]:
+                    raise UserError(
+                        self.env._("A lot cannot give more points than it holds.")
+                    )
+                takes[lot.id] += -vals["points"]
+            elif vals.get("points", 0) < 0:
+                for lot_id, taken in self._take_from_lots(
+                    wallet, -vals["points"], today, takes
+                ):
+                    takes[lot_id] += taken
+        balances = {wallet.id: wallet.points_balance for wallet in wallets}
+        for vals in vals_list:
+            balances[vals["wallet_id"]] += vals["points"]
+            vals["balance_after"] = balances[vals["wallet_id"]]
+        lines = super().create(vals_list)
+        by_taken = defaultdict(list)
+        # The lots these lines take from, found by the engine above.
+        for lot in self.browse(takes).sudo():
+            by_taken[lot.remaining_points - takes[lot.id]].append(lot.id)
+        for remaining, lot_ids in by_taken.items():
+            self.browse(lot_ids).sudo().write({"remaining_points": remaining})
+        return lines
+
+    def _prepare_lot_vals(self, vals, company, posted, today):
+        """Date a new lot: earned points and referral bonuses are spendable
+        after the waiting period, other credits (a manager's adjustment, points
+        given back) at once; all expire after the validity period, unless the
+        caller decided otherwise. A register's sale dates its lines by the
+        visit, but its lots wait and expire from the day the server posts
+        them: a sale synced late is no shorter wait."""
+        waiting_days = (
+            company.dental_loyalty_waiting_days
+            if vals["kind"] in self._waiting_kinds()
+            else 0
+        )
+        start = max(posted, today) if vals.get("pos_order_id") else posted
+        vals.setdefault("available_date", available_date(start, waiting_days))
+        vals.setdefault(
+            "expiry_date",
+            expiry_date(start, company.dental_loyalty_validity_months),
+        )
+        vals["remaining_points"] = vals["points"]
+        vals["is_released"] = fields.Date.to_date(vals["available_date"]) <= today
+
+    def _take_from_lots(self, wallet, points, today, already_taken):
+        """Which lots give ``points``, oldest first; ``already_taken`` holds what
+        earlier lines of the same batch took."""
+        lots = [
+            replace(lot, remaining=lot.remaining - already_taken.get(lot.id, 0))
+            for lot in (line._as_lot() for line in self._open_lots(wallet))
+        ]
+        try:
+            return consume_fifo(lots, points, today)
+        except InsufficientPoints as shortage:
+            raise UserError(
+                self.env._(
+                    "%(patient)s does not have enough spendable points (spendable: "
+                    "%(spendable)s, asked for: %(requested)s).",
+                    patient=wallet.partner_id.display_name,
+                    spendable=shortage.spendable,
+                    requested=shortage.requested,
+                )
+            ) from shortage
+
+    def _lots_now(self, wallet):
+        """Where the points of this lot are on ``wallet``: the lot itself, or
+        the lots they were moved into when its patient joined a family or by
+        Move Points (each moved point keeps its lot's dates), oldest first."""
+        self.ensure_one()
+        if self.wallet_id == wallet:
+            return self
+        # The engine follows its own transfer pairs, whoever's lines they are.
+        Ledger = self.sudo().browse()
+        found, frontier = Ledger, self.sudo()
+        while frontier:
+            moved_out = Ledger.search(
+                [("kind", "=", "transfer_out"), ("lot_id", "in", frontier.ids)]
+            )
+            # A move posts its pair under one key: "...:<lot>:out" and ":in".
+            keys = [
+                line.unique_key.removesuffix(":out") + ":in"
+                for line in moved_out
+                if line.unique_key
+            ]
+            frontier = Ledger.search([("unique_key", "in", keys)]) if keys else Ledger
+            found |= frontier.filtered(lambda lot: lot.wallet_id == wallet)
+        return found.sorted("id").sudo(self.env.su)
+
+    def _open_lots(self, wallet):
+        # The engine reads the lots of a wallet it already locked.
+        return self.sudo().search_fetch(
+            [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],
+            # wallet_id too: updating what is left of a lot marks its wallet.
+            ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
+            order="date, id",
+        )
+
+    # ------------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _release_due_lots(self, wallets=None, today=None, limit=None):
+        """Mark the lots whose waiting period is over as released, so the wallets'
+        cached spendable and pending points follow the calendar."""
+        today = today or fields.Date.context_today(self)
+        domain = [
+            ("is_released", "=", False),
+            ("points", ">", 0),
+            ("available_date", "<=", today),
+        ]
+        if wallets is not None:
+            domain.append(("wallet_id", "in", wallets.ids))
+        # Lots found by date: the engine's bookkeeping, for every clinic's job.
+        due = self.sudo().search(domain, limit=limit, order="id")
+        due.write({"is_released": True})
+        return due
+
+    def _as_lot(self):
+        return Lot(
+            id=self.id,
+            remaining=self.remaining_points,
+            available_date=self.available_date,
+            expiry_date=self.expiry_date or None,
+            posted=self.date,
+        )
+
+    # One batch per call: the scheduler commits it and calls again while
+    # _notify_progress reports some left, so a night's work never holds thousands
+    # of wallets locked against the front desk, and a failure loses one batch.
+    _CRON_BATCH = 1000
+
+    @api.model
+    def _cron_release_pending(self, batch_size=_CRON_BATCH):
+        """Daily: make lots whose waiting period is over spendable. Returns how
+        many are left for the next call."""
+        released = self._release_due_lots(limit=batch_size)
+        remaining = (
+            self._count_due(
+                [("is_released", "=", False), ("points", ">", 0)], "available_date"
+            )
+            if len(released) == batch_size
+            else 0
+        )
+        self.env["ir.cron"]._notify_progress(done=len(released), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _count_due(self, domain, date_field):
+        today = fields.Date.context_today(self)
+        # A job's count of what is left, over every clinic.
+        return self.sudo().search_count([*domain, (date_field, "<=", today)])

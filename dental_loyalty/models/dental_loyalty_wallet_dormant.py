@@ -1,0 +1,134 @@
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools.misc import format_date
+
+from ..rules import (
+    window_start,
+)
+
+
+class DentalLoyaltyWallet(models.Model):
+    """Dormant patients: not seen for the company's dormancy period."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _dormant_due_domain(self, today):
+        """Wallets whose patient was last seen before their company's dormancy
+        period and who were not found dormant since."""
+        # The nightly job acts for every clinic: no user's companies limit it.
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("dental_loyalty_dormant_months", ">", 0)])
+        )
+        return expression.AND(
+            [
+                [
+                    ("dormant_since", "=", False),
+                    ("partner_id.active", "=", True),
+                    # The family's wallet dates every member's visits.
+                    ("points_with_family", "=", False),
+                ],
+                expression.OR(
+                    [
+                        [
+                            ("company_id", "=", company.id),
+                            (
+                                "last_visit_date",
+                                "<",
+                                window_start(
+                                    today, company.dental_loyalty_dormant_months
+                                ),
+                            ),
+                        ]
+                        for company in companies
+                    ]
+                ),
+            ]
+        )
+
+    @api.model
+    def _cron_dormant_patients(self, batch_size=1000):
+        """Daily: find patients not seen for their company's dormancy period,
+        once per absence: mark the wallet, schedule a call and send the "we
+        miss you" message if the clinic sends one. One batch per call; the
+        marked wallets are not found again, so a run resumes where it stopped.
+        Returns how many are left."""
+        today = fields.Date.context_today(self)
+        domain = self._dormant_due_domain(today)
+        batch = self.search(domain, limit=batch_size, order="id")
+        if batch:
+            batch._mark_dormant(today)
+        remaining = self.search_count(domain) if len(batch) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return remaining
+
+    def _mark_dormant(self, today):
+        # The engine's bookkeeping: users only read wallets.
+        self.sudo().write({"dormant_since": today})
+        self._schedule_dormant_calls(today)
+        for company, wallets in self.grouped("company_id").items():
+            wallets.partner_id._dental_loyalty_notify(
+                "dormant", company, months=company.dental_loyalty_dormant_months
+            )
+
+    def _schedule_dormant_calls(self, today):
+        """A call on each patient's record for whoever looks after them (see
+        ``_dormant_caller``), due today."""
+        call = self.env.ref(
+            "mail.mail_activity_data_call", raise_if_not_found=False
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        managers = self.env.ref(
+            "dental_loyalty.group_dental_loyalty_manager"
+        ).users.filtered(lambda user: not user.share)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for wallet in self:
+            company = wallet.company_id
+            caller = wallet._dormant_caller(managers)
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": wallet.partner_id.id,
+                    "activity_type_id": call.id,
+                    "date_deadline": today,
+                    "summary": self.env._(
+                        "Patient not seen since %s",
+                        format_date(self.env, wallet.last_visit_date),
+                    ),
+                    "note": self.env._(
+                        "%(months)s months or more without a paid visit: call to "
+                        "book a check-up.",
+                        months=company.dental_loyalty_dormant_months,
+                    ),
+                    "user_id": caller.id or self.env.user.id,
+                }
+            )
+        # The job asks people to call: no assignment mail for each patient, and
+        # loyalty staff need no rights on contacts for the engine to ask them.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+
+    def _dormant_caller(self, managers):
+        """The patient's salesperson if they work in the wallet's company, else
+        the company's caller of dormant patients, else one of ``managers`` (the
+        loyalty managers) of the company."""
+        self.ensure_one()
+        company = self.company_id
+        salesperson = self.partner_id.user_id
+        if (
+            salesperson.active
+            and not salesperson.share
+            and company in salesperson.company_ids
+        ):
+            return salesperson
+        return (
+            company.dental_loyalty_dormant_user_id
+            or managers.filtered(lambda user: company in user.company_ids)[:1]
+        )

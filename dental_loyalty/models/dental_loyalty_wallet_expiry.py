@@ -1,0 +1,209 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools.misc import format_date
+
+from ..rules import expiring_lots
+
+
+class DentalLoyaltyWallet(models.Model):
+    """Expiry: writing off what is left of the lots past their date, and telling
+    the patients, before it happens, which of their points expire."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
+
+    # One batch per call: the scheduler commits it and calls again while
+    # _notify_progress reports some left, so a night's work never holds thousands
+    # of wallets locked against the front desk, and a failure loses one batch.
+    _EXPIRY_BATCH = 1000
+    # Jobs that send each patient a message take fewer per call: at some 40 ms a
+    # message, a batch of 200 keeps its transaction to seconds.
+    _MESSAGE_BATCH = 200
+
+    def _expiring_soon(self, days=30):
+        """{wallet id: (points, first expiry date)} of the lots expiring within
+        ``days``, for all the wallets at once."""
+        # Figures of these wallets, which the caller reads: lots are the engine's.
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        today = fields.Date.context_today(self)
+        groups = Ledger._read_group(
+            [
+                ("wallet_id", "in", self.ids),
+                *Ledger._expiring_domain(today, days),
+            ],
+            ["wallet_id"],
+            ["remaining_points:sum", "expiry_date:min"],
+        )
+        return {wallet.id: (points, first) for wallet, points, first in groups}
+
+    @api.model
+    def _expire_due_lots(self, wallets=None, today=None, limit=None):
+        """Write off what is left of the lots past their expiry date, with a note
+        on each patient's chatter. Idempotent: an expired lot holds nothing more."""
+        today = today or fields.Date.context_today(self)
+        domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
+        if wallets is not None:
+            domain.append(("wallet_id", "in", wallets.ids))
+        # Lots found by date: the engine's bookkeeping, for every clinic's job.
+        lots = (
+            self.env["dental.loyalty.ledger"]
+            .sudo()
+            .search_fetch(
+                domain,
+                [
+                    "wallet_id",
+                    "remaining_points",
+                    "available_date",
+                    "expiry_date",
+                    "date",
+                ],
+                limit=limit,
+                order="wallet_id, id",
+            )
+        )
+        if not lots:
+            return lots
+        # Lock first, so no spend takes from these lots meanwhile. Locking a
+        # wallet catches it up, which may already expire these very lots.
+        lots.wallet_id._lock_for_update()
+        due = dict(expiring_lots([lot._as_lot() for lot in lots], today))
+        expired = self._post_lines(
+            [
+                {
+                    "wallet_id": lot.wallet_id.id,
+                    "kind": "expire",
+                    "points": -due[lot.id],
+                    "lot_id": lot.id,
+                    "date": today,
+                    "unique_key": f"expire:{lot.id}",
+                    "reason": self.env._(
+                        "Expired on %s", format_date(self.env, lot.expiry_date)
+                    ),
+                }
+                for lot in lots
+                if due.get(lot.id)
+            ]
+        )
+        self._log_on_patients(
+            {
+                wallet: self.env._(
+                    "Loyalty points expired: %s.",
+                    -sum(wallet_lines.mapped("points")),
+                )
+                for wallet, wallet_lines in expired.grouped("wallet_id").items()
+            }
+        )
+        return lots
+
+    @api.model
+    def _cron_expire_lots(self, batch_size=_EXPIRY_BATCH):
+        """Daily: an expire line for what is left of each lot past its date, and a
+        note on the patient's chatter. Returns how many lots are left."""
+        expired = self._expire_due_lots(limit=batch_size)
+        remaining = (
+            self.env["dental.loyalty.ledger"]._count_due(
+                [("remaining_points", ">", 0)], "expiry_date"
+            )
+            if len(expired) == batch_size
+            else 0
+        )
+        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _expiry_warning_domain(self, today, companies):
+        """Lots with points left, not yet announced, that expire after today and
+        within their company's warning period; none for a company that sends no
+        such message (its lots wait until it does)."""
+        Ledger = self.env["dental.loyalty.ledger"]
+        per_company = [
+            [
+                ("company_id", "=", company.id),
+                *Ledger._expiring_domain(
+                    today, company.dental_loyalty_expiry_warning_days
+                ),
+            ]
+            for company in companies
+            if company.dental_loyalty_expiry_warning_days > 0
+            and company._dental_loyalty_channel("expiry_warning") != "none"
+        ]
+        return expression.AND(
+            [
+                [("expiry_warned", "=", False), ("expiry_date", ">", today)],
+                expression.OR(per_company) if per_company else expression.FALSE_DOMAIN,
+            ]
+        )
+
+    @api.model
+    def _cron_expiry_warnings(self, batch_size=_MESSAGE_BATCH):
+        """Daily: tell each patient whose points expire within their clinic's
+        warning period, once per lot. Returns how many patients are left."""
+        warned = self._warn_expiring(limit=batch_size)
+        remaining = 0
+        if len(warned) == batch_size:
+            # The nightly job acts for every clinic: no user's companies limit it.
+            companies = (
+                self.env["res.company"]
+                .sudo()
+                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
+            )
+            domain = self._expiry_warning_domain(
+                fields.Date.context_today(self), companies
+            )
+            [(remaining,)] = (
+                self.env["dental.loyalty.ledger"]
+                .sudo()
+                ._read_group(domain, [], ["wallet_id:count_distinct"])
+            )
+        self.env["ir.cron"]._notify_progress(done=len(warned), remaining=remaining)
+        return remaining
+
+    @api.model
+    def _warn_expiring(self, wallets=None, limit=None):
+        """One message per patient (event ``expiry_warning``) with the points of
+        their lots expiring within the warning period that they were not told of
+        yet, and the first of those lots' dates; the lots are then marked told.
+        For ``wallets``, or up to ``limit`` wallets of every clinic. Returns the
+        wallets whose patients were told."""
+        today = fields.Date.context_today(self)
+        # The engine marks lots and reads every clinic's: users only read theirs.
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        if wallets is None:
+            companies = (
+                self.env["res.company"]
+                .sudo()
+                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
+            )
+        else:
+            companies = wallets.sudo().company_id
+        domain = self._expiry_warning_domain(today, companies)
+        if wallets is not None:
+            domain = expression.AND([domain, [("wallet_id", "in", wallets.ids)]])
+        groups = Ledger._read_group(
+            domain,
+            ["wallet_id"],
+            ["remaining_points:sum", "expiry_date:min"],
+            limit=limit,
+        )
+        warned = self.sudo().browse()
+        for wallet, _points, _first in groups:
+            warned |= wallet
+        if not warned:
+            return warned
+        warned.partner_id._dental_loyalty_notify_prefetch()
+        messages = defaultdict(lambda: self.env["res.partner"])
+        for wallet, points, first in groups:
+            messages[wallet.company_id, points, first] |= wallet.partner_id
+        for (company, points, first), partners in messages.items():
+            partners._dental_loyalty_notify(
+                "expiry_warning", company, points=points, date=first
+            )
+        # Marked last: a spend at the front desk that takes from these lots
+        # waits on their rows only for the end of the batch, not its messages.
+        Ledger.search(
+            expression.AND([domain, [("wallet_id", "in", warned.ids)]])
+        ).write({"expiry_warned": True})
+        Ledger.flush_model(["expiry_warned"])
+        return warned.sudo(self.env.su)

@@ -1,0 +1,154 @@
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools.misc import format_datetime, formatLang
+
+from ..rules import (
+    max_points_payment,
+    points_for_amount,
+    points_payment_standing,
+)
+
+
+class DentalLoyaltyWallet(models.Model):
+    """Points paying a bill: the cap, and the holds a register asks for."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
+
+    def _max_points_payment(self, spendable, bill_total):
+        """The most of ``bill_total`` that ``spendable`` points may pay here."""
+        company = self.company_id
+        return max_points_payment(
+            spendable,
+            company.dental_loyalty_point_value,
+            bill_total,
+            company.dental_loyalty_max_share,
+            rounding=company.currency_id.rounding,
+        )
+
+    def _points_cap_message(self, spendable, max_amount):
+        company = self.company_id
+        return self.env._(
+            "At most %(max_amount)s of this bill can be paid with points: points "
+            "pay at most %(share)s %% of a bill (spendable points of %(patient)s: "
+            "%(spendable)s).",
+            max_amount=formatLang(
+                self.env, max_amount, currency_obj=company.currency_id
+            ),
+            patient=self.partner_id.display_name,
+            spendable=spendable,
+            share=formatLang(self.env, company.dental_loyalty_max_share, digits=0),
+        )
+
+    def _points_for_payment(self, bill_total, amount, hold_key, label, source_vals):
+        """The points a points payment of ``amount`` takes, checked afresh against
+        the balance and the cap unless the server granted a hold for this bill.
+        A granted payment is never refused, so a register's queue never blocks;
+        if its points are no longer all there (the hold lapsed while the register
+        was offline), it takes what is left and the managers are told."""
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        company = self.company_id
+        spendable, own, _others = Hold._spendable_for(self, hold_key)
+        needed = points_for_amount(amount, company.dental_loyalty_point_value)
+        max_amount = self._max_points_payment(spendable, bill_total)
+        standing = points_payment_standing(
+            amount,
+            max_amount,
+            rounding=company.currency_id.rounding,
+            bill_total=bill_total,
+            hold=(own.amount, own.bill_total) if own else None,
+        )
+        if standing == "cap":
+            return needed
+        if not standing:
+            raise UserError(
+                self.env._("%s was refused.", label)
+                + " "
+                + self._points_cap_message(spendable, max_amount)
+            )
+        spent = min(needed, max(spendable, 0))
+        self.env["dental.loyalty.shortfall"]._record(
+            self, "spend", needed - spent, source_vals
+        )
+        self._report_problem(
+            self.env._(
+                "%(sale)s was paid with points the register had been granted "
+                "(%(needed)s), but only %(spent)s were still spendable when it "
+                "synced; points missing: %(missing)s.",
+                sale=label,
+                needed=needed,
+                spent=spent,
+                missing=needed - spent,
+            )
+        )
+        return spent
+
+    def _reserve_points(self, order_uuid, bill_total, amount, config):
+        """Check a points payment of ``amount`` (None: the most allowed) on a bill
+        of ``bill_total`` and hold its points for the order. Returns the offer the
+        register shows; raises a UserError naming the rule that refused."""
+        self.ensure_one()
+        self._lock_for_update()
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        company = self.company_id
+        spendable, _own, others = Hold._spendable_for(self, order_uuid)
+        max_amount = self._max_points_payment(spendable, bill_total)
+        if amount is None:
+            amount = max_amount
+            if not max_amount:
+                raise UserError(self._why_nothing_payable(others, bill_total))
+        if amount and not max_amount:
+            raise UserError(self._why_nothing_payable(others, bill_total))
+        if not points_payment_standing(
+            amount, max_amount, rounding=company.currency_id.rounding
+        ):
+            raise UserError(self._points_cap_message(spendable, max_amount))
+        points = points_for_amount(amount, company.dental_loyalty_point_value)
+        Hold._hold(
+            self,
+            order_uuid,
+            points=points,
+            amount=amount,
+            bill_total=bill_total,
+            config=config,
+        )
+        return {
+            "amount": amount,
+            "points": points,
+            "max_amount": max_amount,
+            "spendable_points": spendable,
+            "held_points": sum(others.mapped("points")),
+            "max_share": company.dental_loyalty_max_share,
+        }
+
+    def _why_nothing_payable(self, others, bill_total):
+        """The reason a bill cannot be paid with points at all, in the cashier's
+        words: no points, points still pending, or points held elsewhere
+        (``others``: the other orders' holds)."""
+        self.ensure_one()
+        patient = self.partner_id.display_name
+        if bill_total <= 0:
+            return self.env._("Only a bill to pay can be paid with points.")
+        if others:
+            return self.env._(
+                "The spendable points of %(patient)s (%(points)s) are held by "
+                "another register until %(time)s, for an order being paid there.",
+                patient=patient,
+                points=self.points_available,
+                time=format_datetime(
+                    self.env, max(others.mapped("expires_at")), dt_format="short"
+                ),
+            )
+        if self.points_pending:
+            return self.env._(
+                "%(patient)s has no spendable points yet; points pending until "
+                "%(date)s: %(points)s.",
+                patient=patient,
+                points=self.points_pending,
+                date=self._next_release_date_text(),
+            )
+        if not self.company_id.dental_loyalty_max_share:
+            return self.env._("The clinic does not let points pay bills.")
+        return self.env._("%(patient)s has no spendable points.", patient=patient)

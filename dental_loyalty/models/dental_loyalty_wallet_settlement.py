@@ -1,0 +1,351 @@
+import uuid
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from ..rules import (
+    bonus_points,
+    cumulative_refund_share,
+    earned_points,
+    eligible_amount,
+    money_share,
+    points_for_amount,
+    take_back_from_lots,
+)
+
+
+class DentalLoyaltyWallet(models.Model):
+    """Settling sales and refunds, and moving points between wallets: what
+    every adapter (POS orders, vouchers, invoices) hands its records to, as
+    plain figures."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
+
+    def _settle_sale(
+        self,
+        *,
+        key,
+        bill_total,
+        points_amount,
+        lines,
+        hold_key,
+        source_vals,
+        label,
+        covered_amount=0.0,
+        recall_lines=(),
+    ):
+        """Post what a paid sale spends and earns.
+
+        ``key`` makes the lines unique to the sale; ``points_amount`` is the money
+        paid with points, ``lines`` the bill's :class:`SaleLine`; ``hold_key`` the
+        sale's hold, if the register asked for one; ``source_vals`` the ledger
+        fields that link a line to the sale; ``label`` names the sale in notes;
+        ``covered_amount`` what vouchers took off the bill, which earns nothing;
+        ``recall_lines`` the (service, :class:`SaleLine`) the patient came back
+        for on time, each carrying its recall bonus.
+        A points payment stands only within the balance and the cap, or within the
+        hold the server granted for this very bill."""
+        self.ensure_one()
+        self._lock_for_update()
+        currency = self.company_id.currency_id
+        if float_compare(points_amount, 0, precision_rounding=currency.rounding) < 0:
+            raise UserError(self.env._("Points are given back only by a refund."))
+        vals_list = []
+        point_value = self.company_id.dental_loyalty_point_value
+        if not currency.is_zero(points_amount):
+            spent = self._points_for_payment(
+                bill_total, points_amount, hold_key, label, source_vals
+            )
+            if spent:  # a granted bill whose points all went is paid, and flagged
+                vals_list.append(
+                    self._line_vals(
+                        key, "spend", -spent, source_vals, point_value=point_value
+                    )
+                )
+        else:
+            points_amount = 0.0
+        if hold_key:
+            # Paid: whatever the sale held is spent now, or free again.
+            self.env["dental.loyalty.reservation"].sudo()._consume(hold_key)
+        # Shares of the bill before vouchers: their lines' bonus was not paid.
+        gross = bill_total + covered_amount
+        share = money_share(gross, points_amount + covered_amount)
+        basis = {
+            "earn_rate": self.company_id.dental_loyalty_earn_rate,
+            "tier_multiplier": self.tier_id.multiplier or 1.0,
+            "bonus_basis": bonus_points(lines, share),
+        }
+        earned = earned_points(
+            eligible_amount(gross, points_amount, covered_amount),
+            basis["earn_rate"],
+            basis["bonus_basis"],
+            basis["tier_multiplier"],
+        )
+        if earned:
+            vals_list.append(
+                self._line_vals(
+                    key,
+                    "earn",
+                    earned,
+                    source_vals,
+                    # Only money counts toward spend-based tiers.
+                    paid_amount=currency.round(max(bill_total - points_amount, 0)),
+                    **basis,
+                )
+            )
+        # A flat bonus, not multiplied by the tier, earned like a service's bonus
+        # on what money paid of its line; a line of its own, so the receipt, the
+        # refund and the tier read it from the ledger.
+        recall = earned_points(
+            0.0, 0.0, bonus_points([line for _name, line in recall_lines], share), 1.0
+        )
+        services = ", ".join(name for name, _line in recall_lines)
+        if recall:
+            vals_list.append(
+                self._line_vals(
+                    key,
+                    "recall",
+                    recall,
+                    source_vals,
+                    reason=self.env._("Back on time for %s", services),
+                )
+            )
+        lines = self._post_lines(vals_list)
+        self._notify_sale(lines, label, services)
+        return lines
+
+    def _notify_sale(self, lines, label, services=""):
+        """Tell the patient what a settled sale spent and earned, by the channels
+        the clinic chose (none by default). The dispatcher only queues the
+        messages: the register does not wait for a mail server."""
+        self.ensure_one()
+        partner, company = self.partner_id, self.company_id
+        for line in lines:
+            if line.kind == "spend":
+                partner._dental_loyalty_notify(
+                    "spent", company, points=-line.points, order=label
+                )
+            elif line.kind == "earn":
+                partner._dental_loyalty_notify(
+                    "earned",
+                    company,
+                    points=line.points,
+                    order=label,
+                    # Only worth saying when the points still wait.
+                    available_date=not line.is_released and line.available_date,
+                )
+            elif line.kind == "recall":
+                partner._dental_loyalty_notify(
+                    "recall", company, points=line.points, service=services
+                )
+
+    def _settle_refund(
+        self,
+        *,
+        key,
+        sale_lines,
+        refunded_amount,
+        sale_total,
+        points_returned_amount,
+        source_vals,
+        label,
+        sale_label,
+        refunded_before=0.0,
+    ):
+        """Post what a refund takes back and gives back, on the wallet of the sale
+        it refunds. ``sale_lines`` are the ledger lines of that sale and of its
+        earlier refunds, ``refunded_before`` what those refunds returned of its
+        ``sale_total``: together, the refunds take back the share of what the
+        sale earned that everything refunded so far is, and give back at most
+        that share of what it spent. Earned points already spent elsewhere, or
+        held by a register for a bill being paid, are not taken back: that
+        shortfall is noted on the patient and left to a loyalty manager."""
+        self.ensure_one()
+        self._lock_for_update()
+        company = self.company_id
+
+        def total(kind):
+            lines = sale_lines.filtered(lambda line: line.kind == kind)
+            return abs(sum(lines.mapped("points")))
+
+        share = cumulative_refund_share(
+            # A recall bonus is earned by the sale too: refunds take it back.
+            earned=total("earn") + total("recall"),
+            spent=total("spend"),
+            taken_back=total("earn_reversal"),
+            given_back=total("spend_return"),
+            refunded_before=refunded_before,
+            refunded_now=refunded_amount,
+            sale_total=sale_total,
+        )
+        vals_list = []
+        if points_returned_amount:
+            returned = points_for_amount(
+                points_returned_amount, company.dental_loyalty_point_value
+            )
+            if returned > share.give_back:
+                raise UserError(
+                    self.env._(
+                        "%(refund)s gives back more points than are left to give "
+                        "back for what it refunds (given back: %(returned)s, left: "
+                        "%(allowed)s). Refund the rest in another way.",
+                        refund=label,
+                        returned=returned,
+                        allowed=share.give_back,
+                    )
+                )
+            vals_list.append(
+                self._line_vals(
+                    key,
+                    "spend_return",
+                    returned,
+                    source_vals,
+                    point_value=company.dental_loyalty_point_value,
+                )
+            )
+        # The sale's own lots first, its earning before its recall bonus; the
+        # earning's reversal keeps the key it always had.
+        own_lots = (
+            sale_lines.filtered(lambda line: line.kind in ("earn", "recall"))
+            .sudo()
+            .sorted(lambda line: (line.kind != "earn", line.id))
+        )
+        take_back, missing = self._take_back_vals(
+            "earn_reversal",
+            share.take_back,
+            [
+                (lot, key if lot.kind == "earn" else f"{key}:{lot.kind}")
+                for lot in own_lots
+            ],
+            source_vals,
+            key,
+        )
+        if missing:
+            self.env["dental.loyalty.shortfall"]._record(
+                self, "take_back", missing, source_vals
+            )
+            self._report_problem(
+                self.env._(
+                    "Points earned by %(sale)s were already spent, or are held by "
+                    "a register for a bill being paid, and could not be taken back "
+                    "by %(refund)s: %(points)s.",
+                    points=missing,
+                    refund=label,
+                    sale=sale_label,
+                )
+            )
+        return self._post_lines(vals_list + take_back)
+
+    def _take_back_vals(self, kind, points, lots, source_vals, key):
+        """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
+        from the lots that gave them first (``lots``: ``[(lot, line key)]``,
+        followed to wherever their points are on this wallet now), then from
+        the wallet's spendable points, oldest first. Spendable points a register
+        holds for a bill being paid are left to it: the server granted them, and
+        its bill must not be refused when it syncs. Returns the lines' values
+        and the points gone or held, which nothing takes back."""
+        if not points:
+            return [], 0
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        # Spendable points less every register's holds: what is free to take.
+        free, _own, _others = Hold._spendable_for(self, key)
+        # Each lot's points wherever they are now, with the key of its line.
+        currents = [
+            (f"{lot_key}:{current.id}" if rank else lot_key, current)
+            for lot, lot_key in lots
+            for rank, current in enumerate(lot._lots_now(self))
+        ]
+        taken_per_lot, from_others, missing = take_back_from_lots(
+            points,
+            [
+                (current.remaining_points, current.is_released)
+                for _line_key, current in currents
+            ],
+            free,
+        )
+        vals_list = [
+            self._line_vals(line_key, kind, -taken, source_vals, lot_id=current.id)
+            for (line_key, current), taken in zip(currents, taken_per_lot, strict=True)
+            if taken
+        ]
+        if from_others:
+            vals_list.append(
+                self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
+            )
+        return vals_list, missing
+
+    def _transfer_points(self, target, reason, points=None):
+        """Move ``points`` of the spendable ones (all the wallet holds, pending
+        included, when None) to ``target``, as pairs of lines: each point moved
+        keeps the dates of the lot it came from, so nobody gains time by moving
+        points around. Returns the points moved."""
+        self.ensure_one()
+        if target == self:
+            raise UserError(self.env._("Points move between two different wallets."))
+        (self | target)._lock_for_update()
+        Ledger = self.env["dental.loyalty.ledger"]
+        lots = Ledger._open_lots(self)
+        if points is None:
+            taken = [(lot, lot.remaining_points) for lot in lots]
+        else:
+            if points <= 0:
+                raise UserError(self.env._("Move a positive number of points."))
+            # Holds on this wallet, which the caller's wizard checked and locked.
+            Hold = self.env["dental.loyalty.reservation"].sudo()
+            spendable, _own, _others = Hold._spendable_for(self, "transfer")
+            if points > spendable:
+                raise UserError(
+                    self.env._(
+                        "%(patient)s cannot move that many points now (spendable: "
+                        "%(spendable)s, asked for: %(points)s).",
+                        patient=self.partner_id.display_name,
+                        spendable=spendable,
+                        points=points,
+                    )
+                )
+            today = fields.Date.context_today(self)
+            taken = [
+                (Ledger.browse(lot_id), count)
+                for lot_id, count in Ledger._take_from_lots(self, points, today, {})
+            ]
+        # A transfer is an act, not a replayable event: its key is its own.
+        key = f"transfer:{uuid.uuid4().hex}"
+        vals_list = []
+        for lot, count in taken:
+            if not count:
+                continue
+            common = {"reason": reason, "member_id": lot.member_id.id}
+            vals_list += [
+                {
+                    **common,
+                    "wallet_id": self.id,
+                    "kind": "transfer_out",
+                    "points": -count,
+                    "lot_id": lot.id,
+                    "unique_key": f"{key}:{lot.id}:out",
+                },
+                {
+                    **common,
+                    "wallet_id": target.id,
+                    "kind": "transfer_in",
+                    "points": count,
+                    "available_date": lot.available_date,
+                    "expiry_date": lot.expiry_date,
+                    "unique_key": f"{key}:{lot.id}:in",
+                },
+            ]
+        self._post_lines(vals_list)
+        return sum(count for _lot, count in taken)
+
+    def _line_vals(self, key, kind, points, source_vals, **vals):
+        return {
+            "wallet_id": self.id,
+            "kind": kind,
+            "points": points,
+            "unique_key": f"{key}:{kind}",
+            **source_vals,
+            **vals,
+        }

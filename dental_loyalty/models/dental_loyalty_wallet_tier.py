@@ -1,0 +1,228 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..rules import (
+    downgrade_allowed,
+    evaluate_tier,
+    near_next_tier,
+    window_start,
+)
+
+
+class DentalLoyaltyWallet(models.Model):
+    """Tiers: the figure each wallet's tier is decided on, moving wallets up
+    and down the ladder, and the near-tier news."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
+
+    def _after_post(self, lines):
+        """Upgrade the wallets whose earned points the lines changed, once."""
+        res = super()._after_post(lines)
+        earning_kinds = self.env["dental.loyalty.ledger"]._earning_kinds()
+        earned = lines.filtered(lambda line: line.kind in earning_kinds)
+        if earned:
+            earned.wallet_id._evaluate_tier()
+        return res
+
+    def _qualifying_figures(self):
+        """The figure each wallet's tier is decided on, per its company's basis."""
+        today = fields.Date.context_today(self)
+        earning_kinds = self.env["dental.loyalty.ledger"]._earning_kinds()
+        figures = dict.fromkeys(self.ids, 0.0)
+        for company, wallets in self.grouped("company_id").items():
+            basis = company.dental_loyalty_tier_basis
+            start = window_start(today, company.dental_loyalty_tier_window_months)
+            domain = [
+                ("wallet_id", "in", wallets.ids),
+                ("kind", "in", earning_kinds),
+                ("date", ">=", start),
+            ]
+            if basis == "visits":
+                # A visit is a paid order that earned; refunds do not undo the visit.
+                domain.append(("paid_amount", ">", 0))
+                aggregate = "__count"
+            elif basis == "amount":
+                aggregate = "paid_amount:sum"
+            else:
+                aggregate = "points:sum"
+            ledger = self.env["dental.loyalty.ledger"]
+            for wallet, figure in ledger._read_group(
+                domain, ["wallet_id"], [aggregate]
+            ):
+                figures[wallet.id] = figure
+        return figures
+
+    def _evaluate_tier(self, allow_downgrade=False, grace=False):
+        """Move each unpinned wallet to the tier its qualifying figure earns, and
+        tell the patients now close to the next tier. Upgrades happen whenever
+        this runs; downgrades only when allowed (the daily re-evaluation), and
+        with ``grace`` not before the company's grace period after the tier was
+        reached."""
+        Tier = self.env["dental.loyalty.tier"]
+        today = fields.Date.context_today(self)
+        ladders = {company.id: Tier._ladder(company.id) for company in self.company_id}
+
+        def may_downgrade(wallet):
+            return allow_downgrade and (
+                not grace
+                or downgrade_allowed(
+                    wallet.tier_date or None,
+                    wallet.company_id.dental_loyalty_tier_grace_days,
+                    today,
+                )
+            )
+
+        # Nothing to gain for patients already on the top tier; a family
+        # member's tier is the family's.
+        wallets = self.filtered(
+            lambda w: (
+                not w.tier_pinned
+                and not w.points_with_family
+                and (
+                    may_downgrade(w)
+                    or not w.tier_id
+                    or w.tier_id.id != Tier._top_of(ladders[w.company_id.id])
+                )
+            )
+        )
+        figures = wallets._qualifying_figures()
+        moves = defaultdict(self.browse)
+        for company, company_wallets in wallets.grouped("company_id").items():
+            ladder = ladders[company.id]
+            for wallet in company_wallets:
+                tier_id = evaluate_tier(
+                    ladder, figures[wallet.id], wallet.tier_id.id, may_downgrade(wallet)
+                ) or Tier._floor_of(ladder)
+                if tier_id != wallet.tier_id.id:
+                    moves[tier_id] |= wallet
+        for tier_id, moved in moves.items():
+            moved._set_tier(self.env["dental.loyalty.tier"].browse(tier_id))
+        wallets._announce_near_tier(figures, ladders)
+        return moves
+
+    def _announce_near_tier(self, figures, ladders):
+        """Tell each patient within the company's share of the next tier's
+        threshold how little is missing, once per tier held: the wallet keeps
+        the tier announced, and a change of tier forgets it."""
+        announced = defaultdict(self.browse)
+        for wallet in self:
+            company = wallet.company_id
+            near = near_next_tier(
+                ladders[company.id],
+                figures.get(wallet.id, 0.0),
+                wallet.tier_id.id,
+                company.dental_loyalty_near_tier_share,
+            )
+            if near and near[0].id != wallet.near_tier_announced_id.id:
+                wallet._notify_near_tier(*near)
+                announced[near[0].id] |= wallet
+        for tier_id, wallets in announced.items():
+            # The engine's bookkeeping: users only read wallets.
+            wallets.sudo().write({"near_tier_announced_id": tier_id})
+
+    def _notify_near_tier(self, step_tier, missing):
+        self.ensure_one()
+        partner = self.partner_id
+        in_lang = partner.with_context(lang=partner.lang or self.env.lang)
+        tier = in_lang.env["dental.loyalty.tier"].browse(step_tier.id)
+        partner._dental_loyalty_notify(
+            "near_tier",
+            self.company_id,
+            tier=tier.name,
+            missing=in_lang._loyalty_next_tier_text(
+                (step_tier, missing), self.company_id
+            ),
+        )
+
+    def _set_tier(self, tier, pinned=False, reason=None):
+        """Give the wallets ``tier``, say so on each wallet's and patient's
+        chatter, and tell each patient whose tier changed, up or down, pins
+        included."""
+        today = fields.Date.context_today(self)
+        no_tier = self.env._("no tier")
+        previous = {wallet: wallet.tier_id for wallet in self}
+        if pinned:
+            body = self.env._(
+                "Loyalty tier pinned to %(tier)s by %(user)s: %(reason)s",
+                tier=tier.name or no_tier,
+                user=self.env.user.name,
+                reason=reason,
+            )
+            bodies = dict.fromkeys(self, body)
+        else:
+            bodies = {
+                wallet: self.env._(
+                    "Loyalty tier changed from %(old)s to %(new)s.",
+                    old=wallet.tier_id.name or no_tier,
+                    new=tier.name or no_tier,
+                )
+                for wallet in self
+            }
+        self._log_on_patients(bodies)
+        self._log_on_wallets(bodies)
+        # Tier fields are the engine's to set: users only read them. The notes say
+        # why; tracking would post one message per wallet, and the nightly job
+        # moves thousands.
+        self.sudo().with_context(mail_notrack=True).write(
+            {
+                "tier_id": tier.id,
+                "tier_date": today,
+                "tier_pinned": pinned,
+                "tier_pin_reason": pinned and reason,
+                "near_tier_announced_id": False,
+            }
+        )
+        for wallet, old in previous.items():
+            # A first tier given to a wallet that had none is no news.
+            if tier and old and old != tier:
+                wallet._notify_tier_change(tier, old)
+
+    def _notify_tier_change(self, tier, previous):
+        self.ensure_one()
+        partner = self.partner_id
+        Tier = self.env["dental.loyalty.tier"].with_context(
+            lang=partner.lang or self.env.lang
+        )
+        partner._dental_loyalty_notify(
+            "tier_change",
+            self.company_id,
+            tier=Tier.browse(tier.id).name,
+            previous_tier=Tier.browse(previous.id).name,
+            up=tier.threshold > previous.threshold,
+        )
+
+    def _tier_due_domain(self, today):
+        return [
+            ("tier_pinned", "=", False),
+            "|",
+            ("tier_evaluated_date", "=", False),
+            ("tier_evaluated_date", "<", today),
+        ]
+
+    @api.model
+    def _cron_evaluate_tiers(self, batch_size=1000):
+        """Daily: re-evaluate unpinned wallets, downgrades included once the grace
+        period after reaching the tier is over, one batch per call; the
+        scheduler commits and calls again while some are left, so the front desk
+        never waits on thousands of wallets. Returns what is left."""
+        today = fields.Date.context_today(self)
+        domain = self._tier_due_domain(today)
+        batch = self.search(domain, limit=batch_size, order="id")
+        batch._evaluate_tier(allow_downgrade=True, grace=True)
+        if batch:
+            # A progress mark, not a change anyone made: no chatter, no recompute.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE dental_loyalty_wallet SET tier_evaluated_date = %s "
+                    "WHERE id IN %s",
+                    today,
+                    tuple(batch.ids),
+                )
+            )
+            batch.invalidate_recordset(["tier_evaluated_date"])
+        remaining = self.search_count(domain) if len(batch) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return remaining
