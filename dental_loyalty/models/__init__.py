@@ -8,6 +8,9 @@ from . import dental_loyalty_shortfall
 from . import dental_loyalty_family
 from . import dental_loyalty_ledger
 from . import res_partner
+from . import res_partner_wallet
+from . import res_partner_referral
+from . import res_partner_segment
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_template
