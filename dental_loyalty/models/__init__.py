@@ -1,4 +1,6 @@
 from . import dental_loyalty_input
+from . import dental_loyalty_message
+from . import dental_loyalty_dispatcher
 from . import res_company
 from . import res_config_settings
 from . import dental_loyalty_tier

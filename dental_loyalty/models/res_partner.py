@@ -2,11 +2,6 @@ from odoo import api, fields, models
 
 from odoo.addons.base.models.res_partner import Partner
 
-from .res_company import MESSAGE_EVENTS
-
-# Events whose message carries a bearer code (a voucher's): sent, not logged.
-BEARER_CODE_EVENTS = {"voucher"}
-
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -72,81 +67,15 @@ class ResPartner(models.Model):
         return invalid if (operator == "=") == value else ["!", *invalid]
 
     def _dental_loyalty_notify(self, event, company=None, **values):
-        """Tell these patients of ``event`` by the channels their clinic chose in
-        Settings, with the event's editable templates, in each patient's
-        language; a blacklisted address or an opted-out number is skipped.
-        ``values`` reach the templates as ``ctx['dental_loyalty']``. Returns the
-        patients who were sent something."""
-        company = company or self.env.company
-        channel = company._dental_loyalty_channel(event)
-        if channel == "none":
-            return self.browse()
-        mail_xmlid, sms_xmlid = MESSAGE_EVENTS[event]
-        # The cached xmlid lookup: env.ref would query each time whether the
-        # template still exists, and jobs call this for thousands of patients.
-        Data = self.env["ir.model.data"]
-        mail_template = self.env["mail.template"].browse(
-            mail_xmlid and Data._xmlid_to_res_id(f"dental_loyalty.{mail_xmlid}")
-        )
-        sms_template = self.env["sms.template"].browse(
-            Data._xmlid_to_res_id(f"dental_loyalty.{sms_xmlid}")
-        )
-        sent = self.browse()
-        # Messages are the clinic's, whoever triggers them (a cashier, a job);
-        # they wait in Odoo's mail and SMS queues rather than hold the request.
-        patients = self.sudo().with_context(
-            dental_loyalty=values, mail_notify_force_send=False
-        )
-        for partner in patients:
-            if (
-                channel in ("mail", "both")
-                and mail_template
-                and partner.email
-                and not partner.is_blacklisted
-            ):
-                partner.message_post_with_source(
-                    mail_template,
-                    partner_ids=partner.ids,
-                    subtype_xmlid="mail.mt_comment",
-                )
-                sent |= partner
-            if (
-                channel in ("sms", "both")
-                and sms_template
-                and partner.phone_sanitized
-                and not partner.phone_sanitized_blacklisted
-            ):
-                if event in BEARER_CODE_EVENTS:
-                    partner._dental_loyalty_sms_without_log(sms_template, values)
-                else:
-                    partner._message_sms_with_template(
-                        template=sms_template.with_context(dental_loyalty=values),
-                        partner_ids=partner.ids,
-                        put_in_queue=True,
-                    )
-                sent |= partner
-        return sent.sudo(self.env.su)
-
-    def _dental_loyalty_sms_without_log(self, template, values):
-        """Queue the SMS for Odoo's gateway without the copy on the patient's
-        chatter, which every internal user reads: it carries a bearer code."""
-        self.ensure_one()
-        body = template.with_context(dental_loyalty=values)._render_field(
-            "body", self.ids, compute_lang=True
-        )[self.id]
-        # SMS records are the gateway's queue: only administrators read them.
-        self.env["sms.sms"].sudo().create(
-            {"partner_id": self.id, "number": self.phone_sanitized, "body": body}
+        """Tell these patients of ``event``: see the dispatcher's ``_notify``.
+        Returns the patients who will be sent something when the request ends."""
+        return self.env["dental.loyalty.dispatcher"]._notify(
+            self, event, company, **values
         )
 
     def _dental_loyalty_notify_prefetch(self):
-        """Read what ``_dental_loyalty_notify`` checks on each patient for all of
-        these at once: a job that tells each patient their own figures then
-        costs a few queries per batch, not per patient."""
-        patients = self.sudo()
-        patients.fetch(["email", "phone_sanitized"])
-        patients.mapped("is_blacklisted")
-        patients.mapped("phone_sanitized_blacklisted")
+        """See the dispatcher's ``_prefetch``."""
+        self.env["dental.loyalty.dispatcher"]._prefetch(self)
 
     def _dental_loyalty_warn_expiry(self):
         """Managers, from the contacts list: tell these patients now, as the

@@ -37,3 +37,4 @@ from . import test_attack_refund_money
 from . import test_attack_dates
 from . import test_attack_bonus
 from . import test_attack_backoffice
+from . import test_message_records

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.tests import TransactionCase, new_test_user
 
 # One point per currency unit, a point worth 0.10, no waiting, a year's
@@ -48,7 +50,30 @@ class LedgerIntegrityMixin:
         super().tearDown()
 
 
-class DentalLoyaltyCommon(LedgerIntegrityMixin, TransactionCase):
+class RequestEndMixin:
+    """Patients' messages leave at the end of the request (the dispatcher's
+    precommit hook): a block under a mocked mail or SMS gateway is a request,
+    what came before it another."""
+
+    def _end_request(self):
+        self.env.cr.flush()
+
+    @contextmanager
+    def mock_mail_gateway(self, *args, **kwargs):
+        self._end_request()
+        with super().mock_mail_gateway(*args, **kwargs) as mock:
+            yield mock
+            self._end_request()
+
+    @contextmanager
+    def mockSMSGateway(self, *args, **kwargs):
+        self._end_request()
+        with super().mockSMSGateway(*args, **kwargs) as mock:
+            yield mock
+            self._end_request()
+
+
+class DentalLoyaltyCommon(RequestEndMixin, LedgerIntegrityMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

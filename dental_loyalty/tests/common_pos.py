@@ -4,10 +4,15 @@ from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
-from .common import TEST_PROGRAMME, LedgerIntegrityMixin, add_points_payment_method
+from .common import (
+    TEST_PROGRAMME,
+    LedgerIntegrityMixin,
+    RequestEndMixin,
+    add_points_payment_method,
+)
 
 
-class DentalLoyaltyPosCommon(LedgerIntegrityMixin, TestPoSCommon):
+class DentalLoyaltyPosCommon(RequestEndMixin, LedgerIntegrityMixin, TestPoSCommon):
     """A register with cash and a Loyalty Points method, a cashier with nothing but
     Point of Sale rights, a patient, and a loyalty ladder for the test company."""
 

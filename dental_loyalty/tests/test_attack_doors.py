@@ -63,9 +63,10 @@ class TestVoucherCodesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCa
         self.assertFalse(self.codes & {name for _id, name in names})
 
     def test_a_code_sent_to_its_patient_is_in_no_chatter(self):
-        self.company.dental_loyalty_channel_voucher = "both"
+        self.company._dental_loyalty_set_channels(voucher="both")
         self.stranger.write({"email": "hoa@example.com", "phone": "+84 912 345 678"})
         sent = self._issue(self.whitening_off, self.stranger)
+        self._end_request()
         self.assertTrue(self.env["sms.sms"].search([("body", "like", sent.code)]))
         self.assertTrue(
             self.env["mail.mail"].search([("body_html", "like", sent.code)])

@@ -15,12 +15,8 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write(
-            {
-                "dental_loyalty_dormant_months": 6,
-                "dental_loyalty_channel_dormant": "mail",
-            }
-        )
+        cls.company.dental_loyalty_dormant_months = 6
+        cls.company._dental_loyalty_set_channels(dormant="mail")
         cls.patient.write({"email": "lan@example.com", "lang": "en_US"})
         cls.Wallet = cls.env["dental.loyalty.wallet"]
         cls.call = cls.env.ref("mail.mail_activity_data_call")
@@ -122,7 +118,7 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         self.assertFalse(self._calls(gone))
 
     def test_no_message_when_the_clinic_sends_none_but_the_call_still(self):
-        self.company.dental_loyalty_channel_dormant = "none"
+        self.company._dental_loyalty_set_channels(dormant="none")
         self._visit(self.patient, "2026-01-10")
         with self.mock_mail_gateway():
             self._run("2026-07-11")

@@ -26,14 +26,10 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
         cls.bronze.write({"birthday_points": 0, "anniversary_points": 0})
         cls.silver.write({"birthday_points": 100, "anniversary_points": 50})
         cls.gold.write({"birthday_points": 200, "anniversary_points": 80})
-        cls.company.write(
-            {
-                "dental_loyalty_channel_birthday": "both",
-                "dental_loyalty_channel_anniversary": "mail",
-                "dental_loyalty_channel_expiry_warning": "mail",
-                "dental_loyalty_expiry_warning_days": 30,
-            }
+        cls.company._dental_loyalty_set_channels(
+            birthday="both", anniversary="mail", expiry_warning="mail"
         )
+        cls.company.dental_loyalty_expiry_warning_days = 30
         # Only this class's patients celebrate or hear of expiring points.
         cls.env["res.partner"].with_context(active_test=False).search(
             ["|", ("dental_birthday", "!=", False), ("dental_anniversary", "!=", False)]
@@ -260,7 +256,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
 
     @freeze_time("2026-03-14 10:00:00")
     def test_no_message_when_the_clinic_sends_none(self):
-        self.company.dental_loyalty_channel_birthday = "none"
+        self.company._dental_loyalty_set_channels(birthday="none")
         patient = self._patient("Quiet", self.gold, birthday="1990-03-14")
         self._birthdays()
         self.assertFalse(self._new_mails)
@@ -296,7 +292,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
 
     def test_birthday_job_queries_do_not_grow_with_patients(self):
         # The engine's queries: each message sent adds its own.
-        self.company.dental_loyalty_channel_birthday = "none"
+        self.company._dental_loyalty_set_channels(birthday="none")
         for day, count in (("1990-03-14", 2), ("1990-03-15", 20)):
             for n in range(count):
                 self._patient(f"Patient {day} {n}", self.gold, birthday=day)
@@ -389,9 +385,9 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
         with freeze_time("2025-04-01"):
             self._earn(patient, 100)
         with freeze_time("2026-03-15 10:00:00"):
-            self.company.dental_loyalty_channel_expiry_warning = "none"
+            self.company._dental_loyalty_set_channels(expiry_warning="none")
             self._warn()
-            self.company.dental_loyalty_channel_expiry_warning = "mail"
+            self.company._dental_loyalty_set_channels(expiry_warning="mail")
             self.company.dental_loyalty_expiry_warning_days = 0
             self._warn()
             self.assertFalse(self._new_mails)
@@ -450,6 +446,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
             )
             self.assertEqual(result["params"]["type"], "success")
             self.assertIn("expire: 1 of 1.", result["params"]["message"])
+            self._end_request()
             self.assertMailMail(told, "outgoing", content="<strong>100</strong>")
             self.assertEqual(len(self._new_mails), 1, "only the selected patients")
             again = (
@@ -462,7 +459,7 @@ class TestGreetings(DentalLoyaltyCommon, MailCase, SMSCase):
                 action.with_user(self.receptionist).with_context(
                     active_model="res.partner", active_ids=nothing.ids
                 ).run()
-            self.company.dental_loyalty_channel_expiry_warning = "none"
+            self.company._dental_loyalty_set_channels(expiry_warning="none")
             silent = (
                 action.with_user(self.manager)
                 .with_context(active_model="res.partner", active_ids=nothing.ids)

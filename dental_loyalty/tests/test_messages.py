@@ -19,7 +19,7 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
         )
 
     def _notify(self, channel, **values):
-        self.company.dental_loyalty_channel_birthday = channel
+        self.company._dental_loyalty_set_channels(birthday=channel)
         with self.mock_mail_gateway(), self.mockSMSGateway():
             return self.patient._dental_loyalty_notify(
                 "birthday", self.company, points=100, **values
@@ -58,7 +58,7 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
         self.assertEqual(self.patient.phone_sanitized, "+84912345678")
 
     def test_a_voucher_code_by_mail_and_sms_when_the_clinic_says_so(self):
-        self.company.dental_loyalty_channel_voucher = "both"
+        self.company._dental_loyalty_set_channels(voucher="both")
         product = self.env["product.product"].create(
             {"name": "Reward discount", "type": "service"}
         )

@@ -166,7 +166,7 @@ class TestRecallVisits(DentalLoyaltyPosCommon, MailCase):
                 template.write(vals)
 
     def test_the_recall_lookup_costs_one_query(self):
-        self.company.dental_loyalty_channel_recall = "none"
+        self.company._dental_loyalty_set_channels(recall="none")
         self._visit(FIRST_VISIT)
         self._visit(FIRST_VISIT, [(self.checkup, 1)])
 

@@ -360,7 +360,7 @@ class TestReferrals(ReferralCommon):
 @tagged("post_install", "-at_install")
 class TestReferralMessages(ReferralCommon, MailCase, SMSCase):
     def test_the_referrer_hears_of_their_bonus(self):
-        self.company.dental_loyalty_channel_referral = "both"
+        self.company._dental_loyalty_set_channels(referral="both")
         self.patient.lang = "en_US"
         newcomer = self._newcomer()
         self._mark(newcomer)

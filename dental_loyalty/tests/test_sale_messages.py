@@ -22,8 +22,8 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         return self._new_mails.filtered(lambda mail: self.patient in mail.recipient_ids)
 
     def test_no_message_by_default(self):
-        self.assertEqual(self.company.dental_loyalty_channel_earned, "none")
-        self.assertEqual(self.company.dental_loyalty_channel_spent, "none")
+        self.assertEqual(self.company._dental_loyalty_channel("earned"), "none")
+        self.assertEqual(self.company._dental_loyalty_channel("spent"), "none")
         self._give_points(self.patient, 1000)
         with self.mock_mail_gateway(), self.mockSMSGateway():
             self._sync(self._order([(self.checkup, 2)], points=30))
@@ -31,13 +31,8 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         self.assertFalse(self._new_sms)
 
     def test_earned_and_spent_by_mail_and_sms_queued(self):
-        self.company.write(
-            {
-                "dental_loyalty_channel_earned": "both",
-                "dental_loyalty_channel_spent": "sms",
-                "dental_loyalty_waiting_days": 7,
-            }
-        )
+        self.company._dental_loyalty_set_channels(earned="both", spent="sms")
+        self.company.dental_loyalty_waiting_days = 7
         self._give_points(self.patient, 1000)
         with self.mock_mail_gateway(), self.mockSMSGateway():
             order = self._sync(self._order([(self.checkup, 2)], points=30))
@@ -57,7 +52,7 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         self.assertEqual(set(self._new_sms.mapped("state")), {"outgoing"})
 
     def test_spent_by_mail_names_the_order(self):
-        self.company.dental_loyalty_channel_spent = "mail"
+        self.company._dental_loyalty_set_channels(spent="mail")
         self._give_points(self.patient, 1000)
         with self.mock_mail_gateway():
             order = self._sync(self._order([(self.checkup, 2)], points=30))
@@ -69,18 +64,13 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         )
 
     def test_points_spendable_at_once_need_no_date(self):
-        self.company.dental_loyalty_channel_earned = "mail"
+        self.company._dental_loyalty_set_channels(earned="mail")
         with self.mock_mail_gateway():
             self._sync(self._order([(self.checkup, 1)]))
         self.assertNotIn("They can be spent from", self._patient_mails().body_html)
 
     def test_a_patient_without_address_or_number_is_skipped(self):
-        self.company.write(
-            {
-                "dental_loyalty_channel_earned": "both",
-                "dental_loyalty_channel_spent": "both",
-            }
-        )
+        self.company._dental_loyalty_set_channels(earned="both", spent="both")
         walk_in = self.env["res.partner"].create({"name": "Walk-in"})
         with self.mock_mail_gateway(), self.mockSMSGateway():
             order = self._sync(self._order([(self.checkup, 1)], partner=walk_in))

@@ -20,13 +20,8 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         cls.patient.write(
             {"email": "lan@example.com", "phone": "+84 912 345 678", "lang": "en_US"}
         )
-        cls.company.write(
-            {
-                "dental_loyalty_channel_tier_change": "mail",
-                "dental_loyalty_channel_near_tier": "mail",
-                "dental_loyalty_near_tier_share": 10.0,
-            }
-        )
+        cls.company._dental_loyalty_set_channels(tier_change="mail", near_tier="mail")
+        cls.company.dental_loyalty_near_tier_share = 10.0
         cls.Wallet = cls.env["dental.loyalty.wallet"]
 
     def _mails_to_patient(self):
@@ -48,6 +43,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             self._earn(self.patient, 600)
         with freeze_time("2026-01-11"), self.mock_mail_gateway():
             self.Wallet._cron_evaluate_tiers()
+            self._end_request()
             self.patient.invalidate_recordset()
             self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
             self.assertMailMail(
@@ -60,7 +56,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.silver.with_context(lang="fr_FR").name = "Argent"
         self.patient.lang = "fr_FR"
-        self.company.dental_loyalty_channel_tier_change = "sms"
+        self.company._dental_loyalty_set_channels(tier_change="sms")
         with self.mockSMSGateway(), self.mock_mail_gateway():
             self._earn(self.patient, 600)
         self.assertSMSOutgoing(
@@ -86,7 +82,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
         )
 
     def test_no_message_when_the_clinic_turned_tier_news_off(self):
-        self.company.dental_loyalty_channel_tier_change = "none"
+        self.company._dental_loyalty_set_channels(tier_change="none")
         with self.mock_mail_gateway():
             self._earn(self.patient, 600)
         self.assertEqual(self.patient.loyalty_tier_id, self.silver)
@@ -178,6 +174,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             self.assertFalse(self._mails_to_patient())
         with freeze_time("2026-03-01"), self.mock_mail_gateway():
             self.Wallet._cron_evaluate_tiers()
+            self._end_request()
             self.patient.invalidate_recordset()
             self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
             self.assertEqual(len(self._mails_to_patient()), 1)
@@ -220,6 +217,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             # The scheduler commits here; a failure now loses nothing done.
             self.assertEqual(self.Wallet._cron_evaluate_tiers(batch_size=2), 0)
             self.assertEqual(self.Wallet._cron_evaluate_tiers(batch_size=2), 0)
+            self._end_request()
             for partner in partners:
                 self.assertEqual(
                     len(
