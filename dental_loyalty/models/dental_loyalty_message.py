@@ -140,7 +140,10 @@ class DentalLoyaltyMessage(models.Model):
     def _create_missing(self, companies=None):
         """Give each company (all by default) a message for every event it has
         none for, with the shipped channel and templates, as a new clinic starts."""
-        companies = companies or self.env["res.company"].search([])
+        if not companies:
+            # Every company, archived ones too: a clinic is a handful of records.
+            Company = self.env["res.company"].with_context(active_test=False)
+            companies = Company.search([])  # pylint: disable=no-search-all
         existing = {
             (message.company_id.id, message.event)
             for message in self.with_context(active_test=False).search(
