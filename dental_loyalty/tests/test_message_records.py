@@ -87,6 +87,13 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
             self.assertFalse(self._new_mails, "sent at the request's end")
         self.assertEqual(len(self._new_mails), 2)
 
+    def _migrate(self, step):
+        script = load_script(
+            file_path(f"dental_loyalty/migrations/18.0.1.5.0/{step}-migrate.py"),
+            f"dental_loyalty_{step}_migrate_18_0_1_5_0",
+        )
+        script.migrate(self.env.cr, "18.0.1.4.0")
+
     def test_the_migration_keeps_each_clinics_channels(self):
         clinic = self.env["res.company"].create({"name": "Second Clinic"})
         # The company's fields before the migration, as a database has them.
@@ -109,13 +116,18 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
             "dental_loyalty_channel_dormant = 'mail' WHERE id = %s",
             [clinic.id],
         )
+        self._migrate("pre")
+        # The update drops the fields' columns before post-migrate.
+        for event in ("birthday", "earned", "dormant"):
+            self.env.cr.execute(
+                SQL(
+                    "ALTER TABLE res_company DROP COLUMN %s",
+                    SQL.identifier(f"dental_loyalty_channel_{event}"),
+                )
+            )
         # A clinic whose messages the update has not made yet.
         self._messages(clinic).unlink()
-        script = load_script(
-            file_path("dental_loyalty/migrations/18.0.1.5.0/post-migrate.py"),
-            "dental_loyalty_post_migrate_18_0_1_5_0",
-        )
-        script.migrate(self.env.cr, "18.0.1.4.0")
+        self._migrate("post")
         self.env.invalidate_all()
         expected = {
             self.company: {"birthday": "sms", "earned": "both", "dormant": "none"},
