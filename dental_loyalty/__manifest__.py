@@ -2,7 +2,7 @@
     "name": "Dental Loyalty",
     "summary": "Patient loyalty programme for dental clinics: points wallet, tiers, "
     "earning and spending at the front desk",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "dental_loyalty developers",
@@ -17,6 +17,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
+        "data/dental_loyalty_message_data.xml",
         "wizard/dental_loyalty_points_adjust_views.xml",
         "wizard/dental_loyalty_tier_pin_views.xml",
         "wizard/dental_loyalty_overview_views.xml",

@@ -1,4 +1,6 @@
 from . import dental_loyalty_input
+from . import dental_loyalty_message
+from . import dental_loyalty_dispatcher
 from . import res_company
 from . import res_company_yearly_gifts
 from . import res_config_settings
@@ -19,6 +21,9 @@ from . import dental_loyalty_family_fold
 from . import dental_loyalty_ledger
 from . import dental_loyalty_ledger_lots
 from . import res_partner
+from . import res_partner_wallet
+from . import res_partner_referral
+from . import res_partner_segment
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_template

@@ -3,29 +3,6 @@ from odoo.exceptions import AccessError, ValidationError
 
 from .dental_loyalty_input import MAX_AMOUNT
 
-# How a patient hears of an event, per company.
-CHANNELS = [
-    ("none", "No message"),
-    ("mail", "Email"),
-    ("sms", "SMS"),
-    ("both", "Email and SMS"),
-]
-# event: (mail template, SMS template), the editable messages of each event.
-MESSAGE_EVENTS = {
-    "earned": ("mail_template_points_earned", "sms_template_points_earned"),
-    "spent": ("mail_template_points_spent", "sms_template_points_spent"),
-    "tier_change": ("mail_template_tier_change", "sms_template_tier_change"),
-    "near_tier": ("mail_template_near_tier", "sms_template_near_tier"),
-    "expiry_warning": ("mail_template_expiry_warning", "sms_template_expiry_warning"),
-    "birthday": ("mail_template_birthday", "sms_template_birthday"),
-    "anniversary": ("mail_template_anniversary", "sms_template_anniversary"),
-    "recall": ("mail_template_recall_bonus", "sms_template_recall_bonus"),
-    "dormant": ("mail_template_dormant", "sms_template_dormant"),
-    "referral": ("mail_template_referral_bonus", "sms_template_referral_bonus"),
-    # The voucher's mail is posted on the voucher itself (_send_code).
-    "voucher": (None, "sms_template_voucher_issued"),
-}
-
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -73,39 +50,11 @@ class ResCompany(models.Model):
         help="The rolling window over which the qualifying figure is counted.",
     )
 
-    # Messages: which events reach the patient, and by which channel.
-    dental_loyalty_channel_earned = fields.Selection(
-        CHANNELS, string="Points Earned", default="none", required=True
-    )
-    dental_loyalty_channel_spent = fields.Selection(
-        CHANNELS, string="Points Spent", default="none", required=True
-    )
-    dental_loyalty_channel_tier_change = fields.Selection(
-        CHANNELS, string="Tier Change", default="mail", required=True
-    )
-    dental_loyalty_channel_near_tier = fields.Selection(
-        CHANNELS, string="Close to the Next Tier", default="mail", required=True
-    )
-    dental_loyalty_channel_expiry_warning = fields.Selection(
-        CHANNELS, string="Points About to Expire", default="mail", required=True
-    )
-    dental_loyalty_channel_birthday = fields.Selection(
-        CHANNELS, string="Birthday", default="both", required=True
-    )
-    dental_loyalty_channel_anniversary = fields.Selection(
-        CHANNELS, string="Anniversary", default="mail", required=True
-    )
-    dental_loyalty_channel_recall = fields.Selection(
-        CHANNELS, string="Recall Bonus", default="mail", required=True
-    )
-    dental_loyalty_channel_voucher = fields.Selection(
-        CHANNELS, string="Voucher Issued", default="mail", required=True
-    )
-    dental_loyalty_channel_dormant = fields.Selection(
-        CHANNELS, string="We Miss You", default="none", required=True
-    )
-    dental_loyalty_channel_referral = fields.Selection(
-        CHANNELS, string="Referral Bonus", default="mail", required=True
+    dental_loyalty_message_ids = fields.One2many(
+        "dental.loyalty.message",
+        "company_id",
+        string="Patient Messages",
+        help="Which events reach the patients, by email, SMS or both.",
     )
     dental_loyalty_expiry_warning_days = fields.Integer(
         string="Warn Before Expiry (days)",
@@ -175,6 +124,13 @@ class ResCompany(models.Model):
         help="Both bonuses are taken back when refunds of the first visit return "
         "more than this share of it, or leave less than the minimum first visit.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        # Every clinic tells its patients of the same events, as it chooses.
+        self.env["dental.loyalty.message"].sudo()._create_missing(companies)
+        return companies
 
     @api.model
     def _load_pos_data_fields(self, config_id):
@@ -289,10 +245,35 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def _dental_loyalty_message(self, event):
+        """The company's message of ``event`` (its channel and templates); empty
+        when the company has none or archived it."""
+        self.ensure_one()
+        Message = self.env["dental.loyalty.message"]
+        ids = Message._message_ids()
+        # Read together: a sale asks for several events, a job for every clinic.
+        return Message.browse(ids.get((self.id, event), ())).with_prefetch(
+            tuple(ids.values())
+        )
+
     def _dental_loyalty_channel(self, event):
         """How the company's patients hear of ``event``: none, mail, sms, both."""
-        self.ensure_one()
-        return self[f"dental_loyalty_channel_{event}"]
+        # Whoever asks (a cashier, a job) reads the clinic's choice.
+        message = self.sudo()._dental_loyalty_message(event)
+        return message._channel() if message else "none"
+
+    def _dental_loyalty_set_channels(self, **channels):
+        """Tell the patients of each event by the channel given for it
+        (``birthday="both"``): none, mail, sms or both."""
+        Message = self.env["dental.loyalty.message"]
+        for company in self:
+            for event, channel in channels.items():
+                message = Message.with_context(active_test=False).search(
+                    [("company_id", "=", company.id), ("event", "=", event)]
+                ) or Message._create_missing(company).filtered(
+                    lambda new, event=event: new.event == event
+                )
+                message.write({"active": True, **Message._channel_vals(channel)})
 
     def _dental_loyalty_check_allowed(self):
         """A wizard names a clinic: only ones the user works in now (their

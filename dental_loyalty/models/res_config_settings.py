@@ -31,38 +31,8 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_tier_window_months = fields.Integer(
         related="company_id.dental_loyalty_tier_window_months", readonly=False
     )
-    dental_loyalty_channel_earned = fields.Selection(
-        related="company_id.dental_loyalty_channel_earned", readonly=False
-    )
-    dental_loyalty_channel_spent = fields.Selection(
-        related="company_id.dental_loyalty_channel_spent", readonly=False
-    )
-    dental_loyalty_channel_tier_change = fields.Selection(
-        related="company_id.dental_loyalty_channel_tier_change", readonly=False
-    )
-    dental_loyalty_channel_near_tier = fields.Selection(
-        related="company_id.dental_loyalty_channel_near_tier", readonly=False
-    )
-    dental_loyalty_channel_expiry_warning = fields.Selection(
-        related="company_id.dental_loyalty_channel_expiry_warning", readonly=False
-    )
-    dental_loyalty_channel_birthday = fields.Selection(
-        related="company_id.dental_loyalty_channel_birthday", readonly=False
-    )
-    dental_loyalty_channel_anniversary = fields.Selection(
-        related="company_id.dental_loyalty_channel_anniversary", readonly=False
-    )
-    dental_loyalty_channel_recall = fields.Selection(
-        related="company_id.dental_loyalty_channel_recall", readonly=False
-    )
-    dental_loyalty_channel_voucher = fields.Selection(
-        related="company_id.dental_loyalty_channel_voucher", readonly=False
-    )
-    dental_loyalty_channel_dormant = fields.Selection(
-        related="company_id.dental_loyalty_channel_dormant", readonly=False
-    )
-    dental_loyalty_channel_referral = fields.Selection(
-        related="company_id.dental_loyalty_channel_referral", readonly=False
+    dental_loyalty_message_ids = fields.One2many(
+        related="company_id.dental_loyalty_message_ids", readonly=False
     )
     dental_loyalty_expiry_warning_days = fields.Integer(
         related="company_id.dental_loyalty_expiry_warning_days", readonly=False

@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 from odoo.tests import TransactionCase, new_test_user
 
 # One point per currency unit, a point worth 0.10, no waiting, a year's
@@ -79,6 +81,14 @@ class DentalLoyaltyTestMixin:
         """Write the company's loyalty settings ``values``, named without their
         ``dental_loyalty_`` prefix, on ``company`` (the test's by default)."""
         company = cls.company if company is None else company
+        # How patients hear of an event is a message record, not a field.
+        channels = {
+            name.removeprefix("channel_"): values.pop(name)
+            for name in list(values)
+            if name.startswith("channel_")
+        }
+        if channels:
+            company._dental_loyalty_set_channels(**channels)
         company.write(
             {f"dental_loyalty_{name}": value for name, value in values.items()}
         )
@@ -181,7 +191,30 @@ class DentalLoyaltyTestMixin:
         super().tearDown()
 
 
-class DentalLoyaltyCommon(DentalLoyaltyTestMixin, TransactionCase):
+class RequestEndMixin:
+    """Patients' messages leave at the end of the request (the dispatcher's
+    precommit hook): a block under a mocked mail or SMS gateway is a request,
+    what came before it another."""
+
+    def _end_request(self):
+        self.env.cr.flush()
+
+    @contextmanager
+    def mock_mail_gateway(self, *args, **kwargs):
+        self._end_request()
+        with super().mock_mail_gateway(*args, **kwargs) as mock:
+            yield mock
+            self._end_request()
+
+    @contextmanager
+    def mockSMSGateway(self, *args, **kwargs):
+        self._end_request()
+        with super().mockSMSGateway(*args, **kwargs) as mock:
+            yield mock
+            self._end_request()
+
+
+class DentalLoyaltyCommon(RequestEndMixin, DentalLoyaltyTestMixin, TransactionCase):
     """The main company with the suite's programme and ladder, a loyalty
     manager, a receptionist and a patient (see DentalLoyaltyTestMixin)."""
 

@@ -4,10 +4,10 @@ from odoo.tests import new_test_user
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
-from .common import DentalLoyaltyTestMixin, add_points_payment_method
+from .common import DentalLoyaltyTestMixin, RequestEndMixin, add_points_payment_method
 
 
-class DentalLoyaltyPosCommon(DentalLoyaltyTestMixin, TestPoSCommon):
+class DentalLoyaltyPosCommon(RequestEndMixin, DentalLoyaltyTestMixin, TestPoSCommon):
     """A register with cash and a Loyalty Points method, a cashier with nothing but
     Point of Sale rights, a patient, and the suite's programme and ladder for the
     test company (see DentalLoyaltyTestMixin)."""

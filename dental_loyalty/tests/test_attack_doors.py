@@ -62,6 +62,7 @@ class TestVoucherCodesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCa
         self._set_loyalty_settings(channel_voucher="both")
         self.stranger.write({"email": "hoa@example.com", "phone": "+84 912 345 678"})
         sent = self._issue(self.whitening_off, self.stranger)
+        self._end_request()
         self.assertTrue(self.env["sms.sms"].search([("body", "like", sent.code)]))
         self.assertTrue(
             self.env["mail.mail"].search([("body_html", "like", sent.code)])

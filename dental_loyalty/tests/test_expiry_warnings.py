@@ -149,6 +149,7 @@ class TestExpiryWarnings(GreetingsCommon):
             )
             self.assertEqual(result["params"]["type"], "success")
             self.assertIn("expire: 1 of 1.", result["params"]["message"])
+            self._end_request()
             self.assertMailMail(told, "outgoing", content="<strong>100</strong>")
             self.assertEqual(len(self._new_mails), 1, "only the selected patients")
             again = (

@@ -30,6 +30,7 @@ class GreetingsCommon(DentalLoyaltyCommon, MailCase, SMSCase):
             channel_expiry_warning="mail",
             expiry_warning_days=30,
         )
+        cls.company.dental_loyalty_expiry_warning_days = 30
         # Only this class's patients celebrate or hear of expiring points.
         cls.env["res.partner"].with_context(active_test=False).search(
             ["|", ("dental_birthday", "!=", False), ("dental_anniversary", "!=", False)]

@@ -22,8 +22,8 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
         return self._new_mails.filtered(lambda mail: self.patient in mail.recipient_ids)
 
     def test_no_message_by_default(self):
-        self.assertEqual(self.company.dental_loyalty_channel_earned, "none")
-        self.assertEqual(self.company.dental_loyalty_channel_spent, "none")
+        self.assertEqual(self.company._dental_loyalty_channel("earned"), "none")
+        self.assertEqual(self.company._dental_loyalty_channel("spent"), "none")
         self._give_points(self.patient, 1000)
         with self.mock_mail_gateway(), self.mockSMSGateway():
             self._sync(self._order([(self.checkup, 2)], points=30))

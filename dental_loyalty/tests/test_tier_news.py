@@ -46,6 +46,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             self._earn(self.patient, 600)
         with freeze_time("2026-01-11"), self.mock_mail_gateway():
             self.Wallet._cron_evaluate_tiers()
+            self._end_request()
             self.patient.invalidate_recordset()
             self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
             self.assertMailMail(
@@ -176,6 +177,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             self.assertFalse(self._mails_to_patient())
         with freeze_time("2026-03-01"), self.mock_mail_gateway():
             self.Wallet._cron_evaluate_tiers()
+            self._end_request()
             self.patient.invalidate_recordset()
             self.assertEqual(self.patient.loyalty_tier_id, self.bronze)
             self.assertEqual(len(self._mails_to_patient()), 1)
@@ -218,6 +220,7 @@ class TestTierNews(DentalLoyaltyCommon, MailCase, SMSCase):
             # The scheduler commits here; a failure now loses nothing done.
             self.assertEqual(self.Wallet._cron_evaluate_tiers(batch_size=2), 0)
             self.assertEqual(self.Wallet._cron_evaluate_tiers(batch_size=2), 0)
+            self._end_request()
             for partner in partners:
                 self.assertEqual(
                     len(

@@ -1,0 +1,119 @@
+from odoo import api, models
+
+from .dental_loyalty_message import BEARER_CODE_EVENTS
+
+# Where a request's messages wait for its end (the cursor's precommit data,
+# which a commit runs and a rollback drops).
+_QUEUE = "dental_loyalty.messages"
+
+
+class DentalLoyaltyDispatcher(models.AbstractModel):
+    """The one place that tells patients of an event: it decides who hears of
+    it and how (the company's message of the event, each patient's address,
+    number and opt-outs), collects the request's messages, and sends them once
+    at the request's end, as mail's tracking does: a commit runs the cursor's
+    precommit hooks, a rollback drops them with what the request did."""
+
+    _name = "dental.loyalty.dispatcher"
+    _description = "Dental Loyalty Message Dispatcher"
+
+    @api.model
+    def _notify(self, partners, event, company=None, **values):
+        """Tell ``partners`` of ``event`` by the channels their clinic chose,
+        with the event's editable templates, in each patient's language; a
+        blacklisted address or an opted-out number is skipped. ``values`` reach
+        the templates as ``ctx['dental_loyalty']``. The same patients told of the
+        same event with the same values twice in a request hear of it once.
+        Returns the patients who will be sent something when the request ends."""
+        company = company or self.env.company
+        # Messages are the clinic's, whoever triggers them (a cashier, a job).
+        message = company.sudo()._dental_loyalty_message(event)
+        channel = message._channel() if message else "none"
+        if channel == "none":
+            return partners.browse()
+        patients = partners.sudo()
+        by_mail = by_sms = patients.browse()
+        # A bearer code's mail is posted on the voucher itself, not here.
+        if (
+            channel in ("mail", "both")
+            and message.mail_template_id
+            and event not in BEARER_CODE_EVENTS
+        ):
+            by_mail = patients.filtered(
+                lambda partner: partner.email and not partner.is_blacklisted
+            )
+        if channel in ("sms", "both") and message.sms_template_id:
+            by_sms = patients.filtered(
+                lambda partner: (
+                    partner.phone_sanitized and not partner.phone_sanitized_blacklisted
+                )
+            )
+        if by_mail or by_sms:
+            self._queue(message, values, by_mail, by_sms)
+        return (by_mail | by_sms).sudo(partners.env.su)
+
+    @api.model
+    def _prefetch(self, partners):
+        """Read what ``_notify`` checks on each patient for all of these at
+        once: a job that tells each patient their own figures then costs a few
+        queries per batch, not per patient."""
+        patients = partners.sudo()
+        patients.fetch(["email", "phone_sanitized"])
+        patients.mapped("is_blacklisted")
+        patients.mapped("phone_sanitized_blacklisted")
+
+    def _queue(self, message, values, by_mail, by_sms):
+        precommit = self.env.cr.precommit
+        if _QUEUE not in precommit.data:
+            precommit.data[_QUEUE] = {}
+            precommit.add(self._send_queued)
+        # Values are plain (numbers, texts, dates): their text is their identity.
+        key = (message.id, repr(sorted(values.items())))
+        entry = precommit.data[_QUEUE].setdefault(
+            key, {"values": values, "mail": {}, "sms": {}}
+        )
+        entry["mail"].update(dict.fromkeys(by_mail.ids))
+        entry["sms"].update(dict.fromkeys(by_sms.ids))
+
+    def _send_queued(self):
+        """Send what the request collected: mails and SMS wait in Odoo's queues
+        rather than hold the request."""
+        queue = self.env.cr.precommit.data.pop(_QUEUE, {})
+        # The queue's own bookkeeping: what was decided is sent as the clinic.
+        Message = self.env["dental.loyalty.message"].sudo()
+        Partner = (
+            self.env["res.partner"].sudo().with_context(mail_notify_force_send=False)
+        )
+        for (message_id, _values), entry in queue.items():
+            message = Message.browse(message_id)
+            values = entry["values"]
+            patients = Partner.with_context(dental_loyalty=values)
+            for partner in patients.browse(list(entry["mail"])):
+                partner.message_post_with_source(
+                    message.mail_template_id,
+                    partner_ids=partner.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+            sms_template = message.sms_template_id.with_context(dental_loyalty=values)
+            for partner in patients.browse(list(entry["sms"])):
+                if message.event in BEARER_CODE_EVENTS:
+                    self._sms_without_log(partner, sms_template)
+                else:
+                    partner._message_sms_with_template(
+                        template=sms_template,
+                        partner_ids=partner.ids,
+                        put_in_queue=True,
+                    )
+        self.env.flush_all()
+
+    @api.model
+    def _sms_without_log(self, partner, template):
+        """Queue the SMS for Odoo's gateway without the copy on the patient's
+        chatter, which every internal user reads: it carries a bearer code."""
+        body = template._render_field("body", partner.ids, compute_lang=True)[
+            partner.id
+        ]
+        # SMS records are the gateway's queue: only administrators read them.
+        self.env["sms.sms"].sudo().create(
+            {"partner_id": partner.id, "number": partner.phone_sanitized, "body": body}
+        )
