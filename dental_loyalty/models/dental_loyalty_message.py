@@ -35,7 +35,7 @@ DEFAULTS = {
     "birthday": ("both", "mail_template_birthday", "sms_template_birthday"),
     "anniversary": ("mail", "mail_template_anniversary", "sms_template_anniversary"),
     "recall": ("mail", "mail_template_recall_bonus", "sms_template_recall_bonus"),
-    # The voucher's mail is posted on the voucher itself (its _send_code).
+    # The voucher's mail is a notification on the voucher (its _send_code).
     "voucher": ("mail", "mail_template_voucher_issued", "sms_template_voucher_issued"),
     "dormant": ("none", "mail_template_dormant", "sms_template_dormant"),
     "referral": ("mail", "mail_template_referral_bonus", "sms_template_referral_bonus"),

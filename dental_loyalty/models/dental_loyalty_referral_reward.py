@@ -132,7 +132,8 @@ class DentalLoyaltyReferral(models.Model):
         if points["referrer"]:
             # Posted first: the referrer's line leads.
             bonus = lines[0]
-            self.referrer_id._dental_loyalty_notify(
+            self.env["dental.loyalty.dispatcher"]._notify(
+                self.referrer_id,
                 "referral",
                 company,
                 points=bonus.points,

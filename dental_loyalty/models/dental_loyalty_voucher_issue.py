@@ -95,12 +95,11 @@ class DentalLoyaltyVoucher(models.Model):
         notification only the patient (and whoever issued it) reads, not a
         message on the voucher's chatter that the front desk lists; the SMS
         leaves no copy on the patient's chatter either."""
-        template = self.env.ref(
-            "dental_loyalty.mail_template_voucher_issued", raise_if_not_found=False
-        )
         for voucher in self.sudo():
             partner = voucher.partner_id
-            channel = voucher.company_id._dental_loyalty_channel("voucher")
+            message = voucher.company_id._dental_loyalty_message("voucher")
+            channel = message._channel() if message else "none"
+            template = message.mail_template_id
             if (
                 channel in ("mail", "both")
                 and template
@@ -121,7 +120,8 @@ class DentalLoyaltyVoucher(models.Model):
                     subtype_xmlid="mail.mt_comment",
                     email_layout_xmlid="mail.mail_notification_light",
                 )
-            partner._dental_loyalty_notify(
+            self.env["dental.loyalty.dispatcher"]._notify(
+                partner,
                 "voucher",
                 voucher.company_id,
                 code=voucher.code,

@@ -70,8 +70,11 @@ class DentalLoyaltyWallet(models.Model):
         self.sudo().write({"dormant_since": today})
         self._schedule_dormant_calls(today)
         for company, wallets in self.grouped("company_id").items():
-            wallets.partner_id._dental_loyalty_notify(
-                "dormant", company, months=company.dental_loyalty_dormant_months
+            self.env["dental.loyalty.dispatcher"]._notify(
+                wallets.partner_id,
+                "dormant",
+                company,
+                months=company.dental_loyalty_dormant_months,
             )
 
     def _schedule_dormant_calls(self, today):

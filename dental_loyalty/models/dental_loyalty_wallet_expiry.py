@@ -192,13 +192,13 @@ class DentalLoyaltyWallet(models.Model):
             warned |= wallet
         if not warned:
             return warned
-        warned.partner_id._dental_loyalty_notify_prefetch()
+        self.env["dental.loyalty.dispatcher"]._prefetch(warned.partner_id)
         messages = defaultdict(lambda: self.env["res.partner"])
         for wallet, points, first in groups:
             messages[wallet.company_id, points, first] |= wallet.partner_id
         for (company, points, first), partners in messages.items():
-            partners._dental_loyalty_notify(
-                "expiry_warning", company, points=points, date=first
+            self.env["dental.loyalty.dispatcher"]._notify(
+                partners, "expiry_warning", company, points=points, date=first
             )
         # Marked last: a spend at the front desk that takes from these lots
         # waits on their rows only for the end of the batch, not its messages.

@@ -124,11 +124,12 @@ class DentalLoyaltyWallet(models.Model):
         partner, company = self.partner_id, self.company_id
         for line in lines:
             if line.kind == "spend":
-                partner._dental_loyalty_notify(
-                    "spent", company, points=-line.points, order=label
+                self.env["dental.loyalty.dispatcher"]._notify(
+                    partner, "spent", company, points=-line.points, order=label
                 )
             elif line.kind == "earn":
-                partner._dental_loyalty_notify(
+                self.env["dental.loyalty.dispatcher"]._notify(
+                    partner,
                     "earned",
                     company,
                     points=line.points,
@@ -137,8 +138,8 @@ class DentalLoyaltyWallet(models.Model):
                     available_date=not line.is_released and line.available_date,
                 )
             elif line.kind == "recall":
-                partner._dental_loyalty_notify(
-                    "recall", company, points=line.points, service=services
+                self.env["dental.loyalty.dispatcher"]._notify(
+                    partner, "recall", company, points=line.points, service=services
                 )
 
     def _settle_refund(

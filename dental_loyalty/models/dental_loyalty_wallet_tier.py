@@ -128,7 +128,8 @@ class DentalLoyaltyWallet(models.Model):
         partner = self.partner_id
         in_lang = partner.with_context(lang=partner.lang or self.env.lang)
         tier = in_lang.env["dental.loyalty.tier"].browse(step_tier.id)
-        partner._dental_loyalty_notify(
+        self.env["dental.loyalty.dispatcher"]._notify(
+            partner,
             "near_tier",
             self.company_id,
             tier=tier.name,
@@ -186,7 +187,8 @@ class DentalLoyaltyWallet(models.Model):
         Tier = self.env["dental.loyalty.tier"].with_context(
             lang=partner.lang or self.env.lang
         )
-        partner._dental_loyalty_notify(
+        self.env["dental.loyalty.dispatcher"]._notify(
+            partner,
             "tier_change",
             self.company_id,
             tier=Tier.browse(tier.id).name,

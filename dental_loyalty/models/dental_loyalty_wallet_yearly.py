@@ -204,9 +204,11 @@ class DentalLoyaltyWallet(models.Model):
                     }
                 )
             greetings[wallet.company_id, points] |= wallet.partner_id
-        self.partner_id._dental_loyalty_notify_prefetch()
+        self.env["dental.loyalty.dispatcher"]._prefetch(self.partner_id)
         for (company, points), partners in greetings.items():
-            partners._dental_loyalty_notify(event, company, points=points)
+            self.env["dental.loyalty.dispatcher"]._notify(
+                partners, event, company, points=points
+            )
         # Posted last: the wallets stay locked against the front desk for the
         # end of the batch only, not while its messages are written.
         self._post_lines(vals_list)

@@ -66,17 +66,6 @@ class ResPartner(models.Model):
         ]
         return invalid if (operator == "=") == value else ["!", *invalid]
 
-    def _dental_loyalty_notify(self, event, company=None, **values):
-        """Tell these patients of ``event``: see the dispatcher's ``_notify``.
-        Returns the patients who will be sent something when the request ends."""
-        return self.env["dental.loyalty.dispatcher"]._notify(
-            self, event, company, **values
-        )
-
-    def _dental_loyalty_notify_prefetch(self):
-        """See the dispatcher's ``_prefetch``."""
-        self.env["dental.loyalty.dispatcher"]._prefetch(self)
-
     def _dental_loyalty_warn_expiry(self):
         """Managers, from the contacts list: tell these patients now, as the
         nightly job would, of their points about to expire in the current

@@ -187,7 +187,9 @@ class TestExpiryWarnings(GreetingsCommon):
             for n, partner in enumerate(many):
                 self._earn(partner, 100 + n)
         # The templates' xml ids are cached by the first message: warm it up.
-        self.env["res.partner"]._dental_loyalty_notify("expiry_warning", self.company)
+        self.env["dental.loyalty.dispatcher"]._notify(
+            self.env["res.partner"], "expiry_warning", self.company
+        )
         with freeze_time("2026-03-02 10:00:00"):
             warn_few = self._queries(self.Wallet._cron_expiry_warnings)
         with freeze_time("2026-03-03 10:00:00"):

@@ -80,9 +80,15 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
     def test_one_message_for_the_same_news_told_twice_in_a_request(self):
         self.company._dental_loyalty_set_channels(birthday="mail")
         with self.mock_mail_gateway():
-            told = self.patient._dental_loyalty_notify("birthday", points=100)
-            self.patient._dental_loyalty_notify("birthday", points=100)
-            self.patient._dental_loyalty_notify("birthday", points=50)
+            told = self.env["dental.loyalty.dispatcher"]._notify(
+                self.patient, "birthday", points=100
+            )
+            self.env["dental.loyalty.dispatcher"]._notify(
+                self.patient, "birthday", points=100
+            )
+            self.env["dental.loyalty.dispatcher"]._notify(
+                self.patient, "birthday", points=50
+            )
             self.assertEqual(told, self.patient)
             self.assertFalse(self._new_mails, "sent at the request's end")
         self.assertEqual(len(self._new_mails), 2)

@@ -21,8 +21,8 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
     def _notify(self, channel, **values):
         self._set_loyalty_settings(channel_birthday=channel)
         with self.mock_mail_gateway(), self.mockSMSGateway():
-            return self.patient._dental_loyalty_notify(
-                "birthday", self.company, points=100, **values
+            return self.env["dental.loyalty.dispatcher"]._notify(
+                self.patient, "birthday", self.company, points=100, **values
             )
 
     def test_both_channels_send_a_mail_and_an_sms_with_the_event_values(self):
