@@ -3,8 +3,6 @@
 
 from odoo import api, models
 
-from .pos_order import PAID_STATES
-
 
 class DentalLoyaltyReferral(models.Model):
     _inherit = "dental.loyalty.referral"
@@ -14,22 +12,24 @@ class DentalLoyaltyReferral(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _reverse_refunded_visit(self, refund):
-        """The POS adapter's call after settling a refund: when the refunds of
-        a rewarded first visit together take back more than the company's
-        share of it, or leave less than its minimum first visit, both bonuses
-        are taken back. Smaller refunds keep them."""
-        sale = refund.refunded_order_id
-        referral = self.sudo().search(
+    def _rewarded_by_visit(self, sale):
+        """The referral that ``sale``, a first visit, rewarded (if any)."""
+        return self.sudo().search(
             [("pos_order_id", "=", sale.id), ("state", "=", "rewarded")], limit=1
         )
-        if not referral:
+
+    def _reverse_refunded_visit(self, refunded, paid, label):
+        """The POS adapter's call after settling the refund ``label`` of this
+        referral's first visit, with what the visit's paid refunds returned in
+        all (``refunded``) and what money paid of it (``paid``): when the
+        refunds take back more than the company's share of it, or leave less
+        than its minimum first visit, both bonuses are taken back. Smaller
+        refunds keep them."""
+        self.ensure_one()
+        self._lock_for_refund()
+        if not self._refunded_beyond_share(refunded, paid):
             return self.env["dental.loyalty.ledger"]
-        referral._lock_for_refund()
-        if not self._refunded_beyond_share(sale):
-            return self.env["dental.loyalty.ledger"]
-        label = refund._dental_loyalty_label()
-        return referral._reverse(
+        return self._reverse(
             label,
             self.env._(
                 "the refunds of the first visit, the last by %s, took back more "
@@ -47,15 +47,11 @@ class DentalLoyaltyReferral(models.Model):
         snapshot that sees both refunds."""
         self.env["dental.loyalty.wallet"]._serialise_rows(self._table, self.ids)
 
-    @api.model
-    def _refunded_beyond_share(self, sale):
-        """Whether the paid refunds of ``sale`` together return more than the
-        company's refund share of it, all of it, or leave less money paid than
-        the minimum first visit."""
-        refunds = sale.lines.refund_orderline_ids.order_id.filtered(
-            lambda refund: refund.state in PAID_STATES
-        )
-        refunded = sum(refund._dental_loyalty_refunded_amount() for refund in refunds)
+    def _refunded_beyond_share(self, refunded, paid):
+        """Whether the first visit's refunds, returning ``refunded`` in all,
+        return more than the company's refund share of it, all of it, or leave
+        less of ``paid`` (its money) than the minimum first visit."""
+        sale = self.pos_order_id
         currency, total = sale.currency_id, sale.amount_total
         if currency.compare_amounts(refunded, total) >= 0:
             return True
@@ -66,7 +62,6 @@ class DentalLoyaltyReferral(models.Model):
         # What the patient still paid with money for the visit, in proportion:
         # refunds that bring a visit which reached the minimum below it.
         minimum = self._minimum_visit(company, currency)
-        paid = total - sale._dental_loyalty_points_paid()
         kept = paid * (1 - refunded / total) if total else 0.0
         return (
             currency.compare_amounts(paid, minimum) >= 0

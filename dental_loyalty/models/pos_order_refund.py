@@ -145,7 +145,7 @@ class PosOrderRefund(models.Model):
                         sale=sale._dental_loyalty_label(),
                     )
                 )
-            self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
+            self._dental_loyalty_reverse_referral(sale, earlier)
             return
         # The sale's wallet, or the family's it pays from now: points the sale
         # earned went there when its patient joined, and what it spent comes
@@ -164,7 +164,22 @@ class PosOrderRefund(models.Model):
             label=self._dental_loyalty_label(),
             sale_label=sale._dental_loyalty_label(),
         )
-        self.env["dental.loyalty.referral"]._reverse_refunded_visit(self)
+        self._dental_loyalty_reverse_referral(sale, earlier)
+
+    def _dental_loyalty_reverse_referral(self, sale, earlier):
+        """Hand the referral that ``sale`` (a first visit) rewarded the figures
+        it decides on: what the sale's paid refunds, ``earlier`` ones and this
+        one, returned in all, and what money paid of the sale."""
+        referral = self.env["dental.loyalty.referral"]._rewarded_by_visit(sale)
+        if referral:
+            referral._reverse_refunded_visit(
+                refunded=sum(
+                    refund._dental_loyalty_refunded_amount(sale)
+                    for refund in earlier | self
+                ),
+                paid=sale.amount_total - sale._dental_loyalty_points_paid(),
+                label=self._dental_loyalty_label(),
+            )
 
     def _dental_loyalty_refunded_amount(self, sale=None):
         """The part of ``sale`` (by default, of the sale it returns lines of)
