@@ -85,17 +85,21 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
             self.env["res.partner"].sudo().with_context(mail_notify_force_send=False)
         )
         for (message_id, _values), entry in queue.items():
-            message = Message.browse(message_id)
+            # A savepoint rolled back without a flush (Odoo's demo data, some
+            # imports) keeps the queue but not what it named: skip those.
+            message = Message.browse(message_id).exists()
+            if not message:
+                continue
             values = entry["values"]
             patients = Partner.with_context(dental_loyalty=values)
-            for partner in patients.browse(list(entry["mail"])):
+            for partner in patients.browse(list(entry["mail"])).exists():
                 partner.message_post_with_source(
                     message.mail_template_id,
                     partner_ids=partner.ids,
                     subtype_xmlid="mail.mt_comment",
                 )
             sms_template = message.sms_template_id.with_context(dental_loyalty=values)
-            for partner in patients.browse(list(entry["sms"])):
+            for partner in patients.browse(list(entry["sms"])).exists():
                 if message.event in BEARER_CODE_EVENTS:
                     self._sms_without_log(partner, sms_template)
                 else:
