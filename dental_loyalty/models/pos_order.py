@@ -4,10 +4,11 @@ PAID_STATES = ("paid", "done", "invoiced")
 # Context values no JSON-RPC call can forge: only the server's own code sets
 # them. A register's sync holds ``_IN_SYNC``; ``_SETTLES`` tells that the
 # caller settles the order once it is paid; ``_CREATING`` that lines are
-# created with their new order.
+# created with their new order; ``_PAYS`` that Odoo's payment marks it paid.
 _IN_SYNC = object()
 _SETTLES = object()
 _CREATING = object()
+_PAYS = object()
 # What the register shows of an order the server settled: its receipt and the
 # patient's figures after the sync (static/src/overrides/models).
 _POS_FIGURES = (

@@ -7,7 +7,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from .dental_loyalty_input import MAX_AMOUNT, is_record_id
-from .pos_order import _IN_SYNC, PAID_STATES
+from .pos_order import _IN_SYNC, _PAYS, PAID_STATES
 
 # What a paid order is worth, and whose it is: only its sync sets them.
 _ORDER_VALUE_FIELDS = (
@@ -58,10 +58,25 @@ class PosOrderGuards(models.Model):
     def _dental_loyalty_check_state_change(self, vals):
         """A paid order stays paid (closing its session marks it done): one
         cancelled or reopened by hand would drop out of what its refunds count,
-        or let its lines be rewritten."""
+        or let its lines be rewritten. An unpaid order becomes paid only by
+        Odoo's payment, which checks the payments and settles it: one written
+        paid by hand would keep its vouchers valid and its points unposted."""
         state = vals.get("state")
         if state and state not in PAID_STATES:
             self._dental_loyalty_check_unlocked("state")
+        elif (
+            state
+            and not self._dental_loyalty_engine_writes()
+            and self.env.context.get("dental_loyalty_pays") is not _PAYS
+        ):
+            unpaid = self.filtered(lambda order: order.state not in PAID_STATES)
+            if unpaid:
+                raise UserError(
+                    self.env._(
+                        "%s is not paid: only its payment marks it paid.",
+                        unpaid[0]._dental_loyalty_label(),
+                    )
+                )
 
     def _dental_loyalty_check_unlocked(self, change):
         """Refuse ``change`` to these orders once it is settled: "state" (reopen

@@ -6,7 +6,7 @@ from ..rules import (
     SaleLine,
     is_recall_on_time,
 )
-from .pos_order import _SETTLES, PAID_STATES
+from .pos_order import _PAYS, _SETTLES, PAID_STATES
 
 
 class PosOrderSale(models.Model):
@@ -16,6 +16,10 @@ class PosOrderSale(models.Model):
     _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     def action_pos_order_paid(self):
+        if self.env.context.get("dental_loyalty_pays") is not _PAYS:
+            # Only this, Odoo's check that the payments cover the bill, marks an
+            # unpaid order paid (_dental_loyalty_check_state_change).
+            return self.with_context(dental_loyalty_pays=_PAYS).action_pos_order_paid()
         if self.env.context.get("dental_loyalty_settles") is _SETTLES:
             return super().action_pos_order_paid()
         # Paid outside of a register's sync or the payment form: settle here,

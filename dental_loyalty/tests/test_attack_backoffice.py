@@ -238,3 +238,26 @@ class TestBackOfficeAttacksOverTheWire(
         self.assertIn("left: 0", error["message"])
         self.assertEqual(refund.state, "paid")
         self.assertEqual(self._wallet().points_balance, 0)
+
+    def test_an_unpaid_order_is_not_written_paid(self):
+        """Written paid by hand, a draft would skip its settlement: its voucher
+        would stay valid for a second bill, its points unposted."""
+        data = self._order([(self.checkup, 2)])
+        data["state"] = "draft"
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.state, "draft")
+        for state in ("paid", "done", "invoiced"):
+            with self.subTest(state=state):
+                _result, error = self._call(
+                    "pos.order", "write", [order.id], {"state": state}
+                )
+                self._assert_refused(error, "only its payment marks it paid")
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "draft")
+        # Odoo's payment, which checks the money, still pays and settles it.
+        _result, error = self._call("pos.order", "action_pos_order_paid", [order.id])
+        self.assertIsNone(error)
+        order.invalidate_recordset()
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(self._wallet().points_balance, 100)
