@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.modules.migration import load_script
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -76,6 +76,22 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
             Message.browse(self.company._dental_loyalty_message("birthday").id).read(
                 ["send_mail"]
             )
+
+    def test_what_a_rolled_back_savepoint_created_is_not_written_to(self):
+        """Odoo's demo data and some imports roll back a savepoint without
+        flushing: the patients it created are gone when the request ends."""
+        self._set_loyalty_settings(channel_birthday="mail")
+        with self.mock_mail_gateway():
+            with self.assertRaises(UserError), self.env.cr.savepoint(flush=False):
+                ghost = self.env["res.partner"].create(
+                    {"name": "Ghost", "email": "ghost@example.com"}
+                )
+                self.env["dental.loyalty.dispatcher"]._notify(
+                    ghost, "birthday", points=10
+                )
+                raise UserError("rolled back")
+            self._end_request()
+            self.assertFalse(self._new_mails)
 
     def test_one_message_for_the_same_news_told_twice_in_a_request(self):
         self.company._dental_loyalty_set_channels(birthday="mail")

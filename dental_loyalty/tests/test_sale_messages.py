@@ -47,10 +47,17 @@ class TestSaleMessages(DentalLoyaltyPosCommon, MailCase, SMSCase):
             fields_values={"subject": "Points earned: 70"},
         )
         self.assertIn("They can be spent from", self._patient_mails().body_html)
+        # 1,000 less the 300 paid: the 70 earned wait a week.
         self.assertSMSOutgoing(
-            self.patient, "+84912345679", content="points earned: 70"
+            self.patient,
+            "+84912345679",
+            content="points earned: 70; spendable now: 700.",
         )
-        self.assertSMSOutgoing(self.patient, "+84912345679", content="points used: 300")
+        self.assertSMSOutgoing(
+            self.patient,
+            "+84912345679",
+            content="points used: 300; spendable now: 700.",
+        )
         # Queued, not sent during the sync.
         self.assertEqual(set(self._new_sms.mapped("state")), {"outgoing"})
 
