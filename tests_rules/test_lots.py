@@ -46,6 +46,16 @@ def test_lot_is_spendable_from_its_available_date():
     assert not _is_spendable(lot, TODAY - timedelta(days=1))
 
 
+def test_a_released_lot_is_spendable_on_a_caller_s_earlier_day():
+    """Released by the server in a clinic's evening: a cashier whose time zone
+    is still on the day before spends it too."""
+    tomorrow = TODAY + timedelta(days=1)
+    lot = replace(make_lot(1, 10, posted=tomorrow, available=tomorrow), released=True)
+    assert _is_spendable(lot, TODAY)
+    assert consume_fifo([lot], 10, TODAY) == [(1, 10)]
+    assert not _is_spendable(replace(lot, released=False), TODAY)
+
+
 def test_lot_is_dead_on_its_expiry_date():
     lot = make_lot(1, 10, expiry=TODAY)
     assert _is_spendable(lot, TODAY - timedelta(days=1))

@@ -173,6 +173,7 @@ class DentalLoyaltyLedger(models.Model):
             available_date=self.available_date,
             expiry_date=self.expiry_date or None,
             posted=self.date,
+            released=self.is_released,
         )
 
     # One batch per call: the scheduler commits it and calls again while

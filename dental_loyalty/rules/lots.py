@@ -14,6 +14,9 @@ class Lot:
     available_date: date
     expiry_date: date | None
     posted: date
+    # Released by the server (its nightly job or a wallet's catch-up): spendable
+    # whatever day the caller's time zone says it is.
+    released: bool = False
 
 
 class InsufficientPoints(Exception):
@@ -33,7 +36,7 @@ def _is_expired(lot: Lot, today: date) -> bool:
 def _is_spendable(lot: Lot, today: date) -> bool:
     return (
         lot.remaining > 0
-        and lot.available_date <= today
+        and (lot.released or lot.available_date <= today)
         and not _is_expired(lot, today)
     )
 

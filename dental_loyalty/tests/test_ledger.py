@@ -216,3 +216,18 @@ class TestLedger(DentalLoyaltyCommon):
             ],
             "Taken back by a refund",
         )
+
+    def test_points_released_in_brussels_are_spendable_in_new_york_that_evening(self):
+        """At 00:30 UTC it is already the 15th in Brussels and still the 14th in
+        New York: points the server released are spendable by every user, whatever
+        day their own time zone says it is."""
+        wallet = self.patient._dental_loyalty_wallet()
+        with freeze_time("2026-03-15 00:30:00"):
+            self.Wallet.with_context(tz="Europe/Brussels")._post_lines(
+                [{"wallet_id": wallet.id, "kind": "adjust", "points": 100}]
+            )
+            self.Wallet.with_context(tz="America/New_York")._post_lines(
+                [{"wallet_id": wallet.id, "kind": "spend", "points": -60}]
+            )
+        wallet.invalidate_recordset()
+        self.assertEqual(wallet.points_available, 40)
