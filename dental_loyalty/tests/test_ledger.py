@@ -224,7 +224,14 @@ class TestLedger(DentalLoyaltyCommon):
         wallet = self.patient._dental_loyalty_wallet()
         with freeze_time("2026-03-15 00:30:00"):
             self.Wallet.with_context(tz="Europe/Brussels")._post_lines(
-                [{"wallet_id": wallet.id, "kind": "adjust", "points": 100}]
+                [
+                    {
+                        "wallet_id": wallet.id,
+                        "kind": "adjust",
+                        "points": 100,
+                        "reason": "Goodwill",
+                    }
+                ]
             )
             self.Wallet.with_context(tz="America/New_York")._post_lines(
                 [{"wallet_id": wallet.id, "kind": "spend", "points": -60}]
