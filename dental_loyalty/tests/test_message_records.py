@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.modules.migration import load_script
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
@@ -82,14 +82,14 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
         flushing: the patients it created are gone when the request ends."""
         self._set_loyalty_settings(channel_birthday="mail")
         with self.mock_mail_gateway():
-            with self.assertRaises(UserError), self.env.cr.savepoint(flush=False):
+            with self.assertRaises(ValueError), self.env.cr.savepoint(flush=False):
                 ghost = self.env["res.partner"].create(
                     {"name": "Ghost", "email": "ghost@example.com"}
                 )
                 self.env["dental.loyalty.dispatcher"]._notify(
                     ghost, "birthday", points=10
                 )
-                raise UserError("rolled back")
+                raise ValueError("rolled back")
             self._end_request()
             self.assertFalse(self._new_mails)
 
