@@ -224,10 +224,10 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
 
     def test_an_expired_voucher_is_refused_with_its_date(self):
         voucher = self._issue_voucher(self.fixed_reward, "FADED2345678")
-        # Writing the date stands for the days gone by since it was issued.
-        voucher.sudo().expiry_date = fields.Date.context_today(voucher) - timedelta(
-            days=1
-        )
+        # Writing the date stands for the days gone by since it was issued: the
+        # day before the cashier's today (Odoo's pos_user lives in New York).
+        cashiers_today = fields.Date.context_today(voucher.with_user(self.pos_user))
+        voucher.sudo().expiry_date = cashiers_today - timedelta(days=1)
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("DentalLoyaltyExpiredVoucherTour", login="pos_user")
         self.assertEqual(voucher.state, "valid")
