@@ -26,11 +26,11 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
         same event with the same values twice in a request hear of it once.
         Returns the patients who will be sent something when the request ends."""
         company = company or self.env.company
-        # Messages are the clinic's, whoever triggers them (a cashier, a job).
-        message = company.sudo()._dental_loyalty_message(event)
-        channel = message._channel() if message else "none"
+        channel = company._dental_loyalty_channel(event)
         if channel == "none":
             return partners.browse()
+        # Messages are the clinic's, whoever triggers them (a cashier, a job).
+        message = company.sudo()._dental_loyalty_message(event)
         patients = partners.sudo()
         by_mail = by_sms = patients.browse()
         # A bearer code's mail is posted on the voucher itself, not here.

@@ -115,11 +115,15 @@ class DentalLoyaltyMessage(models.Model):
     @api.model
     @tools.ormcache()
     def _message_ids(self):
-        """{(company id, event): id} of every active message, read once and
-        cached: the jobs ask for each patient they tell, in every clinic."""
-        messages = self.sudo().search_fetch([], ["company_id", "event"])
+        """{(company id, event): (id, channel)} of every active message, read
+        once and cached: a sale asks for several events, the jobs for each
+        patient they tell, and most events are sent by no clinic."""
+        messages = self.sudo().search_fetch(
+            [], ["company_id", "event", "send_mail", "send_sms"]
+        )
         return {
-            (message.company_id.id, message.event): message.id for message in messages
+            (message.company_id.id, message.event): (message.id, message._channel())
+            for message in messages
         }
 
     @api.model_create_multi
@@ -128,7 +132,7 @@ class DentalLoyaltyMessage(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if {"company_id", "event", "active"} & vals.keys():
+        if {"company_id", "event", "active", "send_mail", "send_sms"} & vals.keys():
             self.env.registry.clear_cache()
         return super().write(vals)
 

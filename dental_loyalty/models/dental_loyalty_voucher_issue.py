@@ -97,15 +97,11 @@ class DentalLoyaltyVoucher(models.Model):
         leaves no copy on the patient's chatter either."""
         for voucher in self.sudo():
             partner = voucher.partner_id
-            message = voucher.company_id._dental_loyalty_message("voucher")
-            channel = message._channel() if message else "none"
-            template = message.mail_template_id
-            if (
-                channel in ("mail", "both")
-                and template
-                and partner.email
-                and not partner.is_blacklisted
-            ):
+            channel = voucher.company_id._dental_loyalty_channel("voucher")
+            template = channel in ("mail", "both") and (
+                voucher.company_id._dental_loyalty_message("voucher").mail_template_id
+            )
+            if template and partner.email and not partner.is_blacklisted:
                 rendered = {
                     field: template._render_field(
                         field, voucher.ids, compute_lang=True

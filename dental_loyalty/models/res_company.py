@@ -250,17 +250,19 @@ class ResCompany(models.Model):
         when the company has none or archived it."""
         self.ensure_one()
         Message = self.env["dental.loyalty.message"]
-        ids = Message._message_ids()
+        messages = Message._message_ids()
+        message_id, _channel = messages.get((self.id, event), ((), None))
         # Read together: a sale asks for several events, a job for every clinic.
-        return Message.browse(ids.get((self.id, event), ())).with_prefetch(
-            tuple(ids.values())
+        return Message.browse(message_id).with_prefetch(
+            tuple(message_id for message_id, _channel in messages.values())
         )
 
     def _dental_loyalty_channel(self, event):
-        """How the company's patients hear of ``event``: none, mail, sms, both."""
-        # Whoever asks (a cashier, a job) reads the clinic's choice.
-        message = self.sudo()._dental_loyalty_message(event)
-        return message._channel() if message else "none"
+        """How the company's patients hear of ``event``: none, mail, sms, both,
+        from the cache of the messages (no query)."""
+        self.ensure_one()
+        messages = self.env["dental.loyalty.message"]._message_ids()
+        return messages.get((self.id, event), (None, "none"))[1]
 
     def _dental_loyalty_set_channels(self, **channels):
         """Tell the patients of each event by the channel given for it
