@@ -136,6 +136,12 @@ class PosOrderRefund(models.Model):
             lambda refund: refund != self and refund.state in PAID_STATES
         )
         self._dental_loyalty_check_refund_money(sale, earlier, sale_lines)
+        # What this refund and the sale's earlier paid ones return of it,
+        # priced from the sale's lines: the ledger's share and the referral's.
+        refunded_now = self._dental_loyalty_refunded_amount(sale)
+        refunded_before = sum(
+            refund._dental_loyalty_refunded_amount(sale) for refund in earlier
+        )
         if not sale_lines:
             if not self.currency_id.is_zero(points_amount):
                 raise UserError(
@@ -145,7 +151,7 @@ class PosOrderRefund(models.Model):
                         sale=sale._dental_loyalty_label(),
                     )
                 )
-            self._dental_loyalty_reverse_referral(sale, earlier)
+            self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
             return
         # The sale's wallet, or the family's it pays from now: points the sale
         # earned went there when its patient joined, and what it spent comes
@@ -154,29 +160,24 @@ class PosOrderRefund(models.Model):
         sale_wallet._paying_wallet()._settle_refund(
             key=f"pos:{self.uuid}",
             sale_lines=sale_lines,
-            refunded_amount=self._dental_loyalty_refunded_amount(sale),
-            refunded_before=sum(
-                refund._dental_loyalty_refunded_amount(sale) for refund in earlier
-            ),
+            refunded_amount=refunded_now,
+            refunded_before=refunded_before,
             sale_total=sale._dental_loyalty_sold_total(),
             points_returned_amount=-points_amount,
             source_vals=self._dental_loyalty_source_vals(sale),
             label=self._dental_loyalty_label(),
             sale_label=sale._dental_loyalty_label(),
         )
-        self._dental_loyalty_reverse_referral(sale, earlier)
+        self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
 
-    def _dental_loyalty_reverse_referral(self, sale, earlier):
+    def _dental_loyalty_reverse_referral(self, sale, refunded):
         """Hand the referral that ``sale`` (a first visit) rewarded the figures
-        it decides on: what the sale's paid refunds, ``earlier`` ones and this
-        one, returned in all, and what money paid of the sale."""
+        it decides on: what the sale's paid refunds, this one included,
+        returned of it in all (``refunded``), and what money paid of the sale."""
         referral = self.env["dental.loyalty.referral"]._rewarded_by_visit(sale)
         if referral:
             referral._reverse_refunded_visit(
-                refunded=sum(
-                    refund._dental_loyalty_refunded_amount(sale)
-                    for refund in earlier | self
-                ),
+                refunded=refunded,
                 paid=sale.amount_total - sale._dental_loyalty_points_paid(),
                 label=self._dental_loyalty_label(),
             )
