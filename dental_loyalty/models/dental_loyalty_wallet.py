@@ -151,9 +151,10 @@ class DentalLoyaltyWallet(models.Model):
             ["wallet_id", "kind", "is_released"],
             ["points:sum", "remaining_points:sum", "date:max"],
         )
-        # Spendable is the rule's, over the lots as the ledger holds them: the
-        # release flag dates a lot (set by the calendar, by the nightly job or
-        # the wallet's catch-up), and an expired lot holds nothing once its
+        # Spendable is the rule's, over the lots as the ledger holds them: a lot
+        # is spendable once released (by the calendar at posting, the nightly
+        # job or the wallet's catch-up: Lot.released, as a spend reads it), and
+        # an expired lot holds nothing once its
         # expire line is posted, which the catch-up does before any decision
         # reads this figure. One read: these groups, not the lots one by one.
         today = fields.Date.context_today(self)
@@ -167,9 +168,10 @@ class DentalLoyaltyWallet(models.Model):
                     Lot(
                         id=len(lots[wallet.id]),
                         remaining=remaining,
-                        available_date=today if released else waiting,
+                        available_date=waiting,
                         expiry_date=None,
                         posted=today,
+                        released=released,
                     )
                 )
             if kind in earning_kinds:
