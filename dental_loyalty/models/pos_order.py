@@ -94,6 +94,7 @@ class PosOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._dental_loyalty_check_created_unpaid(vals_list)
         now = fields.Datetime.now()
         for vals in vals_list:
             session_id = vals.get("session_id")

@@ -78,6 +78,19 @@ class PosOrderGuards(models.Model):
                     )
                 )
 
+    @api.model
+    def _dental_loyalty_check_created_unpaid(self, vals_list):
+        """An order created outside a register's sync starts unpaid, as one
+        written paid by hand would skip its settlement."""
+        if self._dental_loyalty_engine_writes():
+            return
+        if any(vals.get("state") in PAID_STATES for vals in vals_list):
+            raise UserError(
+                self.env._(
+                    "An order is created unpaid: only its payment marks it paid."
+                )
+            )
+
     def _dental_loyalty_check_unlocked(self, change):
         """Refuse ``change`` to these orders once it is settled: "state" (reopen
         or cancel) and "payments" once an order is paid, "lines" once it is

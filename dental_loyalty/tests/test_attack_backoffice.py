@@ -255,6 +255,23 @@ class TestBackOfficeAttacksOverTheWire(
                 self._assert_refused(error, "only its payment marks it paid")
         order.invalidate_recordset()
         self.assertEqual(order.state, "draft")
+        # Nor is one created paid outside the register's sync.
+        _result, error = self._call(
+            "pos.order",
+            "create",
+            [
+                {
+                    "session_id": order.session_id.id,
+                    "partner_id": self.patient.id,
+                    "state": "paid",
+                    "amount_tax": 0.0,
+                    "amount_total": 0.0,
+                    "amount_paid": 0.0,
+                    "amount_return": 0.0,
+                }
+            ],
+        )
+        self._assert_refused(error, "only its payment marks it paid")
         # Odoo's payment, which checks the money, still pays and settles it.
         _result, error = self._call("pos.order", "action_pos_order_paid", [order.id])
         self.assertIsNone(error)
