@@ -2,13 +2,13 @@
     "name": "Dental Loyalty",
     "summary": "Patient loyalty programme for dental clinics: points wallet, tiers, "
     "earning and spending at the front desk",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "dental_loyalty developers",
     "website": "https://github.com/dental-loyalty/dental_loyalty",
     "maintainers": ["dental-loyalty"],
-    "depends": ["mail", "sms", "hr", "point_of_sale"],
+    "depends": ["mail", "portal", "sms", "hr", "point_of_sale"],
     "data": [
         "security/dental_loyalty_groups.xml",
         "security/ir.model.access.csv",

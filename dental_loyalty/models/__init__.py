@@ -15,6 +15,7 @@ from . import dental_loyalty_wallet_dormant
 from . import dental_loyalty_wallet_yearly
 from . import dental_loyalty_wallet_integrity
 from . import dental_loyalty_wallet_audit
+from . import dental_loyalty_wallet_membership
 from . import dental_loyalty_shortfall
 from . import dental_loyalty_family
 from . import dental_loyalty_family_fold

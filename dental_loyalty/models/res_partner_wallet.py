@@ -245,6 +245,22 @@ class ResPartner(models.Model):
                 birthday and birthday.month == month
             )
 
+    def _dental_loyalty_own_wallet(self, company=None):
+        """The patient's own wallet in ``company`` (the current one by default),
+        which is their membership: empty when they never joined. Opens none."""
+        self.ensure_one()
+        company = company or self.env.company
+        return self.env["dental.loyalty.wallet"].search(
+            [("partner_id", "=", self.id), ("company_id", "=", company.id)]
+        )
+
+    def _dental_loyalty_page_url(self, company=None):
+        """The signed link to the patient's loyalty page in ``company``, for the
+        card, the statement and the messages; False for a non-member or a
+        revoked link."""
+        wallet = self._dental_loyalty_own_wallet(company)
+        return wallet._page_url() if wallet else False
+
     def _loyalty_not_seen_cutoff(self):
         company = self.env.company
         return window_start(

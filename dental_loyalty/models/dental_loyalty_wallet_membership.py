@@ -1,0 +1,74 @@
+import secrets
+
+from odoo import fields, models
+
+
+class DentalLoyaltyWallet(models.Model):
+    """Membership: a patient's wallet in a company is their membership of the
+    clinic's programme, from the day they joined, with their consent to hear
+    from it, and the signed link to their own loyalty page."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _name = "dental.loyalty.wallet"
+    _inherit = ["dental.loyalty.wallet", "portal.mixin"]
+
+    member_since = fields.Date(
+        required=True,
+        default=fields.Date.context_today,
+        readonly=True,
+        tracking=True,
+        help="The day the patient joined the clinic's loyalty programme.",
+    )
+    consent_mail = fields.Boolean(
+        string="Agrees to Emails",
+        tracking=True,
+        help="The patient agreed to hear from the loyalty programme by email; "
+        "without it, no loyalty email is sent to them.",
+    )
+    consent_sms = fields.Boolean(
+        string="Agrees to SMS",
+        tracking=True,
+        help="The patient agreed to hear from the loyalty programme by SMS; "
+        "without it, no loyalty SMS is sent to them.",
+    )
+    # The page link is a bearer credential: staff share it through the card, the
+    # statement and the messages, which the server renders; nobody reads it.
+    access_token = fields.Char(groups="base.group_system")
+    page_link_revoked = fields.Boolean(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Reception revoked the patient's link to their loyalty page: the old "
+        "link no longer opens it, and no message carries one until it is renewed.",
+    )
+
+    def _compute_access_url(self):
+        for wallet in self:
+            wallet.access_url = f"/my/loyalty/{wallet.id}"
+
+    def _portal_ensure_token(self):
+        """A long random token (256 bits), not portal's default uuid4."""
+        # The token is only the server's to read (see access_token).
+        wallet = self.sudo()
+        if not wallet.access_token:
+            wallet.write({"access_token": secrets.token_urlsafe(32)})
+        return wallet.access_token
+
+    def _page_url(self):
+        """The full signed link to this member's loyalty page, or False when
+        reception revoked it."""
+        self.ensure_one()
+        if self.page_link_revoked:
+            return False
+        wallet = self.sudo()
+        return wallet.get_base_url() + wallet.get_portal_url()
+
+    def _revoke_page_link(self):
+        """The page link stops working at once; none is handed out until renewed."""
+        self.sudo().write({"access_token": False, "page_link_revoked": True})
+
+    def _renew_page_link(self):
+        """A new link, the old one dead."""
+        self.sudo().write(
+            {"access_token": secrets.token_urlsafe(32), "page_link_revoked": False}
+        )
