@@ -28,6 +28,7 @@
         "views/dental_loyalty_reward_views.xml",
         "views/dental_loyalty_voucher_views.xml",
         "report/dental_loyalty_voucher_report.xml",
+        "report/dental_loyalty_member_card_report.xml",
         "views/dental_loyalty_wallet_views.xml",
         "views/dental_loyalty_family_views.xml",
         "views/dental_loyalty_tier_views.xml",

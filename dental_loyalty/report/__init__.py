@@ -1,1 +1,2 @@
 from . import report_voucher
+from . import report_member_card

@@ -1,0 +1,164 @@
+import colorsys
+import secrets
+
+from odoo import models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.barcode import get_barcode_check_digit
+from odoo.tools.misc import formatLang
+
+# The register's default nomenclature reads a barcode starting with 042 as a
+# customer's (point_of_sale's "Customer Barcodes" rule): the card code is that
+# prefix, nine random digits and the EAN-13 check digit.
+CARD_CODE_PREFIX = "042"
+CARD_CODE_RANDOM_DIGITS = 9
+
+# Odoo's colour indexes as the backend paints them (web's $o-colors); index 0
+# ("no colour") gets the grey of the list's first entry.
+ODOO_COLORS = (
+    "#a2a2a2",
+    "#ee2d2d",
+    "#dc8534",
+    "#e8bb1d",
+    "#5794dd",
+    "#9f628f",
+    "#db8865",
+    "#41a9a2",
+    "#304be0",
+    "#ee2f8a",
+    "#61c36e",
+    "#9872e6",
+)
+
+
+def new_card_code():
+    """042, nine random digits, and the EAN-13 check digit."""
+    body = CARD_CODE_PREFIX + str(secrets.randbelow(10**CARD_CODE_RANDOM_DIGITS)).zfill(
+        CARD_CODE_RANDOM_DIGITS
+    )
+    # The check digit is computed over all digits but the last one.
+    return body + str(get_barcode_check_digit(body + "0"))
+
+
+def _adjust_color(hex_color, lightness, saturation):
+    """Sass's adjust-color: add to the HSL lightness and saturation."""
+    red, green, blue = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, light, sat = colorsys.rgb_to_hls(red, green, blue)
+    light = min(max(light + lightness, 0.0), 1.0)
+    sat = min(max(sat + saturation, 0.0), 1.0)
+    rgb = colorsys.hls_to_rgb(hue, light, sat)
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+
+
+def tier_badge_colors(index):
+    """(background, text) of a tier's badge in Odoo colour ``index``, as the
+    backend's ``o_colorlist_item_color_N`` classes compute them."""
+    base = ODOO_COLORS[index if 0 <= (index or 0) < len(ODOO_COLORS) else 0]
+    return _adjust_color(base, 0.25, 0.15), _adjust_color(base, -0.40, -0.15)
+
+
+# One concern of res.partner per file, as core splits a model across files.
+# pylint: disable=consider-merging-classes-inherited
+class ResPartner(models.Model):
+    """The member card: a member's card code (their barcode in the company,
+    which the register reads as a customer's), what the card shows, and the
+    card sent by mail."""
+
+    _inherit = "res.partner"
+
+    def _dental_loyalty_members(self, company=None):
+        """Those of these contacts who are members in ``company`` (the current
+        one by default): who have their own wallet there."""
+        company = company or self.env.company
+        wallets = self.env["dental.loyalty.wallet"].search_fetch(
+            [("partner_id", "in", self.ids), ("company_id", "=", company.id)],
+            ["partner_id"],
+        )
+        return self & wallets.partner_id
+
+    def _dental_loyalty_ensure_card_code(self, company=None):
+        """Give each member among these contacts who has no card code in
+        ``company`` one, unique in the company; a code already there is kept.
+        Returns the members."""
+        company = company or self.env.company
+        members = self._dental_loyalty_members(company).with_company(company)
+        missing = members.filtered(lambda partner: not partner.barcode)
+        if missing:
+            codes = self._dental_loyalty_free_card_codes(len(missing), company)
+            # The code is the engine's to give: reception prints cards without
+            # the right to edit contacts.
+            for partner, code in zip(missing.sudo(), codes, strict=True):
+                partner.barcode = code
+        return members.with_company(self.env.company)
+
+    def _dental_loyalty_free_card_codes(self, count, company):
+        """``count`` new card codes that no contact of ``company`` has, one
+        search per round (a clash of nine random digits is rare)."""
+        # Every contact's barcode counts, archived or another's unreadable one.
+        Partner = (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(company)
+            .with_context(active_test=False)
+        )
+        codes = set()
+        while len(codes) < count:
+            candidates = {new_card_code() for _ in range(count - len(codes))}
+            candidates -= codes
+            taken = Partner.search_fetch(
+                [("barcode", "in", list(candidates))], ["barcode"]
+            ).mapped("barcode")
+            codes |= candidates - set(taken)
+        return sorted(codes)
+
+    def _dental_loyalty_check_card_rights(self):
+        if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_user"):
+            raise AccessError(
+                self.env._("Only loyalty users print and send member cards.")
+            )
+
+    def _dental_loyalty_card_values(self, company=None):
+        """What each member's card shows in ``company``, in the member's
+        language, giving a card code to those without one. Raises a UserError
+        naming the contacts who are not members there."""
+        self._dental_loyalty_check_card_rights()
+        self.check_access("read")
+        company = company or self.env.company
+        outsiders = self - self._dental_loyalty_members(company)
+        if outsiders:
+            raise UserError(
+                self.env._(
+                    "Only members of the loyalty programme of %(company)s get a "
+                    "card; not members: %(names)s",
+                    company=company.name,
+                    names=", ".join(outsiders.mapped("display_name")),
+                )
+            )
+        partners = self._dental_loyalty_ensure_card_code(company).with_company(company)
+        own_wallets = self.env["dental.loyalty.wallet"].search(
+            [("partner_id", "in", self.ids), ("company_id", "=", company.id)]
+        )
+        wallet_of = {wallet.partner_id: wallet for wallet in own_wallets}
+        cards = []
+        for partner in partners:
+            # Figures read for the whole batch; words in the member's language.
+            tier = partner.loyalty_tier_id
+            lang_env = partner.with_context(lang=partner.lang or self.env.lang).env
+            background, text = tier_badge_colors(tier.color)
+            pending = partner.loyalty_points_pending
+            cards.append(
+                {
+                    "partner": partner,
+                    "lang": lang_env.lang,
+                    "name": partner.name,
+                    "code": partner.barcode,
+                    "tier": tier.with_env(lang_env).name or "",
+                    "tier_background": background,
+                    "tier_text": text,
+                    "points": formatLang(
+                        lang_env, partner.loyalty_points_available, digits=0
+                    ),
+                    "pending": pending and formatLang(lang_env, pending, digits=0),
+                    "page_url": wallet_of[partner._origin]._page_url(),
+                }
+            )
+        return cards
