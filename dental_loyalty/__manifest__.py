@@ -29,6 +29,8 @@
         "views/dental_loyalty_voucher_views.xml",
         "report/dental_loyalty_voucher_report.xml",
         "report/dental_loyalty_member_card_report.xml",
+        "data/mail_template_member_card_data.xml",
+        "views/res_partner_card_views.xml",
         "views/dental_loyalty_wallet_views.xml",
         "views/dental_loyalty_family_views.xml",
         "views/dental_loyalty_tier_views.xml",

@@ -162,3 +162,79 @@ class ResPartner(models.Model):
                 }
             )
         return cards
+
+    def _dental_loyalty_send_card(self, company=None):
+        """Mail each of these members who agreed to loyalty emails their card
+        (the A4 card as a PDF) with the clinic's template, in their language.
+        The card carries the link to their page, a bearer credential: the mail
+        is no message on the patient (its copy and attachment go once sent),
+        and the patient's chatter only notes that the card went. Returns the
+        notification telling who got it and why the others did not."""
+        self._dental_loyalty_check_card_rights()
+        self.check_access("read")
+        company = company or self.env.company
+        skipped = self._dental_loyalty_card_mail_refusals(company)
+        recipients = self.filtered(lambda partner: partner not in skipped)
+        if not recipients:
+            raise UserError("\n".join(skipped.values()))
+        recipients._dental_loyalty_ensure_card_code(company)
+        template = self.env.ref("dental_loyalty.mail_template_member_card")
+        template = template.with_company(company).with_context(
+            dental_loyalty={
+                "clinic": company.name,
+                "email_from": company.email_formatted,
+            }
+        )
+        template.send_mail_batch(
+            recipients.ids,
+            email_values={
+                # Not on the patient's record: no chatter copy of the link, and
+                # the mail and its card are deleted once sent.
+                "model": False,
+                "res_id": False,
+                "author_id": company.partner_id.id,
+                "auto_delete": True,
+            },
+        )
+        recipients._message_log_batch(
+            dict.fromkeys(
+                recipients.ids,
+                self.env._("Member card sent by email."),
+            )
+        )
+        message = self.env._("Member card sent to: %s", len(recipients))
+        if skipped:
+            message = "\n".join([message, *skipped.values()])
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if skipped else "success",
+                "message": message,
+                "sticky": bool(skipped),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _dental_loyalty_card_mail_refusals(self, company):
+        """{contact: why their card is not mailed} for these contacts: not a
+        member, no consent to loyalty emails, no address, or a blacklisted one."""
+        wallets = self.env["dental.loyalty.wallet"].search_fetch(
+            [("partner_id", "in", self.ids), ("company_id", "=", company.id)],
+            ["partner_id", "consent_mail"],
+        )
+        consent = {wallet.partner_id: wallet.consent_mail for wallet in wallets}
+        refusals = {}
+        for partner in self:
+            name = partner.display_name
+            if partner not in consent:
+                refusals[partner] = self.env._("%s is not a member.", name)
+            elif not consent[partner]:
+                refusals[partner] = self.env._(
+                    "%s has not agreed to loyalty emails.", name
+                )
+            elif not partner.email:
+                refusals[partner] = self.env._("%s has no email address.", name)
+            elif partner.is_blacklisted:
+                refusals[partner] = self.env._("%s is on the email blacklist.", name)
+        return refusals

@@ -50,4 +50,5 @@ from . import test_pos_sync_queries
 from . import test_wallet_house
 from . import test_message_records
 from . import test_member_card
+from . import test_member_card_mail
 from . import test_member_card_pdf
