@@ -52,3 +52,4 @@ from . import test_message_records
 from . import test_member_card
 from . import test_member_card_mail
 from . import test_member_card_pdf
+from . import test_member_card_tour
