@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.mail.tests.common import MailCase
@@ -128,3 +128,24 @@ class TestMemberCardMail(MemberCardMixin, DentalLoyaltyCommon, MailCase):
         self.env["mail.blacklist"].sudo()._add("lan@example.com")
         with self.assertRaisesRegex(UserError, "on the email blacklist"):
             self._send(self.patient)
+
+    def test_send_member_card_from_the_contacts_list(self):
+        action = self.env.ref("dental_loyalty.action_res_partner_send_member_card")
+        self.assertEqual(action.binding_view_types, "list,form")
+        with self.mock_mail_gateway():
+            result = (
+                action.with_user(self.receptionist)
+                .with_context(
+                    active_model="res.partner",
+                    active_ids=(self.patient | self.other).ids,
+                )
+                .run()
+            )
+        self.assertEqual(self._new_mails.recipient_ids, self.patient | self.other)
+        self.assertEqual(result["params"]["type"], "success")
+
+    def test_only_loyalty_users_send_cards(self):
+        clerk = self._new_user("dl_clerk", "base.group_user")
+        with self.assertRaises(AccessError):
+            self._send(self.patient, user=clerk)
+        self.assertFalse(self._new_mails)
