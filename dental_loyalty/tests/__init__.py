@@ -50,3 +50,4 @@ from . import test_pos_sync_queries
 from . import test_wallet_house
 from . import test_message_records
 from . import test_page_link_buttons
+from . import test_portal_token_log
