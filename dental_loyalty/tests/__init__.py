@@ -49,5 +49,8 @@ from . import test_attack_backoffice
 from . import test_pos_sync_queries
 from . import test_wallet_house
 from . import test_message_records
+from . import test_portal_safety
+from . import test_portal_page
+from . import test_portal_tour
 from . import test_page_link_buttons
 from . import test_portal_token_log
