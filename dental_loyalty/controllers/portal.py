@@ -202,7 +202,7 @@ class DentalLoyaltyPortal(CustomerPortal):
         )
         return [
             request.env._(
-                "%(points)s points become spendable on %(date)s",
+                "Points spendable from %(date)s: %(points)s",
                 points=points,
                 date=format_date(request.env, day),
             )
@@ -225,7 +225,7 @@ class DentalLoyaltyPortal(CustomerPortal):
         )
         return [
             request.env._(
-                "%(points)s points expire on %(date)s",
+                "Points expiring on %(date)s: %(points)s",
                 points=points,
                 date=format_date(request.env, day),
             )

@@ -26,9 +26,9 @@ class TestPortalPage(DentalLoyaltyPortalCommon):
         self.assertNotIn('id="dl_family"', body)
         pending_day = format_date(self.env, self._in_days(14))
         expiry_day = format_date(self.env, self._in_days(10))
-        self.assertIn(f"250 points become spendable on {pending_day}", body)
+        self.assertIn(f"Points spendable from {pending_day}: 250", body)
         # The voucher took its 100 points from the lot expiring first.
-        self.assertIn(f"300 points expire on {expiry_day}", body)
+        self.assertIn(f"Points expiring on {expiry_day}: 300", body)
         # 300 spendable points at 0.10 each.
         self.assertIn("30.00", body)
         # Bronze from 0 points, Silver at 500 points earned: 250 earned so far.

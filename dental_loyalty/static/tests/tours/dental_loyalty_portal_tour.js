@@ -23,12 +23,12 @@ registry.category("web_tour.tours").add("dental_loyalty_portal_tour", {
         {
             content: "250 points are pending, with the day they become spendable",
             trigger:
-                "#dl_points .o_dental_loyalty_pending_batches:contains('250 points become spendable on')",
+                "#dl_points .o_dental_loyalty_pending_batches li:contains('Points spendable from'):contains(': 250')",
         },
         {
             content: "300 points expire soon, with their day",
             trigger:
-                "#dl_expiring .o_dental_loyalty_expiring:contains('300 points expire on')",
+                "#dl_expiring .o_dental_loyalty_expiring li:contains('Points expiring on'):contains(': 300')",
         },
         {
             content: "the tier and what is missing for the next, in points",
