@@ -134,10 +134,13 @@ class DentalLoyaltyPortal(CustomerPortal):
             # a wallet that does not exist.
             raise request.not_found()
         self._dental_loyalty_set_lang(wallet_sudo)
-        if request.env.user._is_public():
+        user = request.env.user
+        if user._is_public():
             values = {"no_breadcrumbs": True}
         else:
             values = self._prepare_portal_layout_values()
+        if wallet_sudo.partner_id == user.partner_id and not user._is_public():
+            # Their own page: no token in its links.
             access_token = None
         values.update(self._dental_loyalty_page_values(wallet_sudo, access_token, page))
         return request.render("dental_loyalty.portal_my_loyalty", values)

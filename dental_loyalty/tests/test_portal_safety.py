@@ -75,6 +75,20 @@ class TestPortalPageSafety(DentalLoyaltyPortalCommon):
         self.assertEqual(response.status_code, 404)
         self.assertShowsNothingOf(response, self.an_wallet, self.an_voucher)
 
+    def test_a_logged_in_user_holding_a_link_reads_its_history(self):
+        # A parent logged in opens their child's link: its pages keep the token.
+        for _line in range(20):
+            self._post(self.an_wallet, "adjust", 1)
+        self.authenticate(self.binh_user.login, self.binh_user.login)
+        token = self._token(self.an_wallet)
+        body = self._page(self.an_wallet, token).text
+        self.assertIn("An Portal Patient", body)
+        self.assertIn(
+            f"/my/loyalty/{self.an_wallet.id}/page/2?access_token={token}", body
+        )
+        self.assertEqual(self._page(self.an_wallet, token, page=2).status_code, 200)
+        self.assertEqual(self._page(self.an_wallet, page=2).status_code, 404)
+
     def test_a_clinics_token_opens_nothing_at_another_clinic(self):
         chi_token = self._token(self.chi_wallet)
         response = self._page(self.binh_wallet, chi_token)
