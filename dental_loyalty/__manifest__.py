@@ -37,6 +37,8 @@
         "views/dental_loyalty_referral_views.xml",
         "views/dental_loyalty_shortfall_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_page_views.xml",
+        "views/portal_templates.xml",
         "views/res_config_settings_views.xml",
         "views/pos_payment_method_views.xml",
         "views/product_template_views.xml",
@@ -54,6 +56,9 @@
         ],
         "web.assets_backend": [
             "dental_loyalty/static/src/views/**/*",
+        ],
+        "web.assets_frontend": [
+            "dental_loyalty/static/src/portal/**/*",
         ],
         "web.assets_tests": [
             "dental_loyalty/static/tests/tours/**/*",

@@ -53,3 +53,8 @@ from . import test_member_card
 from . import test_member_card_mail
 from . import test_member_card_pdf
 from . import test_member_card_tour
+from . import test_portal_safety
+from . import test_portal_page
+from . import test_portal_tour
+from . import test_page_link_buttons
+from . import test_portal_token_log

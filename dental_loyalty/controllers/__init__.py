@@ -1,0 +1,2 @@
+from . import log_filter
+from . import portal

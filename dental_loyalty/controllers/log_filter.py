@@ -1,0 +1,48 @@
+"""Request lines never show a page link's token.
+
+Odoo's HTTP server logs each request through werkzeug's logger, query string
+included: a patient's link (``/my/loyalty/<id>?access_token=...``) would leave
+its bearer token in every log file. This filter, on that logger, rewrites the
+token's value before any handler sees the line.
+"""
+
+import logging
+import re
+
+_TOKEN = re.compile(r"(access_token=)[^&#\s\"']+")
+REDACTED = "[redacted]"
+
+
+def redact_tokens(text):
+    """``text`` with every ``access_token=`` value replaced."""
+    return _TOKEN.sub(r"\g<1>" + REDACTED, text)
+
+
+class RedactTokensFilter(logging.Filter):
+    """Hides the value of every ``access_token`` of a log record."""
+
+    # Found again by name: a reload of this module makes a new class.
+    name_tag = "dental_loyalty_redact_tokens"
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = redact_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_tokens(arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def install(logger_name="werkzeug"):
+    """Add the filter to ``logger_name`` once, whatever the imports."""
+    logger = logging.getLogger(logger_name)
+    if not any(
+        getattr(existing, "name_tag", None) == RedactTokensFilter.name_tag
+        for existing in logger.filters
+    ):
+        logger.addFilter(RedactTokensFilter())
+
+
+install()

@@ -1,0 +1,20 @@
+import logging
+
+from odoo.tests import HttpCase, tagged
+
+from .common import DentalLoyaltyTestMixin
+
+
+@tagged("post_install", "-at_install")
+class TestTokenLog(DentalLoyaltyTestMixin, HttpCase):
+    """The server's request lines never show an access token."""
+
+    def test_a_request_line_keeps_no_access_token(self):
+        token = "Zq9-SECRET_token_of_a_patient_page_0123456789"
+        # A number: Odoo names its level 25 "INFO" too.
+        with self.assertLogs("werkzeug", logging.INFO) as logs:
+            self.url_open(f"/web/login?redirect=%2Fmy&access_token={token}&x=1")
+        lines = "\n".join(logs.output)
+        self.assertIn("access_token=[redacted]&x=1", lines)
+        self.assertNotIn(token, lines)
+        self.assertNotIn("SECRET", lines)
