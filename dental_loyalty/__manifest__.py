@@ -34,6 +34,7 @@
         "views/dental_loyalty_referral_views.xml",
         "views/dental_loyalty_shortfall_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_statement_views.xml",
         "views/res_config_settings_views.xml",
         "views/pos_payment_method_views.xml",
         "views/product_template_views.xml",

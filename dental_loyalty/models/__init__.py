@@ -25,6 +25,7 @@ from . import res_partner
 from . import res_partner_wallet
 from . import res_partner_referral
 from . import res_partner_segment
+from . import res_partner_statement
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_template
