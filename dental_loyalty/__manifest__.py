@@ -40,6 +40,7 @@
         "views/product_template_views.xml",
         "views/pos_order_views.xml",
         "views/dental_loyalty_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": ["demo/dental_loyalty_demo.xml"],
     "assets": {
