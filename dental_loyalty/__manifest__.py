@@ -36,11 +36,13 @@
         "views/res_partner_views.xml",
         "views/res_partner_statement_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_config_settings_portal_views.xml",
         "views/pos_payment_method_views.xml",
         "views/product_template_views.xml",
         "views/pos_order_views.xml",
         "views/dental_loyalty_menus.xml",
         "views/portal_templates.xml",
+        "views/portal_rewards_templates.xml",
     ],
     "demo": ["demo/dental_loyalty_demo.xml"],
     "assets": {
