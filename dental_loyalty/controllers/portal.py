@@ -32,7 +32,7 @@ class DentalLoyaltyPortal(CustomerPortal):
     def _dental_loyalty_page_values(self, wallet, access_token, page=1):
         return {"wallet": wallet, "access_token": access_token, "page_name": "loyalty"}
 
-    @http.route("/my/loyalty/<int:wallet_id>", type="http", auth="public")
+    @http.route("/my/loyalty/<int:wallet_id>", type="http", auth="public", website=True)
     def portal_my_loyalty_wallet(self, wallet_id, access_token=None, **kw):
         try:
             wallet = self._dental_loyalty_wallet_check(wallet_id, access_token)
