@@ -1,2 +1,3 @@
 from . import log_filter
 from . import portal
+from . import portal_rewards

@@ -3,7 +3,9 @@ from . import dental_loyalty_message
 from . import dental_loyalty_dispatcher
 from . import res_company
 from . import res_company_yearly_gifts
+from . import res_company_portal
 from . import res_config_settings
+from . import res_config_settings_portal
 from . import dental_loyalty_tier
 from . import dental_loyalty_wallet
 from . import dental_loyalty_wallet_chatter
@@ -26,6 +28,7 @@ from . import res_partner_wallet
 from . import res_partner_referral
 from . import res_partner_segment
 from . import res_partner_card
+from . import res_partner_statement
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_template

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import Command, api, models
 
 from .dental_loyalty_message import BEARER_CODE_EVENTS
 
@@ -77,7 +77,9 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
 
     def _send_queued(self):
         """Send what the request collected: mails and SMS wait in Odoo's queues
-        rather than hold the request."""
+        rather than hold the request. A member's messages carry the link to
+        their loyalty page, a bearer credential: what carries it is sent
+        without a copy on the patient's chatter."""
         queue = self.env.cr.precommit.data.pop(_QUEUE, {})
         # The queue's own bookkeeping: what was decided is sent as the clinic.
         Message = self.env["dental.loyalty.message"].sudo()
@@ -91,17 +93,27 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
             if not message:
                 continue
             values = entry["values"]
+            by_mail = Partner.browse(list(entry["mail"])).exists()
+            by_sms = Partner.browse(list(entry["sms"])).exists()
+            links = self._page_links(by_mail | by_sms, message.company_id)
             patients = Partner.with_context(dental_loyalty=values)
-            for partner in patients.browse(list(entry["mail"])).exists():
-                partner.message_post_with_source(
-                    message.mail_template_id,
-                    partner_ids=partner.ids,
-                    subtype_xmlid="mail.mt_comment",
-                )
+            for partner in patients.browse(by_mail.ids):
+                link = links.get(partner.id)
+                if link:
+                    self._mail_with_link(partner, message.mail_template_id, link)
+                else:
+                    partner.message_post_with_source(
+                        message.mail_template_id,
+                        partner_ids=partner.ids,
+                        subtype_xmlid="mail.mt_comment",
+                    )
             sms_template = message.sms_template_id.with_context(dental_loyalty=values)
-            for partner in patients.browse(list(entry["sms"])).exists():
+            for partner in patients.browse(by_sms.ids):
+                link = links.get(partner.id)
                 if message.event in BEARER_CODE_EVENTS:
                     self._sms_without_log(partner, sms_template)
+                elif link:
+                    self._sms_with_link(partner, sms_template, link)
                 else:
                     partner._message_sms_with_template(
                         template=sms_template,
@@ -111,12 +123,80 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
         self.env.flush_all()
 
     @api.model
+    def _page_links(self, partners, company):
+        """{partner id: the signed link to their loyalty page in ``company``}
+        of the members among ``partners`` whose link is not revoked, read at
+        once (as ``res.partner._dental_loyalty_page_url`` gives it, one by one)."""
+        if not partners:
+            return {}
+        # The links are the server's to render: tokens are read by no user.
+        wallets = (
+            self.env["dental.loyalty.wallet"]
+            .sudo()
+            .search_fetch(
+                [("partner_id", "in", partners.ids), ("company_id", "=", company.id)],
+                ["partner_id", "page_link_revoked", "access_token"],
+            )
+        )
+        links = {wallet.partner_id.id: wallet._page_url() for wallet in wallets}
+        return {partner_id: link for partner_id, link in links.items() if link}
+
+    @api.model
+    def _mail_with_link(self, partner, template, link):
+        """Queue the mail with the page link for the patient only, and log on
+        their chatter, which every internal user reads, the same mail without
+        the link. The mail sent is a mail.mail of no record: Odoo's queue sends
+        it and deletes it (the templates' auto_delete); administrators alone
+        read it meanwhile."""
+        values = partner.env.context.get("dental_loyalty", {})
+        template.with_context(dental_loyalty={**values, "page_url": link}).send_mail(
+            partner.id,
+            email_layout_xmlid="mail.mail_notification_light",
+            email_values={
+                "model": False,
+                "res_id": False,
+                # Not the user who triggered the message: no one's to read.
+                "author_id": self.env.ref("base.partner_root").id,
+                "recipient_ids": [Command.link(partner.id)],
+            },
+        )
+        without_link = template.with_context(dental_loyalty=values)
+        rendered = {
+            field: without_link._render_field(field, partner.ids, compute_lang=True)[
+                partner.id
+            ]
+            for field in ("subject", "body_html")
+        }
+        partner._message_log(
+            body=rendered["body_html"],
+            subject=rendered["subject"],
+            partner_ids=partner.ids,
+        )
+
+    @api.model
+    def _sms_with_link(self, partner, template, link):
+        """The SMS as the template gives it with the patient's page link: when
+        the text carries the link, queued without a copy on the chatter."""
+        values = template.env.context.get("dental_loyalty", {})
+        body = template.with_context(
+            dental_loyalty={**values, "page_url": link}
+        )._render_field("body", partner.ids, compute_lang=True)[partner.id]
+        if link in body:
+            self._queue_sms(partner, body)
+        else:
+            partner._message_sms(body, partner_ids=partner.ids, put_in_queue=True)
+
+    @api.model
     def _sms_without_log(self, partner, template):
         """Queue the SMS for Odoo's gateway without the copy on the patient's
         chatter, which every internal user reads: it carries a bearer code."""
         body = template._render_field("body", partner.ids, compute_lang=True)[
             partner.id
         ]
+        self._queue_sms(partner, body)
+
+    @api.model
+    def _queue_sms(self, partner, body):
         # SMS records are the gateway's queue: only administrators read them.
         self.env["sms.sms"].sudo().create(
             {"partner_id": partner.id, "number": partner.phone_sanitized, "body": body}

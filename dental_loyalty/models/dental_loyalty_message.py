@@ -20,6 +20,7 @@ EVENTS = [
     ("voucher", "Voucher issued"),
     ("dormant", "We miss you"),
     ("referral", "Referral bonus"),
+    ("statement", "Statement"),
 ]
 # event: (channel, mail template, SMS template) a new company starts with.
 DEFAULTS = {
@@ -39,6 +40,8 @@ DEFAULTS = {
     "voucher": ("mail", "mail_template_voucher_issued", "sms_template_voucher_issued"),
     "dormant": ("none", "mail_template_dormant", "sms_template_dormant"),
     "referral": ("mail", "mail_template_referral_bonus", "sms_template_referral_bonus"),
+    # Sent when reception sends it: the clinic's channel as for the others.
+    "statement": ("mail", "mail_template_statement", "sms_template_statement"),
 }
 # Events whose message carries a bearer code (a voucher's): sent, not logged.
 BEARER_CODE_EVENTS = {"voucher"}

@@ -26,7 +26,7 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
     def test_a_new_clinic_gets_every_message_with_the_shipped_choices(self):
         clinic = self.env["res.company"].create({"name": "Second Clinic"})
         messages = self._messages(clinic)
-        self.assertEqual(len(messages), 11)
+        self.assertEqual(len(messages), 12)
         self.assertEqual(clinic._dental_loyalty_channel("earned"), "none")
         self.assertEqual(clinic._dental_loyalty_channel("birthday"), "both")
         self.assertEqual(clinic._dental_loyalty_channel("tier_change"), "mail")
@@ -161,4 +161,4 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
                     self.assertEqual(company._dental_loyalty_channel(event), channel)
         # Events without a column keep what the clinic had.
         self.assertEqual(clinic._dental_loyalty_channel("tier_change"), "mail")
-        self.assertEqual(len(self._messages(clinic)), 11)
+        self.assertEqual(len(self._messages(clinic)), 12)
