@@ -61,3 +61,4 @@ from . import test_portal_token_log
 from . import test_statement
 from . import test_message_links
 from . import test_portal_rewards
+from . import test_template_migration

@@ -1,0 +1,37 @@
+from odoo import SUPERUSER_ID
+from odoo.modules.migration import load_script
+from odoo.tests import tagged
+from odoo.tools.misc import file_path
+
+from .common import DentalLoyaltyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTemplateMigration(DentalLoyaltyCommon):
+    """An update brings the page link to the messages nobody edited, and keeps
+    the ones a clinic wrote itself."""
+
+    def _migrate(self):
+        script = load_script(
+            file_path("dental_loyalty/migrations/18.0.1.7.0/end-migrate.py"),
+            "dental_loyalty_end_migrate_18_0_1_7_0",
+        )
+        script.migrate(self.env.cr, "18.0.1.6.0")
+
+    def test_untouched_templates_get_the_link_edited_ones_are_kept(self):
+        installer = self.env["mail.template"].with_user(SUPERUSER_ID).sudo()
+        earned = installer.env.ref("dental_loyalty.mail_template_points_earned")
+        earned_sms = installer.env.ref("dental_loyalty.sms_template_points_earned")
+        # As an older version installed them: without the link.
+        earned.body_html = "<p>Points earned.</p>"
+        earned_sms.body = "Points earned."
+        admin = self.env.ref("base.user_admin")
+        tier_news = self.env.ref("dental_loyalty.mail_template_tier_change")
+        tier_news.with_user(admin).sudo().body_html = "<p>Our own words.</p>"
+
+        self._migrate()
+
+        self.assertIn("page_url", earned.body_html)
+        self.assertIn("page_url", earned_sms.body)
+        self.assertIn("Our own words.", tier_news.body_html)
+        self.assertNotIn("page_url", tier_news.body_html)
