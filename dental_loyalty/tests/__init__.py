@@ -49,3 +49,4 @@ from . import test_attack_backoffice
 from . import test_pos_sync_queries
 from . import test_wallet_house
 from . import test_message_records
+from . import test_membership
