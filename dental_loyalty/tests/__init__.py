@@ -50,3 +50,4 @@ from . import test_pos_sync_queries
 from . import test_wallet_house
 from . import test_message_records
 from . import test_membership
+from . import test_membership_register
