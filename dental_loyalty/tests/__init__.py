@@ -51,4 +51,5 @@ from . import test_wallet_house
 from . import test_message_records
 from . import test_membership
 from . import test_membership_register
+from . import test_membership_migration
 from . import test_consent_messages
