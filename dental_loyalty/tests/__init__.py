@@ -53,3 +53,4 @@ from . import test_membership
 from . import test_membership_register
 from . import test_membership_migration
 from . import test_consent_messages
+from . import test_membership_tour
