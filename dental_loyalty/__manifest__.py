@@ -24,6 +24,7 @@
         "wizard/dental_loyalty_reward_redeem_views.xml",
         "wizard/dental_loyalty_points_transfer_views.xml",
         "wizard/dental_loyalty_referral_refuse_views.xml",
+        "wizard/dental_loyalty_join_views.xml",
         "views/dental_loyalty_ledger_views.xml",
         "views/dental_loyalty_reward_views.xml",
         "views/dental_loyalty_voucher_views.xml",

@@ -51,3 +51,4 @@ from . import dental_loyalty_referral_reward
 from . import dental_loyalty_referral_reversal
 from . import dental_loyalty_referral_merge
 from . import res_partner_page
+from . import res_partner_membership

@@ -21,7 +21,9 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
     def _notify(self, partners, event, company=None, **values):
         """Tell ``partners`` of ``event`` by the channels their clinic chose,
         with the event's editable templates, in each patient's language; a
-        blacklisted address or an opted-out number is skipped. ``values`` reach
+        blacklisted address or an opted-out number is skipped, and each
+        channel reaches only the members of the company who agreed to it (on
+        their own wallet, a family's member too). ``values`` reach
         the templates as ``ctx['dental_loyalty']``. The same patients told of the
         same event with the same values twice in a request hear of it once.
         Returns the patients who will be sent something when the request ends."""
@@ -49,8 +51,32 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
                 )
             )
         if by_mail or by_sms:
+            by_mail, by_sms = self._with_consent(by_mail, by_sms, company)
+        if by_mail or by_sms:
             self._queue(message, values, by_mail, by_sms)
         return (by_mail | by_sms).sudo(partners.env.su)
+
+    @api.model
+    def _with_consent(self, by_mail, by_sms, company):
+        """``by_mail`` and ``by_sms`` narrowed to the members of ``company``
+        who agreed to hear from it by email, by SMS: consent is read on each
+        patient's own wallet, for all of them in one query."""
+        # Consent is read as the engine, whoever triggers the message.
+        wallets = (
+            self.env["dental.loyalty.wallet"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", (by_mail | by_sms).ids),
+                    ("company_id", "=", company.id),
+                ],
+                ["partner_id", "consent_mail", "consent_sms"],
+            )
+        )
+        return (
+            by_mail & wallets.filtered("consent_mail").partner_id,
+            by_sms & wallets.filtered("consent_sms").partner_id,
+        )
 
     @api.model
     def _prefetch(self, partners):

@@ -101,7 +101,14 @@ class DentalLoyaltyVoucher(models.Model):
             template = channel in ("mail", "both") and (
                 voucher.company_id._dental_loyalty_message("voucher").mail_template_id
             )
-            if template and partner.email and not partner.is_blacklisted:
+            if (
+                template
+                and partner.email
+                and not partner.is_blacklisted
+                and self.env["dental.loyalty.dispatcher"]._with_consent(
+                    partner, partner.browse(), voucher.company_id
+                )[0]
+            ):
                 rendered = {
                     field: template._render_field(
                         field, voucher.ids, compute_lang=True

@@ -219,8 +219,12 @@ class DentalLoyaltyWallet(models.Model):
                 wallet.dormant_since = wallet.dormant_since
 
     @api.model
-    def _get_for_partners(self, partners, company=None):
-        """The wallets of ``partners`` in ``company``, created when missing."""
+    def _get_for_partners(self, partners, company=None, open_for=None):
+        """The wallets of ``partners`` in ``company``, opened when missing for
+        those of ``open_for`` (all of them by default): opening one joins the
+        patient to the programme, from today. In a clinic that enrols every
+        new patient, they agree to its messages as they always did; in one
+        that asks, reception records their consent."""
         company = company or self.env.company
         # Only partner_id now: a spend locks the wallet before reading its figures.
         wallets = self.search_fetch(
@@ -228,6 +232,8 @@ class DentalLoyaltyWallet(models.Model):
             ["partner_id", "family_id"],
         )
         missing = partners - wallets.partner_id
+        if open_for is not None:
+            missing &= open_for
         if missing:
             missing._dental_loyalty_lock_new_wallets()
             Tier = self.env["dental.loyalty.tier"]
@@ -236,6 +242,8 @@ class DentalLoyaltyWallet(models.Model):
                 "company_id": company.id,
                 "tier_id": floor or False,
                 "tier_date": floor and fields.Date.context_today(self),
+                "consent_mail": company.dental_loyalty_enrolment == "auto",
+                "consent_sms": company.dental_loyalty_enrolment == "auto",
             }
             # Wallets belong to the loyalty engine: nobody creates them by hand.
             # Opened in bulk at the register and by the jobs: no follower, no note.

@@ -1,6 +1,7 @@
 import secrets
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class DentalLoyaltyWallet(models.Model):
@@ -72,3 +73,42 @@ class DentalLoyaltyWallet(models.Model):
         self.sudo().write(
             {"access_token": secrets.token_urlsafe(32), "page_link_revoked": False}
         )
+
+    @api.model
+    def _join_from_history(self):
+        """Every wallet is a membership from the day of its first ledger line
+        (a line on the wallet, or a family wallet's line naming its patient),
+        else from the day it was opened; with consent to emails and SMS, which
+        its patient was sent before consent was recorded, unless the address
+        is blacklisted or the number opted out. For the update that brought
+        membership, and the demo clinic's history; not a point moves: only
+        these three columns are written."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dental_loyalty_wallet wallet
+                   SET member_since = COALESCE(
+                           (SELECT MIN(line.date)
+                              FROM dental_loyalty_ledger line
+                             WHERE line.wallet_id = wallet.id
+                                OR (line.member_id = wallet.partner_id
+                                    AND line.company_id = wallet.company_id)),
+                           wallet.create_date::date
+                       ),
+                       consent_mail = NOT EXISTS (
+                           SELECT 1 FROM mail_blacklist blacklist
+                            WHERE blacklist.active
+                              AND blacklist.email = partner.email_normalized
+                       ),
+                       consent_sms = NOT EXISTS (
+                           SELECT 1 FROM phone_blacklist blacklist
+                            WHERE blacklist.active
+                              AND blacklist.number = partner.phone_sanitized
+                       )
+                  FROM res_partner partner
+                 WHERE partner.id = wallet.partner_id
+                """
+            )
+        )
+        self.invalidate_model(["member_since", "consent_mail", "consent_sms"])

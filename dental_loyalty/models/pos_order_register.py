@@ -35,7 +35,9 @@ class PosOrderRegister(models.Model):
         order_total = self._dental_loyalty_check_amount(order_total, currency)
         if amount is not None:
             amount = self._dental_loyalty_check_amount(amount, currency, positive=True)
-        wallet = partner._dental_loyalty_wallet(config.company_id)
+        wallet = self._dental_loyalty_member_wallet(
+            partner, config, self.env._("they cannot pay with points.")
+        )
         return wallet._reserve_points(order_uuid, order_total, amount, config)
 
     @api.model
@@ -54,7 +56,9 @@ class PosOrderRegister(models.Model):
         points left after it; those the patient cannot afford say so."""
         config = self._dental_loyalty_register(config_id)
         patient = self._dental_loyalty_patient(partner_id)
-        wallet = patient._dental_loyalty_wallet(config.company_id)
+        wallet = self._dental_loyalty_member_wallet(
+            patient, config, self.env._("they have no points for rewards.")
+        )
         # A preview: the engine checks again, under the wallet's lock, at redeem.
         # The catalog and the holds are the engine's: cashiers read them here.
         Reward = self.env["dental.loyalty.reward"].sudo()
@@ -85,7 +89,9 @@ class PosOrderRegister(models.Model):
         and expiry. The engine decides and says why when it refuses."""
         config = self._dental_loyalty_register(config_id)
         patient = self._dental_loyalty_patient(partner_id)
-        wallet = patient._dental_loyalty_wallet(config.company_id)
+        wallet = self._dental_loyalty_member_wallet(
+            patient, config, self.env._("they have no points for rewards.")
+        )
         reward_id = self._dental_loyalty_check_id(
             reward_id, self.env._("This reward is unknown.")
         )
@@ -173,6 +179,30 @@ class PosOrderRegister(models.Model):
             )
         )
         return [{"id": employee.id, "name": employee.name} for employee in employees]
+
+    @api.model
+    def dental_loyalty_join(self, config_id, partner_id, consent_mail, consent_sms):
+        """Join the patient to the register's clinic's programme with their
+        consent to hear from it by email and by SMS (or set a member's);
+        returns the patient's figures for the register."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        if not isinstance(consent_mail, bool) or not isinstance(consent_sms, bool):
+            raise UserError(
+                self.env._("The register sent a consent that is neither yes nor no.")
+            )
+        patient._dental_loyalty_join(config.company_id, consent_mail, consent_sms)
+        figures = self.env["res.partner"]._dental_loyalty_register_figures()
+        return patient.with_company(config.company_id).read(figures, load=False)[0]
+
+    @api.model
+    def _dental_loyalty_member_wallet(self, patient, config, reason):
+        """The wallet the patient pays from at this register: a member's (or
+        of one who joins automatically now); else the refusal, with ``reason``."""
+        wallet = patient._dental_loyalty_member_wallet(config.company_id)
+        if not wallet:
+            raise patient._dental_loyalty_not_member_error(reason)
+        return wallet
 
     @api.model
     def _dental_loyalty_patient(self, partner_id, message=None):

@@ -87,8 +87,20 @@ class PosOrderSale(models.Model):
             # Points given back belong to the returned part (its refund).
             points_amount = max(points_amount, 0.0)
             bill_total -= sum(line._dental_loyalty_total() for line in returned)
-        if not self.partner_id:
+        # Only a member earns and spends; a patient who joins automatically
+        # joins now, whatever else the register sent.
+        wallet = self.partner_id and self.partner_id._dental_loyalty_member_wallet(
+            self.company_id
+        )
+        if not wallet:
             if not self.currency_id.is_zero(points_amount):
+                if self.partner_id:
+                    raise self.partner_id._dental_loyalty_not_member_error(
+                        self.env._(
+                            "%s cannot be paid with points.",
+                            self._dental_loyalty_label(),
+                        )
+                    )
                 raise UserError(
                     self.env._(
                         "%s is paid with points but has no patient.",
@@ -98,7 +110,6 @@ class PosOrderSale(models.Model):
             # Holds are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.reservation"].sudo()._consume(self.uuid)
             return
-        wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet._settle_sale(
             key=f"pos:{self.uuid}",
             bill_total=bill_total,

@@ -72,6 +72,20 @@ class ResCompany(models.Model):
         default=90,
         help="Days after reaching a tier during which it is not taken away.",
     )
+    dental_loyalty_enrolment = fields.Selection(
+        selection=[
+            ("auto", "Every new patient, at their first paid visit"),
+            ("ask", "Reception asks each patient"),
+        ],
+        string="Who Joins the Programme",
+        default="auto",
+        required=True,
+        help="Every new patient joins at their first paid visit, with consent to "
+        "hear from the programme by email and SMS; or reception asks each patient "
+        "and records their consent, and a patient who did not join earns and "
+        "spends nothing. Companies never join by themselves: a loyalty user may "
+        "enrol one by hand.",
+    )
     dental_loyalty_dormant_user_id = fields.Many2one(
         "res.users",
         string="Calls Dormant Patients",
@@ -139,6 +153,8 @@ class ResCompany(models.Model):
             *super()._load_pos_data_fields(config_id),
             "dental_loyalty_point_value",
             "dental_loyalty_earn_rate",
+            # Whether the register offers to join a patient who is not a member.
+            "dental_loyalty_enrolment",
         ]
 
     @api.constrains(

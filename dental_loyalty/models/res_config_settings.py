@@ -49,6 +49,9 @@ class ResConfigSettings(models.TransientModel):
     dental_loyalty_dormant_user_id = fields.Many2one(
         related="company_id.dental_loyalty_dormant_user_id", readonly=False
     )
+    dental_loyalty_enrolment = fields.Selection(
+        related="company_id.dental_loyalty_enrolment", readonly=False
+    )
     dental_loyalty_family_reception = fields.Boolean(
         related="company_id.dental_loyalty_family_reception", readonly=False
     )

@@ -62,3 +62,8 @@ from . import test_statement
 from . import test_message_links
 from . import test_portal_rewards
 from . import test_template_migration
+from . import test_membership
+from . import test_membership_register
+from . import test_membership_migration
+from . import test_consent_messages
+from . import test_membership_tour

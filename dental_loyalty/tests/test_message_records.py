@@ -18,6 +18,8 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.patient.write({"email": "lan@example.com", "lang": "en_US"})
+        # A member, who agreed to hear from the programme.
+        cls.patient._dental_loyalty_wallet(cls.company)
         cls.Message = cls.env["dental.loyalty.message"]
 
     def _messages(self, company):

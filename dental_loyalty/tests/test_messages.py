@@ -17,6 +17,8 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
         cls.patient.write(
             {"email": "lan@example.com", "phone": "+84 912 345 678", "lang": "en_US"}
         )
+        # A member, who agreed to hear from the programme.
+        cls.patient._dental_loyalty_wallet(cls.company)
 
     def _notify(self, channel, **values):
         self._set_loyalty_settings(channel_birthday=channel)

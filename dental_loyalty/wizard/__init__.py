@@ -6,3 +6,4 @@ from . import dental_loyalty_points_transfer
 from . import base_partner_merge_automatic_wizard
 from . import dental_loyalty_referral_refuse
 from . import pos_make_payment
+from . import dental_loyalty_join

@@ -36,7 +36,7 @@ patch(PosOrder.prototype, {
 
     /** What this order will earn if paid as it stands: a preview, the server decides. */
     dentalLoyaltyEarnPreviewText(pos) {
-        if (!this.get_partner() || this.finalized) {
+        if (!this.get_partner()?.dentalLoyaltyEarns || this.finalized) {
             return "";
         }
         return formatPoints(earnPreview(pos, this));

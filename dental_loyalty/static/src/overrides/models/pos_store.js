@@ -50,6 +50,8 @@ patch(PosStore.prototype, {
         for (const order of orders) {
             const partner = order.get_partner();
             if (partner && order.dentalLoyaltySummary) {
+                // Points were posted: the patient is a member (or just joined).
+                partner.loyalty_is_member = true;
                 partner.loyalty_points_available = order.dental_loyalty_balance;
                 partner.loyalty_points_pending = order.dental_loyalty_pending;
                 partner.loyalty_tier_name = order.dental_loyalty_tier_name;

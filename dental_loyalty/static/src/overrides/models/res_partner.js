@@ -10,4 +10,26 @@ patch(ResPartner.prototype, {
     get dentalLoyaltyPendingText() {
         return formatPoints(this.loyalty_points_pending);
     },
+
+    /** How the clinic enrols: "auto" (every new patient at their first paid
+     * visit) or "ask" (reception asks at the desk). */
+    get dentalLoyaltyEnrolment() {
+        return this.models["res.company"].getFirst()?.dental_loyalty_enrolment;
+    },
+
+    /** A member, or a person who joins at this first paid visit where the
+     * clinic enrols every new patient: the server decides at sync. */
+    get dentalLoyaltyEarns() {
+        return Boolean(
+            this.loyalty_is_member ||
+                (this.dentalLoyaltyEnrolment === "auto" &&
+                    this.company_type !== "company")
+        );
+    },
+
+    /** Reception asks this patient to join (a clinic that asks; companies too:
+     * a loyalty user may enrol one by hand). */
+    get dentalLoyaltyMayJoin() {
+        return !this.loyalty_is_member && this.dentalLoyaltyEnrolment === "ask";
+    },
 });

@@ -1,8 +1,13 @@
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
 import {OrderSummary} from "@point_of_sale/app/screens/product_screen/order_summary/order_summary";
+import {joinLoyalty} from "@dental_loyalty/app/join";
 
 patch(OrderSummary.prototype, {
+    clickDentalLoyaltyJoin(partner) {
+        return joinLoyalty(this.pos, partner);
+    },
+
     /** A voucher's line is priced by the server: the numpad can only take it off. */
     async updateSelectedOrderline({buffer, key}) {
         const line = this.currentOrder.get_selected_orderline();

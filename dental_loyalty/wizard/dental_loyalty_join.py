@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class DentalLoyaltyJoin(models.TransientModel):
+    """Reception joins a patient to the programme with what they agreed to."""
+
+    _name = "dental.loyalty.join"
+    _description = "Join the Loyalty Programme"
+
+    partner_id = fields.Many2one("res.partner", string="Patient", required=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    consent_mail = fields.Boolean(
+        string="Agrees to Emails",
+        help="The patient agrees to hear from the loyalty programme by email.",
+    )
+    consent_sms = fields.Boolean(
+        string="Agrees to SMS",
+        help="The patient agrees to hear from the loyalty programme by SMS.",
+    )
+
+    def action_join(self):
+        self.ensure_one()
+        # The partner's method checks the user, the patient and the company.
+        self.partner_id._dental_loyalty_join(
+            self.company_id, self.consent_mail, self.consent_sms
+        )
+        return {"type": "ir.actions.act_window_close"}
