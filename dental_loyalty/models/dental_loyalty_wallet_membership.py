@@ -1,6 +1,7 @@
 import secrets
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 
@@ -48,12 +49,30 @@ class DentalLoyaltyWallet(models.Model):
             wallet.access_url = f"/my/loyalty/{wallet.id}"
 
     def _portal_ensure_token(self):
-        """A long random token (256 bits), not portal's default uuid4."""
-        # The token is only the server's to read (see access_token).
+        """A long random token (256 bits), not portal's default uuid4. Only the
+        server hands the link out: portal's public ``get_portal_url`` ends here,
+        and would otherwise give any logged-in user any patient's link."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._("The loyalty page link is sent to the patient only.")
+            )
         wallet = self.sudo()
         if not wallet.access_token:
             wallet.write({"access_token": secrets.token_urlsafe(32)})
         return wallet.access_token
+
+    def _mail_get_partner_fields(self, introspect_fields=False):
+        """The patient is not the wallet's mail customer: portal would mint the
+        page link for every note on the wallet and put it in a button."""
+        return []
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """The page link opens the page, not the wallet's chatter (the staff's
+        notes): neither the token nor a signed partner hash grants it."""
+        for credential in ("token", "hash", "pid"):
+            kwargs.pop(credential, None)
+        return super()._get_thread_with_access(thread_id, mode, **kwargs)
 
     def _page_url(self):
         """The full signed link to this member's loyalty page, or False when

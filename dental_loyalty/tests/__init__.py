@@ -58,6 +58,7 @@ from . import test_portal_page
 from . import test_portal_tour
 from . import test_page_link_buttons
 from . import test_portal_token_log
+from . import test_portal_token_doors
 from . import test_statement
 from . import test_message_links
 from . import test_portal_rewards
