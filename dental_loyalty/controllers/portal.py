@@ -10,10 +10,8 @@ from odoo.tools.misc import format_date
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.dental_loyalty_input import is_record_id
 from ..rules import next_tier
-
-# Ids are int4 in PostgreSQL: a larger one in the URL is no wallet.
-_MAX_ID = 2**31 - 1
 
 
 class DentalLoyaltyPortal(CustomerPortal):
@@ -48,7 +46,8 @@ class DentalLoyaltyPortal(CustomerPortal):
         logged-in user's own, or the one whose valid token they hold. A revoked
         link opens nothing. Raises MissingError or AccessError otherwise, which
         the routes answer alike, so that nothing tells one case from another."""
-        if not 0 < wallet_id <= _MAX_ID:
+        # A URL's id beyond int4 is no wallet.
+        if not is_record_id(wallet_id):
             raise MissingError(request.env._("This page does not exist."))
         # Read as the superuser to check the visitor's claim; nothing is shown
         # unless the claim holds.

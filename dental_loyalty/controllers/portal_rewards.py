@@ -5,6 +5,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
+from ..models.dental_loyalty_input import is_record_id
 from .portal import DentalLoyaltyPortal
 
 # Where the outcome of an exchange waits, in the visitor's session, for the page
@@ -80,16 +81,18 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
             raise NotFound()
         # Found as the superuser among the wallet's clinic's rewards only: the
         # id is the browser's word.
-        reward = (
-            request.env["dental.loyalty.reward"]
-            .sudo()
-            .search(
-                [
-                    ("id", "=", int(reward_id) if str(reward_id).isdigit() else 0),
-                    ("company_id", "=", wallet.company_id.id),
-                ]
-            )
+        reward_id = (
+            int(reward_id)
+            if isinstance(reward_id, str)
+            and reward_id.isascii()
+            and reward_id.isdigit()
+            else 0
         )
+        reward = request.env["dental.loyalty.reward"].browse()
+        if is_record_id(reward_id):
+            reward = reward.sudo().search(
+                [("id", "=", reward_id), ("company_id", "=", wallet.company_id.id)]
+            )
         if not reward:
             raise NotFound()
         try:

@@ -195,7 +195,10 @@ class TestPortalRewards(RewardCatalogMixin, DentalLoyaltyTestMixin, HttpCase):
             "another patient's link",
         )
         self.assertEqual(self._redeem(elsewhere).status_code, 404)
-        self.assertEqual(self._redeem(self.gift, reward_id="x").status_code, 404)
+        for forged_id in ("x", "99999999999", "\u0661", "-1"):
+            self.assertEqual(
+                self._redeem(self.gift, reward_id=forged_id).status_code, 404, forged_id
+            )
         self.assertEqual(self.url_open(url, timeout=60).status_code, 405, "a GET")
         no_csrf = {
             "reward_id": self.gift.id,
