@@ -23,9 +23,7 @@ def carry_the_page_link(env):
     (noupdate). Those nobody edited (last written by the installer) are reset
     from the addon's files, translations included, and carry the page link; the
     ones a clinic edited are kept, and the clinic adds the link when it wants."""
-    templates = [
-        env.ref(xmlid, raise_if_not_found=False) for xmlid in LINKED_TEMPLATES
-    ]
+    templates = [env.ref(xmlid, raise_if_not_found=False) for xmlid in LINKED_TEMPLATES]
     untouched = [
         template
         for template in templates
