@@ -42,6 +42,8 @@ OUT = Path(
 VIEWPORT = {"width": 1280, "height": 800}
 # The form puts its chatter beside the sheet from 1534 pixels on.
 WIDE_VIEWPORT = {"width": 1600, "height": 900}
+# The patient's page on a phone.
+PHONE_VIEWPORT = {"width": 375, "height": 667}
 LANGUAGES = ("vi_VN", "ru_RU", "fa_IR")
 TIMEOUT_MS = 60_000
 
@@ -260,6 +262,53 @@ class Demo:
         self.page.wait_for_timeout(500)
         self.shot("referrals")
 
+    def member_card(self):
+        """The card as a card printer prints it (CR80), from the report's HTML."""
+        partner = self.ref("dental_loyalty.patient_olga_smirnova")
+        self.page.set_viewport_size({"width": 700, "height": 460})
+        self.open(
+            f"/report/html/dental_loyalty.report_member_card_cr80/{partner}",
+            ".o_dental_loyalty_card",
+        )
+        save(self.page.locator(".o_dental_loyalty_card").screenshot(), "member-card-cr80")
+        self.page.set_viewport_size(VIEWPORT)
+
+    def page_link(self, xmlid):
+        """The patient's signed page link, as their messages carry it (a new
+        one when the demo has none yet)."""
+        partner = self.ref(xmlid)
+        for _attempt in range(2):
+            wallets = self.call(
+                "dental.loyalty.wallet",
+                "search_read",
+                [("partner_id", "=", partner)],
+                ["access_token"],
+            )
+            if wallets and wallets[0]["access_token"]:
+                wallet = wallets[0]
+                return f"/my/loyalty/{wallet['id']}?access_token={wallet['access_token']}"
+            self.call("res.partner", "action_dental_loyalty_renew_page_link", [partner])
+        fail(f"{xmlid} has no loyalty page link")
+
+    def loyalty_page(self, xmlid, name, viewport, lang=None):
+        """The patient's loyalty page through their link, as they open it; in
+        ``lang`` (the patient's language for a while) when given."""
+        partner = self.ref(xmlid)
+        before = self.call("res.partner", "read", [partner], ["lang"])[0]["lang"]
+        if lang:
+            self.call("res.partner", "write", [partner], {"lang": lang})
+        try:
+            context = self.page.context.browser.new_context(viewport=viewport)
+            visitor = context.new_page()
+            visitor.goto(f"{URL}{self.page_link(xmlid)}")
+            visitor.wait_for_selector("#dl_points", timeout=TIMEOUT_MS)
+            visitor.wait_for_timeout(800)
+            save(visitor.screenshot(full_page=True), name)
+            context.close()
+        finally:
+            if lang:
+                self.call("res.partner", "write", [partner], {"lang": before})
+
     def register(self):
         """The Front Desk register: a service, a patient, what the order earns;
         then paid in cash, the receipt."""
@@ -333,6 +382,17 @@ def main():
                 demo.use_language(lang)
                 demo.patient_tab(xmlid, f"patient-loyalty-tab.{lang[:2]}")
             demo.wallets("wallets.fa")
+            demo.use_language("en_US")
+            demo.member_card()
+            patient = "dental_loyalty.patient_olga_smirnova"
+            demo.loyalty_page(patient, "loyalty-page", VIEWPORT)
+            demo.loyalty_page(patient, "loyalty-page-phone", PHONE_VIEWPORT)
+            demo.loyalty_page(
+                "dental_loyalty.patient_sara_ahmadi",
+                "loyalty-page-phone.fa",
+                PHONE_VIEWPORT,
+                lang="fa_IR",
+            )
             demo.use_language("en_US")
             demo.register()
         except PlaywrightError as error:
