@@ -270,7 +270,9 @@ class Demo:
             f"/report/html/dental_loyalty.report_member_card_cr80/{partner}",
             ".o_dental_loyalty_card",
         )
-        save(self.page.locator(".o_dental_loyalty_card").screenshot(), "member-card-cr80")
+        save(
+            self.page.locator(".o_dental_loyalty_card").screenshot(), "member-card-cr80"
+        )
         self.page.set_viewport_size(VIEWPORT)
 
     def page_link(self, xmlid):
@@ -286,7 +288,8 @@ class Demo:
             )
             if wallets and wallets[0]["access_token"]:
                 wallet = wallets[0]
-                return f"/my/loyalty/{wallet['id']}?access_token={wallet['access_token']}"
+                token = wallet["access_token"]
+                return f"/my/loyalty/{wallet['id']}?access_token={token}"
             self.call("res.partner", "action_dental_loyalty_renew_page_link", [partner])
         fail(f"{xmlid} has no loyalty page link")
 
