@@ -12,6 +12,7 @@ from . import dental_loyalty_wallet_chatter
 from . import dental_loyalty_wallet_payment
 from . import dental_loyalty_wallet_settlement
 from . import dental_loyalty_wallet_tier
+from . import dental_loyalty_tier_history
 from . import dental_loyalty_wallet_expiry
 from . import dental_loyalty_wallet_dormant
 from . import dental_loyalty_wallet_yearly

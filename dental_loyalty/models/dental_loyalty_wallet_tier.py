@@ -176,6 +176,7 @@ class DentalLoyaltyWallet(models.Model):
                 "near_tier_announced_id": False,
             }
         )
+        self.env["dental.loyalty.tier.history"]._record(previous, pinned)
         for wallet, old in previous.items():
             # A first tier given to a wallet that had none is no news.
             if tier and old and old != tier:

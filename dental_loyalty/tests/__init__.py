@@ -68,3 +68,5 @@ from . import test_membership_register
 from . import test_membership_migration
 from . import test_consent_messages
 from . import test_membership_tour
+from . import test_tier_history
+from . import test_patient_year_report
