@@ -1,0 +1,3 @@
+from . import test_liability_booking
+from . import test_liability_booking_cron
+from . import test_settings

@@ -1,0 +1,1 @@
+from . import dental_loyalty_liability_book
