@@ -2,7 +2,7 @@
     "name": "Dental Loyalty",
     "summary": "Patient loyalty programme for dental clinics: points wallet, tiers, "
     "earning and spending at the front desk",
-    "version": "18.0.1.7.0",
+    "version": "18.0.1.8.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "dental_loyalty developers",
@@ -13,6 +13,7 @@
         "security/dental_loyalty_groups.xml",
         "security/ir.model.access.csv",
         "security/dental_loyalty_security.xml",
+        "security/dental_loyalty_liability_security.xml",
         "data/dental_loyalty_tier_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",

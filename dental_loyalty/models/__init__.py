@@ -23,6 +23,7 @@ from . import dental_loyalty_family
 from . import dental_loyalty_family_fold
 from . import dental_loyalty_ledger
 from . import dental_loyalty_ledger_lots
+from . import dental_loyalty_ledger_take
 from . import res_partner
 from . import res_partner_wallet
 from . import res_partner_referral
