@@ -48,6 +48,8 @@
         "views/product_template_views.xml",
         "views/pos_order_views.xml",
         "views/dental_loyalty_menus.xml",
+        # Its menu goes under Reporting, defined just above.
+        "wizard/dental_loyalty_liability_report_views.xml",
         "views/portal_rewards_templates.xml",
     ],
     "demo": ["demo/dental_loyalty_demo.xml"],

@@ -68,4 +68,5 @@ from . import test_membership_register
 from . import test_membership_migration
 from . import test_consent_messages
 from . import test_membership_tour
+from . import test_liability
 from . import test_liability_takes
