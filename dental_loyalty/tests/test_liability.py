@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import DentalLoyaltyCommon
@@ -267,3 +267,8 @@ class TestLiability(DentalLoyaltyCommon):
         )
         with self.assertRaises(AccessError):
             self.env["dental.loyalty.ledger.take"].with_user(self.manager).create({})
+        # Working in the main clinic, the manager does not read clinic A's
+        # figures through the report's company.
+        report = report.with_context(allowed_company_ids=self.env.company.ids)
+        with self.assertRaises(ValidationError):
+            report.create({"date": date(2026, 2, 10), "company_id": self.clinic_a.id})

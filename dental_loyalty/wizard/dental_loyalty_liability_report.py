@@ -37,7 +37,10 @@ class DentalLoyaltyLiabilityReport(models.TransientModel):
         precompute=True,
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     breakage_rate = fields.Float(
@@ -68,7 +71,12 @@ class DentalLoyaltyLiabilityReport(models.TransientModel):
         Liability = self.env["dental.loyalty.liability"]
         for report in self:
             company = report.company_id
-            if not (report.date and report.breakage_date_from and company):
+            # The figures are read in SQL: only those of the user's companies.
+            if not (
+                report.date
+                and report.breakage_date_from
+                and company in self.env.companies
+            ):
                 report.update(dict.fromkeys(self._figure_names(), 0))
                 continue
             figures = Liability._figures_at(company, report.date)
@@ -103,6 +111,14 @@ class DentalLoyaltyLiabilityReport(models.TransientModel):
             if report.breakage_date_from > report.breakage_date_to:
                 raise ValidationError(
                     self.env._("The breakage period must end after it starts.")
+                )
+
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        for report in self:
+            if report.company_id not in self.env.companies:
+                raise ValidationError(
+                    self.env._("Choose one of the companies you work in.")
                 )
 
     def action_open_lines(self):
