@@ -15,6 +15,7 @@
         "security/dental_loyalty_security.xml",
         "security/dental_loyalty_tier_history_security.xml",
         "security/dental_loyalty_patient_year_report_security.xml",
+        "security/dental_loyalty_liability_security.xml",
         "data/dental_loyalty_tier_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
@@ -51,6 +52,8 @@
         "views/dental_loyalty_menus.xml",
         "views/dental_loyalty_tier_history_views.xml",
         "views/dental_loyalty_patient_year_report_views.xml",
+        # Its menu goes under Reporting, defined just above.
+        "wizard/dental_loyalty_liability_report_views.xml",
         "views/portal_rewards_templates.xml",
     ],
     "demo": ["demo/dental_loyalty_demo.xml"],

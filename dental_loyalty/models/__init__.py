@@ -24,6 +24,8 @@ from . import dental_loyalty_family
 from . import dental_loyalty_family_fold
 from . import dental_loyalty_ledger
 from . import dental_loyalty_ledger_lots
+from . import dental_loyalty_ledger_take
+from . import dental_loyalty_liability
 from . import res_partner
 from . import res_partner_wallet
 from . import res_partner_referral

@@ -38,7 +38,8 @@ class DentalLoyaltyLedger(models.Model):
             {vals["wallet_id"] for vals in vals_list}
         )
         takes = defaultdict(int)
-        for vals in vals_list:
+        line_takes = []  # (index of the taking line, lot id, points)
+        for index, vals in enumerate(vals_list):
             wallet = wallets.browse(vals["wallet_id"])
             vals.setdefault("date", today)
             if not vals.get("member_id"):
@@ -53,11 +54,13 @@ class DentalLoyaltyLedger(models.Model):
                         self.env._("A lot cannot give more points than it holds.")
                     )
                 takes[lot.id] += -vals["points"]
+                line_takes.append((index, lot.id, -vals["points"]))
             elif vals.get("points", 0) < 0:
                 for lot_id, taken in self._take_from_lots(
                     wallet, -vals["points"], today, takes
                 ):
                     takes[lot_id] += taken
+                    line_takes.append((index, lot_id, taken))
         balances = {wallet.id: wallet.points_balance for wallet in wallets}
         for vals in vals_list:
             balances[vals["wallet_id"]] += vals["points"]
@@ -69,6 +72,7 @@ class DentalLoyaltyLedger(models.Model):
             by_taken[lot.remaining_points - takes[lot.id]].append(lot.id)
         for remaining, lot_ids in by_taken.items():
             self.browse(lot_ids).sudo().write({"remaining_points": remaining})
+        self.env["dental.loyalty.ledger.take"]._record(lines, line_takes)
         return lines
 
     def _prepare_lot_vals(self, vals, company, posted, today):

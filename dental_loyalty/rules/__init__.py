@@ -19,6 +19,17 @@ from .earning import (
     points_for_amount,
     proportional_points,
 )
+from .liability import (
+    HeldLot,
+    Outstanding,
+    Take,
+    breakage_rate,
+    by_expiry_month,
+    net_liability,
+    outstanding_lots,
+    outstanding_totals,
+    replay_takes,
+)
 from .lots import (
     InsufficientPoints,
     Lot,
@@ -49,12 +60,17 @@ from .tiers import (
 from .vouchers import voucher_discount
 
 __all__ = [
+    "HeldLot",
     "InsufficientPoints",
     "Lot",
+    "Outstanding",
     "SaleLine",
+    "Take",
     "Tier",
     "available_date",
     "bonus_points",
+    "breakage_rate",
+    "by_expiry_month",
     "celebration_days",
     "consume_fifo",
     "cumulative_refund_share",
@@ -69,11 +85,15 @@ __all__ = [
     "max_points_payment",
     "money_share",
     "near_next_tier",
+    "net_liability",
     "next_tier",
+    "outstanding_lots",
+    "outstanding_totals",
     "points_for_amount",
     "points_payment_standing",
     "proportional_points",
     "refund_money_cap",
+    "replay_takes",
     "sale_line",
     "spendable_less_holds",
     "spendable_points",

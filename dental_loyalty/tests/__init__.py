@@ -70,3 +70,5 @@ from . import test_consent_messages
 from . import test_membership_tour
 from . import test_tier_history
 from . import test_patient_year_report
+from . import test_liability
+from . import test_liability_takes

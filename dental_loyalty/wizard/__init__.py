@@ -7,3 +7,4 @@ from . import base_partner_merge_automatic_wizard
 from . import dental_loyalty_referral_refuse
 from . import pos_make_payment
 from . import dental_loyalty_join
+from . import dental_loyalty_liability_report
