@@ -108,13 +108,6 @@ class DentalLoyaltyLiabilityBooking(models.Model):
     def _dental_loyalty_liability_worth(self, company, day):
         """What the points the company's patients held at the end of ``day`` were
         worth, read from the ledger by Dental Loyalty's liability report."""
-        if "dental.loyalty.liability" not in self.env:
-            raise UserError(
-                self.env._(
-                    "The loyalty liability cannot be booked: this version of Dental "
-                    "Loyalty does not compute it yet. Update the Dental Loyalty app."
-                )
-            )
         return self.env["dental.loyalty.liability"]._figures_at(company, day)["worth"]
 
     # Booking -----------------------------------------------------------------------
