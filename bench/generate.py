@@ -185,10 +185,11 @@ def generate(env, patients, per_patient):
     cr.execute(
         """
         INSERT INTO dental_loyalty_wallet
-               (id, partner_id, company_id, tier_pinned, create_uid, write_uid,
-                create_date, write_date)
+               (id, partner_id, company_id, tier_pinned, member_since, consent_mail,
+                consent_sms, create_uid, write_uid, create_date, write_date)
         SELECT %(first)s + n - 1, %(first_partner)s + n - 1, %(company)s,
-               n %% 500 = 7, %(user)s, %(user)s, %(now)s, %(now)s
+               n %% 500 = 7, %(now)s::date - 400, TRUE, TRUE,
+               %(user)s, %(user)s, %(now)s, %(now)s
           FROM generate_series(1, %(patients)s) n
         """,
         {
