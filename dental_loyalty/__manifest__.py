@@ -48,6 +48,8 @@
         "views/pos_order_views.xml",
         "views/dental_loyalty_menus.xml",
         "views/portal_rewards_templates.xml",
+        "report/dental_loyalty_report_security.xml",
+        "report/dental_loyalty_movement_report_views.xml",
     ],
     "demo": ["demo/dental_loyalty_demo.xml"],
     "assets": {

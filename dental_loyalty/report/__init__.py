@@ -1,2 +1,3 @@
 from . import report_voucher
 from . import report_member_card
+from . import dental_loyalty_movement_report

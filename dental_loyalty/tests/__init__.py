@@ -68,3 +68,4 @@ from . import test_membership_register
 from . import test_membership_migration
 from . import test_consent_messages
 from . import test_membership_tour
+from . import test_report_movements
