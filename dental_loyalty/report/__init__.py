@@ -1,3 +1,5 @@
 from . import report_voucher
 from . import report_member_card
 from . import dental_loyalty_movement_report
+from . import dental_loyalty_cost_report
+from . import dental_loyalty_gift_points_report

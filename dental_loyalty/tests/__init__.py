@@ -69,3 +69,4 @@ from . import test_membership_migration
 from . import test_consent_messages
 from . import test_membership_tour
 from . import test_report_movements
+from . import test_report_costs
