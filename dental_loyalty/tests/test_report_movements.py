@@ -4,6 +4,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..report.dental_loyalty_movement_report import (
@@ -171,3 +172,32 @@ class TestMovementsReport(DentalLoyaltyCommon):
         )
         self.assertTrue(rows)
         self.assertEqual(rows.company_id, self.company)
+
+    def test_the_reports_open_for_managers_only(self):
+        self._scenario()
+        reports = [
+            "dental.loyalty.movement.report",
+            "dental.loyalty.cost.report",
+            "dental.loyalty.gift.points.report",
+        ]
+        menus = self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids()
+        for xmlid in [
+            "menu_dental_loyalty_movement_report",
+            "menu_dental_loyalty_cost_report",
+            "menu_dental_loyalty_gift_points_report",
+        ]:
+            self.assertIn(self.env.ref(f"dental_loyalty.{xmlid}").id, menus)
+        for name in reports:
+            report = self.env[name].with_user(self.manager)
+            views = report.get_views(
+                [(False, "pivot"), (False, "graph"), (False, "list")],
+                {"load_filters": False},
+            )
+            self.assertEqual(set(views["views"]), {"pivot", "graph", "list"})
+            with self.assertRaises(AccessError):
+                self.env[name].with_user(self.receptionist).search([], limit=1)
+        self.assertTrue(
+            self.env[reports[0]]
+            .with_user(self.manager)
+            .web_read_group([], ["points:sum"], ["date:month", "category"])["groups"]
+        )
