@@ -19,7 +19,7 @@ class DentalLoyaltyGiftPointsReport(models.Model):
     _auto = False
     _order = "date desc, id desc"
 
-    date = fields.Date(string="Spent On", readonly=True)
+    date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     wallet_id = fields.Many2one("dental.loyalty.wallet", readonly=True)
@@ -41,6 +41,7 @@ class DentalLoyaltyGiftPointsReport(models.Model):
     )
     spent_on = fields.Selection(
         selection=[("spend", "At the register"), ("redeem", "On a reward")],
+        string="Spent",
         readonly=True,
     )
     practitioner_id = fields.Many2one("hr.employee", readonly=True)
