@@ -72,3 +72,5 @@ from . import test_tier_history
 from . import test_patient_year_report
 from . import test_liability
 from . import test_liability_takes
+from . import test_report_movements
+from . import test_report_costs
