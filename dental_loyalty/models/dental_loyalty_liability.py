@@ -150,11 +150,9 @@ class DentalLoyaltyLiability(models.AbstractModel):
 
     @api.model
     def _tier_at_sql(self, day):
-        """Hook: ``wallet_id, tier_id`` of each wallet at the end of ``day``.
-        Today's tier of the wallet, unless the tier history is installed: then
-        the tier its last change up to ``day`` set (today's when it has none)."""
-        if "dental.loyalty.tier.history" not in self.env:
-            return SQL("SELECT id AS wallet_id, tier_id FROM dental_loyalty_wallet")
+        """Hook: ``wallet_id, tier_id`` of each wallet at the end of ``day``: the
+        tier its last change up to ``day`` set (see the tier history), today's
+        when it has none."""
         return SQL(
             """
             SELECT w.id AS wallet_id, COALESCE(h.tier_id, w.tier_id) AS tier_id

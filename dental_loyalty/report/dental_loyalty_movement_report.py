@@ -81,10 +81,9 @@ class DentalLoyaltyMovementReport(models.Model):
     pos_order_id = fields.Many2one("pos.order", string="POS Order", readonly=True)
 
     def _tier_sql(self):
-        """The tier a row is reported under: the wallet's tier today. The one
-        place to read the tier at the line's date instead (from the tier
-        history), e.g. a scalar subquery on ``line.wallet_id`` and
-        ``line.date``."""
+        """The tier a row is reported under: the wallet's tier today, which
+        groups a million lines at the cost of a join (the tier a wallet held on
+        a day is the tier history's, see the liability and tier reports)."""
         return SQL("wallet.tier_id")
 
     def _category_sql(self):
