@@ -1,6 +1,5 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
-from odoo.tools.sql import table_exists
 
 # Lots given, not earned by a bill: what they cost is their worth once spent.
 GIFTED_KINDS = ("birthday", "anniversary", "referral")
@@ -10,9 +9,7 @@ SPENDING_KINDS = ("spend", "redeem")
 class DentalLoyaltyGiftPointsReport(models.Model):
     """Birthday, anniversary and referral points at their worth when spent:
     one row per part of a gifted lot that a spend at the register or a reward
-    took, read from the ledger's takes (``dental_loyalty_ledger_take``). Until
-    that table exists the view is empty, so the rest of the reports install
-    without it."""
+    took, read from the ledger's takes (``dental_loyalty_ledger_take``)."""
 
     _name = "dental.loyalty.gift.points.report"
     _description = "Loyalty Gifted Points Spent"
@@ -54,18 +51,6 @@ class DentalLoyaltyGiftPointsReport(models.Model):
     )
 
     def _query(self):
-        if not table_exists(self.env.cr, "dental_loyalty_ledger_take"):
-            return SQL(
-                """
-                SELECT NULL::int AS id, NULL::date AS date, NULL::int AS company_id,
-                       NULL::int AS currency_id, NULL::int AS wallet_id,
-                       NULL::int AS partner_id, NULL::int AS line_id,
-                       NULL::int AS lot_id, NULL::varchar AS gift_kind,
-                       NULL::varchar AS spent_on, NULL::int AS practitioner_id,
-                       NULL::int AS points, NULL::numeric AS worth
-                 WHERE FALSE
-                """
-            )
         return SQL(
             """
             SELECT take.id,
