@@ -3,7 +3,7 @@ import re
 
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import file_open
-from odoo.tools.translate import extract_spreadsheet_terms
+from odoo.tools.translate import PoFileReader, extract_spreadsheet_terms
 
 DASHBOARD_FILE = (
     "dental_loyalty_spreadsheet_dashboard/data/files/dental_loyalty_dashboard.json"
@@ -83,6 +83,13 @@ class TestDashboardData(TransactionCase):
                 self.assertPath(meta["resModel"], group_by, where)
             self.assertDomain(meta["resModel"], chart["searchParams"]["domain"], where)
             self.assertMatching(meta["resModel"], chart["fieldMatching"], where)
+        # A click on a chart opens its menu: each names a chart and a menu there is.
+        figure_ids = {f["id"] for s in self.data["sheets"] for f in s["figures"]}
+        menus = self.data["chartOdooMenusReferences"]
+        self.assertEqual(len(menus), len(charts))
+        for figure_id, menu in menus.items():
+            self.assertIn(figure_id, figure_ids)
+            self.assertEqual(self.env.ref(menu)._name, "ir.ui.menu")
 
     def test_every_formula_names_a_pivot_and_scorecards_read_the_data_sheet(self):
         data_sheet = next(s for s in self.data["sheets"] if s["name"] == "Data")
@@ -150,3 +157,30 @@ class TestDashboardData(TransactionCase):
         Dashboard = self.env["spreadsheet.dashboard"]
         self.assertIn(self.dashboard, Dashboard.with_user(manager).search([]))
         self.assertNotIn(self.dashboard, Dashboard.with_user(reception).search([]))
+
+    def test_every_name_reads_in_vietnamese_russian_and_persian(self):
+        """Each name of the dashboard (record names and the spreadsheet's terms) has
+        a translation in the addon's vi, ru and fa files, the spreadsheet's marked
+        for the web client (odoo-javascript) as Odoo's export marks them."""
+        with file_open(DASHBOARD_FILE, "rb") as dashboard_file:
+            terms = {
+                term
+                for _l, _f, term, _c in extract_spreadsheet_terms(
+                    dashboard_file, [], [], {}
+                )
+            }
+        records = {self.dashboard.name, self.dashboard.dashboard_group_id.name}
+        for lang in ("vi", "ru", "fa"):
+            path = f"dental_loyalty_spreadsheet_dashboard/i18n/{lang}.po"
+            with file_open(path, "rb") as po_file:
+                entries = list(PoFileReader(po_file))
+            translated = {
+                e["src"] for e in entries if e["value"] and e["value"] != e["src"]
+            }
+            web = {
+                e["src"]
+                for e in entries
+                if e["type"] == "code" and "odoo-javascript" in e["comments"]
+            }
+            self.assertLessEqual(terms | records, translated, lang)
+            self.assertLessEqual(terms, web, lang)

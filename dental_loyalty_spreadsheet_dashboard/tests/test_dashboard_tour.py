@@ -38,3 +38,18 @@ class TestDashboardTour(DentalLoyaltyTestMixin, HttpCase):
             "dental_loyalty_dashboard_tour",
             login=self.manager.login,
         )
+
+    def test_a_manager_reads_it_in_persian(self):
+        """In Persian the dashboards' list is right to left, the dashboard's names
+        and its figures' names are Persian (the spreadsheet stays left to right:
+        Odoo 18's spreadsheet does not support right-to-left sheets)."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"].search(
+            [("name", "=", "dental_loyalty_spreadsheet_dashboard")]
+        )._update_translations(["fa_IR"])
+        self.manager.lang = "fa_IR"
+        self.start_tour(
+            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+            "dental_loyalty_dashboard_fa_tour",
+            login=self.manager.login,
+        )

@@ -41,24 +41,50 @@ async function figuresLoaded() {
     throw new Error(`The dashboard's figures did not load: ${seen}`);
 }
 
-registry.category("web_tour.tours").add("dental_loyalty_dashboard_tour", {
-    steps: () => [
+// The steps that pick the dashboard GROUP / NAME and wait for its figures.
+function openDashboard(group, name) {
+    return [
         {
             content:
                 "pick the loyalty programme's dashboard in the Dental Loyalty group",
-            trigger:
-                ".o_spreadsheet_dashboard_search_panel section:contains('Dental Loyalty') li[data-name='Loyalty Programme']",
+            trigger: `.o_spreadsheet_dashboard_search_panel section:contains('${group}') li[data-name='${name}']`,
             run: "click",
         },
         {
-            content: "the dashboard is drawn with its figures",
-            trigger:
-                ".o_spreadsheet_dashboard_search_panel li.active[data-name='Loyalty Programme']",
+            content: "the dashboard is the one on screen",
+            trigger: `.o_spreadsheet_dashboard_search_panel li.active[data-name='${name}']`,
         },
         {
             content: "its figures are loaded from the server",
             trigger: ".o_spreadsheet_dashboard_action .o_renderer .o-figure",
             run: figuresLoaded,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("dental_loyalty_dashboard_tour", {
+    steps: () => openDashboard("Dental Loyalty", "Loyalty Programme"),
+});
+
+// In Persian: the names are Persian, the page right to left, the sheet left to right.
+registry.category("web_tour.tours").add("dental_loyalty_dashboard_fa_tour", {
+    steps: () => [
+        ...openDashboard("وفاداری دندانپزشکی", "برنامه وفاداری"),
+        {
+            content: "the figures' names are Persian; the page is right to left",
+            trigger: "body.o_rtl .o_spreadsheet_dashboard_action .o-spreadsheet",
+            run() {
+                const model = dashboardModel();
+                const sheetId = model.getters.getSheetIdByName("Data");
+                const name = model.getters.getEvaluatedCell({sheetId, col: 0, row: 1});
+                if (name.value !== "امتیاز کسب‌شده") {
+                    throw new Error(`Points earned reads "${name.value}" in Persian`);
+                }
+                const grid = document.querySelector(".o-spreadsheet");
+                if (getComputedStyle(grid).direction !== "ltr") {
+                    throw new Error("Odoo 18 draws the sheet left to right");
+                }
+            },
         },
     ],
 });
