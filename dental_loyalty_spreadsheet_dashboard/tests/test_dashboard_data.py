@@ -96,7 +96,7 @@ class TestDashboardData(TransactionCase):
         for sheet in self.data["sheets"]:
             for ref, cell in sheet["cells"].items():
                 for pivot_id in re.findall(
-                    r"PIVOT(?:\.VALUE)?\((\d+)", cell["content"]
+                    r"PIVOT(?:\.VALUE|\.HEADER)?\((\d+)", cell["content"]
                 ):
                     self.assertIn(
                         pivot_id, self.data["pivots"], f"{sheet['name']}!{ref}"

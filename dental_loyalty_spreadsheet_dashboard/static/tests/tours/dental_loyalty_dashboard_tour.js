@@ -14,31 +14,63 @@ function dashboardModel() {
     return undefined;
 }
 
-// Waits until the Data sheet's figures (B2:B9) are computed: no cell still loading
-// nor in error (a sum over nothing is empty); then the points earned include the
+// The cells of the sheet NAME (its first 10 columns, 110 rows) that are errors, as
+// "A1: message": a cell still loading its data is one ("Loading...").
+function errorCells(model, name) {
+    const sheetId = model.getters.getSheetIdByName(name);
+    const errors = [];
+    for (let row = 0; row < 110; row++) {
+        for (let col = 0; col < 10; col++) {
+            const cell = model.getters.getEvaluatedCell({sheetId, col, row});
+            if (cell.type === "error") {
+                errors.push(`${name}!${"ABCDEFGHIJ"[col]}${row + 1}: ${cell.value}`);
+            }
+        }
+    }
+    return errors;
+}
+
+// Waits until every cell of both sheets is computed (a sum over nothing is empty,
+// not an error) and the tables show their first row (the test's points are this
+// month's; its patient has a wallet); then the points earned (Data!B2) include the
 // test's 7777.
 async function figuresLoaded() {
-    let seen = "no spreadsheet model";
+    let seen = ["no spreadsheet model"];
     for (let attempt = 0; attempt < 40; attempt++) {
         const model = dashboardModel();
         if (model) {
-            const sheetId = model.getters.getSheetIdByName("Data");
-            const cells = [1, 2, 3, 4, 5, 6, 7, 8].map((row) =>
-                model.getters.getEvaluatedCell({sheetId, col: 1, row})
+            const sheetId = model.getters.getSheetIdByName("Dashboard");
+            const firstRows = ["A29", "A48"].map((ref) =>
+                model.getters.getEvaluatedCell({
+                    sheetId,
+                    col: ref.charCodeAt(0) - 65,
+                    row: Number(ref.slice(1)) - 1,
+                })
             );
-            if (cells.every((cell) => cell.type !== "error")) {
-                if (cells[0].value < 7777) {
+            seen = [...errorCells(model, "Data"), ...errorCells(model, "Dashboard")];
+            if (firstRows.some((cell) => cell.value === "")) {
+                seen.push("the tables' first rows are empty");
+            }
+            if (!seen.length) {
+                const dataId = model.getters.getSheetIdByName("Data");
+                const earned = model.getters.getEvaluatedCell({
+                    sheetId: dataId,
+                    col: 1,
+                    row: 1,
+                });
+                if (!(earned.value >= 7777)) {
                     throw new Error(
-                        `Points earned: ${cells[0].value}, expected 7777 or more`
+                        `Points earned: ${earned.value}, expected 7777 or more`
                     );
                 }
                 return;
             }
-            seen = JSON.stringify(cells.map((cell) => [cell.type, cell.value]));
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    throw new Error(`The dashboard's figures did not load: ${seen}`);
+    throw new Error(
+        `The dashboard's figures did not load: ${seen.slice(0, 5).join("; ")}`
+    );
 }
 
 // The steps that pick the dashboard GROUP / NAME and wait for its figures.
