@@ -5,7 +5,22 @@
 # Python is $ODOO_PYTHON or the launcher's #! line. PostgreSQL: libpq's PGHOST, PGUSER...
 
 DL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The programme's own addon (the benchmark's and the screenshots' subject).
 DL_ADDON=dental_loyalty
+# DL_ADDONS: every addon of the repository, the top-level folders that hold a
+# __manifest__.py (dental_loyalty, dental_loyalty_account, ...), in name order.
+DL_ADDONS=()
+for _manifest in "$DL_ROOT"/*/__manifest__.py; do
+    [[ -f $_manifest ]] && DL_ADDONS+=("$(basename "$(dirname "$_manifest")")")
+done
+unset _manifest
+
+# dl_join CHAR WORD...: the words joined by one character ("dl_join , a b" prints "a,b").
+dl_join() {
+    local IFS=$1
+    shift
+    printf '%s' "$*"
+}
 
 dl_say() { printf '%s\n' "$*"; }
 dl_err() { printf '%s\n' "$*" >&2; }
