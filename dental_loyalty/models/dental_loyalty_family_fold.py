@@ -35,6 +35,10 @@ class DentalLoyaltyWallet(models.Model):
             points = src.points_balance
             joins = src._fold_family_into(dst)
             src.line_ids.write({"wallet_id": dst.id})
+            # What the lines took from their lots follows them.
+            self.env["dental.loyalty.ledger.take"].sudo().search(
+                [("wallet_id", "=", src.id)]
+            ).write({"wallet_id": dst.id})
             self.env["dental.loyalty.reservation"].sudo().search(
                 [("wallet_id", "=", src.id)]
             ).write({"wallet_id": dst.id})

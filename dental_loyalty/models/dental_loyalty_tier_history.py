@@ -17,7 +17,8 @@ class DentalLoyaltyTierHistory(models.Model):
         required=True,
         index=True,
         readonly=True,
-        # A wallet folded into another by a contact merge takes its history along.
+        # A wallet folded into another by a contact merge goes, and its tiers
+        # with it: the kept wallet's history is the patient's from then on.
         ondelete="cascade",
     )
     partner_id = fields.Many2one(

@@ -107,7 +107,42 @@ class DentalLoyaltyWallet(models.Model):
         # Adding up is not enough: the value behind the points is audited too.
         for wallet_id, found in self._value_problems(wallet_ids).items():
             problems.setdefault(wallet_id, []).extend(found)
+        for wallet_id, lots in self._take_problems(wallet_ids).items():
+            problems.setdefault(wallet_id, []).append(
+                self.env._(
+                    "lots whose recorded takes differ from what they gave: %s", lots
+                )
+            )
         return problems
+
+    def _take_problems(self, wallet_ids=None):
+        """{wallet id: number of lots} whose takes (``dental.loyalty.ledger.take``,
+        which the liability at a past date reads) do not add up to what the lot
+        gave: its points less what it holds."""
+        where = (
+            SQL("TRUE")
+            if wallet_ids is None
+            else SQL("lot.wallet_id IN %s", tuple(wallet_ids) or (0,))
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lot.wallet_id, COUNT(*)
+                  FROM dental_loyalty_ledger lot
+                  LEFT JOIN LATERAL (
+                      SELECT SUM(take.points) AS taken
+                        FROM dental_loyalty_ledger_take take
+                       WHERE take.lot_id = lot.id
+                  ) given ON TRUE
+                 WHERE lot.points > 0 AND %s
+                   AND lot.points - lot.remaining_points <> COALESCE(given.taken, 0)
+              GROUP BY lot.wallet_id
+                """,
+                where,
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     def action_check_integrity(self):
         """Managers: check the selected wallets (all from the list's menu) and say

@@ -54,6 +54,14 @@ class TestPartnerMerge(RewardCatalogMixin, DentalLoyaltyCommon):
             )
         )
         self.assertWalletMatchesLines(self.patient)
+        # What the voucher took from the duplicate's lot is still on record, for
+        # the liability at a past date.
+        takes = self.env["dental.loyalty.ledger.take"].search(
+            [("line_id", "in", wallets.line_ids.ids)]
+        )
+        self.assertEqual(takes.wallet_id, kept_wallet)
+        self.assertEqual(sum(takes.mapped("points")), 100 + 300)
+        self.assertFalse(kept_wallet._take_problems(kept_wallet.ids))
 
     def test_a_wallet_of_the_merged_patient_alone_follows_them(self):
         self._earn(self.duplicate, 250)
