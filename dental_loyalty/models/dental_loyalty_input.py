@@ -13,6 +13,8 @@ MAX_POINTS = 10**7
 MAX_ID = 2**31 - 1
 # A reason or a code typed by a person.
 MAX_TEXT = 4096
+# The years a typed date may fall in.
+MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
 def is_record_id(value):
@@ -112,9 +114,11 @@ class DentalLoyaltyWizardInput(models.AbstractModel):
                 else fields.Datetime.to_datetime
             )
             try:
-                convert(value)
+                day = convert(value)
             except (TypeError, ValueError):
                 return False
+            # A date the programme can mean: a year counted back from it exists.
+            return day is False or day is None or MIN_YEAR <= day.year <= MAX_YEAR
         return True
 
     @api.model

@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
 from ..rules.liability import NOT_REACHING_EXPIRY, ratio
@@ -110,7 +110,10 @@ class DentalLoyaltyLiability(models.AbstractModel):
     @api.model
     def _breakage_rates(self, companies, date_from, date_to):
         """{company id: breakage rate} in one query: the rules'
-        ``breakage_rate`` over the lots of the period and their takes."""
+        ``breakage_rate`` over the lots of the period and their takes. Lots
+        whose expiry day is still to come have not reached it: the period
+        stops at today."""
+        date_to = min(fields.Date.to_date(date_to), fields.Date.context_today(self))
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tools import date_utils, format_date
 
@@ -121,6 +121,7 @@ class DentalLoyaltyLiabilityBooking(models.Model):
         month_end = date_utils.end_of(day, "month")
         month = self._month_label(month_end)
         self._check_company_books_liability(company, month)
+        self._serialise_company(company)
         if month_end >= fields.Date.context_today(self):
             raise UserError(
                 self.env._(
@@ -202,7 +203,9 @@ class DentalLoyaltyLiabilityBooking(models.Model):
             )
 
     def _check_lock_dates(self, company, journal, day, month):
-        """Refuses a day in a period locked in the books, with Odoo's own check."""
+        """Refuses a day in a period locked in the books, with Odoo's own check
+        (a missing right to post entries is said as such, first)."""
+        self.env["account.move"].check_access("create")
         entry = self.env["account.move"].new(
             {
                 "move_type": "entry",
@@ -213,6 +216,8 @@ class DentalLoyaltyLiabilityBooking(models.Model):
         )
         try:
             entry._check_fiscal_lock_dates()
+        except AccessError:
+            raise
         except UserError as error:
             raise UserError(
                 self.env._(
@@ -293,9 +298,17 @@ class DentalLoyaltyLiabilityBooking(models.Model):
 
     # Reversal ----------------------------------------------------------------------
 
+    def _serialise_company(self, company):
+        """One booking or reversal per company at a time: each books the change
+        since the month booked before, which a concurrent one may be writing.
+        The second waits, then fails with a serialization error that Odoo
+        retries on a fresh snapshot (the wallet's row lock, on the company)."""
+        self.env["dental.loyalty.wallet"]._serialise_rows("res_company", company.ids)
+
     def action_reverse(self):
         """Reverses the month's entry with Odoo's reversal and frees the month."""
         self.ensure_one()
+        self._serialise_company(self.company_id)
         month = self._month_label(self.date)
         if self.state != "booked":
             raise UserError(

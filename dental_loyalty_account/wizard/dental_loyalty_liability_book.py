@@ -7,6 +7,8 @@ from odoo.tools import date_utils
 
 class DentalLoyaltyLiabilityBook(models.TransientModel):
     _name = "dental.loyalty.liability.book"
+    # Its values are checked field by field, as every loyalty wizard's.
+    _inherit = ["dental.loyalty.wizard.input"]
     _description = "Book the Loyalty Liability"
     _check_company_auto = True
 
