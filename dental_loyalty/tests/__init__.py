@@ -75,3 +75,4 @@ from . import test_liability_takes
 from . import test_report_movements
 from . import test_report_costs
 from . import test_reports_tour
+from . import test_liability_doors
