@@ -170,17 +170,20 @@ class TestConcurrentSpend(CommittedWalletCase):
         available, spent, problems = self._figures()
         self.assertEqual((available, spent, problems), (20, 80, {}))
 
-    @mute_logger("odoo.sql_db")
     def test_a_hold_granted_meanwhile_is_seen_not_missed(self):
         """REPEATABLE READ: B's request began before A's hold was committed. A
         lock alone would let B read its old snapshot and grant the same points;
-        the engine makes B fail with a serialization error, and Odoo retries it."""
+        the engine makes B fail with a serialization error, and Odoo retries it.
+        The expected conflict writes no ERROR line to the log."""
         with self.db.cursor() as register_a, self.db.cursor() as register_b:
             register_b.execute("SELECT 1")  # B's snapshot is taken now
             offer = self._reserve(self._env(register_a), f"a-{self.wallet_id}")
             self.assertEqual(offer["points"], 100)
             register_a.commit()
-            with self.assertRaises(SerializationFailure):
+            with (
+                self.assertNoLogs("odoo.sql_db", level="ERROR"),
+                self.assertRaises(SerializationFailure),
+            ):
                 self._reserve(self._env(register_b), f"b-{self.wallet_id}")
             register_b.rollback()
             # Odoo's retry: a fresh snapshot sees A's hold.
