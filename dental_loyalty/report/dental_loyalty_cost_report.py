@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -8,6 +8,7 @@ class DentalLoyaltyCostReport(models.Model):
     it), each used reward's discount and each gift handed over."""
 
     _name = "dental.loyalty.cost.report"
+    _inherit = ["dental.loyalty.report.view"]
     _description = "Loyalty Programme Costs"
     _auto = False
     _order = "date desc, id desc"
@@ -120,13 +121,5 @@ class DentalLoyaltyCostReport(models.Model):
             """
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s UNION ALL %s)",
-                SQL.identifier(self._table),
-                self._payments_sql(),
-                self._vouchers_sql(),
-            )
-        )
+    def _query(self):
+        return SQL("%s UNION ALL %s", self._payments_sql(), self._vouchers_sql())

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 # Lots given, not earned by a bill: what they cost is their worth once spent.
@@ -12,6 +12,7 @@ class DentalLoyaltyGiftPointsReport(models.Model):
     took, read from the ledger's takes (``dental_loyalty_ledger_take``)."""
 
     _name = "dental.loyalty.gift.points.report"
+    _inherit = ["dental.loyalty.report.view"]
     _description = "Loyalty Gifted Points Spent"
     _auto = False
     _order = "date desc, id desc"
@@ -79,14 +80,4 @@ class DentalLoyaltyGiftPointsReport(models.Model):
             """,
             GIFTED_KINDS,
             SPENDING_KINDS,
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 # Every kind of ledger line reads as one movement of the report; an earning's
@@ -45,6 +45,7 @@ class DentalLoyaltyMovementReport(models.Model):
     an earning with a services' bonus (its base and its bonus)."""
 
     _name = "dental.loyalty.movement.report"
+    _inherit = ["dental.loyalty.report.view"]
     _description = "Loyalty Points Movements"
     _auto = False
     _order = "date desc, id desc"
@@ -159,14 +160,4 @@ class DentalLoyaltyMovementReport(models.Model):
             "%s UNION ALL %s",
             self._part_sql(is_bonus=False),
             self._part_sql(is_bonus=True),
-        )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
         )

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 # Paid sales: what Point of Sale's own reports count as sold.
@@ -12,6 +12,7 @@ class DentalLoyaltyPatientYearReport(models.Model):
     year, and the share of patients coming back within the recall interval."""
 
     _name = "dental.loyalty.patient.year.report"
+    _inherit = ["dental.loyalty.report.view"]
     _description = "Members and Other Patients"
     _auto = False
     _order = "date desc, partner_id"
@@ -59,16 +60,6 @@ class DentalLoyaltyPatientYearReport(models.Model):
     recall_months = fields.Integer(
         string="Recall Interval (months)", aggregator="max", readonly=True
     )
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
 
     def _query(self):
         return SQL(

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 
@@ -10,6 +10,7 @@ class DentalLoyaltyTierDistributionReport(models.Model):
     change's, when the history holds changes dated ahead)."""
 
     _name = "dental.loyalty.tier.distribution.report"
+    _inherit = ["dental.loyalty.report.view"]
     _description = "Loyalty Tier Distribution"
     _auto = False
     _order = "month desc, tier_id"
@@ -20,16 +21,6 @@ class DentalLoyaltyTierDistributionReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Patient", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     tier_id = fields.Many2one("dental.loyalty.tier", readonly=True)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
 
     def _query(self):
         return SQL(
