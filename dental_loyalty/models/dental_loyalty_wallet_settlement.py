@@ -3,12 +3,14 @@ import uuid
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
+from odoo.tools.misc import formatLang
 
 from ..rules import (
     bonus_points,
     cumulative_refund_share,
     earned_points,
     eligible_amount,
+    max_points_payment,
     money_share,
     points_for_amount,
     take_back_from_lots,
@@ -166,20 +168,8 @@ class DentalLoyaltyWallet(models.Model):
         self.ensure_one()
         self._lock_for_update()
         company = self.company_id
-
-        def total(kind):
-            lines = sale_lines.filtered(lambda line: line.kind == kind)
-            return abs(sum(lines.mapped("points")))
-
-        share = cumulative_refund_share(
-            # A recall bonus is earned by the sale too: refunds take it back.
-            earned=total("earn") + total("recall"),
-            spent=total("spend"),
-            taken_back=total("earn_reversal"),
-            given_back=total("spend_return"),
-            refunded_before=refunded_before,
-            refunded_now=refunded_amount,
-            sale_total=sale_total,
+        share = self._refund_share(
+            sale_lines, refunded_amount, refunded_before, sale_total
         )
         vals_list = []
         if points_returned_amount:
@@ -187,14 +177,24 @@ class DentalLoyaltyWallet(models.Model):
                 points_returned_amount, company.dental_loyalty_point_value
             )
             if returned > share.give_back:
+                currency = company.currency_id
                 raise UserError(
                     self.env._(
-                        "%(refund)s gives back more points than are left to give "
-                        "back for what it refunds (given back: %(returned)s, left: "
-                        "%(allowed)s). Refund the rest in another way.",
+                        "%(refund)s gives back %(amount)s in points (%(returned)s "
+                        "points), more than is left to give back for what it "
+                        "refunds: at most %(allowed_amount)s (%(allowed)s points). "
+                        "Refund the rest in another way.",
                         refund=label,
-                        returned=returned,
-                        allowed=share.give_back,
+                        amount=formatLang(
+                            self.env, points_returned_amount, currency_obj=currency
+                        ),
+                        returned=formatLang(self.env, returned, digits=0),
+                        allowed_amount=formatLang(
+                            self.env,
+                            self._refund_points_worth(share.give_back, refunded_amount),
+                            currency_obj=currency,
+                        ),
+                        allowed=formatLang(self.env, share.give_back, digits=0),
                     )
                 )
             vals_list.append(
@@ -238,6 +238,42 @@ class DentalLoyaltyWallet(models.Model):
                 )
             )
         return self._post_lines(vals_list + take_back)
+
+    def _refund_share(self, sale_lines, refunded_amount, refunded_before, sale_total):
+        """The :class:`RefundShare` of a refund returning ``refunded_amount``
+        of a sale of ``sale_total`` after its earlier refunds returned
+        ``refunded_before``; ``sale_lines`` are the ledger lines of the sale
+        and of its refunds. What the sync settles and the register previews."""
+
+        def total(kind):
+            lines = sale_lines.filtered(lambda line: line.kind == kind)
+            return abs(sum(lines.mapped("points")))
+
+        return cumulative_refund_share(
+            # A recall bonus is earned by the sale too: refunds take it back.
+            earned=total("earn") + total("recall"),
+            spent=total("spend"),
+            taken_back=total("earn_reversal"),
+            given_back=total("spend_return"),
+            refunded_before=refunded_before,
+            refunded_now=refunded_amount,
+            sale_total=sale_total,
+        )
+
+    def _refund_points_worth(self, points, refunded_amount):
+        """The most money a refund may give back as ``points`` (points it may
+        give back), within what it returns (``refunded_amount``): rounded down
+        to the currency, so that its points never come to more than
+        ``points``."""
+        self.ensure_one()
+        company = self.company_id
+        return max_points_payment(
+            points,
+            company.dental_loyalty_point_value,
+            refunded_amount,
+            100.0,
+            company.currency_id.rounding,
+        )
 
     def _take_back_vals(self, kind, points, lots, source_vals, key):
         """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:

@@ -28,14 +28,8 @@ class PosOrderRefund(models.Model):
         label = self._dental_loyalty_label()
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         for line in returned:
-            sold = line.refunded_orderline_id
-            sale = sold.order_id
-            if (
-                sale == self
-                or sale.state not in PAID_STATES
-                or sale.company_id != self.company_id
-                or sold.refunded_orderline_id
-                or float_compare(sold.qty, 0, precision_digits=digits) <= 0
+            if not self._dental_loyalty_is_returnable(
+                line.refunded_orderline_id, self.company_id, digits
             ):
                 raise UserError(
                     self.env._(
@@ -68,25 +62,9 @@ class PosOrderRefund(models.Model):
         self.env["dental.loyalty.wallet"]._serialise_rows(sales._table, sales.ids)
         currency = self.currency_id
         for sold, lines in returned.grouped("refunded_orderline_id").items():
-            earlier = sold.refund_orderline_ids.filtered(
-                lambda line: (
-                    line.order_id != self and line.order_id.state in PAID_STATES
-                )
+            self._dental_loyalty_check_left_to_return(
+                sold, -sum(lines.mapped("qty")), label, digits
             )
-            left = sold.qty + sum(earlier.mapped("qty"))
-            now = -sum(lines.mapped("qty"))
-            if float_compare(now, left, precision_digits=digits) > 0:
-                raise UserError(
-                    self.env._(
-                        "%(order)s was refused: it returns more %(product)s than "
-                        "is left to return (returned: %(returned)s, left: "
-                        "%(left)s).",
-                        order=label,
-                        product=sold.product_id.display_name,
-                        returned=self._dental_loyalty_quantity(now, digits),
-                        left=self._dental_loyalty_quantity(max(left, 0), digits),
-                    )
-                )
             sold_total = sold._dental_loyalty_total()
             for line in lines:
                 # What the patient gets back for the line, against what its
@@ -108,6 +86,39 @@ class PosOrderRefund(models.Model):
                     )
         return returned
 
+    def _dental_loyalty_is_returnable(self, sold, company, digits):
+        """Whether ``sold`` is a line a paid sale of ``company`` (not this
+        order) sold, which a refund may return."""
+        sale = sold.order_id
+        return not (
+            sale == self
+            or sale.state not in PAID_STATES
+            or sale.company_id != company
+            or sold.refunded_orderline_id
+            or float_compare(sold.qty, 0, precision_digits=digits) <= 0
+        )
+
+    def _dental_loyalty_check_left_to_return(self, sold, now, label, digits):
+        """Refuse returning ``now`` of the sold line ``sold`` when its sale's
+        paid refunds other than this order left less of it to return: the
+        sync's check, and the refund preview's."""
+        earlier = sold.refund_orderline_ids.filtered(
+            lambda line: line.order_id != self and line.order_id.state in PAID_STATES
+        )
+        left = sold.qty + sum(earlier.mapped("qty"))
+        if float_compare(now, left, precision_digits=digits) > 0:
+            raise UserError(
+                self.env._(
+                    "%(order)s was refused: it returns more %(product)s than "
+                    "is left to return (returned: %(returned)s, left: "
+                    "%(left)s).",
+                    order=label,
+                    product=sold.product_id.display_name,
+                    returned=self._dental_loyalty_quantity(now, digits),
+                    left=self._dental_loyalty_quantity(max(left, 0), digits),
+                )
+            )
+
     @api.model
     def _dental_loyalty_quantity(self, quantity, digits):
         """A quantity as a cashier reads it: 2, or 0.5, not 2.000."""
@@ -128,20 +139,11 @@ class PosOrderRefund(models.Model):
             if returned == self.lines:
                 raise UserError(self.env._("A refund cannot be paid with points."))
             points_amount = 0.0  # they paid the order's sold lines
-        Ledger = self.env["dental.loyalty.ledger"].sudo()
-        sale_lines = Ledger.search(
-            [("res_model", "=", "pos.order"), ("res_id", "=", sale.id)]
-        )
-        earlier = sale.lines.refund_orderline_ids.order_id.filtered(
-            lambda refund: refund != self and refund.state in PAID_STATES
+        sale_lines, earlier, refunded_before, wallet = (
+            self._dental_loyalty_refund_basis(sale)
         )
         self._dental_loyalty_check_refund_money(sale, earlier, sale_lines)
-        # What this refund and the sale's earlier paid ones return of it,
-        # priced from the sale's lines: the ledger's share and the referral's.
         refunded_now = self._dental_loyalty_refunded_amount(sale)
-        refunded_before = sum(
-            refund._dental_loyalty_refunded_amount(sale) for refund in earlier
-        )
         if not sale_lines:
             if not self.currency_id.is_zero(points_amount):
                 raise UserError(
@@ -153,11 +155,7 @@ class PosOrderRefund(models.Model):
                 )
             self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
             return
-        # The sale's wallet, or the family's it pays from now: points the sale
-        # earned went there when its patient joined, and what it spent comes
-        # back where the patient spends.
-        sale_wallet = sale_lines.sorted("id")[:1].wallet_id
-        sale_wallet._paying_wallet()._settle_refund(
+        wallet._settle_refund(
             key=f"pos:{self.uuid}",
             sale_lines=sale_lines,
             refunded_amount=refunded_now,
@@ -169,6 +167,31 @@ class PosOrderRefund(models.Model):
             sale_label=sale._dental_loyalty_label(),
         )
         self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
+
+    def _dental_loyalty_refund_basis(self, sale):
+        """What a refund of ``sale`` is settled against, besides the lines it
+        returns: the ledger lines of the sale and of its refunds, its paid
+        refunds other than this order, what they returned of it (priced from
+        the sale's lines: the ledger's share and the referral's), and the
+        wallet the refund settles on (none when the sale moved no points).
+        The sync and the register's refund preview read the same."""
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        sale_lines = Ledger.search(
+            [("res_model", "=", "pos.order"), ("res_id", "=", sale.id)]
+        )
+        earlier = sale.lines.refund_orderline_ids.order_id.filtered(
+            lambda refund: refund != self and refund.state in PAID_STATES
+        )
+        refunded_before = sum(
+            refund._dental_loyalty_refunded_amount(sale) for refund in earlier
+        )
+        # The sale's wallet, or the family's it pays from now: points the sale
+        # earned went there when its patient joined, and what it spent comes
+        # back where the patient spends.
+        wallet = sale_lines.sorted("id")[:1].wallet_id
+        if wallet:
+            wallet = wallet._paying_wallet()
+        return sale_lines, earlier, refunded_before, wallet
 
     def _dental_loyalty_reverse_referral(self, sale, refunded):
         """Hand the referral that ``sale`` (a first visit) rewarded the figures
@@ -186,11 +209,22 @@ class PosOrderRefund(models.Model):
         """The part of ``sale`` (by default, of the sale it returns lines of)
         this refund returns, priced from the sale's own lines as the server
         computes them: only the returned quantities come from the register."""
+        return self._dental_loyalty_returned_value(
+            [
+                (line.refunded_orderline_id, -line.qty)
+                for line in self.lines.filtered("refunded_orderline_id")
+            ],
+            sale,
+        )
+
+    @api.model
+    def _dental_loyalty_returned_value(self, returns, sale=None):
+        """What ``returns`` (``(sold line, quantity returned)`` pairs) return
+        of ``sale`` (of any sale by default), priced from the sold lines."""
         refunded = 0.0
-        for line in self.lines.filtered("refunded_orderline_id"):
-            sold = line.refunded_orderline_id
+        for sold, quantity in returns:
             if sold.qty > 0 and (sale is None or sold.order_id == sale):
-                share = min(max(-line.qty / sold.qty, 0.0), 1.0)
+                share = min(max(quantity / sold.qty, 0.0), 1.0)
                 refunded += share * sold._dental_loyalty_total()
         return refunded
 
