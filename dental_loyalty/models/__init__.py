@@ -41,6 +41,8 @@ from . import pos_order_guards
 from . import pos_order_register
 from . import pos_order_sale
 from . import pos_order_refund
+from . import pos_order_refund_preview
+from . import pos_order_refund_receipt
 from . import pos_order_line
 from . import pos_payment
 from . import dental_loyalty_reward
