@@ -5,6 +5,7 @@ from odoo.tools.misc import formatLang
 
 from ..rules import (
     cumulative_refund_share,
+    points_for_amount,
     refund_money_cap,
 )
 from .pos_order import PAID_STATES
@@ -148,9 +149,23 @@ class PosOrderRefund(models.Model):
             if not self.currency_id.is_zero(points_amount):
                 raise UserError(
                     self.env._(
-                        "%(refund)s gives points back, but %(sale)s spent none.",
+                        "%(refund)s gives back %(amount)s in points (%(points)s "
+                        "points), but %(sale)s spent none: at most %(none)s (0 "
+                        "points) may be given back in points.",
                         refund=self._dental_loyalty_label(),
+                        amount=formatLang(
+                            self.env, -points_amount, currency_obj=self.currency_id
+                        ),
+                        points=formatLang(
+                            self.env,
+                            points_for_amount(
+                                -points_amount,
+                                self.company_id.dental_loyalty_point_value,
+                            ),
+                            digits=0,
+                        ),
                         sale=sale._dental_loyalty_label(),
+                        none=formatLang(self.env, 0.0, currency_obj=self.currency_id),
                     )
                 )
             self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)

@@ -116,6 +116,23 @@ class TestRefundPreviewOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
         self.assertEqual(self._wallet().points_balance, balance)
 
+    def test_points_back_from_a_sale_without_points_are_refused_in_money(self):
+        data = self._order([(self.checkup, 2)])
+        data["partner_id"] = False  # no patient: no points moved
+        sale, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        preview, error = self._preview(self._returned(sale, [1]), partner_id=False)
+        self.assertIsNone(error)
+        self.assertEqual(
+            preview, {"take_back": 0, "give_back_points": 0, "give_back_amount": 0.0}
+        )
+        refund, error = self._sync_rpc(self._returns(sale, [1], points=-5))
+        self.assertIsNone(refund)
+        self._assertRefused(error, "spent none")
+        message = error["message"]
+        self.assertRegex(message, r"gives back \D*5\.00 in points \(50 points\)")
+        self.assertRegex(message, r"at most \D*0\.00 \(0 points\)")
+
     def test_forged_questions_get_a_sentence(self):
         sale = self._points_sale(3, 45)
         line_id = sale.lines.id
