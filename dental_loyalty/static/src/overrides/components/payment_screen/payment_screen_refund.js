@@ -27,7 +27,7 @@ patch(PaymentScreen.prototype, {
         if (mostBack <= 0 || due <= 0) {
             this._dentalLoyaltyRefused(
                 _t(
-                    "Nothing of this refund can be given back in points: the sale spent no points on what it returns."
+                    "Nothing of this refund can be given back in points: what it returns was not paid with points, or those points were given back already."
                 )
             );
             return false;
