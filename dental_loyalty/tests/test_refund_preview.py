@@ -205,7 +205,15 @@ class TestRefundPreviewOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.env.invalidate_all()
         _preview, error = self._preview(self._returned(sale, [1]))
         self._assertRefused(error, "returns a line no paid sale of this clinic sold")
-        # Even for a cashier of both clinics, at this clinic's register.
+        # A cashier of both clinics, working in both, reads the line: at this
+        # clinic's register it is still no sale of this clinic.
         self.cashier.write({"company_ids": [(4, clinic_b.id)]})
-        _preview, error = self._preview(self._returned(sale, [1]))
+        both = {"allowed_company_ids": [self.company.id, clinic_b.id]}
+        _preview, error = self._call_kw(
+            "pos.order",
+            "dental_loyalty_refund_preview",
+            [self.config.id, self.patient.id, self._returned(sale, [1])],
+            {"context": both},
+        )
         self._assertRefused(error, "returns a line no paid sale of this clinic sold")
+        self.assertTrue(sale.with_user(self.cashier).with_context(**both).lines.read())
