@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.sms.tests.common import MockSMS
@@ -216,3 +217,15 @@ class TestSpendCodeOverTheWire(
         self.assertIn("Minh Tran has no mobile number", error["message"])
         self.assertIn("ask a manager to adjust", error["message"])
         self.assertEqual(self._sms, [])
+
+    def test_the_threshold_is_a_clinic_setting_never_negative(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.dental_loyalty_spend_code_points, 500)
+        settings.dental_loyalty_spend_code_points = 0
+        settings.execute()
+        self.assertEqual(self.company.dental_loyalty_spend_code_points, 0)
+        offer, error = self._hold_rpc(self._bill(), 60.0)  # no code any more
+        self.assertIsNone(error)
+        self.assertEqual(offer["points"], 600)
+        with self.assertRaises(ValidationError):
+            self._set_loyalty_settings(spend_code_points=-1)
