@@ -39,7 +39,7 @@ class DentalLoyaltySpendCode(models.Model):
     _PER_HOUR = 5
     # Kept a while after they lapse, as the proof an order was confirmed, for a
     # register that syncs late.
-    _KEPT = timedelta(days=7)
+    _KEPT = timedelta(days=30)
 
     wallet_id = fields.Many2one(
         "dental.loyalty.wallet", required=True, index=True, ondelete="cascade"

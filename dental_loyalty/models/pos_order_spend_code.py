@@ -71,18 +71,18 @@ class PosOrderSpendCode(models.Model):
                 points_amount, self.company_id.dental_loyalty_point_value
             )
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
-        Hold = self.env["dental.loyalty.reservation"].sudo()
-        if "voucher_id" in Hold._fields:
+        holds = (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            .search([("order_uuid", "=", self.uuid), ("wallet_id", "=", wallet.id)])
+        )
+        if "voucher_id" in holds._fields:
             # The rewards this order holds are spent with it.
-            points += sum(
-                Hold.search(
-                    [
-                        ("order_uuid", "=", self.uuid),
-                        ("wallet_id", "=", wallet.id),
-                        ("voucher_id", "!=", False),
-                    ]
-                ).mapped("points")
-            )
+            points += sum(holds.filtered("voucher_id").mapped("points"))
+        if points and sum(holds.mapped("points")) >= points:
+            # The server granted this spend, with a code if the clinic asked for
+            # one then: a granted bill is never refused, so a queue never blocks.
+            return
         # Codes are the engine's bookkeeping too.
         self.env["dental.loyalty.spend.code"].sudo()._check_spend(
             wallet, self.uuid, points, error=self._dental_loyalty_sync_refusal

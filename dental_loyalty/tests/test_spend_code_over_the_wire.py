@@ -193,6 +193,20 @@ class TestSpendCodeOverTheWire(
         self.assertIn("needs the code", error["message"])
         self.assertEqual(self._wallet().points_balance, 2000)
 
+    def test_a_hold_granted_before_the_threshold_still_syncs(self):
+        self._set_loyalty_settings(spend_code_points=0)
+        granted, smaller = self._bill(), self._bill()
+        self.assertIsNone(self._hold_rpc(granted, 60.0)[1])
+        self.assertIsNone(self._hold_rpc(smaller, 40.0)[1])  # 400 points
+        self._set_loyalty_settings(spend_code_points=500)
+        # A register's queue never blocks on what the server granted...
+        order, error = self._sync_rpc(granted)
+        self.assertIsNone(error)
+        self.assertEqual(order.dental_loyalty_points_spent, 600)
+        # ...but a sync spending more than its hold needs the code.
+        order, error = self._sync_rpc(smaller)
+        self.assertIn("Spending 600 points needs the code", error["message"])
+
     def test_two_orders_of_one_patient_each_need_their_own_code(self):
         first, second = self._bill(), self._bill()
         _answer, code = self._send_and_read(first)
