@@ -59,6 +59,11 @@ class DentalLoyaltySpendCode(models.Model):
     expires_at = fields.Datetime(required=True)
     tries = fields.Integer(help="Wrong codes typed for this one.")
     verified_at = fields.Datetime(string="Confirmed At")
+    consumed_at = fields.Datetime(
+        string="Spent At",
+        help="A code that confirmed a reward redeemed at once is spent with it: "
+        "the next one needs a new code.",
+    )
 
     @api.model
     def _threshold(self, wallet):
@@ -72,19 +77,32 @@ class DentalLoyaltySpendCode(models.Model):
                     ("wallet_id", "=", wallet.id),
                     ("order_uuid", "=", order_uuid),
                     ("verified_at", "!=", False),
+                    ("consumed_at", "=", False),
                 ],
                 limit=1,
             )
         )
 
     @api.model
-    def _check_spend(self, wallet, order_uuid, points, error=SpendCodeRequired):
+    def _check_spend(
+        self, wallet, order_uuid, points, error=SpendCodeRequired, consume=False
+    ):
         """Refuse a spend of ``points`` by the order ``order_uuid`` that the
-        clinic wants confirmed by a code, when none was for this order."""
+        clinic wants confirmed by a code, when none was for this order.
+        ``consume``: the spend happens now and once (a reward redeemed at
+        once), and takes the confirmation with it."""
         threshold = self._threshold(wallet)
         if not threshold or points < threshold:
             return
         if self._is_verified(wallet, order_uuid):
+            if consume:
+                self.search(
+                    [
+                        ("wallet_id", "=", wallet.id),
+                        ("order_uuid", "=", order_uuid),
+                        ("consumed_at", "=", False),
+                    ]
+                ).consumed_at = fields.Datetime.now()
             return
         raise error(
             self.env._(

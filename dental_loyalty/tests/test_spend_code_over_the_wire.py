@@ -243,3 +243,43 @@ class TestSpendCodeOverTheWire(
         self.assertEqual(offer["points"], 600)
         with self.assertRaises(ValidationError):
             self._set_loyalty_settings(spend_code_points=-1)
+
+    def test_a_costly_reward_redeemed_at_once_takes_its_own_code(self):
+        Reward = self.env["dental.loyalty.reward"]
+        rewards = {
+            points: Reward.create(
+                {
+                    "name": f"Cleaning for {points}",
+                    "kind": "product",
+                    "product_id": self.cleaning.id,
+                    "points_cost": points,
+                    "company_id": self.company.id,
+                }
+            )
+            for points in (300, 600)
+        }
+        data = self._bill()
+
+        def redeem(points, *uuid):
+            return self._call(
+                "pos.order",
+                "dental_loyalty_redeem_reward",
+                self.config.id,
+                self.patient.id,
+                rewards[points].id,
+                *uuid,
+            )
+
+        self.assertIsNone(redeem(300)[1])
+        for uuid in [(), (data["uuid"],)]:
+            _voucher, error = redeem(600, *uuid)
+            self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        _answer, code = self._send_and_read(data)
+        self.assertEqual(self._check(data, code), {"verified": True})
+        voucher, error = redeem(600, data["uuid"])
+        self.assertIsNone(error)
+        self.assertTrue(voucher["code"])
+        # The code went with that reward: another one needs another code.
+        _voucher, error = redeem(600, data["uuid"])
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertEqual(self._wallet().points_available, 1100)

@@ -1,3 +1,5 @@
+import {_t} from "@web/core/l10n/translation";
+import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
 import {makeAwaitable} from "@point_of_sale/app/store/make_awaitable_dialog";
 import {SpendCodeDialog} from "@dental_loyalty/app/spend_code_dialog/spend_code_dialog";
 
@@ -43,5 +45,30 @@ export async function withSpendCode(pos, order, partner, ask) {
             throw error;
         }
         return ask();
+    }
+}
+
+/**
+ * Ask the server (a method of pos.order) for something that may spend the
+ * patient's points on ``order``, asking for the patient's code when the server
+ * wants it: ``{ok: true, result}`` or ``{ok: false, message}``.
+ */
+export async function askServerWithCode(pos, order, partner, method, args) {
+    try {
+        const result = await withSpendCode(pos, order, partner, () =>
+            pos.data.call("pos.order", method, args)
+        );
+        return {ok: true, result};
+    } catch (error) {
+        if (error instanceof ConnectionLostError) {
+            return {
+                ok: false,
+                message: _t("Points can be spent only while the register is online."),
+            };
+        }
+        if (error instanceof RPCError) {
+            return {ok: false, message: error.data.message};
+        }
+        throw error;
     }
 }
