@@ -52,6 +52,7 @@
         "views/product_template_views.xml",
         "views/pos_order_views.xml",
         "views/dental_loyalty_menus.xml",
+        "views/dental_loyalty_spend_code_views.xml",
         "views/dental_loyalty_tier_history_views.xml",
         "views/dental_loyalty_patient_year_report_views.xml",
         # Its menu goes under Reporting, defined just above.

@@ -93,6 +93,14 @@ class TestSpendCodeOverTheWire(
         self.assertNotIn(code, "\n".join(logs.output))
         record = self.Code.search([("order_uuid", "=", data["uuid"])])
         self.assertNotIn(code, record.code_hash)
+        # A manager sees who was sent a code and when, never the code.
+        manager = self._new_user(
+            "dl_manager", "base.group_user,dental_loyalty.group_dental_loyalty_manager"
+        )
+        seen = self.Code.with_user(manager).sudo(False).search_read([], [])
+        self.assertEqual(len(seen), 1)
+        self.assertNotIn("code_hash", seen[0])
+        self.assertNotIn(code, json.dumps(seen, default=str))
         # No SMS record keeps the body, no message on any chatter says it.
         self.assertFalse(self.env["sms.sms"].sudo().search([("body", "ilike", code)]))
         self.assertFalse(
