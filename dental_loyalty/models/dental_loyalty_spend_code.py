@@ -150,8 +150,8 @@ class DentalLoyaltySpendCode(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "A code was sent for this bill less than a minute ago: wait a "
-                    "minute before sending another."
+                    "A code was sent for this bill less than a minute ago: type "
+                    "that one, or wait a minute before sending another."
                 )
             )
         if (
