@@ -57,3 +57,8 @@ from . import dental_loyalty_referral_reversal
 from . import dental_loyalty_referral_merge
 from . import res_partner_page
 from . import res_partner_membership
+from . import res_company_spend_code
+from . import res_config_settings_spend_code
+from . import dental_loyalty_spend_code
+from . import dental_loyalty_reservation_spend_code
+from . import pos_order_spend_code

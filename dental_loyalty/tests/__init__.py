@@ -78,3 +78,5 @@ from . import test_reports_tour
 from . import test_liability_doors
 from . import test_refund_preview
 from . import test_refund_tour
+from . import test_spend_code_over_the_wire
+from . import test_spend_code_tour

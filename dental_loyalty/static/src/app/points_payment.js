@@ -2,6 +2,7 @@ import {_t} from "@web/core/l10n/translation";
 import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
 import {formatFloat} from "@web/core/utils/numbers";
 import {earnPreview as earnedOnBill} from "@dental_loyalty/app/earning";
+import {withSpendCode} from "@dental_loyalty/app/spend_code";
 
 /** A number of points in the user's language: 1,300 in English, 1.300 in Vietnamese. */
 export function formatPoints(points) {
@@ -26,10 +27,15 @@ export async function reservePoints(pos, order, amount = null) {
         };
     }
     try {
-        const offer = await pos.data.call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            [pos.config.id, order.uuid, partner.id, order.get_total_with_tax(), amount]
+        // A large spend may need the code the server sends the patient by SMS.
+        const offer = await withSpendCode(pos, order, partner, () =>
+            pos.data.call("pos.order", "dental_loyalty_reserve_points", [
+                pos.config.id,
+                order.uuid,
+                partner.id,
+                order.get_total_with_tax(),
+                amount,
+            ])
         );
         return {ok: true, offer};
     } catch (error) {

@@ -6,6 +6,7 @@ import {SelectionPopup} from "@point_of_sale/app/utils/input_popups/selection_po
 import {TextInputPopup} from "@point_of_sale/app/utils/input_popups/text_input_popup";
 import {RewardCatalog} from "@dental_loyalty/app/reward_catalog/reward_catalog";
 import {applyVoucher, askServer, voucherLines} from "@dental_loyalty/app/vouchers";
+import {askServerWithCode} from "@dental_loyalty/app/spend_code";
 
 function showAlert(pos, title, body) {
     pos.dialog.add(AlertDialog, {title, body});
@@ -43,11 +44,14 @@ export async function chooseReward(pos) {
     if (!reward) {
         return;
     }
-    const redeemed = await askServer(pos, "dental_loyalty_redeem_reward", [
-        pos.config.id,
-        partner.id,
-        reward.id,
-    ]);
+    // A costly reward may need the code the server sends the patient by SMS.
+    const redeemed = await askServerWithCode(
+        pos,
+        order,
+        partner,
+        "dental_loyalty_redeem_reward",
+        [pos.config.id, partner.id, reward.id, order.uuid]
+    );
     if (!redeemed.ok) {
         return showAlert(pos, _t("Reward refused"), redeemed.message);
     }

@@ -1,0 +1,281 @@
+import secrets
+import uuid
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.misc import consteq, hmac
+
+from odoo.addons.sms.tools.sms_api import SmsApi
+
+# A code's digits: six, as authenticator apps and banks send.
+_DIGITS = 6
+# What a typed code may be at most, spaces and all; anything longer is no code.
+_MAX_TYPED = 32
+
+
+class SpendCodeRequired(UserError):
+    """The spend needs the code sent to the patient by SMS: the register
+    recognises this error by its name and asks for the code."""
+
+
+class DentalLoyaltySpendCode(models.Model):
+    """A one-time code sent by SMS to the patient before a spend of many points
+    at a register: the cashier types what the patient reads on their phone.
+    The code itself is never stored, shown, logged or posted: only its HMAC,
+    bound to the wallet and the order it was sent for. A code confirmed
+    (``verified_at``) lets that order, and that order only, spend the wallet's
+    points."""
+
+    _name = "dental.loyalty.spend.code"
+    _description = "Loyalty Spend Code"
+    _order = "sent_at desc, id desc"
+
+    _LIFETIME = timedelta(minutes=5)
+    _MAX_TRIES = 3
+    # No more than one new code a minute for a bill, and a few an hour for a
+    # patient: an SMS costs money, and a stream of codes is harassment.
+    _RESEND_AFTER = timedelta(minutes=1)
+    _PER_HOUR = 5
+    # Kept a while after they lapse, as the proof an order was confirmed, for a
+    # register that syncs late.
+    _KEPT = timedelta(days=30)
+
+    wallet_id = fields.Many2one(
+        "dental.loyalty.wallet", required=True, index=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Sent To",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    config_id = fields.Many2one("pos.config", string="Register", ondelete="set null")
+    order_uuid = fields.Char(required=True, index=True)
+    # Nobody reads it: even a manager's screen has no use for a code's hash.
+    code_hash = fields.Char(required=True, groups="base.group_system", copy=False)
+    sent_at = fields.Datetime(required=True)
+    expires_at = fields.Datetime(required=True)
+    tries = fields.Integer(help="Wrong codes typed for this one.")
+    verified_at = fields.Datetime(string="Confirmed At")
+    consumed_at = fields.Datetime(
+        string="Spent At",
+        help="A code that confirmed a reward redeemed at once is spent with it: "
+        "the next one needs a new code.",
+    )
+
+    @api.model
+    def _threshold(self, wallet):
+        return wallet.company_id.dental_loyalty_spend_code_points
+
+    @api.model
+    def _is_verified(self, wallet, order_uuid):
+        return bool(
+            self.search_count(
+                [
+                    ("wallet_id", "=", wallet.id),
+                    ("order_uuid", "=", order_uuid),
+                    ("verified_at", "!=", False),
+                    ("consumed_at", "=", False),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _check_spend(
+        self, wallet, order_uuid, points, error=SpendCodeRequired, consume=False
+    ):
+        """Refuse a spend of ``points`` by the order ``order_uuid`` that the
+        clinic wants confirmed by a code, when none was for this order.
+        ``consume``: the spend happens now and once (a reward redeemed at
+        once), and takes the confirmation with it."""
+        threshold = self._threshold(wallet)
+        if not threshold or points < threshold:
+            return
+        if self._is_verified(wallet, order_uuid):
+            if consume:
+                self.search(
+                    [
+                        ("wallet_id", "=", wallet.id),
+                        ("order_uuid", "=", order_uuid),
+                        ("consumed_at", "=", False),
+                    ]
+                ).consumed_at = fields.Datetime.now()
+            return
+        raise error(
+            self.env._(
+                "Spending %(points)s points needs the code sent to %(patient)s by "
+                "SMS: the clinic asks for one from %(threshold)s points.",
+                points=points,
+                patient=wallet.partner_id.display_name,
+                threshold=threshold,
+            )
+        )
+
+    @api.model
+    def _hash(self, wallet, order_uuid, code):
+        # The key is the database's secret: a stolen table alone gives no code.
+        return hmac(
+            self.env(su=True),
+            "dental_loyalty.spend_code",
+            f"{wallet.id}:{order_uuid}:{code}",
+        )
+
+    @api.model
+    def _send_code(self, wallet, partner, order_uuid, config):
+        """Send a new code for the order to ``partner``'s mobile; returns where
+        it went (masked) and for how long it holds, never the code."""
+        wallet._lock_for_update()
+        number = partner.mobile and (
+            partner._phone_format(fname="mobile") or partner.mobile
+        )
+        if not number:
+            raise UserError(
+                self.env._(
+                    "%s has no mobile number to send the code to: add one to the "
+                    "patient, or ask a manager to adjust the points instead.",
+                    partner.display_name,
+                )
+            )
+        now = fields.Datetime.now()
+        if self.search_count(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("order_uuid", "=", order_uuid),
+                ("sent_at", ">", now - self._RESEND_AFTER),
+            ],
+            limit=1,
+        ):
+            raise UserError(
+                self.env._(
+                    "A code was sent for this bill less than a minute ago: type "
+                    "that one, or wait a minute before sending another."
+                )
+            )
+        if (
+            self.search_count(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("sent_at", ">", now - timedelta(hours=1)),
+                ]
+            )
+            >= self._PER_HOUR
+        ):
+            raise UserError(
+                self.env._(
+                    "%s was sent too many codes in the last hour: try again later, "
+                    "or ask a manager.",
+                    partner.display_name,
+                )
+            )
+        code = f"{secrets.randbelow(10**_DIGITS):0{_DIGITS}d}"
+        # Only the newest code of a bill counts: the older ones lapse now.
+        self.search(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("order_uuid", "=", order_uuid),
+                ("verified_at", "=", False),
+                ("expires_at", ">", now),
+            ]
+        ).expires_at = now
+        self.create(
+            {
+                "wallet_id": wallet.id,
+                "partner_id": partner.id,
+                "config_id": config.id,
+                "order_uuid": order_uuid,
+                "code_hash": self._hash(wallet, order_uuid, code),
+                "sent_at": now,
+                "expires_at": now + self._LIFETIME,
+            }
+        )
+        self._deliver(partner, number, code, wallet.company_id)
+        return {
+            "sent_to": "•••• " + number[-2:],
+            "minutes": int(self._LIFETIME.total_seconds() // 60),
+        }
+
+    @api.model
+    def _deliver(self, partner, number, code, company):
+        """Hand the SMS straight to the gateway: no sms.sms record keeps its
+        body, no message is posted, nothing is logged."""
+        body = self.with_context(lang=partner.lang).env._(
+            "%(clinic)s: your code to spend loyalty points is %(code)s. It holds "
+            "for %(minutes)s minutes. Give it only to the front desk.",
+            clinic=company.name,
+            code=code,
+            minutes=int(self._LIFETIME.total_seconds() // 60),
+        )
+        message = {
+            "content": body,
+            "numbers": [{"number": number, "uuid": uuid.uuid4().hex}],
+        }
+        try:
+            results = SmsApi(self.env)._send_sms_batch([message])
+        except Exception:  # noqa: BLE001 - any gateway failure: nothing was sent
+            results = []
+        if not results or results[0].get("state") not in ("success", "processing"):
+            raise UserError(
+                self.env._(
+                    "The SMS could not be sent to %s: try again in a minute, or ask "
+                    "a manager.",
+                    partner.display_name,
+                )
+            )
+
+    @api.model
+    def _verify(self, wallet, order_uuid, code):
+        """Check a typed code against the order's newest one. Returns
+        ``{"verified": True}`` or ``{"verified": False, "message": ...}``: a
+        refusal is an answer, not an error, so the wrong try it counts stays
+        counted."""
+        wallet._lock_for_update()
+        latest = self.search(
+            [("wallet_id", "=", wallet.id), ("order_uuid", "=", order_uuid)], limit=1
+        )
+        now = fields.Datetime.now()
+        refusal = None
+        if not latest:
+            refusal = self.env._("No code was sent for this bill: send one first.")
+        elif latest.verified_at:
+            refusal = self.env._(
+                "This code was already used: a code confirms one bill, once."
+            )
+        elif latest.tries >= self._MAX_TRIES:
+            refusal = self.env._("Too many wrong codes: send a new one.")
+        elif latest.expires_at <= now:
+            refusal = self.env._("This code has expired: send a new one.")
+        if refusal:
+            return {"verified": False, "message": refusal}
+        typed = (
+            "".join(code.split())
+            if isinstance(code, str) and len(code) <= _MAX_TYPED
+            else ""
+        )
+        if not typed or not consteq(
+            latest.code_hash, self._hash(wallet, order_uuid, typed)
+        ):
+            latest.tries += 1
+            left = self._MAX_TRIES - latest.tries
+            if not left:
+                return {
+                    "verified": False,
+                    "message": self.env._(
+                        "Wrong code, and too many tries: send a new one."
+                    ),
+                }
+            return {
+                "verified": False,
+                "message": self.env._("Wrong code: %s tries left.", left),
+            }
+        latest.verified_at = now
+        return {"verified": True}
+
+    @api.autovacuum
+    def _gc_old_codes(self):
+        # Lapsed codes are the engine's bookkeeping, not records anyone owns.
+        self.sudo().search(
+            [("sent_at", "<=", fields.Datetime.now() - self._KEPT)]
+        ).unlink()

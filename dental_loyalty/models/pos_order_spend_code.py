@@ -1,0 +1,120 @@
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from ..rules import points_for_amount
+from .dental_loyalty_input import is_record_id
+
+
+class PosOrderSpendCode(models.Model):
+    """The code by SMS before a large spend: the register asks the server to
+    send it and to check what the cashier typed; the sync refuses a large spend
+    of an order no code confirmed, whatever the register sent."""
+
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def dental_loyalty_send_spend_code(self, config_id, order_uuid, partner_id):
+        """Send a new one-time code to the patient's mobile for this order.
+        Returns where it went (masked) and how long it holds: never the code."""
+        config, patient, wallet = self._dental_loyalty_spend_code_args(
+            config_id, order_uuid, partner_id
+        )
+        # Codes are the engine's bookkeeping: cashiers have no rights on them;
+        # the register, patient and wallet were checked above.
+        return (
+            self.env["dental.loyalty.spend.code"]
+            .sudo()
+            ._send_code(wallet, patient, order_uuid, config)
+        )
+
+    @api.model
+    def dental_loyalty_check_spend_code(self, config_id, order_uuid, partner_id, code):
+        """Check the code the cashier typed for this order: ``{"verified":
+        True}``, or ``{"verified": False, "message": why}``."""
+        _config, _patient, wallet = self._dental_loyalty_spend_code_args(
+            config_id, order_uuid, partner_id
+        )
+        # Codes are the engine's bookkeeping; see dental_loyalty_send_spend_code.
+        return (
+            self.env["dental.loyalty.spend.code"]
+            .sudo()
+            ._verify(wallet, order_uuid, code)
+        )
+
+    @api.model
+    def dental_loyalty_redeem_reward(
+        self, config_id, partner_id, reward_id, order_uuid=None
+    ):
+        """A reward redeemed at once at the register, for the bill
+        ``order_uuid``: from the clinic's threshold, only with a code confirmed
+        for that bill, and each such reward takes its confirmation along."""
+        config = self._dental_loyalty_register(config_id, order_uuid or "-")
+        patient = self._dental_loyalty_patient(partner_id)
+        wallet = patient._dental_loyalty_member_wallet(config.company_id)
+        reward = self.env["dental.loyalty.reward"]
+        if wallet and is_record_id(reward_id):
+            reward = reward.browse(reward_id).exists()
+        if reward and reward.has_access("read"):
+            wallet._lock_for_update()
+            # Codes are the engine's bookkeeping: cashiers have no rights on them.
+            self.env["dental.loyalty.spend.code"].sudo()._check_spend(
+                wallet, order_uuid, reward.points_cost, consume=True
+            )
+        return super().dental_loyalty_redeem_reward(config_id, partner_id, reward_id)
+
+    @api.model
+    def _dental_loyalty_spend_code_args(self, config_id, order_uuid, partner_id):
+        config = self._dental_loyalty_register(config_id, order_uuid)
+        patient = self._dental_loyalty_patient(partner_id)
+        wallet = self._dental_loyalty_member_wallet(
+            patient, config, self.env._("they cannot spend points.")
+        )
+        return config, patient, wallet
+
+    def _dental_loyalty_settle_sale(self):
+        self._dental_loyalty_check_spend_code()
+        return super()._dental_loyalty_settle_sale()
+
+    def _dental_loyalty_check_spend_code(self):
+        """Refuse the sync of an order that spends, with its points payment and
+        the rewards it holds, more points than the clinic lets go without a
+        code, when no code was confirmed for it: the register's word is not
+        enough."""
+        self.ensure_one()
+        wallet = self.partner_id and self.partner_id._dental_loyalty_member_wallet(
+            self.company_id
+        )
+        if not wallet or not self.company_id.dental_loyalty_spend_code_points:
+            return
+        points_amount = self._dental_loyalty_points_paid()
+        points = 0
+        if self.currency_id.compare_amounts(points_amount, 0) > 0:
+            points = points_for_amount(
+                points_amount, self.company_id.dental_loyalty_point_value
+            )
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        holds = (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            .search([("order_uuid", "=", self.uuid), ("wallet_id", "=", wallet.id)])
+        )
+        if "voucher_id" in holds._fields:
+            # The rewards this order holds are spent with it.
+            points += sum(holds.filtered("voucher_id").mapped("points"))
+        if points and sum(holds.mapped("points")) >= points:
+            # The server granted this spend, with a code if the clinic asked for
+            # one then: a granted bill is never refused, so a queue never blocks.
+            return
+        # Codes are the engine's bookkeeping too.
+        self.env["dental.loyalty.spend.code"].sudo()._check_spend(
+            wallet, self.uuid, points, error=self._dental_loyalty_sync_refusal
+        )
+
+    def _dental_loyalty_sync_refusal(self, reason):
+        return UserError(
+            self.env._(
+                "%(order)s was refused: %(reason)s",
+                order=self._dental_loyalty_label(),
+                reason=reason,
+            )
+        )
