@@ -28,6 +28,7 @@
         "wizard/dental_loyalty_points_transfer_views.xml",
         "wizard/dental_loyalty_referral_refuse_views.xml",
         "wizard/dental_loyalty_join_views.xml",
+        "wizard/mail_compose_message_views.xml",
         "views/dental_loyalty_ledger_views.xml",
         "views/dental_loyalty_reward_views.xml",
         "views/dental_loyalty_voucher_views.xml",

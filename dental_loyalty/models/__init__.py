@@ -55,3 +55,5 @@ from . import dental_loyalty_referral_reversal
 from . import dental_loyalty_referral_merge
 from . import res_partner_page
 from . import res_partner_membership
+from . import res_partner_message_figures
+from . import mail_render_mixin
