@@ -57,3 +57,4 @@ from . import res_partner_page
 from . import res_partner_membership
 from . import res_partner_message_figures
 from . import mail_render_mixin
+from . import dental_loyalty_voucher_status
