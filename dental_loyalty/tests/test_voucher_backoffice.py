@@ -10,7 +10,8 @@ from .test_rewards import RewardCatalogMixin
 @tagged("post_install", "-at_install")
 class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
     """A voucher in the back office: past its date it reads Expired at once,
-    before the nightly job."""
+    before the nightly job; printed, it is in the clinic's layout with its
+    name and the reward's conditions."""
 
     @classmethod
     def setUpClass(cls):
@@ -51,3 +52,20 @@ class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
         voucher.invalidate_recordset()
         self.assertEqual(voucher.state, "expired")
         self.assertEqual(self._label(voucher), "Expired")
+
+    def test_the_printed_voucher_has_the_clinic_and_its_conditions(self):
+        self.ten_off.write({"max_coverage": 50.0, "description": "Ten off a visit"})
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "dental_loyalty.action_report_dental_loyalty_voucher",
+                self.voucher.ids,
+            )[0]
+            .decode()
+        )
+        self.assertIn("Smile Bright Clinic", html)
+        self.assertIn(self.voucher.code, html)
+        self.assertIn("For Lan Nguyen only", html)
+        self.assertIn("Covers at most 50 % of a bill", html)
+        self.assertIn("One use, on one bill", html)
