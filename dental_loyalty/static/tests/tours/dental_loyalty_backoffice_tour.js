@@ -1,0 +1,22 @@
+import {registry} from "@web/core/registry";
+
+// At 1024 px the patient's form shows the Points button in its button box (not
+// under More), counting total points (spendable and pending) with their unit.
+registry.category("web_tour.tours").add("dental_loyalty_points_button_tour", {
+    steps: () => [
+        {
+            content: "the Points button is in the box, with the total points",
+            trigger:
+                ".o-form-buttonbox > button.o_dental_loyalty_points_button:contains('1,913'):contains('Total points')",
+        },
+        {
+            content: "it opens the patient's ledger",
+            trigger: ".o-form-buttonbox > button.o_dental_loyalty_points_button",
+            run: "click",
+        },
+        {
+            content: "the ledger of the patient",
+            trigger: ".o_list_view .o_data_row",
+        },
+    ],
+});
