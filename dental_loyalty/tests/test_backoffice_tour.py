@@ -6,7 +6,7 @@ from .common import DentalLoyaltyTestMixin
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestBackofficeTour(DentalLoyaltyTestMixin, HttpCase):
     """The back office at 1024 px: the patient's Points button in sight,
-    counting total points."""
+    counting total points; the Overview a page to read, not a blank record."""
 
     browser_size = "1024x768"
 
@@ -38,5 +38,12 @@ class TestBackofficeTour(DentalLoyaltyTestMixin, HttpCase):
         self.start_tour(
             f"/odoo/res.partner/{self.patient.id}",
             "dental_loyalty_points_button_tour",
+            login=self.manager.login,
+        )
+
+    def test_the_overview_is_not_a_blank_record(self):
+        self.start_tour(
+            "/odoo/action-dental_loyalty.dental_loyalty_overview_action_open",
+            "dental_loyalty_overview_tour",
             login=self.manager.login,
         )

@@ -20,3 +20,24 @@ registry.category("web_tour.tours").add("dental_loyalty_points_button_tour", {
         },
     ],
 });
+
+// The Overview is a page to read, not a blank record to fill in.
+registry.category("web_tour.tours").add("dental_loyalty_overview_tour", {
+    steps: () => [
+        {
+            content: "the overview's figures, read-only",
+            trigger:
+                ".o_form_view .o_form_readonly .o_field_widget[name='points_available']",
+        },
+        {
+            content: "its breadcrumb says Overview, not New",
+            trigger:
+                ".o_control_panel .o_breadcrumb:contains('Overview'):not(:contains('New'))",
+        },
+        {
+            content: "no save or discard",
+            trigger:
+                "body:not(:has(.o_form_button_save)):not(:has(.o_form_button_cancel))",
+        },
+    ],
+});
