@@ -48,6 +48,7 @@
         "views/res_partner_statement_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_config_settings_portal_views.xml",
+        "views/res_config_settings_tiers_views.xml",
         "views/pos_payment_method_views.xml",
         "views/product_template_views.xml",
         "views/pos_order_views.xml",

@@ -58,3 +58,5 @@ from . import res_partner_membership
 from . import res_partner_message_figures
 from . import mail_render_mixin
 from . import dental_loyalty_voucher_status
+from . import res_company_settings_checks
+from . import res_config_settings_checks

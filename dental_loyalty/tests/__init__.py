@@ -79,3 +79,4 @@ from . import test_liability_doors
 from . import test_message_figures
 from . import test_voucher_backoffice
 from . import test_backoffice_tour
+from . import test_settings_checks
