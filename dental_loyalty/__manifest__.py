@@ -43,6 +43,7 @@
         "views/dental_loyalty_shortfall_views.xml",
         "views/res_partner_views.xml",
         "views/res_partner_points_button_views.xml",
+        "views/res_partner_figures_views.xml",
         "views/res_partner_page_views.xml",
         "views/portal_templates.xml",
         "views/res_partner_statement_views.xml",

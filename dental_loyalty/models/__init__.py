@@ -60,3 +60,4 @@ from . import mail_render_mixin
 from . import dental_loyalty_voucher_status
 from . import res_company_settings_checks
 from . import res_config_settings_checks
+from . import res_partner_figures

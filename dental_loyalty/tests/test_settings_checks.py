@@ -6,7 +6,8 @@ from .common import DentalLoyaltyCommon
 @tagged("post_install", "-at_install")
 class TestSettingsChecks(DentalLoyaltyCommon):
     """Settings check the loyalty values as they are typed, the worked example
-    stays filled, the tier thresholds are edited in place."""
+    stays filled, the tier thresholds are edited in place, and the patient's
+    tier figure reads with its unit."""
 
     def test_values_are_checked_as_they_are_typed_all_at_once(self):
         settings = Form(self.env["res.config.settings"])
@@ -38,3 +39,11 @@ class TestSettingsChecks(DentalLoyaltyCommon):
             silver.threshold = 650
         settings.save().execute()
         self.assertEqual(self.silver.threshold, 650)
+
+    def test_the_tier_figure_reads_with_its_unit(self):
+        self._earn(self.patient, 1913)
+        patient = self.patient.with_user(self.receptionist)
+        self.assertEqual(patient.loyalty_tier_figure_text, "1,913 points")
+        self._set_loyalty_settings(tier_basis="visits")
+        patient.invalidate_recordset()
+        self.assertEqual(patient.loyalty_tier_figure_text, "1 paid visits")
