@@ -80,3 +80,4 @@ from . import test_message_figures
 from . import test_voucher_backoffice
 from . import test_backoffice_tour
 from . import test_settings_checks
+from . import test_demo_vouchers
