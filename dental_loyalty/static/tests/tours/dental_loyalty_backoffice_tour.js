@@ -30,6 +30,11 @@ registry.category("web_tour.tours").add("dental_loyalty_overview_tour", {
                 ".o_form_view .o_form_readonly .o_field_widget[name='points_available']",
         },
         {
+            content: "its figures say their unit",
+            trigger:
+                ".o_form_view .o_row:has(.o_field_widget[name='points_available']):contains('points')",
+        },
+        {
             content: "its breadcrumb says Overview, not New",
             trigger:
                 ".o_control_panel .o_breadcrumb:contains('Overview'):not(:contains('New'))",
