@@ -271,7 +271,8 @@ class DentalLoyaltyPortal(CustomerPortal):
                 [
                     ("partner_id", "=", wallet.partner_id.id),
                     ("company_id", "=", wallet.company_id.id),
-                    ("state", "=", "valid"),
+                    # Not one past its date, before the nightly job marks it.
+                    ("status", "=", "valid"),
                 ],
                 order="expiry_date, id",
             )

@@ -62,3 +62,9 @@ from . import res_config_settings_spend_code
 from . import dental_loyalty_spend_code
 from . import dental_loyalty_reservation_spend_code
 from . import pos_order_spend_code
+from . import res_partner_message_figures
+from . import mail_render_mixin
+from . import dental_loyalty_voucher_status
+from . import res_company_settings_checks
+from . import res_config_settings_checks
+from . import res_partner_figures

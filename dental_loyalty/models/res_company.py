@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .dental_loyalty_input import MAX_AMOUNT
+from .res_company_settings_checks import CHECKED
 
 
 class ResCompany(models.Model):
@@ -175,91 +175,13 @@ class ResCompany(models.Model):
         "dental_loyalty_referral_refund_share",
     )
     def _check_dental_loyalty_settings(self):
+        # The sentences are the ones Settings shows as values are typed.
         for company in self:
-            if company.dental_loyalty_earn_rate < 0:
-                raise ValidationError(
-                    self.env._("The earning rate of loyalty points cannot be negative.")
-                )
-            if company.dental_loyalty_point_value <= 0:
-                raise ValidationError(
-                    self.env._(
-                        "The value of a loyalty point must be greater than zero."
-                    )
-                )
-            if company.dental_loyalty_waiting_days < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The waiting period of loyalty points cannot be negative."
-                    )
-                )
-            if company.dental_loyalty_validity_months < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The validity of loyalty points cannot be negative "
-                        "(use 0 for points that never expire)."
-                    )
-                )
-            if not 0 <= company.dental_loyalty_max_share <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "The share of a bill payable with points must be between "
-                        "0 and 100 %."
-                    )
-                )
-            if company.dental_loyalty_tier_window_months < 1:
-                raise ValidationError(
-                    self.env._("The tier window must be at least one month.")
-                )
-            if (
-                min(
-                    company.dental_loyalty_expiry_warning_days,
-                    company.dental_loyalty_tier_grace_days,
-                )
-                < 0
-            ):
-                raise ValidationError(
-                    self.env._("Days before expiry and of grace cannot be negative.")
-                )
-            if not 0 <= company.dental_loyalty_near_tier_share <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "The share of the next tier's threshold must be between 0 "
-                        "and 100 %."
-                    )
-                )
-            if company.dental_loyalty_dormant_months < 1:
-                raise ValidationError(
-                    self.env._("A patient is dormant after one month at least.")
-                )
-            if (
-                min(
-                    company.dental_loyalty_referrer_points,
-                    company.dental_loyalty_referred_points,
-                    company.dental_loyalty_referral_yearly_limit,
-                )
-                < 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Referral bonuses and the yearly limit of referrals cannot "
-                        "be negative (a limit of 0 means none)."
-                    )
-                )
-            if not 0 <= company.dental_loyalty_referral_min_visit <= MAX_AMOUNT:
-                raise ValidationError(
-                    self.env._(
-                        "The minimum first visit of a referral must be between 0 "
-                        "and %s.",
-                        MAX_AMOUNT,
-                    )
-                )
-            if not 0 <= company.dental_loyalty_referral_refund_share <= 100:
-                raise ValidationError(
-                    self.env._(
-                        "The refund share that reverses a referral must be between "
-                        "0 and 100 %."
-                    )
-                )
+            problems = company._dental_loyalty_settings_problems(
+                {name: company[name] for name in CHECKED}
+            )
+            if problems:
+                raise ValidationError("\n".join(dict.fromkeys(problems.values())))
 
     def _dental_loyalty_message(self, event):
         """The company's message of ``event`` (its channel and templates); empty

@@ -5,6 +5,14 @@ from ..rules import earned_points, max_points_payment
 
 # The bill the worked example in Settings is computed on.
 _EXAMPLE_BILL = 100.0
+# The settings the worked example reads.
+_EXAMPLE_FIELDS = (
+    "dental_loyalty_earn_rate",
+    "dental_loyalty_point_value",
+    "dental_loyalty_waiting_days",
+    "dental_loyalty_validity_months",
+    "dental_loyalty_max_share",
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -82,21 +90,35 @@ class ResConfigSettings(models.TransientModel):
         string="Worked Example", compute="_compute_dental_loyalty_example"
     )
 
-    @api.depends(
-        "dental_loyalty_earn_rate",
-        "dental_loyalty_point_value",
-        "dental_loyalty_waiting_days",
-        "dental_loyalty_validity_months",
-        "dental_loyalty_max_share",
-    )
+    @api.depends(*_EXAMPLE_FIELDS)
     def _compute_dental_loyalty_example(self):
+        # A value the save would refuse is said first, and the example goes on
+        # with the value saved, rather than going blank.
         for settings in self:
-            try:
-                settings.dental_loyalty_example = (
-                    settings._dental_loyalty_example_text()
+            problems = {
+                name: problem
+                for name, problem in settings._dental_loyalty_problems().items()
+                if name in _EXAMPLE_FIELDS
+            }
+            example = settings
+            if problems:
+                company = settings.company_id
+                example = settings.new(
+                    {
+                        "company_id": company.id,
+                        **{
+                            name: company[name] if name in problems else settings[name]
+                            for name in _EXAMPLE_FIELDS
+                        },
+                    }
                 )
-            except ValueError:  # a value the company's checks will refuse
-                settings.dental_loyalty_example = False
+            lines = [
+                self.env._("%s The example uses the value saved.", problem)
+                for problem in dict.fromkeys(problems.values())
+            ]
+            settings.dental_loyalty_example = "\n".join(
+                [*lines, example._dental_loyalty_example_text()]
+            )
 
     def _dental_loyalty_example_text(self):
         """What the current values mean together, on a bill of 100."""

@@ -30,7 +30,7 @@ class ResPartner(models.Model):
     def _compute_loyalty_voucher_count(self):
         counts = dict(
             self.env["dental.loyalty.voucher"]._read_group(
-                [("partner_id", "in", self.ids), ("state", "=", "valid")],
+                [("partner_id", "in", self.ids), ("status", "=", "valid")],
                 ["partner_id"],
                 ["__count"],
             )

@@ -80,3 +80,8 @@ from . import test_refund_preview
 from . import test_refund_tour
 from . import test_spend_code_over_the_wire
 from . import test_spend_code_tour
+from . import test_message_figures
+from . import test_voucher_backoffice
+from . import test_backoffice_tour
+from . import test_settings_checks
+from . import test_demo_vouchers

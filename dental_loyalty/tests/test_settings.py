@@ -35,7 +35,9 @@ class TestSettings(DentalLoyaltyCommon):
         for field, value in bad_values.items():
             with self.subTest(field=field), self.assertRaises(ValidationError):
                 settings = self._settings()
-                setattr(settings, field, value)
+                # Said as it is typed, and refused on save.
+                with self.assertLogs("odoo.tests.form.onchange", "WARNING"):
+                    setattr(settings, field, value)
                 settings.save().execute()
         self.assertEqual(self.company.dental_loyalty_max_share, 30)
 

@@ -8,3 +8,4 @@ from . import dental_loyalty_referral_refuse
 from . import pos_make_payment
 from . import dental_loyalty_join
 from . import dental_loyalty_liability_report
+from . import mail_compose_message

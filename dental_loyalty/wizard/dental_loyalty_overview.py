@@ -59,6 +59,21 @@ class DentalLoyaltyOverview(models.TransientModel):
                 [("company_id", "=", company.id)]
             )
 
+    @api.depends("company_id")
+    def _compute_display_name(self):
+        for overview in self:
+            overview.display_name = self.env._("Overview")
+
+    @api.model
+    def action_open_overview(self):
+        """The menu's door: the overview as a record already made, read-only,
+        not a blank form to fill in (no "New", no save or discard)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dental_loyalty.dental_loyalty_overview_action"
+        )
+        action["res_id"] = self.create({}).id
+        return action
+
     def _expiring_domain(self, today):
         return [
             ("company_id", "=", self.company_id.id),

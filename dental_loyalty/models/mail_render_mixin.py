@@ -1,0 +1,97 @@
+from odoo import models
+
+from .dental_loyalty_message import DEFAULTS
+
+# The shipped templates' xml ids: event, for a template no clinic chose yet.
+SHIPPED = {
+    f"dental_loyalty.{xmlid}": event
+    for event, (_channel, mail_xmlid, sms_xmlid) in DEFAULTS.items()
+    for xmlid in (mail_xmlid, sms_xmlid)
+}
+
+
+class MailRenderMixin(models.AbstractModel):
+    """A loyalty message rendered with no event (the template's preview,
+    Contacts > Send email or SMS to a selection) reads each patient's own
+    figures from their records, in their language, instead of the empty
+    values of no event or another patient's sample."""
+
+    _inherit = "mail.render.mixin"
+
+    def _render_field(  # noqa: PLR0917 (core's signature)
+        self,
+        field,
+        res_ids,
+        engine="inline_template",
+        compute_lang=False,
+        set_lang=False,
+        add_context=None,
+        options=None,
+    ):
+        event = self._dental_loyalty_event(field, res_ids)
+        if not event:
+            return super()._render_field(
+                field,
+                res_ids,
+                engine=engine,
+                compute_lang=compute_lang,
+                set_lang=set_lang,
+                add_context=add_context,
+                options=options,
+            )
+        Partner = self.env["res.partner"]
+        preview_lang = self.env.context.get("template_preview_lang")
+        rendered = {}
+        for partner in Partner.browse(res_ids):
+            lang = preview_lang or set_lang or partner.lang or self.env.lang
+            figures = partner.with_context(lang=lang)._dental_loyalty_message_figures(
+                event
+            )
+            rendered.update(
+                super(
+                    MailRenderMixin, self.with_context(dental_loyalty=figures)
+                )._render_field(
+                    field,
+                    partner.ids,
+                    engine=engine,
+                    compute_lang=compute_lang,
+                    set_lang=set_lang,
+                    add_context=add_context,
+                    options=options,
+                )
+            )
+        return rendered
+
+    def _dental_loyalty_event(self, field, res_ids):
+        """The loyalty event whose template renders ``field`` of patients, when
+        no event's values were given; False otherwise."""
+        if (
+            not res_ids
+            or "dental_loyalty" in self.env.context
+            or len(self) != 1
+            or self.render_model != "res.partner"
+            or "dental_loyalty" not in str(self[field] or "")
+        ):
+            return False
+        template = self
+        if self._name not in ("mail.template", "sms.template"):
+            template = self.template_id if "template_id" in self._fields else None
+        if not template:
+            return False
+        # Which event a template is for is the clinic's setting, read as such.
+        Message = self.env["dental.loyalty.message"].sudo()
+        template_field = (
+            "sms_template_id"
+            if template._name == "sms.template"
+            else "mail_template_id"
+        )
+        message = Message.search(
+            [
+                (template_field, "=", template.id),
+                ("company_id", "=", self.env.company.id),
+            ],
+            limit=1,
+        )
+        if message:
+            return message.event
+        return SHIPPED.get(template.sudo().get_external_id().get(template.id))

@@ -1,0 +1,71 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import DentalLoyaltyCommon
+from .test_rewards import RewardCatalogMixin
+
+
+@tagged("post_install", "-at_install")
+class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
+    """A voucher in the back office: past its date it reads Expired at once,
+    before the nightly job; printed, it is in the clinic's layout with its
+    name and the reward's conditions."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._make_catalog(cls.company)
+        cls.company.name = "Smile Bright Clinic"
+        cls.Voucher = cls.env["dental.loyalty.voucher"]
+
+    def setUp(self):
+        super().setUp()
+        self._post(self.patient, "adjust", 500, reason="Test")
+        self.voucher = self.Voucher._issue(
+            self.patient._dental_loyalty_wallet(), self.ten_off
+        )
+
+    def _label(self, voucher):
+        labels = dict(voucher._fields["status"]._description_selection(voucher.env))
+        return labels[voucher.status]
+
+    def test_a_voucher_past_its_date_reads_expired_at_once(self):
+        Voucher = self.Voucher.with_user(self.manager)
+        voucher = Voucher.browse(self.voucher.id)
+        self.assertEqual(self._label(voucher), "Valid")
+        self.assertEqual(self.patient.with_user(self.manager).loyalty_voucher_count, 1)
+        yesterday = fields.Date.context_today(voucher) - timedelta(days=1)
+        # As the clock does it: the date passes, no job has run yet.
+        self.voucher.sudo().expiry_date = yesterday
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "valid")
+        self.assertEqual(self._label(voucher), "Expired")
+        self.assertIn(voucher, Voucher.search([("status", "=", "expired")]))
+        self.assertNotIn(voucher, Voucher.search([("status", "=", "valid")]))
+        self.assertIn(voucher, Voucher.search([("status", "!=", "valid")]))
+        self.patient.invalidate_recordset()
+        self.assertEqual(self.patient.with_user(self.manager).loyalty_voucher_count, 0)
+        # The nightly job still finds it and marks it; it reads the same.
+        self.Voucher._cron_expire_vouchers()
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "expired")
+        self.assertEqual(self._label(voucher), "Expired")
+
+    def test_the_printed_voucher_has_the_clinic_and_its_conditions(self):
+        self.ten_off.write({"max_coverage": 50.0, "description": "Ten off a visit"})
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "dental_loyalty.action_report_dental_loyalty_voucher",
+                self.voucher.ids,
+            )[0]
+            .decode()
+        )
+        self.assertIn("Smile Bright Clinic", html)
+        self.assertIn(self.voucher.code, html)
+        self.assertIn("For Lan Nguyen only", html)
+        self.assertIn("Covers at most 50 % of a bill", html)
+        self.assertIn("One use, on one bill", html)
