@@ -197,10 +197,11 @@ class DentalLoyaltyReward(models.Model):
         for reward in self:
             reward.voucher_count = counts.get(reward, 0)
 
-    def _refusal(self, wallet, today, partner=None):
+    def _refusal(self, wallet, today, partner=None, taken=None):
         """Why ``partner`` (by default ``wallet``'s patient) cannot get this
         reward today from ``wallet``, or None. Points are checked by the engine
-        when it takes them."""
+        when it takes them. ``taken``: the patient's vouchers counting for the
+        limit, when the caller counted them already."""
         self.ensure_one()
         partner = partner or wallet.partner_id
         patient = partner.display_name
@@ -233,7 +234,8 @@ class DentalLoyaltyReward(models.Model):
         if self.has_stock and self.stock_left <= 0:
             return self.env._("%s is out of stock.", self.name)
         if self.limit_per_patient:
-            taken = self._vouchers_in_period(partner, today)
+            if taken is None:
+                taken = self._vouchers_in_period(partner, today)
             if taken >= self.limit_per_patient:
                 return self.env._(
                     "%(patient)s has reached the limit of %(reward)s: %(limit)s "
