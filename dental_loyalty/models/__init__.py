@@ -29,6 +29,7 @@ from . import dental_loyalty_liability
 from . import res_partner
 from . import res_partner_wallet
 from . import res_partner_referral
+from . import res_partner_referral_desk
 from . import res_partner_segment
 from . import res_partner_card
 from . import res_partner_statement

@@ -51,3 +51,25 @@ class PosOrderDesk(models.Model):
         today = fields.Date.context_today(self)
         return spendable, rewards._refusals_for(wallet, today, patient)
 
+    @api.model
+    def dental_loyalty_referrer_of(self, config_id, partner_id):
+        """The name of who referred the patient in the register's clinic (a
+        pending or rewarded referral), or False: the register confirms it when
+        the customer editor saves."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        # Referrals are the engine's records: the cashier named a patient they
+        # may read, and learns only who brought them.
+        referral = (
+            self.env["dental.loyalty.referral"]
+            .sudo()
+            .search(
+                [
+                    ("referred_id", "=", patient.id),
+                    ("company_id", "=", config.company_id.id),
+                    ("state", "in", ("pending", "rewarded")),
+                ],
+                limit=1,
+            )
+        )
+        return referral.referrer_id.name or False

@@ -197,3 +197,25 @@ class TestDeskOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
                 }
             )
         self.assertEqual(queries(), short)
+
+    def test_the_register_hears_who_referred_a_saved_patient(self):
+        self._set_loyalty_settings(
+            referrer_points=100, referred_points=50, referral_yearly_limit=0
+        )
+        self.patient.email = "minh@example.com"
+        newcomer = self.env["res.partner"].create(
+            {"name": "Quynh Dang", "email": "quynh@example.com"}
+        )
+        self.env["dental.loyalty.referral"]._refer(
+            newcomer, self.patient.dental_referral_code, self.company
+        )
+        for partner, expected in [(newcomer, "Minh Tran"), (self.patient, False)]:
+            name, error = self._call(
+                "pos.order", "dental_loyalty_referrer_of", self.config.id, partner.id
+            )
+            self.assertIsNone(error)
+            self.assertEqual(name, expected)
+        _name, error = self._call(
+            "pos.order", "dental_loyalty_referrer_of", self.config.id, "1"
+        )
+        self.assertIn("Choose the patient", error["message"])

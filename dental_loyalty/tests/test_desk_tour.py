@@ -121,3 +121,18 @@ class TestDeskTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
 
     def test_a_voucher_typed_without_its_patient_offers_the_patient(self):
         self._tour_at("1024x768", "DentalLoyaltyDeskVoucherOwnerTour")
+
+    def test_the_customer_editor_names_the_referrer_and_confirms(self):
+        self._set_loyalty_settings(
+            referrer_points=100, referred_points=50, referral_yearly_limit=0
+        )
+        # The tour types the code: give the referrer one it knows.
+        self.patient.dental_referral_code = "LINH2345"
+        # Odoo gives new users Contact Creation: the register's editor needs it.
+        self.pos_user.groups_id += self.env.ref("base.group_partner_manager")
+        self._tour_at("1024x768", "DentalLoyaltyDeskReferrerTour")
+        newcomer = self.env["res.partner"].search([("name", "=", "Quynh Dang")])
+        referral = self.env["dental.loyalty.referral"].search(
+            [("referred_id", "=", newcomer.id)]
+        )
+        self.assertEqual(referral.referrer_id, self.patient)

@@ -157,3 +157,83 @@ registry.category("web_tour.tours").add("DentalLoyaltyDeskVoucherOwnerTour", {
             },
         ].flat(),
 });
+
+function typeReferredByCode(code) {
+    return {
+        content: `type the referrer's code ${code}`,
+        trigger:
+            ".modal .o_form_view .o_field_widget[name='dental_referred_by_code'] input",
+        run: `edit ${code}`,
+    };
+}
+
+function referrerShows(text) {
+    return [
+        {
+            content: "leave the code's field (as a cashier moves on)",
+            trigger: ".modal .o_form_view .o_notebook a.nav-link:contains('Loyalty')",
+            run: "click",
+        },
+        {
+            content: `the editor says at once: ${text}`,
+            trigger: `.modal .o_form_view .o_field_widget[name='dental_referred_by_name']:contains("${text}")`,
+        },
+    ];
+}
+
+// The register's customer editor names the referrer as soon as the code is
+// typed, says when no patient has it, and confirms on save.
+registry.category("web_tour.tours").add("DentalLoyaltyDeskReferrerTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.clickPartnerButton(),
+            {
+                content: "create a customer",
+                trigger:
+                    ".modal .partner-list button:contains('Create'), .modal button[title='Add a customer']",
+                run: "click",
+            },
+            {
+                content: "name the new customer",
+                trigger: ".modal .o_form_view .o_field_widget[name='name'] input",
+                run: "edit Quynh Dang",
+            },
+            {
+                content: "open the customer's loyalty tab",
+                trigger:
+                    ".modal .o_form_view .o_notebook a.nav-link:contains('Loyalty')",
+                run: "click",
+            },
+            {
+                content:
+                    "give the new customer an e-mail address (a referred patient is reachable)",
+                trigger: ".modal .o_form_view .o_field_widget[name='email'] input",
+                run: "edit quynh.dang@example.com",
+            },
+            {
+                content: "no Give Reward on an unsaved contact",
+                trigger: negate(".modal .o_form_view button:contains('Give Reward')"),
+            },
+            {
+                content: "no Move Points on an unsaved contact",
+                trigger: negate(".modal .o_form_view button:contains('Move Points')"),
+            },
+            typeReferredByCode("nope-2345"),
+            referrerShows("No patient has the referral code NOPE2345."),
+            typeReferredByCode("linh-2345"),
+            referrerShows("Linh Pham"),
+            {
+                content: "save the customer",
+                trigger: ".modal .modal-footer .o_form_button_save",
+                run: "click",
+            },
+            {
+                content: "the register confirms the save and the referrer",
+                trigger:
+                    ".o_notification:contains('Quynh Dang is saved, referred by Linh Pham')",
+            },
+            ProductScreen.customerIsSelected("Quynh Dang"),
+        ].flat(),
+});
