@@ -114,10 +114,10 @@ class TestDeskTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         self.start_pos_tour(tour, login="pos_user")
 
     def test_buttons_and_cues_at_1024(self):
-        self._tour_at("1024x768", "DentalLoyaltyDeskButtonsTour")
+        self._tour_at("1024x768", "DentalLoyaltyDeskButtons1024Tour")
 
     def test_buttons_and_cues_at_1280(self):
-        self._tour_at("1280x800", "DentalLoyaltyDeskButtonsTour")
+        self._tour_at("1280x800", "DentalLoyaltyDeskButtons1280Tour")
 
     def test_a_voucher_typed_without_its_patient_offers_the_patient(self):
         self._tour_at("1024x768", "DentalLoyaltyDeskVoucherOwnerTour")

@@ -52,74 +52,102 @@ function typeVoucherCode(code) {
     ];
 }
 
+/** The register is as wide as the test says (the browser's size was set). */
+function windowIs(width) {
+    return {
+        content: `the register is ${width} px wide`,
+        trigger: ".product-screen",
+        run() {
+            if (window.innerWidth > width || window.innerWidth < width - 40) {
+                throw new Error(`the window is ${window.innerWidth} px wide`);
+            }
+        },
+    };
+}
+
 // Rewards and Vouchers are in sight, not under Actions; with a patient they
 // say what is claimable; the catalog shows every reward, those out of reach
 // greyed with why; one tap puts the patient's voucher on the bill.
-registry.category("web_tour.tours").add("DentalLoyaltyDeskButtonsTour", {
-    steps: () =>
-        [
-            Chrome.startPoS(),
-            Dialog.confirm("Open Register"),
-            ProductScreen.addOrderline("Scale and Polish", "1"),
-            buttonInSight("Rewards"),
-            buttonInSight("Vouchers"),
-            {
-                content: "without a patient, no cue",
-                trigger: negate(`${DESK} .badge`),
-            },
-            scan_barcode("0420000000123"),
-            {
-                content:
-                    "the Rewards button counts the rewards the patient can have now",
-                trigger: `${DESK} .o_dental_loyalty_rewards_cue:contains("2")`,
-            },
-            {
-                content: "the Vouchers button counts the patient's unused vouchers",
-                trigger: `${DESK} .o_dental_loyalty_vouchers_cue:contains("1")`,
-            },
-            buttonInSight("Rewards"),
-            buttonInSight("Vouchers"),
-            clickDeskButton("Rewards"),
-            Dialog.is({title: "Rewards for Linh Pham"}),
-            {
-                content: "a reward over the patient's points says so",
-                trigger:
-                    ".o_dental_loyalty_reward:disabled:contains('Whitening kit'):contains('Not enough points')",
-            },
-            {
-                content: "a reward whose limit the patient reached says which limit",
-                trigger:
-                    ".o_dental_loyalty_reward:disabled:contains('Yearly check-up'):contains('has reached the limit of Yearly check-up: 1 per year')",
-            },
-            {
-                content: "a reward for higher tiers says which tier",
-                trigger:
-                    ".o_dental_loyalty_reward:disabled:contains('Gold polish'):contains('is for Gold patients and above')",
-            },
-            {
-                content: "a reward the patient can have is open",
-                trigger:
-                    ".o_dental_loyalty_reward:enabled:contains('10 % off your bill')",
-            },
-            Dialog.cancel(),
-            clickDeskButton("Vouchers"),
-            Dialog.is({title: "Vouchers of Linh Pham"}),
-            {
-                content: "one tap on the patient's voucher",
-                trigger:
-                    ".o_dental_loyalty_voucher_choice:contains('15.00 off your bill')",
-                run: "click",
-            },
-            {
-                content: "the voucher is on the bill",
-                trigger:
-                    ".order-container .orderline:has(.product-name:contains('15.00 off your bill')) .price:contains('-15.00')",
-            },
-            {
-                content: "no unused voucher is left to claim",
-                trigger: negate(`${DESK} .o_dental_loyalty_vouchers_cue`),
-            },
-        ].flat(),
+const deskButtonsSteps = (width) =>
+    [
+        Chrome.startPoS(),
+        Dialog.confirm("Open Register"),
+        windowIs(width),
+        ProductScreen.clickControlButtonMore(),
+        {
+            content: "Actions opens, with the practitioner",
+            trigger:
+                ".modal .control-buttons-modal .o_dental_loyalty_practitioner_button",
+        },
+        {
+            content: "Rewards and Vouchers are no longer under Actions",
+            trigger: negate(".modal .control-buttons-modal button:contains('Reward')"),
+        },
+        Dialog.cancel(),
+        ProductScreen.addOrderline("Scale and Polish", "1"),
+        buttonInSight("Rewards"),
+        buttonInSight("Vouchers"),
+        {
+            content: "without a patient, no cue",
+            trigger: negate(`${DESK} .badge`),
+        },
+        scan_barcode("0420000000123"),
+        {
+            content: "the Rewards button counts the rewards the patient can have now",
+            trigger: `${DESK} .o_dental_loyalty_rewards_cue:contains("2")`,
+        },
+        {
+            content: "the Vouchers button counts the patient's unused vouchers",
+            trigger: `${DESK} .o_dental_loyalty_vouchers_cue:contains("1")`,
+        },
+        buttonInSight("Rewards"),
+        buttonInSight("Vouchers"),
+        clickDeskButton("Rewards"),
+        Dialog.is({title: "Rewards for Linh Pham"}),
+        {
+            content: "a reward over the patient's points says so",
+            trigger:
+                ".o_dental_loyalty_reward:disabled:contains('Whitening kit'):contains('Not enough points')",
+        },
+        {
+            content: "a reward whose limit the patient reached says which limit",
+            trigger:
+                ".o_dental_loyalty_reward:disabled:contains('Yearly check-up'):contains('has reached the limit of Yearly check-up: 1 per year')",
+        },
+        {
+            content: "a reward for higher tiers says which tier",
+            trigger:
+                ".o_dental_loyalty_reward:disabled:contains('Gold polish'):contains('is for Gold patients and above')",
+        },
+        {
+            content: "a reward the patient can have is open",
+            trigger: ".o_dental_loyalty_reward:enabled:contains('10 % off your bill')",
+        },
+        Dialog.cancel(),
+        clickDeskButton("Vouchers"),
+        Dialog.is({title: "Vouchers of Linh Pham"}),
+        {
+            content: "one tap on the patient's voucher",
+            trigger: ".o_dental_loyalty_voucher_choice:contains('15.00 off your bill')",
+            run: "click",
+        },
+        {
+            content: "the voucher is on the bill",
+            trigger:
+                ".order-container .orderline:has(.product-name:contains('15.00 off your bill')) .price:contains('-15.00')",
+        },
+        {
+            content: "no unused voucher is left to claim",
+            trigger: negate(`${DESK} .o_dental_loyalty_vouchers_cue`),
+        },
+    ].flat();
+
+registry.category("web_tour.tours").add("DentalLoyaltyDeskButtons1024Tour", {
+    steps: () => deskButtonsSteps(1024),
+});
+
+registry.category("web_tour.tours").add("DentalLoyaltyDeskButtons1280Tour", {
+    steps: () => deskButtonsSteps(1280),
 });
 
 // A voucher typed on a bill without its patient: the register offers to choose
