@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 # How far back the limit per patient counts.
 _LIMIT_PERIODS = {
@@ -207,10 +208,18 @@ class DentalLoyaltyReward(models.Model):
         patient = partner.display_name
         if not self.active or self.company_id != wallet.company_id:
             return self.env._("%s is not in this clinic's catalog.", self.name)
-        if (self.date_from and today < self.date_from) or (
-            self.date_to and today > self.date_to
-        ):
-            return self.env._("%s is not available today.", self.name)
+        if self.date_from and today < self.date_from:
+            return self.env._(
+                "%(reward)s is not available today: it starts on %(date)s.",
+                reward=self.name,
+                date=format_date(self.env, self.date_from),
+            )
+        if self.date_to and today > self.date_to:
+            return self.env._(
+                "%(reward)s is not available today: it ended on %(date)s.",
+                reward=self.name,
+                date=format_date(self.env, self.date_to),
+            )
         if self.partner_ids and partner not in self.partner_ids:
             return self.env._(
                 "%(reward)s is kept for chosen patients; %(patient)s is not one.",

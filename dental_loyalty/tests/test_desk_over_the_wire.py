@@ -74,7 +74,10 @@ class TestDeskOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
         self.assertNotIn("For friends only", refusals)
         self.assertIn("10 off is out of stock", refusals["10 off"])
         self.assertIn("10 % off is for Gold patients and above", refusals["10 % off"])
-        self.assertIn("Free cleaning is not available today", refusals["Free cleaning"])
+        self.assertIn(
+            "Free cleaning is not available today: it ended on ",
+            refusals["Free cleaning"],
+        )
         self.assertIn(
             "has reached the limit of Toothbrush kit: 1 per year",
             refusals["Toothbrush kit"],
