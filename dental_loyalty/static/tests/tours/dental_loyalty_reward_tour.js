@@ -190,8 +190,10 @@ registry.category("web_tour.tours").add("DentalLoyaltyVoucherCodeTour", {
             ProductScreen.clickNumpad("Price", "9"),
             {
                 content: "the numpad does not reprice a voucher's line",
-                trigger: ".o_notification:contains('The server priced this voucher')",
+                trigger:
+                    ".modal .modal-body:contains('The server priced this voucher')",
             },
+            Dialog.confirm(),
             voucherLineShows("15.00 off your bill", "-15.00", "BRUSH2345678"),
             ProductScreen.checkOrderlinesNumber(2),
             ProductScreen.totalAmountIs("85.00"),
