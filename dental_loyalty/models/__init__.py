@@ -29,6 +29,7 @@ from . import dental_loyalty_liability
 from . import res_partner
 from . import res_partner_wallet
 from . import res_partner_referral
+from . import res_partner_referral_desk
 from . import res_partner_segment
 from . import res_partner_card
 from . import res_partner_statement
@@ -39,6 +40,7 @@ from . import product_product
 from . import pos_order
 from . import pos_order_guards
 from . import pos_order_register
+from . import pos_order_desk
 from . import pos_order_sale
 from . import pos_order_refund
 from . import pos_order_refund_preview
@@ -46,9 +48,11 @@ from . import pos_order_refund_receipt
 from . import pos_order_line
 from . import pos_payment
 from . import dental_loyalty_reward
+from . import dental_loyalty_reward_desk
 from . import dental_loyalty_voucher
 from . import dental_loyalty_voucher_issue
 from . import dental_loyalty_voucher_use
+from . import dental_loyalty_voucher_desk
 from . import dental_loyalty_voucher_action
 from . import dental_loyalty_referral
 from . import dental_loyalty_referral_refusal

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_date
 
 # How far back the limit per patient counts.
 _LIMIT_PERIODS = {
@@ -197,19 +198,28 @@ class DentalLoyaltyReward(models.Model):
         for reward in self:
             reward.voucher_count = counts.get(reward, 0)
 
-    def _refusal(self, wallet, today, partner=None):
+    def _refusal(self, wallet, today, partner=None, taken=None):
         """Why ``partner`` (by default ``wallet``'s patient) cannot get this
         reward today from ``wallet``, or None. Points are checked by the engine
-        when it takes them."""
+        when it takes them. ``taken``: the patient's vouchers counting for the
+        limit, when the caller counted them already."""
         self.ensure_one()
         partner = partner or wallet.partner_id
         patient = partner.display_name
         if not self.active or self.company_id != wallet.company_id:
             return self.env._("%s is not in this clinic's catalog.", self.name)
-        if (self.date_from and today < self.date_from) or (
-            self.date_to and today > self.date_to
-        ):
-            return self.env._("%s is not available today.", self.name)
+        if self.date_from and today < self.date_from:
+            return self.env._(
+                "%(reward)s is not available today: it starts on %(date)s.",
+                reward=self.name,
+                date=format_date(self.env, self.date_from),
+            )
+        if self.date_to and today > self.date_to:
+            return self.env._(
+                "%(reward)s is not available today: it ended on %(date)s.",
+                reward=self.name,
+                date=format_date(self.env, self.date_to),
+            )
         if self.partner_ids and partner not in self.partner_ids:
             return self.env._(
                 "%(reward)s is kept for chosen patients; %(patient)s is not one.",
@@ -233,7 +243,8 @@ class DentalLoyaltyReward(models.Model):
         if self.has_stock and self.stock_left <= 0:
             return self.env._("%s is out of stock.", self.name)
         if self.limit_per_patient:
-            taken = self._vouchers_in_period(partner, today)
+            if taken is None:
+                taken = self._vouchers_in_period(partner, today)
             if taken >= self.limit_per_patient:
                 return self.env._(
                     "%(patient)s has reached the limit of %(reward)s: %(limit)s "

@@ -24,7 +24,7 @@ class DentalLoyaltyVoucher(models.Model):
         # On a bill the caller gave the code; a gift is handed by its record.
         code = self.sudo().code if on_bill else self.code_hint
         if self.state == "used":
-            return self.env._("Voucher %s was already used.", code)
+            return self._used_refusal(code)
         if self.state == "cancelled":
             return self.env._("Voucher %s was cancelled.", code)
         if self.state == "expired" or self.expiry_date < today:

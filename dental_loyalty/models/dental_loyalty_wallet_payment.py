@@ -26,18 +26,45 @@ class DentalLoyaltyWallet(models.Model):
             rounding=company.currency_id.rounding,
         )
 
-    def _points_cap_message(self, spendable, max_amount):
+    def _points_limit(self, spendable, bill_total):
+        """Which limit bounds a points payment on ``bill_total``: ``"points"``,
+        the patient's spendable points, or ``"cap"``, the share of a bill
+        points may pay."""
         company = self.company_id
-        return self.env._(
-            "At most %(max_amount)s of this bill can be paid with points: points "
-            "pay at most %(share)s %% of a bill (spendable points of %(patient)s: "
-            "%(spendable)s).",
-            max_amount=formatLang(
+        worth = max(spendable, 0) * company.dental_loyalty_point_value
+        share = bill_total * company.dental_loyalty_max_share / 100
+        return "points" if worth <= share else "cap"
+
+    def _points_cap_message(self, spendable, max_amount, bill_total=None):
+        """Why at most ``max_amount`` may be paid with points, naming the limit
+        that bit (without ``bill_total``, both)."""
+        company = self.company_id
+        values = {
+            "max_amount": formatLang(
                 self.env, max_amount, currency_obj=company.currency_id
             ),
-            patient=self.partner_id.display_name,
-            spendable=spendable,
-            share=formatLang(self.env, company.dental_loyalty_max_share, digits=0),
+            "patient": self.partner_id.display_name,
+            "spendable": spendable,
+            "share": formatLang(self.env, company.dental_loyalty_max_share, digits=0),
+        }
+        if bill_total is None:
+            return self.env._(
+                "At most %(max_amount)s of this bill can be paid with points: points "
+                "pay at most %(share)s %% of a bill (spendable points of %(patient)s: "
+                "%(spendable)s).",
+                **values,
+            )
+        if self._points_limit(spendable, bill_total) == "points":
+            return self.env._(
+                "At most %(max_amount)s of this bill can be paid with points: that is "
+                "what the spendable points of %(patient)s (%(spendable)s) are worth.",
+                **values,
+            )
+        return self.env._(
+            "At most %(max_amount)s of this bill can be paid with points: the clinic "
+            "lets points pay at most %(share)s %% of a bill (%(patient)s has "
+            "%(spendable)s spendable points).",
+            **values,
         )
 
     def _points_for_payment(self, bill_total, amount, hold_key, label, source_vals):
@@ -65,7 +92,7 @@ class DentalLoyaltyWallet(models.Model):
             raise UserError(
                 self.env._("%s was refused.", label)
                 + " "
-                + self._points_cap_message(spendable, max_amount)
+                + self._points_cap_message(spendable, max_amount, bill_total)
             )
         spent = min(needed, max(spendable, 0))
         self.env["dental.loyalty.shortfall"]._record(
@@ -104,7 +131,7 @@ class DentalLoyaltyWallet(models.Model):
         if not points_payment_standing(
             amount, max_amount, rounding=company.currency_id.rounding
         ):
-            raise UserError(self._points_cap_message(spendable, max_amount))
+            raise UserError(self._points_cap_message(spendable, max_amount, bill_total))
         points = points_for_amount(amount, company.dental_loyalty_point_value)
         Hold._hold(
             self,
@@ -121,6 +148,7 @@ class DentalLoyaltyWallet(models.Model):
             "spendable_points": spendable,
             "held_points": sum(others.mapped("points")),
             "max_share": company.dental_loyalty_max_share,
+            "limited_by": self._points_limit(spendable, bill_total),
         }
 
     def _why_nothing_payable(self, others, bill_total):

@@ -52,8 +52,9 @@ class PosOrderRegister(models.Model):
 
     @api.model
     def dental_loyalty_rewards(self, config_id, partner_id):
-        """The catalog rewards the patient is allowed, each with its cost and the
-        points left after it; those the patient cannot afford say so."""
+        """Every reward of the clinic's catalog, each with its cost, the points
+        left after it and, when the patient cannot have it now, why
+        (``refusal``: the limit, the tier, the stock, the dates or the points)."""
         config = self._dental_loyalty_register(config_id)
         patient = self._dental_loyalty_patient(partner_id)
         wallet = self._dental_loyalty_member_wallet(
@@ -61,15 +62,11 @@ class PosOrderRegister(models.Model):
         )
         # A preview: the engine checks again, under the wallet's lock, at redeem.
         # The catalog and the holds are the engine's: cashiers read them here.
-        Reward = self.env["dental.loyalty.reward"].sudo()
-        spendable, _own, _others = (
-            self.env["dental.loyalty.reservation"]
-            .sudo()
-            ._spendable_for(wallet, "rewards")
-        )
-        return {
-            "spendable": spendable,
-            "rewards": [
+        spendable, refusals = self._dental_loyalty_catalog(wallet, patient)
+        rewards = []
+        for reward, refusal in refusals.items():
+            refusal = reward._desk_refusal(refusal, spendable)
+            rewards.append(
                 {
                     "id": reward.id,
                     "name": reward.name,
@@ -77,11 +74,11 @@ class PosOrderRegister(models.Model):
                     "kind": reward.kind,
                     "points_cost": reward.points_cost,
                     "points_after": spendable - reward.points_cost,
-                    "affordable": spendable >= reward.points_cost,
+                    "affordable": not refusal,
+                    "refusal": refusal or "",
                 }
-                for reward in Reward._available_to(wallet, patient=patient)
-            ],
-        }
+            )
+        return {"spendable": spendable, "rewards": rewards}
 
     @api.model
     def dental_loyalty_redeem_reward(self, config_id, partner_id, reward_id):
@@ -123,9 +120,10 @@ class PosOrderRegister(models.Model):
         if partner_id:
             partner = self._dental_loyalty_patient(partner_id)
         voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
-        refusal = voucher._refusal(partner, fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
+        refusal = voucher._refusal(partner, today)
         if refusal:
-            raise UserError(refusal)
+            raise voucher._desk_refusal_error(partner, refusal, today)
         return voucher._line_for_bill(bill_total, covered, partner)
 
     @api.model

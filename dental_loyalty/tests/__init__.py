@@ -11,6 +11,9 @@ from . import test_backend_forms
 from . import test_concurrency
 from . import test_pos_performance
 from . import test_pos_tour
+from . import test_desk_tour
+from . import test_desk_over_the_wire
+from . import test_desk_forms
 from . import test_cron_performance
 from . import test_rewards
 from . import test_pos_vouchers

@@ -165,7 +165,9 @@ class TestConcurrentSpend(CommittedWalletCase):
             register_b.rollback()
             register_a.commit()
             # Once A is done, B sees what is left and is refused.
-            with self.assertRaisesRegex(UserError, r"spendable points of .+: 20\)"):
+            with self.assertRaisesRegex(
+                UserError, r"spendable points of .+ \(20\) are worth"
+            ):
                 self._settle(self._env(register_b), f"b-{self.wallet_id}", 8.0)
         available, spent, problems = self._figures()
         self.assertEqual((available, spent, problems), (20, 80, {}))

@@ -255,7 +255,9 @@ class TestJoiningWhileARegisterSpends(CommittedFamilyCase):
             self._join(self._env(desk))
             desk.commit()
             # The holder's register cannot take the child's held points...
-            with self.assertRaisesRegex(UserError, r"spendable points of .+: 100\)"):
+            with self.assertRaisesRegex(
+                UserError, r"spendable points of .+ \(100\) are worth"
+            ):
                 self._reserve_for(
                     self._env(register),
                     self.partner_id,

@@ -90,7 +90,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, 1000)
         with self.assertRaises(UserError) as refused:
             self._sync(self._order([(self.checkup, 2)], points=30.01))
-        self.assertIn("30 % of a bill", str(refused.exception))
+        self.assertIn(
+            "the clinic lets points pay at most 30 % of a bill", str(refused.exception)
+        )
         self.assertFalse(
             self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
         )
@@ -100,7 +102,10 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._give_points(self.patient, 200)
         with self.assertRaises(UserError) as refused:
             self._sync(self._order([(self.checkup, 2)], points=25))
-        self.assertIn("(spendable points of Minh Tran: 200)", str(refused.exception))
+        self.assertIn(
+            "that is what the spendable points of Minh Tran (200) are worth",
+            str(refused.exception),
+        )
         self.assertEqual(self._wallet().points_available, 200)
 
     def test_points_payment_needs_a_patient(self):

@@ -3,9 +3,8 @@ import {deserializeDate, formatDate} from "@web/core/l10n/dates";
 import {AlertDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
 import {makeAwaitable} from "@point_of_sale/app/store/make_awaitable_dialog";
 import {SelectionPopup} from "@point_of_sale/app/utils/input_popups/selection_popup";
-import {TextInputPopup} from "@point_of_sale/app/utils/input_popups/text_input_popup";
 import {RewardCatalog} from "@dental_loyalty/app/reward_catalog/reward_catalog";
-import {applyVoucher, askServer, voucherLines} from "@dental_loyalty/app/vouchers";
+import {applyVoucher, askServer} from "@dental_loyalty/app/vouchers";
 import {askServerWithCode} from "@dental_loyalty/app/spend_code";
 
 function showAlert(pos, title, body) {
@@ -82,72 +81,6 @@ export async function chooseReward(pos) {
                 {code: voucher.code, date: until, reason: applied.message}
             )
         );
-    }
-}
-
-/**
- * The patient's own vouchers not yet on the bill, from the server: a code is
- * cash, so the register gets no other patient's. Offline, none: type the code.
- */
-async function ownVouchers(pos, order) {
-    const partner = order.get_partner();
-    if (!partner) {
-        return [];
-    }
-    const answer = await askServer(pos, "dental_loyalty_patient_vouchers", [
-        pos.config.id,
-        partner.id,
-    ]);
-    if (!answer.ok) {
-        return [];
-    }
-    const onBill = new Set(
-        voucherLines(order).map((line) => line.dental_loyalty_voucher_code)
-    );
-    return answer.result.filter((voucher) => !onBill.has(voucher.code));
-}
-
-/** The patient's voucher picked from their own, or the code typed or scanned. */
-async function chooseVoucherCode(pos, order) {
-    const vouchers = await ownVouchers(pos, order);
-    if (vouchers.length) {
-        const choice = await makeAwaitable(pos.dialog, SelectionPopup, {
-            title: _t("Vouchers of %s", order.get_partner().name),
-            list: [
-                ...vouchers.map((voucher, index) => ({
-                    id: index + 1,
-                    label: _t("%(reward)s, valid until %(date)s", {
-                        reward: voucher.reward,
-                        date: formatDate(deserializeDate(voucher.expiry_date)),
-                    }),
-                    item: voucher.code,
-                })),
-                {id: 0, label: _t("Type a code"), item: ""},
-            ],
-        });
-        if (choice === undefined || choice === null) {
-            return "";
-        }
-        if (choice) {
-            return choice;
-        }
-    }
-    return await makeAwaitable(pos.dialog, TextInputPopup, {
-        title: _t("Voucher"),
-        placeholder: _t("The code on the patient's voucher"),
-    });
-}
-
-/** A voucher of the patient's, or a code typed or scanned: the server checks it and prices its line. */
-export async function enterVoucherCode(pos) {
-    const order = pos.get_order();
-    const code = await chooseVoucherCode(pos, order);
-    if (!code?.trim()) {
-        return;
-    }
-    const applied = await applyVoucher(pos, order, code);
-    if (!applied.ok) {
-        showAlert(pos, _t("Voucher refused"), applied.message);
     }
 }
 

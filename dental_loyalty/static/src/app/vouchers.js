@@ -21,7 +21,8 @@ export async function askServer(pos, method, args) {
             };
         }
         if (error instanceof RPCError) {
-            return {ok: false, message: error.data.message};
+            // ``error``: the server's refusal, for those that offer a way on.
+            return {ok: false, message: error.data.message, error: error.data};
         }
         throw error;
     }

@@ -4,7 +4,6 @@ import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_scre
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
 import * as SelectionPopup from "@point_of_sale/../tests/tours/utils/selection_popup_util";
-import * as TextInputPopup from "@point_of_sale/../tests/tours/utils/text_input_popup_util";
 import {
     negate,
     refresh,
@@ -20,12 +19,28 @@ function openWithScaleAndPolish() {
     ].flat();
 }
 
+function clickDeskButton(name) {
+    return {
+        content: `click the ${name} button, in sight on the product screen`,
+        trigger: `.product-screen .o_dental_loyalty_desk button:contains("${name}")`,
+        run: "click",
+    };
+}
+
 function enterVoucherCode(code) {
     return [
-        ProductScreen.clickControlButton("Voucher"),
-        TextInputPopup.inputText(code),
-        Dialog.confirm("Apply"),
-    ].flat();
+        clickDeskButton("Vouchers"),
+        {
+            content: `type the voucher code ${code}`,
+            trigger: ".o_dental_loyalty_voucher_list .o_dental_loyalty_voucher_code",
+            run: `edit ${code}`,
+        },
+        {
+            content: "apply it",
+            trigger: ".o_dental_loyalty_voucher_list .o_dental_loyalty_voucher_apply",
+            run: "click",
+        },
+    ];
 }
 
 function voucherLineShows(reward, price, code = "") {
@@ -76,13 +91,14 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
     steps: () =>
         [
             openWithScaleAndPolish(),
-            ProductScreen.clickControlButton("Rewards"),
+            clickDeskButton("Rewards"),
             {
                 content: "without a patient, the register asks for one",
-                trigger: ".o_notification:contains('Choose the patient first')",
+                trigger: ".modal .modal-body:contains('Choose the patient first')",
             },
+            Dialog.confirm(),
             scan_barcode("0420000000123"),
-            ProductScreen.clickControlButton("Rewards"),
+            clickDeskButton("Rewards"),
             Dialog.is({title: "Rewards for Linh Pham"}),
             {
                 content: "the catalog says what the patient can spend",
@@ -98,7 +114,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
                 content:
                     "a reward beyond the patient's points is greyed out, with the reason",
                 trigger:
-                    ".o_dental_loyalty_reward:disabled:contains('Whitening kit'):contains('Cost in points: 5,000'):contains('not enough points')",
+                    ".o_dental_loyalty_reward:disabled:contains('Whitening kit'):contains('Cost in points: 5,000'):contains('Not enough points: Whitening kit costs 5,000')",
             },
             {
                 content: "the patient takes the 10 % off",
@@ -153,10 +169,14 @@ registry.category("web_tour.tours").add("DentalLoyaltyVoucherCodeTour", {
             ProductScreen.clickControlButton("Practitioner"),
             SelectionPopup.has("Dr. An Tran", {run: "click"}),
             practitionerIs("Dr. An Tran"),
-            ProductScreen.clickControlButton("Voucher"),
+            clickDeskButton("Vouchers"),
             Dialog.is({title: "Vouchers of Linh Pham"}),
-            SelectionPopup.has("Type a code"),
-            SelectionPopup.has("15.00 off your bill, valid until", {run: "click"}),
+            {
+                content: "one tap on the patient's voucher puts it on the bill",
+                trigger:
+                    ".o_dental_loyalty_voucher_choice:contains('15.00 off your bill'):contains('valid until')",
+                run: "click",
+            },
             voucherLineShows("15.00 off your bill", "-15.00", "BRUSH2345678"),
             // Their only voucher is on the bill: the register asks for a code.
             enterVoucherCode("brush-2345 678"),
@@ -170,8 +190,10 @@ registry.category("web_tour.tours").add("DentalLoyaltyVoucherCodeTour", {
             ProductScreen.clickNumpad("Price", "9"),
             {
                 content: "the numpad does not reprice a voucher's line",
-                trigger: ".o_notification:contains('The server priced this voucher')",
+                trigger:
+                    ".modal .modal-body:contains('The server priced this voucher')",
             },
+            Dialog.confirm(),
             voucherLineShows("15.00 off your bill", "-15.00", "BRUSH2345678"),
             ProductScreen.checkOrderlinesNumber(2),
             ProductScreen.totalAmountIs("85.00"),

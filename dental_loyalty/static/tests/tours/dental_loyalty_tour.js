@@ -96,9 +96,11 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
                 amount: "30.00",
             }),
             {
-                content: "the cashier reads why",
-                trigger: ".o_notification:contains('At most'):contains('30.00')",
+                content: "the cashier reads why, and which limit bit: the cap",
+                trigger:
+                    ".modal .modal-body:contains('At most'):contains('30.00'):contains('the clinic lets points pay at most 30 % of a bill')",
             },
+            Dialog.confirm(),
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),

@@ -1,5 +1,6 @@
 import {_t} from "@web/core/l10n/translation";
 import {patch} from "@web/core/utils/patch";
+import {AlertDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
 import {OrderSummary} from "@point_of_sale/app/screens/product_screen/order_summary/order_summary";
 import {joinLoyalty} from "@dental_loyalty/app/join";
 
@@ -20,11 +21,12 @@ patch(OrderSummary.prototype, {
             this.pos.numpadMode = "quantity";
             return;
         }
-        this.pos.notification.add(
-            _t(
+        // A refusal stays on screen until read.
+        this.dialog.add(AlertDialog, {
+            title: _t("Voucher line"),
+            body: _t(
                 "The server priced this voucher's line; take the line off to remove the voucher."
             ),
-            {type: "warning"}
-        );
+        });
     },
 });

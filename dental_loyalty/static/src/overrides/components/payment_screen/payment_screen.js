@@ -57,13 +57,7 @@ patch(PaymentScreen.prototype, {
             // Corrected on the spot, not refused at Validate after the cash is in.
             line.set_amount(offer.max_amount);
             this.numberBuffer.set(String(offer.max_amount));
-            this.notification.add(
-                _t(
-                    "At most %s of this bill can be paid with points.",
-                    this.env.utils.formatCurrency(offer.max_amount)
-                ),
-                {type: "warning"}
-            );
+            this._dentalLoyaltyRefused(this._dentalLoyaltyLimitText(offer));
         }
         return result;
     },
@@ -99,6 +93,21 @@ patch(PaymentScreen.prototype, {
 
     get dentalLoyaltySpendableText() {
         return formatPoints(this.dentalLoyaltyOffer?.spendable_points);
+    },
+
+    /** Why no more can be paid with points, naming the limit that bit. */
+    _dentalLoyaltyLimitText(offer) {
+        const amount = this.env.utils.formatCurrency(offer.max_amount);
+        if (offer.limited_by === "points") {
+            return _t(
+                "At most %(amount)s of this bill can be paid with points: that is what the patient's spendable points (%(points)s) are worth.",
+                {amount, points: formatPoints(offer.spendable_points)}
+            );
+        }
+        return _t(
+            "At most %(amount)s of this bill can be paid with points: the clinic lets points pay at most %(share)s % of a bill.",
+            {amount, share: offer.max_share}
+        );
     },
 
     _dentalLoyaltyRefused(message) {

@@ -1,0 +1,75 @@
+from odoo import api, fields, models
+
+
+class PosOrderDesk(models.Model):
+    """What the register's buttons show the moment a patient is on the bill:
+    the rewards they can have now and their vouchers, in one call."""
+
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def dental_loyalty_patient_offers(self, config_id, partner_id):
+        """``{"claimable": rewards the patient can have now, "vouchers": their
+        own vouchers a bill can use today}``; a patient outside the programme
+        has no rewards, and no refusal for it: the buttons only stay quiet."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        claimable = 0
+        wallet = patient._dental_loyalty_member_wallet(config.company_id)
+        if wallet:
+            spendable, refusals = self._dental_loyalty_catalog(wallet, patient)
+            claimable = sum(
+                1
+                for reward, refusal in refusals.items()
+                if not reward._desk_refusal(refusal, spendable)
+            )
+        return {
+            "claimable": claimable,
+            "vouchers": self.dental_loyalty_patient_vouchers(config_id, partner_id),
+        }
+
+    @api.model
+    def _dental_loyalty_catalog(self, wallet, patient):
+        """The points the patient may spend on rewards, and every reward of
+        the wallet's clinic with why the patient cannot have it (or None)."""
+        # The catalog and the holds are the engine's: the caller checked the
+        # register and that the cashier may read the patient.
+        spendable, _own, _others = (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            ._spendable_for(wallet, "rewards")
+        )
+        rewards = (
+            self.env["dental.loyalty.reward"]
+            .sudo()
+            .search([("company_id", "=", wallet.company_id.id)])
+            # A reward kept for chosen patients is no other patient's business.
+            .filtered(
+                lambda reward: not reward.partner_ids or patient in reward.partner_ids
+            )
+        )
+        today = fields.Date.context_today(self)
+        return spendable, rewards._refusals_for(wallet, today, patient)
+
+    @api.model
+    def dental_loyalty_referrer_of(self, config_id, partner_id):
+        """The name of who referred the patient in the register's clinic (a
+        pending or rewarded referral), or False: the register confirms it when
+        the customer editor saves."""
+        config = self._dental_loyalty_register(config_id)
+        patient = self._dental_loyalty_patient(partner_id)
+        # Referrals are the engine's records: the cashier named a patient they
+        # may read, and learns only who brought them.
+        referral = (
+            self.env["dental.loyalty.referral"]
+            .sudo()
+            .search(
+                [
+                    ("referred_id", "=", patient.id),
+                    ("company_id", "=", config.company_id.id),
+                    ("state", "in", ("pending", "rewarded")),
+                ],
+                limit=1,
+            )
+        )
+        return referral.referrer_id.name or False

@@ -1,0 +1,79 @@
+import {_t} from "@web/core/l10n/translation";
+import {Component, useEffect, useState} from "@odoo/owl";
+import {usePos} from "@point_of_sale/app/store/pos_hook";
+import {
+    openRewards,
+    openVouchers,
+    patientOffers,
+    vouchersNotOnBill,
+} from "@dental_loyalty/app/desk";
+
+/**
+ * Rewards and Vouchers on the product screen, in sight, each with a cue when
+ * the bill's patient can claim something: the rewards they can have now and
+ * their unused vouchers not yet on the bill.
+ */
+export class DeskButtons extends Component {
+    static template = "dental_loyalty.DeskButtons";
+    static props = {};
+
+    setup() {
+        this.pos = usePos();
+        this.offers = useState({partnerId: null, claimable: 0, vouchers: []});
+        useEffect(
+            (partnerId) => {
+                this.refresh(partnerId);
+            },
+            () => [this.partner?.id]
+        );
+    }
+
+    get partner() {
+        return this.pos.get_order()?.get_partner();
+    }
+
+    /** What is shown is the current patient's, never the previous one's. */
+    get current() {
+        return this.partner && this.offers.partnerId === this.partner.id;
+    }
+
+    get claimable() {
+        return this.current ? this.offers.claimable : 0;
+    }
+
+    get vouchers() {
+        return this.current
+            ? vouchersNotOnBill(this.pos.get_order(), this.offers.vouchers)
+            : [];
+    }
+
+    get rewardsCueTitle() {
+        return _t("Rewards the patient can have now: %s", this.claimable);
+    }
+
+    get vouchersCueTitle() {
+        return _t("Unused vouchers of the patient: %s", this.vouchers.length);
+    }
+
+    async refresh(partnerId = this.partner?.id) {
+        const partner = this.partner;
+        if (!partnerId || partner?.id !== partnerId) {
+            Object.assign(this.offers, {partnerId: null, claimable: 0, vouchers: []});
+            return;
+        }
+        const offers = await patientOffers(this.pos, partner);
+        if (this.partner?.id === partnerId) {
+            Object.assign(this.offers, {partnerId, ...offers});
+        }
+    }
+
+    async clickRewards() {
+        await openRewards(this.pos);
+        await this.refresh();
+    }
+
+    async clickVouchers() {
+        await openVouchers(this.pos, this.vouchers);
+        await this.refresh();
+    }
+}

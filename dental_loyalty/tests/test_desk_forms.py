@@ -1,0 +1,29 @@
+from odoo.tests import Form, tagged
+
+from .common import DentalLoyaltyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReferrerInTheContactForm(DentalLoyaltyCommon):
+    """The contact form (the register's customer editor too) names the
+    referrer as soon as a referral code is typed, or says what is wrong."""
+
+    def test_the_typed_code_names_the_referrer_at_once(self):
+        self.patient.dental_referral_code = "LAN23456"
+        form = Form(self.env["res.partner"])
+        form.name = "Newcomer"
+        self.assertFalse(form.dental_referred_by_name)
+        form.dental_referred_by_code = "nope-2345"
+        self.assertEqual(
+            form.dental_referred_by_name, "No patient has the referral code NOPE2345."
+        )
+        form.dental_referred_by_code = "lan-2345 6"
+        self.assertEqual(form.dental_referred_by_name, self.patient.name)
+
+    def test_the_patients_own_code_says_so(self):
+        self.patient.dental_referral_code = "LAN23456"
+        form = Form(self.patient)
+        form.dental_referred_by_code = "LAN23456"
+        self.assertEqual(
+            form.dental_referred_by_name, "This is the patient's own referral code."
+        )
