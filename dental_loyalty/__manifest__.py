@@ -30,6 +30,7 @@
         "wizard/dental_loyalty_join_views.xml",
         "views/dental_loyalty_ledger_views.xml",
         "views/dental_loyalty_reward_views.xml",
+        "views/dental_loyalty_reward_scope_views.xml",
         "views/dental_loyalty_voucher_views.xml",
         "report/dental_loyalty_voucher_report.xml",
         "report/dental_loyalty_member_card_report.xml",

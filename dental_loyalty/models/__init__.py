@@ -42,12 +42,16 @@ from . import pos_order_register
 from . import pos_order_sale
 from . import pos_order_refund
 from . import pos_order_line
+from . import pos_order_held_rewards
 from . import pos_payment
 from . import dental_loyalty_reward
+from . import dental_loyalty_reward_scope
+from . import dental_loyalty_reward_stock
 from . import dental_loyalty_voucher
 from . import dental_loyalty_voucher_issue
 from . import dental_loyalty_voucher_use
 from . import dental_loyalty_voucher_action
+from . import dental_loyalty_voucher_hold
 from . import dental_loyalty_referral
 from . import dental_loyalty_referral_refusal
 from . import dental_loyalty_referral_reward

@@ -76,3 +76,6 @@ from . import test_report_movements
 from . import test_report_costs
 from . import test_reports_tour
 from . import test_liability_doors
+from . import test_held_rewards_over_the_wire
+from . import test_reward_scope
+from . import test_held_rewards_concurrency
