@@ -79,3 +79,4 @@ from . import test_liability_doors
 from . import test_held_rewards_over_the_wire
 from . import test_reward_scope
 from . import test_held_rewards_concurrency
+from . import test_held_rewards_tour
