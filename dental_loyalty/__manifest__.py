@@ -32,6 +32,7 @@
         "views/dental_loyalty_reward_views.xml",
         "views/dental_loyalty_reward_scope_views.xml",
         "views/dental_loyalty_voucher_views.xml",
+        "views/dental_loyalty_voucher_hold_views.xml",
         "report/dental_loyalty_voucher_report.xml",
         "report/dental_loyalty_member_card_report.xml",
         "data/mail_template_member_card_data.xml",

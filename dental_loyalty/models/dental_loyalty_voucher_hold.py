@@ -122,6 +122,14 @@ class DentalLoyaltyVoucher(models.Model):
             )
         return super()._refusal(partner, today, on_bill=on_bill and self.kind != "gift")
 
+    def _renew_hold(self):
+        """The register priced this held voucher again on its bill (before
+        the money is taken): its hold lasts a full lifetime from now."""
+        self.ensure_one()
+        # Holds are the engine's bookkeeping; _refusal checked the order.
+        holds = self.sudo().hold_ids
+        holds.expires_at = fields.Datetime.now() + holds._LIFETIME
+
     def _commit_hold(self):
         """The bill this voucher was held on is paid: under the wallet's lock
         its points become its redeem line, and its hold goes."""

@@ -139,6 +139,9 @@ class PosOrderRegister(models.Model):
         )
         if refusal:
             raise UserError(refusal)
+        if voucher.state == "held":
+            # Priced again before the money is taken: its hold lasts the payment.
+            voucher._renew_hold()
         return voucher._line_for_bill(bill_total, covered, partner, bill_lines)
 
     @api.model

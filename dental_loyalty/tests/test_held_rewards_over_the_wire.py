@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common_pos import PosJsonRpcMixin
@@ -151,6 +154,41 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self.assertIn("on another bill being paid", error["message"])
         _result, error = self._release("order-b", line["code"])
         self.assertIn("not held on this bill", error["message"])
+
+    def test_pricing_the_held_reward_again_before_paying_renews_its_hold(self):
+        self._give_points(self.patient, 300)
+        line, _error = self._hold("order-1", self.ten_off)
+        hold = self._voucher(line["code"]).sudo().hold_ids
+        hold.expires_at = "2000-01-01 00:00:00"
+        _result, error = self._call(
+            "pos.order",
+            "dental_loyalty_voucher_line",
+            self.config.id,
+            line["code"],
+            self.patient.id,
+            100.0,
+            0.0,
+            None,
+            "order-1",
+        )
+        self.assertIn("the hold lapsed", error["message"])
+        hold.expires_at = fields.Datetime.now() + timedelta(minutes=1)
+        repriced, error = self._call(
+            "pos.order",
+            "dental_loyalty_voucher_line",
+            self.config.id,
+            line["code"],
+            self.patient.id,
+            100.0,
+            0.0,
+            None,
+            "order-1",
+        )
+        self.assertEqual((repriced["price_unit"], error), (-10.0, None))
+        hold.invalidate_recordset()
+        self.assertGreater(
+            hold.expires_at, fields.Datetime.now() + timedelta(minutes=20)
+        )
 
     def test_a_lapsed_hold_is_refused_and_cancelled_with_its_stock_back(self):
         self.gift.write({"has_stock": True, "stock_left": 1})
