@@ -32,7 +32,12 @@ class DentalLoyaltyVoucher(models.Model):
         help="The register's order this reward was chosen on: only that bill "
         "can use it, and paying it commits the points.",
     )
-    hold_ids = fields.One2many("dental.loyalty.reservation", "voucher_id")
+    # Holds are the engine's bookkeeping, read by managers (and the engine).
+    hold_ids = fields.One2many(
+        "dental.loyalty.reservation",
+        "voucher_id",
+        groups="dental_loyalty.group_dental_loyalty_manager",
+    )
 
     @api.model
     def _hold_reward(self, wallet, reward, *, patient, order_uuid, config, bill_total):
