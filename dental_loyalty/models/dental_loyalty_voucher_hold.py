@@ -139,10 +139,12 @@ class DentalLoyaltyVoucher(models.Model):
         """The bill this voucher was held on is paid: under the wallet's lock
         its points become its redeem line, and its hold goes."""
         self.ensure_one()
-        wallet = self.wallet_id
+        # The points are where the hold is: a patient who joined a family
+        # since brought them (and the hold) to the family's wallet.
+        wallet = self.sudo().hold_ids[:1].wallet_id or self.wallet_id._paying_wallet()
         wallet._lock_for_update()
         self.env["dental.loyalty.wallet"]._post_lines(
-            [self._ledger_vals("redeem", -self.points_cost)]
+            [self._ledger_vals("redeem", -self.points_cost, wallet)]
         )
         self.env.cr.execute(
             SQL(

@@ -23,7 +23,9 @@ patch(PosStore.prototype, {
     },
 
     removeOrder(order) {
-        if (!order.finalized && order.uiState.dentalLoyaltyHeldCodes?.length) {
+        // Any voucher line may be a reward held for this order (after a reload
+        // the register no longer knows which): the server releases those.
+        if (!order.finalized && voucherLines(order).length) {
             releaseHeldRewards(this, order);
         }
         return super.removeOrder(...arguments);
