@@ -329,8 +329,7 @@ class DentalLoyaltyWallet(models.Model):
             # Bearer codes stay out of the report: the voucher is named by its
             # last signs only.
             name = f"…{code[-4:]}"
-            # A reward held on a bill is bought when the bill is paid; one taken
-            # off the bill before was never bought (cancelled, worth nothing).
+            # A held reward is bought when its bill is paid; one released, never.
             never_bought = state == "held" or (state == "cancelled" and not bought)
             if cost and bought != cost and not never_bought:
                 yield (

@@ -76,6 +76,18 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self.assertEqual(self._redeemed(), 1)
         self.assertFalse(voucher.sudo().hold_ids)
 
+    def test_a_paid_bill_gives_back_the_rewards_it_does_not_carry(self):
+        # The register was offline when the line was taken off: the sync of
+        # the paid bill releases what is still held for it.
+        self._give_points(self.patient, 300)
+        data = self._voucher_order([(self.checkup, 1)], [])
+        line, _error = self._hold(data["uuid"], self.ten_off)
+        _order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(self._voucher(line["code"]).state, "cancelled")
+        self.assertEqual(self._redeemed(), 0)
+        self.assertFalse(self.env["dental.loyalty.reservation"].search([]))
+
     def test_taking_the_line_off_gives_everything_back(self):
         self.gift.write({"has_stock": True, "stock_left": 2, "limit_per_patient": 1})
         self._give_points(self.patient, 200)
