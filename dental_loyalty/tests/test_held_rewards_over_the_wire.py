@@ -166,6 +166,17 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self.assertIn("on another bill being paid", error["message"])
         _result, error = self._release("order-b", line["code"])
         self.assertIn("not held on this bill", error["message"])
+        # Nor released from another register, though it names the order.
+        other = self.basic_config.copy({"name": "Second desk"})
+        _result, error = self._call(
+            "pos.order",
+            "dental_loyalty_release_reward",
+            other.id,
+            "order-a",
+            line["code"],
+        )
+        self.assertIn("not held on this bill", error["message"])
+        self.assertEqual(self._voucher(line["code"]).state, "held")
 
     def test_pricing_the_held_reward_again_before_paying_renews_its_hold(self):
         self._give_points(self.patient, 300)
