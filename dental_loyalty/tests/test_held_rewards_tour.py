@@ -78,6 +78,26 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
             }
         )
 
+    def test_a_reward_with_a_scope_takes_its_share_of_its_lines_only(self):
+        whitening = self.env["product.product"].create(
+            {
+                "name": "Teeth Whitening",
+                "type": "service",
+                "list_price": 200.0,
+                "taxes_id": [(5, 0, 0)],
+                "available_in_pos": True,
+            }
+        )
+        self.percent_reward.write(
+            {"name": "10 % off whitening", "product_ids": whitening.ids}
+        )
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        self.start_pos_tour("DentalLoyaltyRewardScopeTour", login="pos_user")
+        voucher = self.env["dental.loyalty.voucher"].search(
+            [("partner_id", "=", self.patient.id)]
+        )
+        self.assertEqual((voucher.state, voucher.used_amount), ("used", 20.0))
+
     def test_a_reward_taken_off_the_bill_comes_back_one_paid_is_bought(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("DentalLoyaltyHeldRewardTour", login="pos_user")

@@ -75,3 +75,28 @@ registry.category("web_tour.tours").add("DentalLoyaltyHeldRewardTour", {
             },
         ].flat(),
 });
+
+// A discount with a scope takes its share of the lines it applies to, and its
+// line says which: 10 % of the whitening (200.00), not of the whole bill.
+registry.category("web_tour.tours").add("DentalLoyaltyRewardScopeTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            ProductScreen.addOrderline("Teeth Whitening", "1"),
+            scan_barcode("0420000000123"),
+            chooseReward("10 % off whitening"),
+            lineShows("10 % off whitening, on Teeth Whitening", "-20.00"),
+            ProductScreen.totalAmountIs("280.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "the receipt says what the discount covered",
+                trigger:
+                    ".pos-receipt .orderline:has(.product-name:contains('10 % off whitening, on Teeth Whitening')) .price:contains('-20.00')",
+            },
+        ].flat(),
+});
