@@ -56,3 +56,42 @@ def test_the_discount_stays_within_the_bill_its_cap_and_zero(
     bill = max(bill_total, 0.0)
     assert 0.0 <= discount <= max(bill - covered, 0.0)
     assert discount <= bill * max_coverage / 100
+
+
+def test_a_scoped_percentage_counts_only_the_lines_in_scope():
+    # 10 % off whitening on a bill of 150 of which whitening is 40.
+    assert voucher_discount(
+        150.0, 0.0, 100.0, percent=10.0, scope_total=40.0
+    ) == pytest.approx(4.0)
+
+
+def test_a_scoped_fixed_discount_takes_at_most_the_lines_in_scope():
+    assert voucher_discount(150.0, 0.0, 100.0, amount=50.0, scope_total=30.0) == 30.0
+
+
+def test_a_bill_without_the_scope_gets_nothing():
+    assert voucher_discount(150.0, 0.0, 100.0, percent=10.0, scope_total=0.0) == 0.0
+
+
+_money = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+_share = st.floats(min_value=0.0, max_value=100.0, allow_nan=False)
+
+
+@given(
+    bill=_money,
+    covered=_money,
+    scope=_money,
+    coverage=_share,
+    percent=_share,
+    amount=st.one_of(st.none(), st.floats(min_value=0.0, max_value=1e6)),
+)
+def test_a_scoped_discount_stays_within_its_lines_and_its_cap(
+    *, bill, covered, scope, coverage, percent, amount
+):
+    discount = voucher_discount(
+        bill, covered, coverage, amount=amount, percent=percent, scope_total=scope
+    )
+    in_scope = min(max(scope, 0.0), max(bill, 0.0))
+    assert 0.0 <= discount <= in_scope + 1e-9
+    assert discount <= in_scope * coverage / 100 + 1e-9
+    assert discount <= max(max(bill, 0.0) - covered, 0.0) + 1e-9

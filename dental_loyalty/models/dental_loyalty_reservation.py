@@ -34,31 +34,72 @@ class DentalLoyaltyReservation(models.Model):
         required=True, help="The bill total the hold was granted for."
     )
     expires_at = fields.Datetime(required=True)
+    voucher_id = fields.Many2one(
+        "dental.loyalty.voucher",
+        string="Reward on the Bill",
+        index="btree_not_null",
+        ondelete="cascade",
+        help="The held voucher whose points this is: a reward chosen at the "
+        "register, committed when the bill is paid. Empty for the points "
+        "payment's hold.",
+    )
 
-    _sql_constraints = [
-        ("order_uuid_uniq", "unique(order_uuid)", "One hold per order."),
-    ]
+    def init(self):
+        # One points payment hold per order, one hold per held voucher: the
+        # order's rewards hold their points beside its points payment.
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE dental_loyalty_reservation "
+                "DROP CONSTRAINT IF EXISTS dental_loyalty_reservation_order_uuid_uniq"
+            )
+        )
+        for name, columns, where in (
+            ("payment_uniq", "order_uuid", "voucher_id IS NULL"),
+            ("voucher_uniq", "voucher_id", "voucher_id IS NOT NULL"),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS %s "
+                    "ON dental_loyalty_reservation (%s) WHERE %s",
+                    SQL.identifier(f"dental_loyalty_reservation_{name}"),
+                    SQL.identifier(columns),
+                    SQL(where),
+                )
+            )
 
     @api.model
     def _of_wallet(self, wallet, order_uuid):
-        """The wallet's live holds, and the order's own even if lapsed."""
+        """The wallet's live holds, and the order's own points payment hold
+        even if lapsed."""
         return self.search_fetch(
             [
                 ("wallet_id", "=", wallet.id),
                 "|",
                 ("expires_at", ">", fields.Datetime.now()),
+                "&",
                 ("order_uuid", "=", order_uuid),
+                ("voucher_id", "=", False),
             ],
-            ["order_uuid", "points", "amount", "bill_total", "expires_at"],
+            [
+                "order_uuid",
+                "points",
+                "amount",
+                "bill_total",
+                "expires_at",
+                "voucher_id",
+            ],
         )
 
     @api.model
     def _spendable_for(self, wallet, order_uuid):
         """What the order ``order_uuid`` may spend of a locked wallet: its
-        spendable points less what other orders hold. Returns the points, the
-        order's own hold, and the other holds."""
+        spendable points less what other holds keep, of other orders and the
+        rewards held on this one. Returns the points, the order's own points
+        payment hold, and the other holds."""
         holds = self._of_wallet(wallet, order_uuid)
-        own = holds.filtered(lambda hold: hold.order_uuid == order_uuid)
+        own = holds.filtered(
+            lambda hold: hold.order_uuid == order_uuid and not hold.voucher_id
+        )
         others = holds - own
         spendable = spendable_less_holds(
             wallet.points_available, sum(others.mapped("points"))
@@ -66,8 +107,15 @@ class DentalLoyaltyReservation(models.Model):
         return spendable, own, others
 
     @api.model
-    def _hold(self, wallet, order_uuid, *, points, amount, bill_total, config):
-        existing = self.search([("order_uuid", "=", order_uuid)])
+    def _hold(
+        self, wallet, order_uuid, *, points, amount, bill_total, config, voucher=None
+    ):
+        """Hold ``points`` of ``wallet`` for the order: its points payment, or
+        with ``voucher`` the reward held on its bill."""
+        voucher_id = voucher.id if voucher else False
+        existing = self.search(
+            [("order_uuid", "=", order_uuid), ("voucher_id", "=", voucher_id)]
+        )
         if not points:
             existing.unlink()
             return self.browse()
@@ -75,6 +123,7 @@ class DentalLoyaltyReservation(models.Model):
             "wallet_id": wallet.id,
             "config_id": config.id,
             "order_uuid": order_uuid,
+            "voucher_id": voucher_id,
             "points": points,
             "amount": amount,
             "bill_total": bill_total,
@@ -87,21 +136,28 @@ class DentalLoyaltyReservation(models.Model):
 
     @api.model
     def _release(self, order_uuid, config):
-        """Drop the hold of an order whose points payment line went away."""
+        """Drop the hold of an order whose points payment line went away (the
+        held rewards' holds go with their vouchers)."""
         holds = self.search(
-            [("order_uuid", "=", order_uuid), ("config_id", "=", config.id)]
+            [
+                ("order_uuid", "=", order_uuid),
+                ("config_id", "=", config.id),
+                ("voucher_id", "=", False),
+            ]
         )
         holds.unlink()
         return bool(holds)
 
     @api.model
     def _consume(self, order_uuid):
-        """The order is paid: its hold becomes its spend line. Deleted in SQL: a
-        hold has no xmlid, attachment or dependant, and an ORM unlink would clear
-        the whole record cache in the middle of the sync (bench/results.md)."""
+        """The order is paid: its hold becomes its spend line (its held rewards'
+        holds became their redeem lines before). Deleted in SQL: a hold has no
+        xmlid, attachment or dependant, and an ORM unlink would clear the whole
+        record cache in the middle of the sync (bench/results.md)."""
         self.env.cr.execute(
             SQL(
-                "DELETE FROM dental_loyalty_reservation WHERE order_uuid = %s",
+                "DELETE FROM dental_loyalty_reservation "
+                "WHERE order_uuid = %s AND voucher_id IS NULL",
                 order_uuid,
             )
         )

@@ -56,9 +56,10 @@ class DentalLoyaltyVoucher(models.Model):
             )
         return None
 
-    def _discount_allowed(self, bill_total, covered=0.0):
+    def _discount_allowed(self, bill_total, covered=0.0, bill_lines=None):
         """The most this voucher takes off a bill of ``bill_total`` of which other
-        vouchers already cover ``covered``."""
+        vouchers already cover ``covered``; a reward with a scope counts only
+        the ``bill_lines`` (pairs of product, total with tax) in it."""
         self.ensure_one()
         reward = self.reward_id
         fixed = reward.kind == "discount_fixed"
@@ -69,22 +70,42 @@ class DentalLoyaltyVoucher(models.Model):
                 reward.max_coverage,
                 amount=reward.discount_amount if fixed else None,
                 percent=reward.discount_percent,
+                scope_total=reward._scope_total(bill_lines),
             )
         )
 
-    def _line_for_bill(self, bill_total, covered=0.0, partner=None):
+    def _line_for_bill(self, bill_total, covered=0.0, partner=None, bill_lines=None):
         """The order line the register adds for this voucher, on ``partner``'s
-        bill: a transferable voucher of another patient says so."""
+        bill (``bill_lines``: pairs of product, total with tax, for a reward
+        with a scope): a transferable voucher of another patient says so, a
+        discount says what it covers."""
         self.ensure_one()
         reward = self.reward_id
         label = reward.name
+        if reward.kind == "gift":
+            label = self.env._("%s, gift, handed over", reward.name)
+        elif reward.kind != "product" and reward._has_scope():
+            label = self.env._(
+                "%(reward)s, on %(scope)s",
+                reward=reward.name,
+                scope=reward._scope_names(),
+            )
         if self._is_transferred(partner):
-            label = self.env._("%s (transferable voucher)", reward.name)
+            label = self.env._("%s (transferable voucher)", label)
         product = reward.product_id
-        if reward.kind == "product":
+        if reward.kind in ("product", "gift"):
             price = 0.0
         else:
-            discount = self._discount_allowed(bill_total, covered)
+            discount = self._discount_allowed(bill_total, covered, bill_lines)
+            if not discount and reward._has_scope():
+                raise UserError(
+                    self.env._(
+                        "Voucher %(code)s applies to %(scope)s only: nothing of "
+                        "it is left to take off this bill.",
+                        code=self.code,
+                        scope=reward._scope_names(),
+                    )
+                )
             if not discount:
                 raise UserError(
                     self.env._(
@@ -143,8 +164,9 @@ class DentalLoyaltyVoucher(models.Model):
             price -= currency.rounding
         return price
 
-    def _check_line(self, line, bill_total, covered):
-        """Refuse an order line that claims more than this voucher gives."""
+    def _check_line(self, line, bill_total, covered, bill_lines=None):
+        """Refuse an order line that claims more than this voucher gives, on a
+        bill whose sold lines are ``bill_lines`` (pairs of product, total)."""
         self.ensure_one()
         reward = self.reward_id
         currency = self.currency_id
@@ -169,7 +191,7 @@ class DentalLoyaltyVoucher(models.Model):
                     code=self.code,
                 )
             )
-        if reward.kind == "product":
+        if reward.kind in ("product", "gift"):
             if not currency.is_zero(amount):
                 raise UserError(
                     self.env._(
@@ -182,7 +204,7 @@ class DentalLoyaltyVoucher(models.Model):
                     )
                 )
             return 0.0, reward.product_id.lst_price
-        allowed = self._discount_allowed(bill_total, covered)
+        allowed = self._discount_allowed(bill_total, covered, bill_lines)
         taken = -amount
         if (
             float_compare(taken, allowed, precision_rounding=currency.rounding) > 0
@@ -212,7 +234,9 @@ class DentalLoyaltyVoucher(models.Model):
                 UPDATE dental_loyalty_voucher
                    SET state = 'used', pos_order_id = %s, used_date = %s,
                        used_amount = %s, practitioner_id = %s
-                 WHERE id = %s AND state = 'valid'
+                 WHERE id = %s
+                   AND (state = 'valid'
+                        OR (state = 'held' AND hold_order_uuid = %s))
              RETURNING id
                 """,
                 order.id or None,
@@ -220,6 +244,7 @@ class DentalLoyaltyVoucher(models.Model):
                 used_amount,
                 order.dental_loyalty_practitioner_id.id or None,
                 self.id,
+                order.uuid or None,
             )
         )
         if not self.env.cr.fetchone():
@@ -234,6 +259,10 @@ class DentalLoyaltyVoucher(models.Model):
                 user=self.env.user.name,
                 order=order._dental_loyalty_label(),
                 patient=order.partner_id.display_name or self.env._("no patient"),
+            )
+        elif self.kind == "gift":
+            body = self.env._(
+                "Gift handed over with %s.", order._dental_loyalty_label()
             )
         else:
             body = self.env._("Used on %s.", order._dental_loyalty_label())

@@ -329,7 +329,9 @@ class DentalLoyaltyWallet(models.Model):
             # Bearer codes stay out of the report: the voucher is named by its
             # last signs only.
             name = f"…{code[-4:]}"
-            if cost and bought != cost:
+            # A held reward is bought when its bill is paid; one released, never.
+            never_bought = state == "held" or (state == "cancelled" and not bought)
+            if cost and bought != cost and not never_bought:
                 yield (
                     wallet_id,
                     self.env._(
@@ -340,7 +342,7 @@ class DentalLoyaltyWallet(models.Model):
                         bought=bought,
                     ),
                 )
-            if uses > 1 or (state == "valid" and uses):
+            if uses > 1 or (state in ("valid", "held") and uses):
                 yield (
                     wallet_id,
                     self.env._(

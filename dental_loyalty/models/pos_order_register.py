@@ -107,24 +107,38 @@ class PosOrderRegister(models.Model):
         }
 
     @api.model
-    def dental_loyalty_voucher_line(
-        self, config_id, code, partner_id, bill_total, covered=0.0
+    # The register calls it with positional arguments over RPC.
+    def dental_loyalty_voucher_line(  # noqa: PLR0917
+        self,
+        config_id,
+        code,
+        partner_id,
+        bill_total,
+        covered=0.0,
+        bill_lines=None,
+        order_uuid=None,
     ):
         """Check a voucher code typed or scanned at the register and answer with
         the line to add to a bill of ``bill_total`` (before vouchers), of which
-        other vouchers already cover ``covered``."""
-        config = self._dental_loyalty_register(config_id)
+        other vouchers already cover ``covered``; ``bill_lines`` are the bill's
+        sold lines (``{"product_id", "amount"}``) a reward's scope is taken
+        from, ``order_uuid`` the order a reward held at the register is on."""
+        config = self._dental_loyalty_register(config_id, order_uuid or "-")
         bill_total = self._dental_loyalty_check_amount(bill_total, config.currency_id)
         covered = self._dental_loyalty_check_amount(covered, config.currency_id)
+        bill_lines = self._dental_loyalty_check_bill_lines(bill_lines, config)
         partner = self.env["res.partner"]
         if partner_id:
             partner = self._dental_loyalty_patient(partner_id)
         voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
         today = fields.Date.context_today(self)
-        refusal = voucher._refusal(partner, today)
+        refusal = voucher._refusal(partner, today, order_uuid=order_uuid)
         if refusal:
             raise voucher._desk_refusal_error(partner, refusal, today)
-        return voucher._line_for_bill(bill_total, covered, partner)
+        if voucher.state == "held":
+            # Priced again before the money is taken: its hold lasts the payment.
+            voucher._renew_hold()
+        return voucher._line_for_bill(bill_total, covered, partner, bill_lines)
 
     @api.model
     def dental_loyalty_patient_vouchers(self, config_id, partner_id):

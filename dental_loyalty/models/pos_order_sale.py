@@ -150,13 +150,23 @@ class PosOrderSale(models.Model):
         # Only the server links a line to a voucher, from the code it checked.
         unchecked = (self.lines - voucher_lines).filtered("dental_loyalty_voucher_id")
         unchecked.sudo().dental_loyalty_voucher_id = False
+        Voucher = self.env["dental.loyalty.voucher"]
+        # Rewards held for this order whose line is no longer on the bill (the
+        # register was offline when it was deleted) are given back now.
+        Voucher._release_order_holds(
+            self.uuid, keep_codes=voucher_lines.mapped("dental_loyalty_voucher_code")
+        )
         if not voucher_lines:
             return 0.0
-        Voucher = self.env["dental.loyalty.voucher"]
         today = self._dental_loyalty_visit_date()
         bill_total = sum(
             line._dental_loyalty_total() for line in sold_lines - voucher_lines
         )
+        # A reward's scope is read from the order's own lines, never the payload.
+        bill_lines = [
+            (line.product_id, line._dental_loyalty_total())
+            for line in sold_lines - voucher_lines
+        ]
         covered = 0.0
         seen = Voucher
         for line in voucher_lines:
@@ -177,7 +187,7 @@ class PosOrderSale(models.Model):
                 and voucher.pos_order_id == self
             ):
                 continue  # this very line was checked when the order synced before
-            refusal = voucher._refusal(self.partner_id, today)
+            refusal = voucher._refusal(self.partner_id, today, order_uuid=self.uuid)
             if refusal:
                 raise UserError(
                     self.env._(
@@ -186,9 +196,14 @@ class PosOrderSale(models.Model):
                         reason=refusal,
                     )
                 )
-            taken, used_amount = voucher._check_line(line, bill_total, covered)
+            taken, used_amount = voucher._check_line(
+                line, bill_total, covered, bill_lines
+            )
             covered += taken
+            held = voucher.state == "held"
             voucher._mark_used(self, used_amount)
+            if held:
+                voucher._commit_hold()
             # The line names the voucher the server checked, whatever was sent.
             line.sudo().dental_loyalty_voucher_id = voucher
         return covered

@@ -8,13 +8,19 @@ def voucher_discount(
     *,
     amount: float | None = None,
     percent: float = 0.0,
+    scope_total: float | None = None,
 ) -> float:
     """The most a voucher takes off a bill of ``bill_total`` of which other
     vouchers already cover ``covered``: its fixed ``amount``, or else
-    ``percent`` of the bill, within ``max_coverage`` percent of the bill and
-    what the other vouchers left of it; never below zero. A refund bill (below
-    zero) counts as empty. Not rounded: the caller rounds to its currency."""
+    ``percent`` of what it applies to, within ``max_coverage`` percent of it
+    and what the other vouchers left of the bill; never below zero.
+
+    What it applies to is the whole bill, or with ``scope_total`` the bill's
+    lines in the reward's scope (services, categories): never more than those
+    lines, nor than the bill. A refund bill (below zero) counts as empty. Not
+    rounded: the caller rounds to its currency."""
     bill_total = max(bill_total, 0.0)
-    value = amount if amount is not None else bill_total * percent / 100
-    cap = bill_total * max_coverage / 100
-    return max(min(value, cap, bill_total - covered), 0.0)
+    base = bill_total if scope_total is None else min(max(scope_total, 0.0), bill_total)
+    value = amount if amount is not None else base * percent / 100
+    cap = base * max_coverage / 100
+    return max(min(value, cap, base, bill_total - covered), 0.0)

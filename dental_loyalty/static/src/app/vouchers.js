@@ -46,6 +46,23 @@ export function billBeforeVouchers(order) {
     return Math.max(order.get_total_with_tax() - vouchers, 0);
 }
 
+/**
+ * The bill's sold lines as the server reads a reward's scope from them: each
+ * line's product and total with tax after its discount; vouchers and rewards
+ * left out. A preview: at sync the server reads the order's own lines.
+ */
+export function billLines(order) {
+    return order
+        .get_orderlines()
+        .filter(
+            (line) => !line.dental_loyalty_voucher_code && !line.refunded_orderline_id
+        )
+        .map((line) => ({
+            product_id: line.get_product().id,
+            amount: line.get_price_with_tax(),
+        }));
+}
+
 function discountOf(line) {
     return Math.max(-line.get_price_with_tax(), 0);
 }
@@ -86,14 +103,24 @@ export async function applyVoucher(pos, order, code) {
         order.get_partner()?.id || false,
         billBeforeVouchers(order),
         covered,
+        billLines(order),
+        order.uuid,
     ]);
     if (!answer.ok) {
         return answer;
     }
-    const voucher = answer.result;
-    if (onBill.has(voucher.code)) {
-        return alreadyOn(voucher.code);
+    if (onBill.has(answer.result.code)) {
+        return alreadyOn(answer.result.code);
     }
+    return addVoucherLine(pos, order, answer);
+}
+
+/**
+ * Add the line the server priced for a voucher (or a reward it holds) to
+ * ``order``; ``answer`` is askServer's.
+ */
+export async function addVoucherLine(pos, order, answer) {
+    const voucher = answer.result;
     const product = await voucherProduct(pos, voucher.product_id);
     if (!product) {
         return {
@@ -128,6 +155,7 @@ export async function applyVoucher(pos, order, code) {
  */
 export async function repriceVouchers(pos, order) {
     const bill = billBeforeVouchers(order);
+    const lines = billLines(order);
     let covered = 0;
     for (const line of voucherLines(order)) {
         const answer = await askServer(pos, "dental_loyalty_voucher_line", [
@@ -136,6 +164,8 @@ export async function repriceVouchers(pos, order) {
             order.get_partner()?.id || false,
             bill,
             covered,
+            lines,
+            order.uuid,
         ]);
         if (answer.offline) {
             return null;

@@ -1,0 +1,220 @@
+# The model is split by concern on purpose (one file each), as Odoo core does.
+# pylint: disable=consider-merging-classes-inherited
+
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.misc import format_datetime
+
+_GC_BATCH = 1000
+
+
+class DentalLoyaltyVoucher(models.Model):
+    """A reward chosen at the register is a line of the bill: its voucher is
+    held for that order (its points held as a points payment's are, its stock
+    and the patient's limit taken), committed when the bill is paid, given
+    back at once when the line, the order or its patient goes, and cancelled
+    when the hold lapses."""
+
+    _inherit = "dental.loyalty.voucher"
+
+    state = fields.Selection(
+        selection_add=[("held", "On a bill"), ("used",)],
+        ondelete={"held": "set default"},
+    )
+    hold_order_uuid = fields.Char(
+        string="Held for Order",
+        index=True,
+        readonly=True,
+        copy=False,
+        help="The register's order this reward was chosen on: only that bill "
+        "can use it, and paying it commits the points.",
+    )
+    # Holds are the engine's bookkeeping, read by managers (and the engine).
+    hold_ids = fields.One2many(
+        "dental.loyalty.reservation",
+        "voucher_id",
+        groups="dental_loyalty.group_dental_loyalty_manager",
+    )
+
+    @api.model
+    def _hold_reward(self, wallet, reward, *, patient, order_uuid, config, bill_total):
+        """Hold ``reward`` for ``patient`` on the order ``order_uuid``: under
+        the wallet's lock, its terms, the spendable points less every hold, its
+        stock; returns the held voucher. Nothing is posted to the ledger until
+        the bill is paid."""
+        wallet._lock_for_update()
+        today = fields.Date.context_today(self)
+        # The reward's terms read every voucher of the patient (its limit).
+        refusal = reward.sudo()._refusal(wallet, today, patient)
+        if refusal:
+            raise UserError(refusal)
+        if reward.kind == "gift" and not reward.product_id:
+            raise UserError(
+                self.env._(
+                    "%s names no product to put on the bill: give it from the "
+                    "patient's form (Give Reward).",
+                    reward.name,
+                )
+            )
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        # A key of no order: every hold counts, this order's points payment too.
+        spendable, _own, _others = Hold._spendable_for(wallet, f"reward:{order_uuid}")
+        if spendable < reward.points_cost:
+            raise UserError(
+                self.env._(
+                    "Not enough points for %(reward)s: it costs %(cost)s, "
+                    "%(patient)s can spend %(spendable)s.",
+                    reward=reward.name,
+                    cost=reward.points_cost,
+                    patient=wallet.partner_id.display_name,
+                    spendable=spendable,
+                )
+            )
+        if reward.has_stock:
+            reward._take_stock()
+        # Vouchers are made by the engine only: no user creates them.
+        voucher = self.sudo().create(
+            {
+                "code": self._new_code(),
+                "reward_id": reward.id,
+                "partner_id": patient.id,
+                "wallet_id": wallet.id,
+                "company_id": wallet.company_id.id,
+                "points_cost": reward.points_cost,
+                "issue_date": today,
+                "expiry_date": today + timedelta(days=reward.validity_days),
+                "clinic_share": reward.clinic_share,
+                "state": "held",
+                "hold_order_uuid": order_uuid,
+            }
+        )
+        Hold._hold(
+            wallet,
+            order_uuid,
+            points=reward.points_cost,
+            amount=0.0,
+            bill_total=bill_total,
+            config=config,
+            voucher=voucher,
+        )
+        return voucher
+
+    def _refusal(self, partner, today, on_bill=True, order_uuid=None):
+        """A held voucher is usable only on its order's bill, while its hold
+        lasts (a gift too: it is handed over when that bill is paid)."""
+        self.ensure_one()
+        if self.state != "held":
+            return super()._refusal(partner, today, on_bill=on_bill)
+        code = self.sudo().code if on_bill else self.code_hint
+        if not order_uuid or self.hold_order_uuid != order_uuid:
+            return self.env._(
+                "Voucher %s is on another bill being paid and can be used only there.",
+                code,
+            )
+        hold = self.sudo().hold_ids[:1]
+        if not hold or hold.expires_at <= fields.Datetime.now():
+            return self.env._(
+                "Voucher %(code)s was held for this bill until %(time)s: the hold "
+                "lapsed. Choose the reward again.",
+                code=code,
+                time=format_datetime(self.env, hold.expires_at, dt_format="short")
+                if hold
+                else "-",
+            )
+        return super()._refusal(partner, today, on_bill=on_bill and self.kind != "gift")
+
+    def _renew_hold(self):
+        """The register priced this held voucher again on its bill (before
+        the money is taken): its hold lasts a full lifetime from now."""
+        self.ensure_one()
+        # Holds are the engine's bookkeeping; _refusal checked the order.
+        holds = self.sudo().hold_ids
+        holds.expires_at = fields.Datetime.now() + holds._LIFETIME
+
+    def _commit_hold(self):
+        """The bill this voucher was held on is paid: under the wallet's lock
+        its points become its redeem line, and its hold goes."""
+        self.ensure_one()
+        # The points are where the hold is: a patient who joined a family
+        # since brought them (and the hold) to the family's wallet.
+        wallet = self.sudo().hold_ids[:1].wallet_id or self.wallet_id._paying_wallet()
+        wallet._lock_for_update()
+        self.env["dental.loyalty.wallet"]._post_lines(
+            [self._ledger_vals("redeem", -self.points_cost, wallet)]
+        )
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM dental_loyalty_reservation WHERE voucher_id = %s",
+                self.id,
+            )
+        )
+        self.env["dental.loyalty.reservation"].invalidate_model()
+        self.sudo().hold_order_uuid = False
+
+    def _release_hold(self, reason):
+        """Give back what these held vouchers took: their points (the hold
+        goes), the reward's stock and the patient's limit (the voucher is
+        cancelled). Once each: of two calls at the same moment, one does it."""
+        released = self.browse()
+        for voucher in self:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE dental_loyalty_voucher SET state = 'cancelled' "
+                    "WHERE id = %s AND state = 'held' RETURNING id",
+                    voucher.id,
+                )
+            )
+            if not self.env.cr.fetchone():
+                continue
+            released |= voucher
+            if voucher.reward_id.has_stock:
+                voucher.reward_id._give_stock_back()
+        if not released:
+            return released
+        released.invalidate_recordset()
+        released.modified(["state"])
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM dental_loyalty_reservation WHERE voucher_id IN %s",
+                tuple(released.ids),
+            )
+        )
+        self.env["dental.loyalty.reservation"].invalidate_model()
+        for voucher in released:
+            voucher._message_log(body=reason)
+        return released
+
+    @api.model
+    def _release_order_holds(self, order_uuid, config=None, keep_codes=()):
+        """Give back the rewards held on the order ``order_uuid`` (at
+        ``config``), but those whose code is in ``keep_codes``."""
+        domain = [("state", "=", "held"), ("hold_order_uuid", "=", order_uuid)]
+        if config:
+            domain.append(("hold_ids.config_id", "=", config.id))
+        keep = {self._normalize_code(code) for code in keep_codes}
+        # Held vouchers are the engine's: the caller named its order.
+        held = self.sudo().search(domain).filtered(lambda v: v.code not in keep)
+        return held._release_hold(
+            self.env._("Taken off the bill before it was paid: points given back.")
+        )
+
+    @api.autovacuum
+    def _gc_lapsed_held_vouchers(self):
+        """Held vouchers whose hold lapsed (the bill was never paid) are
+        cancelled, their stock given back."""
+        now = fields.Datetime.now()
+        # Lapsed holds are the engine's bookkeeping, not records anyone owns.
+        held = self.sudo().search([("state", "=", "held")], limit=_GC_BATCH)
+        lapsed = held.filtered(
+            lambda voucher: (
+                not voucher.hold_ids.filtered(lambda hold: hold.expires_at > now)
+            )
+        )
+        lapsed._release_hold(
+            self.env._("The bill it was held on was never paid: hold lapsed.")
+        )

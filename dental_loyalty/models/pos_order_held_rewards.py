@@ -1,0 +1,141 @@
+import math
+import numbers
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from .dental_loyalty_input import MAX_AMOUNT, is_record_id
+
+# A bill of a clinic has a few lines; a register sending more is not a register.
+_MAX_BILL_LINES = 300
+
+
+class PosOrderHeldRewards(models.Model):
+    """A reward chosen at the register is a line of the bill whose points are
+    held until the bill is paid: the register asks for the hold, and gives it
+    back when the line, the order or its patient goes."""
+
+    _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    # The register calls it with positional arguments over RPC.
+    def dental_loyalty_hold_reward(  # noqa: PLR0917
+        self,
+        config_id,
+        order_uuid,
+        partner_id,
+        reward_id,
+        bill_total,
+        covered=0.0,
+        bill_lines=None,
+    ):
+        """Hold ``reward_id`` for the patient on the order ``order_uuid`` and
+        answer with the line to add to its bill (``"held": True``); raises a
+        UserError saying which rule refused."""
+        config = self._dental_loyalty_register(config_id, order_uuid)
+        patient = self._dental_loyalty_patient(partner_id)
+        currency = config.currency_id
+        bill_total = self._dental_loyalty_check_amount(bill_total, currency)
+        covered = self._dental_loyalty_check_amount(covered, currency)
+        bill_lines = self._dental_loyalty_check_bill_lines(bill_lines, config)
+        wallet = self._dental_loyalty_member_wallet(
+            patient, config, self.env._("they have no points for rewards.")
+        )
+        reward_id = self._dental_loyalty_check_id(
+            reward_id, self.env._("This reward is unknown.")
+        )
+        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
+        # Another clinic's reward is as unknown here as one that never was.
+        if not reward or not reward.has_access("read"):
+            raise UserError(self.env._("This reward is unknown."))
+        Voucher = self.env["dental.loyalty.voucher"]
+        voucher = Voucher._hold_reward(
+            wallet,
+            reward,
+            patient=patient,
+            order_uuid=order_uuid,
+            config=config,
+            bill_total=bill_total,
+        )
+        line = voucher._line_for_bill(bill_total, covered, patient, bill_lines)
+        return {**line, "held": True, "spendable": self._dental_loyalty_left(wallet)}
+
+    @api.model
+    def dental_loyalty_release_reward(self, config_id, order_uuid, code):
+        """The reward's line went away from the bill: its points, its stock and
+        the patient's limit are given back at once."""
+        config = self._dental_loyalty_register(config_id, order_uuid)
+        voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
+        # The voucher's hold is the engine's: read to check the register.
+        if (
+            voucher.state != "held"
+            or voucher.hold_order_uuid != order_uuid
+            or voucher.sudo().hold_ids.config_id not in (config, config.browse())
+        ):
+            raise UserError(
+                self.env._("Voucher %s is not held on this bill.", voucher.code)
+            )
+        voucher._release_hold(
+            self.env._("Taken off the bill before it was paid: points given back.")
+        )
+        return {"spendable": self._dental_loyalty_left(voucher.wallet_id)}
+
+    @api.model
+    def dental_loyalty_release_points(self, config_id, order_uuid):
+        """The order or its patient went: the rewards held on it go too."""
+        released = super().dental_loyalty_release_points(config_id, order_uuid)
+        config = self._dental_loyalty_register(config_id, order_uuid)
+        held = self.env["dental.loyalty.voucher"]._release_order_holds(
+            order_uuid, config
+        )
+        return bool(released or held)
+
+    @api.model
+    def _dental_loyalty_left(self, wallet):
+        """The wallet's spendable points less every hold, for the register."""
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        spendable, _own, _others = (
+            self.env["dental.loyalty.reservation"]
+            .sudo()
+            ._spendable_for(wallet, "rewards")
+        )
+        return spendable
+
+    @api.model
+    def _dental_loyalty_check_bill_lines(self, bill_lines, config):
+        """The bill's sold lines a register sends, ``[{"product_id": int,
+        "amount": float}]``, as pairs of product and amount: products the
+        register may sell, amounts finite and within range, a few hundred at
+        most. None stays None (the register did not say)."""
+        if bill_lines is None:
+            return None
+        refusal = UserError(
+            self.env._("The bill's lines sent by the register are not a bill.")
+        )
+        if not isinstance(bill_lines, list) or len(bill_lines) > _MAX_BILL_LINES:
+            raise refusal
+        pairs = []
+        for item in bill_lines:
+            if not isinstance(item, dict) or set(item) != {"product_id", "amount"}:
+                raise refusal
+            amount = item["amount"]
+            if (
+                not is_record_id(item["product_id"])
+                or isinstance(amount, bool)
+                or not isinstance(amount, numbers.Real)
+                or not math.isfinite(amount)
+                or abs(amount) > MAX_AMOUNT
+            ):
+                raise refusal
+            pairs.append((item["product_id"], config.currency_id.round(amount)))
+        products = self.env["product.product"].browse({pid for pid, _a in pairs})
+        if len(products.exists()) != len(products):
+            raise refusal
+        products.check_access("read")
+        if any(
+            product.company_id not in (config.company_id, self.env["res.company"])
+            or not product.available_in_pos
+            for product in products
+        ):
+            raise refusal
+        return [(products.browse(pid), amount) for pid, amount in pairs]
