@@ -125,9 +125,11 @@ class DentalLoyaltyWallet(models.Model):
         if amount is None:
             amount = max_amount
             if not max_amount:
-                raise UserError(self._why_nothing_payable(others, bill_total))
+                raise UserError(
+                    self._why_nothing_payable(others, bill_total, order_uuid)
+                )
         if amount and not max_amount:
-            raise UserError(self._why_nothing_payable(others, bill_total))
+            raise UserError(self._why_nothing_payable(others, bill_total, order_uuid))
         if not points_payment_standing(
             amount, max_amount, rounding=company.currency_id.rounding
         ):
@@ -151,14 +153,24 @@ class DentalLoyaltyWallet(models.Model):
             "limited_by": self._points_limit(spendable, bill_total),
         }
 
-    def _why_nothing_payable(self, others, bill_total):
+    def _why_nothing_payable(self, others, bill_total, order_uuid=None):
         """The reason a bill cannot be paid with points at all, in the cashier's
-        words: no points, points still pending, or points held elsewhere
-        (``others``: the other orders' holds)."""
+        words: no points, points still pending, points held by this bill's own
+        rewards, or points held elsewhere (``others``: the holds of other
+        orders and of the rewards on this one)."""
         self.ensure_one()
         patient = self.partner_id.display_name
         if bill_total <= 0:
             return self.env._("Only a bill to pay can be paid with points.")
+        on_this_bill = others.filtered(lambda hold: hold.order_uuid == order_uuid)
+        if on_this_bill and not others - on_this_bill:
+            return self.env._(
+                "The spendable points of %(patient)s (%(points)s) are held by the "
+                "rewards on this bill: they pay for those rewards.",
+                patient=patient,
+                points=self.points_available,
+            )
+        others -= on_this_bill
         if others:
             return self.env._(
                 "The spendable points of %(patient)s (%(points)s) are held by "
