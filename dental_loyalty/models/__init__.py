@@ -39,6 +39,7 @@ from . import product_product
 from . import pos_order
 from . import pos_order_guards
 from . import pos_order_register
+from . import pos_order_receipt
 from . import pos_order_sale
 from . import pos_order_refund
 from . import pos_order_line
