@@ -77,3 +77,4 @@ from . import test_report_costs
 from . import test_reports_tour
 from . import test_liability_doors
 from . import test_words
+from . import test_words_tours
