@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import screenshots_register  # scripts/, beside this file
 from PIL import Image
 
 try:
@@ -398,6 +399,8 @@ def main():
             )
             demo.use_language("en_US")
             demo.register()
+            screenshots_register.register_at_1024(demo, VIEWPORT)
+            screenshots_register.register_in_persian(demo, VIEWPORT)
         except PlaywrightError as error:
             fail(f"a screen did not show as expected: {error}")
         finally:
