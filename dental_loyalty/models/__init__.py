@@ -28,6 +28,7 @@ from . import dental_loyalty_ledger_take
 from . import dental_loyalty_liability
 from . import res_partner
 from . import res_partner_wallet
+from . import res_partner_words
 from . import res_partner_referral
 from . import res_partner_segment
 from . import res_partner_card

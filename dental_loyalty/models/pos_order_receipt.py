@@ -6,6 +6,27 @@ from odoo.tools.misc import format_date, formatLang
 _BATCHES_SHOWN = 3
 
 
+def pending_batches_text(env, lots):
+    """ "80 on 12/11/2026, 100 on 12/14/2026": pending ``lots`` grouped by the
+    day they become spendable, soonest first, in the user's language."""
+    by_day = {}
+    for lot in lots:
+        by_day[lot.available_date] = by_day.get(lot.available_date, 0) + (
+            lot.remaining_points
+        )
+    shown = [
+        env._(
+            "%(points)s on %(day)s",
+            points=formatLang(env, points, digits=0),
+            day=format_date(env, day),
+        )
+        for day, points in sorted(by_day.items())[:_BATCHES_SHOWN]
+    ]
+    if len(by_day) > _BATCHES_SHOWN:
+        shown.append("…")
+    return ", ".join(shown) or False
+
+
 class PosOrderReceipt(models.Model):
     """The receipt's figures in the programme's words: the patient's total
     before and after the visit, what it earned and spent (a voucher bought on
@@ -85,8 +106,9 @@ class PosOrderReceipt(models.Model):
             order.dental_loyalty_points_before = (
                 total - sum(own_lines.mapped("points")) - sum(bought.mapped("points"))
             )
-            order.dental_loyalty_pending_batches = order._dental_loyalty_batches_text(
-                pending.filtered(lambda lot, wallet=wallet: lot.wallet_id == wallet)
+            order.dental_loyalty_pending_batches = pending_batches_text(
+                self.env,
+                pending.filtered(lambda lot, wallet=wallet: lot.wallet_id == wallet),
             )
 
     def _dental_loyalty_vouchers_bought_on_visit(self):
@@ -107,26 +129,6 @@ class PosOrderReceipt(models.Model):
                 ("create_date", ">=", opened),
             ]
         )
-
-    def _dental_loyalty_batches_text(self, lots):
-        """ "80 on 12/11/2026, 100 on 12/14/2026": the pending lots grouped by
-        the day they become spendable, soonest first."""
-        by_day = {}
-        for lot in lots:
-            by_day[lot.available_date] = (
-                by_day.get(lot.available_date, 0) + lot.remaining_points
-            )
-        shown = [
-            self.env._(
-                "%(points)s on %(day)s",
-                points=formatLang(self.env, points, digits=0),
-                day=format_date(self.env, day),
-            )
-            for day, points in sorted(by_day.items())[:_BATCHES_SHOWN]
-        ]
-        if len(by_day) > _BATCHES_SHOWN:
-            shown.append("…")
-        return ", ".join(shown) or False
 
     @api.model
     def _load_pos_data_fields(self, config_id):

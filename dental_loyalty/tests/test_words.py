@@ -54,6 +54,11 @@ class TestReceiptWords(DentalLoyaltyPosCommon):
             order.with_user(self.cashier).dental_loyalty_pending_batches,
             f"80 on {tomorrow}, 50 on {sale_day}",
         )
+        # The patient's tab says the same.
+        self.assertEqual(
+            self.patient.with_user(self.cashier).loyalty_pending_batches,
+            f"80 on {tomorrow}, 50 on {sale_day}",
+        )
 
 
 @tagged("post_install", "-at_install")
