@@ -164,6 +164,10 @@ class Demo:
 
     def use_language(self, code):
         self.call("res.users", "write", [self.uid], {"lang": code})
+        # The session keeps the language it logged in with for the pages the
+        # server renders (the register's, right to left or not) until the web
+        # client reads its session again, as it does after Preferences.
+        self.rpc("/web/session/get_session_info", {})
 
     def open(self, path, ready):
         self.page.goto(f"{URL}{path}")

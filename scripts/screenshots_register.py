@@ -14,11 +14,19 @@ def open_register_with_patient(demo, viewport):
     demo.call("pos.config", "open_ui", [config])
     demo.open(f"/pos/ui?config_id={config}", ".pos")
     products = page.locator(".product-screen")
+    # A register seen for the first time in this browser asks to be unlocked;
+    # one left on a receipt asks for the next order.
+    unlock = page.locator(".screen-login .open-register-btn")
     receipt = page.locator(".receipt-screen .button.next")
-    products.or_(receipt).first.wait_for()
+    products.or_(unlock).or_(receipt).first.wait_for()
+    if unlock.count():
+        unlock.click()
+        products.or_(receipt).first.wait_for()
     if receipt.count():
         receipt.click()
-    page.locator('article.product .product-name:text-is("Scale and Polish")').click()
+    # By its id: in Persian the service's name is translated.
+    service = demo.ref("dental_loyalty.product_scale_polish")
+    page.locator(f'article.product[data-product-id="{service}"]').click()
     page.locator(".product-screen .set-partner").click()
     page.locator(f'.modal .partner-list b:text-is("{PATIENT}")').click()
     page.wait_for_selector(".set-partner .o_dental_loyalty_points")
