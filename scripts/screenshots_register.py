@@ -36,7 +36,7 @@ def open_register_with_patient(demo, viewport):
 
 def register_at_1024(demo, viewport):
     """The product screen at 1024 px: the patient, their spendable and pending
-    points, the Rewards and Vouchers buttons, what the order earns."""
+    points, the register's buttons, what the order earns."""
     open_register_with_patient(demo, REGISTER_1024)
     demo.shot("pos-register-1024")
     demo.page.set_viewport_size(viewport)
