@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import screenshots_register  # scripts/, beside this file
 from PIL import Image
 
 try:
@@ -163,6 +164,10 @@ class Demo:
 
     def use_language(self, code):
         self.call("res.users", "write", [self.uid], {"lang": code})
+        # The session keeps the language it logged in with for the pages the
+        # server renders (the register's, right to left or not) until the web
+        # client reads its session again, as it does after Preferences.
+        self.rpc("/web/session/get_session_info", {})
 
     def open(self, path, ready):
         self.page.goto(f"{URL}{path}")
@@ -398,6 +403,8 @@ def main():
             )
             demo.use_language("en_US")
             demo.register()
+            screenshots_register.register_at_1024(demo, VIEWPORT)
+            screenshots_register.register_in_persian(demo, VIEWPORT)
         except PlaywrightError as error:
             fail(f"a screen did not show as expected: {error}")
         finally:

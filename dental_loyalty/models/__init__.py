@@ -28,6 +28,7 @@ from . import dental_loyalty_ledger_take
 from . import dental_loyalty_liability
 from . import res_partner
 from . import res_partner_wallet
+from . import res_partner_words
 from . import res_partner_referral
 from . import res_partner_referral_desk
 from . import res_partner_segment
@@ -41,6 +42,7 @@ from . import pos_order
 from . import pos_order_guards
 from . import pos_order_register
 from . import pos_order_desk
+from . import pos_order_receipt
 from . import pos_order_sale
 from . import pos_order_refund
 from . import pos_order_refund_preview

@@ -62,9 +62,10 @@ class DentalLoyaltyLedger(models.Model):
     )
     points = fields.Integer(required=True, readonly=True)
     balance_after = fields.Integer(
-        string="Balance",
+        string="Total After",
         readonly=True,
-        help="The patient's points after this line, in the order lines were posted.",
+        help="The patient's total points (spendable and pending) after this line, "
+        "in the order lines were posted.",
     )
     remaining_points = fields.Integer(
         string="Points Left",

@@ -29,13 +29,16 @@ class DentalLoyaltyWallet(models.Model):
     )
     line_ids = fields.One2many("dental.loyalty.ledger", "wallet_id", string="Ledger")
     points_balance = fields.Integer(
-        string="Balance",
+        string="Total Points",
         compute="_compute_points",
         store=True,
-        help="All points held: the sum of the ledger lines.",
+        help="Spendable and pending points together: the sum of the ledger lines.",
     )
     points_available = fields.Integer(
-        string="Spendable Points", compute="_compute_points", store=True
+        string="Spendable Points",
+        compute="_compute_points",
+        store=True,
+        help="Points that can pay now: past their waiting period, not expired.",
     )
     points_pending = fields.Integer(
         string="Pending Points",

@@ -46,16 +46,20 @@ class ResPartner(models.Model):
     loyalty_points_available = fields.Integer(
         related="loyalty_wallet_id.points_available",
         string="Spendable Points",
+        help="Points that can pay now.",
         groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_pending = fields.Integer(
         related="loyalty_wallet_id.points_pending",
         string="Pending Points",
+        help="Points earned that become spendable on a later day (see the "
+        "ledger's Spendable From).",
         groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_balance = fields.Integer(
         related="loyalty_wallet_id.points_balance",
-        string="Points Balance",
+        string="Total Points",
+        help="Spendable and pending points together.",
         groups="dental_loyalty.group_dental_loyalty_user",
     )
     loyalty_points_lifetime = fields.Integer(

@@ -92,3 +92,5 @@ from . import test_held_rewards_over_the_wire
 from . import test_reward_scope
 from . import test_held_rewards_concurrency
 from . import test_held_rewards_tour
+from . import test_words
+from . import test_words_tours

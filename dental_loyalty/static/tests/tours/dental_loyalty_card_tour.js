@@ -22,7 +22,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyMemberCardTour", {
             {
                 content: "with their tier, in its colour, and their points",
                 trigger:
-                    '.set-partner .o_dental_loyalty_tier.o_colorlist_item_color_4:contains("Silver") ~ .o_dental_loyalty_points:contains("Points: 800")',
+                    '.set-partner .o_dental_loyalty_tier.o_colorlist_item_color_4:contains("Silver") ~ .o_dental_loyalty_points:contains("Spendable: 800")',
             },
         ].flat(),
 });

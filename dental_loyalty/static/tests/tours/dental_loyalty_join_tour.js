@@ -39,7 +39,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyJoinTour", {
             {
                 content: "the patient is a member now: Bronze with 0 points",
                 trigger:
-                    ".set-partner .o_dental_loyalty_tier:contains('Bronze') ~ .o_dental_loyalty_points:contains('Points: 0')",
+                    ".set-partner .o_dental_loyalty_tier:contains('Bronze') ~ .o_dental_loyalty_points:contains('Spendable: 0')",
             },
             {
                 content: "and the order says what it will earn",
@@ -52,7 +52,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyJoinTour", {
             {
                 content: "the receipt says the points earned",
                 trigger:
-                    ".pos-receipt .o_dental_loyalty_receipt div:contains('Points earned') span:contains('100')",
+                    ".pos-receipt .o_dental_loyalty_receipt div:contains('Earned') span:contains('100')",
             },
             ReceiptScreen.clickNextOrder(),
         ].flat(),

@@ -125,14 +125,13 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardTour", {
             {
                 content: "the patient's points went down by the reward's cost",
                 trigger:
-                    ".set-partner .o_dental_loyalty_points:contains('Points: 800')",
+                    ".set-partner .o_dental_loyalty_points:contains('Spendable: 800')",
             },
             ProductScreen.totalAmountIs("90.00"),
-            // A reload keeps the line, its name, code and price; the draft order
-            // comes back without its patient, who is scanned again.
+            // A reload keeps the line, its name, code and price, and the patient.
             refresh(),
             voucherLineShows("10 % off your bill", "-10.00"),
-            scan_barcode("0420000000123"),
+            ProductScreen.customerIsSelected("Linh Pham"),
             // The bill grows after the voucher was priced: Pay has the server price it again.
             ProductScreen.clickDisplayedProduct("Scale and Polish"),
             ProductScreen.clickPayButton(),

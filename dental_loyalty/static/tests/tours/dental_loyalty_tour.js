@@ -14,7 +14,7 @@ function patientShows(name, tier, points) {
         },
         {
             content: `the patient is ${tier} with ${points} points`,
-            trigger: `.set-partner .o_dental_loyalty_tier:contains("${tier}") ~ .o_dental_loyalty_points:contains("Points: ${points}")`,
+            trigger: `.set-partner .o_dental_loyalty_tier:contains("${tier}") ~ .o_dental_loyalty_points:contains("Spendable: ${points}")`,
         },
     ];
 }
@@ -71,10 +71,12 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
-            receiptHas("Points spent", "300"),
-            receiptHas("Points earned", "70"),
-            receiptHas("Points balance", "770"),
-            receiptHas("Loyalty tier", "Bronze"),
+            receiptHas("Before", "1,000"),
+            receiptHas("Spent", "300"),
+            receiptHas("Earned", "70"),
+            receiptHas("After", "770"),
+            receiptHas("Spendable now", "770"),
+            receiptHas("Tier", "Bronze"),
             ReceiptScreen.clickNextOrder(),
         ].flat(),
 });
@@ -104,7 +106,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
-            receiptHas("Points spent", "300"),
+            receiptHas("Spent", "300"),
         ].flat(),
 });
 
@@ -133,12 +135,15 @@ registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
-            receiptHas("Points earned", "100"),
-            receiptHas("Pending points", "500"),
+            receiptHas("Before", "500"),
+            receiptHas("Earned", "100"),
+            receiptHas("After", "600"),
+            receiptHas("Spendable now", "100"),
+            receiptHas("Pending", "500"),
             {
-                content: "the receipt says when the pending points become spendable",
+                content: "the receipt says the day the pending batch becomes spendable",
                 trigger:
-                    ".pos-receipt .o_dental_loyalty_receipt_pending_date span:not(:empty)",
+                    ".pos-receipt .o_dental_loyalty_receipt_pending_date span:contains('500 on ')",
             },
         ].flat(),
 });
@@ -189,8 +194,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyRecallTour", {
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
-            receiptHas("Points earned", "150"),
-            receiptHas("Recall bonus", "+50"),
+            receiptHas("Earned", "150"),
+            receiptHas("of which recall bonus", "+50"),
         ].flat(),
 });
 
@@ -217,8 +222,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyFamilyPaymentTour", {
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
-            receiptHas("Points spent", "300"),
-            receiptHas("Points balance", "770"),
+            receiptHas("Spent", "300"),
+            receiptHas("Spendable now", "770"),
             ReceiptScreen.clickNextOrder(),
         ].flat(),
 });

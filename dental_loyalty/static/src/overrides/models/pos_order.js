@@ -6,7 +6,10 @@ import {earnPreview, formatPoints} from "@dental_loyalty/app/points_payment";
 const {DateTime} = luxon;
 
 patch(PosOrder.prototype, {
-    /** The points the server posted for this order, once it is synced. */
+    /** The points the server posted for this order, once it is synced, in the
+     * programme's words: the patient's total before and after the visit, what
+     * it earned and spent (vouchers bought on the visit included), what is
+     * spendable now and what is pending, each batch with its day. */
     get dentalLoyaltySummary() {
         const posted =
             this.dental_loyalty_tier_name ||
@@ -16,19 +19,30 @@ patch(PosOrder.prototype, {
             return null;
         }
         const pendingDate = this.dental_loyalty_pending_date;
+        const spent =
+            (this.dental_loyalty_points_spent || 0) +
+            (this.dental_loyalty_voucher_points || 0);
         return {
+            before: formatPoints(this.dental_loyalty_points_before),
             earned: formatPoints(this.dental_loyalty_points_earned),
-            spent: this.dental_loyalty_points_spent
-                ? formatPoints(this.dental_loyalty_points_spent)
+            spent: spent ? formatPoints(spent) : "",
+            voucherSpent: this.dental_loyalty_voucher_points
+                ? formatPoints(this.dental_loyalty_voucher_points)
                 : "",
             recall:
                 this.dental_loyalty_recall_points > 0
                     ? `+${formatPoints(this.dental_loyalty_recall_points)}`
                     : "",
+            referral:
+                this.dental_loyalty_referral_points > 0
+                    ? `+${formatPoints(this.dental_loyalty_referral_points)}`
+                    : "",
+            after: formatPoints(this.dental_loyalty_points_total),
             balance: formatPoints(this.dental_loyalty_balance),
             pending: this.dental_loyalty_pending
                 ? formatPoints(this.dental_loyalty_pending)
                 : "",
+            pendingBatches: this.dental_loyalty_pending_batches || "",
             pendingDate: pendingDate ? formatDate(DateTime.fromSQL(pendingDate)) : "",
             tier: this.dental_loyalty_tier_name || "",
         };
