@@ -23,7 +23,7 @@ EVENTS = {
             "expiring": 0,
             "expiring_lots": (),
         },
-        "Points you can spend now",
+        "Spendable points",
     ),
 }
 

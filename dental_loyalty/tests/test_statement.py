@@ -96,10 +96,11 @@ class TestStatement(StatementCommon):
         mail = self.assertMailMail(
             self.patient,
             "outgoing",
-            content="Points you can spend now: <strong>300</strong>",
+            content="Spendable points: <strong>300</strong>",
         )
         for text in (
-            "Points on their way: <strong>120</strong>",
+            "Pending points: <strong>120</strong>",
+            "Total points, spendable and pending: <strong>420</strong>",
             "120 points spendable from 03/24/2026",
             "Points about to expire: <strong>300</strong>",
             "300 points expire on 04/01/2026",
@@ -111,7 +112,7 @@ class TestStatement(StatementCommon):
         self.assertTrue(mail.auto_delete)
         # The chatter keeps what was sent, without the link.
         note = self.patient.message_ids[0]
-        self.assertIn("Points you can spend now", note.body)
+        self.assertIn("Spendable points", note.body)
         self.assertNotIn("access_token", note.body)
         self.assertNoTokenInAnyChatter(self._token(self.patient))
 
@@ -124,7 +125,7 @@ class TestStatement(StatementCommon):
         self.assertSMSOutgoing(
             self.patient,
             "+84912345678",
-            content=f"points you can spend: 300; on their way: 120; expiring within "
+            content=f"spendable points: 300; pending: 120; expiring within "
             f"30 days: 300. Your page: {link}",
         )
         self.assertFalse(self._new_mails)

@@ -35,3 +35,25 @@ class TestTemplateMigration(DentalLoyaltyCommon):
         self.assertIn("page_url", earned_sms.body)
         self.assertIn("Our own words.", tier_news.body_html)
         self.assertNotIn("page_url", tier_news.body_html)
+
+    def test_reworded_templates_take_the_registers_words_unless_edited(self):
+        installer = self.env["mail.template"].with_user(SUPERUSER_ID).sudo()
+        statement = installer.env.ref("dental_loyalty.mail_template_statement")
+        dormant_sms = installer.env.ref("dental_loyalty.sms_template_dormant")
+        # As 18.0.1.8.0 installed them, in other words than the register's.
+        statement.body_html = "<p>Points on their way: 120.</p>"
+        dormant_sms.body = "We miss you! Points waiting: 800."
+        admin = self.env.ref("base.user_admin")
+        dormant = self.env.ref("dental_loyalty.mail_template_dormant")
+        dormant.with_user(admin).sudo().body_html = "<p>Our own words.</p>"
+
+        script = load_script(
+            file_path("dental_loyalty/migrations/18.0.1.9.0/end-migrate.py"),
+            "dental_loyalty_end_migrate_18_0_1_9_0",
+        )
+        script.migrate(self.env.cr, "18.0.1.8.0")
+
+        self.assertIn("Pending points", statement.body_html)
+        self.assertNotIn("on their way", statement.body_html)
+        self.assertIn("spendable points", dormant_sms.body)
+        self.assertIn("Our own words.", dormant.body_html)
