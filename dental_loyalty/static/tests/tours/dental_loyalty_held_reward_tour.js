@@ -8,7 +8,12 @@ import {registry} from "@web/core/registry";
 
 function chooseReward(name) {
     return [
-        ProductScreen.clickControlButton("Rewards"),
+        {
+            content: "click Rewards, in sight on the product screen",
+            trigger:
+                '.product-screen .o_dental_loyalty_desk button:contains("Rewards")',
+            run: "click",
+        },
         {
             content: `the patient takes ${name}`,
             trigger: `.o_dental_loyalty_reward:contains('${name}')`,

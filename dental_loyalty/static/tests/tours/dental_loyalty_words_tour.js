@@ -3,9 +3,25 @@ import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
-import * as SelectionPopup from "@point_of_sale/../tests/tours/utils/selection_popup_util";
 import {refresh, scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
 import {registry} from "@web/core/registry";
+
+/** One tap on the patient's own voucher, from the Vouchers button in sight. */
+function chooseOwnVoucher(reward) {
+    return [
+        {
+            content: "click Vouchers, in sight on the product screen",
+            trigger:
+                '.product-screen .o_dental_loyalty_desk button:contains("Vouchers")',
+            run: "click",
+        },
+        {
+            content: `one tap on the patient's voucher ${reward}`,
+            trigger: `.o_dental_loyalty_voucher_choice:contains('${reward}')`,
+            run: "click",
+        },
+    ];
+}
 
 function openRegister() {
     return [Chrome.startPoS(), Dialog.confirm("Open Register")].flat();
@@ -67,8 +83,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyMixedPaymentTour", {
             ProductScreen.addOrderline("Scale and Polish", "1"),
             ProductScreen.addOrderline("Fluoride Varnish", "1"),
             scan_barcode("0420000000123"),
-            ProductScreen.clickControlButton("Voucher"),
-            SelectionPopup.has("15.00 off your bill, valid until", {run: "click"}),
+            ...chooseOwnVoucher("15.00 off your bill"),
             ProductScreen.totalAmountIs("135.00"),
             ProductScreen.clickPayButton(),
             // 30 % of 135.00 paid with points; the rest in cash.
@@ -119,8 +134,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyReloadKeepsPatientTour", {
             openRegister(),
             ProductScreen.addOrderline("Scale and Polish", "1"),
             scan_barcode("0420000000123"),
-            ProductScreen.clickControlButton("Voucher"),
-            SelectionPopup.has("15.00 off your bill, valid until", {run: "click"}),
+            ...chooseOwnVoucher("15.00 off your bill"),
             ProductScreen.totalAmountIs("85.00"),
             refresh(),
             ProductScreen.customerIsSelected("Linh Pham"),
