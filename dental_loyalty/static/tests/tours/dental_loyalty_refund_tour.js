@@ -50,8 +50,8 @@ registry.category("web_tour.tours").add("DentalLoyaltyRefundTour", {
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),
-            receiptHas("Points spent", "600"),
-            receiptHas("Points earned", "140"),
+            receiptHas("Spent", "600"),
+            receiptHas("Earned", "140"),
             ReceiptScreen.clickNextOrder(),
 
             ...ProductScreen.clickRefund(),
@@ -96,7 +96,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyRefundTour", {
                 trigger:
                     ".pos-receipt .o_dental_loyalty_receipt:not(:has(.o_dental_loyalty_receipt_earned)):not(:has(.o_dental_loyalty_receipt_spent))",
             },
-            receiptHas("Points balance", "770"),
+            receiptHas("Spendable now", "770"),
             ReceiptScreen.clickNextOrder(),
         ].flat(),
 });

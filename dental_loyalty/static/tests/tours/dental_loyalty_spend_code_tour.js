@@ -81,7 +81,7 @@ registry.category("web_tour.tours").add("DentalLoyaltySpendCodeTour", {
             {
                 content: "the receipt says the points spent",
                 trigger:
-                    ".pos-receipt .o_dental_loyalty_receipt div:contains('Points spent') span:contains('300')",
+                    ".pos-receipt .o_dental_loyalty_receipt div:contains('Spent') span:contains('300')",
             },
             ReceiptScreen.clickNextOrder(),
         ].flat(),
