@@ -73,6 +73,10 @@ export class DeskButtons extends Component {
     }
 
     async clickVouchers() {
+        // A tap right after the patient was chosen must not find the list empty.
+        if (!this.current) {
+            await this.refresh();
+        }
         await openVouchers(this.pos, this.vouchers);
         await this.refresh();
     }
