@@ -404,6 +404,7 @@ def main():
             demo.use_language("en_US")
             demo.register()
             screenshots_register.register_at_1024(demo, VIEWPORT)
+            screenshots_register.reward_catalog(demo, VIEWPORT)
             screenshots_register.register_in_persian(demo, VIEWPORT)
         except PlaywrightError as error:
             fail(f"a screen did not show as expected: {error}")

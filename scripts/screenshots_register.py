@@ -42,6 +42,19 @@ def register_at_1024(demo, viewport):
     demo.page.set_viewport_size(viewport)
 
 
+def reward_catalog(demo, viewport):
+    """Rewards at 1024 px: the whole catalog for the demo patient, those she
+    cannot have greyed with why; one chosen becomes a held line of the bill."""
+    open_register_with_patient(demo, REGISTER_1024)
+    page = demo.page
+    page.locator('.o_dental_loyalty_desk button:has-text("Rewards")').click()
+    page.wait_for_selector(".o_dental_loyalty_catalog .o_dental_loyalty_reward")
+    page.wait_for_timeout(300)
+    demo.shot("pos-rewards-1024")
+    page.locator(".o_dental_loyalty_catalog .btn-close").click()
+    demo.page.set_viewport_size(viewport)
+
+
 def register_in_persian(demo, viewport):
     """The register in Persian, right to left (Odoo builds those assets with
     rtlcss: a shot left to right means it was missing)."""
