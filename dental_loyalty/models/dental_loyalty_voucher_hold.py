@@ -1,7 +1,6 @@
 # The model is split by concern on purpose (one file each), as Odoo core does.
 # pylint: disable=consider-merging-classes-inherited
 
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -45,12 +44,6 @@ class DentalLoyaltyVoucher(models.Model):
         the wallet's lock, its terms, the spendable points less every hold, its
         stock; returns the held voucher. Nothing is posted to the ledger until
         the bill is paid."""
-        wallet._lock_for_update()
-        today = fields.Date.context_today(self)
-        # The reward's terms read every voucher of the patient (its limit).
-        refusal = reward.sudo()._refusal(wallet, today, patient)
-        if refusal:
-            raise UserError(refusal)
         if reward.kind == "gift" and not reward.product_id:
             raise UserError(
                 self.env._(
@@ -59,39 +52,16 @@ class DentalLoyaltyVoucher(models.Model):
                     reward.name,
                 )
             )
-        # Holds are the engine's bookkeeping: cashiers have no rights on them.
-        Hold = self.env["dental.loyalty.reservation"].sudo()
         # A key of no order: every hold counts, this order's points payment too.
-        spendable, _own, _others = Hold._spendable_for(wallet, f"reward:{order_uuid}")
-        if spendable < reward.points_cost:
-            raise UserError(
-                self.env._(
-                    "Not enough points for %(reward)s: it costs %(cost)s, "
-                    "%(patient)s can spend %(spendable)s.",
-                    reward=reward.name,
-                    cost=reward.points_cost,
-                    patient=wallet.partner_id.display_name,
-                    spendable=spendable,
-                )
-            )
-        if reward.has_stock:
-            reward._take_stock()
+        today = self._check_redeemable(wallet, reward, patient, f"reward:{order_uuid}")
         # Vouchers are made by the engine only: no user creates them.
         voucher = self.sudo().create(
-            {
-                "code": self._new_code(),
-                "reward_id": reward.id,
-                "partner_id": patient.id,
-                "wallet_id": wallet.id,
-                "company_id": wallet.company_id.id,
-                "points_cost": reward.points_cost,
-                "issue_date": today,
-                "expiry_date": today + timedelta(days=reward.validity_days),
-                "clinic_share": reward.clinic_share,
-                "state": "held",
-                "hold_order_uuid": order_uuid,
-            }
+            self._new_voucher_vals(
+                wallet, reward, patient, today, state="held", hold_order_uuid=order_uuid
+            )
         )
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        Hold = self.env["dental.loyalty.reservation"].sudo()
         Hold._hold(
             wallet,
             order_uuid,

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 
 class DentalLoyaltyVoucher(models.Model):
@@ -22,14 +21,33 @@ class DentalLoyaltyVoucher(models.Model):
         from the family's wallet); raises a UserError saying which rule
         refused."""
         patient = patient or wallet.partner_id
+        today = self._check_redeemable(wallet, reward, patient, f"reward:{reward.id}")
+        # Vouchers are issued by the engine only: no user creates them.
+        voucher = self.sudo().create(
+            self._new_voucher_vals(wallet, reward, patient, today)
+        )
+        self.env["dental.loyalty.wallet"]._post_lines(
+            [voucher._ledger_vals("redeem", -reward.points_cost)]
+        )
+        voucher._send_code()
+        return voucher.sudo(self.env.su)
+
+    @api.model
+    def _check_redeemable(self, wallet, reward, patient, hold_key):
+        """Lock ``wallet`` and check that ``patient`` may have ``reward`` from
+        it now: the reward's terms, its cost within the spendable points less
+        every hold but ``hold_key``'s, and its stock, taken here (under the
+        wallet's lock two patients may still race for the last one). Returns
+        the day; raises a UserError saying which rule refused."""
         wallet._lock_for_update()
         today = fields.Date.context_today(self)
         # The reward's terms read every voucher of the patient (its limit).
         refusal = reward.sudo()._refusal(wallet, today, patient)
         if refusal:
             raise UserError(refusal)
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
-        spendable, _own, _others = Hold._spendable_for(wallet, f"reward:{reward.id}")
+        spendable, _own, _others = Hold._spendable_for(wallet, hold_key)
         if spendable < reward.points_cost:
             raise UserError(
                 self.env._(
@@ -42,37 +60,23 @@ class DentalLoyaltyVoucher(models.Model):
                 )
             )
         if reward.has_stock:
-            # Under the wallet lock two patients may still race for the last one.
-            reward.flush_recordset(["stock_left"])
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE dental_loyalty_reward SET stock_left = stock_left - 1 "
-                    "WHERE id = %s AND stock_left > 0 RETURNING id",
-                    reward.id,
-                )
-            )
-            if not self.env.cr.fetchone():
-                raise UserError(self.env._("%s is out of stock.", reward.name))
-            reward.invalidate_recordset(["stock_left"])
-        # Vouchers are issued by the engine only: no user creates them.
-        voucher = self.sudo().create(
-            {
-                "code": self._new_code(),
-                "reward_id": reward.id,
-                "partner_id": patient.id,
-                "wallet_id": wallet.id,
-                "company_id": wallet.company_id.id,
-                "points_cost": reward.points_cost,
-                "issue_date": today,
-                "expiry_date": today + timedelta(days=reward.validity_days),
-                "clinic_share": reward.clinic_share,
-            }
-        )
-        self.env["dental.loyalty.wallet"]._post_lines(
-            [voucher._ledger_vals("redeem", -reward.points_cost)]
-        )
-        voucher._send_code()
-        return voucher.sudo(self.env.su)
+            reward._take_stock()
+        return today
+
+    @api.model
+    def _new_voucher_vals(self, wallet, reward, patient, today, **vals):
+        return {
+            "code": self._new_code(),
+            "reward_id": reward.id,
+            "partner_id": patient.id,
+            "wallet_id": wallet.id,
+            "company_id": wallet.company_id.id,
+            "points_cost": reward.points_cost,
+            "issue_date": today,
+            "expiry_date": today + timedelta(days=reward.validity_days),
+            "clinic_share": reward.clinic_share,
+            **vals,
+        }
 
     def _ledger_vals(self, kind, points, wallet=None):
         self.ensure_one()

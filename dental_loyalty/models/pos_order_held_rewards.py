@@ -41,13 +41,7 @@ class PosOrderHeldRewards(models.Model):
         wallet = self._dental_loyalty_member_wallet(
             patient, config, self.env._("they have no points for rewards.")
         )
-        reward_id = self._dental_loyalty_check_id(
-            reward_id, self.env._("This reward is unknown.")
-        )
-        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
-        # Another clinic's reward is as unknown here as one that never was.
-        if not reward or not reward.has_access("read"):
-            raise UserError(self.env._("This reward is unknown."))
+        reward = self._dental_loyalty_reward(reward_id)
         Voucher = self.env["dental.loyalty.voucher"]
         voucher = Voucher._hold_reward(
             wallet,

@@ -89,13 +89,7 @@ class PosOrderRegister(models.Model):
         wallet = self._dental_loyalty_member_wallet(
             patient, config, self.env._("they have no points for rewards.")
         )
-        reward_id = self._dental_loyalty_check_id(
-            reward_id, self.env._("This reward is unknown.")
-        )
-        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
-        # Another clinic's reward is as unknown here as one that never was.
-        if not reward or not reward.has_access("read"):
-            raise UserError(self.env._("This reward is unknown."))
+        reward = self._dental_loyalty_reward(reward_id)
         voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
         return {
             # The cashier who issued the voucher hands its code to the patient.
@@ -206,6 +200,18 @@ class PosOrderRegister(models.Model):
         patient._dental_loyalty_join(config.company_id, consent_mail, consent_sms)
         figures = self.env["res.partner"]._dental_loyalty_register_figures()
         return patient.with_company(config.company_id).read(figures, load=False)[0]
+
+    @api.model
+    def _dental_loyalty_reward(self, reward_id):
+        """The catalog reward ``reward_id`` the cashier may read; another
+        clinic's is as unknown here as one that never was."""
+        reward_id = self._dental_loyalty_check_id(
+            reward_id, self.env._("This reward is unknown.")
+        )
+        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
+        if not reward or not reward.has_access("read"):
+            raise UserError(self.env._("This reward is unknown."))
+        return reward
 
     @api.model
     def _dental_loyalty_member_wallet(self, patient, config, reason):
