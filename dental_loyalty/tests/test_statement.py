@@ -218,7 +218,9 @@ class TestStatementConsent(StatementCommon):
         wallet.consent_mail = False
         self._send(self.patient)
         self.assertFalse(self._new_mails)
-        self.assertSMSOutgoing(self.patient, "+84912345678", content="spend: 50")
+        self.assertSMSOutgoing(
+            self.patient, "+84912345678", content="spendable points: 50"
+        )
         wallet.consent_sms = False
         said = self._send(self.patient)
         self.assertIn("Statements sent: 0 of 1.", said)
