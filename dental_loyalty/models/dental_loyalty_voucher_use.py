@@ -44,6 +44,13 @@ class DentalLoyaltyVoucher(models.Model):
                 reward=self.reward_id.name,
             )
         if not self.reward_id.transferable and partner != self.partner_id:
+            # The owner is named only to whoever may read them.
+            if not self.partner_id.sudo(False).has_access("read"):
+                return self.env._(
+                    "Voucher %s belongs to another patient and cannot be used on "
+                    "this bill.",
+                    code,
+                )
             return self.env._(
                 "Voucher %(code)s belongs to %(owner)s and cannot be used on "
                 "another patient's bill.",

@@ -6,7 +6,8 @@ from .test_held_rewards_over_the_wire import HeldRewardCommon
 @tagged("post_install", "-at_install")
 class TestVoucherRefusalsOverTheWire(HeldRewardCommon, HttpCase):
     """A refused voucher is named by its last signs, which the server's log
-    repeats, never by its whole code."""
+    repeats, never by its whole code; its owner is named only to a cashier
+    who may read them."""
 
     def _line(self, code, partner, order_uuid=None):
         return self._call(
@@ -48,3 +49,15 @@ class TestVoucherRefusalsOverTheWire(HeldRewardCommon, HttpCase):
         self.assertIn("on another bill being paid", log)
         for voucher in (held, personal, used):
             self.assertNotIn(voucher.code, log)
+
+    def test_an_owner_the_cashier_may_not_read_is_not_named(self):
+        other_company = self.env["res.company"].create({"name": "Other Clinic"})
+        hidden = self.env["res.partner"].create(
+            {"name": "Hidden Owner", "company_id": other_company.id}
+        )
+        self.assertFalse(hidden.with_user(self.cashier).has_access("read"))
+        voucher = self._issue(self.ten_off, partner=hidden)
+        _result, error = self._line(voucher.code, self.patient)
+        self.assertIn("belongs to another patient", error["message"])
+        self.assertNotIn("Hidden Owner", error["message"])
+        self.assertFalse((error.get("context") or {}).get("partner_id"))
