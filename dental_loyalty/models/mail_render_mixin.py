@@ -71,6 +71,9 @@ class MailRenderMixin(models.AbstractModel):
             or len(self) != 1
             or self.render_model != "res.partner"
             or "dental_loyalty" not in str(self[field] or "")
+            # Figures are for loyalty users and the engine, not for whoever may
+            # read the patient (the dispatcher passes its own, in the context).
+            or not self.env["res.partner"]._dental_loyalty_may_read_figures()
         ):
             return False
         template = self
