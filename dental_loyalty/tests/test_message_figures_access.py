@@ -9,7 +9,8 @@ from .common import DentalLoyaltyCommon
 @tagged("post_install", "-at_install")
 class TestMessageFiguresAccess(DentalLoyaltyCommon, MailCase, SMSCase):
     """A loyalty template rendered on a patient carries their figures only
-    for loyalty users and the engine."""
+    for loyalty users and the engine; sent to a selection, it reaches only
+    the patients who agreed to the programme's messages on that channel."""
 
     @classmethod
     def setUpClass(cls):
@@ -80,3 +81,56 @@ class TestMessageFiguresAccess(DentalLoyaltyCommon, MailCase, SMSCase):
             ),
             {},
         )
+
+    def _mass_mail(self, user):
+        return (
+            self.env["mail.compose.message"]
+            .with_user(user)
+            .with_context(
+                default_composition_mode="mass_mail",
+                default_model="res.partner",
+                default_res_ids=(self.patient | self.other).ids,
+                default_template_id=self.statement.id,
+            )
+            .create({})
+        )
+
+    def test_a_mass_mail_skips_the_patients_without_consent(self):
+        for user in (self.employee, self.receptionist):
+            with self.subTest(user=user.login):
+                composer = self._mass_mail(user)
+                self.assertIn(
+                    "1 of the 2 selected patients did not agree",
+                    composer.dental_loyalty_warning,
+                )
+                with self.mock_mail_gateway():
+                    action = composer.action_send_mail()
+                self.assertEqual(
+                    self._new_mails.mapped("res_id"), self.patient.ids, user.login
+                )
+                self.assertIn("Not sent to 1 patient(s)", action["params"]["message"])
+
+    def test_a_mass_sms_skips_the_patients_without_consent(self):
+        composer = (
+            self.env["sms.composer"]
+            .with_user(self.employee)
+            .with_context(
+                default_composition_mode="mass",
+                default_res_model="res.partner",
+                default_res_ids=repr((self.patient | self.other).ids),
+                default_template_id=self.env.ref(
+                    "dental_loyalty.sms_template_statement"
+                ).id,
+                default_mass_keep_log=False,
+            )
+            .create({})
+        )
+        with self.mockSMSGateway():
+            action = composer.action_send_sms()
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("partner_id", "in", (self.patient | self.other).ids)])
+        )
+        self.assertEqual(sms.partner_id, self.patient)
+        self.assertIn("Not sent to 1 patient(s)", action["params"]["message"])
