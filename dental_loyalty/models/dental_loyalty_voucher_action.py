@@ -34,7 +34,7 @@ class DentalLoyaltyVoucher(models.Model):
                     self.env._(
                         "Voucher %s is not valid: only an unused voucher can be "
                         "cancelled.",
-                        voucher.code,
+                        voucher.code_hint,
                     )
                 )
             # Back where the patient spends now: a voucher taken from their own

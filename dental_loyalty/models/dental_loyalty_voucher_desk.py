@@ -36,7 +36,7 @@ class DentalLoyaltyVoucher(models.Model):
             message = self.env._(
                 "Voucher %(code)s belongs to %(owner)s, who is not the patient of "
                 "this bill. Choose %(owner)s as the patient to use it.",
-                code=self.sudo().code,
+                code=self.code_hint,
                 owner=owner.display_name,
             )
             return VoucherOfAnotherPatient(message, owner)

@@ -79,7 +79,7 @@ class DentalLoyaltyVoucher(models.Model):
         self.ensure_one()
         if self.state != "held":
             return super()._refusal(partner, today, on_bill=on_bill)
-        code = self.sudo().code if on_bill else self.code_hint
+        code = self.code_hint
         if not order_uuid or self.hold_order_uuid != order_uuid:
             return self.env._(
                 "Voucher %s is on another bill being paid and can be used only there.",

@@ -1,5 +1,11 @@
+import re
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
+
+# Text operators on the status: matched against each status's key and label.
+LIKE = {"like", "ilike", "=like", "=ilike", "not like", "not ilike"}
 
 
 class DentalLoyaltyVoucher(models.Model):
@@ -40,8 +46,19 @@ class DentalLoyaltyVoucher(models.Model):
 
     @api.model
     def _search_status(self, operator, value):
+        if operator == "=?":
+            if not value:
+                return expression.TRUE_DOMAIN
+            operator = "="
+        if operator in LIKE:
+            operator, value = self._status_like(operator, value)
         if operator not in ("=", "!=", "in", "not in"):
-            return NotImplemented
+            raise UserError(
+                self.env._(
+                    "Vouchers cannot be searched by status with the operator %s.",
+                    operator,
+                )
+            )
         values = {value} if operator in ("=", "!=") else set(value or ())
         today = fields.Date.context_today(self)
         past = [("state", "=", "valid"), ("expiry_date", "<", today)]
@@ -61,3 +78,26 @@ class DentalLoyaltyVoucher(models.Model):
         if operator in ("!=", "not in"):
             return ["!", *expression.normalize_domain(domain)]
         return domain
+
+    @api.model
+    def _status_like(self, operator, value):
+        """``operator`` ``value`` on the status as text, turned into the
+        statuses (key or label) that match it: ``in`` or ``not in`` them."""
+        text = str(value or "")
+        positive = operator.removeprefix("not ")
+        if positive.startswith("="):
+            # The SQL pattern: % for any signs, _ for one.
+            pattern = "".join(
+                ".*" if sign == "%" else "." if sign == "_" else re.escape(sign)
+                for sign in text
+            )
+        else:
+            pattern = f".*{re.escape(text)}.*"
+        flags = re.IGNORECASE if "ilike" in positive else 0
+        statuses = [
+            key
+            for key, label in self._selection_status()
+            if re.fullmatch(pattern, key, flags | re.DOTALL)
+            or re.fullmatch(pattern, label, flags | re.DOTALL)
+        ]
+        return ("not in" if operator.startswith("not ") else "in"), statuses

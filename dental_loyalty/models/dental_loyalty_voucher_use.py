@@ -21,8 +21,9 @@ class DentalLoyaltyVoucher(models.Model):
         """Why this voucher cannot be used today on ``partner``'s bill (or, with
         ``on_bill=False``, handed over as a gift), or None."""
         self.ensure_one()
-        # On a bill the caller gave the code; a gift is handed by its record.
-        code = self.sudo().code if on_bill else self.code_hint
+        # Its last signs only: the message goes to the server's log too, and
+        # whoever typed the code knows which voucher it is.
+        code = self.code_hint
         if self.state == "used":
             return self._used_refusal(code)
         if self.state == "cancelled":
@@ -43,6 +44,13 @@ class DentalLoyaltyVoucher(models.Model):
                 reward=self.reward_id.name,
             )
         if not self.reward_id.transferable and partner != self.partner_id:
+            # The owner is named only to whoever may read them.
+            if not self.partner_id.sudo(False).has_access("read"):
+                return self.env._(
+                    "Voucher %s belongs to another patient and cannot be used on "
+                    "this bill.",
+                    code,
+                )
             return self.env._(
                 "Voucher %(code)s belongs to %(owner)s and cannot be used on "
                 "another patient's bill.",
@@ -102,7 +110,7 @@ class DentalLoyaltyVoucher(models.Model):
                     self.env._(
                         "Voucher %(code)s applies to %(scope)s only: nothing of "
                         "it is left to take off this bill.",
-                        code=self.code,
+                        code=self.code_hint,
                         scope=reward._scope_names(),
                     )
                 )
@@ -110,7 +118,7 @@ class DentalLoyaltyVoucher(models.Model):
                 raise UserError(
                     self.env._(
                         "Voucher %s has nothing left to take off this bill.",
-                        self.code,
+                        self.code_hint,
                     )
                 )
             price = -self._unit_price_for(discount)
@@ -177,7 +185,7 @@ class DentalLoyaltyVoucher(models.Model):
                     "%(order)s was refused: the line of voucher %(code)s is not "
                     "what the voucher gives (one %(product)s).",
                     order=label,
-                    code=self.code,
+                    code=self.code_hint,
                     product=reward.product_id.display_name,
                 )
             )
@@ -188,7 +196,7 @@ class DentalLoyaltyVoucher(models.Model):
                     "%(order)s was refused: the line of voucher %(code)s does not "
                     "add up to its own price.",
                     order=label,
-                    code=self.code,
+                    code=self.code_hint,
                 )
             )
         if reward.kind in ("product", "gift"):
@@ -198,7 +206,7 @@ class DentalLoyaltyVoucher(models.Model):
                         "%(order)s was refused: voucher %(code)s gives %(product)s "
                         "free, the bill charges %(amount)s for it.",
                         order=label,
-                        code=self.code,
+                        code=self.code_hint,
                         product=reward.product_id.display_name,
                         amount=formatLang(self.env, amount, currency_obj=currency),
                     )
@@ -215,7 +223,7 @@ class DentalLoyaltyVoucher(models.Model):
                     "%(order)s was refused: voucher %(code)s takes at most "
                     "%(allowed)s off this bill, the order takes %(taken)s.",
                     order=label,
-                    code=self.code,
+                    code=self.code_hint,
                     allowed=formatLang(self.env, allowed, currency_obj=currency),
                     taken=formatLang(self.env, taken, currency_obj=currency),
                 )
@@ -248,7 +256,7 @@ class DentalLoyaltyVoucher(models.Model):
             )
         )
         if not self.env.cr.fetchone():
-            raise UserError(self.env._("Voucher %s was already used.", self.code))
+            raise UserError(self.env._("Voucher %s was already used.", self.code_hint))
         self.invalidate_recordset()
         self.modified(["state", "used_amount"])
         if self._is_transferred(order.partner_id):

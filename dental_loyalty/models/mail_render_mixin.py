@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from .dental_loyalty_message import DEFAULTS
 
@@ -71,11 +71,21 @@ class MailRenderMixin(models.AbstractModel):
             or len(self) != 1
             or self.render_model != "res.partner"
             or "dental_loyalty" not in str(self[field] or "")
+            # Figures are for loyalty users and the engine, not for whoever may
+            # read the patient (the dispatcher passes its own, in the context).
+            or not self.env["res.partner"]._dental_loyalty_may_read_figures()
         ):
             return False
         template = self
         if self._name not in ("mail.template", "sms.template"):
             template = self.template_id if "template_id" in self._fields else None
+        return self._dental_loyalty_template_event(template)
+
+    @api.model
+    def _dental_loyalty_template_event(self, template):
+        """The loyalty event ``template`` (a mail or SMS template) is the
+        message of, in the current company, or of the addon's shipped
+        templates that no clinic chose yet; False for any other template."""
         if not template:
             return False
         # Which event a template is for is the clinic's setting, read as such.

@@ -67,7 +67,7 @@ class PosOrderHeldRewards(models.Model):
             or voucher.sudo().hold_ids.config_id not in (config, config.browse())
         ):
             raise UserError(
-                self.env._("Voucher %s is not held on this bill.", voucher.code)
+                self.env._("Voucher %s is not held on this bill.", voucher.code_hint)
             )
         voucher._release_hold(
             self.env._("Taken off the bill before it was paid: points given back.")

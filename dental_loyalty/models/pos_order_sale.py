@@ -178,7 +178,7 @@ class PosOrderSale(models.Model):
                     self.env._(
                         "%(order)s was refused: voucher %(code)s is on the bill twice.",
                         order=self._dental_loyalty_label(),
-                        code=voucher.code,
+                        code=voucher.code_hint,
                     )
                 )
             seen |= voucher

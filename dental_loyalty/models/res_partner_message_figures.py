@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 # event: the ledger kind whose latest line a message without an event reads.
 LATEST_LINE = {
@@ -20,6 +20,14 @@ class ResPartner(models.Model):
 
     _inherit = "res.partner"
 
+    @api.model
+    def _dental_loyalty_may_read_figures(self):
+        """Whether a message rendered now may carry patients' figures: for
+        loyalty users and the engine (superuser), who may read them anyway."""
+        return self.env.su or self.env.user.has_group(
+            "dental_loyalty.group_dental_loyalty_user"
+        )
+
     def _dental_loyalty_message_figures(self, event, company=None):
         """The values ``event``'s message would carry for this patient in
         ``company`` (the current one by default), read from their wallet and
@@ -27,8 +35,11 @@ class ResPartner(models.Model):
         non-member. Only plain values, as the dispatcher passes them."""
         self.ensure_one()
         self.check_access("read")
+        if not self._dental_loyalty_may_read_figures():
+            return {}
         company = company or self.env.company
-        # The figures are the engine's: the caller may read the patient (above).
+        # The figures are the engine's: the caller may read the patient and
+        # their loyalty figures (above).
         Wallet = self.env["dental.loyalty.wallet"].sudo()
         own = Wallet.search(
             [("partner_id", "=", self.id), ("company_id", "=", company.id)], limit=1

@@ -23,8 +23,8 @@ class ResPartner(models.Model):
             partner: Referral._normalize_code(partner.dental_referred_by_code)
             for partner in self
         }
-        # Reception reads the name of the patient whose code it typed, as the
-        # referral itself does when it is recorded: looked up among all contacts.
+        # Looked up among all contacts, as the referral is when it is recorded;
+        # named only if the user may read them, else the code is as unknown.
         referrers = (
             self.env["res.partner"]
             .sudo()
@@ -40,7 +40,12 @@ class ResPartner(models.Model):
                 ["name", "dental_referral_code"],
             )
         )
-        by_code = {referrer.dental_referral_code: referrer for referrer in referrers}
+        readable = referrers.sudo(False)._filtered_access("read")
+        by_code = {
+            referrer.dental_referral_code: referrer
+            for referrer in referrers
+            if referrer in readable
+        }
         for partner, code in codes.items():
             referrer = by_code.get(code)
             if not code:

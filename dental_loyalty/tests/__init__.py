@@ -94,3 +94,5 @@ from . import test_held_rewards_concurrency
 from . import test_held_rewards_tour
 from . import test_words
 from . import test_words_tours
+from . import test_voucher_refusals_over_the_wire
+from . import test_message_figures_access

@@ -181,5 +181,5 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
             self._dated(data, fields.Datetime.now() - timedelta(days=2))
         )
         self.assertIsNone(order)
-        self.assertIn(f"Voucher {voucher.code} expired on", error["message"])
+        self.assertIn(f"Voucher {voucher.code_hint} expired on", error["message"])
         self.assertEqual(voucher.state, "valid")

@@ -27,3 +27,17 @@ class TestReferrerInTheContactForm(DentalLoyaltyCommon):
         self.assertEqual(
             form.dental_referred_by_name, "This is the patient's own referral code."
         )
+
+    def test_a_code_of_a_contact_the_user_may_not_read_names_no_one(self):
+        other_company = self.env["res.company"].create({"name": "Other Clinic"})
+        hidden = self.env["res.partner"].create(
+            {"name": "Hidden Referrer", "company_id": other_company.id}
+        )
+        hidden.dental_referral_code = "HIDE2345"
+        self.assertFalse(hidden.with_user(self.receptionist).has_access("read"))
+        form = Form(self.env["res.partner"].with_user(self.receptionist))
+        form.name = "Newcomer"
+        form.dental_referred_by_code = "HIDE2345"
+        self.assertEqual(
+            form.dental_referred_by_name, "No patient has the referral code HIDE2345."
+        )

@@ -123,7 +123,7 @@ class TestDeskOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
                 self.assertEqual(error["name"], OTHER_PATIENT)
                 self.assertEqual(error["context"]["partner_id"], self.patient.id)
                 self.assertIn(
-                    f"Voucher {voucher.code} belongs to Minh Tran, who is not the "
+                    f"Voucher {voucher.code_hint} belongs to Minh Tran, who is not the "
                     "patient of this bill.",
                     error["message"],
                 )
@@ -147,7 +147,9 @@ class TestDeskOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
         self.assertIsNone(error)
         line, error = self._voucher_line(voucher.code, self.patient.id)
         self.assertIsNone(line)
-        self.assertIn(f"Voucher {voucher.code} was already used on ", error["message"])
+        self.assertIn(
+            f"Voucher {voucher.code_hint} was already used on ", error["message"]
+        )
         self.assertIn(f", on order {order.name}.", error["message"])
 
     def test_a_points_payment_refusal_names_the_limit_that_bit(self):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import DentalLoyaltyCommon
@@ -52,6 +53,38 @@ class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
         voucher.invalidate_recordset()
         self.assertEqual(voucher.state, "expired")
         self.assertEqual(self._label(voucher), "Expired")
+
+    def test_status_searches_as_text_and_refuses_what_it_cannot(self):
+        Voucher = self.Voucher.with_user(self.manager)
+        yesterday = fields.Date.context_today(Voucher) - timedelta(days=1)
+        self.voucher.sudo().expiry_date = yesterday
+        expired = [("id", "=", self.voucher.id)]
+        for operator, value, found in (
+            ("ilike", "exp", 1),
+            ("like", "Expired", 1),
+            ("like", "EXP", 0),
+            ("=like", "exp%", 1),
+            ("=ilike", "VAL%", 0),
+            ("not ilike", "exp", 0),
+            ("not like", "valid", 1),
+            ("=?", False, 1),
+            ("=?", "expired", 1),
+            ("=?", "valid", 0),
+        ):
+            with self.subTest(operator=operator, value=value):
+                self.assertEqual(
+                    Voucher.search_count([*expired, ("status", operator, value)]),
+                    found,
+                )
+        for operator in ("child_of", "parent_of", ">"):
+            with (
+                self.subTest(operator=operator),
+                self.assertRaisesRegex(
+                    UserError,
+                    f"cannot be searched by status with the operator {operator}",
+                ),
+            ):
+                Voucher.search_count([("status", operator, "valid")])
 
     def test_the_printed_voucher_has_the_clinic_and_its_conditions(self):
         self.ten_off.write({"max_coverage": 50.0, "description": "Ten off a visit"})

@@ -9,3 +9,4 @@ from . import pos_make_payment
 from . import dental_loyalty_join
 from . import dental_loyalty_liability_report
 from . import mail_compose_message
+from . import sms_composer

@@ -29,6 +29,17 @@ class MailComposeMessage(models.TransientModel):
                     "template's sample values."
                 )
             )
+        refused = self._dental_loyalty_without_consent(partners)
+        if refused:
+            lines.append(
+                self.env._(
+                    "%(count)s of the %(selected)s selected patients did not agree "
+                    "to hear from the loyalty programme by email and will not "
+                    "receive it.",
+                    count=len(refused),
+                    selected=len(partners),
+                )
+            )
         without = partners.filtered(lambda partner: not partner.email)
         if without:
             names = ", ".join(without[:10].mapped("display_name"))
@@ -44,3 +55,63 @@ class MailComposeMessage(models.TransientModel):
                 )
             )
         return "\n".join(lines) or False
+
+    def _dental_loyalty_without_consent(self, partners):
+        """Of ``partners``, those a loyalty template of this composer may not
+        mail: who did not agree to the programme's email in the company, as
+        the dispatcher decides for its events. Empty for any other template."""
+        self.ensure_one()
+        if (
+            self.model != "res.partner"
+            or not partners
+            or not self.env["mail.render.mixin"]._dental_loyalty_template_event(
+                self.template_id
+            )
+        ):
+            return partners.browse()
+        agreed, _by_sms = self.env["dental.loyalty.dispatcher"]._with_consent(
+            partners, partners.browse(), self.env.company
+        )
+        return partners - agreed
+
+    def _dental_loyalty_refused_count(self):
+        """How many of the patients this mass mail would go to it skips."""
+        self.ensure_one()
+        if self.composition_mode != "mass_mail" or self.model != "res.partner":
+            return 0
+        Partner = self.env["res.partner"]
+        partners = (
+            Partner.search(self._evaluate_res_domain())
+            if self.res_domain
+            else Partner.browse(self._evaluate_res_ids())
+        )
+        return len(self._dental_loyalty_without_consent(partners))
+
+    def _action_send_mail_mass_mail(self, res_ids, auto_commit=False):
+        if self.model == "res.partner":
+            refused = set(
+                self._dental_loyalty_without_consent(
+                    self.env["res.partner"].browse(res_ids)
+                ).ids
+            )
+            res_ids = [res_id for res_id in res_ids if res_id not in refused]
+        return super()._action_send_mail_mass_mail(res_ids, auto_commit=auto_commit)
+
+    def action_send_mail(self):
+        refused = sum(composer._dental_loyalty_refused_count() for composer in self)
+        action = super().action_send_mail()
+        if not refused:
+            return action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "Not sent to %s patient(s) who did not agree to hear from the "
+                    "loyalty programme by email.",
+                    refused,
+                ),
+                "next": action,
+            },
+        }

@@ -163,7 +163,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyDeskVoucherOwnerTour", {
             {
                 content: "a used voucher says when",
                 trigger:
-                    ".modal .modal-body:contains('Voucher USED23456789 was already used on')",
+                    ".modal .modal-body:contains('Voucher \u2022\u2022\u2022\u2022 6789 was already used on')",
             },
             Dialog.confirm(),
             typeVoucherCode("BRUSH2345678"),
@@ -171,7 +171,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyDeskVoucherOwnerTour", {
                 content:
                     "the register names the voucher's patient and offers to choose them",
                 trigger:
-                    ".modal .modal-body:contains('Voucher BRUSH2345678 belongs to Linh Pham')",
+                    ".modal .modal-body:contains('Voucher \u2022\u2022\u2022\u2022 5678 belongs to Linh Pham')",
             },
             Dialog.confirm("Choose Linh Pham"),
             {

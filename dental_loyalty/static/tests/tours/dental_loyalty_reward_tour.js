@@ -212,7 +212,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyExpiredVoucherTour", {
             {
                 content: "the refusal says when the voucher expired",
                 trigger:
-                    ".modal .modal-body:contains('Voucher FADED2345678 expired on')",
+                    ".modal .modal-body:contains('Voucher \u2022\u2022\u2022\u2022 5678 expired on')",
             },
             Dialog.confirm(),
             {

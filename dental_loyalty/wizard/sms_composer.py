@@ -1,0 +1,54 @@
+from odoo import models
+
+
+class SmsComposer(models.TransientModel):
+    """Sending a loyalty SMS template to a selection of patients (Contacts >
+    Send SMS): only to those who agreed to the programme's SMS, as the
+    dispatcher sends its events, and saying how many were skipped."""
+
+    _inherit = "sms.composer"
+
+    def _dental_loyalty_without_consent(self, records):
+        """Of ``records`` (patients), those a loyalty template of this composer
+        may not text: who did not agree to the programme's SMS in the company.
+        Empty for any other template or model."""
+        self.ensure_one()
+        if (
+            self.res_model != "res.partner"
+            or not records
+            or not self.env["mail.render.mixin"]._dental_loyalty_template_event(
+                self.template_id
+            )
+        ):
+            return self.env["res.partner"]
+        _by_mail, agreed = self.env["dental.loyalty.dispatcher"]._with_consent(
+            records.browse(), records, self.env.company
+        )
+        return records - agreed
+
+    def _action_send_sms_mass(self, records=None):
+        records = records if records is not None else self._get_records()
+        if records and self.res_model == "res.partner":
+            records -= self._dental_loyalty_without_consent(records)
+        return super()._action_send_sms_mass(records=records)
+
+    def action_send_sms(self):
+        refused = 0
+        if self.composition_mode == "mass":
+            refused = len(self._dental_loyalty_without_consent(self._get_records()))
+        action = super().action_send_sms()
+        if not refused:
+            return action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "Not sent to %s patient(s) who did not agree to hear from the "
+                    "loyalty programme by SMS.",
+                    refused,
+                ),
+                "next": action or {"type": "ir.actions.act_window_close"},
+            },
+        }
