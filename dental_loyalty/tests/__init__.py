@@ -94,3 +94,4 @@ from . import test_held_rewards_concurrency
 from . import test_held_rewards_tour
 from . import test_words
 from . import test_words_tours
+from . import test_spend_code_doors

@@ -1,0 +1,142 @@
+import re
+
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.sms.tests.common import MockSMS
+
+from .common_pos import ACCESS_ERROR
+from .test_held_rewards_over_the_wire import HeldRewardCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
+    """A clinic that asks for a code by SMS from 500 points a day, as a cashier
+    sees it over JSON-RPC: no other door spends as much without the code (the
+    back office, small spends one after the other, a code confirmed for a bill
+    already paid), and no other register releases a bill's held rewards."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_loyalty_settings(spend_code_points=500)
+        cls.patient.mobile = "+32 470 12 34 56"
+        Reward = cls.env["dental.loyalty.reward"]
+        common = {
+            "company_id": cls.company.id,
+            "product_id": cls.discount_product.id,
+            "kind": "discount_fixed",
+        }
+        cls.small = Reward.create(
+            {**common, "name": "5 off", "discount_amount": 5.0, "points_cost": 400}
+        )
+        cls.large = Reward.create(
+            {**common, "name": "20 off", "discount_amount": 20.0, "points_cost": 1200}
+        )
+
+    def setUp(self):
+        super().setUp()
+        self._give_points(self.patient, 3000)
+        self.Code = self.env["dental.loyalty.spend.code"].sudo()
+
+    def _redeem(self, reward, *uuid, config=None):
+        return self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            (config or self.config).id,
+            self.patient.id,
+            reward.id,
+            *uuid,
+        )
+
+    def _confirm_code(self, uuid):
+        with self.mockSMSGateway():
+            _answer, error = self._call(
+                "pos.order",
+                "dental_loyalty_send_spend_code",
+                self.config.id,
+                uuid,
+                self.patient.id,
+            )
+            self.assertIsNone(error)
+            code = re.search(r"\b(\d{6})\b", self._sms[-1]["body"]).group(1)
+        result, error = self._call(
+            "pos.order",
+            "dental_loyalty_check_spend_code",
+            self.config.id,
+            uuid,
+            self.patient.id,
+            code,
+        )
+        self.assertEqual((result, error), ({"verified": True}, None))
+
+    def _give_reward(self, reward):
+        """(result, error) of the back office's Give Reward, as the cashier."""
+        wizard, error = self._call(
+            "dental.loyalty.reward.redeem",
+            "create",
+            {
+                "partner_id": self.patient.id,
+                "company_id": self.company.id,
+                "reward_id": reward.id,
+            },
+        )
+        self.assertIsNone(error)
+        return self._call("dental.loyalty.reward.redeem", "action_confirm", [wizard])
+
+    def _spent(self):
+        lines = self.Ledger.search(
+            [("wallet_id", "=", self._wallet().id), ("kind", "in", ("spend", "redeem"))]
+        )
+        return -sum(lines.mapped("points"))
+
+    def _issued(self, reward):
+        return self.Voucher.search_count(
+            [("partner_id", "=", self.patient.id), ("reward_id", "=", reward.id)]
+        )
+
+    def test_the_order_of_a_held_reward_is_the_registers_secret(self):
+        self._set_loyalty_settings(spend_code_points=0)
+        line, error = self._hold("bill-a", self.small)
+        self.assertIsNone(error)
+        for domain, fields_read in [
+            ([("state", "=", "held")], ["hold_order_uuid"]),
+            ([("hold_order_uuid", "!=", False)], ["code_hint"]),
+        ]:
+            with self.subTest(domain=domain):
+                seen, error = self._call(
+                    "dental.loyalty.voucher", "search_read", domain, fields_read
+                )
+                self.assertIsNone(seen)
+                self.assertEqual(error["name"], ACCESS_ERROR)
+        seen, error = self._call(
+            "dental.loyalty.voucher",
+            "search_read",
+            [("state", "=", "held")],
+            ["code_hint", "state"],
+        )
+        self.assertIsNone(error)
+        self.assertNotIn("hold_order_uuid", seen[0])
+        self.assertNotIn("bill-a", str(seen))
+        # The register that holds it prices, releases and sells it as before.
+        result, error = self._call(
+            "pos.order",
+            "dental_loyalty_voucher_line",
+            self.config.id,
+            line["code"],
+            self.patient.id,
+            100.0,
+            0.0,
+            None,
+            "bill-a",
+        )
+        self.assertIsNone(error)
+        self.assertEqual(result["price_unit"], -5.0)
+        order, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 2)],
+                [(line["code"], self.discount_product, -5.0)],
+                uuid="bill-a",
+            )
+        )
+        self.assertIsNone(error)
+        self.assertEqual(self._voucher(line["code"]).state, "used")
