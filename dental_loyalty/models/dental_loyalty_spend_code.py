@@ -25,7 +25,8 @@ class DentalLoyaltySpendCode(models.Model):
     The code itself is never stored, shown, logged or posted: only its HMAC,
     bound to the wallet and the order it was sent for. A code confirmed
     (``verified_at``) lets that order, and that order only, spend the wallet's
-    points."""
+    points. The threshold counts what the patient's wallet spent today and
+    what other bills hold of it."""
 
     _name = "dental.loyalty.spend.code"
     _description = "Loyalty Spend Code"
@@ -84,6 +85,59 @@ class DentalLoyaltySpendCode(models.Model):
         )
 
     @api.model
+    def _spent_or_held_today(self, wallet, order_uuid):
+        """What the wallet spent today (spend and redeem lines, gross: points
+        given back do not make room for more) and what other orders hold of
+        it: a large spend split into small ones is still one visit's spend."""
+        today = fields.Date.context_today(self)
+        spent = self.env["dental.loyalty.ledger"]._read_group(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("kind", "in", ("spend", "redeem")),
+                ("date", "=", today),
+            ],
+            aggregates=["points:sum"],
+        )[0][0]
+        held = self.env["dental.loyalty.reservation"]._read_group(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("order_uuid", "!=", order_uuid or False),
+                ("expires_at", ">", fields.Datetime.now()),
+            ],
+            aggregates=["points:sum"],
+        )[0][0]
+        return -(spent or 0) + (held or 0)
+
+    @api.model
+    def _needs_code(self, wallet, points, order_uuid=None):
+        """The refusal a spend of ``points`` by ``order_uuid`` gets when the
+        clinic wants it confirmed (the threshold counts the patient's day), or
+        None; says nothing of a code confirmed for the order."""
+        threshold = self._threshold(wallet)
+        if not threshold or points <= 0:
+            return None
+        before = self._spent_or_held_today(wallet, order_uuid)
+        if before + points < threshold:
+            return None
+        if not before:
+            return self.env._(
+                "Spending %(points)s points needs the code sent to %(patient)s by "
+                "SMS: the clinic asks for one from %(threshold)s points.",
+                points=points,
+                patient=wallet.partner_id.display_name,
+                threshold=threshold,
+            )
+        return self.env._(
+            "Spending %(points)s points needs the code sent to %(patient)s by "
+            "SMS: the clinic asks for one from %(threshold)s points a day, and "
+            "%(before)s were spent today or are held on bills.",
+            points=points,
+            patient=wallet.partner_id.display_name,
+            threshold=threshold,
+            before=before,
+        )
+
+    @api.model
     def _check_spend(
         self, wallet, order_uuid, points, error=SpendCodeRequired, consume=False
     ):
@@ -91,8 +145,10 @@ class DentalLoyaltySpendCode(models.Model):
         clinic wants confirmed by a code, when none was for this order.
         ``consume``: the spend happens now and once (a reward redeemed at
         once), and takes the confirmation with it."""
-        threshold = self._threshold(wallet)
-        if not threshold or points < threshold:
+        # A reward redeemed at once is no hold of its order: every hold counts,
+        # its order's too; a hold counts its order's in ``points``.
+        refusal = self._needs_code(wallet, points, None if consume else order_uuid)
+        if not refusal:
             return
         if self._is_verified(wallet, order_uuid):
             if consume:
@@ -104,15 +160,7 @@ class DentalLoyaltySpendCode(models.Model):
                     ]
                 ).consumed_at = fields.Datetime.now()
             return
-        raise error(
-            self.env._(
-                "Spending %(points)s points needs the code sent to %(patient)s by "
-                "SMS: the clinic asks for one from %(threshold)s points.",
-                points=points,
-                patient=wallet.partner_id.display_name,
-                threshold=threshold,
-            )
-        )
+        raise error(refusal)
 
     @api.model
     def _hash(self, wallet, order_uuid, code):

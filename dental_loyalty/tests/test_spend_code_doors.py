@@ -6,6 +6,7 @@ from odoo.addons.sms.tests.common import MockSMS
 
 from .common_pos import ACCESS_ERROR
 from .test_held_rewards_over_the_wire import HeldRewardCommon
+from .test_spend_code_over_the_wire import SPEND_CODE_REQUIRED
 
 
 @tagged("post_install", "-at_install")
@@ -140,3 +141,35 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         )
         self.assertIsNone(error)
         self.assertEqual(self._voucher(line["code"]).state, "used")
+
+    def test_small_spends_of_one_day_add_up_to_the_threshold(self):
+        line, error = self._hold("bill-1", self.small)
+        self.assertIsNone(error)
+        # What a bill holds counts, the bill's own holds included.
+        for uuid in ("bill-1", "bill-2"):
+            _voucher, error = self._redeem(self.small, uuid)
+            self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+            self.assertIn("400 were spent today or are held", error["message"])
+        self.assertIsNone(self._release("bill-1", line["code"])[1])
+        self.assertIsNone(self._redeem(self.small, "bill-2")[1])
+        _voucher, error = self._redeem(self.small, "bill-3")
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertIn("400 were spent today or are held", error["message"])
+        _line, error = self._hold("bill-3", self.small)
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertEqual(self._spent(), 400)
+        # A confirmed code covers its own bill, whatever the day's spends.
+        self._confirm_code("bill-3")
+        line, error = self._hold("bill-3", self.small)
+        self.assertIsNone(error)
+        _line, error = self._hold("bill-4", self.ten_off)
+        self.assertIn("800 were spent today or are held", error["message"])
+        order, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 2)],
+                [(line["code"], self.discount_product, line["price_unit"])],
+                uuid="bill-3",
+            )
+        )
+        self.assertIsNone(error)
+        self.assertEqual(self._spent(), 800)
