@@ -25,8 +25,9 @@ class DentalLoyaltySpendCode(models.Model):
     The code itself is never stored, shown, logged or posted: only its HMAC,
     bound to the wallet and the order it was sent for. A code confirmed
     (``verified_at``) lets that order, and that order only, spend the wallet's
-    points. The threshold counts what the patient's wallet spent today and
-    what other bills hold of it."""
+    points, for ``_CONFIRMED_FOR`` at most and until the order is synced. The
+    threshold counts what the patient's wallet spent today and what other
+    bills hold of it."""
 
     _name = "dental.loyalty.spend.code"
     _description = "Loyalty Spend Code"
@@ -41,6 +42,9 @@ class DentalLoyaltySpendCode(models.Model):
     # Kept a while after they lapse, as the proof an order was confirmed, for a
     # register that syncs late.
     _KEPT = timedelta(days=30)
+    # A confirmation lets its order spend for as long as a hold lasts, no
+    # longer: the order's sync consumes it before that.
+    _CONFIRMED_FOR = timedelta(minutes=30)
 
     wallet_id = fields.Many2one(
         "dental.loyalty.wallet", required=True, index=True, ondelete="cascade"
@@ -62,8 +66,9 @@ class DentalLoyaltySpendCode(models.Model):
     verified_at = fields.Datetime(string="Confirmed At")
     consumed_at = fields.Datetime(
         string="Spent At",
-        help="A code that confirmed a reward redeemed at once is spent with it: "
-        "the next one needs a new code.",
+        help="A code that confirmed a reward redeemed at once is spent with it, "
+        "and one that confirmed a bill with the bill's sync: the next spend "
+        "needs a new code.",
     )
 
     @api.model
@@ -71,18 +76,21 @@ class DentalLoyaltySpendCode(models.Model):
         return wallet.company_id.dental_loyalty_spend_code_points
 
     @api.model
-    def _is_verified(self, wallet, order_uuid):
-        return bool(
-            self.search_count(
-                [
-                    ("wallet_id", "=", wallet.id),
-                    ("order_uuid", "=", order_uuid),
-                    ("verified_at", "!=", False),
-                    ("consumed_at", "=", False),
-                ],
-                limit=1,
-            )
-        )
+    def _is_verified(self, wallet, order_uuid, config=None):
+        """A code confirmed for the order (at ``config``), not spent with a
+        reward redeemed at once nor by the order's sync, and not older than
+        ``_CONFIRMED_FOR``."""
+        if not order_uuid:
+            return False
+        domain = [
+            ("wallet_id", "=", wallet.id),
+            ("order_uuid", "=", order_uuid),
+            ("verified_at", ">", fields.Datetime.now() - self._CONFIRMED_FOR),
+            ("consumed_at", "=", False),
+        ]
+        if config:
+            domain.append(("config_id", "=", config.id))
+        return bool(self.search_count(domain, limit=1))
 
     @api.model
     def _spent_or_held_today(self, wallet, order_uuid):
@@ -139,28 +147,39 @@ class DentalLoyaltySpendCode(models.Model):
 
     @api.model
     def _check_spend(
-        self, wallet, order_uuid, points, error=SpendCodeRequired, consume=False
+        self,
+        wallet,
+        order_uuid,
+        points,
+        error=SpendCodeRequired,
+        *,
+        consume=False,
+        config=None,
     ):
-        """Refuse a spend of ``points`` by the order ``order_uuid`` that the
-        clinic wants confirmed by a code, when none was for this order.
-        ``consume``: the spend happens now and once (a reward redeemed at
-        once), and takes the confirmation with it."""
+        """Refuse a spend of ``points`` by the order ``order_uuid`` (at
+        ``config``) that the clinic wants confirmed by a code, when none was
+        for this order. ``consume``: the spend happens now and once (a reward
+        redeemed at once), and takes the confirmation with it."""
         # A reward redeemed at once is no hold of its order: every hold counts,
         # its order's too; a hold counts its order's in ``points``.
         refusal = self._needs_code(wallet, points, None if consume else order_uuid)
         if not refusal:
             return
-        if self._is_verified(wallet, order_uuid):
+        if self._is_verified(wallet, order_uuid, config):
             if consume:
-                self.search(
-                    [
-                        ("wallet_id", "=", wallet.id),
-                        ("order_uuid", "=", order_uuid),
-                        ("consumed_at", "=", False),
-                    ]
-                ).consumed_at = fields.Datetime.now()
+                self._consume_confirmations(order_uuid)
             return
         raise error(refusal)
+
+    @api.model
+    def _consume_confirmations(self, order_uuid):
+        """The order's confirmed spend happened: its confirmation goes with it."""
+        self.search(
+            [
+                ("order_uuid", "=", order_uuid),
+                ("consumed_at", "=", False),
+            ]
+        ).consumed_at = fields.Datetime.now()
 
     @api.model
     def _hash(self, wallet, order_uuid, code):

@@ -1,5 +1,7 @@
 import re
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.sms.tests.common import MockSMS
@@ -173,3 +175,31 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         )
         self.assertIsNone(error)
         self.assertEqual(self._spent(), 800)
+
+    def test_a_confirmation_ends_with_its_bill_and_lapses(self):
+        self._confirm_code("bill-x")
+        line, error = self._hold("bill-x", self.large)
+        self.assertIsNone(error)
+        order, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 2)],
+                [(line["code"], self.discount_product, line["price_unit"])],
+                uuid="bill-x",
+            )
+        )
+        self.assertIsNone(error)
+        # The bill is paid: its code confirms no other spend, on any register.
+        other = self.basic_config.copy({"name": "Second desk"})
+        for config in (self.config, other):
+            _voucher, error = self._redeem(self.large, "bill-x", config=config)
+            self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        _line, error = self._hold("bill-x", self.large)
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertEqual(self._spent(), 1200)
+        # A confirmation nobody used lapses after half an hour.
+        self._confirm_code("bill-y")
+        self.Code.search([("order_uuid", "=", "bill-y")]).verified_at = (
+            fields.Datetime.now() - timedelta(minutes=31)
+        )
+        _voucher, error = self._redeem(self.large, "bill-y")
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
