@@ -203,3 +203,34 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         )
         _voucher, error = self._redeem(self.large, "bill-y")
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+
+    def test_the_back_office_is_no_way_around_the_code(self):
+        _voucher, error = self._redeem(self.large, "bill-1")
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        _result, error = self._give_reward(self.large)
+        self.assertIn("Spending 1200 points needs the code", error["message"])
+        self.assertIn("ask a manager, or redeem it at the register", error["message"])
+        self.assertEqual(self._issued(self.large), 0)
+        # Below the threshold reception gives it; the day's spends count.
+        self.assertIsNone(self._give_reward(self.small)[1])
+        _result, error = self._give_reward(self.small)
+        self.assertIn("400 were spent today or are held", error["message"])
+        self.assertEqual(self._issued(self.small), 1)
+        # A loyalty manager gives any reward from the patient's form.
+        manager = self._new_user(
+            "dl_manager", "base.group_user,dental_loyalty.group_dental_loyalty_manager"
+        )
+        wizard = (
+            self.env["dental.loyalty.reward.redeem"]
+            .with_user(manager)
+            .create(
+                {
+                    "partner_id": self.patient.id,
+                    "company_id": self.company.id,
+                    "reward_id": self.large.id,
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(self._issued(self.large), 1)
+        self.assertEqual(self._wallet().points_available, 3000 - 1600)
