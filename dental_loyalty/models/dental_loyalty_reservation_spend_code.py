@@ -19,6 +19,7 @@ class DentalLoyaltyReservation(models.Model):
                 self._points_held_with(
                     wallet, order_uuid, points, kwargs.get("voucher")
                 ),
+                config=kwargs.get("config"),
             )
         return super()._hold(wallet, order_uuid, points=points, **kwargs)
 

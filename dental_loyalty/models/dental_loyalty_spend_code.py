@@ -25,7 +25,9 @@ class DentalLoyaltySpendCode(models.Model):
     The code itself is never stored, shown, logged or posted: only its HMAC,
     bound to the wallet and the order it was sent for. A code confirmed
     (``verified_at``) lets that order, and that order only, spend the wallet's
-    points."""
+    points, for ``_CONFIRMED_FOR`` at most and until the order is synced. The
+    threshold counts what the patient's wallet spent today and what other
+    bills hold of it."""
 
     _name = "dental.loyalty.spend.code"
     _description = "Loyalty Spend Code"
@@ -40,6 +42,9 @@ class DentalLoyaltySpendCode(models.Model):
     # Kept a while after they lapse, as the proof an order was confirmed, for a
     # register that syncs late.
     _KEPT = timedelta(days=30)
+    # A confirmation lets its order spend for as long as a hold lasts, no
+    # longer: the order's sync consumes it before that.
+    _CONFIRMED_FOR = timedelta(minutes=30)
 
     wallet_id = fields.Many2one(
         "dental.loyalty.wallet", required=True, index=True, ondelete="cascade"
@@ -61,8 +66,9 @@ class DentalLoyaltySpendCode(models.Model):
     verified_at = fields.Datetime(string="Confirmed At")
     consumed_at = fields.Datetime(
         string="Spent At",
-        help="A code that confirmed a reward redeemed at once is spent with it: "
-        "the next one needs a new code.",
+        help="A code that confirmed a reward redeemed at once is spent with it, "
+        "and one that confirmed a bill with the bill's sync: the next spend "
+        "needs a new code.",
     )
 
     @api.model
@@ -70,49 +76,110 @@ class DentalLoyaltySpendCode(models.Model):
         return wallet.company_id.dental_loyalty_spend_code_points
 
     @api.model
-    def _is_verified(self, wallet, order_uuid):
-        return bool(
-            self.search_count(
-                [
-                    ("wallet_id", "=", wallet.id),
-                    ("order_uuid", "=", order_uuid),
-                    ("verified_at", "!=", False),
-                    ("consumed_at", "=", False),
-                ],
-                limit=1,
-            )
-        )
+    def _is_verified(self, wallet, order_uuid, config=None):
+        """A code confirmed for the order (at ``config``), not spent with a
+        reward redeemed at once nor by the order's sync, and not older than
+        ``_CONFIRMED_FOR``."""
+        if not order_uuid:
+            return False
+        domain = [
+            ("wallet_id", "=", wallet.id),
+            ("order_uuid", "=", order_uuid),
+            ("verified_at", ">", fields.Datetime.now() - self._CONFIRMED_FOR),
+            ("consumed_at", "=", False),
+        ]
+        if config:
+            domain.append(("config_id", "=", config.id))
+        return bool(self.search_count(domain, limit=1))
 
     @api.model
-    def _check_spend(
-        self, wallet, order_uuid, points, error=SpendCodeRequired, consume=False
-    ):
-        """Refuse a spend of ``points`` by the order ``order_uuid`` that the
-        clinic wants confirmed by a code, when none was for this order.
-        ``consume``: the spend happens now and once (a reward redeemed at
-        once), and takes the confirmation with it."""
+    def _spent_or_held_today(self, wallet, order_uuid):
+        """What the wallet spent today (spend and redeem lines, gross: points
+        given back do not make room for more) and what other orders hold of
+        it: a large spend split into small ones is still one visit's spend."""
+        today = fields.Date.context_today(self)
+        spent = self.env["dental.loyalty.ledger"]._read_group(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("kind", "in", ("spend", "redeem")),
+                ("date", "=", today),
+            ],
+            aggregates=["points:sum"],
+        )[0][0]
+        held = self.env["dental.loyalty.reservation"]._read_group(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("order_uuid", "!=", order_uuid or False),
+                ("expires_at", ">", fields.Datetime.now()),
+            ],
+            aggregates=["points:sum"],
+        )[0][0]
+        return -(spent or 0) + (held or 0)
+
+    @api.model
+    def _needs_code(self, wallet, points, order_uuid=None):
+        """The refusal a spend of ``points`` by ``order_uuid`` gets when the
+        clinic wants it confirmed (the threshold counts the patient's day), or
+        None; says nothing of a code confirmed for the order."""
         threshold = self._threshold(wallet)
-        if not threshold or points < threshold:
-            return
-        if self._is_verified(wallet, order_uuid):
-            if consume:
-                self.search(
-                    [
-                        ("wallet_id", "=", wallet.id),
-                        ("order_uuid", "=", order_uuid),
-                        ("consumed_at", "=", False),
-                    ]
-                ).consumed_at = fields.Datetime.now()
-            return
-        raise error(
-            self.env._(
+        if not threshold or points <= 0:
+            return None
+        before = self._spent_or_held_today(wallet, order_uuid)
+        if before + points < threshold:
+            return None
+        if not before:
+            return self.env._(
                 "Spending %(points)s points needs the code sent to %(patient)s by "
                 "SMS: the clinic asks for one from %(threshold)s points.",
                 points=points,
                 patient=wallet.partner_id.display_name,
                 threshold=threshold,
             )
+        return self.env._(
+            "Spending %(points)s points needs the code sent to %(patient)s by "
+            "SMS: the clinic asks for one from %(threshold)s points a day, and "
+            "%(before)s were spent today or are held on bills.",
+            points=points,
+            patient=wallet.partner_id.display_name,
+            threshold=threshold,
+            before=before,
         )
+
+    @api.model
+    def _check_spend(
+        self,
+        wallet,
+        order_uuid,
+        points,
+        error=SpendCodeRequired,
+        *,
+        consume=False,
+        config=None,
+    ):
+        """Refuse a spend of ``points`` by the order ``order_uuid`` (at
+        ``config``) that the clinic wants confirmed by a code, when none was
+        for this order. ``consume``: the spend happens now and once (a reward
+        redeemed at once), and takes the confirmation with it."""
+        # A reward redeemed at once is no hold of its order: every hold counts,
+        # its order's too; a hold counts its order's in ``points``.
+        refusal = self._needs_code(wallet, points, None if consume else order_uuid)
+        if not refusal:
+            return
+        if self._is_verified(wallet, order_uuid, config):
+            if consume:
+                self._consume_confirmations(order_uuid)
+            return
+        raise error(refusal)
+
+    @api.model
+    def _consume_confirmations(self, order_uuid):
+        """The order's confirmed spend happened: its confirmation goes with it."""
+        self.search(
+            [
+                ("order_uuid", "=", order_uuid),
+                ("consumed_at", "=", False),
+            ]
+        ).consumed_at = fields.Datetime.now()
 
     @api.model
     def _hash(self, wallet, order_uuid, code):

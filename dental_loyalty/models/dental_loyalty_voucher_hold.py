@@ -30,6 +30,9 @@ class DentalLoyaltyVoucher(models.Model):
         copy=False,
         help="The register's order this reward was chosen on: only that bill "
         "can use it, and paying it commits the points.",
+        # The uuid is the register's proof it runs the bill (it releases the
+        # reward): read by managers, and by the engine for the register.
+        groups="dental_loyalty.group_dental_loyalty_manager",
     )
     # Holds are the engine's bookkeeping, read by managers (and the engine).
     hold_ids = fields.One2many(
@@ -80,7 +83,8 @@ class DentalLoyaltyVoucher(models.Model):
         if self.state != "held":
             return super()._refusal(partner, today, on_bill=on_bill)
         code = self.code_hint
-        if not order_uuid or self.hold_order_uuid != order_uuid:
+        # The order a voucher is held on is the engine's to read.
+        if not order_uuid or self.sudo().hold_order_uuid != order_uuid:
             return self.env._(
                 "Voucher %s is on another bill being paid and can be used only there.",
                 code,

@@ -60,10 +60,11 @@ class PosOrderHeldRewards(models.Model):
         the patient's limit are given back at once."""
         config = self._dental_loyalty_register(config_id, order_uuid)
         voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
-        # The voucher's hold is the engine's: read to check the register.
+        # The voucher's hold and order are the engine's: read to check the
+        # register.
         if (
             voucher.state != "held"
-            or voucher.hold_order_uuid != order_uuid
+            or voucher.sudo().hold_order_uuid != order_uuid
             or voucher.sudo().hold_ids.config_id not in (config, config.browse())
         ):
             raise UserError(

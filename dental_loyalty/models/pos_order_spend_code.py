@@ -58,7 +58,7 @@ class PosOrderSpendCode(models.Model):
             wallet._lock_for_update()
             # Codes are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.spend.code"].sudo()._check_spend(
-                wallet, order_uuid, reward.points_cost, consume=True
+                wallet, order_uuid, reward.points_cost, consume=True, config=config
             )
         return super().dental_loyalty_redeem_reward(config_id, partner_id, reward_id)
 
@@ -73,7 +73,13 @@ class PosOrderSpendCode(models.Model):
 
     def _dental_loyalty_settle_sale(self):
         self._dental_loyalty_check_spend_code()
-        return super()._dental_loyalty_settle_sale()
+        result = super()._dental_loyalty_settle_sale()
+        if self.company_id.dental_loyalty_spend_code_points:
+            # The bill is paid: the code confirmed for it confirms nothing more
+            # (codes are the engine's bookkeeping: cashiers have no rights on them).
+            Code = self.env["dental.loyalty.spend.code"].sudo()
+            Code._consume_confirmations(self.uuid)
+        return result
 
     def _dental_loyalty_check_spend_code(self):
         """Refuse the sync of an order that spends, with its points payment and
@@ -107,7 +113,11 @@ class PosOrderSpendCode(models.Model):
             return
         # Codes are the engine's bookkeeping too.
         self.env["dental.loyalty.spend.code"].sudo()._check_spend(
-            wallet, self.uuid, points, error=self._dental_loyalty_sync_refusal
+            wallet,
+            self.uuid,
+            points,
+            error=self._dental_loyalty_sync_refusal,
+            config=self.config_id,
         )
 
     def _dental_loyalty_sync_refusal(self, reason):

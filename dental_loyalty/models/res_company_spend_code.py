@@ -11,9 +11,10 @@ class ResCompany(models.Model):
     dental_loyalty_spend_code_points = fields.Integer(
         string="Code by SMS From",
         default=0,
-        help="A bill spending at least this many points (paid with points or on "
-        "a reward) needs a one-time code sent by SMS to the patient's mobile, "
-        "typed at the register. 0: no code.",
+        help="A spend that brings the points a patient spends in a day (paid "
+        "with points or on rewards, held on bills included) to this many needs a "
+        "one-time code sent by SMS to the patient's mobile, typed at the "
+        "register. 0: no code.",
     )
 
     @api.constrains("dental_loyalty_spend_code_points")

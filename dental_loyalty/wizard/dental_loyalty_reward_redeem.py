@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class DentalLoyaltyRewardRedeem(models.TransientModel):
@@ -52,6 +53,29 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
         for wizard in self:
             wizard.points_after = wizard.spendable_points - wizard.points_cost
 
+    def _check_spend_code(self, wallet):
+        """The back office asks no code by SMS: from the clinic's threshold (the
+        patient's day counted, as at the register) only a loyalty manager gives
+        a reward here; reception redeems it at the register, with the code."""
+        if self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
+            return
+        wallet._lock_for_update()
+        # Codes, holds and the day's ledger are the engine's bookkeeping; the
+        # patient, the wallet and the reward were checked by the caller.
+        refusal = (
+            self.env["dental.loyalty.spend.code"]
+            .sudo()
+            ._needs_code(wallet, self.reward_id.points_cost)
+        )
+        if refusal:
+            raise UserError(
+                self.env._(
+                    "%(refusal)s Only a loyalty manager gives it from here: ask a "
+                    "manager, or redeem it at the register with the patient's code.",
+                    refusal=refusal,
+                )
+            )
+
     def action_confirm(self):
         self.ensure_one()
         self.company_id._dental_loyalty_check_allowed()
@@ -59,6 +83,7 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
         self.reward_id.check_access("read")
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet.check_access("read")
+        self._check_spend_code(wallet)
         voucher = self.env["dental.loyalty.voucher"]._issue(
             wallet, self.reward_id, self.partner_id
         )
