@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from .test_held_rewards_over_the_wire import HeldRewardCommon
@@ -5,9 +6,9 @@ from .test_held_rewards_over_the_wire import HeldRewardCommon
 
 @tagged("post_install", "-at_install")
 class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
-    """Rewards held on a bill are granted: a bill paid with them is never
-    refused at sync (if the points went anyway, what is missing is noted for
-    the managers)."""
+    """Rewards held on a bill are granted: their points stay theirs against a
+    manager's adjustment, and a bill paid with them is never refused at sync
+    (if the points went anyway, what is missing is noted for the managers)."""
 
     def _hold_two(self):
         data = self._voucher_order([(self.checkup, 2)], [])
@@ -27,6 +28,30 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
                 ],
                 uuid=uuid,
             )
+        )
+
+    def _adjust(self, points):
+        return (
+            self.env["dental.loyalty.points.adjust"]
+            .create({"partner_id": self.patient.id, "points": points, "reason": "Fix"})
+            .action_confirm()
+        )
+
+    def test_an_adjustment_leaves_the_points_held_on_bills(self):
+        self._give_points(self.patient, 600)
+        uuid, first, second = self._hold_two()
+        with self.assertRaisesRegex(
+            UserError,
+            r"can lose at most 100 points now: of 600 spendable points, 500 "
+            r"are held by bills being paid",
+        ):
+            self._adjust(-300)
+        self._adjust(-100)
+        order, error = self._paid_bill(uuid, first, second)
+        self.assertIsNone(error)
+        self.assertFalse(self.env["dental.loyalty.shortfall"].search([]))
+        self.assertEqual(
+            order.lines.dental_loyalty_voucher_id.mapped("state"), ["used"] * 2
         )
 
     def test_a_paid_bill_whose_held_points_expired_is_still_taken(self):
