@@ -46,6 +46,7 @@ from . import pos_order_receipt
 from . import pos_order_sale
 from . import pos_order_refund
 from . import pos_order_refund_preview
+from . import pos_order_refund_scope
 from . import pos_order_refund_receipt
 from . import pos_order_line
 from . import pos_order_held_rewards

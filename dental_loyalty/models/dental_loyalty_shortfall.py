@@ -3,10 +3,11 @@ from odoo import api, fields, models
 
 class DentalLoyaltyShortfall(models.Model):
     """Points the engine should have moved but could not: a granted points
-    payment whose points were gone when its bill synced, or earned points a
-    refund found already spent. The ledger only moves points; this says what the
-    clinic did not get back, so the integrity check can tell an accounted loss
-    from value created out of nothing. Written by the engine only."""
+    payment (or a reward held on the bill) whose points were gone when its bill
+    synced, or earned points a refund found already spent. The ledger only
+    moves points; this says what the clinic did not get back, so the integrity
+    check can tell an accounted loss from value created out of nothing. Written
+    by the engine only."""
 
     _name = "dental.loyalty.shortfall"
     _description = "Loyalty Points Not Recovered"
@@ -26,6 +27,7 @@ class DentalLoyaltyShortfall(models.Model):
     kind = fields.Selection(
         selection=[
             ("spend", "Granted points gone at sync"),
+            ("redeem", "Held reward's points gone at sync"),
             ("take_back", "Earned points already spent at refund"),
             ("referral", "Referral bonus already spent"),
         ],

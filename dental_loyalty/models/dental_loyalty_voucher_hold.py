@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
 
+from ..rules import spendable_less_holds
+
 _GC_BATCH = 1000
 
 
@@ -117,9 +119,11 @@ class DentalLoyaltyVoucher(models.Model):
         # since brought them (and the hold) to the family's wallet.
         wallet = self.sudo().hold_ids[:1].wallet_id or self.wallet_id._paying_wallet()
         wallet._lock_for_update()
-        self.env["dental.loyalty.wallet"]._post_lines(
-            [self._ledger_vals("redeem", -self.points_cost, wallet)]
-        )
+        taken = self._points_left_for_hold(wallet)
+        if taken:
+            self.env["dental.loyalty.wallet"]._post_lines(
+                [self._ledger_vals("redeem", -taken, wallet)]
+            )
         self.env.cr.execute(
             SQL(
                 "DELETE FROM dental_loyalty_reservation WHERE voucher_id = %s",
@@ -128,6 +132,47 @@ class DentalLoyaltyVoucher(models.Model):
         )
         self.env["dental.loyalty.reservation"].invalidate_model()
         self.sudo().hold_order_uuid = False
+
+    def _points_left_for_hold(self, wallet):
+        """What the held voucher's redeem line takes of the locked ``wallet``:
+        its cost, or what is left of it when the held points went meanwhile
+        (a lot expired during the hold, an adjustment): the bill is paid, so
+        it is never refused; the shortfall is noted and the managers told."""
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        others = Hold._of_wallet(wallet, False).filtered(
+            lambda hold: hold.voucher_id != self
+        )
+        spendable = spendable_less_holds(
+            wallet.points_available, sum(others.mapped("points"))
+        )
+        cost = self.points_cost
+        taken = min(cost, max(spendable, 0))
+        if taken == cost:
+            return taken
+        label = self.pos_order_id._dental_loyalty_label()
+        self.env["dental.loyalty.shortfall"]._record(
+            wallet,
+            "redeem",
+            cost - taken,
+            {
+                **self._ledger_vals("redeem", -cost, wallet),
+                "pos_order_id": self.pos_order_id.id,
+            },
+        )
+        wallet._report_problem(
+            self.env._(
+                "%(sale)s was paid with reward %(reward)s held for it (%(cost)s "
+                "points), but only %(taken)s points were still spendable when it "
+                "synced; points missing: %(missing)s.",
+                sale=label,
+                reward=self.reward_id.name,
+                cost=cost,
+                taken=taken,
+                missing=cost - taken,
+            )
+        )
+        return taken
 
     def _release_hold(self, reason):
         """Give back what these held vouchers took: their points (the hold

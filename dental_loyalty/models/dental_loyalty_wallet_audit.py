@@ -299,9 +299,17 @@ class DentalLoyaltyWallet(models.Model):
                                   AND refund_order.state IN %(paid)s), 0)
                   GROUP BY line.dental_loyalty_voucher_id
                 ), bought AS (
-                    SELECT res_id AS voucher_id, -SUM(points) AS points
-                      FROM dental_loyalty_ledger
-                     WHERE kind = 'redeem' AND res_model = 'dental.loyalty.voucher'
+                    -- A held reward's points gone at sync were noted missing.
+                    SELECT res_id AS voucher_id, SUM(points) AS points
+                      FROM (SELECT res_id, -points AS points
+                              FROM dental_loyalty_ledger
+                             WHERE kind = 'redeem'
+                               AND res_model = 'dental.loyalty.voucher'
+                             UNION ALL
+                            SELECT res_id, points
+                              FROM dental_loyalty_shortfall
+                             WHERE kind = 'redeem'
+                               AND res_model = 'dental.loyalty.voucher') taken
                   GROUP BY res_id
                 )
                 SELECT voucher.wallet_id, voucher.code, voucher.state,

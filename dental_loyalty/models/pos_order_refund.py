@@ -235,12 +235,16 @@ class PosOrderRefund(models.Model):
     @api.model
     def _dental_loyalty_returned_value(self, returns, sale=None):
         """What ``returns`` (``(sold line, quantity returned)`` pairs) return
-        of ``sale`` (of any sale by default), priced from the sold lines."""
+        of ``sale`` (of any sale by default), priced from the sold lines as
+        their sale values them (a scoped discount on its own lines)."""
         refunded = 0.0
+        values = {}
         for sold, quantity in returns:
             if sold.qty > 0 and (sale is None or sold.order_id == sale):
                 share = min(max(quantity / sold.qty, 0.0), 1.0)
-                refunded += share * sold._dental_loyalty_total()
+                if sold.order_id not in values:
+                    values[sold.order_id] = sold.order_id._dental_loyalty_line_values()
+                refunded += share * values[sold.order_id][sold.id]
         return refunded
 
     def _dental_loyalty_check_refund_money(self, sale, earlier, sale_lines):
@@ -254,22 +258,15 @@ class PosOrderRefund(models.Model):
         paid_out = self._dental_loyalty_money_paid_out()
         if currency.compare_amounts(paid_out, 0) <= 0:
             return
-        goods = sum(
-            total
-            for total in (
-                line._dental_loyalty_total()
-                for line in sale.lines
-                if not line.refunded_orderline_id
-            )
-            if total > 0
-        )
+        values = sale._dental_loyalty_line_values()
+        goods = sum(value for value in values.values() if value > 0)
         cap = currency.round(
             refund_money_cap(
                 sale_money=sale._dental_loyalty_sold_total()
                 - max(sale._dental_loyalty_points_paid(), 0.0),
                 goods_total=goods,
                 returned_goods=sum(
-                    refund._dental_loyalty_returned_goods(sale)
+                    refund._dental_loyalty_returned_goods(sale, values)
                     for refund in earlier | self
                 ),
             )
@@ -330,16 +327,17 @@ class PosOrderRefund(models.Model):
         sold_money = self._dental_loyalty_sold_total() - max(points, 0.0)
         return max(sold_money - money, 0.0)
 
-    def _dental_loyalty_returned_goods(self, sale):
-        """What this refund returns of the lines of positive amount ``sale``
-        sold, priced from the sale: the goods whose share of the sale's money
-        it may pay out."""
+    def _dental_loyalty_returned_goods(self, sale, values):
+        """What this refund returns of the lines of positive value ``sale``
+        sold, priced from the sale (``values``: its lines' values, a scoped
+        discount taken off its own lines): the goods whose share of the sale's
+        money it may pay out."""
         returned = 0.0
         for line in self.lines.filtered("refunded_orderline_id"):
             sold = line.refunded_orderline_id
             if sold.order_id != sale or sold.qty <= 0:
                 continue
-            total = sold._dental_loyalty_total()
+            total = values[sold.id]
             if total > 0:
                 returned += min(max(-line.qty / sold.qty, 0.0), 1.0) * total
         return returned

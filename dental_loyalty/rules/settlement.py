@@ -124,8 +124,9 @@ def refund_money_cap(
     share of the money the sale took (``sale_money``: its sold lines less what
     points paid) that the goods they return are of its goods (``goods_total``:
     its sold lines of positive amount, before vouchers and other lines that took
-    the bill down; ``returned_goods``: what all its refunds so far return of
-    those lines, priced from the sale). A voucher's or a points payment's part
+    the bill down, but after a scoped discount, which belongs to its own lines;
+    ``returned_goods``: what all its refunds so far return of those lines,
+    priced from the sale). A voucher's or a points payment's part
     of a returned line comes back as points or not at all, never as money.
     Not rounded: the caller rounds the cap to its currency once."""
     if sale_money <= 0 or goods_total <= 0 or returned_goods <= 0:

@@ -89,6 +89,8 @@ from . import test_backoffice_tour
 from . import test_settings_checks
 from . import test_demo_vouchers
 from . import test_held_rewards_over_the_wire
+from . import test_held_rewards_shortfall
+from . import test_refund_scope
 from . import test_reward_scope
 from . import test_held_rewards_concurrency
 from . import test_held_rewards_tour

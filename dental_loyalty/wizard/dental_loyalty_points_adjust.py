@@ -48,6 +48,8 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
         self.partner_id.check_access("read")
         wallet = self.partner_id._dental_loyalty_wallet(self.company_id)
         wallet.check_access("read")
+        if self.points < 0:
+            self._check_held(wallet)
         self.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
@@ -69,3 +71,27 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
             )
         )
         return {"type": "ir.actions.act_window_close"}
+
+    def _check_held(self, wallet):
+        """Refuse taking away points that bills being paid hold (a points
+        payment, a reward on the bill): those bills are granted, their points
+        are theirs until they are paid or let go."""
+        wallet._lock_for_update()
+        # Holds are the engine's bookkeeping, read here for the wallet whose
+        # access was checked above.
+        Hold = self.env["dental.loyalty.reservation"].sudo()
+        spendable, _own, held = Hold._spendable_for(wallet, False)
+        # With nothing held, the ledger refuses an overdraft in its own words.
+        if -self.points <= spendable or not held:
+            return
+        raise UserError(
+            self.env._(
+                "%(patient)s can lose at most %(most)s points now: of %(available)s "
+                "spendable points, %(held)s are held by bills being paid. Wait "
+                "until they are paid or let go.",
+                patient=self.partner_id.display_name,
+                most=max(spendable, 0),
+                available=wallet.points_available,
+                held=sum(held.mapped("points")),
+            )
+        )
