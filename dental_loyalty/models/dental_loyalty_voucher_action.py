@@ -43,12 +43,32 @@ class DentalLoyaltyVoucher(models.Model):
             wallet = voucher.wallet_id._paying_wallet()
             wallet._lock_for_update()
             voucher.state = "cancelled"
-            self.env["dental.loyalty.wallet"]._post_lines(
-                [voucher._ledger_vals("redeem_return", voucher.points_cost, wallet)]
-            )
+            # What its redeem line took: a held reward whose points went while
+            # its bill was being paid took less than its cost.
+            taken = voucher._points_taken()
+            if taken:
+                self.env["dental.loyalty.wallet"]._post_lines(
+                    [voucher._ledger_vals("redeem_return", taken, wallet)]
+                )
             if voucher.reward_id.has_stock:
                 voucher.reward_id.stock_left += 1
         return True
+
+    def _points_taken(self):
+        """The points this voucher's redeem line took from the ledger."""
+        self.ensure_one()
+        lines = (
+            self.env["dental.loyalty.ledger"]
+            .sudo()  # The engine reads its own lines for a checked voucher.
+            .search(
+                [
+                    ("kind", "=", "redeem"),
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                ]
+            )
+        )
+        return min(-sum(lines.mapped("points")), self.points_cost)
 
     def action_mark_handed(self):
         """The gift of the voucher was handed to the patient at the desk."""

@@ -83,3 +83,37 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
         self.assertIn(
             "points missing: 300", "".join(self.patient.message_ids.mapped("body"))
         )
+
+    def test_a_voucher_bought_short_gives_back_only_what_it_took(self):
+        self._give_points(self.patient, 500)
+        uuid, first, second = self._hold_two()
+        order, error = self._paid_bill(uuid, first, second)
+        self.assertIsNone(error)
+        cheap = order.lines.dental_loyalty_voucher_id.filtered(
+            lambda voucher: voucher.points_cost == 200
+        )
+        # As if its points had gone at sync: its redeem line took 50 of 200.
+        redeem = self.env["dental.loyalty.ledger"].search(
+            [("kind", "=", "redeem"), ("res_id", "=", cheap.id)]
+        )
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_ledger SET points = -50 WHERE id = %s", [redeem.id]
+        )
+        # A refund of its whole line makes it valid again (TestPosVouchers).
+        cheap.sudo().state = "valid"
+        self.env.invalidate_all()
+        before = self.env["dental.loyalty.ledger"].search(
+            [("wallet_id", "=", self._wallet().id)]
+        )
+        # The test user is the clinic's loyalty manager (DentalLoyaltyPosCommon).
+        cheap.action_cancel()
+        returned = (
+            self.env["dental.loyalty.ledger"].search(
+                [("wallet_id", "=", self._wallet().id)]
+            )
+            - before
+        )
+        self.assertEqual(
+            returned.mapped(lambda line: (line.kind, line.points)),
+            [("redeem_return", 50)],
+        )
