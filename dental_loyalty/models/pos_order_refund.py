@@ -262,8 +262,7 @@ class PosOrderRefund(models.Model):
         goods = sum(value for value in values.values() if value > 0)
         cap = currency.round(
             refund_money_cap(
-                sale_money=sale._dental_loyalty_sold_total()
-                - max(sale._dental_loyalty_points_paid(), 0.0),
+                sale_money=sale._dental_loyalty_money_taken(),
                 goods_total=goods,
                 returned_goods=sum(
                     refund._dental_loyalty_returned_goods(sale, values)
@@ -326,6 +325,26 @@ class PosOrderRefund(models.Model):
         )
         sold_money = self._dental_loyalty_sold_total() - max(points, 0.0)
         return max(sold_money - money, 0.0)
+
+    def _dental_loyalty_money_taken(self):
+        """The money (payments of methods other than the loyalty points method)
+        this order's payments took for its sold lines: what they cost less the
+        points paid, and never more than its payments brought in, with what the
+        lines it returns paid out netted back."""
+        money = sum(
+            payment.amount
+            for payment in self.payment_ids
+            if not payment.payment_method_id.dental_loyalty_points
+        )
+        returned = sum(
+            line._dental_loyalty_total()
+            for line in self.lines
+            if line.refunded_orderline_id
+        )
+        sold_money = self._dental_loyalty_sold_total() - max(
+            self._dental_loyalty_points_paid(), 0.0
+        )
+        return max(min(sold_money, money - returned), 0.0)
 
     def _dental_loyalty_returned_goods(self, sale, values):
         """What this refund returns of the lines of positive value ``sale``

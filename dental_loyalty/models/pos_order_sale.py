@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
+from odoo.tools.misc import formatLang
 
 from ..rules import (
     SaleLine,
@@ -45,12 +46,65 @@ class PosOrderSale(models.Model):
         return result
 
     def _process_saved_order(self, draft):
+        """Settle the order the register sent paid, once Odoo checked it.
+
+        Odoo only logs an order whose payments do not cover it ("Could not
+        fully process the POS Order") and keeps the state the register wrote:
+        paid. Such an order is refused here, with the whole sync, rather than
+        left paid and unsettled: every refund, visit and cap counts a paid
+        order as money taken, and one that took none would pay out cash or give
+        a voucher back for nothing. The register's queue does not block on it:
+        a register validates an order only once its payments cover it, by the
+        same test; only a forged or broken payload is refused, and the cashier
+        reads why."""
         order_id = super(
             PosOrderSale, self.with_context(dental_loyalty_settles=_SETTLES)
         )._process_saved_order(draft)
         if self.state in PAID_STATES:
+            if not self._dental_loyalty_payments_cover():
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: it is sent as paid, but its "
+                        "payments (%(paid)s) do not cover its total (%(total)s).",
+                        order=self._dental_loyalty_label(),
+                        paid=formatLang(
+                            self.env, self.amount_paid, currency_obj=self.currency_id
+                        ),
+                        total=formatLang(
+                            self.env, self.amount_total, currency_obj=self.currency_id
+                        ),
+                    )
+                )
             self._dental_loyalty_settle()
         return order_id
+
+    def _dental_loyalty_payments_cover(self):
+        """Whether the order's payments cover its total: Odoo's own test of a
+        paid order (``action_pos_order_paid``), within the register's cash
+        rounding, on what its payment lines pay (Odoo recomputes
+        ``amount_paid`` from them at sync)."""
+        self.ensure_one()
+        config, currency = self.config_id, self.currency_id
+        paid = sum(self.payment_ids.mapped("amount"))
+        if not config.cash_rounding:
+            return currency.is_zero(self.amount_total - paid)
+        total = self.amount_total
+        rounding = config.rounding_method
+        if not config.only_round_cash_method or any(
+            payment.payment_method_id.is_cash_count for payment in self.payment_ids
+        ):
+            total = float_round(
+                total,
+                precision_rounding=rounding.rounding,
+                rounding_method=rounding.rounding_method,
+            )
+        if currency.is_zero(total - paid):
+            return True
+        if rounding.rounding_method == "HALF-UP":
+            margin = currency.round(rounding.rounding / 2)
+        else:
+            margin = currency.round(rounding.rounding)
+        return abs(currency.round(self.amount_total - paid)) <= margin
 
     def _dental_loyalty_settle(self):
         """Hand the paid order to the loyalty engine: its sold lines as a sale,

@@ -1,0 +1,84 @@
+from odoo.tests import HttpCase, tagged
+from odoo.tools import SQL
+
+from .test_held_rewards_over_the_wire import HeldRewardCommon
+
+
+@tagged("post_install", "-at_install")
+class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
+    """An order the register sends as paid is settled only when its payments
+    cover its total (Odoo's own test): one they do not cover is refused at
+    sync, so it earns nothing, uses or gives back no voucher, and no refund
+    pays out cash for it."""
+
+    def _unpaid(self, lines):
+        """Order data of ``lines`` sent as paid, with no payment at all."""
+        data = self._order(lines, cash=0.0)
+        data.update(state="paid", payment_ids=[], amount_paid=0.0)
+        return data
+
+    def _ledger_count(self):
+        return self.Ledger.sudo().search_count([("wallet_id", "=", self._wallet().id)])
+
+    def test_a_bill_with_no_payment_is_refused_and_earns_nothing(self):
+        before = self._ledger_count()
+        data = self._unpaid([(self.checkup, 1), (self.cleaning, 1)])
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertIn("do not cover its total", error["message"])
+        self.assertFalse(
+            self.env["pos.order"].sudo().search([("uuid", "=", data["uuid"])])
+        )
+        self.assertEqual(self._ledger_count(), before)
+
+    def test_a_refund_of_the_voucher_line_alone_with_no_payment_is_refused(self):
+        self._give_points(self.patient, 500)
+        self.whitening_off.write(
+            {"discount_percent": 100.0, "product_ids": self.cleaning}
+        )
+        data = self._voucher_order([(self.checkup, 1), (self.cleaning, 1)], [])
+        bill = [
+            {"product_id": self.checkup.id, "amount": 50.0},
+            {"product_id": self.cleaning.id, "amount": 80.0},
+        ]
+        line, error = self._hold(data["uuid"], self.whitening_off, 130.0, bill)
+        self.assertIsNone(error)
+        sale, error = self._sync_rpc(
+            self._voucher_order(
+                [(self.checkup, 1), (self.cleaning, 1)],
+                [(line["code"], self.discount_product, line["price_unit"])],
+                uuid=data["uuid"],
+            )
+        )
+        self.assertIsNone(error)
+        voucher = self._voucher(line["code"])
+        self.assertEqual(voucher.state, "used")
+        sold = sale.lines.filtered("dental_loyalty_voucher_id")
+        refund = self._unpaid(
+            [
+                {
+                    "product": sold.product_id,
+                    "quantity": -1,
+                    "refunded_orderline_id": sold.id,
+                }
+            ]
+        )
+        self.assertEqual(refund["amount_total"], 80.0)
+        order, error = self._sync_rpc(refund)
+        self.assertIsNone(order)
+        self.assertIn("do not cover its total", error["message"])
+        voucher.invalidate_recordset()
+        self.assertEqual(voucher.state, "used")
+
+    def test_a_sale_that_took_no_money_caps_its_refund_at_nothing(self):
+        # A sale from before the sync refused such orders: paid, no payment.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 1)]))
+        self.assertIsNone(error)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("DELETE FROM pos_payment WHERE pos_order_id = %s", sale.id)
+        )
+        sale.invalidate_recordset()
+        refund, error = self._sync_rpc(self._refund_data(sale))
+        self.assertIsNone(refund)
+        self.assertIn("may pay back at most $\u00a00.00", error["message"])
