@@ -95,3 +95,31 @@ def test_a_scoped_discount_stays_within_its_lines_and_its_cap(
     assert 0.0 <= discount <= in_scope + 1e-9
     assert discount <= in_scope * coverage / 100 + 1e-9
     assert discount <= max(max(bill, 0.0) - covered, 0.0) + 1e-9
+
+
+def test_a_second_scoped_voucher_is_priced_on_what_the_first_left():
+    # Whitening 400 on a bill of 1100: 100 % off it, then 50 % off it.
+    first = voucher_discount(1100.0, 0.0, 100.0, percent=100.0, scope_total=400.0)
+    second = voucher_discount(1100.0, first, 50.0, percent=50.0, scope_total=400.0)
+    assert (first, second) == (400.0, 0.0)
+
+
+@given(
+    bill=st.floats(min_value=0.0, max_value=1e6, allow_nan=False),
+    scope=_money,
+    vouchers=st.lists(
+        st.tuples(
+            _share,
+            _share,
+            st.one_of(st.none(), st.floats(min_value=0.0, max_value=1e6)),
+        ),
+        max_size=6,
+    ),
+)
+def test_the_discounts_on_a_scope_never_exceed_its_total(bill, scope, vouchers):
+    covered = 0.0
+    for coverage, percent, amount in vouchers:
+        covered += voucher_discount(
+            bill, covered, coverage, amount=amount, percent=percent, scope_total=scope
+        )
+    assert covered <= min(max(scope, 0.0), bill) + 1e-6

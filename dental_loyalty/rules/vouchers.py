@@ -17,10 +17,17 @@ def voucher_discount(
 
     What it applies to is the whole bill, or with ``scope_total`` the bill's
     lines in the reward's scope (services, categories): never more than those
-    lines, nor than the bill. A refund bill (below zero) counts as empty. Not
-    rounded: the caller rounds to its currency."""
+    lines, nor than the bill. What the other vouchers cover counts against the
+    scope too (they may have taken it off these very lines): a scoped voucher
+    is priced on what they left of its lines, so the vouchers of one bill never
+    take more off a scope than its lines cost. A refund bill (below zero)
+    counts as empty. Not rounded: the caller rounds to its currency."""
     bill_total = max(bill_total, 0.0)
-    base = bill_total if scope_total is None else min(max(scope_total, 0.0), bill_total)
+    if scope_total is None:
+        base = bill_total
+    else:
+        left = max(scope_total, 0.0) - max(covered, 0.0)
+        base = min(max(left, 0.0), bill_total)
     value = amount if amount is not None else base * percent / 100
     cap = base * max_coverage / 100
     return max(min(value, cap, base, bill_total - covered), 0.0)
