@@ -99,3 +99,4 @@ from . import test_words_tours
 from . import test_voucher_refusals_over_the_wire
 from . import test_message_figures_access
 from . import test_spend_code_doors
+from . import test_spend_code_day
