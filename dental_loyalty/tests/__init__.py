@@ -100,3 +100,4 @@ from . import test_voucher_refusals_over_the_wire
 from . import test_message_figures_access
 from . import test_spend_code_doors
 from . import test_spend_code_day
+from . import test_comment_consent
