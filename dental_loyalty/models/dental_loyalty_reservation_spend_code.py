@@ -10,7 +10,9 @@ class DentalLoyaltyReservation(models.Model):
     _inherit = "dental.loyalty.reservation"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _hold(self, wallet, order_uuid, *, points, **kwargs):
+    def _hold(self, wallet, order_uuid, *, points, patient=None, **kwargs):
+        # ``patient``: whose day the threshold counts (the wallet's own by
+        # default); the hold itself is the wallet's.
         if points:
             # Codes are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.spend.code"].sudo()._check_spend(
@@ -20,6 +22,7 @@ class DentalLoyaltyReservation(models.Model):
                     wallet, order_uuid, points, kwargs.get("voucher")
                 ),
                 config=kwargs.get("config"),
+                patient=patient,
             )
         return super()._hold(wallet, order_uuid, points=points, **kwargs)
 

@@ -26,8 +26,8 @@ class DentalLoyaltySpendCode(models.Model):
     bound to the wallet and the order it was sent for. A code confirmed
     (``verified_at``) lets that order, and that order only, spend the wallet's
     points, for ``_CONFIRMED_FOR`` at most and until the order is synced. The
-    threshold counts what the patient's wallet spent today and what other
-    bills hold of it."""
+    threshold counts what the patient spent in the last 24 hours, from any
+    wallet, and what other bills hold."""
 
     _name = "dental.loyalty.spend.code"
     _description = "Loyalty Spend Code"
@@ -93,22 +93,40 @@ class DentalLoyaltySpendCode(models.Model):
         return bool(self.search_count(domain, limit=1))
 
     @api.model
-    def _spent_or_held_today(self, wallet, order_uuid):
-        """What the wallet spent today (spend and redeem lines, gross: points
-        given back do not make room for more) and what other orders hold of
-        it: a large spend split into small ones is still one visit's spend."""
-        today = fields.Date.context_today(self)
+    def _spent_or_held_today(self, wallet, order_uuid, patient=None):
+        """What ``patient`` (the wallet's own by default) spent in the last 24
+        hours by the server's clock, from every wallet they spend from (lines
+        naming them, and their own wallet's), gross (points given back do not
+        make room for more), and what other orders hold of those wallets: a
+        large spend split into small ones, or over two wallets, is still one
+        day's spend. The lines' ``create_date``, not their ``date``: the
+        register's time zone and the bill's date are the caller's word."""
+        patient = patient or wallet.partner_id
+        since = fields.Datetime.now() - timedelta(days=1)
+        own = [
+            ("wallet_id.partner_id", "=", patient.id),
+            ("company_id", "=", wallet.company_id.id),
+        ]
         spent = self.env["dental.loyalty.ledger"]._read_group(
             [
-                ("wallet_id", "=", wallet.id),
                 ("kind", "in", ("spend", "redeem")),
-                ("date", "=", today),
+                ("create_date", ">", since),
+                "|",
+                "&",
+                ("member_id", "=", patient.id),
+                ("company_id", "=", wallet.company_id.id),
+                "&",
+                *own,
             ],
             aggregates=["points:sum"],
         )[0][0]
         held = self.env["dental.loyalty.reservation"]._read_group(
             [
+                "|",
                 ("wallet_id", "=", wallet.id),
+                "&",
+                ("wallet_id.partner_id", "=", patient.id),
+                ("wallet_id.company_id", "=", wallet.company_id.id),
                 ("order_uuid", "!=", order_uuid or False),
                 ("expires_at", ">", fields.Datetime.now()),
             ],
@@ -117,14 +135,15 @@ class DentalLoyaltySpendCode(models.Model):
         return -(spent or 0) + (held or 0)
 
     @api.model
-    def _needs_code(self, wallet, points, order_uuid=None):
+    def _needs_code(self, wallet, points, order_uuid=None, patient=None):
         """The refusal a spend of ``points`` by ``order_uuid`` gets when the
-        clinic wants it confirmed (the threshold counts the patient's day), or
-        None; says nothing of a code confirmed for the order."""
+        clinic wants it confirmed (the threshold counts ``patient``'s day,
+        the wallet's own by default), or None; says nothing of a code
+        confirmed for the order."""
         threshold = self._threshold(wallet)
         if not threshold or points <= 0:
             return None
-        before = self._spent_or_held_today(wallet, order_uuid)
+        before = self._spent_or_held_today(wallet, order_uuid, patient)
         if before + points < threshold:
             return None
         if not before:
@@ -132,7 +151,7 @@ class DentalLoyaltySpendCode(models.Model):
                 "Spending %(points)s points needs the code sent to %(patient)s by "
                 "SMS: the clinic asks for one from %(threshold)s points.",
                 points=points,
-                patient=wallet.partner_id.display_name,
+                patient=(patient or wallet.partner_id).display_name,
                 threshold=threshold,
             )
         return self.env._(
@@ -140,7 +159,7 @@ class DentalLoyaltySpendCode(models.Model):
             "SMS: the clinic asks for one from %(threshold)s points a day, and "
             "%(before)s were spent today or are held on bills.",
             points=points,
-            patient=wallet.partner_id.display_name,
+            patient=(patient or wallet.partner_id).display_name,
             threshold=threshold,
             before=before,
         )
@@ -155,6 +174,7 @@ class DentalLoyaltySpendCode(models.Model):
         *,
         consume=False,
         config=None,
+        patient=None,
     ):
         """Refuse a spend of ``points`` by the order ``order_uuid`` (at
         ``config``) that the clinic wants confirmed by a code, when none was
@@ -162,7 +182,9 @@ class DentalLoyaltySpendCode(models.Model):
         redeemed at once), and takes the confirmation with it."""
         # A reward redeemed at once is no hold of its order: every hold counts,
         # its order's too; a hold counts its order's in ``points``.
-        refusal = self._needs_code(wallet, points, None if consume else order_uuid)
+        refusal = self._needs_code(
+            wallet, points, None if consume else order_uuid, patient
+        )
         if not refusal:
             return
         if self._is_verified(wallet, order_uuid, config):

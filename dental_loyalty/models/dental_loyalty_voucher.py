@@ -170,5 +170,8 @@ class DentalLoyaltyVoucher(models.Model):
             else self.browse()
         )
         if not voucher:
-            raise UserError(self.env._("No voucher has the code %s.", code or "-"))
+            # Only the typed code's last signs: a refusal is logged, and the
+            # code may be a live one of another clinic.
+            typed = f"\u2022\u2022\u2022\u2022 {code[-4:]}" if code else "-"
+            raise UserError(self.env._("No voucher has the code %s.", typed))
         return voucher

@@ -75,6 +75,7 @@ class DentalLoyaltyVoucher(models.Model):
             bill_total=bill_total,
             config=config,
             voucher=voucher,
+            patient=patient,
         )
         return voucher
 

@@ -59,7 +59,19 @@ class DentalLoyaltyVoucher(models.Model):
                     operator,
                 )
             )
-        values = {value} if operator in ("=", "!=") else set(value or ())
+        values = (
+            list(value)
+            if operator in ("in", "not in") and isinstance(value, (list, tuple))
+            else [value]
+        )
+        if not all(isinstance(each, str) or each in (False, None) for each in values):
+            raise UserError(
+                self.env._(
+                    "Vouchers are searched by status with status names, not %s.",
+                    value,
+                )
+            )
+        values = set(values)
         today = fields.Date.context_today(self)
         past = [("state", "=", "valid"), ("expiry_date", "<", today)]
         domains = [[("state", "in", list(values - {"valid", "expired"}))]]

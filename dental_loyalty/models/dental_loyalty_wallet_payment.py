@@ -111,9 +111,10 @@ class DentalLoyaltyWallet(models.Model):
         )
         return spent
 
-    def _reserve_points(self, order_uuid, bill_total, amount, config):
+    def _reserve_points(self, order_uuid, bill_total, amount, config, patient=None):
         """Check a points payment of ``amount`` (None: the most allowed) on a bill
-        of ``bill_total`` and hold its points for the order. Returns the offer the
+        of ``bill_total`` by ``patient`` (the wallet's own by default) and hold
+        its points for the order. Returns the offer the
         register shows; raises a UserError naming the rule that refused."""
         self.ensure_one()
         self._lock_for_update()
@@ -142,6 +143,7 @@ class DentalLoyaltyWallet(models.Model):
             amount=amount,
             bill_total=bill_total,
             config=config,
+            patient=patient,
         )
         return {
             "amount": amount,

@@ -38,7 +38,9 @@ class PosOrderRegister(models.Model):
         wallet = self._dental_loyalty_member_wallet(
             partner, config, self.env._("they cannot pay with points.")
         )
-        return wallet._reserve_points(order_uuid, order_total, amount, config)
+        return wallet._reserve_points(
+            order_uuid, order_total, amount, config, patient=partner
+        )
 
     @api.model
     def dental_loyalty_release_points(self, config_id, order_uuid):

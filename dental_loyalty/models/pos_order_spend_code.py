@@ -58,7 +58,12 @@ class PosOrderSpendCode(models.Model):
             wallet._lock_for_update()
             # Codes are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.spend.code"].sudo()._check_spend(
-                wallet, order_uuid, reward.points_cost, consume=True, config=config
+                wallet,
+                order_uuid,
+                reward.points_cost,
+                consume=True,
+                config=config,
+                patient=patient,
             )
         return super().dental_loyalty_redeem_reward(config_id, partner_id, reward_id)
 
@@ -118,6 +123,7 @@ class PosOrderSpendCode(models.Model):
             points,
             error=self._dental_loyalty_sync_refusal,
             config=self.config_id,
+            patient=self.partner_id,
         )
 
     def _dental_loyalty_sync_refusal(self, reason):

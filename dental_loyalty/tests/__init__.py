@@ -101,3 +101,6 @@ from . import test_message_figures_access
 from . import test_spend_code_doors
 from . import test_attack_unpaid
 from . import test_attack_scopes
+from . import test_spend_code_day
+from . import test_comment_consent
+from . import test_render_options

@@ -215,8 +215,15 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
 
     def test_unknown_and_gift_codes_are_refused(self):
         Order = self.env["pos.order"]
-        with self.assertRaisesRegex(UserError, "No voucher has the code NOPE"):
+        with self.assertRaisesRegex(UserError, "No voucher has the code •••• NOPE"):
             Order.dental_loyalty_voucher_line(self.config.id, "nope", False, 10.0)
+        # A refusal is logged: it names only the typed code's last signs (the
+        # code may be a live one of another clinic).
+        with self.assertRaises(UserError) as refusal:
+            Order.dental_loyalty_voucher_line(
+                self.config.id, "gkn6 36am-mtph", False, 10.0
+            )
+        self.assertEqual(str(refusal.exception), "No voucher has the code •••• MTPH.")
         gift = self._issue(self.gift)
         with self.assertRaisesRegex(UserError, "handed at the desk"):
             Order.dental_loyalty_voucher_line(

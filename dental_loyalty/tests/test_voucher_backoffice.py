@@ -85,6 +85,17 @@ class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
                 ),
             ):
                 Voucher.search_count([("status", operator, "valid")])
+        for operator, value in (
+            ("in", [{"a": 1}]),
+            ("=", {"a": 1}),
+            ("in", [["valid"]]),
+            ("=?", ["valid"]),
+        ):
+            with (
+                self.subTest(operator=operator, value=value),
+                self.assertRaisesRegex(UserError, "with status names, not"),
+            ):
+                Voucher.search_count([("status", operator, value)])
 
     def test_the_printed_voucher_has_the_clinic_and_its_conditions(self):
         self.ten_off.write({"max_coverage": 50.0, "description": "Ten off a visit"})

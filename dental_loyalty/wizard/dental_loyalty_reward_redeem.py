@@ -65,7 +65,7 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
         refusal = (
             self.env["dental.loyalty.spend.code"]
             .sudo()
-            ._needs_code(wallet, self.reward_id.points_cost)
+            ._needs_code(wallet, self.reward_id.points_cost, patient=self.partner_id)
         )
         if refusal:
             raise UserError(

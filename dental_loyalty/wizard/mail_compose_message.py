@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class MailComposeMessage(models.TransientModel):
@@ -96,6 +97,23 @@ class MailComposeMessage(models.TransientModel):
             )
             res_ids = [res_id for res_id in res_ids if res_id not in refused]
         return super()._action_send_mail_mass_mail(res_ids, auto_commit=auto_commit)
+
+    def _action_send_mail_comment(self, res_ids):
+        # One by one, a patient left out without a word would be a surprise:
+        # refuse, naming them.
+        if self.model == "res.partner":
+            refused = self._dental_loyalty_without_consent(
+                self.env["res.partner"].browse(res_ids)
+            )
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "%s did not agree to hear from the loyalty programme by "
+                        "email: this message is not sent.",
+                        ", ".join(refused.mapped("display_name")),
+                    )
+                )
+        return super()._action_send_mail_comment(res_ids)
 
     def action_send_mail(self):
         refused = sum(composer._dental_loyalty_refused_count() for composer in self)

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class SmsComposer(models.TransientModel):
@@ -31,6 +32,22 @@ class SmsComposer(models.TransientModel):
         if records and self.res_model == "res.partner":
             records -= self._dental_loyalty_without_consent(records)
         return super()._action_send_sms_mass(records=records)
+
+    def _action_send_sms_comment(self, records=None):
+        records = records if records is not None else self._get_records()
+        # One by one, a patient left out without a word would be a surprise:
+        # refuse, naming them.
+        if records and self.res_model == "res.partner":
+            refused = self._dental_loyalty_without_consent(records)
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "%s did not agree to hear from the loyalty programme by "
+                        "SMS: this message is not sent.",
+                        ", ".join(refused.mapped("display_name")),
+                    )
+                )
+        return super()._action_send_sms_comment(records=records)
 
     def action_send_sms(self):
         refused = 0
