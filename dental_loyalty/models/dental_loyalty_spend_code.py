@@ -156,8 +156,8 @@ class DentalLoyaltySpendCode(models.Model):
             )
         return self.env._(
             "Spending %(points)s points needs the code sent to %(patient)s by "
-            "SMS: the clinic asks for one from %(threshold)s points a day, and "
-            "%(before)s were spent today or are held on bills.",
+            "SMS: the clinic asks for one from %(threshold)s points in 24 hours, "
+            "and %(before)s were spent in the last 24 hours or are held on bills.",
             points=points,
             patient=(patient or wallet.partner_id).display_name,
             threshold=threshold,

@@ -11,8 +11,9 @@ class ResCompany(models.Model):
     dental_loyalty_spend_code_points = fields.Integer(
         string="Code by SMS From",
         default=0,
-        help="A spend that brings the points a patient spends in a day (paid "
-        "with points or on rewards, held on bills included) to this many needs a "
+        help="A spend that brings the points a patient spent in the last 24 "
+        "hours (paid with points or on rewards, held on bills included) to this "
+        "many needs a "
         "one-time code sent by SMS to the patient's mobile, typed at the "
         "register. 0: no code.",
     )

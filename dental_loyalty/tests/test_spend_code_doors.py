@@ -151,12 +151,12 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         for uuid in ("bill-1", "bill-2"):
             _voucher, error = self._redeem(self.small, uuid)
             self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
-            self.assertIn("400 were spent today or are held", error["message"])
+            self.assertIn("400 were spent in the last 24 hours", error["message"])
         self.assertIsNone(self._release("bill-1", line["code"])[1])
         self.assertIsNone(self._redeem(self.small, "bill-2")[1])
         _voucher, error = self._redeem(self.small, "bill-3")
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
-        self.assertIn("400 were spent today or are held", error["message"])
+        self.assertIn("400 were spent in the last 24 hours", error["message"])
         _line, error = self._hold("bill-3", self.small)
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
         self.assertEqual(self._spent(), 400)
@@ -165,7 +165,7 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         line, error = self._hold("bill-3", self.small)
         self.assertIsNone(error)
         _line, error = self._hold("bill-4", self.ten_off)
-        self.assertIn("800 were spent today or are held", error["message"])
+        self.assertIn("800 were spent in the last 24 hours", error["message"])
         order, error = self._sync_rpc(
             self._voucher_order(
                 [(self.checkup, 2)],
@@ -214,7 +214,7 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         # Below the threshold reception gives it; the day's spends count.
         self.assertIsNone(self._give_reward(self.small)[1])
         _result, error = self._give_reward(self.small)
-        self.assertIn("400 were spent today or are held", error["message"])
+        self.assertIn("400 were spent in the last 24 hours", error["message"])
         self.assertEqual(self._issued(self.small), 1)
         # A loyalty manager gives any reward from the patient's form.
         manager = self._new_user(
