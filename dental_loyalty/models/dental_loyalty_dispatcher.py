@@ -227,3 +227,32 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
         self.env["sms.sms"].sudo().create(
             {"partner_id": partner.id, "number": partner.phone_sanitized, "body": body}
         )
+
+    @api.model
+    def _skipped_for_consent(self, channel, count, action):
+        """The composer's answer after a send that left out ``count`` patients
+        without consent to ``channel`` ("mail" or "sms"): a warning, then
+        ``action``."""
+        if not count:
+            return action
+        if channel == "sms":
+            message = self.env._(
+                "Not sent to %s patient(s) who did not agree to hear from the "
+                "loyalty programme by SMS.",
+                count,
+            )
+        else:
+            message = self.env._(
+                "Not sent to %s patient(s) who did not agree to hear from the "
+                "loyalty programme by email.",
+                count,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": message,
+                "next": action or {"type": "ir.actions.act_window_close"},
+            },
+        }

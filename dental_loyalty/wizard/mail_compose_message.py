@@ -117,19 +117,6 @@ class MailComposeMessage(models.TransientModel):
 
     def action_send_mail(self):
         refused = sum(composer._dental_loyalty_refused_count() for composer in self)
-        action = super().action_send_mail()
-        if not refused:
-            return action
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning",
-                "message": self.env._(
-                    "Not sent to %s patient(s) who did not agree to hear from the "
-                    "loyalty programme by email.",
-                    refused,
-                ),
-                "next": action,
-            },
-        }
+        return self.env["dental.loyalty.dispatcher"]._skipped_for_consent(
+            "mail", refused, super().action_send_mail()
+        )

@@ -53,19 +53,6 @@ class SmsComposer(models.TransientModel):
         refused = 0
         if self.composition_mode == "mass":
             refused = len(self._dental_loyalty_without_consent(self._get_records()))
-        action = super().action_send_sms()
-        if not refused:
-            return action
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning",
-                "message": self.env._(
-                    "Not sent to %s patient(s) who did not agree to hear from the "
-                    "loyalty programme by SMS.",
-                    refused,
-                ),
-                "next": action or {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["dental.loyalty.dispatcher"]._skipped_for_consent(
+            "sms", refused, super().action_send_sms()
+        )
