@@ -42,6 +42,7 @@
         "views/dental_loyalty_wallet_views.xml",
         "views/dental_loyalty_family_views.xml",
         "views/dental_loyalty_tier_views.xml",
+        "views/dental_loyalty_earning_rule_views.xml",
         "views/dental_loyalty_referral_views.xml",
         "views/dental_loyalty_shortfall_views.xml",
         "views/res_partner_views.xml",

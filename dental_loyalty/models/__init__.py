@@ -21,6 +21,7 @@ from . import dental_loyalty_wallet_audit
 from . import dental_loyalty_wallet_audit_vouchers
 from . import dental_loyalty_wallet_membership
 from . import dental_loyalty_shortfall
+from . import dental_loyalty_earning_rule
 from . import dental_loyalty_family
 from . import dental_loyalty_family_fold
 from . import dental_loyalty_ledger
