@@ -51,6 +51,7 @@ class DentalLoyaltyLedger(models.Model):
             ("birthday", "Birthday gift"),
             ("anniversary", "Anniversary gift"),
             ("recall", "Recall visit bonus"),
+            ("rule", "Earning rule bonus"),
             ("transfer_out", "Moved to another wallet"),
             ("transfer_in", "Moved in from another wallet"),
             ("referral", "Referral bonus"),
@@ -126,6 +127,34 @@ class DentalLoyaltyLedger(models.Model):
         digits=(16, 4),
         readonly=True,
         help="The services' bonus points in this earning, before the tier multiplier.",
+    )
+    # What an earning rule gave a sale, and on what: the rule may change or be
+    # archived later, these never do.
+    earning_rule_id = fields.Many2one(
+        "dental.loyalty.earning.rule",
+        index="btree_not_null",
+        ondelete="restrict",
+        readonly=True,
+        help="The earning rule that gave these points.",
+    )
+    rule_basis = fields.Float(
+        digits=(16, 4),
+        readonly=True,
+        help="What the rule's factor applied to: the base points of its lines "
+        "for a multiplier; the units, lines or bill of its services paid with "
+        "money for a bonus.",
+    )
+    rule_factor = fields.Float(
+        digits=(16, 4),
+        readonly=True,
+        help="Points per unit of the basis the rule gave when these points were "
+        "earned (a multiplier of 2 adds the base points once: 1), before the "
+        "tier multiplier.",
+    )
+    rule_cap = fields.Integer(
+        readonly=True,
+        help="The rule's cap for the patient in its period when these points "
+        "were earned; 0: none.",
     )
     # The sale a line settles: its own lines and those of its refunds share it,
     # so what the sale earned, spent and got back is read from the ledger alone.
