@@ -98,6 +98,9 @@ class TestEarningRulesOverTheWire(EarningRulesCommon, HttpCase):
         )
         self.assertEqual(order.dental_loyalty_points_earned, 310 + 127)
         self.assertEqual(self._wallet().points_balance, 437)
+        # "You earned ... points": the rules' points of the visit too.
+        figures = self.patient._dental_loyalty_message_figures("earned", self.company)
+        self.assertEqual(figures["points"], 437)
 
     def test_each_audience_gives_to_its_patients_only(self):
         lan = self.env["res.partner"].create({"name": "Lan Pham"})
