@@ -108,7 +108,10 @@ class DentalLoyaltyWallet(models.Model):
 
     def _audit_rule_caps(self, wallets):
         """A capped rule's lines of one member in one period of its cap, less
-        what refunds took back of them, are within its cap."""
+        what refunds took back of them, are within its cap: the period and
+        cap each line kept (the lines of a rule whose period changed are
+        counted per period they kept: never a window the engine did not
+        cap)."""
         rows = self.env.execute_query(
             SQL(
                 """
@@ -128,6 +131,7 @@ class DentalLoyaltyWallet(models.Model):
                    AND rule.rule_cap_period NOT IN ('bill')
                    AND %s
               GROUP BY rule.earning_rule_id, rule.member_id, partner.name,
+                       rule.rule_cap_period,
                        CASE WHEN rule.rule_cap_period = 'ever' THEN NULL
                             ELSE date_trunc(rule.rule_cap_period, rule.date) END
                 HAVING SUM(rule.points) + COALESCE(SUM(back.points), 0)
