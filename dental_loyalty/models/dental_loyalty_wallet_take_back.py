@@ -1,6 +1,6 @@
 from odoo import models
 
-from ..rules import proportional_points, take_back_from_lots
+from ..rules import take_back_from_lots
 
 
 class DentalLoyaltyWallet(models.Model):
@@ -75,17 +75,19 @@ class DentalLoyaltyWallet(models.Model):
 
     def _take_back_shares(self, points, given, counts, states, free):
         """Each lot's share of ``points`` by the points it ``given`` (whole
-        points; the first lot makes up the rounding), taken from wherever its
-        points are now: its ``counts`` of ``states`` ((remaining, released),
-        lot by lot, as ``_take_back_vals`` lists them). Returns what each
-        gives, what is left to take, and the free spendable points left."""
+        points, rounded down; the first lots take a point more each until the
+        shares make ``points``), taken from wherever its points are now: its
+        ``counts`` of ``states`` ((remaining, released), lot by lot, as
+        ``_take_back_vals`` lists them). Returns what each gives, what is
+        left to take, and the free spendable points left."""
         total = sum(given)
-        shares = [proportional_points(points, part, total) for part in given]
-        shares[0] += points - sum(shares)
+        shares = [points * part // total for part in given]
+        for index in range(points - sum(shares)):
+            shares[index] += 1
         taken_first, index = [], 0
         for share, count in zip(shares, counts, strict=True):
             group = states[index : index + count]
-            taken, _others, _missing = take_back_from_lots(max(share, 0), group, free)
+            taken, _others, _missing = take_back_from_lots(share, group, free)
             free -= sum(
                 part
                 for part, (_left, released) in zip(taken, group, strict=True)

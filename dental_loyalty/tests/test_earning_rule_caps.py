@@ -108,6 +108,23 @@ class TestEarningRuleCapsOverTheWire(FamilyMixin, EarningRulesCommon, HttpCase):
         self.assertEqual(self._wallet().points_balance, 150)
         self.assertEqual(rule.cap_points, 100)
 
+    def test_refunds_in_pieces_take_back_all_of_many_small_rule_lines(self):
+        for name in ("A +1", "B +1", "C +1"):
+            self._visit(name, bonus_points=1)
+        sale = self._sell([(self.checkup, 4)])
+        self.assertEqual(sale.dental_loyalty_points_earned, 203)
+        taken = []
+        for _quarter in range(4):
+            refund, error = self._sync_rpc(self._refund_data(sale, quantity=1))
+            self.assertIsNone(error)
+            taken.append(-refund.dental_loyalty_points_earned)
+        # Each quarter what brings all refunds to their share of the 203.
+        self.assertEqual(taken, [51, 51, 50, 51])
+        lots = sale.dental_loyalty_line_ids
+        lots.invalidate_recordset()
+        self.assertEqual(lots.mapped("remaining_points"), [0, 0, 0, 0])
+        self.assertEqual(self._wallet().points_balance, 0)
+
     def test_a_rule_changed_or_archived_later_changes_nothing_earned(self):
         rule = self._rule("Check-ups x2", product_ids=[(6, 0, self.checkup.ids)])
         sale = self._sell([(self.checkup, 1)])
