@@ -14,7 +14,7 @@
  *   dateTo ("YYYY-MM-DD" or false), weekdays (0 is Monday; empty: every day),
  *   hourFrom, hourTo (float hours, [from, to); both 0: all day), tierMultiplied,
  *   capPoints (0: none), capPeriod, combination ("add", "best")}; lists of ids
- *   as arrays or Sets;
+ *   as arrays or Sets, of ids or of records;
  * - a line: {productId, categPath, quantity, listAmount, paidAmount}, the
  *   amounts as earning.js's saleLine gives them;
  * - the patient: {partnerId, tierId, tagIds, firstVisit};
@@ -26,18 +26,21 @@
  */
 
 // Six decimals are far below a point or a cent and far above float noise.
-const NOISE = 1e6;
-
+// toFixed rounds the number's exact value, as Python's round(value, 6) does
+// (Math.round(value * 1e6) rounds the product, which is off by float noise);
+// the two differ only on an exact tie (1/128 = 0.0078125), never across a
+// whole point.
 function roundNoise(value) {
-    return Math.round(value * NOISE) / NOISE;
+    return Number(value.toFixed(6));
 }
 
 function clamp(value, low, high) {
     return Math.min(Math.max(value, low), high);
 }
 
+/** Ids as a Set, from ids or from the register's records (which have an id). */
 function idSet(ids) {
-    return new Set(ids || []);
+    return new Set([...(ids || [])].map((item) => item?.id ?? item));
 }
 
 /** Whole points, rounded down, never negative. */
