@@ -66,12 +66,13 @@ function dayNumber(value) {
 function clinicTime(when) {
     let parts = when;
     if (typeof when === "string") {
-        const [date, time = ""] = when.trim().split(/[ T]/);
-        const [year, month, day] = date.split("-").map(Number);
-        const [hour = 0, minute = 0, second = 0] = time
-            .split(":")
-            .filter(Boolean)
-            .map(Number);
+        // The clinic's local time, naive: whatever follows the seconds is not read.
+        const match = when
+            .trim()
+            .match(/^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?/);
+        const [year, month, day, hour = 0, minute = 0, second = 0] = (match || [])
+            .slice(1)
+            .map((part) => (part === undefined ? undefined : Number(part)));
         parts = {year, month, day, hour, minute, second};
     }
     const fields = [parts?.year, parts?.month, parts?.day];
@@ -83,7 +84,11 @@ function clinicTime(when) {
         day,
         // 1970-01-01 was a Thursday: 3 when Monday is 0.
         weekday: (((day + 3) % 7) + 7) % 7,
-        hour: (parts.hour || 0) + (parts.minute || 0) / 60 + (parts.second || 0) / 3600,
+        // Whole seconds, as the server reads a datetime.
+        hour:
+            (parts.hour || 0) +
+            (parts.minute || 0) / 60 +
+            Math.floor(parts.second || 0) / 3600,
     };
 }
 
