@@ -65,6 +65,7 @@
         # Its menu goes under Reporting, defined just above.
         "wizard/dental_loyalty_liability_report_views.xml",
         "views/portal_rewards_templates.xml",
+        "views/portal_campaigns_templates.xml",
         "report/dental_loyalty_report_security.xml",
         "report/dental_loyalty_movement_report_views.xml",
         "report/dental_loyalty_cost_report_views.xml",

@@ -81,3 +81,4 @@ from . import dental_loyalty_voucher_status
 from . import res_company_settings_checks
 from . import res_config_settings_checks
 from . import res_partner_figures
+from . import dental_loyalty_earning_rule_audience
