@@ -82,3 +82,6 @@ from . import res_company_settings_checks
 from . import res_config_settings_checks
 from . import res_partner_figures
 from . import dental_loyalty_earning_rule_audience
+from . import dental_loyalty_earning_rule_announce
+from . import mail_render_mixin_campaign
+from . import res_partner_campaign_figures
