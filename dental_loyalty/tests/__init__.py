@@ -106,4 +106,5 @@ from . import test_comment_consent
 from . import test_render_options
 from . import test_campaign_announce
 from . import test_campaign_page
+from . import test_campaign_results
 from . import test_report_movements_rules
