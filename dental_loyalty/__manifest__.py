@@ -51,6 +51,7 @@
         "views/res_partner_points_button_views.xml",
         "views/res_partner_figures_views.xml",
         "views/res_partner_page_views.xml",
+        "views/res_partner_campaign_views.xml",
         "views/portal_templates.xml",
         "views/res_partner_statement_views.xml",
         "views/res_config_settings_views.xml",

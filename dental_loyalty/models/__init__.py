@@ -86,3 +86,4 @@ from . import dental_loyalty_earning_rule_announce
 from . import dental_loyalty_earning_rule_results
 from . import mail_render_mixin_campaign
 from . import res_partner_campaign_figures
+from . import res_partner_campaigns

@@ -90,16 +90,16 @@ class DentalLoyaltyEarningRule(models.Model):
         ).sudo(self.env.su)
 
     @api.model
-    def _open_campaigns(self, partner, company, today=None):
-        """The campaigns of ``company`` open to ``partner`` (a member):
-        running today or starting within SOON_DAYS, for them by the rule's
-        audience. Each as plain values for the patient's page, in order."""
+    def _open_campaign_rules(self, partners, company, today=None):
+        """{partner id: campaigns} of ``company`` open to each member among
+        ``partners``: running today or starting within SOON_DAYS, for them by
+        the rule's audience; in order. The clinic's offers, read as the
+        engine for patients the caller may already see."""
         today = today or fields.Date.context_today(self)
-        patient = self._rule_patients(partner, company).get(partner.id)
-        if not patient:
-            return []
+        patients = self._rule_patients(partners, company)
+        if not patients:
+            return {}
         soon = today + timedelta(days=SOON_DAYS)
-        # The clinic's offers, read for the one patient the caller may see.
         campaigns = self.sudo().search(
             [
                 ("company_id", "=", company.id),
@@ -112,6 +112,28 @@ class DentalLoyaltyEarningRule(models.Model):
                 ("date_from", "<=", soon),
             ]
         )
+        engine_rules = [
+            (campaign, campaign._as_engine_rule()) for campaign in campaigns
+        ]
+        return {
+            partner_id: campaigns.browse(
+                [
+                    campaign.id
+                    for campaign, rule in engine_rules
+                    if in_audience(rule, patient)
+                ]
+            ).sudo(self.env.su)
+            for partner_id, patient in patients.items()
+        }
+
+    @api.model
+    def _open_campaigns(self, partner, company, today=None):
+        """The campaigns of ``company`` open to ``partner`` (a member), each
+        as plain values for the patient's page."""
+        today = today or fields.Date.context_today(self)
+        campaigns = self._open_campaign_rules(partner, company, today).get(
+            partner.id, self.browse()
+        )
         return [
             {
                 "name": campaign.name,
@@ -121,8 +143,7 @@ class DentalLoyaltyEarningRule(models.Model):
                 "gives": campaign._gives_text(),
                 "running": not campaign.date_from or campaign.date_from <= today,
             }
-            for campaign in campaigns
-            if in_audience(campaign._as_engine_rule(), patient)
+            for campaign in campaigns.sudo()
         ]
 
     def _gives_text(self):

@@ -155,3 +155,16 @@ class TestCampaignAnnounce(DentalLoyaltyCommon, MailCase, SMSCase):
         self.campaign.write({"date_to": False, "is_campaign": False})
         with self.assertRaisesRegex(UserError, "Only an active campaign"):
             self.campaign.with_user(self.manager).action_announce_sms()
+
+    def test_the_front_desk_reads_the_campaigns_open_to_a_patient(self):
+        self.campaign.date_from = "2099-01-01"
+        Partner = self.env["res.partner"].with_user(self.receptionist)
+        # Starting in years: not open yet.
+        self.assertFalse(Partner.browse(self.agrees.id).dental_loyalty_campaign_ids)
+        self.campaign.date_from = False
+        self.env.invalidate_all()
+        patients = Partner.browse((self.agrees | self.untagged | self.outsider).ids)
+        self.assertEqual(
+            [patient.dental_loyalty_campaign_ids for patient in patients],
+            [self.campaign, self.campaign.browse(), self.campaign.browse()],
+        )
