@@ -26,34 +26,21 @@ class TestCampaignResults(DentalLoyaltyPosCommon):
                 "multiplier": 2.0,
             }
         )
+        # Only the campaign gives more than the base points.
+        cls.cleaning_bonus.active = False
         cls.hoa = cls.env["res.partner"].create({"name": "Hoa Pham"})
         cls.manager = cls._new_user(
             "dl_campaign_manager",
             "base.group_user,dental_loyalty.group_dental_loyalty_manager",
         )
 
-    def _rule_line(self, partner, points, **vals):
-        wallet = partner._dental_loyalty_wallet(self.company)
-        return self.Wallet._post_lines(
-            [
-                {
-                    "wallet_id": wallet.id,
-                    "kind": "rule",
-                    "points": points,
-                    "earning_rule_id": self.campaign.id,
-                    "rule_basis": points,
-                    "rule_factor": 1.0,
-                    "tier_multiplier": 1.0,
-                    "reason": self.campaign.name,
-                    **vals,
-                }
-            ]
-        )
-
-    def _post(self, partner, kind, points, **vals):
-        wallet = partner._dental_loyalty_wallet(self.company)
-        return self.Wallet._post_lines(
-            [{"wallet_id": wallet.id, "kind": kind, "points": points, **vals}]
+    def _sell(self, lines, partner=None, points=0.0):
+        return self._sync(
+            self._order(
+                [{"product": product, "quantity": qty} for product, qty in lines],
+                partner=partner or self.hoa,
+                points=points,
+            )
         )
 
     def _results(self):
@@ -78,28 +65,31 @@ class TestCampaignResults(DentalLoyaltyPosCommon):
             self._sync(self._order([{"product": product, "quantity": 1}]))
 
     def test_points_given_taken_back_spent_and_their_worth(self):
-        lot = self._rule_line(self.hoa, 100)
-        # A refund takes 20 back from the campaign's points.
-        self._post(self.hoa, "earn_reversal", -20, lot_id=lot.id)
-        # The patient pays with 30 points worth 0.20 each then, and buys a
-        # reward with 10 more at the clinic's value (0.10).
-        self._post(self.hoa, "spend", -30, point_value=0.2)
-        self._post(self.hoa, "redeem", -10)
-        with freeze_time("2026-03-14"):
-            results = self._results()
-        self.assertEqual(results["results_points_given"], 100)
-        self.assertEqual(results["results_points_taken_back"], 20)
+        self.campaign.write({"date_from": False, "date_to": False})
+        sale = self._sell([(self.cleaning, 2)])
+        # 160 base points, and 160 more of the campaign.
+        self.assertEqual(sale.dental_loyalty_points_earned, 320)
+        # One cleaning back: half of what the campaign gave goes back.
+        self._sync(self._refund_data(sale, quantity=1))
+        # 12.00 of a check-up paid with 120 points at 0.10: the sale's base
+        # lot first (80 left), then 40 of the campaign's.
+        self._sell([(self.checkup, 1)], points=12.0)
+        # What a point is worth now is not what the spend was worth.
+        self._set_loyalty_settings(point_value=0.5)
+        results = self._results()
+        self.assertEqual(results["results_points_given"], 160)
+        self.assertEqual(results["results_points_taken_back"], 80)
         self.assertEqual(results["results_points_spent"], 40)
-        self.assertAlmostEqual(results["results_spent_worth"], 30 * 0.2 + 10 * 0.1)
+        self.assertAlmostEqual(results["results_spent_worth"], 4.0)
 
     def test_other_points_are_not_the_campaigns(self):
-        self._give_points(self.hoa, 50)
-        self._rule_line(self.hoa, 10)
-        # The spend takes the older adjustment first: nothing of the campaign.
-        self._post(self.hoa, "spend", -40, point_value=0.1)
-        with freeze_time("2026-03-14"):
-            results = self._results()
-        self.assertEqual(results["results_points_given"], 10)
+        self._give_points(self.hoa, 500)
+        self.campaign.write({"date_from": False, "date_to": False})
+        self._sell([(self.cleaning, 1)])
+        # The older adjustment pays: nothing of the campaign is spent.
+        self._sell([(self.checkup, 1)], points=12.0)
+        results = self._results()
+        self.assertEqual(results["results_points_given"], 80)
         self.assertEqual(results["results_points_spent"], 0)
         self.assertEqual(results["results_spent_worth"], 0)
 
