@@ -77,6 +77,18 @@ class DentalLoyaltyEarningRule(models.Model):
         help="The same visits in as many days just before the campaign started.",
     )
 
+    def action_open_movements(self):
+        """The movements report on this rule's points, by month."""
+        self.ensure_one()
+        self.check_access("write")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dental_loyalty.dental_loyalty_movement_report_action"
+        )
+        action["domain"] = [("earning_rule_id", "=", self.id)]
+        action["context"] = {"group_by": ["date:month"]}
+        action["name"] = self.env._("Movements of %s", self.name)
+        return action
+
     def _compute_results_points(self):
         figures = self._results_points()
         for rule in self:

@@ -121,6 +121,19 @@ class TestCampaignResults(DentalLoyaltyPosCommon):
         self.assertEqual(results["results_visits"], 3)
         self.assertEqual(results["results_visits_before"], 2)
 
+    def test_the_movements_button_opens_the_campaigns_points(self):
+        self.campaign.write({"date_from": False, "date_to": False})
+        self._sell([(self.cleaning, 1)])
+        self.env.flush_all()
+        action = self.campaign.with_user(self.manager).action_open_movements()
+        rows = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .search(action["domain"])
+        )
+        self.assertEqual(rows.mapped("points"), [80])
+        self.assertEqual(rows.category, "rules")
+
     def test_results_are_for_managers(self):
         fields = self.env["dental.loyalty.earning.rule"].with_user(self.cashier)
         self.assertNotIn("results_points_given", fields.fields_get(attributes=["type"]))
