@@ -89,8 +89,9 @@ class TestCampaignAnnounce(DentalLoyaltyCommon, MailCase, SMSCase):
             set(composer._get_records().ids), {self.agrees.id, self.refuses.id}
         )
         with self.mockSMSGateway():
-            composer.action_send_sms()
+            answer = composer.action_send_sms()
         self.assertEqual(len(self._new_sms), 1)
+        self.assertIn("Not sent to 1 patient(s)", answer["params"]["message"])
         self.assertSMSOutgoing(
             self.agrees, "+32456000001", content="Staff and family x2: Points x2"
         )
