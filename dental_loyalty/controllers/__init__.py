@@ -1,3 +1,4 @@
 from . import log_filter
 from . import portal
 from . import portal_rewards
+from . import portal_campaigns

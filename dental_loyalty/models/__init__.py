@@ -86,3 +86,9 @@ from . import dental_loyalty_voucher_status
 from . import res_company_settings_checks
 from . import res_config_settings_checks
 from . import res_partner_figures
+from . import dental_loyalty_earning_rule_audience
+from . import dental_loyalty_earning_rule_announce
+from . import dental_loyalty_earning_rule_results
+from . import mail_render_mixin_campaign
+from . import res_partner_campaign_figures
+from . import res_partner_campaigns

@@ -6,6 +6,7 @@ from odoo.tools import SQL
 MOVEMENT_CATEGORIES = [
     ("earned", "Earned"),
     ("services_bonus", "Services bonus"),
+    ("rules", "Earning rules"),
     ("recall", "Recall bonus"),
     ("gift", "Birthday and anniversary gifts"),
     ("referral", "Referral bonus"),
@@ -32,6 +33,7 @@ KIND_CATEGORY = {
     "birthday": "gift",
     "anniversary": "gift",
     "recall": "recall",
+    "rule": "rules",
     "transfer_out": "transfer_out",
     "transfer_in": "transfer_in",
     "referral": "referral",
@@ -42,7 +44,8 @@ KIND_CATEGORY = {
 
 class DentalLoyaltyMovementReport(models.Model):
     """The ledger read by month and movement: one row per ledger line, two for
-    an earning with a services' bonus (its base and its bonus)."""
+    an earning with a services' bonus (its base and its bonus); an earning
+    rule's lines name their rule."""
 
     _name = "dental.loyalty.movement.report"
     _inherit = ["dental.loyalty.report.view"]
@@ -80,6 +83,7 @@ class DentalLoyaltyMovementReport(models.Model):
     tier_id = fields.Many2one("dental.loyalty.tier", readonly=True)
     practitioner_id = fields.Many2one("hr.employee", readonly=True)
     pos_order_id = fields.Many2one("pos.order", string="POS Order", readonly=True)
+    earning_rule_id = fields.Many2one("dental.loyalty.earning.rule", readonly=True)
 
     def _tier_sql(self):
         """The tier a row is reported under: the wallet's tier today, which
@@ -141,7 +145,8 @@ class DentalLoyaltyMovementReport(models.Model):
                    ) AS worth,
                    %(tier)s AS tier_id,
                    o.dental_loyalty_practitioner_id AS practitioner_id,
-                   line.pos_order_id
+                   line.pos_order_id,
+                   line.earning_rule_id
               FROM dental_loyalty_ledger line
               JOIN dental_loyalty_wallet wallet ON wallet.id = line.wallet_id
               JOIN res_company company ON company.id = line.company_id

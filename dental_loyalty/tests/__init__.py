@@ -104,5 +104,9 @@ from . import test_attack_scopes
 from . import test_spend_code_day
 from . import test_comment_consent
 from . import test_render_options
+from . import test_campaign_announce
+from . import test_campaign_page
+from . import test_campaign_results
+from . import test_report_movements_rules
 from . import test_earning_rules_over_the_wire
 from . import test_earning_rule_caps

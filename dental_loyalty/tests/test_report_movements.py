@@ -20,6 +20,7 @@ EXPECTED_CATEGORY = {
     "anniversary": "gift",
     "referral": "referral",
     "recall": "recall",
+    "rule": "rules",
     "spend": "spent_register",
     "redeem": "spent_rewards",
     "redeem_return": "voucher_cancelled",

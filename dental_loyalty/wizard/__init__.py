@@ -10,3 +10,5 @@ from . import dental_loyalty_join
 from . import dental_loyalty_liability_report
 from . import mail_compose_message
 from . import sms_composer
+from . import mail_compose_message_campaign
+from . import sms_composer_campaign

@@ -1,0 +1,24 @@
+from odoo import api, models
+
+from .dental_loyalty_earning_rule_announce import CAMPAIGN_TEMPLATES
+
+# The event a campaign's announcement is, for the composers' consent rules.
+CAMPAIGN_EVENT = "campaign"
+
+
+class MailRenderMixin(models.AbstractModel):
+    """A campaign's announcement is a message of the programme: whatever
+    template the composer was given for it (or the shipped announcement's
+    anywhere), it goes only to members who agreed to that channel."""
+
+    _inherit = "mail.render.mixin"
+
+    @api.model
+    def _dental_loyalty_template_event(self, template):
+        if self.env.context.get("dental_loyalty_campaign_id"):
+            return CAMPAIGN_EVENT
+        if template:
+            xmlid = template.sudo().get_external_id().get(template.id, "")
+            if xmlid.removeprefix("dental_loyalty.") in CAMPAIGN_TEMPLATES:
+                return CAMPAIGN_EVENT
+        return super()._dental_loyalty_template_event(template)
