@@ -69,7 +69,10 @@
         "report/dental_loyalty_movement_report_views.xml",
         "report/dental_loyalty_cost_report_views.xml",
     ],
-    "demo": ["demo/dental_loyalty_demo.xml"],
+    "demo": [
+        "demo/dental_loyalty_demo.xml",
+        "demo/dental_loyalty_earning_rule_demo.xml",
+    ],
     "assets": {
         "point_of_sale._assets_pos": [
             "dental_loyalty/static/src/app/**/*",
