@@ -28,12 +28,18 @@ class WordsTourCommon(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         service = {"type": "service", "taxes_id": [(5, 0, 0)], "available_in_pos": True}
         Product = cls.env["product.product"]
         Product.create({**service, "name": "Scale and Polish", "list_price": 100.0})
-        Product.create(
+        varnish = Product.create(
+            {**service, "name": "Fluoride Varnish", "list_price": 50.0}
+        )
+        # Its 20 bonus points per unit: an earning rule, as the update makes of
+        # a service's bonus.
+        cls.env["dental.loyalty.earning.rule"].create(
             {
-                **service,
-                "name": "Fluoride Varnish",
-                "list_price": 50.0,
-                "dental_loyalty_bonus_points": 20,
+                "name": "Service bonus: 20 points",
+                "company_id": cls.company.id,
+                "effect": "per_unit",
+                "bonus_points": 20,
+                "product_ids": [(6, 0, varnish.ids)],
             }
         )
         discount = Product.create(
