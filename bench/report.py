@@ -242,8 +242,35 @@ def jobs_table(jobs):
     return rows
 
 
+def jobs_section(results):
+    data = results["data"]
+    return [
+        f"## Daily jobs over {data['patients']:,} patients and "
+        f"{data['ledger_lines']:,} ledger lines",
+        "",
+        f"Generated with bulk SQL in {data['wall_s']:.0f} s: "
+        f"{data['lines_per_patient']} lines per patient, "
+        f"{data['lots_due_for_release']:,} lots due for release, "
+        f"{data['lots_due_to_expire']:,} lots past expiry, "
+        f"{data['wallets_to_evaluate']:,} unpinned wallets to re-evaluate, "
+        f"{data.get('wallets_dormant', 0):,} patients not seen for six months, "
+        f"{data['reservations_lapsed_over_a_week']:,} reservations lapsed over a "
+        f"week ago (of {data['reservations']:,}), {data['birthdays_today']:,} "
+        f"birthdays and {data['second_dates_today']:,} second dates today, "
+        f"{data['patients_with_points_expiring_within_30_days']:,} patients with "
+        "points expiring within 30 days (generated patients have no email nor "
+        "phone: the jobs' own cost, not their messages'). Each job runs in a "
+        "fresh process "
+        "as the superuser and is rolled back, so every job sees the same data; "
+        "peak RSS is the whole process's (Odoo and its registry included).",
+        "",
+        *jobs_table(results["jobs"]),
+        "",
+    ]
+
+
 def markdown(results):
-    facts, data, pos = results["machine"], results["data"], results["pos"]
+    facts, pos = results["machine"], results["pos"]
     plain = pos["flavours"][0]
     ref = REFERENCE
     return "\n".join(
@@ -291,27 +318,7 @@ def markdown(results):
             "",
             *calls_table(pos),
             "",
-            f"## Daily jobs over {data['patients']:,} patients and "
-            f"{data['ledger_lines']:,} ledger lines",
-            "",
-            f"Generated with bulk SQL in {data['wall_s']:.0f} s: "
-            f"{data['lines_per_patient']} lines per patient, "
-            f"{data['lots_due_for_release']:,} lots due for release, "
-            f"{data['lots_due_to_expire']:,} lots past expiry, "
-            f"{data['wallets_to_evaluate']:,} unpinned wallets to re-evaluate, "
-            f"{data.get('wallets_dormant', 0):,} patients not seen for six months, "
-            f"{data['reservations_lapsed_over_a_week']:,} reservations lapsed over a "
-            f"week ago (of {data['reservations']:,}), {data['birthdays_today']:,} "
-            f"birthdays and {data['second_dates_today']:,} second dates today, "
-            f"{data['patients_with_points_expiring_within_30_days']:,} patients with "
-            "points expiring within 30 days (generated patients have no email nor "
-            "phone: the jobs' own cost, not their messages'). Each job runs in a "
-            "fresh process "
-            "as the superuser and is rolled back, so every job sees the same data; "
-            "peak RSS is the whole process's (Odoo and its registry included).",
-            "",
-            *jobs_table(results["jobs"]),
-            "",
+            *(jobs_section(results) if results["jobs"] else []),
             "## Goals",
             "",
             "| Goal | Measured | Verdict |",
