@@ -20,6 +20,7 @@ from . import dental_loyalty_wallet_yearly
 from . import dental_loyalty_wallet_integrity
 from . import dental_loyalty_wallet_audit
 from . import dental_loyalty_wallet_audit_vouchers
+from . import dental_loyalty_wallet_audit_rules
 from . import dental_loyalty_wallet_membership
 from . import dental_loyalty_shortfall
 from . import dental_loyalty_earning_rule
