@@ -15,6 +15,9 @@
   v  as c with the first history, and a reward: the patient exchanges points for
      a voucher at the register (dental_loyalty_redeem_reward), the register asks
      for its line (dental_loyalty_voucher_line) and syncs it with the bill.
+  r  as c with the first history, with ten active earning rules (scopes,
+     audiences, periods, effects, caps and combinations of every kind; c and v
+     see none): what the rules add to the sync.
 
 Everything happens in one transaction, rolled back at the end, as the cashier (a
 Point of Sale user). Each server call starts with an empty record cache and ends
@@ -25,6 +28,7 @@ weighs on all of them alike.
 
 Environment: BENCH_ORDERS (150) timed orders per flavour, after BENCH_WARMUP (10);
 BENCH_HISTORY (10,1000,10000) the ledger lines of flavour c's patients;
+BENCH_FLAVOURS (all) the keys of the flavours to run, e.g. a,c10,r;
 BENCH_CACHE=order empties the record cache only before each order's first call
 (the calls of one order then share it, as in a test) instead of before every call.
 """
@@ -35,7 +39,9 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import timedelta
 from unittest.mock import patch
 
 from ledger_data import insert_spent_history
@@ -45,7 +51,8 @@ from odoo import fields
 
 # (name, list price, bonus loyalty points, stocked): a visit's four lines, two
 # services and two products taken from stock (a picking per order). The service
-# with a bonus is also a recall service (50 points when back on time).
+# with a bonus (an earning rule of flavour r's, per unit) is also a recall
+# service (50 points when back on time).
 VISIT = [
     ("Check-up", 50.0, 0, False),
     ("Six-monthly cleaning", 80.0, 40, False),
@@ -53,6 +60,7 @@ VISIT = [
     ("Dental floss", 3.2, 0, True),
 ]
 POINT_VALUE = 0.01
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 MAX_SHARE = 30.0
 
 
@@ -64,6 +72,7 @@ class Flavour:
     loyalty_program: bool = False  # pos_loyalty's programme active
     dental_loyalty: bool = False  # dental_loyalty's settlement left in place
     history_lines: int | None = None
+    earning_rules: bool = False  # the engine sees the bench's ten earning rules
 
 
 def percentile(values, share):
@@ -108,7 +117,6 @@ class Bench:
                     "type": "consu" if stocked else "service",
                     "is_storable": stocked,
                     "taxes_id": [(5, 0, 0)],
-                    "dental_loyalty_bonus_points": bonus,
                     # A recall service, as clinics set their cleaning up: each
                     # order looks up the patient's last one (same day: early).
                     "dental_loyalty_recall": bool(bonus),
@@ -117,6 +125,10 @@ class Bench:
                 for name, price, bonus, stocked in VISIT
             ]
         )
+        self.oral_care = env["product.category"].create(
+            {"name": "Bench oral care", "parent_id": self.products[0].categ_id.id}
+        )
+        self.products.filtered("is_storable").categ_id = self.oral_care
         journals = env["account.journal"]
         cash_journal = journals.search(
             [("type", "=", "cash"), ("company_id", "=", company.id)], limit=1
@@ -198,6 +210,84 @@ class Bench:
                 "partner_id": self.card_patient.id,
                 "points": 10_000_000,
             }
+        )
+
+    def earning_rules(self, patient):
+        """Ten active rules of every kind, as a clinic running campaigns has
+        them: on the visit's services, products and category, for everyone, a
+        tier, a tag, chosen patients and first visits, in and out of their
+        dates and hours, two of them capped (the engine then asks what they
+        already gave)."""
+        env = self.env
+        checkup, cleaning, toothbrush, floss = self.products
+        today = fields.Date.context_today(env["dental.loyalty.ledger"])
+        tag = env["res.partner.category"].create({"name": "Bench staff and family"})
+        tier = env["dental.loyalty.tier"].search([], limit=1)
+        weekdays = {f"on_{day}": True for day in WEEKDAYS}
+        rules = [
+            ("Service bonus: 40 points", "per_unit", 40, {"product_ids": cleaning}),
+            (
+                "Check-up month x2",
+                "multiplier",
+                2,
+                {
+                    "product_ids": checkup,
+                    "combination": "best",
+                    "date_from": today - timedelta(days=10),
+                    "date_to": today + timedelta(days=20),
+                },
+            ),
+            (
+                "Weekday mornings x1.5",
+                "multiplier",
+                1.5,
+                {"combination": "best", "hour_from": 8, "hour_to": 12, **weekdays},
+            ),
+            (
+                "Staff and family x2",
+                "multiplier",
+                2,
+                {"combination": "best", "audience": "tags", "tag_ids": tag},
+            ),
+            ("Tier bonus +50", "per_bill", 50, {"audience": "tiers", "tier_ids": tier}),
+            ("First visit +100", "per_bill", 100, {"audience": "first_visit"}),
+            (
+                "Oral care x3",
+                "multiplier",
+                3,
+                {
+                    "product_categ_ids": self.oral_care,
+                    "cap_points": 200,
+                    "cap_period": "month",
+                },
+            ),
+            (
+                "Toothbrush +5",
+                "per_unit",
+                5,
+                {"product_ids": toothbrush, "cap_points": 20, "cap_period": "day"},
+            ),
+            ("Floss +2", "per_line", 2, {"product_ids": floss}),
+            (
+                "Chosen patients +10",
+                "per_bill",
+                10,
+                {"audience": "patients", "partner_ids": patient},
+            ),
+        ]
+        return env["dental.loyalty.earning.rule"].create(
+            [
+                {
+                    "name": name,
+                    "effect": effect,
+                    "multiplier" if effect == "multiplier" else "bonus_points": factor,
+                    **{
+                        key: [(6, 0, value.ids)] if hasattr(value, "ids") else value
+                        for key, value in values.items()
+                    },
+                }
+                for name, effect, factor, values in rules
+            ]
         )
 
     def _loyalty_program(self):
@@ -496,6 +586,7 @@ class Bench:
         the long transaction (tables growing, the session's orders) weighs on all
         flavours alike."""
         PosOrder = type(self.env["pos.order"])
+        EarningRule = type(self.env["dental.loyalty.earning.rule"])
         rows = {flavour.key: [] for flavour in flavours}
         made = {flavour.key: self.env["pos.order"] for flavour in flavours}
         for index in range(warmup + orders):
@@ -504,11 +595,20 @@ class Bench:
                 if self.program.active != flavour.loyalty_program:
                     self.program.active = flavour.loyalty_program
                     self.env.flush_all()
-                if flavour.dental_loyalty:
+                with ExitStack() as stack:
+                    if not flavour.dental_loyalty:
+                        stack.enter_context(
+                            patch.object(PosOrder, "_dental_loyalty_settle")
+                        )
+                    if not flavour.earning_rules:
+                        # No rule for the engine: as a company without any (the
+                        # rules stay active, their cache warm, for flavour r).
+                        stack.enter_context(
+                            patch.object(
+                                EarningRule, "_engine_rules", lambda self, company: ()
+                            )
+                        )
                     figures, order = flavour.make_order()
-                else:
-                    with patch.object(PosOrder, "_dental_loyalty_settle"):
-                        figures, order = flavour.make_order()
                 made[flavour.key] |= order
                 if index >= warmup:
                     rows[flavour.key].append(figures)
@@ -634,6 +734,22 @@ def main():
                 history_lines=histories[0],
             )
         )
+        patient = bench.history_patient(histories[0])
+        bench.earning_rules(patient)
+        flavours.append(
+            Flavour(
+                "r",
+                f"as c{histories[0]}, with ten active earning rules (c: none)",
+                lambda patient=patient: bench.dental_order(patient),
+                dental_loyalty=True,
+                history_lines=histories[0],
+                earning_rules=True,
+            )
+        )
+        chosen = os.environ.get("BENCH_FLAVOURS")
+        if chosen:
+            keys = chosen.split(",")
+            flavours = [flavour for flavour in flavours if flavour.key in keys]
         env.flush_all()
         rows, made = bench.run(flavours, orders, warmup)
         check_loyalty(made, flavours, env)

@@ -2,7 +2,7 @@
     "name": "Dental Loyalty",
     "summary": "Patient loyalty programme for dental clinics: points wallet, tiers, "
     "earning and spending at the front desk",
-    "version": "18.0.1.9.0",
+    "version": "18.0.1.10.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "dental_loyalty developers",
@@ -73,7 +73,10 @@
         "report/dental_loyalty_movement_report_views.xml",
         "report/dental_loyalty_cost_report_views.xml",
     ],
-    "demo": ["demo/dental_loyalty_demo.xml"],
+    "demo": [
+        "demo/dental_loyalty_demo.xml",
+        "demo/dental_loyalty_earning_rule_demo.xml",
+    ],
     "assets": {
         "point_of_sale._assets_pos": [
             "dental_loyalty/static/src/app/**/*",

@@ -43,7 +43,6 @@ from . import res_partner_statement
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_template
-from . import product_product
 from . import pos_order
 from . import pos_order_guards
 from . import pos_order_register

@@ -9,11 +9,6 @@ _SHORTEST_MONTH_DAYS = 28
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
-    dental_loyalty_bonus_points = fields.Integer(
-        string="Bonus Loyalty Points",
-        help="Points a patient earns for each unit of this service or product, on top "
-        "of the points the paid amount earns (e.g. a six-monthly check-up).",
-    )
     dental_loyalty_recall = fields.Boolean(
         string="Recall Service",
         help="A service patients should come back for after an interval, such as a "

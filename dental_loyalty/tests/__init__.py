@@ -69,6 +69,8 @@ from . import test_template_migration
 from . import test_membership
 from . import test_membership_register
 from . import test_membership_migration
+from . import test_rules_migration
+from . import test_demo_rules
 from . import test_consent_messages
 from . import test_membership_tour
 from . import test_tier_history
