@@ -81,3 +81,8 @@ from . import dental_loyalty_voucher_status
 from . import res_company_settings_checks
 from . import res_config_settings_checks
 from . import res_partner_figures
+from . import dental_loyalty_earning_rule_pos
+from . import pos_session
+from . import product_category
+from . import res_company_clinic_tz
+from . import res_partner_rules
