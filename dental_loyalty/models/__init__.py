@@ -86,3 +86,4 @@ from . import pos_session
 from . import product_category
 from . import res_company_clinic_tz
 from . import res_partner_rules
+from . import pos_order_receipt_rules

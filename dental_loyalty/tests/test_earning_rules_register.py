@@ -11,7 +11,8 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
     """What the register reads to preview the earning rules: the clinic's active
     rules (categories as paths, no patient lists), its time zone, each product's
     category path, and per patient their tags, first visit, the rules naming
-    them and what each capped rule already gave them, read for all at once."""
+    them and what each capped rule already gave them, read for all at once;
+    and what it reads back for the receipt: the rules that gave points."""
 
     @classmethod
     def setUpClass(cls):
@@ -204,3 +205,21 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
         # A first read fills the caches a register fills once, whatever it reads.
         queries(patients[:1])
         self.assertEqual(queries(patients), queries(patients[:1]))
+
+    def test_the_receipt_names_the_rules_that_gave_points(self):
+        order = self._sync(self._order([(self.whitening, 1)]))
+        today = order._dental_loyalty_visit_date()
+        self._rule_line(self.chosen, 10, today, order=order)
+        self._rule_line(self.campaign, 120, today, order=order)
+        # Renamed after the sale: the receipt reads today's name.
+        self.campaign.name = "Bright smile x2"
+        fields_read = order._load_pos_data_fields(self.config.id)
+        self.assertIn("dental_loyalty_rule_lines", fields_read)
+        (read,) = order.with_user(self.cashier).read(["dental_loyalty_rule_lines"])
+        self.assertEqual(
+            read["dental_loyalty_rule_lines"],
+            [
+                {"ruleId": self.campaign.id, "name": "Bright smile x2", "points": 120},
+                {"ruleId": self.chosen.id, "name": "Chosen patients +10", "points": 10},
+            ],
+        )
