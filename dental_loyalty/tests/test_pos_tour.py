@@ -239,14 +239,23 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         )
 
     def test_the_earn_preview_counts_bonus_points(self):
-        self.env["product.product"].create(
+        varnish = self.env["product.product"].create(
             {
                 "name": "Fluoride Varnish",
                 "type": "service",
                 "list_price": 50.0,
                 "taxes_id": [(5, 0, 0)],
                 "available_in_pos": True,
-                "dental_loyalty_bonus_points": 20,
+            }
+        )
+        # The service's bonus is an earning rule.
+        self.env["dental.loyalty.earning.rule"].create(
+            {
+                "name": "Service bonus: 20 points",
+                "company_id": self.company.id,
+                "product_ids": [(6, 0, varnish.ids)],
+                "effect": "per_unit",
+                "bonus_points": 20,
             }
         )
         self.main_pos_config.with_user(self.pos_user).open_ui()
