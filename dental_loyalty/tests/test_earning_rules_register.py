@@ -56,16 +56,23 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
         return session.load_data(["pos.config", *models])
 
     def test_the_register_loads_the_clinics_active_rules(self):
-        self._rule(name="Archived x3", multiplier=3.0, active=False)
+        archived = self._rule(name="Archived x3", multiplier=3.0, active=False)
         other_company = self.env["res.company"].create({"name": "Other clinic"})
-        self.Rule.create({"name": "Elsewhere x2", "company_id": other_company.id})
+        elsewhere = self.Rule.create(
+            {"name": "Elsewhere x2", "company_id": other_company.id}
+        )
         data = self._load(
             "dental.loyalty.earning.rule", "product.category", "res.company"
         )
         rules = {
             rule["id"]: rule for rule in data["dental.loyalty.earning.rule"]["data"]
         }
-        self.assertEqual(set(rules), {self.campaign.id, self.chosen.id})
+        self.assertEqual(
+            set(rules),
+            set(self.Rule.search([("company_id", "=", self.company.id)]).ids),
+        )
+        self.assertTrue({self.campaign.id, self.chosen.id} <= set(rules))
+        self.assertFalse({archived.id, elsewhere.id} & set(rules))
         self.assertEqual(rules[self.campaign.id]["name"], "Whitening month x2")
         today = fields.Date.today()
         self.assertEqual(
@@ -114,8 +121,11 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
         self.campaign.multiplier = 3.0
         self.chosen.active = False
         data = self._load("dental.loyalty.earning.rule")
-        (rule,) = data["dental.loyalty.earning.rule"]["data"]
-        self.assertEqual(rule["pos_rule"]["factor"], 3.0)
+        rules = {
+            rule["id"]: rule for rule in data["dental.loyalty.earning.rule"]["data"]
+        }
+        self.assertEqual(rules[self.campaign.id]["pos_rule"]["factor"], 3.0)
+        self.assertNotIn(self.chosen.id, rules)
 
     def _figures(self, partners):
         partners = partners.with_user(self.cashier).with_company(self.company)
@@ -136,8 +146,12 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
                     "points": points,
                     "date": day,
                     "earning_rule_id": rule.id,
-                    "rule_basis": points,
-                    "rule_factor": 1.0,
+                    # As the rule gives them: a multiplier x2 on as many base
+                    # points, a bonus once per bill.
+                    "rule_basis": points if rule.effect == "multiplier" else 1.0,
+                    "rule_factor": rule.multiplier - 1
+                    if rule.effect == "multiplier"
+                    else rule.bonus_points,
                     "rule_cap": rule.cap_points,
                     "tier_multiplier": 1.0,
                     "reason": rule.name,
