@@ -337,6 +337,7 @@ class DentalLoyaltyPortal(CustomerPortal):
             "birthday": env._("Birthday gift"),
             "anniversary": env._("Anniversary gift"),
             "recall": env._("Bonus for your check-up on time"),
+            "rule": env._("Bonus points of an offer on your visit"),
             "transfer_out": env._("Points moved to another account"),
             "transfer_in": env._("Points moved in from another account"),
             "referral": env._("Referral bonus"),

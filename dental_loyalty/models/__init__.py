@@ -11,6 +11,7 @@ from . import dental_loyalty_wallet
 from . import dental_loyalty_wallet_chatter
 from . import dental_loyalty_wallet_payment
 from . import dental_loyalty_wallet_settlement
+from . import dental_loyalty_wallet_rules
 from . import dental_loyalty_wallet_tier
 from . import dental_loyalty_tier_history
 from . import dental_loyalty_wallet_expiry
@@ -27,6 +28,7 @@ from . import dental_loyalty_family_fold
 from . import dental_loyalty_ledger
 from . import dental_loyalty_ledger_lots
 from . import dental_loyalty_ledger_take
+from . import dental_loyalty_ledger_rules
 from . import dental_loyalty_liability
 from . import res_partner
 from . import res_partner_wallet
@@ -46,6 +48,7 @@ from . import pos_order_register
 from . import pos_order_desk
 from . import pos_order_receipt
 from . import pos_order_sale
+from . import pos_order_rules
 from . import pos_order_refund
 from . import pos_order_refund_preview
 from . import pos_order_refund_scope

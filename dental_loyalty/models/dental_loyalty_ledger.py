@@ -239,7 +239,7 @@ class DentalLoyaltyLedger(models.Model):
     @api.model
     def _earning_kinds(self):
         """Kinds whose points count as earned (lifetime points and tiers)."""
-        return ["earn", "earn_reversal", "recall"]
+        return ["earn", "earn_reversal", "recall", "rule"]
 
     @api.model
     def _waiting_kinds(self):

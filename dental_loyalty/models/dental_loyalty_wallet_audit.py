@@ -194,7 +194,8 @@ class DentalLoyaltyWallet(models.Model):
                 SELECT line.res_id,
                        MIN(line.wallet_id) FILTER (WHERE own.is_sale),
                        COALESCE(SUM(line.points) FILTER (
-                           WHERE own.is_sale AND line.kind IN ('earn', 'recall')), 0),
+                           WHERE own.is_sale
+                             AND line.kind IN ('earn', 'rule', 'recall')), 0),
                        -COALESCE(SUM(line.points) FILTER (
                            WHERE own.is_sale AND line.kind = 'spend'), 0),
                        -COALESCE(SUM(line.points) FILTER (

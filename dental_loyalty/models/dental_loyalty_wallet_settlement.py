@@ -13,6 +13,7 @@ from ..rules import (
     max_points_payment,
     money_share,
     points_for_amount,
+    proportional_points,
     take_back_from_lots,
 )
 
@@ -37,6 +38,7 @@ class DentalLoyaltyWallet(models.Model):
         label,
         covered_amount=0.0,
         recall_lines=(),
+        rule_sale=None,
     ):
         """Post what a paid sale spends and earns.
 
@@ -46,7 +48,8 @@ class DentalLoyaltyWallet(models.Model):
         fields that link a line to the sale; ``label`` names the sale in notes;
         ``covered_amount`` what vouchers took off the bill, which earns nothing;
         ``recall_lines`` the (service, :class:`SaleLine`) the patient came back
-        for on time, each carrying its recall bonus.
+        for on time, each carrying its recall bonus; ``rule_sale`` the sale as
+        the earning rules read it (``_rule_vals``), None when no rule is in force.
         A points payment stands only within the balance and the cap, or within the
         hold the server granted for this very bill."""
         self.ensure_one()
@@ -72,6 +75,8 @@ class DentalLoyaltyWallet(models.Model):
             # Paid: whatever the sale held is spent now, or free again.
             self.env["dental.loyalty.reservation"].sudo()._consume(hold_key)
         # Shares of the bill before vouchers: their lines' bonus was not paid.
+        # A service's bonus is an earning rule's now (a line of its own): the
+        # sale's lines carry none, so new earn lines have no bonus basis.
         gross = bill_total + covered_amount
         share = money_share(gross, points_amount + covered_amount)
         basis = {
@@ -97,6 +102,8 @@ class DentalLoyaltyWallet(models.Model):
                     **basis,
                 )
             )
+        # Each earning rule that gives: a line of its own, with what it gave on.
+        vals_list += self._rule_vals(key, rule_sale, share, source_vals)
         # A flat bonus, not multiplied by the tier, earned like a service's bonus
         # on what money paid of its line; a line of its own, so the receipt, the
         # refund and the tier read it from the ledger.
@@ -124,6 +131,8 @@ class DentalLoyaltyWallet(models.Model):
         messages: the register does not wait for a mail server."""
         self.ensure_one()
         partner, company = self.partner_id, self.company_id
+        # The rules' points are earned on the visit too: one message says all.
+        rule_points = sum(line.points for line in lines if line.kind == "rule")
         for line in lines:
             if line.kind == "spend":
                 self.env["dental.loyalty.dispatcher"]._notify(
@@ -134,7 +143,7 @@ class DentalLoyaltyWallet(models.Model):
                     partner,
                     "earned",
                     company,
-                    points=line.points,
+                    points=line.points + rule_points,
                     order=label,
                     # Only worth saying when the points still wait.
                     available_date=not line.is_released and line.available_date,
@@ -206,22 +215,21 @@ class DentalLoyaltyWallet(models.Model):
                     point_value=company.dental_loyalty_point_value,
                 )
             )
-        # The sale's own lots first, its earning before its recall bonus; the
+        # The sale's own lots first, each its share of what is taken back (an
+        # earning rule's points go back in proportion with the rest); the
         # earning's reversal keeps the key it always had.
         own_lots = (
-            sale_lines.filtered(lambda line: line.kind in ("earn", "recall"))
+            sale_lines.filtered(lambda line: line.kind in ("earn", "rule", "recall"))
             .sudo()
-            .sorted(lambda line: (line.kind != "earn", line.id))
+            .sorted(lambda line: (line.kind != "earn", line.kind == "recall", line.id))
         )
         take_back, missing = self._take_back_vals(
             "earn_reversal",
             share.take_back,
-            [
-                (lot, key if lot.kind == "earn" else f"{key}:{lot.kind}")
-                for lot in own_lots
-            ],
+            [(lot, self._own_lot_key(key, lot)) for lot in own_lots],
             source_vals,
             key,
+            in_proportion=True,
         )
         if missing:
             self.env["dental.loyalty.shortfall"]._record(
@@ -239,6 +247,14 @@ class DentalLoyaltyWallet(models.Model):
             )
         return self._post_lines(vals_list + take_back)
 
+    def _own_lot_key(self, key, lot):
+        """The key a refund of ``key`` takes back a lot of its sale under."""
+        if lot.kind == "earn":
+            return key
+        if lot.kind == "rule":
+            return f"{key}:rule:{lot.earning_rule_id.id}"
+        return f"{key}:{lot.kind}"
+
     def _refund_share(self, sale_lines, refunded_amount, refunded_before, sale_total):
         """The :class:`RefundShare` of a refund returning ``refunded_amount``
         of a sale of ``sale_total`` after its earlier refunds returned
@@ -250,8 +266,9 @@ class DentalLoyaltyWallet(models.Model):
             return abs(sum(lines.mapped("points")))
 
         return cumulative_refund_share(
-            # A recall bonus is earned by the sale too: refunds take it back.
-            earned=total("earn") + total("recall"),
+            # A recall bonus and the rules' points are earned by the sale too:
+            # refunds take them back.
+            earned=total("earn") + total("rule") + total("recall"),
             spent=total("spend"),
             taken_back=total("earn_reversal"),
             given_back=total("spend_return"),
@@ -275,14 +292,18 @@ class DentalLoyaltyWallet(models.Model):
             company.currency_id.rounding,
         )
 
-    def _take_back_vals(self, kind, points, lots, source_vals, key):
+    def _take_back_vals(
+        self, kind, points, lots, source_vals, key, *, in_proportion=False
+    ):
         """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
         from the lots that gave them first (``lots``: ``[(lot, line key)]``,
         followed to wherever their points are on this wallet now), then from
         the wallet's spendable points, oldest first. Spendable points a register
         holds for a bill being paid are left to it: the server granted them, and
-        its bill must not be refused when it syncs. Returns the lines' values
-        and the points gone or held, which nothing takes back."""
+        its bill must not be refused when it syncs. ``in_proportion``: each lot
+        first gives its share of ``points`` (by the points it gave), what one
+        cannot give is taken from the others in order. Returns the lines'
+        values and the points gone or held, which nothing takes back."""
         if not points:
             return [], 0
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
@@ -290,19 +311,38 @@ class DentalLoyaltyWallet(models.Model):
         # Spendable points less every register's holds: what is free to take.
         free, _own, _others = Hold._spendable_for(self, key)
         # Each lot's points wherever they are now, with the key of its line.
-        currents = [
-            (f"{lot_key}:{current.id}" if rank else lot_key, current)
-            for lot, lot_key in lots
-            for rank, current in enumerate(lot._lots_now(self))
+        currents, counts = [], []
+        for lot, lot_key in lots:
+            nows = lot._lots_now(self)
+            counts.append(len(nows))
+            currents += [
+                (f"{lot_key}:{current.id}" if rank else lot_key, current)
+                for rank, current in enumerate(nows)
+            ]
+        states = [
+            (current.remaining_points, current.is_released)
+            for _line_key, current in currents
         ]
+        taken_first = [0] * len(currents)
+        rest = points
+        if in_proportion and len(lots) > 1:
+            taken_first, rest, free = self._take_back_shares(
+                points, [lot.points for lot, _key in lots], counts, states, free
+            )
         taken_per_lot, from_others, missing = take_back_from_lots(
-            points,
+            rest,
             [
-                (current.remaining_points, current.is_released)
-                for _line_key, current in currents
+                (remaining - first, released)
+                for (remaining, released), first in zip(
+                    states, taken_first, strict=True
+                )
             ],
             free,
         )
+        taken_per_lot = [
+            taken + first
+            for taken, first in zip(taken_per_lot, taken_first, strict=True)
+        ]
         vals_list = [
             self._line_vals(line_key, kind, -taken, source_vals, lot_id=current.id)
             for (line_key, current), taken in zip(currents, taken_per_lot, strict=True)
@@ -313,6 +353,28 @@ class DentalLoyaltyWallet(models.Model):
                 self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
             )
         return vals_list, missing
+
+    def _take_back_shares(self, points, given, counts, states, free):
+        """Each lot's share of ``points`` by the points it ``given`` (whole
+        points; the first lot makes up the rounding), taken from wherever its
+        points are now: its ``counts`` of ``states`` ((remaining, released),
+        lot by lot, as ``_take_back_vals`` lists them). Returns what each
+        gives, what is left to take, and the free spendable points left."""
+        total = sum(given)
+        shares = [proportional_points(points, part, total) for part in given]
+        shares[0] += points - sum(shares)
+        taken_first, index = [], 0
+        for share, count in zip(shares, counts, strict=True):
+            group = states[index : index + count]
+            taken, _others, _missing = take_back_from_lots(max(share, 0), group, free)
+            free -= sum(
+                part
+                for part, (_left, released) in zip(taken, group, strict=True)
+                if released
+            )
+            taken_first += taken
+            index += count
+        return taken_first, points - sum(taken_first), free
 
     def _transfer_points(self, target, reason, points=None):
         """Move ``points`` of the spendable ones (all the wallet holds, pending

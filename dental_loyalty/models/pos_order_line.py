@@ -79,16 +79,14 @@ class PosOrderLine(models.Model):
         self.ensure_one()
         return self._compute_amount_line_all()["price_subtotal_incl"]
 
-    def _dental_loyalty_sale_line(self, bonus_points=None):
-        """The line as the engine sees it (``rules.sale_line``): the product's
-        bonus, unless ``bonus_points`` says otherwise, and the line's price
-        before and after its discount."""
+    def _dental_loyalty_sale_line(self, bonus_points=0):
+        """The line as the engine sees it (``rules.sale_line``): ``bonus_points``
+        (a recall's; a service's bonus is an earning rule's now), and the
+        line's price before and after its discount."""
         self.ensure_one()
         product = self.product_id
         return sale_line(
-            bonus_points=product.dental_loyalty_bonus_points
-            if bonus_points is None
-            else bonus_points,
+            bonus_points=bonus_points,
             quantity=self.qty,
             price_unit=self.price_unit,
             discount=self.discount,

@@ -174,6 +174,7 @@ class PosOrderSale(models.Model):
             label=self._dental_loyalty_label(),
             covered_amount=covered,
             recall_lines=self._dental_loyalty_recall_lines(),
+            rule_sale=self._dental_loyalty_rule_sale(),
         )
         self.env["dental.loyalty.referral"]._reward_first_visit(
             self,
@@ -263,8 +264,9 @@ class PosOrderSale(models.Model):
         return covered
 
     def _dental_loyalty_sale_lines(self):
-        """The bill's sold lines as the engine sees them: bonus, and the price
-        before and after the line's discount (the same tax basis for both)."""
+        """The bill's sold lines as the engine sees them: the price before and
+        after the line's discount (the same tax basis for both); a service's
+        bonus is an earning rule's (``_dental_loyalty_rule_sale``)."""
         return [
             line._dental_loyalty_sale_line()
             for line in self.lines

@@ -89,8 +89,20 @@ class ResPartner(models.Model):
         line = Ledger.search(domain, order="date desc, id desc", limit=1)
         if not line:
             return {"points": 0}
+        points = abs(line.points)
+        if kind == "earn" and line.pos_order_id:
+            # The earning rules' points were earned on the same visit.
+            points += sum(
+                Ledger.search(
+                    [
+                        ("wallet_id", "=", wallet.id),
+                        ("pos_order_id", "=", line.pos_order_id.id),
+                        ("kind", "=", "rule"),
+                    ]
+                ).mapped("points")
+            )
         values = {
-            "points": abs(line.points),
+            "points": points,
             "order": line.pos_order_id.name or line.origin or "",
             # Only worth saying when the points still wait, as the event says.
             "available_date": not line.is_released and line.available_date,

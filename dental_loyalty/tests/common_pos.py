@@ -38,7 +38,20 @@ class DentalLoyaltyPosCommon(RequestEndMixin, DentalLoyaltyTestMixin, TestPoSCom
         )
         cls.checkup = cls.create_product("Check-up", cls.categ_basic, 50.0)
         cls.cleaning = cls.create_product("Six-monthly cleaning", cls.categ_basic, 80.0)
-        cls.cleaning.dental_loyalty_bonus_points = 40
+        # The cleaning's 40 bonus points per unit: an earning rule, as the
+        # migration makes of a service's bonus.
+        cls.cleaning_bonus = cls.env["dental.loyalty.earning.rule"].create(
+            {
+                "name": "Service bonus: 40 points",
+                "company_id": cls.company.id,
+                "effect": "per_unit",
+                "bonus_points": 40,
+                "product_ids": [(6, 0, cls.cleaning.ids)],
+                "tier_multiplied": True,
+                "cap_points": 0,
+                "combination": "add",
+            }
+        )
         cls.Ledger = cls.env["dental.loyalty.ledger"]
         cls.Wallet = cls.env["dental.loyalty.wallet"]
 

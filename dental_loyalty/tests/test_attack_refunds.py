@@ -174,7 +174,9 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         )
         self.assertIsNone(error)
         self.assertEqual(mixed.amount_total, 30.0)
-        self.assertEqual(self._points_of(mixed, "earn"), 120)
+        # 80 earned, and the cleaning's bonus on a line of its own (the rule's).
+        self.assertEqual(self._points_of(mixed, "earn"), 80)
+        self.assertEqual(self._points_of(mixed, "rule"), 40)
         self.assertEqual(self._points_of(sale, "earn_reversal"), -50)
         self.assertEqual(mixed.dental_loyalty_points_earned, 70)
         self.assertEqual(self._wallet().points_balance, 170)
@@ -202,7 +204,8 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertFalse(self._code_pays_another_bill(voucher))
         # The cleaning's 80.00 less the voucher's 10.00 earns, with the part
         # of its bonus paid with money: 70 + 35.
-        self.assertEqual(self._points_of(mixed, "earn"), 105)
+        self.assertEqual(self._points_of(mixed, "earn"), 70)
+        self.assertEqual(self._points_of(mixed, "rule"), 35)
 
     def test_points_pay_the_sold_part_of_a_mixed_order_within_its_cap(self):
         self._give_points(self.patient, 1000)
@@ -222,7 +225,8 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(mixed.dental_loyalty_points_spent, 480)
         # Money paid for what is sold: 160.00 - 48.00 = 112, and 70 % of the
         # cleanings' bonus of 80; the return takes back its 50.
-        self.assertEqual(self._points_of(mixed, "earn"), 112 + 56)
+        self.assertEqual(self._points_of(mixed, "earn"), 112)
+        self.assertEqual(self._points_of(mixed, "rule"), 56)
         self.assertEqual(self._points_of(sale, "earn_reversal"), -50)
         self.assertEqual(self._wallet().points_balance, 1000 + 100 - 480 + 168 - 50)
 
@@ -243,7 +247,8 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(self._points_of(sale, "spend_return"), 150)
         self.assertEqual(self._points_of(sale, "earn_reversal"), -35)
         # The cleaning sold is paid with money: 80 and its bonus of 40.
-        self.assertEqual(self._points_of(mixed, "earn"), 120)
+        self.assertEqual(self._points_of(mixed, "earn"), 80)
+        self.assertEqual(self._points_of(mixed, "rule"), 40)
         self.assertEqual(
             self._wallet().points_balance, 1000 - 300 + 70 + 150 - 35 + 120
         )

@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class DentalLoyaltyLedger(models.Model):
+    """What an earning rule was when it gave a line: its effect and cap
+    period, so that the value audit bounds the line by the sale it was given
+    on, whatever the rule says today."""
+
+    # One concern per file, as Odoo core splits its big models.
+    _inherit = "dental.loyalty.ledger"  # pylint: disable=consider-merging-classes-inherited
+
+    rule_effect = fields.Selection(
+        [
+            ("multiplier", "Multiply the points"),
+            ("per_line", "Points per line"),
+            ("per_unit", "Points per unit"),
+            ("per_bill", "Points per bill"),
+        ],
+        readonly=True,
+        help="What the earning rule gave when these points were earned.",
+    )
+    rule_cap_period = fields.Selection(
+        [
+            ("bill", "per bill"),
+            ("day", "per day"),
+            ("week", "per week"),
+            ("month", "per month"),
+            ("year", "per year"),
+            ("ever", "while the rule runs"),
+        ],
+        readonly=True,
+        help="The period of the earning rule's cap when these points were earned.",
+    )
