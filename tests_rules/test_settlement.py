@@ -28,6 +28,15 @@ def test_money_share_of_an_empty_or_refund_bill_is_zero(bill_total):
     assert money_share(bill_total, 0.0) == 0.0
 
 
+def test_money_share_is_not_rounded():
+    # Rounded to 0.333333, a third of 3000 points came back as 999.999: 999.
+    assert money_share(3000.0, 2000.0) * 3000.0 == pytest.approx(1000.0, abs=1e-9)
+    assert (
+        bonus_points([SaleLine(30, 100, 3000.0, 3000.0)], money_share(3000.0, 2000.0))
+        == 1000
+    )
+
+
 def test_money_share_stays_within_bounds():
     assert money_share(100.0, 150.0) == 0.0
     assert money_share(100.0, -20.0) == 1.0

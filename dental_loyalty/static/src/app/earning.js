@@ -29,12 +29,13 @@ export function saleLine({bonusPoints, quantity, priceUnit, discount, listPrice}
     };
 }
 
-/** The part of a bill paid with money, from 0 to 1. */
+/** The part of a bill paid with money, from 0 to 1; not rounded, as the
+ * server's (a bill of 3000 a third paid with money earns 1000 points, not 999). */
 export function moneyShare(billTotal, paidWithPoints) {
     if (billTotal <= 0) {
         return 0;
     }
-    return roundNoise(clamp(billTotal - paidWithPoints, 0, billTotal) / billTotal);
+    return clamp(billTotal - paidWithPoints, 0, billTotal) / billTotal;
 }
 
 /** The lines' bonus points, earned only on what was paid with money. */
