@@ -18,7 +18,8 @@ class PosOrderReceiptRules(models.Model):
     @api.depends(
         "dental_loyalty_line_ids.kind",
         "dental_loyalty_line_ids.points",
-        "dental_loyalty_line_ids.earning_rule_id",
+        "dental_loyalty_line_ids.earning_rule_id.name",
+        "dental_loyalty_line_ids.earning_rule_id.sequence",
     )
     def _compute_dental_loyalty_rule_lines(self):
         for order in self:

@@ -220,20 +220,45 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
         queries(patients[:1])
         self.assertEqual(queries(patients), queries(patients[:1]))
 
+    def _any_time(self):
+        """The campaign at any hour of any day of its dates: the tests sync now."""
+        self.campaign.write({"on_monday": False, "hour_from": 0.0, "hour_to": 0.0})
+
     def test_the_receipt_names_the_rules_that_gave_points(self):
-        order = self._sync(self._order([(self.whitening, 1)]))
-        today = order._dental_loyalty_visit_date()
-        self._rule_line(self.chosen, 10, today, order=order)
-        self._rule_line(self.campaign, 120, today, order=order)
-        # Renamed after the sale: the receipt reads today's name.
-        self.campaign.name = "Bright smile x2"
-        fields_read = order._load_pos_data_fields(self.config.id)
-        self.assertIn("dental_loyalty_rule_lines", fields_read)
-        (read,) = order.with_user(self.cashier).read(["dental_loyalty_rule_lines"])
+        self._any_time()
+        data = self._order([(self.whitening, 1)])
+        result = self.env["pos.order"].with_user(self.cashier).sync_from_ui([data])
+        (synced,) = result["pos.order"]
+        # 120 base points, the campaign's x2 on the whitening, the chosen +10.
+        self.assertEqual(synced["dental_loyalty_points_earned"], 250)
         self.assertEqual(
-            read["dental_loyalty_rule_lines"],
+            synced["dental_loyalty_rule_lines"],
             [
-                {"ruleId": self.campaign.id, "name": "Bright smile x2", "points": 120},
+                {
+                    "ruleId": self.campaign.id,
+                    "name": "Whitening month x2",
+                    "points": 120,
+                },
                 {"ruleId": self.chosen.id, "name": "Chosen patients +10", "points": 10},
             ],
         )
+        # Renamed after the sale: a receipt printed again names it as it is now,
+        # with the points it gave.
+        self.campaign.name = "Bright smile x2"
+        order = self.env["pos.order"].browse(synced["id"])
+        (read,) = order.with_user(self.cashier).read(["dental_loyalty_rule_lines"])
+        self.assertEqual(
+            read["dental_loyalty_rule_lines"][0],
+            {"ruleId": self.campaign.id, "name": "Bright smile x2", "points": 120},
+        )
+
+    def test_a_refund_gives_back_what_a_capped_rule_took_of_its_cap(self):
+        self._any_time()
+        order = self._sync(self._order([(self.whitening, 2)]))
+        self.env.invalidate_all()
+        used = self._figures(self.patient)[self.patient.id]["used"]
+        self.assertEqual(used, {str(self.campaign.id): 240})
+        self._sync(self._returns(order, [1]))
+        self.env.invalidate_all()
+        used = self._figures(self.patient)[self.patient.id]["used"]
+        self.assertEqual(used, {str(self.campaign.id): 120})
