@@ -28,12 +28,17 @@ class WordsTourCommon(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         service = {"type": "service", "taxes_id": [(5, 0, 0)], "available_in_pos": True}
         Product = cls.env["product.product"]
         Product.create({**service, "name": "Scale and Polish", "list_price": 100.0})
-        Product.create(
+        varnish = Product.create(
+            {**service, "name": "Fluoride Varnish", "list_price": 50.0}
+        )
+        # The service's bonus is an earning rule.
+        cls.env["dental.loyalty.earning.rule"].create(
             {
-                **service,
-                "name": "Fluoride Varnish",
-                "list_price": 50.0,
-                "dental_loyalty_bonus_points": 20,
+                "name": "Service bonus: 20 points",
+                "company_id": cls.company.id,
+                "product_ids": [(6, 0, varnish.ids)],
+                "effect": "per_unit",
+                "bonus_points": 20,
             }
         )
         discount = Product.create(
@@ -87,12 +92,13 @@ class TestWordsRegisterTours(WordsTourCommon):
         order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
         self.assertEqual(voucher.pos_order_id, order)
         # 150.00 of services, 15.00 off, 40.50 in points (405), 94.50 in cash:
-        # 94 for the money and 63 % of the varnish's 20 bonus points.
-        self.assertEqual(order.dental_loyalty_points_earned, 107)
+        # 94 for the money and 63 % of the varnish's 20 bonus points: 12, the
+        # bonus rule's points rounded down on their own (94.5 + 12.6 was 107).
+        self.assertEqual(order.dental_loyalty_points_earned, 106)
         self.assertEqual(order.dental_loyalty_points_spent, 405)
         self.assertEqual(order.dental_loyalty_voucher_points, 150)
         self.assertEqual(order.dental_loyalty_points_before, 1000)
-        self.assertEqual(order.dental_loyalty_points_total, 1000 - 150 - 405 + 107)
+        self.assertEqual(order.dental_loyalty_points_total, 1000 - 150 - 405 + 106)
 
     def test_an_open_order_keeps_its_patient_through_a_reload(self):
         self._issue_voucher("RELOAD234567")
