@@ -105,3 +105,4 @@ from . import test_spend_code_day
 from . import test_comment_consent
 from . import test_render_options
 from . import test_earning_rules_register
+from . import test_earning_rules_tour
