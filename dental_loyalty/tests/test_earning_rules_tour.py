@@ -43,6 +43,26 @@ class TestEarningRulesTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
                 "multiplier": 2.0,
             }
         )
+        staff = cls.env["res.partner.category"].create({"name": "Staff and family"})
+        cls.welcome = Rule.create(
+            {
+                "name": "Welcome visit +50",
+                "company_id": cls.company.id,
+                "audience": "first_visit",
+                "effect": "per_bill",
+                "bonus_points": 50,
+                "sequence": 20,
+            }
+        )
+        Rule.create(
+            {
+                "name": "Staff and family x2",
+                "company_id": cls.company.id,
+                "audience": "tags",
+                "tag_ids": [(6, 0, staff.ids)],
+                "multiplier": 2.0,
+            }
+        )
         Rule.create(
             {
                 "name": "Implant consultation +100",
@@ -57,8 +77,15 @@ class TestEarningRulesTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         self.start_pos_tour("DentalLoyaltyCampaignTour", login="pos_user")
         order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
-        self.assertEqual(order.dental_loyalty_points_earned, 240)
+        self.assertEqual(order.dental_loyalty_points_earned, 290)
         self.assertEqual(
             order.dental_loyalty_rule_lines,
-            [{"ruleId": self.campaign.id, "name": "Whitening month x2", "points": 120}],
+            [
+                {
+                    "ruleId": self.campaign.id,
+                    "name": "Whitening month x2",
+                    "points": 120,
+                },
+                {"ruleId": self.welcome.id, "name": "Welcome visit +50", "points": 50},
+            ],
         )

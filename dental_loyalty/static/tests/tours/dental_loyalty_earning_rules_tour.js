@@ -13,8 +13,27 @@ function previewNames(rule, points) {
     };
 }
 
-// A whitening bill in the whitening month: the preview and the receipt say
-// what the campaign gives on top of the base points.
+/** Fails unless the earn preview names exactly ``rules``, in this order. */
+function previewNamesOnly(rules) {
+    return {
+        content: `the earn preview names ${rules.join(", ")} and no other rule`,
+        trigger: ".o_dental_loyalty_earn_rule",
+        run() {
+            const named = [
+                ...document.querySelectorAll(
+                    ".o_dental_loyalty_earn_rule > span:first-child"
+                ),
+            ].map((rule) => rule.textContent.trim());
+            if (named.join("|") !== rules.join("|")) {
+                throw new Error(`named: ${named.join(", ")}`);
+            }
+        },
+    };
+}
+
+// A new patient's whitening bill in the whitening month: the preview and the
+// receipt say what the campaign and the first visit give on top of the base
+// points; the next bill is no first visit.
 registry.category("web_tour.tours").add("DentalLoyaltyCampaignTour", {
     steps: () =>
         [
@@ -23,22 +42,13 @@ registry.category("web_tour.tours").add("DentalLoyaltyCampaignTour", {
             ProductScreen.addOrderline("Home Whitening", "1"),
             scan_barcode("0420000000123"),
             {
-                content: "the order earns its base points and the campaign's",
-                trigger: ".o_dental_loyalty_earn_preview:contains('+240')",
+                content: "the order earns its base points and the rules'",
+                trigger: ".o_dental_loyalty_earn_preview:contains('+290')",
             },
             previewNames("Whitening month x2", "+120"),
-            {
-                content: "a rule of other services is not named",
-                trigger: ".o_dental_loyalty_earn_rule",
-                run() {
-                    const named = [
-                        ...document.querySelectorAll(".o_dental_loyalty_earn_rule"),
-                    ].map((rule) => rule.textContent);
-                    if (named.length !== 1 || named[0].includes("Implant")) {
-                        throw new Error(`named: ${named.join(", ")}`);
-                    }
-                },
-            },
+            previewNames("Welcome visit +50", "+50"),
+            // Not the implant's rule, nor the staff's: the patient is not staff.
+            previewNamesOnly(["Whitening month x2", "Welcome visit +50"]),
             ProductScreen.clickPayButton(),
             previewNames("Whitening month x2", "+120"),
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
@@ -47,13 +57,25 @@ registry.category("web_tour.tours").add("DentalLoyaltyCampaignTour", {
             {
                 content: "the receipt says what the visit earned",
                 trigger:
-                    ".pos-receipt .o_dental_loyalty_receipt_earned span:contains('240')",
+                    ".pos-receipt .o_dental_loyalty_receipt_earned span:contains('290')",
             },
             {
                 content: "the receipt names the campaign and its points",
                 trigger:
                     ".pos-receipt .o_dental_loyalty_receipt_rule:contains('Whitening month x2') span:contains('+120')",
             },
+            {
+                content: "and the first visit's",
+                trigger:
+                    ".pos-receipt .o_dental_loyalty_receipt_rule:contains('Welcome visit +50') span:contains('+50')",
+            },
             ReceiptScreen.clickNextOrder(),
+            ProductScreen.addOrderline("Home Whitening", "1"),
+            scan_barcode("0420000000123"),
+            {
+                content: "the patient's second bill earns no first visit's points",
+                trigger: ".o_dental_loyalty_earn_preview:contains('+240')",
+            },
+            previewNamesOnly(["Whitening month x2"]),
         ].flat(),
 });
