@@ -248,14 +248,15 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
                 "available_in_pos": True,
             }
         )
-        # The service's bonus is an earning rule.
+        # Its 20 bonus points per unit: an earning rule, as the update makes of
+        # a service's bonus.
         self.env["dental.loyalty.earning.rule"].create(
             {
                 "name": "Service bonus: 20 points",
-                "company_id": self.company.id,
-                "product_ids": [(6, 0, varnish.ids)],
+                "company_id": self.main_pos_config.company_id.id,
                 "effect": "per_unit",
                 "bonus_points": 20,
+                "product_ids": [(6, 0, varnish.ids)],
             }
         )
         self.main_pos_config.with_user(self.pos_user).open_ui()

@@ -31,14 +31,15 @@ class WordsTourCommon(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         varnish = Product.create(
             {**service, "name": "Fluoride Varnish", "list_price": 50.0}
         )
-        # The service's bonus is an earning rule.
+        # Its 20 bonus points per unit: an earning rule, as the update makes of
+        # a service's bonus.
         cls.env["dental.loyalty.earning.rule"].create(
             {
                 "name": "Service bonus: 20 points",
                 "company_id": cls.company.id,
-                "product_ids": [(6, 0, varnish.ids)],
                 "effect": "per_unit",
                 "bonus_points": 20,
+                "product_ids": [(6, 0, varnish.ids)],
             }
         )
         discount = Product.create(
