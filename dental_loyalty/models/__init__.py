@@ -11,6 +11,7 @@ from . import dental_loyalty_wallet
 from . import dental_loyalty_wallet_chatter
 from . import dental_loyalty_wallet_payment
 from . import dental_loyalty_wallet_settlement
+from . import dental_loyalty_wallet_take_back
 from . import dental_loyalty_wallet_rules
 from . import dental_loyalty_wallet_tier
 from . import dental_loyalty_tier_history
@@ -20,6 +21,7 @@ from . import dental_loyalty_wallet_yearly
 from . import dental_loyalty_wallet_integrity
 from . import dental_loyalty_wallet_audit
 from . import dental_loyalty_wallet_audit_vouchers
+from . import dental_loyalty_wallet_audit_rules
 from . import dental_loyalty_wallet_membership
 from . import dental_loyalty_shortfall
 from . import dental_loyalty_earning_rule

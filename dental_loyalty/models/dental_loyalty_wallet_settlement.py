@@ -13,8 +13,6 @@ from ..rules import (
     max_points_payment,
     money_share,
     points_for_amount,
-    proportional_points,
-    take_back_from_lots,
 )
 
 
@@ -291,90 +289,6 @@ class DentalLoyaltyWallet(models.Model):
             100.0,
             company.currency_id.rounding,
         )
-
-    def _take_back_vals(
-        self, kind, points, lots, source_vals, key, *, in_proportion=False
-    ):
-        """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
-        from the lots that gave them first (``lots``: ``[(lot, line key)]``,
-        followed to wherever their points are on this wallet now), then from
-        the wallet's spendable points, oldest first. Spendable points a register
-        holds for a bill being paid are left to it: the server granted them, and
-        its bill must not be refused when it syncs. ``in_proportion``: each lot
-        first gives its share of ``points`` (by the points it gave), what one
-        cannot give is taken from the others in order. Returns the lines'
-        values and the points gone or held, which nothing takes back."""
-        if not points:
-            return [], 0
-        # Holds are the engine's bookkeeping: cashiers have no rights on them.
-        Hold = self.env["dental.loyalty.reservation"].sudo()
-        # Spendable points less every register's holds: what is free to take.
-        free, _own, _others = Hold._spendable_for(self, key)
-        # Each lot's points wherever they are now, with the key of its line.
-        currents, counts = [], []
-        for lot, lot_key in lots:
-            nows = lot._lots_now(self)
-            counts.append(len(nows))
-            currents += [
-                (f"{lot_key}:{current.id}" if rank else lot_key, current)
-                for rank, current in enumerate(nows)
-            ]
-        states = [
-            (current.remaining_points, current.is_released)
-            for _line_key, current in currents
-        ]
-        taken_first = [0] * len(currents)
-        rest = points
-        if in_proportion and len(lots) > 1:
-            taken_first, rest, free = self._take_back_shares(
-                points, [lot.points for lot, _key in lots], counts, states, free
-            )
-        taken_per_lot, from_others, missing = take_back_from_lots(
-            rest,
-            [
-                (remaining - first, released)
-                for (remaining, released), first in zip(
-                    states, taken_first, strict=True
-                )
-            ],
-            free,
-        )
-        taken_per_lot = [
-            taken + first
-            for taken, first in zip(taken_per_lot, taken_first, strict=True)
-        ]
-        vals_list = [
-            self._line_vals(line_key, kind, -taken, source_vals, lot_id=current.id)
-            for (line_key, current), taken in zip(currents, taken_per_lot, strict=True)
-            if taken
-        ]
-        if from_others:
-            vals_list.append(
-                self._line_vals(f"{key}:fifo", kind, -from_others, source_vals)
-            )
-        return vals_list, missing
-
-    def _take_back_shares(self, points, given, counts, states, free):
-        """Each lot's share of ``points`` by the points it ``given`` (whole
-        points; the first lot makes up the rounding), taken from wherever its
-        points are now: its ``counts`` of ``states`` ((remaining, released),
-        lot by lot, as ``_take_back_vals`` lists them). Returns what each
-        gives, what is left to take, and the free spendable points left."""
-        total = sum(given)
-        shares = [proportional_points(points, part, total) for part in given]
-        shares[0] += points - sum(shares)
-        taken_first, index = [], 0
-        for share, count in zip(shares, counts, strict=True):
-            group = states[index : index + count]
-            taken, _others, _missing = take_back_from_lots(max(share, 0), group, free)
-            free -= sum(
-                part
-                for part, (_left, released) in zip(taken, group, strict=True)
-                if released
-            )
-            taken_first += taken
-            index += count
-        return taken_first, points - sum(taken_first), free
 
     def _transfer_points(self, target, reason, points=None):
         """Move ``points`` of the spendable ones (all the wallet holds, pending

@@ -1,4 +1,7 @@
+import pytz
+
 from odoo import models
+from odoo.tools import SQL
 
 from ..rules import RuleLine, RulePatient
 from .pos_order import PAID_STATES
@@ -16,9 +19,7 @@ class PosOrderRules(models.Model):
         the visit) for the wallet's settlement, or None when the company has no
         active rule (then nothing more is read)."""
         self.ensure_one()
-        company = self.company_id
-        Rule = self.env["dental.loyalty.earning.rule"]
-        rules = Rule._engine_rules(company)
+        rules = self.env["dental.loyalty.earning.rule"]._engine_rules(self.company_id)
         if not rules:
             return None
         lines = []
@@ -36,31 +37,53 @@ class PosOrderRules(models.Model):
                     paid_amount=amounts.paid_amount,
                 )
             )
-        partner = self.partner_id
+        tags, first_visit, zone = self._dental_loyalty_rule_facts()
         patient = RulePatient(
-            partner_id=partner.id,
-            tag_ids=frozenset(partner.category_id.ids),
-            first_visit=any(rule.audience == "first_visit" for rule in rules)
-            and self._dental_loyalty_first_visit(),
+            partner_id=self.partner_id.id,
+            tag_ids=frozenset(tags),
+            first_visit=first_visit,
         )
-        return (
-            lines,
-            patient,
-            Rule._clinic_time(company, self.dental_loyalty_visit_time),
-        )
+        moment = pytz.utc.localize(self.dental_loyalty_visit_time)
+        return lines, patient, moment.astimezone(zone).replace(tzinfo=None)
 
-    def _dental_loyalty_first_visit(self):
-        """Whether this is the patient's first paid visit in this company: no
-        paid order of theirs before this one, by the server's visit times."""
+    def _dental_loyalty_rule_facts(self):
+        """(tag ids of the patient, whether this is their first paid visit in
+        the company, the clinic's time zone), in one query: a sale pays for
+        earning rules at most two queries, this one and the capped rules'
+        use. The time zone is ``dental.loyalty.earning.rule._clinic_tz``'s
+        (the working hours', else the company's address's, else UTC)."""
         self.ensure_one()
-        earlier = self.search_count(
-            [
-                ("partner_id", "=", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("state", "in", PAID_STATES),
-                ("id", "!=", self.id),
-                ("dental_loyalty_visit_time", "<", self.dental_loyalty_visit_time),
-            ],
-            limit=1,
+        self.env["pos.order"].flush_model(
+            ["partner_id", "company_id", "state", "dental_loyalty_visit_time"]
         )
-        return not earlier
+        self.env["res.partner"].flush_model(["category_id", "tz"])
+        self.env["res.company"].flush_model(["resource_calendar_id", "partner_id"])
+        self.env["resource.calendar"].flush_model(["tz"])
+        [(tags, first_visit, zone)] = self.env.execute_query(
+            SQL(
+                """
+                SELECT ARRAY(SELECT rel.category_id
+                               FROM res_partner_res_partner_category_rel rel
+                              WHERE rel.partner_id = %(partner)s),
+                       NOT EXISTS(
+                           SELECT 1 FROM pos_order earlier
+                            WHERE earlier.partner_id = %(partner)s
+                              AND earlier.company_id = %(company)s
+                              AND earlier.state IN %(paid)s
+                              AND earlier.id != %(order)s
+                              AND earlier.dental_loyalty_visit_time <= %(time)s),
+                       COALESCE(NULLIF(calendar.tz, ''), NULLIF(address.tz, ''))
+                  FROM res_company company
+                  JOIN res_partner address ON address.id = company.partner_id
+             LEFT JOIN resource_calendar calendar
+                    ON calendar.id = company.resource_calendar_id
+                 WHERE company.id = %(company)s
+                """,
+                partner=self.partner_id.id or 0,
+                company=self.company_id.id,
+                paid=PAID_STATES,
+                order=self.id,
+                time=self.dental_loyalty_visit_time,
+            )
+        )
+        return tags or [], bool(first_visit), pytz.timezone(zone or "UTC")

@@ -106,3 +106,5 @@ from . import test_comment_consent
 from . import test_render_options
 from . import test_earning_rules_register
 from . import test_earning_rules_tour
+from . import test_earning_rules_over_the_wire
+from . import test_earning_rule_caps

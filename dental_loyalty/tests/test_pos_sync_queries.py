@@ -1,4 +1,5 @@
 import logging
+from datetime import date, timedelta
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -11,7 +12,8 @@ _logger = logging.getLogger(__name__)
 @tagged("post_install", "-at_install")
 class TestPosSyncQueries(DentalLoyaltyPosCommon):
     """A register syncing a backlog of offline orders pays no query per order for
-    what it reads back: the orders' loyalty figures are read for all at once."""
+    what it reads back: the orders' loyalty figures are read for all at once.
+    Earning rules cost a sale no query per rule."""
 
     @classmethod
     def setUpClass(cls):
@@ -116,3 +118,107 @@ class TestPosSyncQueries(DentalLoyaltyPosCommon):
             )
         # A draft order alone is not.
         draft.with_user(self.cashier)._dental_loyalty_check_unlocked("payments")
+
+    def _ten_rules(self, tag):
+        """Ten active rules of every kind, most of which give the backlog's
+        orders points."""
+        common = {"company_id": self.company.id}
+        today = date.today()
+        return self.env["dental.loyalty.earning.rule"].create(
+            [
+                {**common, "name": "All x1.5", "multiplier": 1.5},
+                {
+                    **common,
+                    "name": "Category x2",
+                    "product_categ_ids": [(6, 0, self.categ_basic.ids)],
+                    "combination": "best",
+                },
+                {
+                    **common,
+                    "name": "Cleaning +40",
+                    "effect": "per_unit",
+                    "bonus_points": 40,
+                    "product_ids": [(6, 0, self.cleaning.ids)],
+                },
+                {**common, "name": "Line +2", "effect": "per_line", "bonus_points": 2},
+                {
+                    **common,
+                    "name": "Visit +5, 20 a month",
+                    "effect": "per_bill",
+                    "bonus_points": 5,
+                    "cap_points": 20,
+                },
+                {
+                    **common,
+                    "name": "Staff +10",
+                    "effect": "per_bill",
+                    "bonus_points": 10,
+                    "audience": "tags",
+                    "tag_ids": [(6, 0, tag.ids)],
+                },
+                {
+                    **common,
+                    "name": "Bronze +3",
+                    "effect": "per_bill",
+                    "bonus_points": 3,
+                    "audience": "tiers",
+                    "tier_ids": [(6, 0, self.bronze.ids)],
+                },
+                {
+                    **common,
+                    "name": "First visit +100",
+                    "effect": "per_bill",
+                    "bonus_points": 100,
+                    "audience": "first_visit",
+                },
+                {
+                    **common,
+                    "name": "Check-up x3, 50 a bill",
+                    "multiplier": 3.0,
+                    "product_ids": [(6, 0, self.checkup.ids)],
+                    "cap_points": 50,
+                    "cap_period": "bill",
+                    "combination": "best",
+                },
+                {
+                    **common,
+                    "name": "Season +1",
+                    "effect": "per_bill",
+                    "bonus_points": 1,
+                    "date_from": today - timedelta(days=30),
+                    "date_to": today + timedelta(days=30),
+                },
+            ]
+        )
+
+    def test_ten_active_rules_cost_at_most_two_queries_more_than_none(self):
+        Rule = self.env["dental.loyalty.earning.rule"]
+        Rule.search([("company_id", "=", self.company.id)]).action_archive()
+        tag = self.env["res.partner.category"].create({"name": "Staff"})
+        self.patients[0].category_id = tag
+        # The patient stays in their tier: a new tier is no rule's cost.
+        self.gold.threshold = 2_000_000
+        self.silver.threshold = 1_000_000
+        # A first sync of the bill warms what any sale reads once; a sync
+        # empties some of the caches a sale reads, not always the same: the
+        # fewest queries of a few syncs is what a sync costs.
+        self._sync_queries(1)
+        none = min(self._sync_queries(1)[0] for _sync in range(3))
+        self._ten_rules(tag)
+        # Rules are read once per change of a rule (which empties the
+        # registry's caches), not per sale: the first sync after reads them.
+        self._sync_queries(1)
+        syncs = [self._sync_queries(1) for _sync in range(3)]
+        ten = min(queries for queries, _orders in syncs)
+        given = syncs[0][1].dental_loyalty_line_ids.filtered(
+            lambda line: line.kind == "rule"
+        )
+        _logger.info(
+            "Queries of a sync: no rule %s, ten rules %s (%s gave)",
+            none,
+            ten,
+            len(given),
+        )
+        # All but the first visit's and the lesser of the two best ones give.
+        self.assertEqual(len(given), 8)
+        self.assertLessEqual(ten, none + 2)

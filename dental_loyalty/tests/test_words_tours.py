@@ -31,8 +31,7 @@ class WordsTourCommon(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         varnish = Product.create(
             {**service, "name": "Fluoride Varnish", "list_price": 50.0}
         )
-        # Its 20 bonus points per unit: an earning rule, as the update makes of
-        # a service's bonus.
+        # The varnish's 20 bonus points: an earning rule, as a service's bonus is.
         cls.env["dental.loyalty.earning.rule"].create(
             {
                 "name": "Service bonus: 20 points",
@@ -93,9 +92,10 @@ class TestWordsRegisterTours(WordsTourCommon):
         order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
         self.assertEqual(voucher.pos_order_id, order)
         # 150.00 of services, 15.00 off, 40.50 in points (405), 94.50 in cash:
-        # 94 for the money and 63 % of the varnish's 20 bonus points: 12, the
-        # bonus rule's points rounded down on their own (94.5 + 12.6 was 107).
-        self.assertEqual(order.dental_loyalty_points_earned, 106)
+        # 94 for the money and 63 % of the varnish's 20 bonus points (12.6),
+        # each rounded down on its own line now (it was 107 when the bonus
+        # was part of the earning: 94.5 + 12.6).
+        self.assertEqual(order.dental_loyalty_points_earned, 94 + 12)
         self.assertEqual(order.dental_loyalty_points_spent, 405)
         self.assertEqual(order.dental_loyalty_voucher_points, 150)
         self.assertEqual(order.dental_loyalty_points_before, 1000)
