@@ -12,28 +12,31 @@ class PosOrderReceiptRules(models.Model):
         compute="_compute_dental_loyalty_rule_lines",
         compute_sudo=True,
         help="[{ruleId, name, points}]: what each earning rule gave this order, "
-        "in the rules' order.",
+        "in the order the rules were applied, named as they were at the sale.",
     )
 
     @api.depends(
         "dental_loyalty_line_ids.kind",
         "dental_loyalty_line_ids.points",
-        "dental_loyalty_line_ids.earning_rule_id.name",
-        "dental_loyalty_line_ids.earning_rule_id.sequence",
+        "dental_loyalty_line_ids.earning_rule_id",
+        "dental_loyalty_line_ids.reason",
     )
     def _compute_dental_loyalty_rule_lines(self):
         for order in self:
             given = {}
-            for line in order.dental_loyalty_line_ids:
-                if line.kind == "rule" and line.earning_rule_id:
-                    rule = line.earning_rule_id
-                    given[rule] = given.get(rule, 0) + line.points
-            # An archived or renamed rule keeps what it gave; its name is today's.
-            rules = sorted(given, key=lambda rule: (rule.sequence, rule.id))
+            # Settlement posts the rules' lines in the rules' order, each with
+            # the rule's name as the reason: a rule renamed or archived later
+            # changes nothing the receipt says, and reading it costs no query.
+            for line in order.dental_loyalty_line_ids.sorted("id"):
+                if line.kind != "rule" or not line.earning_rule_id:
+                    continue
+                rule_id = line.earning_rule_id.id
+                entry = given.setdefault(
+                    rule_id, {"ruleId": rule_id, "name": line.reason or "", "points": 0}
+                )
+                entry["points"] += line.points
             order.dental_loyalty_rule_lines = [
-                {"ruleId": rule.id, "name": rule.name, "points": given[rule]}
-                for rule in rules
-                if given[rule]
+                entry for entry in given.values() if entry["points"]
             ]
 
     @api.model

@@ -134,59 +134,45 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
             for record in partners.read(["dental_loyalty_rule_figures"])
         }
 
-    def _rule_line(self, rule, points, day, partner=None, order=None):
-        """A rule line as settlement posts it, on ``order`` if given."""
-        partner = partner or self.patient
-        return self.Wallet._post_lines(
-            [
-                {
-                    "wallet_id": partner._dental_loyalty_wallet(self.company).id,
-                    "member_id": partner.id,
-                    "kind": "rule",
-                    "points": points,
-                    "date": day,
-                    "earning_rule_id": rule.id,
-                    # As the rule gives them: a multiplier x2 on as many base
-                    # points, a bonus once per bill.
-                    "rule_basis": points if rule.effect == "multiplier" else 1.0,
-                    "rule_factor": rule.multiplier - 1
-                    if rule.effect == "multiplier"
-                    else rule.bonus_points,
-                    "rule_cap": rule.cap_points,
-                    "tier_multiplier": 1.0,
-                    "reason": rule.name,
-                    "pos_order_id": order and order.id,
-                }
-            ]
-        )
+    def _sale(self, lines, partner=None, when=None):
+        """A sale synced by the register, sold at ``when`` (naive UTC, in the
+        register's session; now by default)."""
+        data = self._order(lines, partner=partner)
+        if when:
+            self._session_opened_at(when - timedelta(hours=1))
+            data["date_order"] = fields.Datetime.to_string(when)
+        return self._sync(data)
 
     def test_the_patients_figures_for_the_rules(self):
+        self._any_time()
+        self.campaign.date_from = fields.Date.today() - timedelta(days=60)
         self.patient.category_id = self.staff
         other = self.env["res.partner"].create({"name": "Lan Do"})
-        today = self.Rule._clinic_time(self.company, fields.Datetime.now()).date()
-        self._rule_line(self.campaign, 120, today)
-        # Last month's points count towards last month's cap only.
-        self._rule_line(self.campaign, 90, today - timedelta(days=40))
-        # Another patient's points are theirs.
-        self._rule_line(self.campaign, 60, today, partner=other)
-        figures = self._figures(self.patient | other)
+        figures = self._figures(self.patient)[self.patient.id]
         self.assertEqual(
-            figures[self.patient.id],
+            figures,
             {
                 "tierId": self.bronze.id,
                 "tagIds": self.staff.ids,
                 "firstVisit": True,
                 "namedIn": self.chosen.ids,
-                "used": {str(self.campaign.id): 120},
+                "used": {},
             },
         )
-        self.assertEqual(figures[other.id]["namedIn"], [])
-        self.assertEqual(figures[other.id]["used"], {str(self.campaign.id): 60})
-
-        self._sync(self._order([(self.checkup, 1)]))
+        # Last month's points count towards last month's cap only.
+        self._sale(
+            [(self.whitening, 1)], when=fields.Datetime.now() - timedelta(days=40)
+        )
+        self._sale([(self.whitening, 2)])
+        # Another patient's points are theirs.
+        self._sale([(self.whitening, 1)], partner=other)
         self.env.invalidate_all()
-        self.assertFalse(self._figures(self.patient)[self.patient.id]["firstVisit"])
-        self.assertTrue(self._figures(other)[other.id]["firstVisit"])
+        figures = self._figures(self.patient | other)
+        self.assertFalse(figures[self.patient.id]["firstVisit"])
+        self.assertEqual(figures[self.patient.id]["used"], {str(self.campaign.id): 240})
+        self.assertEqual(figures[other.id]["namedIn"], [])
+        self.assertEqual(figures[other.id]["used"], {str(self.campaign.id): 120})
+        self.assertFalse(figures[other.id]["firstVisit"])
 
     def test_a_visit_to_another_clinic_is_no_visit_here(self):
         other_company = self.env["res.company"].create({"name": "Other clinic"})
@@ -200,6 +186,7 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
         self.assertFalse(self._figures(self.patient)[self.patient.id]["firstVisit"])
 
     def test_patients_figures_are_read_for_all_at_once(self):
+        self._any_time()
         patients = self.env["res.partner"].create(
             [
                 {"name": f"Patient {index}", "category_id": self.staff.ids}
@@ -207,7 +194,7 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
             ]
         )
         for patient in patients:
-            self._rule_line(self.campaign, 30, fields.Date.today(), partner=patient)
+            self._sale([(self.whitening, 1)], partner=patient)
 
         def queries(partners):
             self.env.flush_all()
@@ -242,14 +229,14 @@ class TestEarningRulesRegister(DentalLoyaltyPosCommon):
                 {"ruleId": self.chosen.id, "name": "Chosen patients +10", "points": 10},
             ],
         )
-        # Renamed after the sale: a receipt printed again names it as it is now,
-        # with the points it gave.
-        self.campaign.name = "Bright smile x2"
+        # Renamed and archived after the sale: the receipt printed again says
+        # what it said.
+        self.campaign.write({"name": "Bright smile x2", "active": False})
+        self.env.invalidate_all()
         order = self.env["pos.order"].browse(synced["id"])
         (read,) = order.with_user(self.cashier).read(["dental_loyalty_rule_lines"])
         self.assertEqual(
-            read["dental_loyalty_rule_lines"][0],
-            {"ruleId": self.campaign.id, "name": "Bright smile x2", "points": 120},
+            read["dental_loyalty_rule_lines"], synced["dental_loyalty_rule_lines"]
         )
 
     def test_a_refund_gives_back_what_a_capped_rule_took_of_its_cap(self):
