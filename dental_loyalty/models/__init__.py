@@ -91,3 +91,9 @@ from . import dental_loyalty_earning_rule_results
 from . import mail_render_mixin_campaign
 from . import res_partner_campaign_figures
 from . import res_partner_campaigns
+from . import dental_loyalty_earning_rule_pos
+from . import pos_session
+from . import product_category
+from . import res_company_clinic_tz
+from . import res_partner_rules
+from . import pos_order_receipt_rules

@@ -110,5 +110,7 @@ from . import test_campaign_announce
 from . import test_campaign_page
 from . import test_campaign_results
 from . import test_report_movements_rules
+from . import test_earning_rules_register
+from . import test_earning_rules_tour
 from . import test_earning_rules_over_the_wire
 from . import test_earning_rule_caps

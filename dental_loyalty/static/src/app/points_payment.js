@@ -1,7 +1,8 @@
 import {_t} from "@web/core/l10n/translation";
 import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
 import {formatFloat} from "@web/core/utils/numbers";
-import {earnPreview as earnedOnBill} from "@dental_loyalty/app/earning";
+import {earnPreview as earnedOnBill, moneyShare} from "@dental_loyalty/app/earning";
+import {ruleAwards} from "@dental_loyalty/app/earning_rules_register";
 import {withSpendCode} from "@dental_loyalty/app/spend_code";
 
 /** A number of points in the user's language: 1,300 in English, 1.300 in Vietnamese. */
@@ -89,14 +90,16 @@ export function pointsForAmount(pos, amount) {
 
 /**
  * What ``order`` will earn, as the server will compute it at sync (earning.js
- * holds the arithmetic, checked against the server's rules on a shared table
- * of cases): the rate on what money pays, each sold line's bonus on the share
- * of it paid with money, times the tier's multiplier. A preview only.
+ * and earning_rules.js hold the arithmetic, checked against the server's rules
+ * on a shared table of cases): the rate on what money pays, times the tier's
+ * multiplier, and what each earning rule gives on top. A preview only.
+ *
+ * @returns {{points: number, rules: Array<{ruleId: number, name: string, points: number}>}}
  */
-export function earnPreview(pos, order) {
+export function earnPreviewDetail(pos, order) {
     const partner = order.get_partner();
     if (!partner) {
-        return 0;
+        return {points: 0, rules: []};
     }
     const lines = order.get_orderlines();
     // Returned lines are a refund of their sale, settled apart.
@@ -110,24 +113,31 @@ export function earnPreview(pos, order) {
         // Points given back belong to the returned part.
         pointsAmount = Math.max(pointsAmount, 0);
     }
-    return earnedOnBill({
-        billTotal:
-            order.get_total_with_tax() -
-            returned.reduce((sum, line) => sum + line.get_price_with_tax(), 0),
-        // What vouchers and other lines of negative price took off the bill.
-        covered: sold
-            .filter((line) => line.price_unit * line.qty < 0)
-            .reduce((sum, line) => sum + Math.max(-line.get_price_with_tax(), 0), 0),
+    const billTotal =
+        order.get_total_with_tax() -
+        returned.reduce((sum, line) => sum + line.get_price_with_tax(), 0);
+    // What vouchers and other lines of negative price took off the bill.
+    const covered = sold
+        .filter((line) => line.price_unit * line.qty < 0)
+        .reduce((sum, line) => sum + Math.max(-line.get_price_with_tax(), 0), 0);
+    const base = earnedOnBill({
+        billTotal,
+        covered,
         pointsAmount,
-        lines: sold.map((line) => ({
-            bonusPoints: line.product_id.dental_loyalty_bonus_points || 0,
-            quantity: line.qty,
-            priceUnit: line.price_unit,
-            // get_discount(): a line rung up by a click has no discount field yet.
-            discount: line.get_discount(),
-            listPrice: line.product_id.lst_price || 0,
-        })),
+        // The services' bonuses are earning rules now: the base is the rate's.
+        lines: [],
         rate: pos.company.dental_loyalty_earn_rate || 0,
         multiplier: partner.loyalty_tier_multiplier || 1,
     });
+    const share = moneyShare(billTotal + covered, pointsAmount + covered);
+    const rules = ruleAwards(pos, partner, sold, share);
+    return {
+        points: rules.reduce((sum, award) => sum + award.points, base),
+        rules,
+    };
+}
+
+/** The points ``order`` will earn, the rules' included: a preview only. */
+export function earnPreview(pos, order) {
+    return earnPreviewDetail(pos, order).points;
 }

@@ -183,6 +183,11 @@ registry.category("web_tour.tours").add("DentalLoyaltyBonusPreviewTour", {
                 content: "the order says it earns its bonus too",
                 trigger: ".o_dental_loyalty_earn_preview:contains('+70')",
             },
+            {
+                content: "and names the rule that gives it",
+                trigger:
+                    ".o_dental_loyalty_earn_rule:contains('Service bonus: 20 points'):contains('+20')",
+            },
         ].flat(),
 });
 

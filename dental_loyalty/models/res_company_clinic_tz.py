@@ -1,0 +1,21 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    dental_loyalty_clinic_tz = fields.Char(
+        string="Clinic Time Zone",
+        compute="_compute_dental_loyalty_clinic_tz",
+        help="The time zone the earning rules' days and hours are in.",
+    )
+
+    def _compute_dental_loyalty_clinic_tz(self):
+        Rule = self.env["dental.loyalty.earning.rule"]
+        for company in self:
+            company.dental_loyalty_clinic_tz = Rule._clinic_tz(company)
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        # The register previews the rules of the clinic's days and hours.
+        return [*super()._load_pos_data_fields(config_id), "dental_loyalty_clinic_tz"]
