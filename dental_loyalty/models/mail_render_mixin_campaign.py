@@ -11,7 +11,7 @@ class MailRenderMixin(models.AbstractModel):
     template the composer was given for it (or the shipped announcement's
     anywhere), it goes only to members who agreed to that channel."""
 
-    _inherit = "mail.render.mixin"
+    _inherit = "mail.render.mixin"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _dental_loyalty_template_event(self, template):

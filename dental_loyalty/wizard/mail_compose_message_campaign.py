@@ -6,7 +6,7 @@ class MailComposeMessage(models.TransientModel):
     the campaign in its context, so that its consent rules and the
     campaign's values hold whatever the client passes along."""
 
-    _inherit = "mail.compose.message"
+    _inherit = "mail.compose.message"  # pylint: disable=consider-merging-classes-inherited
 
     dental_loyalty_campaign_id = fields.Many2one(
         "dental.loyalty.earning.rule", string="Campaign", readonly=True
