@@ -16,6 +16,8 @@ class TestCampaignAnnounce(DentalLoyaltyCommon, MailCase, SMSCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The demo's campaigns are the demo's: these tests name their own.
+        cls.env["dental.loyalty.earning.rule"].search([]).active = False
         cls.staff = cls.env["res.partner.category"].create({"name": "Staff and family"})
         Partner = cls.env["res.partner"]
 

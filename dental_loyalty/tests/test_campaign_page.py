@@ -11,6 +11,8 @@ class TestCampaignPage(DentalLoyaltyPortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The demo's campaigns are the demo's: these tests name their own.
+        cls.env["dental.loyalty.earning.rule"].search([]).active = False
         Rule = cls.env["dental.loyalty.earning.rule"]
         cls.staff = cls.env["res.partner.category"].create({"name": "Staff"})
         cls.binh.category_id = cls.staff
