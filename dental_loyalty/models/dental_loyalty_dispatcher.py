@@ -229,24 +229,36 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
         )
 
     @api.model
-    def _skipped_for_consent(self, channel, count, action):
+    def _skipped_for_consent(self, channel, count, action, outside=0):
         """The composer's answer after a send that left out ``count`` patients
-        without consent to ``channel`` ("mail" or "sms"): a warning, then
-        ``action``."""
-        if not count:
+        without consent to ``channel`` ("mail" or "sms"), and ``outside``
+        patients a campaign is not for: a warning, then ``action``."""
+        if not count and not outside:
             return action
-        if channel == "sms":
-            message = self.env._(
-                "Not sent to %s patient(s) who did not agree to hear from the "
-                "loyalty programme by SMS.",
-                count,
+        messages = []
+        if count and channel == "sms":
+            messages.append(
+                self.env._(
+                    "Not sent to %s patient(s) who did not agree to hear from the "
+                    "loyalty programme by SMS.",
+                    count,
+                )
             )
-        else:
-            message = self.env._(
-                "Not sent to %s patient(s) who did not agree to hear from the "
-                "loyalty programme by email.",
-                count,
+        elif count:
+            messages.append(
+                self.env._(
+                    "Not sent to %s patient(s) who did not agree to hear from the "
+                    "loyalty programme by email.",
+                    count,
+                )
             )
+        if outside:
+            messages.append(
+                self.env._(
+                    "Not sent to %s patient(s) the campaign is not for.", outside
+                )
+            )
+        message = " ".join(messages)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
 # The announcement's shipped templates: their xml ids, without the module.
@@ -7,6 +7,8 @@ CAMPAIGN_TEMPLATES = (
     "mail_template_campaign_announcement",
     "sms_template_campaign_announcement",
 )
+# The largest id a record may have (a PostgreSQL integer).
+MAX_ID = 2**31 - 1
 
 
 # One concern per file, as Odoo core splits its big models.
@@ -66,8 +68,51 @@ class DentalLoyaltyEarningRule(models.Model):
     def _announce_members(self):
         """The members the campaign is for, after checking that the user may
         announce it (they may edit it) and that it can be announced."""
+        self._check_announce()
+        members = self._audience_members()
+        if not members:
+            raise UserError(
+                self.env._(
+                    "No member of the programme is among whom %s is for.", self.name
+                )
+            )
+        return members
+
+    @api.model
+    def _announced_campaign(self, value):
+        """The campaign ``value`` names (an id as a client sends it, in a
+        composer or a render's context), after checking the user may announce
+        it; empty for no campaign. Anything but an id is refused in words."""
+        if isinstance(value, models.BaseModel):
+            value = value.id
+        if value is None or value is False:
+            return self.browse()
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 0 < value <= MAX_ID
+        ):
+            raise UserError(self.env._("This is not a campaign: %s.", str(value)[:40]))
+        campaign = self.browse(value)
+        campaign._check_announce()
+        return campaign
+
+    def _check_announce(self):
+        """Refuse unless the user may announce this campaign now: they may edit
+        it (the loyalty managers of its clinic), it is an active campaign of
+        the current company, and it is not over."""
         self.ensure_one()
-        self.check_access("write")
+        if not self.exists():
+            raise UserError(self.env._("This is not a campaign: %s.", self.id))
+        try:
+            self.check_access("write")
+        except AccessError:
+            # Said without the campaign's name: the user may not read it.
+            raise AccessError(
+                self.env._(
+                    "Only a loyalty manager of the campaign's clinic may announce it."
+                )
+            ) from None
         if not self.is_campaign or not self.active:
             raise UserError(
                 self.env._(
@@ -88,14 +133,6 @@ class DentalLoyaltyEarningRule(models.Model):
             raise UserError(
                 self.env._("%s is over: there is nothing to announce.", self.name)
             )
-        members = self._audience_members()
-        if not members:
-            raise UserError(
-                self.env._(
-                    "No member of the programme is among whom %s is for.", self.name
-                )
-            )
-        return members
 
     def _announce_values(self):
         """What the announcement's templates read of the campaign

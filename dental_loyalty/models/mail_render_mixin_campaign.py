@@ -15,10 +15,18 @@ class MailRenderMixin(models.AbstractModel):
 
     @api.model
     def _dental_loyalty_template_event(self, template):
-        if self.env.context.get("dental_loyalty_campaign_id"):
+        if self.env.context.get(
+            "dental_loyalty_campaign_id"
+        ) or self._dental_loyalty_campaign_template(template):
             return CAMPAIGN_EVENT
-        if template:
-            xmlid = template.sudo().get_external_id().get(template.id, "")
-            if xmlid.removeprefix("dental_loyalty.") in CAMPAIGN_TEMPLATES:
-                return CAMPAIGN_EVENT
         return super()._dental_loyalty_template_event(template)
+
+    @api.model
+    def _dental_loyalty_campaign_template(self, template):
+        """Whether ``template`` is one of the shipped announcements, which say
+        nothing without the campaign they announce."""
+        if not template:
+            return False
+        # Which template it is, whoever may read it.
+        xmlid = template.sudo().get_external_id().get(template.id, "")
+        return xmlid.removeprefix("dental_loyalty.") in CAMPAIGN_TEMPLATES

@@ -13,11 +13,13 @@ class ResPartner(models.Model):
 
     def _dental_loyalty_message_figures(self, event, company=None):
         values = super()._dental_loyalty_message_figures(event, company=company)
-        campaign_id = self.env.context.get("dental_loyalty_campaign_id")
-        if event != CAMPAIGN_EVENT or not values or not isinstance(campaign_id, int):
+        if event != CAMPAIGN_EVENT or not values:
             return values
-        campaign = self.env["dental.loyalty.earning.rule"].browse(campaign_id).exists()
+        # Which campaign is the client's word: rendered only for who may
+        # announce it; none named, nothing of any campaign.
+        campaign = self.env["dental.loyalty.earning.rule"]._announced_campaign(
+            self.env.context.get("dental_loyalty_campaign_id") or False
+        )
         if campaign:
-            campaign.check_access("read")
             values.update(campaign._announce_values())
         return values

@@ -171,3 +171,21 @@ class TestCampaignAnnounce(DentalLoyaltyCommon, MailCase, SMSCase):
             [patient.dental_loyalty_campaign_ids for patient in patients],
             [self.campaign, self.campaign.browse(), self.campaign.browse()],
         )
+
+    def test_the_campaigns_values_render_for_who_may_announce_it(self):
+        template = self.env.ref("dental_loyalty.mail_template_campaign_announcement")
+        named = template.with_context(dental_loyalty_campaign_id=self.campaign.id)
+        body = named.with_user(self.manager)._render_field(
+            "body_html", self.agrees.ids
+        )[self.agrees.id]
+        self.assertIn("Double points for our staff", body)
+        # The front desk may render the template, not a campaign into it.
+        with self.assertRaisesRegex(AccessError, "Only a loyalty manager"):
+            named.with_user(self.receptionist)._render_field(
+                "body_html", self.agrees.ids
+            )
+        body = template.with_user(self.receptionist)._render_field(
+            "body_html", self.agrees.ids
+        )[self.agrees.id]
+        self.assertNotIn("Double points for our staff", body)
+        self.assertNotIn("Staff and family x2", body)

@@ -75,18 +75,26 @@ class MailComposeMessage(models.TransientModel):
         )
         return partners - agreed
 
+    def _dental_loyalty_selected(self):
+        """The patients this mass mail is for, before any is left out."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        if self.composition_mode != "mass_mail" or self.model != "res.partner":
+            return Partner
+        if self.res_domain:
+            return Partner.search(self._evaluate_res_domain())
+        return Partner.browse(self._evaluate_res_ids())
+
     def _dental_loyalty_refused_count(self):
         """How many of the patients this mass mail would go to it skips."""
-        self.ensure_one()
-        if self.composition_mode != "mass_mail" or self.model != "res.partner":
-            return 0
-        Partner = self.env["res.partner"]
-        partners = (
-            Partner.search(self._evaluate_res_domain())
-            if self.res_domain
-            else Partner.browse(self._evaluate_res_ids())
+        return len(
+            self._dental_loyalty_without_consent(self._dental_loyalty_selected())
         )
-        return len(self._dental_loyalty_without_consent(partners))
+
+    def _dental_loyalty_outside_count(self):
+        """How many of the patients this mass mail would go to it skips as
+        not being whom it is for (a campaign's audience); none here."""
+        return 0
 
     def _action_send_mail_mass_mail(self, res_ids, auto_commit=False):
         if self.model == "res.partner":
@@ -117,6 +125,7 @@ class MailComposeMessage(models.TransientModel):
 
     def action_send_mail(self):
         refused = sum(composer._dental_loyalty_refused_count() for composer in self)
+        outside = sum(composer._dental_loyalty_outside_count() for composer in self)
         return self.env["dental.loyalty.dispatcher"]._skipped_for_consent(
-            "mail", refused, super().action_send_mail()
+            "mail", refused, super().action_send_mail(), outside=outside
         )

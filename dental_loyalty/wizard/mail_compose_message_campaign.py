@@ -1,16 +1,44 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class MailComposeMessage(models.TransientModel):
     """The composer opened by a campaign's Announce: it renders and sends with
     the campaign in its context, so that its consent rules and the
-    campaign's values hold whatever the client passes along."""
+    campaign's values hold whatever the client passes along. A client may
+    create it itself: the campaign it names is checked as the Announce button
+    checks it (its managers), when the composer is made or changed and again
+    when it sends, and it goes only to the campaign's audience."""
 
     _inherit = "mail.compose.message"  # pylint: disable=consider-merging-classes-inherited
 
     dental_loyalty_campaign_id = fields.Many2one(
         "dental.loyalty.earning.rule", string="Campaign", readonly=True
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Rule = self.env["dental.loyalty.earning.rule"]
+        default = self.env.context.get("default_dental_loyalty_campaign_id", False)
+        for vals in vals_list:
+            Rule._announced_campaign(vals.get("dental_loyalty_campaign_id", default))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "dental_loyalty_campaign_id" in vals:
+            self.env["dental.loyalty.earning.rule"]._announced_campaign(
+                vals["dental_loyalty_campaign_id"]
+            )
+        return super().write(vals)
+
+    def _dental_loyalty_campaign(self):
+        """The campaign this composer announces (its own, else the one its
+        context names), checked now; empty for none."""
+        Rule = self.env["dental.loyalty.earning.rule"]
+        campaign_id = self[:1].dental_loyalty_campaign_id.id or self.env.context.get(
+            "dental_loyalty_campaign_id", False
+        )
+        return Rule._announced_campaign(campaign_id)
 
     def _dental_loyalty_with_campaign(self):
         campaign = self[:1].dental_loyalty_campaign_id
@@ -25,7 +53,69 @@ class MailComposeMessage(models.TransientModel):
                 composer._dental_loyalty_with_campaign()._dental_loyalty_warning_text()
             )
 
+    def _dental_loyalty_warning_text(self):
+        text = super()._dental_loyalty_warning_text()
+        selected = self._dental_loyalty_selected()
+        outside = self._dental_loyalty_outside(selected)
+        if not outside:
+            return text
+        line = self.env._(
+            "%(count)s of the %(selected)s selected patients are not among whom "
+            "the campaign is for and will not receive it.",
+            count=len(outside),
+            selected=len(selected),
+        )
+        return "\n".join(filter(None, (text, line)))
+
+    def _dental_loyalty_outside(self, partners):
+        """Of ``partners``, those the announced campaign is not for."""
+        if self.model != "res.partner" or not partners:
+            return partners.browse()
+        campaign = self._dental_loyalty_campaign()
+        if not campaign:
+            return partners.browse()
+        return partners - campaign._audience_members()
+
+    def _dental_loyalty_without_consent(self, partners):
+        # Who the campaign is not for is left out apart, counted apart.
+        return super()._dental_loyalty_without_consent(
+            partners - self._dental_loyalty_outside(partners)
+        )
+
+    def _dental_loyalty_outside_count(self):
+        return len(self._dental_loyalty_outside(self._dental_loyalty_selected()))
+
+    def _action_send_mail_mass_mail(self, res_ids, auto_commit=False):
+        outside = set(
+            self._dental_loyalty_outside(self.env["res.partner"].browse(res_ids)).ids
+        )
+        res_ids = [res_id for res_id in res_ids if res_id not in outside]
+        return super()._action_send_mail_mass_mail(res_ids, auto_commit=auto_commit)
+
+    def _action_send_mail_comment(self, res_ids):
+        outside = self._dental_loyalty_outside(self.env["res.partner"].browse(res_ids))
+        if outside:
+            raise UserError(
+                self.env._(
+                    "%s is not among whom the campaign is for: this message is "
+                    "not sent.",
+                    ", ".join(outside.mapped("display_name")),
+                )
+            )
+        return super()._action_send_mail_comment(res_ids)
+
     def action_send_mail(self):
+        for composer in self:
+            campaign = composer._dental_loyalty_campaign()
+            if not campaign and self.env[
+                "mail.render.mixin"
+            ]._dental_loyalty_campaign_template(composer.template_id):
+                raise UserError(
+                    self.env._(
+                        "The campaign announcement is sent from a campaign's "
+                        "Announce button: it says nothing without its campaign."
+                    )
+                )
         return super(
             MailComposeMessage, self._dental_loyalty_with_campaign()
         ).action_send_mail()

@@ -50,9 +50,16 @@ class SmsComposer(models.TransientModel):
         return super()._action_send_sms_comment(records=records)
 
     def action_send_sms(self):
-        refused = 0
+        refused = outside = 0
         if self.composition_mode == "mass":
-            refused = len(self._dental_loyalty_without_consent(self._get_records()))
+            records = self._get_records()
+            refused = len(self._dental_loyalty_without_consent(records))
+            outside = len(self._dental_loyalty_outside(records))
         return self.env["dental.loyalty.dispatcher"]._skipped_for_consent(
-            "sms", refused, super().action_send_sms()
+            "sms", refused, super().action_send_sms(), outside=outside
         )
+
+    def _dental_loyalty_outside(self, records):
+        """Of ``records``, those this composer leaves out as not being whom it
+        is for (a campaign's audience); none here."""
+        return self.env["res.partner"]
