@@ -88,6 +88,7 @@ from . import res_config_settings_checks
 from . import res_partner_figures
 from . import dental_loyalty_earning_rule_audience
 from . import dental_loyalty_earning_rule_announce
+from . import dental_loyalty_earning_rule_patients
 from . import dental_loyalty_earning_rule_results
 from . import mail_render_mixin_campaign
 from . import res_partner_campaign_figures

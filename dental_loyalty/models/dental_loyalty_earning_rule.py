@@ -120,6 +120,9 @@ class DentalLoyaltyEarningRule(models.Model):
         "res.partner",
         "dental_loyalty_earning_rule_partner_rel",
         string="Patients",
+        # Whom a clinic chose is the managers' list: the engine, the register's
+        # figures (namedIn) and the announcements read it as the engine.
+        groups="dental_loyalty.group_dental_loyalty_manager",
     )
 
     # When, in the clinic's time zone (its working hours').

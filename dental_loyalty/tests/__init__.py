@@ -116,3 +116,4 @@ from . import test_earning_rules_over_the_wire
 from . import test_earning_rule_caps
 from . import test_earning_rule_scope_guard
 from . import test_attack_announce
+from . import test_attack_rule_patients
