@@ -210,6 +210,29 @@ class TestAnnounceOverTheWire(
             "2 patient(s) the campaign is not for", answer["params"]["message"]
         )
 
+    def test_an_announcement_is_not_scheduled(self):
+        self.authenticate(self.manager.login, self.manager.login)
+        composer_id, error = self._call_kw(
+            "mail.compose.message",
+            "create",
+            [
+                {
+                    "model": "res.partner",
+                    "composition_mode": "comment",
+                    "res_ids": str(self.outsider.ids),
+                    "template_id": self.mail_template.id,
+                    "dental_loyalty_campaign_id": self.campaign.id,
+                }
+            ],
+            {},
+        )
+        self.assertIsNone(error)
+        _done, error = self._call(
+            "mail.compose.message", "action_schedule_message", [composer_id]
+        )
+        self.assertIn("is sent now, not scheduled", error["message"])
+        self.assertFalse(self.env["mail.scheduled.message"].search([]))
+
     def test_a_campaign_is_checked_again_when_the_composer_sends(self):
         self.authenticate(self.manager.login, self.manager.login)
         composer_id, error = self._mail_composer(self.campaign.id)

@@ -104,7 +104,8 @@ class MailComposeMessage(models.TransientModel):
             )
         return super()._action_send_mail_comment(res_ids)
 
-    def action_send_mail(self):
+    def _dental_loyalty_check_campaign(self):
+        """Refuse sending an announcement the user may not send now."""
         for composer in self:
             campaign = composer._dental_loyalty_campaign()
             if not campaign and self.env[
@@ -116,6 +117,25 @@ class MailComposeMessage(models.TransientModel):
                         "Announce button: it says nothing without its campaign."
                     )
                 )
+
+    def action_send_mail(self):
+        self._dental_loyalty_check_campaign()
         return super(
             MailComposeMessage, self._dental_loyalty_with_campaign()
         ).action_send_mail()
+
+    def action_schedule_message(self, scheduled_date=False):
+        # A campaign is told to its audience when it is announced, checked
+        # then: not left for later, past its checks.
+        self._dental_loyalty_check_campaign()
+        if any(
+            composer._dental_loyalty_campaign()
+            or self.env["mail.render.mixin"]._dental_loyalty_campaign_template(
+                composer.template_id
+            )
+            for composer in self
+        ):
+            raise UserError(
+                self.env._("A campaign's announcement is sent now, not scheduled.")
+            )
+        return super().action_schedule_message(scheduled_date=scheduled_date)
