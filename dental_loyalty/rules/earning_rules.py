@@ -176,7 +176,9 @@ def rule_basis(
     """What the rule's factor applies to on the bill, on what money paid of
     it (``share``, from 0 to 1): the base points of its lines for a
     multiplier, the units, lines or the bill of its services for a bonus. A
-    line given away, returned or of no price gives nothing."""
+    line given away, returned or of no price gives nothing. A line counts at
+    most once and at most its quantity for a bonus per line: ten lines of a
+    tenth of a service are one service's line, not ten."""
     share = min(max(share, 0.0), 1.0)
     scoped = [
         line
@@ -188,7 +190,7 @@ def rule_basis(
     elif rule.effect == "per_unit":
         basis = sum(line.quantity * _paid_share(line) for line in scoped)
     elif rule.effect == "per_line":
-        basis = sum(_paid_share(line) for line in scoped)
+        basis = sum(min(line.quantity, 1.0) * _paid_share(line) for line in scoped)
     else:  # per_bill: once, on what money paid of its services
         listed = sum(line.list_amount for line in scoped)
         paid = sum(min(max(line.paid_amount, 0.0), line.list_amount) for line in scoped)

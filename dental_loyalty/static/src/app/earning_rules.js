@@ -166,7 +166,8 @@ function paidShare(line) {
 
 /** What the rule's factor applies to on the bill, on what money paid of it
  * (share, from 0 to 1): the base points of its lines for a multiplier, the
- * units, lines or the bill of its services for a bonus. */
+ * units, lines (each at most once and at most its quantity) or the bill of
+ * its services for a bonus. */
 export function ruleBasis(rule, lines, share, rate) {
     const shareOfMoney = clamp(share, 0, 1);
     const scoped = lines.filter(
@@ -184,7 +185,9 @@ export function ruleBasis(rule, lines, share, rate) {
         }
     } else if (rule.effect === "per_line") {
         for (const line of scoped) {
-            basis += paidShare(line);
+            // At most once and at most its quantity: ten lines of a tenth
+            // of a service are one line.
+            basis += Math.min(line.quantity, 1) * paidShare(line);
         }
     } else {
         // per_bill: once, on what money paid of its services
