@@ -93,6 +93,7 @@ from . import mail_render_mixin_campaign
 from . import res_partner_campaign_figures
 from . import res_partner_campaigns
 from . import dental_loyalty_earning_rule_pos
+from . import dental_loyalty_earning_rule_bounds
 from . import pos_session
 from . import product_category
 from . import res_company_clinic_tz

@@ -3,7 +3,7 @@ import pytz
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..rules import EarningRule
+from ..rules import MAX_CAP_POINTS, EarningRule, bounded_factor
 
 WEEKDAY_FIELDS = (
     "on_monday",
@@ -284,7 +284,12 @@ class DentalLoyaltyEarningRule(models.Model):
             name=self.name,
             sequence=self.sequence,
             effect=self.effect,
-            factor=self.multiplier if is_multiplier else float(self.bonus_points),
+            # Bounded as a rule now may be: a rule saved before the bounds
+            # never gives a sale what the ledger cannot hold.
+            factor=bounded_factor(
+                self.effect,
+                self.multiplier if is_multiplier else float(self.bonus_points),
+            ),
             product_ids=frozenset(self.product_ids.ids),
             categ_paths=tuple(self.product_categ_ids.mapped("parent_path")),
             audience=self.audience,
@@ -299,7 +304,7 @@ class DentalLoyaltyEarningRule(models.Model):
             hour_from=self.hour_from,
             hour_to=self.hour_to,
             tier_multiplied=self.tier_multiplied,
-            cap_points=self.cap_points,
+            cap_points=min(self.cap_points, MAX_CAP_POINTS),
             cap_period=self.cap_period,
             combination=self.combination,
         )

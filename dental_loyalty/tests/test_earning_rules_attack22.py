@@ -1,4 +1,4 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_earning_rules_over_the_wire import EarningRulesCommon
 
@@ -77,4 +77,68 @@ class TestEarningRuleArithmeticOverTheWire(EarningRulesCommon, HttpCase):
                 for p in problems
             ),
             problems,
+        )
+
+    def test_a_manager_cannot_save_figures_the_ledger_cannot_hold(self):
+        manager = new_test_user(
+            self.env,
+            login="dl_rule_manager",
+            groups="base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        )
+        self.authenticate(manager.login, manager.login)
+        common = {"name": "Absurd", "company_id": self.company.id}
+        for vals, sentence in (
+            ({"multiplier": 1e12}, "at most 10."),
+            ({"multiplier": 10.5}, "at most 10."),
+            ({"effect": "per_unit", "bonus_points": 2**31 - 1}, "at most 100,000"),
+            (
+                {"effect": "per_bill", "bonus_points": 5, "cap_points": 2**31},
+                "10,000,000",
+            ),
+        ):
+            result, error = self._call(
+                "dental.loyalty.earning.rule", "create", [{**common, **vals}]
+            )
+            self.assertIsNone(result)
+            self.assertIn(sentence, error["message"])
+            self.assertNotIn("out of range", error["message"])
+        rule, error = self._call(
+            "dental.loyalty.earning.rule",
+            "create",
+            [{**common, "multiplier": 10.0, "cap_points": 10_000_000}],
+        )
+        self.assertIsNone(error)
+        _result, error = self._call(
+            "dental.loyalty.earning.rule", "write", rule, {"multiplier": 11.0}
+        )
+        self.assertIn("at most 10.", error["message"])
+
+    def test_no_rule_makes_a_sale_overflow_the_ledger(self):
+        saved_before = self._rule(
+            "Check-ups x2", product_ids=[(6, 0, self.checkup.ids)]
+        )
+        self._rule(
+            "Cleanings +100,000 a unit",
+            effect="per_unit",
+            bonus_points=100_000,
+            product_ids=[(6, 0, self.cleaning.ids)],
+        )
+        # A rule saved before the bounds: the database holds it, the engine
+        # counts it as the most a rule may say (x10).
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_earning_rule SET multiplier = 1e12 WHERE id = %s",
+            [saved_before.id],
+        )
+        saved_before.invalidate_recordset()
+        self.env.registry.clear_cache()
+        # 200 cleanings: 20,000,000 points per unit's bonus, no more than
+        # 10,000,000 from one rule on one bill.
+        order = self._sell([(self.checkup, 1), (self.cleaning, 200)])
+        self.assertEqual(
+            self._given(order),
+            {"Check-ups x2": 9 * 50, "Cleanings +100,000 a unit": 10_000_000},
+        )
+        self.assertEqual(
+            order.dental_loyalty_points_earned, 50 + 16_000 + 450 + 10_000_000
         )
