@@ -43,6 +43,7 @@ from . import res_partner_statement
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_earning_rule_guard
+from . import product_category_rules_cache
 from . import product_template
 from . import pos_order
 from . import pos_order_guards

@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+from odoo.modules.registry import Registry
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_earning_rules_over_the_wire import EarningRulesCommon
@@ -142,3 +145,40 @@ class TestEarningRuleArithmeticOverTheWire(EarningRulesCommon, HttpCase):
         self.assertEqual(
             order.dental_loyalty_points_earned, 50 + 16_000 + 450 + 10_000_000
         )
+
+    def test_a_category_moved_moves_the_rules_on_it(self):
+        self._rule("Cosmetic x2", product_categ_ids=[(6, 0, self.cosmetic.ids)])
+        self.assertEqual(
+            self._given(self._sell([(self.whitening, 1)])), {"Cosmetic x2": 100}
+        )
+        # Out of the services, to a tree of its own: its path changes.
+        self.cosmetic.parent_id = False
+        self.assertEqual(
+            self._given(self._sell([(self.whitening, 1)])), {"Cosmetic x2": 100}
+        )
+        # The register's next load reads the new path.
+        rules, error = self._call(
+            "dental.loyalty.earning.rule",
+            "search_read",
+            [("name", "=", "Cosmetic x2")],
+            ["pos_rule"],
+        )
+        self.assertIsNone(error)
+        self.assertEqual(
+            rules[0]["pos_rule"]["categPaths"], [self.cosmetic.parent_path]
+        )
+        # Under another parent, the rule on the services no longer holds it.
+        self._rule(
+            "Services +7",
+            effect="per_bill",
+            bonus_points=7,
+            product_categ_ids=[(6, 0, self.services.ids)],
+        )
+        self.assertEqual(
+            self._given(self._sell([(self.whitening, 1)])), {"Cosmetic x2": 100}
+        )
+        # A new name moves nothing: the rules stay cached.
+        with patch.object(Registry, "clear_cache") as clear:
+            self.cosmetic.name = "Aesthetics"
+            self.cosmetic.parent_id = self.cosmetic.parent_id
+        clear.assert_not_called()
