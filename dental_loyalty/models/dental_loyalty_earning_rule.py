@@ -276,6 +276,21 @@ class DentalLoyaltyEarningRule(models.Model):
         rules = rules.search([("company_id", "=", company_id)])
         return tuple(rule._as_engine_rule() for rule in rules)
 
+    @api.model
+    def _engine_rule_names(self, company, lang):
+        """{rule id: name} of the company's active rules in ``lang``: what a
+        ledger line and the receipt name a rule by, in the language the
+        register shows it in. Cached with the engine's rules (emptied with
+        them): no query per sale."""
+        return self._engine_rule_names_cached(company.id, lang or "en_US")
+
+    @tools.ormcache("company_id", "lang")
+    def _engine_rule_names_cached(self, company_id, lang):
+        # Read as the engine reads the rules, whoever sells.
+        rules = self.sudo().with_context(active_test=True, lang=lang)
+        rules = rules.search([("company_id", "=", company_id)])
+        return {rule.id: rule.name for rule in rules}
+
     def _as_engine_rule(self):
         self.ensure_one()
         is_multiplier = self.effect == "multiplier"

@@ -182,3 +182,31 @@ class TestEarningRuleArithmeticOverTheWire(EarningRulesCommon, HttpCase):
             self.cosmetic.name = "Aesthetics"
             self.cosmetic.parent_id = self.cosmetic.parent_id
         clear.assert_not_called()
+
+    def test_the_receipt_names_a_rule_in_the_cashiers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        rule = self._rule(
+            "Whitening month x2", product_ids=[(6, 0, self.whitening.ids)]
+        )
+        rule.with_context(lang="fr_FR").name = "Mois du blanchiment x2"
+        self.cashier.lang = "fr_FR"
+        self.authenticate(self.cashier.login, self.cashier.login)
+        order = self._sell([(self.whitening, 1)])
+        self.assertEqual(
+            self._rule_lines_read(order),
+            [{"ruleId": rule.id, "name": "Mois du blanchiment x2", "points": 100}],
+        )
+        # The register named it so as well (it asks in its user's language).
+        rules, error = self._call_kw(
+            "dental.loyalty.earning.rule",
+            "search_read",
+            [[("id", "=", rule.id)], ["name"]],
+            {"context": {"lang": "fr_FR"}},
+        )
+        self.assertIsNone(error)
+        self.assertEqual(rules[0]["name"], "Mois du blanchiment x2")
+        # An English cashier's receipt, the English name.
+        self.cashier.lang = "en_US"
+        self.authenticate(self.cashier.login, self.cashier.login)
+        order = self._sell([(self.whitening, 1)])
+        self.assertEqual(self._rule_lines_read(order)[0]["name"], "Whitening month x2")
