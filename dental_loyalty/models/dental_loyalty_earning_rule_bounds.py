@@ -19,7 +19,9 @@ class DentalLoyaltyEarningRule(models.Model):
 
     def _bounds_problem(self, field_name, value):
         """The sentence saying why ``value`` cannot be ``field_name``, or
-        None. Not a number (NaN) is never within them."""
+        None. Not a number (NaN) is never within them; a negative integer
+        beyond them neither (the other constraints say why a figure is not
+        positive)."""
         try:
             number = float(value or 0)
         except (TypeError, ValueError):
@@ -28,11 +30,11 @@ class DentalLoyaltyEarningRule(models.Model):
             return self.env._(
                 "A rule multiplies the points by at most %s.", int(MAX_MULTIPLIER)
             )
-        if field_name == "bonus_points" and not number <= MAX_BONUS_POINTS:
+        if field_name == "bonus_points" and not abs(number) <= MAX_BONUS_POINTS:
             return self.env._(
                 "A rule gives at most %s bonus points.", f"{MAX_BONUS_POINTS:,}"
             )
-        if field_name == "cap_points" and not number <= MAX_CAP_POINTS:
+        if field_name == "cap_points" and not abs(number) <= MAX_CAP_POINTS:
             return self.env._(
                 "A rule's cap is at most %s points.", f"{MAX_CAP_POINTS:,}"
             )

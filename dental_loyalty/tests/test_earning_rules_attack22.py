@@ -94,6 +94,7 @@ class TestEarningRuleArithmeticOverTheWire(EarningRulesCommon, HttpCase):
             ({"multiplier": 1e12}, "at most 10."),
             ({"multiplier": 10.5}, "at most 10."),
             ({"effect": "per_unit", "bonus_points": 2**31 - 1}, "at most 100,000"),
+            ({"effect": "per_unit", "bonus_points": -(2**31) - 1}, "at most 100,000"),
             (
                 {"effect": "per_bill", "bonus_points": 5, "cap_points": 2**31},
                 "10,000,000",
