@@ -43,6 +43,7 @@ from . import res_partner_statement
 from . import dental_loyalty_reservation
 from . import pos_payment_method
 from . import product_earning_rule_guard
+from . import product_category_rules_cache
 from . import product_template
 from . import pos_order
 from . import pos_order_guards
@@ -94,6 +95,7 @@ from . import mail_render_mixin_campaign
 from . import res_partner_campaign_figures
 from . import res_partner_campaigns
 from . import dental_loyalty_earning_rule_pos
+from . import dental_loyalty_earning_rule_bounds
 from . import pos_session
 from . import product_category
 from . import res_company_clinic_tz

@@ -3,7 +3,7 @@ import pytz
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..rules import EarningRule
+from ..rules import MAX_CAP_POINTS, EarningRule, bounded_factor
 
 WEEKDAY_FIELDS = (
     "on_monday",
@@ -279,6 +279,21 @@ class DentalLoyaltyEarningRule(models.Model):
         rules = rules.search([("company_id", "=", company_id)])
         return tuple(rule._as_engine_rule() for rule in rules)
 
+    @api.model
+    def _engine_rule_names(self, company, lang):
+        """{rule id: name} of the company's active rules in ``lang``: what a
+        ledger line and the receipt name a rule by, in the language the
+        register shows it in. Cached with the engine's rules (emptied with
+        them): no query per sale."""
+        return self._engine_rule_names_cached(company.id, lang or "en_US")
+
+    @tools.ormcache("company_id", "lang")
+    def _engine_rule_names_cached(self, company_id, lang):
+        # Read as the engine reads the rules, whoever sells.
+        rules = self.sudo().with_context(active_test=True, lang=lang)
+        rules = rules.search([("company_id", "=", company_id)])
+        return {rule.id: rule.name for rule in rules}
+
     def _as_engine_rule(self):
         self.ensure_one()
         is_multiplier = self.effect == "multiplier"
@@ -287,7 +302,12 @@ class DentalLoyaltyEarningRule(models.Model):
             name=self.name,
             sequence=self.sequence,
             effect=self.effect,
-            factor=self.multiplier if is_multiplier else float(self.bonus_points),
+            # Bounded as a rule now may be: a rule saved before the bounds
+            # never gives a sale what the ledger cannot hold.
+            factor=bounded_factor(
+                self.effect,
+                self.multiplier if is_multiplier else float(self.bonus_points),
+            ),
             product_ids=frozenset(self.product_ids.ids),
             categ_paths=tuple(self.product_categ_ids.mapped("parent_path")),
             audience=self.audience,
@@ -302,7 +322,7 @@ class DentalLoyaltyEarningRule(models.Model):
             hour_from=self.hour_from,
             hour_to=self.hour_to,
             tier_multiplied=self.tier_multiplied,
-            cap_points=self.cap_points,
+            cap_points=min(self.cap_points, MAX_CAP_POINTS),
             cap_period=self.cap_period,
             combination=self.combination,
         )

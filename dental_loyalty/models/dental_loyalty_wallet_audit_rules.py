@@ -36,7 +36,7 @@ class DentalLoyaltyWallet(models.Model):
                 """
                 WITH sold AS (
                     SELECT line.order_id, SUM(line.price_subtotal_incl) AS total,
-                           SUM(line.qty) AS units, COUNT(*) AS lines
+                           SUM(line.qty) AS units, SUM(LEAST(line.qty, 1)) AS lines
                       FROM pos_order_line line
                      WHERE line.qty > 0
                   GROUP BY line.order_id

@@ -54,6 +54,11 @@ class DentalLoyaltyWallet(models.Model):
             tier_multiplier=tier_multiplier,
             used=used,
         )
+        # Named in the language of who syncs, as their register names it (the
+        # sync runs in a context of its own: the user's language).
+        names = self.env["dental.loyalty.earning.rule"]._engine_rule_names(
+            company, self.env.lang or self.env.user.lang
+        )
         vals_list = []
         for award in awards:
             rule = award.rule
@@ -74,7 +79,7 @@ class DentalLoyaltyWallet(models.Model):
                     rule_cap_period=rule.cap_period,
                     earn_rate=rate,
                     tier_multiplier=tier_multiplier if rule.tier_multiplied else 1.0,
-                    reason=rule.name,
+                    reason=names.get(rule.id) or rule.name,
                 )
             )
         return vals_list

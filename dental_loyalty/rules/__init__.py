@@ -13,11 +13,16 @@ from .dates import (
     yearly_keys,
 )
 from .earning_rules import (
+    MAX_AWARD_POINTS,
+    MAX_BONUS_POINTS,
+    MAX_CAP_POINTS,
+    MAX_MULTIPLIER,
     EarningRule,
     RuleAward,
     RuleLine,
     RulePatient,
     award_rules,
+    bounded_factor,
     cap_window,
     in_audience,
     in_period,
@@ -74,6 +79,10 @@ from .tiers import (
 from .vouchers import voucher_discount
 
 __all__ = [
+    "MAX_AWARD_POINTS",
+    "MAX_BONUS_POINTS",
+    "MAX_CAP_POINTS",
+    "MAX_MULTIPLIER",
     "EarningRule",
     "HeldLot",
     "InsufficientPoints",
@@ -87,6 +96,7 @@ __all__ = [
     "Tier",
     "available_date",
     "award_rules",
+    "bounded_factor",
     "bonus_points",
     "breakage_rate",
     "by_expiry_month",

@@ -21,6 +21,14 @@ AUDIENCES = ("all", "tiers", "tags", "patients", "first_visit")
 CAP_PERIODS = ("bill", "day", "week", "month", "year", "ever")
 COMBINATIONS = ("add", "best")
 
+# What a rule may say, and the most one rule gives one bill: a rule saved
+# before these bounds, or a bill of a great many units, gives no more, and a
+# ledger line's points stay far within what the ledger's integers hold.
+MAX_MULTIPLIER = 10.0
+MAX_BONUS_POINTS = 100_000
+MAX_CAP_POINTS = 10_000_000
+MAX_AWARD_POINTS = 10_000_000
+
 
 @dataclass(frozen=True)
 class EarningRule:
@@ -176,7 +184,9 @@ def rule_basis(
     """What the rule's factor applies to on the bill, on what money paid of
     it (``share``, from 0 to 1): the base points of its lines for a
     multiplier, the units, lines or the bill of its services for a bonus. A
-    line given away, returned or of no price gives nothing."""
+    line given away, returned or of no price gives nothing. A line counts at
+    most once and at most its quantity for a bonus per line: ten lines of a
+    tenth of a service are one service's line, not ten."""
     share = min(max(share, 0.0), 1.0)
     scoped = [
         line
@@ -188,7 +198,7 @@ def rule_basis(
     elif rule.effect == "per_unit":
         basis = sum(line.quantity * _paid_share(line) for line in scoped)
     elif rule.effect == "per_line":
-        basis = sum(_paid_share(line) for line in scoped)
+        basis = sum(min(line.quantity, 1.0) * _paid_share(line) for line in scoped)
     else:  # per_bill: once, on what money paid of its services
         listed = sum(line.list_amount for line in scoped)
         paid = sum(min(max(line.paid_amount, 0.0), line.list_amount) for line in scoped)
@@ -196,17 +206,35 @@ def rule_basis(
     return round(basis * share, _NOISE_DIGITS)
 
 
+def bounded_factor(effect: str, factor: float) -> float:
+    """``factor`` within what a rule of ``effect`` may say: a multiplier from
+    1 to :data:`MAX_MULTIPLIER`, a bonus from 0 to :data:`MAX_BONUS_POINTS`;
+    a value that is no number gives nothing."""
+    if effect == "multiplier":
+        low, high = 1.0, MAX_MULTIPLIER
+    else:
+        low, high = 0.0, float(MAX_BONUS_POINTS)
+    if math.isnan(factor):
+        return low
+    return min(max(factor, low), high)
+
+
 def rule_points(rule: EarningRule, basis: float, tier_multiplier: float) -> float:
     """The points the rule gives on ``basis``, before its cap: for a
     multiplier, what it adds to the base points (x2 adds them once more);
-    times the tier's multiplier unless the rule says not. Not rounded."""
-    factor = rule.factor - 1 if rule.effect == "multiplier" else rule.factor
+    times the tier's multiplier unless the rule says not. Not rounded. A
+    factor beyond what a rule may say counts as the most it may."""
+    factor = bounded_factor(rule.effect, rule.factor)
+    if rule.effect == "multiplier":
+        factor -= 1
     if rule.tier_multiplied:
         factor *= max(tier_multiplier, 0.0)
     return round(max(basis, 0.0) * max(factor, 0.0), _NOISE_DIGITS)
 
 
 def whole_points(points: float) -> int:
+    if math.isnan(points):
+        return 0
     return max(0, math.floor(round(points, _NOISE_DIGITS)))
 
 
@@ -226,7 +254,8 @@ def award_rules(
     ``used`` the points each capped rule already gave the patient in its
     period. In the rules' order (sequence, then id); only those that give
     points. Of the rules that take the best one, only the one that gives most
-    (the first in order on a tie) applies; the others add up."""
+    (the first in order on a tie) applies; the others add up. No rule gives
+    one bill more than :data:`MAX_AWARD_POINTS`."""
     lines = list(lines)
     used = used or {}
     awards = []
@@ -234,7 +263,8 @@ def award_rules(
         if not (in_audience(rule, patient) and in_period(rule, when)):
             continue
         basis = rule_basis(rule, lines, share, rate)
-        points = whole_points(rule_points(rule, basis, tier_multiplier))
+        points = rule_points(rule, basis, tier_multiplier)
+        points = whole_points(min(points, MAX_AWARD_POINTS))
         if rule.cap_points:
             left = rule.cap_points
             if rule.cap_period != "bill":

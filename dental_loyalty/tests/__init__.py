@@ -113,6 +113,7 @@ from . import test_report_movements_rules
 from . import test_earning_rules_register
 from . import test_earning_rules_tour
 from . import test_earning_rules_over_the_wire
+from . import test_earning_rules_attack22
 from . import test_earning_rule_caps
 from . import test_earning_rule_scope_guard
 from . import test_attack_announce

@@ -138,3 +138,11 @@ class TestRulesMigration(DentalLoyaltyPosCommon):
         )
         self.assertEqual(rule_line.points, 60)
         self.assertEqual(rule_line.earning_rule_id.name, "Service bonus: 20 points")
+
+    def test_a_bonus_beyond_what_a_rule_may_say_becomes_the_most_it_may(self):
+        # 18.0.1.9.0 held any integer; a rule says at most 100,000 points: the
+        # update goes through, and the rule gives what the engine would.
+        self._set_bonus(self.checkup, 2**31 - 1)
+        made = self._migrate_and_get_new_rules()
+        self.assertEqual(made.mapped("bonus_points"), [100_000])
+        self.assertEqual(made.product_ids, self.checkup)

@@ -7,6 +7,7 @@ from odoo.tools.sql import column_exists
 from odoo.addons.dental_loyalty.models.dental_loyalty_earning_rule import (
     WEEKDAY_FIELDS,
 )
+from odoo.addons.dental_loyalty.rules import MAX_BONUS_POINTS
 
 # The per-service bonus's column: the field is gone from product.template, the
 # update drops its column only once every migration script has run.
@@ -48,6 +49,9 @@ def bonus_to_rules(env):
     all_companies = env["res.company"].with_context(active_test=False).search([])
     products = defaultdict(set)
     for company_id, bonus, variant_ids in rows:
+        # A rule says at most this: a larger bonus would be refused on save
+        # and stop the update; the engine counts it as this anyway.
+        bonus = min(bonus, MAX_BONUS_POINTS)
         for company in (
             all_companies.browse(company_id) if company_id else all_companies
         ):

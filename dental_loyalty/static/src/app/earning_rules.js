@@ -34,6 +34,12 @@ function roundNoise(value) {
     return Number(value.toFixed(6));
 }
 
+// What a rule may say, and the most one rule gives one bill (as the server's
+// rules/earning_rules.py bounds them).
+const MAX_MULTIPLIER = 10;
+const MAX_BONUS_POINTS = 100000;
+const MAX_AWARD_POINTS = 10000000;
+
 function clamp(value, low, high) {
     return Math.min(Math.max(value, low), high);
 }
@@ -43,8 +49,11 @@ function idSet(ids) {
     return new Set([...(ids || [])].map((item) => item?.id ?? item));
 }
 
-/** Whole points, rounded down, never negative. */
+/** Whole points, rounded down, never negative; none for what is no number. */
 export function wholePoints(points) {
+    if (Number.isNaN(points)) {
+        return 0;
+    }
     return Math.max(0, Math.floor(roundNoise(points)));
 }
 
@@ -166,7 +175,8 @@ function paidShare(line) {
 
 /** What the rule's factor applies to on the bill, on what money paid of it
  * (share, from 0 to 1): the base points of its lines for a multiplier, the
- * units, lines or the bill of its services for a bonus. */
+ * units, lines (each at most once and at most its quantity) or the bill of
+ * its services for a bonus. */
 export function ruleBasis(rule, lines, share, rate) {
     const shareOfMoney = clamp(share, 0, 1);
     const scoped = lines.filter(
@@ -184,7 +194,9 @@ export function ruleBasis(rule, lines, share, rate) {
         }
     } else if (rule.effect === "per_line") {
         for (const line of scoped) {
-            basis += paidShare(line);
+            // At most once and at most its quantity: ten lines of a tenth
+            // of a service are one line.
+            basis += Math.min(line.quantity, 1) * paidShare(line);
         }
     } else {
         // per_bill: once, on what money paid of its services
@@ -199,9 +211,21 @@ export function ruleBasis(rule, lines, share, rate) {
     return roundNoise(basis * shareOfMoney);
 }
 
+/** The factor within what a rule of its effect may say: a multiplier from 1
+ * to MAX_MULTIPLIER, a bonus from 0 to MAX_BONUS_POINTS; no number gives
+ * nothing. */
+export function boundedFactor(effect, factor) {
+    const [low, high] =
+        effect === "multiplier" ? [1, MAX_MULTIPLIER] : [0, MAX_BONUS_POINTS];
+    return Number.isNaN(factor) ? low : clamp(factor, low, high);
+}
+
 /** The points the rule gives on basis, before its cap; not rounded. */
 export function rulePoints(rule, basis, tierMultiplier) {
-    let factor = rule.effect === "multiplier" ? rule.factor - 1 : rule.factor;
+    let factor = boundedFactor(rule.effect, rule.factor);
+    if (rule.effect === "multiplier") {
+        factor -= 1;
+    }
     if (rule.tierMultiplied ?? true) {
         factor *= Math.max(tierMultiplier, 0);
     }
@@ -221,7 +245,8 @@ function usedPoints(used, ruleId) {
  * local time), of which money paid share: [{ruleId, name, points, basis}], in
  * the rules' order (sequence, then id), only those that give points. Of the
  * rules that take the best one, only the one that gives most (the first in
- * order on a tie) applies; the others add up.
+ * order on a tie) applies; the others add up. No rule gives one bill more
+ * than MAX_AWARD_POINTS.
  */
 export function awardRules(
     rules,
@@ -237,7 +262,9 @@ export function awardRules(
             continue;
         }
         const basis = ruleBasis(rule, lines, share, rate);
-        let points = wholePoints(rulePoints(rule, basis, tierMultiplier));
+        let points = wholePoints(
+            Math.min(rulePoints(rule, basis, tierMultiplier), MAX_AWARD_POINTS)
+        );
         if (rule.capPoints) {
             let left = rule.capPoints;
             if ((rule.capPeriod || "bill") !== "bill") {
