@@ -51,11 +51,16 @@ class PosOrderRules(models.Model):
         the company, the clinic's time zone), in one query: a sale pays for
         earning rules at most two queries, this one and the capped rules'
         use. The time zone is ``dental.loyalty.earning.rule._clinic_tz``'s
-        (the working hours', else the company's address's, else UTC)."""
+        (the working hours', else the company's address's, else UTC).
+
+        A first visit is a sale of a patient with no other paid order in the
+        company at all, whatever the times the register claims (a bill dated
+        before the ones already synced is no first visit again) and whether or
+        not a refund followed (the visit happened). Read under the wallet's
+        lock (``_dental_loyalty_settle_sale``): of two first bills synced at
+        once, the second sees the first."""
         self.ensure_one()
-        self.env["pos.order"].flush_model(
-            ["partner_id", "company_id", "state", "dental_loyalty_visit_time"]
-        )
+        self.env["pos.order"].flush_model(["partner_id", "company_id", "state"])
         self.env["res.partner"].flush_model(["category_id", "tz"])
         self.env["res.company"].flush_model(["resource_calendar_id", "partner_id"])
         self.env["resource.calendar"].flush_model(["tz"])
@@ -70,8 +75,7 @@ class PosOrderRules(models.Model):
                             WHERE earlier.partner_id = %(partner)s
                               AND earlier.company_id = %(company)s
                               AND earlier.state IN %(paid)s
-                              AND earlier.id != %(order)s
-                              AND earlier.dental_loyalty_visit_time <= %(time)s),
+                              AND earlier.id != %(order)s),
                        COALESCE(NULLIF(calendar.tz, ''), NULLIF(address.tz, ''))
                   FROM res_company company
                   JOIN res_partner address ON address.id = company.partner_id
@@ -83,7 +87,6 @@ class PosOrderRules(models.Model):
                 company=self.company_id.id,
                 paid=PAID_STATES,
                 order=self.id,
-                time=self.dental_loyalty_visit_time,
             )
         )
         return tags or [], bool(first_visit), pytz.timezone(zone or "UTC")

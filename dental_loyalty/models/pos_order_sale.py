@@ -164,6 +164,9 @@ class PosOrderSale(models.Model):
             # Holds are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.reservation"].sudo()._consume(self.uuid)
             return
+        # The rules' facts (a first visit) are read under the wallet's lock,
+        # as everything settlement decides.
+        wallet._lock_for_update()
         wallet._settle_sale(
             key=f"pos:{self.uuid}",
             bill_total=bill_total,
