@@ -16,16 +16,18 @@ class PosOrderRules(models.Model):
 
     def _dental_loyalty_rule_sale(self):
         """(rule lines, :class:`RulePatient` without a tier, clinic-local time of
-        the visit) for the wallet's settlement, or None when the company has no
-        active rule (then nothing more is read)."""
+        the visit, the ids of the order lines the rule lines are, in order) for
+        the wallet's settlement, or None when the company has no active rule
+        (then nothing more is read)."""
         self.ensure_one()
         rules = self.env["dental.loyalty.earning.rule"]._engine_rules(self.company_id)
         if not rules:
             return None
-        lines = []
+        lines, line_ids = [], []
         for line in self.lines:
             if line.refunded_orderline_id:
                 continue
+            line_ids.append(line.id)
             amounts = line._dental_loyalty_sale_line()
             product = line.product_id
             lines.append(
@@ -44,7 +46,8 @@ class PosOrderRules(models.Model):
             first_visit=first_visit,
         )
         moment = pytz.utc.localize(self.dental_loyalty_visit_time)
-        return lines, patient, moment.astimezone(zone).replace(tzinfo=None)
+        when = moment.astimezone(zone).replace(tzinfo=None)
+        return lines, patient, when, line_ids
 
     def _dental_loyalty_rule_facts(self):
         """(tag ids of the patient, whether this is their first paid visit in
