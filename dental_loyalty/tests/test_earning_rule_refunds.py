@@ -93,3 +93,38 @@ class TestEarningRuleRefunds(EarningRulesCommon, HttpCase):
         self.assertEqual(self._refund(sale, [1, None]), 200)
         self.assertEqual(self._campaign_left(sale), 0)
         self.assertEqual(self._wallet().points_balance, 0)
+
+    def test_the_integrity_check_expects_the_campaign_back_with_its_lines(self):
+        sale = self._whitening_and_implant()
+        refund, error = self._sync_rpc(self._returns(sale, [1, None]))
+        self.assertIsNone(error)
+        wallet = self._wallet()
+        Wallet = self.env["dental.loyalty.wallet"]
+        self.assertFalse(Wallet._integrity_problems(wallet.ids))
+        # What only a broken update could post: 67 of the 200 given back, as
+        # if the refund had taken back the whitening's share of the bill only.
+        savepoint = self.env.cr.savepoint()
+        Wallet._post_lines(
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "earn_reversal",
+                    "points": 67,
+                    "pos_order_id": refund.id,
+                    "res_model": "pos.order",
+                    "res_id": sale.id,
+                    "member_id": self.patient.id,
+                }
+            ]
+        )
+        problems = Wallet._integrity_problems(wallet.ids)[wallet.id]
+        self.env.flush_all()
+        savepoint.close(rollback=True)
+        self.env.invalidate_all()
+        label = sale._dental_loyalty_label()
+        self.assertIn(
+            f"the refunds of {label} took back 133 points of the 400 it earned; "
+            "their share is 200",
+            problems,
+        )
+        self.assertFalse(Wallet._integrity_problems(wallet.ids))
