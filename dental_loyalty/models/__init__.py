@@ -11,6 +11,7 @@ from . import dental_loyalty_wallet
 from . import dental_loyalty_wallet_chatter
 from . import dental_loyalty_wallet_payment
 from . import dental_loyalty_wallet_settlement
+from . import dental_loyalty_wallet_refund_share
 from . import dental_loyalty_wallet_take_back
 from . import dental_loyalty_wallet_rules
 from . import dental_loyalty_wallet_tier
@@ -56,6 +57,7 @@ from . import pos_order_refund
 from . import pos_order_refund_preview
 from . import pos_order_refund_scope
 from . import pos_order_refund_receipt
+from . import pos_order_refund_rules
 from . import pos_order_line
 from . import pos_order_held_rewards
 from . import pos_payment

@@ -187,7 +187,8 @@ class DentalLoyaltyWallet(models.Model):
         """All refunds of a sale together take back their share of what it
         earned (within one point; a shortfall the engine recorded, points
         already spent, accounts for the rest) and give back at most their share
-        of what it spent."""
+        of what it spent. An earning rule's share is that of the lines it gave
+        on, when its line remembers them."""
         rows = self.env.execute_query(
             SQL(
                 """
@@ -224,6 +225,7 @@ class DentalLoyaltyWallet(models.Model):
         if not rows:
             return
         Order = self.env["pos.order"].sudo()
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
         short = dict(
             self.env.execute_query(
                 SQL(
@@ -248,7 +250,21 @@ class DentalLoyaltyWallet(models.Model):
                 sold,
             )
             label = sale._dental_loyalty_label()
-            due = proportional_points(earned, refunded, sold)
+            # An earning rule that remembers the lines it gave on is due back
+            # by what the refunds return of them; the rest by the bill.
+            rule_lines = Ledger.search(
+                [("pos_order_id", "=", sale_id), ("kind", "=", "rule")]
+            )
+            rule_returns = sale._dental_loyalty_rule_returns(
+                sale, rule_lines, refunds, []
+            )
+            by_lines = rule_lines.browse(list(rule_returns))
+            due = self._refund_due(
+                earned - sum(by_lines.mapped("points")),
+                refunded,
+                sold,
+                [(line.points, *rule_returns[line.id]) for line in by_lines],
+            )
             give_at_most = proportional_points(spent, refunded, sold)
             if taken > earned or taken + short.get(sale_id, 0) < due - 1:
                 yield (

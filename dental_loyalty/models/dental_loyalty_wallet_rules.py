@@ -3,7 +3,7 @@ from dataclasses import replace
 from odoo import fields, models
 from odoo.tools import SQL
 
-from ..rules import award_rules, cap_window, in_audience, in_period
+from ..rules import award_rules, cap_window, in_audience, in_period, in_scope
 
 
 class DentalLoyaltyWallet(models.Model):
@@ -17,8 +17,9 @@ class DentalLoyaltyWallet(models.Model):
 
     def _rule_vals(self, key, rule_sale, share, source_vals):
         """Ledger values of the rules' points on a sale: ``rule_sale`` is
-        (:class:`RuleLine` list, :class:`RulePatient`, clinic-local time) from
-        the adapter, or None when the company has no rule; ``share`` what money
+        (:class:`RuleLine` list, :class:`RulePatient`, clinic-local time, and
+        optionally the ids of the sale's lines the rule lines are) from the
+        adapter, or None when the company has no rule; ``share`` what money
         paid of the bill. The patient's tier is this wallet's: the one that
         pays and earns. Runs under the wallet's lock (``_settle_sale``)."""
         self.ensure_one()
@@ -26,7 +27,8 @@ class DentalLoyaltyWallet(models.Model):
             return []
         company = self.company_id
         rules = self.env["dental.loyalty.earning.rule"]._engine_rules(company)
-        rule_lines, patient, when = rule_sale
+        rule_lines, patient, when, *line_ids = rule_sale
+        line_ids = line_ids[0] if line_ids else None
         if not rules or not rule_lines:
             return []
         patient = replace(patient, tier_id=self.tier_id.id or None)
@@ -80,6 +82,14 @@ class DentalLoyaltyWallet(models.Model):
                     earn_rate=rate,
                     tier_multiplier=tier_multiplier if rule.tier_multiplied else 1.0,
                     reason=names.get(rule.id) or rule.name,
+                    # The lines it gave on, as its scope is now: what a refund
+                    # takes its points back by (in the same INSERT).
+                    rule_order_line_ids=line_ids
+                    and [
+                        line_id
+                        for line_id, line in zip(line_ids, rule_lines, strict=True)
+                        if in_scope(rule, line)
+                    ],
                 )
             )
         return vals_list

@@ -7,7 +7,6 @@ from odoo.tools.misc import formatLang
 
 from ..rules import (
     bonus_points,
-    cumulative_refund_share,
     earned_points,
     eligible_amount,
     max_points_payment,
@@ -163,6 +162,7 @@ class DentalLoyaltyWallet(models.Model):
         label,
         sale_label,
         refunded_before=0.0,
+        rule_returns=None,
     ):
         """Post what a refund takes back and gives back, on the wallet of the sale
         it refunds. ``sale_lines`` are the ledger lines of that sale and of its
@@ -171,12 +171,16 @@ class DentalLoyaltyWallet(models.Model):
         sale earned that everything refunded so far is, and give back at most
         that share of what it spent. Earned points already spent elsewhere, or
         held by a register for a bill being paid, are not taken back: that
-        shortfall is noted on the patient and left to a loyalty manager."""
+        shortfall is noted on the patient and left to a loyalty manager.
+        ``rule_returns`` (``pos.order._dental_loyalty_rule_returns``): what the
+        refunds return of the lines each earning rule gave on, which its
+        points go back by."""
         self.ensure_one()
         self._lock_for_update()
         company = self.company_id
+        rule_returns = rule_returns or {}
         share = self._refund_share(
-            sale_lines, refunded_amount, refunded_before, sale_total
+            sale_lines, refunded_amount, refunded_before, sale_total, rule_returns
         )
         vals_list = []
         if points_returned_amount:
@@ -213,14 +217,15 @@ class DentalLoyaltyWallet(models.Model):
                     point_value=company.dental_loyalty_point_value,
                 )
             )
-        # The sale's own lots first, each its share of what is taken back (an
-        # earning rule's points go back in proportion with the rest); the
-        # earning's reversal keeps the key it always had.
+        # The sale's own lots first, each what is still due of it (an earning
+        # rule's points go back with the lines it gave on, the rest with the
+        # bill); the earning's reversal keeps the key it always had.
         own_lots = (
             sale_lines.filtered(lambda line: line.kind in ("earn", "rule", "recall"))
             .sudo()
             .sorted(lambda line: (line.kind != "earn", line.kind == "recall", line.id))
         )
+        so_far = refunded_before + refunded_amount
         take_back, missing = self._take_back_vals(
             "earn_reversal",
             share.take_back,
@@ -228,6 +233,18 @@ class DentalLoyaltyWallet(models.Model):
             source_vals,
             key,
             in_proportion=True,
+            weights=[
+                max(
+                    self._lot_refund_due(lot, so_far, sale_total, rule_returns)
+                    + sum(
+                        line.points
+                        for line in sale_lines
+                        if line.kind == "earn_reversal" and line.lot_id == lot
+                    ),
+                    0,
+                )
+                for lot in own_lots
+            ],
         )
         if missing:
             self.env["dental.loyalty.shortfall"]._record(
@@ -252,28 +269,6 @@ class DentalLoyaltyWallet(models.Model):
         if lot.kind == "rule":
             return f"{key}:rule:{lot.earning_rule_id.id}"
         return f"{key}:{lot.kind}"
-
-    def _refund_share(self, sale_lines, refunded_amount, refunded_before, sale_total):
-        """The :class:`RefundShare` of a refund returning ``refunded_amount``
-        of a sale of ``sale_total`` after its earlier refunds returned
-        ``refunded_before``; ``sale_lines`` are the ledger lines of the sale
-        and of its refunds. What the sync settles and the register previews."""
-
-        def total(kind):
-            lines = sale_lines.filtered(lambda line: line.kind == kind)
-            return abs(sum(lines.mapped("points")))
-
-        return cumulative_refund_share(
-            # A recall bonus and the rules' points are earned by the sale too:
-            # refunds take them back.
-            earned=total("earn") + total("rule") + total("recall"),
-            spent=total("spend"),
-            taken_back=total("earn_reversal"),
-            given_back=total("spend_return"),
-            refunded_before=refunded_before,
-            refunded_now=refunded_amount,
-            sale_total=sale_total,
-        )
 
     def _refund_points_worth(self, points, refunded_amount):
         """The most money a refund may give back as ``points`` (points it may

@@ -12,7 +12,15 @@ class DentalLoyaltyWallet(models.Model):
     _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
 
     def _take_back_vals(
-        self, kind, points, lots, source_vals, key, *, in_proportion=False
+        self,
+        kind,
+        points,
+        lots,
+        source_vals,
+        key,
+        *,
+        in_proportion=False,
+        weights=None,
     ):
         """Lines of ``kind`` that take back ``points`` a sale or a bonus gave:
         from the lots that gave them first (``lots``: ``[(lot, line key)]``,
@@ -21,8 +29,9 @@ class DentalLoyaltyWallet(models.Model):
         holds for a bill being paid are left to it: the server granted them, and
         its bill must not be refused when it syncs. ``in_proportion``: each lot
         first gives its share of ``points`` (by the points it gave), what one
-        cannot give is taken from the others in order. Returns the lines'
-        values and the points gone or held, which nothing takes back."""
+        cannot give is taken from the others in order; ``weights`` (one per
+        lot) weigh the shares instead of the points the lots gave. Returns the
+        lines' values and the points gone or held, which nothing takes back."""
         if not points:
             return [], 0
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
@@ -45,8 +54,10 @@ class DentalLoyaltyWallet(models.Model):
         taken_first = [0] * len(currents)
         rest = points
         if in_proportion and len(lots) > 1:
+            if weights is None or not sum(weights):
+                weights = [lot.points for lot, _key in lots]
             taken_first, rest, free = self._take_back_shares(
-                points, [lot.points for lot, _key in lots], counts, states, free
+                points, weights, counts, states, free
             )
         taken_per_lot, from_others, missing = take_back_from_lots(
             rest,
@@ -82,7 +93,9 @@ class DentalLoyaltyWallet(models.Model):
         left to take, and the free spendable points left."""
         total = sum(given)
         shares = [points * part // total for part in given]
-        for index in range(points - sum(shares)):
+        # The points rounding leaves go to the first lots that owe any.
+        owing = [index for index, part in enumerate(given) if part > 0]
+        for index in owing[: points - sum(shares)]:
             shares[index] += 1
         taken_first, index = [], 0
         for share, count in zip(shares, counts, strict=True):

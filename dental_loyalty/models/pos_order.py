@@ -171,9 +171,16 @@ class PosOrder(models.Model):
     def _dental_loyalty_visit_date(self):
         """The day of the sale as the server knows it: the one date every
         loyalty decision about this order counts from (recall window, last
-        visit, voucher validity, the day of its ledger lines)."""
+        visit, voucher validity, the day of its ledger lines, hence the window
+        of a rule's cap). The clinic's day (its working hours' time zone, as
+        the earning rules' days and hours), never the caller's: a register
+        syncing in another time zone moves no sale to another day."""
         self.ensure_one()
-        return fields.Date.context_today(self, self.dental_loyalty_visit_time)
+        return (
+            self.env["dental.loyalty.earning.rule"]
+            ._clinic_time(self.company_id, self.dental_loyalty_visit_time)
+            .date()
+        )
 
     @api.depends("dental_loyalty_line_ids.points", "dental_loyalty_line_ids.kind")
     def _compute_dental_loyalty_points(self):

@@ -180,6 +180,12 @@ class PosOrderRefund(models.Model):
             source_vals=self._dental_loyalty_source_vals(sale),
             label=self._dental_loyalty_label(),
             sale_label=sale._dental_loyalty_label(),
+            rule_returns=self._dental_loyalty_rule_returns(
+                sale,
+                sale_lines,
+                earlier,
+                [(line.refunded_orderline_id, -line.qty) for line in returned],
+            ),
         )
         self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
 

@@ -39,7 +39,7 @@ class PosOrderRefundPreview(models.Model):
         sale = sale.sudo()
         returns = [(sold.sudo(), quantity) for sold, quantity in returns]
         refund = self.sudo().browse()
-        sale_lines, _earlier, refunded_before, wallet = (
+        sale_lines, earlier, refunded_before, wallet = (
             refund._dental_loyalty_refund_basis(sale)
         )
         currency = config.currency_id
@@ -47,7 +47,11 @@ class PosOrderRefundPreview(models.Model):
             return {"take_back": 0, "give_back_points": 0, "give_back_amount": 0.0}
         refunded_now = refund._dental_loyalty_returned_value(returns, sale)
         share = wallet._refund_share(
-            sale_lines, refunded_now, refunded_before, sale._dental_loyalty_sold_total()
+            sale_lines,
+            refunded_now,
+            refunded_before,
+            sale._dental_loyalty_sold_total(),
+            refund._dental_loyalty_rule_returns(sale, sale_lines, earlier, returns),
         )
         return {
             "take_back": share.take_back,

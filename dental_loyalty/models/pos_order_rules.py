@@ -16,16 +16,18 @@ class PosOrderRules(models.Model):
 
     def _dental_loyalty_rule_sale(self):
         """(rule lines, :class:`RulePatient` without a tier, clinic-local time of
-        the visit) for the wallet's settlement, or None when the company has no
-        active rule (then nothing more is read)."""
+        the visit, the ids of the order lines the rule lines are, in order) for
+        the wallet's settlement, or None when the company has no active rule
+        (then nothing more is read)."""
         self.ensure_one()
         rules = self.env["dental.loyalty.earning.rule"]._engine_rules(self.company_id)
         if not rules:
             return None
-        lines = []
+        lines, line_ids = [], []
         for line in self.lines:
             if line.refunded_orderline_id:
                 continue
+            line_ids.append(line.id)
             amounts = line._dental_loyalty_sale_line()
             product = line.product_id
             lines.append(
@@ -44,18 +46,24 @@ class PosOrderRules(models.Model):
             first_visit=first_visit,
         )
         moment = pytz.utc.localize(self.dental_loyalty_visit_time)
-        return lines, patient, moment.astimezone(zone).replace(tzinfo=None)
+        when = moment.astimezone(zone).replace(tzinfo=None)
+        return lines, patient, when, line_ids
 
     def _dental_loyalty_rule_facts(self):
         """(tag ids of the patient, whether this is their first paid visit in
         the company, the clinic's time zone), in one query: a sale pays for
         earning rules at most two queries, this one and the capped rules'
         use. The time zone is ``dental.loyalty.earning.rule._clinic_tz``'s
-        (the working hours', else the company's address's, else UTC)."""
+        (the working hours', else the company's address's, else UTC).
+
+        A first visit is a sale of a patient with no other paid order in the
+        company at all, whatever the times the register claims (a bill dated
+        before the ones already synced is no first visit again) and whether or
+        not a refund followed (the visit happened). Read under the wallet's
+        lock (``_dental_loyalty_settle_sale``): of two first bills synced at
+        once, the second sees the first."""
         self.ensure_one()
-        self.env["pos.order"].flush_model(
-            ["partner_id", "company_id", "state", "dental_loyalty_visit_time"]
-        )
+        self.env["pos.order"].flush_model(["partner_id", "company_id", "state"])
         self.env["res.partner"].flush_model(["category_id", "tz"])
         self.env["res.company"].flush_model(["resource_calendar_id", "partner_id"])
         self.env["resource.calendar"].flush_model(["tz"])
@@ -70,8 +78,7 @@ class PosOrderRules(models.Model):
                             WHERE earlier.partner_id = %(partner)s
                               AND earlier.company_id = %(company)s
                               AND earlier.state IN %(paid)s
-                              AND earlier.id != %(order)s
-                              AND earlier.dental_loyalty_visit_time <= %(time)s),
+                              AND earlier.id != %(order)s),
                        COALESCE(NULLIF(calendar.tz, ''), NULLIF(address.tz, ''))
                   FROM res_company company
                   JOIN res_partner address ON address.id = company.partner_id
@@ -83,7 +90,6 @@ class PosOrderRules(models.Model):
                 company=self.company_id.id,
                 paid=PAID_STATES,
                 order=self.id,
-                time=self.dental_loyalty_visit_time,
             )
         )
         return tags or [], bool(first_visit), pytz.timezone(zone or "UTC")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
 from odoo.tools.misc import formatLang
@@ -164,6 +164,9 @@ class PosOrderSale(models.Model):
             # Holds are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.reservation"].sudo()._consume(self.uuid)
             return
+        # The rules' facts (a first visit) are read under the wallet's lock,
+        # as everything settlement decides.
+        wallet._lock_for_update()
         wallet._settle_sale(
             key=f"pos:{self.uuid}",
             bill_total=bill_total,
@@ -352,7 +355,9 @@ class PosOrderSale(models.Model):
                 services=tuple(service.id for service in services),
             )
         )
+        # The clinic's days, as this visit's (``_dental_loyalty_visit_date``).
+        Rule = self.env["dental.loyalty.earning.rule"]
         return {
-            service_id: fields.Date.context_today(self, last)
+            service_id: Rule._clinic_time(self.company_id, last).date()
             for service_id, last in rows
         }

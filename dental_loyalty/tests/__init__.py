@@ -115,6 +115,10 @@ from . import test_earning_rules_tour
 from . import test_earning_rules_over_the_wire
 from . import test_earning_rules_attack22
 from . import test_earning_rule_caps
+from . import test_earning_rule_first_visit
+from . import test_earning_rule_first_visit_race
+from . import test_earning_rule_clinic_day
+from . import test_earning_rule_refunds
 from . import test_earning_rule_scope_guard
 from . import test_attack_announce
 from . import test_attack_rule_patients

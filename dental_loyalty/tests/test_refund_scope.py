@@ -77,10 +77,13 @@ class TestRefundScopeOverTheWire(HeldRewardCommon, HttpCase):
         refund, error = self._refund(sale, self.cleaning, -72.0)
         self.assertIsNone(error)
         # The preview and the sync take back the same share of what the sale
-        # earned: the cleaning's 72 of the 122 paid.
+        # earned: the cleaning's 72 of the 122 paid, and the cleaning's
+        # service bonus whole (the rule gave on the cleaning alone).
         self.assertEqual(preview["take_back"], self._taken_back(refund))
-        earned = sale.sudo().dental_loyalty_points_earned
-        self.assertLess(preview["take_back"], round(earned * 80 / 122))
+        lines = sale.sudo().dental_loyalty_line_ids
+        base = sum(lines.filtered(lambda line: line.kind == "earn").mapped("points"))
+        bonus = sum(lines.filtered(lambda line: line.kind == "rule").mapped("points"))
+        self.assertLess(preview["take_back"], round(base * 80 / 122) + bonus)
 
     def test_a_free_scoped_service_gives_no_cash_back(self):
         self.whitening_off.discount_percent = 100.0
