@@ -1,5 +1,6 @@
 from odoo import api, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 from ..rules import MAX_BONUS_POINTS, MAX_CAP_POINTS, MAX_MULTIPLIER
 
@@ -32,11 +33,13 @@ class DentalLoyaltyEarningRule(models.Model):
             )
         if field_name == "bonus_points" and not abs(number) <= MAX_BONUS_POINTS:
             return self.env._(
-                "A rule gives at most %s bonus points.", f"{MAX_BONUS_POINTS:,}"
+                "A rule gives at most %s bonus points.",
+                formatLang(self.env, MAX_BONUS_POINTS, digits=0),
             )
         if field_name == "cap_points" and not abs(number) <= MAX_CAP_POINTS:
             return self.env._(
-                "A rule's cap is at most %s points.", f"{MAX_CAP_POINTS:,}"
+                "A rule's cap is at most %s points.",
+                formatLang(self.env, MAX_CAP_POINTS, digits=0),
             )
         return None
 
