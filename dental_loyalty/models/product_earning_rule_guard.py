@@ -46,6 +46,8 @@ class ProductProduct(models.Model):
 class ProductCategory(models.Model):
     _inherit = "product.category"
 
+    # A category takes the categories below it with it, in the database.
     @api.ondelete(at_uninstall=False)
     def _unlink_except_dental_loyalty_earning_rule(self):
-        _refuse_if_named(self, "product_categ_ids")
+        below = self.search([("id", "child_of", self.ids)])
+        _refuse_if_named(self, "product_categ_ids", below.ids)

@@ -38,6 +38,14 @@ class TestEarningRuleScopeGuard(DentalLoyaltyCommon):
         with self.assertRaisesRegex(UserError, "Take them out of those rules"):
             self.categ.unlink()
 
+    def test_a_category_above_the_one_a_rule_names_is_not_deleted(self):
+        parent = self.env["product.category"].create({"name": "Cosmetic"})
+        self.categ.parent_id = parent
+        # Deleting the parent would take the rule's category with it.
+        with self.assertRaisesRegex(UserError, "Whitening month x2"):
+            parent.unlink()
+        self.assertEqual(self.rule.product_categ_ids, self.categ)
+
     def test_once_out_of_the_rule_it_is_deleted(self):
         self.rule.product_ids = False
         self.kit.unlink()
