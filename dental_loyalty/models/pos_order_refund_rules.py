@@ -2,6 +2,8 @@ from collections import defaultdict
 
 from odoo import models
 
+from ..rules import RuleLine, returned_share
+
 
 class PosOrderRefundRules(models.Model):
     """What the refunds of a sale return of the lines each earning rule gave
@@ -17,9 +19,12 @@ class PosOrderRefundRules(models.Model):
         lines they gave on: ``returned / whole`` is the share of those lines
         that its paid ``refunds`` and ``returns`` (``[(sold line, quantity)]``,
         the refund being settled or previewed) return together, each line
-        weighed by its value in the sale (by its count when they are worth
-        nothing). Rule lines posted before the sale's lines were remembered
-        are left out: they go back with the whole bill."""
+        weighed by what it counted in the rule's basis (``rules.line_weight``:
+        its value in the sale for a multiplier or a bonus per bill, its paid
+        units for a bonus per unit, the paid line for a bonus per line; by
+        its count when they weigh nothing). Rule lines posted before the
+        sale's lines were remembered are left out: they go back with the whole
+        bill."""
         rule_lines = sale_lines.filtered(
             lambda line: (
                 line.kind == "rule"
@@ -42,6 +47,16 @@ class PosOrderRefundRules(models.Model):
             if not line.refunded_orderline_id and line.qty > 0
         }
         values = sale._dental_loyalty_line_values()
+        as_sold = {}
+        for line_id, line in sold_lines.items():
+            amounts = line._dental_loyalty_sale_line()
+            as_sold[line_id] = RuleLine(
+                product_id=line.product_id.id,
+                categ_path="",
+                quantity=amounts.quantity,
+                list_amount=amounts.list_amount,
+                paid_amount=amounts.paid_amount,
+            )
         result = {}
         for rule_line in rule_lines:
             ids = [
@@ -49,14 +64,13 @@ class PosOrderRefundRules(models.Model):
                 for line_id in rule_line.rule_order_line_ids
                 if line_id in sold_lines
             ]
-            weights = {line_id: max(values.get(line_id, 0.0), 0.0) for line_id in ids}
-            if not sum(weights.values()):
-                weights = dict.fromkeys(ids, 1.0)
-            if not weights:
+            if not ids:
                 continue
-            part = sum(
-                weight * min(max(returned[line_id] / sold_lines[line_id].qty, 0.0), 1.0)
-                for line_id, weight in weights.items()
+            result[rule_line.id] = returned_share(
+                rule_line.rule_effect or "multiplier",
+                [
+                    (as_sold[line_id], values.get(line_id, 0.0), returned[line_id])
+                    for line_id in ids
+                ],
             )
-            result[rule_line.id] = (part, sum(weights.values()))
         return result

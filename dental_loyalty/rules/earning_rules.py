@@ -206,6 +206,40 @@ def rule_basis(
     return round(basis * share, _NOISE_DIGITS)
 
 
+def line_weight(effect: str, line: RuleLine, value: float) -> float:
+    """What ``line`` counted in the basis of a rule of ``effect`` that gave on
+    it, for taking the rule's points back with the line: its ``value`` in the
+    sale (what was paid for it) for a multiplier or a bonus per bill, its
+    units for a bonus per unit, the line itself for a bonus per line, both
+    times what money paid of the line (``rule_basis``): a bonus per unit gave
+    as much on a cheap unit as on a dear one, and goes back so."""
+    if effect == "per_unit":
+        return max(line.quantity, 0.0) * _paid_share(line)
+    if effect == "per_line":
+        return min(max(line.quantity, 0.0), 1.0) * _paid_share(line)
+    return max(value, 0.0)
+
+
+def returned_share(
+    effect: str, lines: Iterable[tuple[RuleLine, float, float]]
+) -> tuple[float, float]:
+    """(returned, whole) of what a rule of ``effect`` counted on its ``lines``
+    (``(line as sold, its value in the sale, quantity returned of it)``):
+    ``returned / whole`` is the share of the rule's points that go back. Each
+    line weighs ``line_weight``; when they all weigh nothing, each counts as
+    one. A line returns at most its quantity, and nothing for a negative
+    return."""
+    lines = [line for line in lines if line[0].quantity > 0]
+    weights = [line_weight(effect, line, value) for line, value, _returned in lines]
+    if not sum(weights):
+        weights = [1.0] * len(lines)
+    returned = sum(
+        weight * min(max(back / line.quantity, 0.0), 1.0)
+        for weight, (line, _value, back) in zip(weights, lines, strict=True)
+    )
+    return returned, sum(weights)
+
+
 def bounded_factor(effect: str, factor: float) -> float:
     """``factor`` within what a rule of ``effect`` may say: a multiplier from
     1 to :data:`MAX_MULTIPLIER`, a bonus from 0 to :data:`MAX_BONUS_POINTS`;

@@ -94,6 +94,60 @@ class TestEarningRuleRefunds(EarningRulesCommon, HttpCase):
         self.assertEqual(self._campaign_left(sale), 0)
         self.assertEqual(self._wallet().points_balance, 0)
 
+    def _bonus_back_with_its_cheap_line(self, effect):
+        """A rule of ``effect`` giving +1000 on a 50.00 consultation and on a
+        700.00 root canal gives 1000 on each: returning the consultation
+        takes back its 1000, not 50/750 of the 2000."""
+        consultation = self.create_product("Consultation", self.services, 50.0)
+        root_canal = self.create_product("Root canal", self.services, 700.0)
+        bonus = self._rule(
+            "Implant month +1000",
+            effect=effect,
+            bonus_points=1000,
+            tier_multiplied=False,
+            product_ids=[(6, 0, (consultation | root_canal).ids)],
+        )
+        sale = self._sell([(consultation, 1), (root_canal, 1)])
+        self.assertEqual(sale.lines.product_id, consultation | root_canal)
+        self.assertEqual(self._given(sale), {bonus.name: 2000})
+        # The consultation's 50 base points and its 1000.
+        self.assertEqual(self._refund(sale, [1, None]), 1050)
+        # What a root canal alone earns: 700 and 1000.
+        self.assertEqual(self._wallet().points_balance, 1700)
+        self.assertEqual(self._refund(sale, [None, 1]), 1700)
+        self.assertEqual(self._wallet().points_balance, 0)
+
+    def test_a_bonus_per_unit_goes_back_with_its_unit_whatever_its_price(self):
+        self._bonus_back_with_its_cheap_line("per_unit")
+
+    def test_a_bonus_per_line_goes_back_with_its_line_whatever_its_price(self):
+        self._bonus_back_with_its_cheap_line("per_line")
+
+    def test_a_service_bonus_stays_with_the_service_kept(self):
+        # The demo's "Service bonus: 20 points" on the check-up (50.00) and
+        # the scale and polish (80.00): a bill of both gives 40; with the
+        # check-up back the patient keeps what the cleaning alone earns of it.
+        bonus = self._rule(
+            "Service bonus: 20 points",
+            effect="per_unit",
+            bonus_points=20,
+            product_ids=[(6, 0, (self.checkup | self.cleaning).ids)],
+            combination="add",
+        )
+        sale = self._sell([(self.checkup, 1), (self.cleaning, 1)])
+        self.assertEqual(sale.lines.product_id, self.checkup | self.cleaning)
+        self.assertEqual(self._given(sale), {bonus.name: 40})
+        self.assertEqual(self._refund(sale, [1, None]), 50 + 20)
+        lot = sale.dental_loyalty_line_ids.filtered(
+            lambda line: line.earning_rule_id == bonus
+        )
+        lot.invalidate_recordset()
+        self.assertEqual(lot.remaining_points, 20)
+        self.assertEqual(self._wallet().points_balance, 80 + 20)
+        # The cleaning back takes the rest, whichever way round.
+        self.assertEqual(self._refund(sale, [None, 1]), 80 + 20)
+        self.assertEqual(self._wallet().points_balance, 0)
+
     def test_the_integrity_check_expects_the_campaign_back_with_its_lines(self):
         sale = self._whitening_and_implant()
         refund, error = self._sync_rpc(self._returns(sale, [1, None]))
