@@ -114,3 +114,32 @@ class TestLoyaltyTemplateSentStraight(
         mail_id, error = self._send(self.earned, self.agreed)
         self.assertIsNone(error)
         self.assertTrue(mail_id)
+
+    def test_an_announcement_renders_on_patients_only(self):
+        self.authenticate(self.manager.login, self.manager.login)
+        user = self._new_user("dl_send_other", "base.group_user")
+        composer_id, error = self._call_kw(
+            "mail.compose.message",
+            "create",
+            [
+                {
+                    "model": "res.users",
+                    "composition_mode": "mass_mail",
+                    "res_ids": str(user.ids),
+                    "template_id": self.announcement.id,
+                    "dental_loyalty_campaign_id": self.campaign.id,
+                }
+            ],
+            {"context": {}},
+        )
+        if composer_id:
+            with self.mock_mail_gateway():
+                _answer, error = self._call(
+                    "mail.compose.message", "action_send_mail", composer_id
+                )
+        self.assertIn("patients (contacts) only", error["message"])
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("recipient_ids", "in", user.partner_id.ids)])
+        )
