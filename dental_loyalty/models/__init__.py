@@ -94,6 +94,7 @@ from . import dental_loyalty_earning_rule_announce
 from . import dental_loyalty_earning_rule_patients
 from . import dental_loyalty_earning_rule_results
 from . import mail_render_mixin_campaign
+from . import mail_template_send
 from . import res_partner_campaign_figures
 from . import res_partner_campaigns
 from . import dental_loyalty_earning_rule_pos

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import UserError
 
 from .dental_loyalty_earning_rule_announce import CAMPAIGN_TEMPLATES
 
@@ -12,6 +13,30 @@ class MailRenderMixin(models.AbstractModel):
     anywhere), it goes only to members who agreed to that channel."""
 
     _inherit = "mail.render.mixin"  # pylint: disable=consider-merging-classes-inherited
+
+    def _render_field(self, field, res_ids, *args, **kwargs):
+        self._dental_loyalty_check_campaign_model()
+        return super()._render_field(field, res_ids, *args, **kwargs)
+
+    def _dental_loyalty_check_campaign_model(self):
+        """A campaign's announcement renders on patients only: on another
+        model (users, say) the ids rendered would be taken for contacts'."""
+        if len(self) != 1 or self.render_model in (False, "res.partner"):
+            return
+        template = self
+        if self._name not in ("mail.template", "sms.template"):
+            template = self.template_id if "template_id" in self._fields else None
+        if (
+            self.env.context.get("dental_loyalty_campaign_id")
+            or (
+                "dental_loyalty_campaign_id" in self._fields
+                and self.dental_loyalty_campaign_id
+            )
+            or self._dental_loyalty_campaign_template(template)
+        ):
+            raise UserError(
+                self.env._("A campaign is announced to patients (contacts) only.")
+            )
 
     @api.model
     def _dental_loyalty_template_event(self, template):

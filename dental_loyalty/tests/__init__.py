@@ -121,4 +121,5 @@ from . import test_earning_rule_clinic_day
 from . import test_earning_rule_refunds
 from . import test_earning_rule_scope_guard
 from . import test_attack_announce
+from . import test_attack_send_mail
 from . import test_attack_rule_patients

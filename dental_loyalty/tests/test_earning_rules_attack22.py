@@ -94,7 +94,10 @@ class TestEarningRuleArithmeticOverTheWire(EarningRulesCommon, HttpCase):
             ({"multiplier": 1e12}, "at most 10."),
             ({"multiplier": 10.5}, "at most 10."),
             ({"effect": "per_unit", "bonus_points": 2**31 - 1}, "at most 100,000"),
-            ({"effect": "per_unit", "bonus_points": -(2**31) - 1}, "at most 100,000"),
+            (
+                {"effect": "per_unit", "bonus_points": -(2**31) - 1},
+                "cannot be negative",
+            ),
             (
                 {"effect": "per_bill", "bonus_points": 5, "cap_points": 2**31},
                 "10,000,000",
@@ -116,6 +119,35 @@ class TestEarningRuleArithmeticOverTheWire(EarningRulesCommon, HttpCase):
             "dental.loyalty.earning.rule", "write", rule, {"multiplier": 11.0}
         )
         self.assertIn("at most 10.", error["message"])
+
+    def test_a_manager_is_told_what_is_wrong_with_a_figure(self):
+        manager = new_test_user(
+            self.env,
+            login="dl_rule_manager_edges",
+            groups="base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        )
+        self.authenticate(manager.login, manager.login)
+        rule, error = self._call(
+            "dental.loyalty.earning.rule",
+            "create",
+            [{"name": "Edges", "company_id": self.company.id, "multiplier": 2.0}],
+        )
+        self.assertIsNone(error)
+        for vals, sentence in (
+            ({"effect": "per_bill", "bonus_points": -(2**40)}, "cannot be negative"),
+            ({"cap_points": -(2**40)}, "cap cannot be negative"),
+            ({"multiplier": -1e308}, "must be more than 1"),
+            ({"multiplier": float("inf")}, "finite numbers"),
+            ({"date_from": "garbage"}, "must be dates"),
+            ({"date_to": "0000-01-01"}, "must be dates"),
+        ):
+            edge = {"name": "Edge", "company_id": self.company.id, **vals}
+            for method, args in (("create", [[edge]]), ("write", [rule, vals])):
+                result, error = self._call_kw(
+                    "dental.loyalty.earning.rule", method, args, {}
+                )
+                self.assertIsNone(result, (method, vals))
+                self.assertIn(sentence, error["message"], (method, vals))
 
     def test_no_rule_makes_a_sale_overflow_the_ledger(self):
         saved_before = self._rule(

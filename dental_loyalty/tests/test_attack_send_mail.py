@@ -1,0 +1,145 @@
+from odoo.tests import HttpCase, tagged
+
+from odoo.addons.mail.tests.common import MailCase
+
+from .common import DentalLoyaltyCommon
+from .common_pos import PosJsonRpcMixin
+
+
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
+class TestLoyaltyTemplateSentStraight(
+    PosJsonRpcMixin, DentalLoyaltyCommon, MailCase, HttpCase
+):
+    """``mail.template.send_mail`` is any internal user's to call over
+    JSON-RPC: a loyalty template sent that way still goes only to members who
+    agreed to loyalty emails and to no one else, and a campaign is announced
+    only from its composer, on patients."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["dental.loyalty.earning.rule"].search([]).active = False
+        cls.cashier = cls._new_user(
+            "dl_send_cashier", "base.group_user,point_of_sale.group_pos_user"
+        )
+        Partner = cls.env["res.partner"]
+        cls.agreed, cls.refused, cls.outsider = (
+            Partner.create({"name": name, "email": f"{login}@example.com"})
+            for name, login in (
+                ("Hoa Agreed", "hoa"),
+                ("Long Refused", "long"),
+                ("Mai Outsider", "mai"),
+            )
+        )
+        cls.campaign = cls.env["dental.loyalty.earning.rule"].create(
+            {"name": "Whitening month x2", "is_campaign": True, "multiplier": 2.0}
+        )
+        cls.announcement = cls.env.ref(
+            "dental_loyalty.mail_template_campaign_announcement"
+        )
+        cls.card = cls.env.ref("dental_loyalty.mail_template_member_card")
+        cls.earned = cls.env.ref("dental_loyalty.mail_template_points_earned")
+
+    def setUp(self):
+        super().setUp()
+        for partner, consent in ((self.agreed, True), (self.refused, False)):
+            partner.with_user(self.receptionist)._dental_loyalty_join(
+                self.company, consent_mail=consent, consent_sms=consent
+            )
+
+    def _send(self, template, partner, context=None, **email_values):
+        with self.mock_mail_gateway():
+            return self._call_kw(
+                "mail.template",
+                "send_mail",
+                [template.id, partner.id],
+                {"email_values": email_values or None, "context": context or {}},
+            )
+
+    def _mails_to(self, partner):
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("recipient_ids", "in", partner.ids),
+                    ("email_to", "ilike", "thief@example.com"),
+                ]
+            )
+        )
+
+    def test_a_cashier_sends_no_loyalty_template_without_consent(self):
+        self.authenticate(self.cashier.login, self.cashier.login)
+        for template in (self.card, self.earned):
+            _mail, error = self._send(template, self.refused)
+            self.assertIn("has not agreed to loyalty emails", error["message"])
+            _mail, error = self._send(template, self.outsider)
+            self.assertIn("is not a member", error["message"])
+            _mails, error = self._call(
+                "mail.template", "send_mail_batch", [template.id], [self.refused.id]
+            )
+            self.assertIn("has not agreed to loyalty emails", error["message"])
+        self.assertFalse(self._mails_to(self.refused) | self._mails_to(self.outsider))
+
+    def test_a_cashier_announces_no_campaign_with_its_template(self):
+        self.authenticate(self.cashier.login, self.cashier.login)
+        for context in ({}, {"dental_loyalty_campaign_id": self.campaign.id}):
+            for partner in (self.agreed, self.refused, self.outsider):
+                _mail, error = self._send(self.announcement, partner, context)
+                self.assertIn("Announce button", error["message"])
+            _mails, error = self._call(
+                "mail.template",
+                "send_mail_batch",
+                [self.announcement.id],
+                [self.agreed.id],
+            )
+            self.assertIn("Announce button", error["message"])
+        self.assertFalse(
+            self._mails_to(self.agreed)
+            | self._mails_to(self.refused)
+            | self._mails_to(self.outsider)
+        )
+
+    def test_a_cashier_mails_a_patients_card_to_no_other_address(self):
+        self.authenticate(self.cashier.login, self.cashier.login)
+        for overrides in (
+            {"email_to": "thief@example.com"},
+            {"recipient_ids": [(4, self.outsider.id)]},
+        ):
+            _mail, error = self._send(self.card, self.agreed, **overrides)
+            self.assertIn("only a loyalty manager", error["message"])
+        self.assertFalse(self._mails_to(self.agreed) | self._mails_to(self.outsider))
+        # To the member who agreed, as the template says, it goes.
+        mail_id, error = self._send(self.earned, self.agreed)
+        self.assertIsNone(error)
+        self.assertTrue(mail_id)
+
+    def test_an_announcement_renders_on_patients_only(self):
+        self.authenticate(self.manager.login, self.manager.login)
+        user = self._new_user("dl_send_other", "base.group_user")
+        composer_id, error = self._call_kw(
+            "mail.compose.message",
+            "create",
+            [
+                {
+                    "model": "res.users",
+                    "composition_mode": "mass_mail",
+                    "res_ids": str(user.ids),
+                    "template_id": self.announcement.id,
+                    "dental_loyalty_campaign_id": self.campaign.id,
+                }
+            ],
+            {"context": {}},
+        )
+        if composer_id:
+            with self.mock_mail_gateway():
+                _answer, error = self._call(
+                    "mail.compose.message", "action_send_mail", composer_id
+                )
+        self.assertIn("patients (contacts) only", error["message"])
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("recipient_ids", "in", user.partner_id.ids)])
+        )
