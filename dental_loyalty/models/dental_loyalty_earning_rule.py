@@ -15,6 +15,23 @@ WEEKDAY_FIELDS = (
     "on_sunday",
 )
 
+# What a rule gives and its cap's period: the ledger keeps them as they were
+# when a rule gave a line (dental_loyalty_ledger_rules.py).
+EFFECTS = [
+    ("multiplier", "Multiply the points"),
+    ("per_line", "Points per line"),
+    ("per_unit", "Points per unit"),
+    ("per_bill", "Points per bill"),
+]
+CAP_PERIODS = [
+    ("bill", "per bill"),
+    ("day", "per day"),
+    ("week", "per week"),
+    ("month", "per month"),
+    ("year", "per year"),
+    ("ever", "while the rule runs"),
+]
+
 # What the engine reads of a rule: a change to any of these changes what the
 # next sale earns, and the rules the register previews with.
 ENGINE_FIELDS = (
@@ -144,12 +161,7 @@ class DentalLoyaltyEarningRule(models.Model):
 
     # What it gives.
     effect = fields.Selection(
-        [
-            ("multiplier", "Multiply the points"),
-            ("per_line", "Points per line"),
-            ("per_unit", "Points per unit"),
-            ("per_bill", "Points per bill"),
-        ],
+        EFFECTS,
         required=True,
         default="multiplier",
         tracking=True,
@@ -179,14 +191,7 @@ class DentalLoyaltyEarningRule(models.Model):
         "0: no cap.",
     )
     cap_period = fields.Selection(
-        [
-            ("bill", "per bill"),
-            ("day", "per day"),
-            ("week", "per week"),
-            ("month", "per month"),
-            ("year", "per year"),
-            ("ever", "while the rule runs"),
-        ],
+        CAP_PERIODS,
         required=True,
         default="month",
     )

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .dental_loyalty_earning_rule import CAP_PERIODS, EFFECTS
+
 
 class DentalLoyaltyLedger(models.Model):
     """What an earning rule was when it gave a line: its effect and cap
@@ -11,24 +13,12 @@ class DentalLoyaltyLedger(models.Model):
     _inherit = "dental.loyalty.ledger"  # pylint: disable=consider-merging-classes-inherited
 
     rule_effect = fields.Selection(
-        [
-            ("multiplier", "Multiply the points"),
-            ("per_line", "Points per line"),
-            ("per_unit", "Points per unit"),
-            ("per_bill", "Points per bill"),
-        ],
+        EFFECTS,
         readonly=True,
         help="What the earning rule gave when these points were earned.",
     )
     rule_cap_period = fields.Selection(
-        [
-            ("bill", "per bill"),
-            ("day", "per day"),
-            ("week", "per week"),
-            ("month", "per month"),
-            ("year", "per year"),
-            ("ever", "while the rule runs"),
-        ],
+        CAP_PERIODS,
         readonly=True,
         help="The period of the earning rule's cap when these points were earned.",
     )
