@@ -10,5 +10,6 @@ from . import dental_loyalty_join
 from . import dental_loyalty_liability_report
 from . import mail_compose_message
 from . import sms_composer
+from . import dental_loyalty_campaign_composer
 from . import mail_compose_message_campaign
 from . import sms_composer_campaign

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 
@@ -10,35 +10,9 @@ class MailComposeMessage(models.TransientModel):
     checks it (its managers), when the composer is made or changed and again
     when it sends, and it goes only to the campaign's audience."""
 
-    _inherit = "mail.compose.message"  # pylint: disable=consider-merging-classes-inherited
-
-    dental_loyalty_campaign_id = fields.Many2one(
-        "dental.loyalty.earning.rule", string="Campaign", readonly=True
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        Rule = self.env["dental.loyalty.earning.rule"]
-        default = self.env.context.get("default_dental_loyalty_campaign_id", False)
-        for vals in vals_list:
-            Rule._announced_campaign(vals.get("dental_loyalty_campaign_id", default))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "dental_loyalty_campaign_id" in vals:
-            self.env["dental.loyalty.earning.rule"]._announced_campaign(
-                vals["dental_loyalty_campaign_id"]
-            )
-        return super().write(vals)
-
-    def _dental_loyalty_campaign(self):
-        """The campaign this composer announces (its own, else the one its
-        context names), checked now; empty for none."""
-        Rule = self.env["dental.loyalty.earning.rule"]
-        campaign_id = self[:1].dental_loyalty_campaign_id.id or self.env.context.get(
-            "dental_loyalty_campaign_id", False
-        )
-        return Rule._announced_campaign(campaign_id)
+    # A model of more than one parent is named, or Odoo names it after the class.
+    _name = "mail.compose.message"
+    _inherit = ["mail.compose.message", "dental.loyalty.campaign.composer"]
 
     def _dental_loyalty_with_campaign(self):
         campaign = self[:1].dental_loyalty_campaign_id
@@ -93,30 +67,16 @@ class MailComposeMessage(models.TransientModel):
         return super()._action_send_mail_mass_mail(res_ids, auto_commit=auto_commit)
 
     def _action_send_mail_comment(self, res_ids):
-        outside = self._dental_loyalty_outside(self.env["res.partner"].browse(res_ids))
-        if outside:
-            raise UserError(
-                self.env._(
-                    "%s is not among whom the campaign is for: this message is "
-                    "not sent.",
-                    ", ".join(outside.mapped("display_name")),
-                )
-            )
+        self._dental_loyalty_refuse_outside(
+            self._dental_loyalty_outside(self.env["res.partner"].browse(res_ids))
+        )
         return super()._action_send_mail_comment(res_ids)
 
     def _dental_loyalty_check_campaign(self):
         """Refuse sending an announcement the user may not send now."""
         for composer in self:
-            campaign = composer._dental_loyalty_campaign()
-            if not campaign and self.env[
-                "mail.render.mixin"
-            ]._dental_loyalty_campaign_template(composer.template_id):
-                raise UserError(
-                    self.env._(
-                        "The campaign announcement is sent from a campaign's "
-                        "Announce button: it says nothing without its campaign."
-                    )
-                )
+            if not composer._dental_loyalty_campaign():
+                composer._dental_loyalty_check_announcement(composer.template_id)
 
     def action_send_mail(self):
         self._dental_loyalty_check_campaign()
