@@ -4,6 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..rules import MAX_CAP_POINTS, EarningRule, bounded_factor
+from .engine_cache import forget_programme
 
 WEEKDAY_FIELDS = (
     "on_monday",
@@ -258,16 +259,16 @@ class DentalLoyaltyEarningRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env.registry.clear_cache()
+        forget_programme(self.env)
         return super().create(vals_list)
 
     def write(self, vals):
         if any(name in vals for name in ENGINE_FIELDS):
-            self.env.registry.clear_cache()
+            forget_programme(self.env)
         return super().write(vals)
 
     def unlink(self):
-        self.env.registry.clear_cache()
+        forget_programme(self.env)
         return super().unlink()
 
     @api.model

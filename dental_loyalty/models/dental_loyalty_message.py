@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
 
+from .engine_cache import forget_programme
+
 # How a patient hears of an event, as a company's choice reads in one word.
 CHANNELS = [
     ("none", "No message"),
@@ -131,16 +133,16 @@ class DentalLoyaltyMessage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env.registry.clear_cache()
+        forget_programme(self.env)
         return super().create(vals_list)
 
     def write(self, vals):
         if {"company_id", "event", "active", "send_mail", "send_sms"} & vals.keys():
-            self.env.registry.clear_cache()
+            forget_programme(self.env)
         return super().write(vals)
 
     def unlink(self):
-        self.env.registry.clear_cache()
+        forget_programme(self.env)
         return super().unlink()
 
     @api.model

@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import ormcache
 
 from ..rules import Tier, ladder_conflicts
+from .engine_cache import forget_programme
 
 
 class DentalLoyaltyTier(models.Model):
@@ -119,17 +120,17 @@ class DentalLoyaltyTier(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env.registry.clear_cache()
+        forget_programme(self.env)
         return super().create(vals_list)
 
     def write(self, vals):
         if {"threshold", "sequence", "company_id", "active"} & set(vals):
-            self.env.registry.clear_cache()
+            forget_programme(self.env)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_clear_ladder_cache(self):
-        self.env.registry.clear_cache()
+        forget_programme(self.env)
 
     @api.model
     @ormcache("company_id")

@@ -1,5 +1,7 @@
 from odoo import models
 
+from .engine_cache import forget_programme
+
 
 class ProductCategory(models.Model):
     """The engine's rules are cached with their categories' paths (1/4/): a
@@ -14,5 +16,5 @@ class ProductCategory(models.Model):
         if "parent_id" in vals and any(
             category.parent_id.id != (vals["parent_id"] or False) for category in self
         ):
-            self.env.registry.clear_cache()
+            forget_programme(self.env)
         return super().write(vals)

@@ -123,3 +123,4 @@ from . import test_earning_rule_scope_guard
 from . import test_attack_announce
 from . import test_attack_send_mail
 from . import test_attack_rule_patients
+from . import test_engine_cache_race
