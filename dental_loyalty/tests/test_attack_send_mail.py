@@ -143,3 +143,29 @@ class TestLoyaltyTemplateSentStraight(
             .sudo()
             .search([("recipient_ids", "in", user.partner_id.ids)])
         )
+
+    def test_a_cashiers_mass_mail_of_the_card_skips_who_refused(self):
+        # The cashier's own composer, in mass mode: the card, with the link to
+        # the patient's page, goes only to who agreed to loyalty emails.
+        self.authenticate(self.cashier.login, self.cashier.login)
+        with self.mock_mail_gateway():
+            composer_id, error = self._call_kw(
+                "mail.compose.message",
+                "create",
+                [
+                    {
+                        "composition_mode": "mass_mail",
+                        "model": "res.partner",
+                        "res_ids": [self.agreed.id, self.refused.id],
+                        "template_id": self.card.id,
+                    }
+                ],
+                {},
+            )
+            self.assertIsNone(error)
+            _result, error = self._call_kw(
+                "mail.compose.message", "action_send_mail", [composer_id], {}
+            )
+        self.assertIsNone(error)
+        self.assertTrue(self._mails_to(self.agreed))
+        self.assertFalse(self._mails_to(self.refused))

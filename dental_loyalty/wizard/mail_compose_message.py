@@ -62,11 +62,18 @@ class MailComposeMessage(models.TransientModel):
         mail: who did not agree to the programme's email in the company, as
         the dispatcher decides for its events. Empty for any other template."""
         self.ensure_one()
-        if (
-            self.model != "res.partner"
-            or not partners
-            or not self.env["mail.render.mixin"]._dental_loyalty_template_event(
+        if self.model != "res.partner" or not partners:
+            return partners.browse()
+        # The programme's messages (a campaign's, whatever its template), and
+        # any template it ships (the member card, which carries the patient's
+        # page), as a straight send decides.
+        if not (
+            self.env["mail.render.mixin"]._dental_loyalty_template_event(
                 self.template_id
+            )
+            or (
+                self.template_id
+                and self.template_id._dental_loyalty_is_loyalty_template()
             )
         ):
             return partners.browse()
