@@ -124,6 +124,22 @@ class DentalLoyaltyWallet(models.Model):
                     ),
                 )
 
+    def _audit_points_paid_sql(self):
+        """The ``paid`` table of an audit's query: what points paid of each
+        POS order (``order_id``, ``money``)."""
+        return SQL(
+            """
+            paid AS (
+                SELECT pay.pos_order_id AS order_id, SUM(pay.amount) AS money
+                  FROM pos_payment pay
+                  JOIN pos_payment_method method
+                    ON method.id = pay.payment_method_id
+                 WHERE method.dental_loyalty_points AND pay.amount > 0
+              GROUP BY pay.pos_order_id
+            )
+            """
+        )
+
     def _audit_earnings(self, wallets):
         """What a sale earned is what its basis gives (the rate, bonus and
         multiplier the engine read then), on no more money than the bill's sold
@@ -136,14 +152,7 @@ class DentalLoyaltyWallet(models.Model):
                       FROM pos_order_line line
                      WHERE line.qty > 0
                   GROUP BY line.order_id
-                ), paid AS (
-                    SELECT pay.pos_order_id AS order_id, SUM(pay.amount) AS money
-                      FROM pos_payment pay
-                      JOIN pos_payment_method method
-                        ON method.id = pay.payment_method_id
-                     WHERE method.dental_loyalty_points AND pay.amount > 0
-                  GROUP BY pay.pos_order_id
-                )
+                ), %s
                 SELECT earn.wallet_id, COALESCE(o.pos_reference, o.name),
                        earn.points, earn.paid_amount, earn.earn_rate,
                        earn.bonus_basis, earn.tier_multiplier,
@@ -160,6 +169,7 @@ class DentalLoyaltyWallet(models.Model):
                    AND earn.tier_multiplier IS NOT NULL
                    AND %s
                 """,
+                self._audit_points_paid_sql(),
                 self._audit_where(SQL("earn.wallet_id"), wallets),
             )
         )

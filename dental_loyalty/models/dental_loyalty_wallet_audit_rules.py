@@ -40,14 +40,7 @@ class DentalLoyaltyWallet(models.Model):
                       FROM pos_order_line line
                      WHERE line.qty > 0
                   GROUP BY line.order_id
-                ), paid AS (
-                    SELECT pay.pos_order_id AS order_id, SUM(pay.amount) AS money
-                      FROM pos_payment pay
-                      JOIN pos_payment_method method
-                        ON method.id = pay.payment_method_id
-                     WHERE method.dental_loyalty_points AND pay.amount > 0
-                  GROUP BY pay.pos_order_id
-                )
+                ), %s
                 SELECT rule.wallet_id, COALESCE(o.pos_reference, o.name, rule.origin),
                        rule.reason, rule.points, rule.rule_basis, rule.rule_factor,
                        rule.tier_multiplier, rule.rule_cap, rule.rule_effect,
@@ -65,6 +58,7 @@ class DentalLoyaltyWallet(models.Model):
                  WHERE rule.kind = 'rule'
                    AND %s
                 """,
+                self._audit_points_paid_sql(),
                 PAID_STATES,
                 self._audit_where(SQL("rule.wallet_id"), wallets),
             )
