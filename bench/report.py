@@ -11,11 +11,13 @@ import os
 import platform
 from pathlib import Path
 
-# The issue's goals and its reference measurement (Odoo 18.0, test transaction,
-# 150 orders of four lines).
-MAX_ADDED_QUERIES = 8
+# The issues' goals and the first issue's reference measurement (Odoo 18.0, test
+# transaction, 150 orders of four lines). Issue 21: what loyalty adds to plain POS,
+# to the sync alone and to the whole path (every call the register makes).
+MAX_SYNC_ADDED_QUERIES = 8
+MAX_PATH_ADDED_QUERIES = 15
+MAX_PATH_TIME_RATIO = 1.10
 MAX_RULES_ADDED_QUERIES = 2  # ten active earning rules against none (issue 22)
-MAX_ADDED_TIME = 0.15
 MAX_HISTORY_TIME_GROWTH = 0.10  # our reading of "independent of ledger history"
 MAX_JOB_SECONDS = 60
 MAX_JOB_RSS_MIB = 1024
@@ -64,6 +66,25 @@ def verdict(over, unit):
     return f"MISSED by {over:g} {unit}"
 
 
+def below_pos_loyalty(name, flavour, card):
+    """Goals: ``flavour``'s whole path costs fewer queries and less time than
+    pos_loyalty's (``card``, flavour b)."""
+    queries = flavour["median_queries"] - card["median_queries"]
+    slower = flavour["median_ms"] / card["median_ms"] - 1
+    return [
+        (
+            f"{name}: fewer queries than pos_loyalty (b)",
+            f"{flavour['median_queries']:g} vs {card['median_queries']:g}",
+            verdict(queries + 1, "queries"),
+        ),
+        (
+            f"{name}: faster than pos_loyalty (b)",
+            f"{flavour['median_ms']:.1f} ms vs {card['median_ms']:.1f} ms",
+            verdict(round(slower * 100, 1), "% of b's time"),
+        ),
+    ]
+
+
 def judge(pos, jobs):
     """Per goal: what was asked, what was measured, met or missed by how much."""
     flavours = {flavour["key"]: flavour for flavour in pos["flavours"]}
@@ -76,32 +97,31 @@ def judge(pos, jobs):
         added_to_sync = flavour["sync_median_queries"] - plain["sync_median_queries"]
         goals.append(
             (
-                f"{lines}: loyalty adds <= {MAX_ADDED_QUERIES} SQL queries per order",
-                f"{added:+g} (to sync_from_ui alone: {added_to_sync:+g})",
-                verdict(added - MAX_ADDED_QUERIES, "queries"),
+                f"{lines}: the sync adds <= {MAX_SYNC_ADDED_QUERIES} SQL queries",
+                f"{added_to_sync:+g}",
+                verdict(added_to_sync - MAX_SYNC_ADDED_QUERIES, "queries"),
             )
         )
-        growth = flavour["median_ms"] / plain["median_ms"] - 1
-        sync_growth = flavour["sync_median_ms"] / plain["sync_median_ms"] - 1
         goals.append(
             (
-                f"{lines}: loyalty adds <= {MAX_ADDED_TIME:.0%} time per order",
-                f"{growth:+.1%} (to sync_from_ui alone: {sync_growth:+.1%})",
-                verdict(round((growth - MAX_ADDED_TIME) * 100, 1), "points"),
+                f"{lines}: the whole path adds <= {MAX_PATH_ADDED_QUERIES} SQL "
+                "queries per order",
+                f"{added:+g}",
+                verdict(added - MAX_PATH_ADDED_QUERIES, "queries"),
             )
         )
-        if not card:
-            continue
-        slower = flavour["median_ms"] / card["median_ms"] - 1
+        ratio = flavour["median_ms"] / plain["median_ms"]
+        sync_ratio = flavour["sync_median_ms"] / plain["sync_median_ms"]
         goals.append(
             (
-                f"{lines}: no slower than pos_loyalty (b)",
-                f"{flavour['median_ms']:.1f} ms vs {card['median_ms']:.1f} ms "
-                f"({flavour['median_queries']:g} vs {card['median_queries']:g} "
-                "queries)",
-                verdict(round(slower * 100, 1), "% of b's time"),
+                f"{lines}: the whole path within {MAX_PATH_TIME_RATIO:.2f} x plain's "
+                "time",
+                f"{ratio:.2f} x (sync_from_ui alone: {sync_ratio:.2f} x)",
+                verdict(round(ratio - MAX_PATH_TIME_RATIO, 2), "x"),
             )
         )
+        if card:
+            goals += below_pos_loyalty(lines, flavour, card)
     if len(dental) > 1:
         fewest, most = dental[0], dental[-1]
         span = f"{fewest['history_lines']:,} -> {most['history_lines']:,} lines"
@@ -125,20 +145,11 @@ def judge(pos, jobs):
             )
         )
     voucher = flavours.get("v")
-    if voucher and dental:
-        base = dental[0]
-        goals.append(
-            (
-                f"v: what a reward redeemed at the register and its voucher on the "
-                f"bill add to c, {base['history_lines']:,} lines (our reading)",
-                f"{voucher['median_queries'] - base['median_queries']:+g} queries, "
-                f"{voucher['median_ms'] - base['median_ms']:+.1f} ms (to "
-                f"sync_from_ui alone: "
-                f"{voucher['sync_median_queries'] - base['sync_median_queries']:+g}"
-                f" queries, "
-                f"{voucher['sync_median_ms'] - base['sync_median_ms']:+.1f} ms)",
-                "measured",
-            )
+    if voucher and card:
+        goals += below_pos_loyalty(
+            "v, a reward redeemed and its voucher used",
+            voucher,
+            card,
         )
     ruled = flavours.get("r")
     base = next(
