@@ -144,8 +144,16 @@ class DentalLoyaltyLedger(models.Model):
         # The engine reads the lots of a wallet it already locked.
         return self.sudo().search_fetch(
             [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],
-            # wallet_id too: updating what is left of a lot marks its wallet.
-            ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
+            # wallet_id too: updating what is left of a lot marks its wallet;
+            # is_released as _as_lot reads it, not the whole line again.
+            [
+                "wallet_id",
+                "remaining_points",
+                "available_date",
+                "expiry_date",
+                "date",
+                "is_released",
+            ],
             order="date, id",
         )
 
