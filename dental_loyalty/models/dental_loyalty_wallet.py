@@ -285,9 +285,44 @@ class DentalLoyaltyWallet(models.Model):
         lots due for the catch-up: {wallet id: (release due, expiry due)}.
         One query where a lock, a read of the wallet and the catch-up's
         searches were four on every sync, reserve and redeem."""
-        today = fields.Date.context_today(self)
-        # The row and the lots as this transaction left them.
+        # The rows as this transaction left them.
         self.flush_recordset()
+        return self._lock_rows_and_read(SQL("id IN %s", tuple(self.ids)))
+
+    @api.model
+    def _lock_own_wallet(self, partner, company):
+        """``partner``'s own wallet in ``company``, locked and caught up, when
+        it is the one they earn into and pay from (no family): found by the
+        lock itself, one statement where a search and the lock were two.
+        Empty when they have none, or pay from their family's: the caller
+        finds (or opens) and locks that one as before."""
+        # As a search would: a user sees the wallets of their companies only.
+        if not self.env.su and company not in self.env.companies:
+            return self.browse()
+        self.flush_model()
+        due = self._lock_rows_and_read(
+            SQL(
+                "partner_id = %s AND company_id = %s AND family_id IS NULL",
+                partner.id,
+                company.id,
+            )
+        )
+        wallet = self.browse(list(due))
+        if wallet:
+            self.env.cr.precommit.data.setdefault(
+                "dental_loyalty.locked_wallet_ids", set()
+            ).update(wallet.ids)
+            wallet._catch_up(due)
+        return wallet
+
+    @api.model
+    def _lock_rows_and_read(self, where):
+        """Lock the wallets ``where`` selects (in id order), read their rows
+        into the cache and whether lots are due for the catch-up, in one
+        statement (``_lock_and_read``). Returns {wallet id: (release due,
+        expiry due)}."""
+        today = fields.Date.context_today(self)
+        # The lots as this transaction left them.
         self.env["dental.loyalty.ledger"].flush_model(
             [
                 "wallet_id",
@@ -306,6 +341,7 @@ class DentalLoyaltyWallet(models.Model):
             and field.name != "id"
             and not field.translate
             and not field.company_dependent
+            and not field.groups
         ]
         self.env.cr.execute(
             SQL(
@@ -313,7 +349,7 @@ class DentalLoyaltyWallet(models.Model):
                 UPDATE dental_loyalty_wallet target
                    SET write_date = target.write_date
                   FROM (SELECT id FROM dental_loyalty_wallet
-                         WHERE id IN %(ids)s ORDER BY id FOR UPDATE) locked
+                         WHERE %(where)s ORDER BY id FOR UPDATE) locked
                  WHERE target.id = locked.id
              RETURNING target.id,
                        EXISTS (SELECT 1 FROM dental_loyalty_ledger line
@@ -327,7 +363,7 @@ class DentalLoyaltyWallet(models.Model):
                                   AND line.expiry_date <= %(today)s),
                        %(columns)s
                 """,
-                ids=tuple(self.ids),
+                where=where,
                 today=today,
                 columns=SQL(", ").join(
                     SQL.identifier("target", field.name) for field in columns
@@ -337,10 +373,10 @@ class DentalLoyaltyWallet(models.Model):
             log_exceptions=False,
         )
         rows = self.env.cr.fetchall()
-        self.invalidate_recordset(flush=False)
+        fetched = self.browse([row[0] for row in rows])
+        (self | fetched).invalidate_recordset(flush=False)
         if rows:
             values = list(zip(*rows, strict=True))
-            fetched = self.browse(values[0])
             for field, column in zip(columns, values[3:], strict=True):
                 self.env.cache.insert_missing(fetched, field, column)
         return {row[0]: (row[1], row[2]) for row in rows}

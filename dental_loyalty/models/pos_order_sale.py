@@ -143,8 +143,11 @@ class PosOrderSale(models.Model):
             bill_total -= sum(line._dental_loyalty_total() for line in returned)
         # Only a member earns and spends; a patient who joins automatically
         # joins now, whatever else the register sent.
-        wallet = self.partner_id and self.partner_id._dental_loyalty_member_wallet(
-            self.company_id
+        wallet = self.partner_id and (
+            self.env["dental.loyalty.wallet"]._lock_own_wallet(
+                self.partner_id, self.company_id
+            )
+            or self.partner_id._dental_loyalty_member_wallet(self.company_id)
         )
         if not wallet:
             if not self.currency_id.is_zero(points_amount):
