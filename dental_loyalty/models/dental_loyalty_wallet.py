@@ -295,32 +295,44 @@ class DentalLoyaltyWallet(models.Model):
         it is the one they earn into and pay from (no family): found by the
         lock itself, one statement where a search and the lock were two.
         Empty when they have none, or pay from their family's: the caller
-        finds (or opens) and locks that one as before."""
+        finds (or opens) and locks that one as before. Returns the wallet and
+        whether a referral of the patient is pending in ``company`` (None when
+        no wallet was found), read by the same statement."""
         # As a search would: a user sees the wallets of their companies only.
         if not self.env.su and company not in self.env.companies:
-            return self.browse()
+            return self.browse(), None
         self.flush_model()
+        self.env["dental.loyalty.referral"].flush_model(
+            ["referred_id", "company_id", "state"]
+        )
         due = self._lock_rows_and_read(
             SQL(
                 "partner_id = %s AND company_id = %s AND family_id IS NULL",
                 partner.id,
                 company.id,
-            )
+            ),
+            extra=SQL(
+                """EXISTS (SELECT 1 FROM dental_loyalty_referral referral
+                            WHERE referral.referred_id = target.partner_id
+                              AND referral.company_id = target.company_id
+                              AND referral.state = 'pending')"""
+            ),
         )
         wallet = self.browse(list(due))
-        if wallet:
-            self.env.cr.precommit.data.setdefault(
-                "dental_loyalty.locked_wallet_ids", set()
-            ).update(wallet.ids)
-            wallet._catch_up(due)
-        return wallet
+        if not wallet:
+            return wallet, None
+        self.env.cr.precommit.data.setdefault(
+            "dental_loyalty.locked_wallet_ids", set()
+        ).update(wallet.ids)
+        wallet._catch_up({wallet.id: due[wallet.id][:2]})
+        return wallet, due[wallet.id][2]
 
     @api.model
-    def _lock_rows_and_read(self, where):
+    def _lock_rows_and_read(self, where, extra=None):
         """Lock the wallets ``where`` selects (in id order), read their rows
         into the cache and whether lots are due for the catch-up, in one
         statement (``_lock_and_read``). Returns {wallet id: (release due,
-        expiry due)}."""
+        expiry due)}, and the ``extra`` expression's value third when given."""
         today = fields.Date.context_today(self)
         # The lots as this transaction left them.
         self.env["dental.loyalty.ledger"].flush_model(
@@ -361,9 +373,11 @@ class DentalLoyaltyWallet(models.Model):
                                 WHERE line.wallet_id = target.id
                                   AND line.remaining_points > 0
                                   AND line.expiry_date <= %(today)s),
+                       %(extra)s,
                        %(columns)s
                 """,
                 where=where,
+                extra=extra or SQL("NULL"),
                 today=today,
                 columns=SQL(", ").join(
                     SQL.identifier("target", field.name) for field in columns
@@ -377,9 +391,11 @@ class DentalLoyaltyWallet(models.Model):
         (self | fetched).invalidate_recordset(flush=False)
         if rows:
             values = list(zip(*rows, strict=True))
-            for field, column in zip(columns, values[3:], strict=True):
+            for field, column in zip(columns, values[4:], strict=True):
                 self.env.cache.insert_missing(fetched, field, column)
-        return {row[0]: (row[1], row[2]) for row in rows}
+        if extra is None:
+            return {row[0]: (row[1], row[2]) for row in rows}
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
     @api.model
     def _serialise_rows(self, table, ids):
