@@ -360,8 +360,9 @@ class DentalLoyaltyWallet(models.Model):
                 """
                 UPDATE dental_loyalty_wallet target
                    SET write_date = target.write_date
-                  FROM (SELECT id FROM dental_loyalty_wallet
+                  FROM (SELECT id, tier_id FROM dental_loyalty_wallet
                          WHERE %(where)s ORDER BY id FOR UPDATE) locked
+             LEFT JOIN dental_loyalty_tier tier ON tier.id = locked.tier_id
                  WHERE target.id = locked.id
              RETURNING target.id,
                        EXISTS (SELECT 1 FROM dental_loyalty_ledger line
@@ -374,10 +375,13 @@ class DentalLoyaltyWallet(models.Model):
                                   AND line.remaining_points > 0
                                   AND line.expiry_date <= %(today)s),
                        %(extra)s,
+                       tier.multiplier,
+                       COALESCE(tier.name->>%(lang)s, tier.name->>'en_US'),
                        %(columns)s
                 """,
                 where=where,
                 extra=extra or SQL("NULL"),
+                lang=self.env.lang or "en_US",
                 today=today,
                 columns=SQL(", ").join(
                     SQL.identifier("target", field.name) for field in columns
@@ -391,8 +395,21 @@ class DentalLoyaltyWallet(models.Model):
         (self | fetched).invalidate_recordset(flush=False)
         if rows:
             values = list(zip(*rows, strict=True))
-            for field, column in zip(columns, values[4:], strict=True):
+            for field, column in zip(columns, values[6:], strict=True):
                 self.env.cache.insert_missing(fetched, field, column)
+            # The tier's multiplier (a sale earns by it) and name (the receipt
+            # shows it), read by the same statement.
+            tiers = {
+                row[6 + columns.index(self._fields["tier_id"])]: row for row in rows
+            }
+            tiers.pop(None, None)
+            Tier = self.env["dental.loyalty.tier"]
+            for tier_id, row in tiers.items():
+                tier = Tier.browse(tier_id)
+                self.env.cache.insert_missing(
+                    tier, Tier._fields["multiplier"], [row[4]]
+                )
+                self.env.cache.insert_missing(tier, Tier._fields["name"], [row[5]])
         if extra is None:
             return {row[0]: (row[1], row[2]) for row in rows}
         return {row[0]: (row[1], row[2], row[3]) for row in rows}
