@@ -298,7 +298,9 @@ class DentalLoyaltyWallet(models.Model):
         finds (or opens) and locks that one as before. Returns the wallet and
         whether a referral of the patient is pending in ``company`` (None when
         no wallet was found), read by the same statement."""
-        # As a search would: a user sees the wallets of their companies only.
+        # As a search would: the user's right to read wallets, and only those
+        # of their companies.
+        self.browse().check_access("read")
         if not self.env.su and company not in self.env.companies:
             return self.browse(), None
         self.flush_model()
