@@ -102,10 +102,7 @@ class DentalLoyaltyLedger(models.Model):
         readonly=True,
         help="The amount paid that earned these points; counts for spend-based tiers.",
     )
-    # The wallet's company's (the line's company is the wallet's): a new line's
-    # amount reads it from the wallet its posting locked, not from the line's
-    # company, which core caches only after the amount (one query per posting).
-    currency_id = fields.Many2one(related="wallet_id.company_id.currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
     # What the engine read from the programme when it posted a sale's line, so
     # the integrity check recomputes the line's value from its own basis even
     # after a manager changes the programme.
