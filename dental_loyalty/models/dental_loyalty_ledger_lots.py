@@ -12,6 +12,15 @@ from ..rules import (
     expiry_date,
 )
 
+# The wallet's sums of its ledger (``dental.loyalty.wallet._compute_points``).
+_WALLET_SUMS = (
+    "points_balance",
+    "points_available",
+    "points_pending",
+    "points_lifetime",
+    "last_visit_date",
+)
+
 
 class DentalLoyaltyLedger(models.Model):
     """The lots: what a posted line opens or takes, oldest first, and the
@@ -61,7 +70,14 @@ class DentalLoyaltyLedger(models.Model):
                 ):
                     takes[lot_id] += taken
                     line_takes.append((index, lot_id, taken))
-        balances = {wallet.id: wallet.points_balance for wallet in wallets}
+        # The wallets' sums before this posting (read under their lock).
+        figures = {
+            wallet.id: {name: wallet[name] for name in _WALLET_SUMS}
+            for wallet in wallets
+        }
+        balances = {
+            wallet_id: sums["points_balance"] for wallet_id, sums in figures.items()
+        }
         for vals in vals_list:
             balances[vals["wallet_id"]] += vals["points"]
             vals["balance_after"] = balances[vals["wallet_id"]]
@@ -73,7 +89,47 @@ class DentalLoyaltyLedger(models.Model):
         for remaining, lot_ids in by_taken.items():
             self.browse(lot_ids).sudo().write({"remaining_points": remaining})
         self.env["dental.loyalty.ledger.take"]._record(lines, line_takes)
+        self._add_to_wallet_sums(wallets, figures, vals_list, line_takes)
         return lines
+
+    def _add_to_wallet_sums(self, wallets, figures, vals_list, line_takes):
+        """Set the wallets' sums (``_compute_points``) to what they were plus
+        what these lines add and take, rather than summing their whole ledger
+        again: the wallets are locked, the posting knows every delta. What
+        changes the lines later (a release, another posting) recomputes them as
+        before; the integrity check compares them with the ledger."""
+        Ledger = self.sudo()
+        earning_kinds = Ledger._earning_kinds()
+        visit_kinds = Ledger._visit_kinds()
+        for vals in vals_list:
+            sums = figures[vals["wallet_id"]]
+            points = vals["points"]
+            sums["points_balance"] += points
+            if vals["kind"] in earning_kinds:
+                sums["points_lifetime"] += points
+            if vals["kind"] in visit_kinds:
+                day = fields.Date.to_date(vals["date"])
+                sums["last_visit_date"] = max(sums["last_visit_date"] or day, day)
+            if points > 0:
+                bucket = "points_available" if vals["is_released"] else "points_pending"
+                sums[bucket] += vals["remaining_points"]
+        for _index, lot_id, taken in line_takes:
+            lot = Ledger.browse(lot_id)
+            sums = figures.get(lot.wallet_id.id)
+            if sums is None:  # a lot of a wallet not posted on: sum it all again
+                return
+            sums["points_available" if lot.is_released else "points_pending"] -= taken
+        Wallet = self.env["dental.loyalty.wallet"].sudo()
+        computed = self.pool.field_computed[Wallet._fields["points_balance"]]
+        if {field.name for field in computed} != set(_WALLET_SUMS):
+            return  # another module computes more with them: let it
+        wallets = wallets.sudo()
+        for field in computed:
+            self.env.remove_to_compute(field, wallets)
+        with self.env.protecting(computed, wallets):
+            for wallet in wallets:
+                for name, value in figures[wallet.id].items():
+                    wallet[name] = value
 
     def _prepare_lot_vals(self, vals, company, posted, today):
         """Date a new lot: earned points and referral bonuses are spendable
@@ -144,8 +200,16 @@ class DentalLoyaltyLedger(models.Model):
         # The engine reads the lots of a wallet it already locked.
         return self.sudo().search_fetch(
             [("wallet_id", "=", wallet.id), ("remaining_points", ">", 0)],
-            # wallet_id too: updating what is left of a lot marks its wallet.
-            ["wallet_id", "remaining_points", "available_date", "expiry_date", "date"],
+            # wallet_id too: updating what is left of a lot marks its wallet;
+            # is_released as _as_lot reads it, not the whole line again.
+            [
+                "wallet_id",
+                "remaining_points",
+                "available_date",
+                "expiry_date",
+                "date",
+                "is_released",
+            ],
             order="date, id",
         )
 

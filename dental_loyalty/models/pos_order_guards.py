@@ -181,7 +181,6 @@ class PosOrderGuards(models.Model):
         if not isinstance(order, dict):
             raise UserError(self.env._("The register sent an order that is not one."))
         Line = self.env["pos.order.line"]
-        Payment = self.env["pos.payment"]
         session_id = order.get("session_id")
         session = self.env["pos.session"].browse(
             session_id if is_record_id(session_id) else ()
@@ -229,15 +228,24 @@ class PosOrderGuards(models.Model):
                 is_record_id(refunded_id) and Line.browse(refunded_id).exists()
             ):
                 self._dental_loyalty_refuse_field(Line, "refunded_orderline_id")
+        self._dental_loyalty_check_payload_payments(order)
+
+    @api.model
+    def _dental_loyalty_check_payload_payments(self, order):
+        """The register's payments: amounts a clinic bills, methods that exist."""
+        Payment = self.env["pos.payment"]
+        method_ids = set()
         for vals in self._dental_loyalty_payload_values(order, "payment_ids"):
             if not self._dental_loyalty_is_figure(vals.get("amount", 0.0)):
                 self._dental_loyalty_refuse_field(Payment, "amount")
             method_id = vals.get("payment_method_id")
-            if not (
-                is_record_id(method_id)
-                and self.env["pos.payment.method"].browse(method_id).exists()
-            ):
+            if not is_record_id(method_id):
                 self._dental_loyalty_refuse_field(Payment, "payment_method_id")
+            method_ids.add(method_id)
+        # The methods of all its payments in one query, not one per payment.
+        methods = self.env["pos.payment.method"].browse(sorted(method_ids))
+        if len(methods.exists()) != len(method_ids):
+            self._dental_loyalty_refuse_field(Payment, "payment_method_id")
 
     @api.model
     def _dental_loyalty_payload_values(self, order, name):

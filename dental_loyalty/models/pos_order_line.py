@@ -77,7 +77,17 @@ class PosOrderLine(models.Model):
         """The line's price with taxes, recomputed from its unit price, quantity,
         discount and taxes rather than read from what the register sent."""
         self.ensure_one()
-        return self._compute_amount_line_all()["price_subtotal_incl"]
+        order = self.order_id
+        taxes = order.fiscal_position_id.map_tax(self.tax_ids)
+        if taxes:
+            return self._compute_amount_line_all()["price_subtotal_incl"]
+        # Core's computation (_compute_amount_line_all) without the product: with
+        # no tax, it only adds the product's account tags, which cost a query
+        # per sync and change no amount.
+        price = self.price_unit * (1 - (self.discount or 0.0) / 100.0)
+        return taxes.compute_all(
+            price, order.currency_id, self.qty, partner=order.partner_id
+        )["total_included"]
 
     def _dental_loyalty_sale_line(self, bonus_points=0):
         """The line as the engine sees it (``rules.sale_line``): ``bonus_points``
@@ -85,10 +95,15 @@ class PosOrderLine(models.Model):
         line's price before and after its discount."""
         self.ensure_one()
         product = self.product_id
+        # A product without attribute values (none combined: it is read with
+        # the product) has no price extra: its list price is its template's,
+        # without reading its (empty) combination.
+        plain = not product.combination_indices and "uom" not in self.env.context
+        list_price = product.list_price if plain else product.lst_price
         return sale_line(
             bonus_points=bonus_points,
             quantity=self.qty,
             price_unit=self.price_unit,
             discount=self.discount,
-            list_price=product.lst_price,
+            list_price=list_price,
         )

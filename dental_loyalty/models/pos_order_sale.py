@@ -143,9 +143,16 @@ class PosOrderSale(models.Model):
             bill_total -= sum(line._dental_loyalty_total() for line in returned)
         # Only a member earns and spends; a patient who joins automatically
         # joins now, whatever else the register sent.
-        wallet = self.partner_id and self.partner_id._dental_loyalty_member_wallet(
-            self.company_id
-        )
+        wallet, referral_pending = self.env["dental.loyalty.wallet"], None
+        if self.partner_id:
+            # The patient's own wallet, found by its lock, which also tells
+            # whether a referral of theirs waits for this visit.
+            wallet, referral_pending = wallet._lock_own_wallet(
+                self.partner_id, self.company_id
+            )
+            wallet = wallet or self.partner_id._dental_loyalty_member_wallet(
+                self.company_id
+            )
         if not wallet:
             if not self.currency_id.is_zero(points_amount):
                 if self.partner_id:
@@ -179,6 +186,8 @@ class PosOrderSale(models.Model):
             recall_lines=self._dental_loyalty_recall_lines(),
             rule_sale=self._dental_loyalty_rule_sale(),
         )
+        if referral_pending is False:
+            return  # the lock read that no referral of the patient is pending
         self.env["dental.loyalty.referral"]._reward_first_visit(
             self,
             self._dental_loyalty_visit_date(),

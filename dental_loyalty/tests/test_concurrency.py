@@ -30,6 +30,7 @@ class CommittedWalletCase(DentalLoyaltyTestMixin, TransactionCase):
 
     def setUp(self):
         super().setUp()
+        self._live_envs = []
         self.db = sql_db.db_connect(self.env.cr.dbname)
         with self.db.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
@@ -99,7 +100,14 @@ class CommittedWalletCase(DentalLoyaltyTestMixin, TransactionCase):
             # The test runner holds the registry lock that looking the registry
             # up by name takes, which would stall the registers' threads.
             cr.transaction = api.Transaction(self.registry)
-        return api.Environment(cr, SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        # A commit flushes what is still in the cache through one of the
+        # transaction's live environments (a weak set), as a request's does:
+        # kept alive until the test ends, or a garbage collection between the
+        # call and the commit would drop what the register wrote but had not
+        # flushed yet (the old code relied on the collector's timing too).
+        self._live_envs.append(env)
+        return env
 
     def _request(self, call):
         """Run ``call(env)`` in a transaction of its own as Odoo serves a request
