@@ -31,7 +31,11 @@ class PosOrderRegister(models.Model):
         partner = self._dental_loyalty_patient(
             partner_id, self.env._("Choose the patient before paying with points.")
         )
-        currency = config.currency_id
+        # The engine decides a points payment in the company's money (the cap,
+        # the points' value, the sync's check): the register's amounts are
+        # rounded to it too. A register's own currency is its journal's, a
+        # read more per call, and the same but for a journal in another one.
+        currency = config.company_id.currency_id
         order_total = self._dental_loyalty_check_amount(order_total, currency)
         if amount is not None:
             amount = self._dental_loyalty_check_amount(amount, currency, positive=True)
