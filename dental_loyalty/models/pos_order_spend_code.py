@@ -92,10 +92,14 @@ class PosOrderSpendCode(models.Model):
         code, when no code was confirmed for it: the register's word is not
         enough."""
         self.ensure_one()
+        # The threshold first: a company field in cache, where finding the
+        # wallet is a query on every sync of a clinic that asks for no code.
+        if not self.company_id.dental_loyalty_spend_code_points:
+            return
         wallet = self.partner_id and self.partner_id._dental_loyalty_member_wallet(
             self.company_id
         )
-        if not wallet or not self.company_id.dental_loyalty_spend_code_points:
+        if not wallet:
             return
         points_amount = self._dental_loyalty_points_paid()
         points = 0
