@@ -9,9 +9,11 @@
      add_loyalty_history_lines (dental_loyalty's settlement patched out)
   c  dental_loyalty: part of the bill paid with a Loyalty Points method (the most
      the cap allows), the rest in cash; called as its client does:
-     dental_loyalty_reserve_points when the points line is added and again at
-     validation, then sync_from_ui. Repeated for patients with 10, 1,000 and
-     10,000 ledger lines of history.
+     dental_loyalty_reserve_points once, when the points line is added (the hold
+     is the most the bill may pay; at validation the register asks again only
+     if the bill, the patient or the amount outgrew it, which it does not here),
+     then sync_from_ui. Repeated for patients with 10, 1,000 and 10,000 ledger
+     lines of history.
   v  as c with the first history, and a reward: the patient exchanges points for
      a voucher at the register (dental_loyalty_redeem_reward), the register asks
      for its line (dental_loyalty_voucher_line) and syncs it with the bill.
@@ -526,7 +528,9 @@ class Bench:
 
     def dental_order(self, patient, voucher=False):
         """As dental_loyalty's PaymentScreen: ask the most points may pay when the
-        points line is added, confirm that amount at validation, then sync. With
+        points line is added, which holds it for the bill, then sync: the amount
+        paid is within that hold and the bill unchanged, so Validate does not
+        ask again. With
         ``voucher``, the patient first exchanges points for a reward at the
         register and its line goes on the bill, as the Rewards button does."""
         figures = {}
@@ -564,14 +568,14 @@ class Bench:
             )
             total = round(total + line["price_unit"], 2)
 
-        def reserve(amount):
-            return orders.dental_loyalty_reserve_points(
-                self.config.id, order_uuid, patient.id, total, amount
-            )
-
-        offer = self.call(figures, "reserve (add line)", lambda: reserve(None))
-        amount = min(offer["max_amount"], total)
-        self.call(figures, "reserve (validate)", lambda: reserve(amount))
+        offer = self.call(
+            figures,
+            "reserve (add line)",
+            lambda: orders.dental_loyalty_reserve_points(
+                self.config.id, order_uuid, patient.id, total, None
+            ),
+        )
+        amount = min(offer["amount"], total)
         data = self.order_data(
             patient,
             [(self.points_pm, amount), (self.cash_pm, round(total - amount, 2))],

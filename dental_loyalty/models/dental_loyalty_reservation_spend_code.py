@@ -13,9 +13,12 @@ class DentalLoyaltyReservation(models.Model):
     def _hold(self, wallet, order_uuid, *, points, patient=None, **kwargs):
         # ``patient``: whose day the threshold counts (the wallet's own by
         # default); the hold itself is the wallet's.
-        if points:
-            # Codes are the engine's bookkeeping: cashiers have no rights on them.
-            self.env["dental.loyalty.spend.code"].sudo()._check_spend(
+        # Codes are the engine's bookkeeping: cashiers have no rights on them.
+        Code = self.env["dental.loyalty.spend.code"].sudo()
+        # Without a threshold no spend needs a code: the order's holds are not
+        # even read (_check_spend would answer the same, a query later).
+        if points and Code._threshold(wallet):
+            Code._check_spend(
                 wallet,
                 order_uuid,
                 self._points_held_with(

@@ -153,6 +153,9 @@ class DentalLoyaltyWallet(models.Model):
             "held_points": sum(others.mapped("points")),
             "max_share": company.dental_loyalty_max_share,
             "limited_by": self._points_limit(spendable, bill_total),
+            # How long the hold lasts: the register asks again at Validate
+            # only when it may have lapsed (or the bill or amount changed).
+            "hold_seconds": int(Hold._LIFETIME.total_seconds()),
         }
 
     def _why_nothing_payable(self, others, bill_total, order_uuid=None):

@@ -31,7 +31,11 @@ class PosOrderRegister(models.Model):
         partner = self._dental_loyalty_patient(
             partner_id, self.env._("Choose the patient before paying with points.")
         )
-        currency = config.currency_id
+        # The engine decides a points payment in the company's money (the cap,
+        # the points' value, the sync's check): the register's amounts are
+        # rounded to it too. A register's own currency is its journal's, a
+        # read more per call, and the same but for a journal in another one.
+        currency = config.company_id.currency_id
         order_total = self._dental_loyalty_check_amount(order_total, currency)
         if amount is not None:
             amount = self._dental_loyalty_check_amount(amount, currency, positive=True)
@@ -229,10 +233,11 @@ class PosOrderRegister(models.Model):
         """The patient the register names, readable by the cashier."""
         message = message or self.env._("Choose the patient first.")
         partner_id = self._dental_loyalty_check_id(partner_id, message)
-        partner = self.env["res.partner"].browse(partner_id).exists()
+        partner = self._dental_loyalty_readable(
+            "res.partner", partner_id, ["is_company"]
+        )
         if not partner:
             raise UserError(message)
-        partner.check_access("read")
         return partner
 
     @api.model
@@ -249,11 +254,32 @@ class PosOrderRegister(models.Model):
             or len(order_uuid) > _MAX_UUID_LENGTH
         ):
             raise UserError(self.env._("This order is unknown to the server."))
-        config = self.env["pos.config"].browse(config_id).exists()
+        config = self._dental_loyalty_readable(
+            "pos.config", config_id, ["company_id", "journal_id"]
+        )
         if not config:
             raise UserError(self.env._("This register is unknown."))
-        config.check_access("read")
         return config
+
+    @api.model
+    def _dental_loyalty_readable(self, model, record_id, fnames):
+        """The record ``record_id`` of ``model``, with ``fnames`` fetched, if
+        the user may read it; empty if there is no such record; an AccessError
+        if the user may not read it. One query when it is readable: a search
+        applies the same access rights and record rules as
+        ``check_access("read")`` after ``exists()``, which cost two. Archived
+        records count, as they did for ``exists()``."""
+        record = (
+            self.env[model]
+            .with_context(active_test=False)
+            .search_fetch([("id", "=", record_id)], fnames, limit=1)
+            .with_env(self.env)
+        )
+        if not record:
+            # Unknown, or not the user's to read: the refusal says which.
+            record = self.env[model].browse(record_id).exists()
+            record.check_access("read")
+        return record
 
     @api.model
     def _dental_loyalty_check_id(self, value, message):

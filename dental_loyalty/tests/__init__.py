@@ -4,6 +4,7 @@ from . import test_settings
 from . import test_security
 from . import test_pos_order
 from . import test_pos_integrity
+from . import test_pos_hold_once
 from . import test_pos_rpc
 from . import test_ledger_properties
 from . import test_integrity

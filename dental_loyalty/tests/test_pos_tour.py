@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 from .common import TEST_LADDER, DentalLoyaltyTestMixin, add_points_payment_method
+from .register_calls import reserve_calls
 
 
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
@@ -129,7 +130,11 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
 
     def test_pay_part_of_a_bill_with_points(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        self.start_pos_tour("DentalLoyaltyPointsPaymentTour", login="pos_user")
+        with reserve_calls(self.env) as calls:
+            self.start_pos_tour("DentalLoyaltyPointsPaymentTour", login="pos_user")
+        # Asked once, for the most, when the points line was added: Validate
+        # pays that on the same bill and does not ask again.
+        self.assertEqual([call[-1] for call in calls], [None])
         order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
         self.assertEqual(order.dental_loyalty_points_spent, 300)
         self.assertEqual(order.dental_loyalty_points_earned, 70)
@@ -159,10 +164,23 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
 
     def test_points_typed_over_the_cap_are_corrected_at_once(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        self.start_pos_tour("DentalLoyaltyOverCapTour", login="pos_user")
+        with reserve_calls(self.env) as calls:
+            self.start_pos_tour("DentalLoyaltyOverCapTour", login="pos_user")
+        # The line typed over the cap was set back to the hold's amount.
+        self.assertEqual(len(calls), 1)
         order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
         self.assertEqual(order.dental_loyalty_points_spent, 300)
         self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 770)
+
+    def test_a_bill_changed_after_the_points_line_is_asked_again(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        with reserve_calls(self.env) as calls:
+            self.start_pos_tour("DentalLoyaltyBillChangedTour", login="pos_user")
+        # The most for the first bill, then the line's amount for the new one.
+        self.assertEqual([call[-2:] for call in calls], [(100.0, None), (200.0, 30.0)])
+        order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        self.assertEqual(order.dental_loyalty_points_spent, 300)
+        self.assertEqual(order.dental_loyalty_points_earned, 170)
 
     def test_pending_points_are_refused_with_their_date_and_printed(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()

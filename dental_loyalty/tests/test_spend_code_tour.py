@@ -8,6 +8,7 @@ from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCom
 from odoo.addons.sms.tests.common import MockSMS
 
 from .common import DentalLoyaltyTestMixin, add_points_payment_method
+from .register_calls import reserve_calls
 
 
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
@@ -70,8 +71,15 @@ class TestSpendCodeTour(DentalLoyaltyTestMixin, MockSMS, TestPointOfSaleHttpComm
 
     def test_a_points_payment_over_the_threshold_asks_for_the_code(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        with self.mockSMSGateway(), self._last_sms_code():
+        with (
+            self.mockSMSGateway(),
+            self._last_sms_code(),
+            reserve_calls(self.env) as calls,
+        ):
             self.start_pos_tour("DentalLoyaltySpendCodeTour", login="pos_user")
+        # Refused until the code, granted with it; the code confirmed at the
+        # first hold covers the sync: Validate does not ask again.
+        self.assertEqual(len(calls), 2)
         self.assertEqual(len(self._sms), 1)
         self.assertEqual(self._sms[0]["number"], "+32470654356")
         order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])

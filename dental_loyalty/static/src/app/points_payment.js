@@ -1,9 +1,13 @@
 import {_t} from "@web/core/l10n/translation";
 import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
-import {formatFloat} from "@web/core/utils/numbers";
+import {floatIsZero, formatFloat} from "@web/core/utils/numbers";
 import {earnPreview as earnedOnBill, moneyShare} from "@dental_loyalty/app/earning";
 import {ruleAwards} from "@dental_loyalty/app/earning_rules_register";
 import {withSpendCode} from "@dental_loyalty/app/spend_code";
+
+// A hold asked for this long before it lapses is asked for again at Validate:
+// the sync that follows finds it still holding the points.
+const HOLD_MARGIN_S = 5 * 60;
 
 /** A number of points in the user's language: 1,300 in English, 1.300 in Vietnamese. */
 export function formatPoints(points) {
@@ -27,6 +31,8 @@ export async function reservePoints(pos, order, amount = null) {
             message: _t("Choose the patient before paying with points."),
         };
     }
+    const billTotal = order.get_total_with_tax();
+    const askedAt = Date.now();
     try {
         // A large spend may need the code the server sends the patient by SMS.
         const offer = await withSpendCode(pos, order, partner, () =>
@@ -34,10 +40,17 @@ export async function reservePoints(pos, order, amount = null) {
                 pos.config.id,
                 order.uuid,
                 partner.id,
-                order.get_total_with_tax(),
+                billTotal,
                 amount,
             ])
         );
+        // What the hold was granted for, so that Validate need not ask again.
+        offer.held_for = {
+            partnerId: partner.id,
+            billTotal,
+            until:
+                askedAt + Math.max((offer.hold_seconds || 0) - HOLD_MARGIN_S, 0) * 1000,
+        };
         return {ok: true, offer};
     } catch (error) {
         if (error instanceof ConnectionLostError) {
@@ -51,6 +64,27 @@ export async function reservePoints(pos, order, amount = null) {
         }
         throw error;
     }
+}
+
+/**
+ * Whether the hold the server granted for ``order`` (``offer``, the answer of
+ * reservePoints) still covers a points payment of ``amount``: granted for this
+ * patient, for this very bill total, for at least ``amount``, and not about to
+ * lapse. The sync then settles within that hold (the server checks it again),
+ * and the register need not ask the server again before the money is taken.
+ */
+export function offerCovers(pos, order, offer, amount) {
+    const held = offer?.held_for;
+    if (!held) {
+        return false;
+    }
+    const decimals = pos.currency.decimal_places;
+    return (
+        held.partnerId === order.get_partner()?.id &&
+        floatIsZero(held.billTotal - order.get_total_with_tax(), decimals) &&
+        (amount <= offer.amount || floatIsZero(amount - offer.amount, decimals)) &&
+        Date.now() < held.until
+    );
 }
 
 /**

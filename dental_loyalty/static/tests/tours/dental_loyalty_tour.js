@@ -110,6 +110,28 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
         ].flat(),
 });
 
+// The bill grew after the points line was added: the hold was granted for the
+// old total, so Validate asks the server again before the money is taken.
+registry.category("web_tour.tours").add("DentalLoyaltyBillChangedTour", {
+    steps: () =>
+        [
+            payForPatient("0420000000123"),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {
+                amount: "30.00",
+                remaining: "70.00",
+            }),
+            PaymentScreen.clickBackToProductScreen(),
+            ProductScreen.clickDisplayedProduct("Scale and Polish"),
+            ProductScreen.totalAmountIs("200.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.remainingIs("170.00"),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptHas("Spent", "300"),
+        ].flat(),
+});
+
 // A patient whose points are all pending: the refusal says until when, and the
 // receipt shows the pending points and the day they become spendable.
 registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {

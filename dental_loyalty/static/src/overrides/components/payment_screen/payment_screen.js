@@ -4,6 +4,7 @@ import {AlertDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
 import {PaymentScreen} from "@point_of_sale/app/screens/payment_screen/payment_screen";
 import {
     formatPoints,
+    offerCovers,
     pointsPaymentLines,
     releasePoints,
     reservePoints,
@@ -73,8 +74,11 @@ patch(PaymentScreen.prototype, {
     async validateOrder(isForceValidate) {
         const order = this.currentOrder;
         const lines = pointsPaymentLines(order).filter((line) => line.amount > 0);
-        if (lines.length) {
-            const amount = lines.reduce((sum, line) => sum + line.amount, 0);
+        const amount = lines.reduce((sum, line) => sum + line.amount, 0);
+        // The hold asked for when the line was added holds the most the bill may
+        // pay: asked again only if the bill, the patient or the amount outgrew it.
+        const offer = order.uiState.dentalLoyaltyOffer;
+        if (lines.length && !offerCovers(this.pos, order, offer, amount)) {
             const answer = await reservePoints(this.pos, order, amount);
             if (!answer.ok) {
                 this._dentalLoyaltyRefused(answer.message);
