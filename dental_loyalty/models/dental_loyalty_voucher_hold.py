@@ -60,7 +60,7 @@ class DentalLoyaltyVoucher(models.Model):
         # A key of no order: every hold counts, this order's points payment too.
         today = self._check_redeemable(wallet, reward, patient, f"reward:{order_uuid}")
         # Vouchers are made by the engine only: no user creates them.
-        voucher = self.sudo().create(
+        voucher = self._create_issued(
             self._new_voucher_vals(
                 wallet, reward, patient, today, state="held", hold_order_uuid=order_uuid
             )
