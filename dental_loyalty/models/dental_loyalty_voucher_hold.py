@@ -216,9 +216,21 @@ class DentalLoyaltyVoucher(models.Model):
         domain = [("state", "=", "held"), ("hold_order_uuid", "=", order_uuid)]
         if config:
             domain.append(("hold_ids.config_id", "=", config.id))
-        keep = {self._normalize_code(code) for code in keep_codes}
         # Held vouchers are the engine's: the caller named its order.
-        held = self.sudo().search(domain).filtered(lambda v: v.code not in keep)
+        return self.sudo().search(domain)._release_taken_off(order_uuid, keep_codes)
+
+    def _release_taken_off(self, order_uuid, keep_codes=()):
+        """Give back those of these vouchers held on the order ``order_uuid``
+        whose code is not in ``keep_codes``: their line left the bill."""
+        keep = {self._normalize_code(code) for code in keep_codes}
+        # Held vouchers are the engine's: the caller named their order.
+        held = self.sudo().filtered(
+            lambda v: (
+                v.state == "held"
+                and v.hold_order_uuid == order_uuid
+                and v.code not in keep
+            )
+        )
         return held._release_hold(
             self.env._("Taken off the bill before it was paid: points given back.")
         )
