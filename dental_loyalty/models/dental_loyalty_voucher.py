@@ -143,10 +143,13 @@ class DentalLoyaltyVoucher(models.Model):
     def _compute_costs(self):
         for voucher in self:
             amount = voucher.used_amount if voucher.state == "used" else 0.0
-            voucher.clinic_cost = voucher.currency_id.round(
-                amount * voucher.clinic_share / 100
-            )
-            voucher.practitioner_cost = amount - voucher.clinic_cost
+            voucher.clinic_cost, voucher.practitioner_cost = voucher._costs_of(amount)
+
+    def _costs_of(self, amount):
+        """The clinic's and the practitioner's costs of ``amount`` given."""
+        self.ensure_one()
+        clinic_cost = self.currency_id.round(amount * self.clinic_share / 100)
+        return clinic_cost, amount - clinic_cost
 
     @api.model
     def _new_code(self):
