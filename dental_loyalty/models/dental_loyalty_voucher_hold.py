@@ -132,7 +132,9 @@ class DentalLoyaltyVoucher(models.Model):
             )
         )
         self.env["dental.loyalty.reservation"].invalidate_model()
-        self.sudo().hold_order_uuid = False
+        # The engine's field: _mark_used cleared it already, with the use.
+        if self.sudo().hold_order_uuid:
+            self.sudo().hold_order_uuid = False
 
     def _points_left_for_hold(self, wallet):
         """What the held voucher's redeem line takes of the locked ``wallet``:

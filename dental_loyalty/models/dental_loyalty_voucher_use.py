@@ -238,6 +238,8 @@ class DentalLoyaltyVoucher(models.Model):
         self.env.flush_all()
         used = {
             "state": "used",
+            # A held voucher's order is its use now (its hold goes next).
+            "hold_order_uuid": False,
             "pos_order_id": order.id or False,
             "used_date": fields.Date.context_today(self),
             "used_amount": used_amount,
@@ -251,7 +253,8 @@ class DentalLoyaltyVoucher(models.Model):
                 UPDATE dental_loyalty_voucher
                    SET state = 'used', pos_order_id = %s, used_date = %s,
                        used_amount = %s, practitioner_id = %s,
-                       clinic_cost = %s, practitioner_cost = %s
+                       clinic_cost = %s, practitioner_cost = %s,
+                       hold_order_uuid = NULL
                  WHERE id = %s
                    AND (state = 'valid'
                         OR (state = 'held' AND hold_order_uuid = %s))
