@@ -93,6 +93,11 @@ class DentalLoyaltyReward(models.Model):
         string="Only for",
         help="When set, only these patients can get this reward.",
     )
+    # Stored with the reward's row: checking a redeem reads the chosen
+    # patients only of a reward kept for some.
+    for_chosen_patients = fields.Boolean(
+        compute="_compute_for_chosen_patients", store=True
+    )
     transferable = fields.Boolean(
         help="A voucher of a transferable reward can be used on anyone's bill; "
         "otherwise only on its patient's.",
@@ -189,6 +194,11 @@ class DentalLoyaltyReward(models.Model):
             return self.env._("the reward ends before it starts.")
         return None
 
+    @api.depends("partner_ids")
+    def _compute_for_chosen_patients(self):
+        for reward in self:
+            reward.for_chosen_patients = bool(reward.partner_ids)
+
     def _compute_voucher_count(self):
         counts = dict(
             self.env["dental.loyalty.voucher"]._read_group(
@@ -220,7 +230,7 @@ class DentalLoyaltyReward(models.Model):
                 reward=self.name,
                 date=format_date(self.env, self.date_to),
             )
-        if self.partner_ids and partner not in self.partner_ids:
+        if self.for_chosen_patients and partner not in self.partner_ids:
             return self.env._(
                 "%(reward)s is kept for chosen patients; %(patient)s is not one.",
                 reward=self.name,

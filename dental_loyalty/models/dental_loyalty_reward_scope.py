@@ -1,7 +1,7 @@
 # The model is split by concern on purpose (one file each), as Odoo core does.
 # pylint: disable=consider-merging-classes-inherited
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DentalLoyaltyReward(models.Model):
@@ -26,9 +26,18 @@ class DentalLoyaltyReward(models.Model):
         "categories (and theirs below) only.",
     )
 
+    # Stored with the reward's row: a register pricing a voucher's line reads
+    # the scope's two tables only when there is one.
+    has_scope = fields.Boolean(compute="_compute_has_scope", store=True)
+
+    @api.depends("product_ids", "product_categ_ids")
+    def _compute_has_scope(self):
+        for reward in self:
+            reward.has_scope = bool(reward.product_ids or reward.product_categ_ids)
+
     def _has_scope(self):
         self.ensure_one()
-        return bool(self.product_ids or self.product_categ_ids)
+        return self.has_scope
 
     def _in_scope(self, product):
         """Whether a discount of this reward applies to a line of ``product``."""

@@ -3,6 +3,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 # No 0/O nor 1/I: a code is read aloud and typed from paper. Twelve of these
 # 32 signs make 60 random bits: not guessable at the desk nor over RPC.
@@ -142,10 +143,13 @@ class DentalLoyaltyVoucher(models.Model):
     def _compute_costs(self):
         for voucher in self:
             amount = voucher.used_amount if voucher.state == "used" else 0.0
-            voucher.clinic_cost = voucher.currency_id.round(
-                amount * voucher.clinic_share / 100
-            )
-            voucher.practitioner_cost = amount - voucher.clinic_cost
+            voucher.clinic_cost, voucher.practitioner_cost = voucher._costs_of(amount)
+
+    def _costs_of(self, amount):
+        """The clinic's and the practitioner's costs of ``amount`` given."""
+        self.ensure_one()
+        clinic_cost = self.currency_id.round(amount * self.clinic_share / 100)
+        return clinic_cost, amount - clinic_cost
 
     @api.model
     def _new_code(self):
@@ -161,17 +165,39 @@ class DentalLoyaltyVoucher(models.Model):
     @api.model
     def _from_code(self, code, company):
         code = self._normalize_code(code)
-        # Found by the code the caller typed, which only managers could search.
-        voucher = (
-            self.sudo().search(
-                [("code", "=", code), ("company_id", "=", company.id)], limit=1
-            )
-            if code
-            else self.browse()
-        )
+        voucher = self._of_codes([code], company)
         if not voucher:
-            # Only the typed code's last signs: a refusal is logged, and the
-            # code may be a live one of another clinic.
-            typed = f"\u2022\u2022\u2022\u2022 {code[-4:]}" if code else "-"
-            raise UserError(self.env._("No voucher has the code %s.", typed))
+            raise self._unknown_code_error(code)
         return voucher
+
+    @api.model
+    def _of_codes(self, codes, company, held_on=None):
+        """The vouchers of ``company`` whose codes are ``codes`` (as stored)
+        and, with ``held_on``, those held on that register's order (of any
+        company), in one search, their columns read with it: the caller checks
+        them at once. As the engine: codes are for managers only."""
+        Voucher = self.sudo()
+        codes = [code for code in codes if code]
+        domain = []
+        if codes:
+            domain = [("code", "in", codes), ("company_id", "=", company.id)]
+        if held_on:
+            held = [("state", "=", "held"), ("hold_order_uuid", "=", held_on)]
+            domain = expression.OR([domain, held]) if domain else held
+        if not domain:
+            return Voucher.browse()
+        return Voucher.search_fetch(
+            domain,
+            [
+                name
+                for name, field in Voucher._fields.items()
+                if field.store and field.column_type and field.prefetch is True
+            ],
+        )
+
+    @api.model
+    def _unknown_code_error(self, code):
+        # Only the typed code's last signs: a refusal is logged, and the
+        # code may be a live one of another clinic.
+        typed = f"\u2022\u2022\u2022\u2022 {code[-4:]}" if code else "-"
+        return UserError(self.env._("No voucher has the code %s.", typed))

@@ -60,7 +60,7 @@ class DentalLoyaltyVoucher(models.Model):
         # A key of no order: every hold counts, this order's points payment too.
         today = self._check_redeemable(wallet, reward, patient, f"reward:{order_uuid}")
         # Vouchers are made by the engine only: no user creates them.
-        voucher = self.sudo().create(
+        voucher = self._create_issued(
             self._new_voucher_vals(
                 wallet, reward, patient, today, state="held", hold_order_uuid=order_uuid
             )
@@ -132,7 +132,9 @@ class DentalLoyaltyVoucher(models.Model):
             )
         )
         self.env["dental.loyalty.reservation"].invalidate_model()
-        self.sudo().hold_order_uuid = False
+        # The engine's field: _mark_used cleared it already, with the use.
+        if self.sudo().hold_order_uuid:
+            self.sudo().hold_order_uuid = False
 
     def _points_left_for_hold(self, wallet):
         """What the held voucher's redeem line takes of the locked ``wallet``:
@@ -216,9 +218,21 @@ class DentalLoyaltyVoucher(models.Model):
         domain = [("state", "=", "held"), ("hold_order_uuid", "=", order_uuid)]
         if config:
             domain.append(("hold_ids.config_id", "=", config.id))
-        keep = {self._normalize_code(code) for code in keep_codes}
         # Held vouchers are the engine's: the caller named its order.
-        held = self.sudo().search(domain).filtered(lambda v: v.code not in keep)
+        return self.sudo().search(domain)._release_taken_off(order_uuid, keep_codes)
+
+    def _release_taken_off(self, order_uuid, keep_codes=()):
+        """Give back those of these vouchers held on the order ``order_uuid``
+        whose code is not in ``keep_codes``: their line left the bill."""
+        keep = {self._normalize_code(code) for code in keep_codes}
+        # Held vouchers are the engine's: the caller named their order.
+        held = self.sudo().filtered(
+            lambda v: (
+                v.state == "held"
+                and v.hold_order_uuid == order_uuid
+                and v.code not in keep
+            )
+        )
         return held._release_hold(
             self.env._("Taken off the bill before it was paid: points given back.")
         )

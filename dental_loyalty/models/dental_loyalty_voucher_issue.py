@@ -22,8 +22,7 @@ class DentalLoyaltyVoucher(models.Model):
         refused."""
         patient = patient or wallet.partner_id
         today = self._check_redeemable(wallet, reward, patient, f"reward:{reward.id}")
-        # Vouchers are issued by the engine only: no user creates them.
-        voucher = self.sudo().create(
+        voucher = self._create_issued(
             self._new_voucher_vals(wallet, reward, patient, today)
         )
         self.env["dental.loyalty.wallet"]._post_lines(
@@ -64,6 +63,21 @@ class DentalLoyaltyVoucher(models.Model):
         return today
 
     @api.model
+    def _create_issued(self, vals):
+        """Create the voucher ``vals`` describe, as the engine (sudo, in the
+        caller's context otherwise)."""
+        Voucher = self.sudo()
+        # Vouchers are issued by the engine only: no user creates them. No
+        # follower and no "created" note: nobody follows a voucher, and its
+        # ledger line, the code sent to the patient and its creator (who may
+        # print it) already say who got what, when and from whom.
+        return (
+            Voucher.with_context(tracking_disable=True)
+            .create(vals)
+            .with_env(Voucher.env)
+        )
+
+    @api.model
     def _new_voucher_vals(self, wallet, reward, patient, today, **vals):
         return {
             "code": self._new_code(),
@@ -75,6 +89,10 @@ class DentalLoyaltyVoucher(models.Model):
             "issue_date": today,
             "expiry_date": today + timedelta(days=reward.validity_days),
             "clinic_share": reward.clinic_share,
+            # What a voucher not used yet costs anyone: stored, not computed
+            # again (and the currency read) after the insert.
+            "clinic_cost": 0.0,
+            "practitioner_cost": 0.0,
             **vals,
         }
 

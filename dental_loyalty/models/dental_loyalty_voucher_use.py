@@ -236,29 +236,48 @@ class DentalLoyaltyVoucher(models.Model):
         then finds the voucher used."""
         self.ensure_one()
         self.env.flush_all()
+        used = {
+            "state": "used",
+            # A held voucher's order is its use now (its hold goes next).
+            "hold_order_uuid": False,
+            "pos_order_id": order.id or False,
+            "used_date": fields.Date.context_today(self),
+            "used_amount": used_amount,
+            "practitioner_id": order.dental_loyalty_practitioner_id.id or False,
+        }
+        # Its costs are written with its use: one statement, no recompute.
+        used["clinic_cost"], used["practitioner_cost"] = self._costs_of(used_amount)
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE dental_loyalty_voucher
                    SET state = 'used', pos_order_id = %s, used_date = %s,
-                       used_amount = %s, practitioner_id = %s
+                       used_amount = %s, practitioner_id = %s,
+                       clinic_cost = %s, practitioner_cost = %s,
+                       hold_order_uuid = NULL
                  WHERE id = %s
                    AND (state = 'valid'
                         OR (state = 'held' AND hold_order_uuid = %s))
              RETURNING id
                 """,
-                order.id or None,
-                fields.Date.context_today(self),
+                used["pos_order_id"] or None,
+                used["used_date"],
                 used_amount,
-                order.dental_loyalty_practitioner_id.id or None,
+                used["practitioner_id"] or None,
+                used["clinic_cost"],
+                used["practitioner_cost"],
                 self.id,
                 order.uuid or None,
             )
         )
         if not self.env.cr.fetchone():
             raise UserError(self.env._("Voucher %s was already used.", self.code_hint))
-        self.invalidate_recordset()
+        # The row is what this transaction wrote (another's write of it would
+        # have failed the update): the cache takes the values, not a re-read.
+        self._update_cache(used, validate=False)
         self.modified(["state", "used_amount"])
+        for fname in ("clinic_cost", "practitioner_cost"):
+            self.env.remove_to_compute(self._fields[fname], self)
         if self._is_transferred(order.partner_id):
             # A bearer code paid a stranger's bill: say who took it, for whom.
             body = self.env._(

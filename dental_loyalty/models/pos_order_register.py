@@ -87,16 +87,21 @@ class PosOrderRegister(models.Model):
         return {"spendable": spendable, "rewards": rewards}
 
     @api.model
-    def dental_loyalty_redeem_reward(self, config_id, partner_id, reward_id):
-        """Exchange the patient's points for a reward; returns the voucher's code
+    def dental_loyalty_redeem_reward(
+        self, config_id, partner_id, reward_id, order_uuid=None
+    ):
+        """Exchange the patient's points for a reward, for the bill
+        ``order_uuid`` if the register names one; returns the voucher's code
         and expiry. The engine decides and says why when it refuses."""
-        config = self._dental_loyalty_register(config_id)
+        config = self._dental_loyalty_register(config_id, order_uuid or "-")
         patient = self._dental_loyalty_patient(partner_id)
         wallet = self._dental_loyalty_member_wallet(
             patient, config, self.env._("they have no points for rewards.")
         )
         reward = self._dental_loyalty_reward(reward_id)
-        voucher = self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
+        voucher = self._dental_loyalty_redeem(
+            config, patient, wallet, reward, order_uuid
+        )
         return {
             # The cashier who issued the voucher hands its code to the patient.
             "code": voucher.sudo().code,
@@ -105,6 +110,13 @@ class PosOrderRegister(models.Model):
             "expiry_date": fields.Date.to_string(voucher.expiry_date),
             "spendable": wallet.points_available,
         }
+
+    @api.model
+    def _dental_loyalty_redeem(self, config, patient, wallet, reward, order_uuid):
+        """Issue ``reward``'s voucher from ``wallet`` to ``patient``: the
+        register, the patient, the wallet and the reward were checked once, by
+        the caller (the checks an override adds take them from here)."""
+        return self.env["dental.loyalty.voucher"]._issue(wallet, reward, patient)
 
     @api.model
     # The register calls it with positional arguments over RPC.
@@ -214,10 +226,24 @@ class PosOrderRegister(models.Model):
         reward_id = self._dental_loyalty_check_id(
             reward_id, self.env._("This reward is unknown.")
         )
-        reward = self.env["dental.loyalty.reward"].browse(reward_id).exists()
-        if not reward or not reward.has_access("read"):
+        Reward = self.env["dental.loyalty.reward"]
+        if not Reward.has_access("read"):
             raise UserError(self.env._("This reward is unknown."))
-        return reward
+        # One query: the reward if it exists and the cashier's rules let them
+        # read it (archived too: the engine says it left the catalog), with
+        # its columns, which the engine checks next.
+        reward = Reward.with_context(active_test=False).search_fetch(
+            [("id", "=", reward_id)],
+            [
+                name
+                for name, field in Reward._fields.items()
+                if field.store and field.column_type and field.prefetch is True
+            ],
+            limit=1,
+        )
+        if not reward:
+            raise UserError(self.env._("This reward is unknown."))
+        return reward.with_env(self.env)
 
     @api.model
     def _dental_loyalty_member_wallet(self, patient, config, reason):

@@ -218,13 +218,23 @@ class PosOrderSale(models.Model):
         unchecked = (self.lines - voucher_lines).filtered("dental_loyalty_voucher_id")
         unchecked.sudo().dental_loyalty_voucher_id = False
         Voucher = self.env["dental.loyalty.voucher"]
+        codes = [
+            Voucher._normalize_code(code)
+            for code in voucher_lines.mapped("dental_loyalty_voucher_code")
+        ]
+        # The bill's vouchers and the rewards held for this order, in one search.
+        found = Voucher._of_codes(codes, self.company_id, held_on=self.uuid)
         # Rewards held for this order whose line is no longer on the bill (the
         # register was offline when it was deleted) are given back now.
-        Voucher._release_order_holds(
-            self.uuid, keep_codes=voucher_lines.mapped("dental_loyalty_voucher_code")
-        )
+        found._release_taken_off(self.uuid, keep_codes=codes)
         if not voucher_lines:
             return 0.0
+        # The engine read them: only the company's, by the codes on the lines.
+        by_code = {
+            voucher.code: voucher
+            for voucher in found
+            if voucher.company_id == self.company_id
+        }
         today = self._dental_loyalty_visit_date()
         bill_total = sum(
             line._dental_loyalty_total() for line in sold_lines - voucher_lines
@@ -236,10 +246,10 @@ class PosOrderSale(models.Model):
         ]
         covered = 0.0
         seen = Voucher
-        for line in voucher_lines:
-            voucher = Voucher._from_code(
-                line.dental_loyalty_voucher_code, self.company_id
-            )
+        for line, code in zip(voucher_lines, codes, strict=True):
+            voucher = by_code.get(code)
+            if not voucher:
+                raise Voucher._unknown_code_error(code)
             if voucher in seen:
                 raise UserError(
                     self.env._(

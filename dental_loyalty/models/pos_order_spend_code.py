@@ -2,7 +2,6 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..rules import points_for_amount
-from .dental_loyalty_input import is_record_id
 
 
 class PosOrderSpendCode(models.Model):
@@ -42,30 +41,25 @@ class PosOrderSpendCode(models.Model):
         )
 
     @api.model
-    def dental_loyalty_redeem_reward(
-        self, config_id, partner_id, reward_id, order_uuid=None
-    ):
+    def _dental_loyalty_redeem(self, config, patient, wallet, reward, order_uuid):
         """A reward redeemed at once at the register, for the bill
         ``order_uuid``: from the clinic's threshold, only with a code confirmed
-        for that bill, and each such reward takes its confirmation along."""
-        config = self._dental_loyalty_register(config_id, order_uuid or "-")
-        patient = self._dental_loyalty_patient(partner_id)
-        wallet = patient._dental_loyalty_member_wallet(config.company_id)
-        reward = self.env["dental.loyalty.reward"]
-        if wallet and is_record_id(reward_id):
-            reward = reward.browse(reward_id).exists()
-        if reward and reward.has_access("read"):
-            wallet._lock_for_update()
-            # Codes are the engine's bookkeeping: cashiers have no rights on them.
-            self.env["dental.loyalty.spend.code"].sudo()._check_spend(
-                wallet,
-                order_uuid,
-                reward.points_cost,
-                consume=True,
-                config=config,
-                patient=patient,
-            )
-        return super().dental_loyalty_redeem_reward(config_id, partner_id, reward_id)
+        for that bill, and each such reward takes its confirmation along.
+        ``dental_loyalty_redeem_reward`` checked the register, the patient, the
+        wallet and the reward before."""
+        wallet._lock_for_update()
+        # Codes are the engine's bookkeeping: cashiers have no rights on them.
+        self.env["dental.loyalty.spend.code"].sudo()._check_spend(
+            wallet,
+            order_uuid,
+            reward.points_cost,
+            consume=True,
+            config=config,
+            patient=patient,
+        )
+        return super()._dental_loyalty_redeem(
+            config, patient, wallet, reward, order_uuid
+        )
 
     @api.model
     def _dental_loyalty_spend_code_args(self, config_id, order_uuid, partner_id):

@@ -125,3 +125,4 @@ from . import test_attack_announce
 from . import test_attack_send_mail
 from . import test_attack_rule_patients
 from . import test_engine_cache_race
+from . import test_reward_queries
