@@ -899,13 +899,15 @@ def fire(args, odoo_rest):
     sampler.stop.set()
     sampler.join(timeout=5)
     result["locks"] = sampler.summary(since=result["started"])
-    family = [order for order in load.orders if order.get("group") == "family"]
+    family = [order for order in load.orders if order["group"] == "family"]
+    sent_family = [order for order in family if order["sent"]]
     result["family"] = {
         "orders": len(family),
-        "done": sum(1 for order in family if order.get("ok")),
-        "errors": sorted({order["error"] for order in family if not order.get("ok")})[
-            :3
-        ],
+        "not_sent_deadline": len(family) - len(sent_family),
+        "done": sum(1 for order in sent_family if order.get("ok")),
+        "errors": sorted(
+            {order["error"] for order in sent_family if not order.get("ok")}
+        )[:3],
         "order_ms": stats([order["ms"] for order in family if order.get("ok")]),
     }
     try:

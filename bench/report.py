@@ -454,6 +454,24 @@ def judge_load(load):
     return goals
 
 
+def queries_per_order(logs, figures):
+    """SQL queries per order done, from Odoo's request log (werkzeug's line
+    counts each request's queries; a retried request's attempts included)."""
+    if not logs.get("rpc_queries") or not figures["done"]:
+        return "-"
+    return f"{logs['rpc_queries'] / figures['done']:.0f}"
+
+
+def lock_waits(locks):
+    longest = locks.get("longest_register_wait")
+    if not longest:
+        return "none seen"
+    return (
+        f"{locks['register_waits']} ({locks['register_waits_over_1s']}), "
+        f"{longest['s']:.2f} s"
+    )
+
+
 def load_section(load, machine):
     """The markdown of the load bench (ends with its goals)."""
     setup = load["setup"]
@@ -476,13 +494,14 @@ def load_section(load, machine):
         f"{load['steps_s'].get('loads', 0):.0f} s).",
         "",
         "| Registers | Load | Orders done / planned | Failed | Wall s | Orders/s "
-        "| p50 ms | p95 ms | Earn-only mean ms | Points mean ms | Retries "
-        "| ERROR lines |",
-        "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| p50 ms | p95 ms | Earn-only mean ms | Points mean ms | SQL queries / order "
+        "| Retries | ERROR lines |",
+        "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     ratio_rows = [
-        "| Registers | Throughput loyalty / plain | Earn-only | p50 | p95 |",
-        "|--:|--:|--:|--:|--:|",
+        "| Registers | Throughput loyalty / plain | Earn-only | p50 | p95 "
+        "| Lock waits of loyalty's requests (over 1 s), longest |",
+        "|--:|--:|--:|--:|--:|---|",
     ]
     request_rows = [
         "| Phase | Load | Request | Count | Failed | p50 ms | p95 ms | max ms |",
@@ -503,6 +522,7 @@ def load_section(load, machine):
                     f"| {_ms(figures['order_ms'], 'p95')} "
                     f"| {_ms(figures['earn_order_ms'], 'mean')} "
                     f"| {_ms(figures['points_order_ms'], 'mean')} "
+                    f"| {queries_per_order(logs, figures)} "
                     f"| {logs.get('retries', 0)} | {logs.get('errors', 0)} |"
                 )
             for kind, stats in figures["requests"].items():
@@ -517,10 +537,12 @@ def load_section(load, machine):
                 f"| {phase['loads']['plain']['registers']} "
                 f"| {fmt(ratios['throughput'])} "
                 f"| {fmt(ratios['earn_throughput'])} | {fmt(ratios['p50'])} "
-                f"| {fmt(ratios['p95'])} |"
+                f"| {fmt(ratios['p95'])} | {lock_waits(phase['locks'])} |"
             )
     rows += [
         "",
+        "SQL queries / order: the queries of the phase's JSON-RPC requests in the "
+        "server's request log (retried attempts included) over the orders done. "
         "Earn-only throughput: each register syncs in turn, so its rate is the "
         "inverse of its mean time per order; the ratio is plain's mean time for "
         "those orders over loyalty's. Retries: Odoo's \"..., N tries left, try "
