@@ -355,7 +355,13 @@ def load_ratios(phase):
     inverse of the mean time per order: plain's mean over loyalty's), p50, p95."""
     plain, loyalty = phase["loads"]["plain"], phase["loads"]["loyalty"]
     return {
-        "throughput": _ratio(loyalty["orders_per_s"], plain["orders_per_s"]),
+        # orders/s while both ran (until the first load's last order): the
+        # load that ends first leaves the other the cores for its tail
+        "throughput": _ratio(
+            loyalty.get("side_by_side_orders_per_s"),
+            plain.get("side_by_side_orders_per_s"),
+        ),
+        "throughput_whole": _ratio(loyalty["orders_per_s"], plain["orders_per_s"]),
         "earn_throughput": _ratio(
             plain["earn_order_ms"].get("mean"), loyalty["earn_order_ms"].get("mean")
         ),
@@ -372,7 +378,7 @@ def judge_load(load):
             goals.append([name, "not measured", "MISSED (no figure)"])
             return
         goals.append(
-            [name, f"{value:.2f}", "met" if value >= least else f"MISSED (< {least})"]
+            [name, f"{value:.3f}", "met" if value >= least else f"MISSED (< {least})"]
         )
 
     for phase in load["phases"]:
@@ -393,7 +399,7 @@ def judge_load(load):
             goals.append(
                 [
                     f"{n} registers: p95 <= {LOAD_MAX_P95} x plain",
-                    "not measured" if p95 is None else f"{p95:.2f}",
+                    "not measured" if p95 is None else f"{p95:.3f}",
                     "MISSED (no figure)"
                     if p95 is None
                     else (
@@ -499,9 +505,10 @@ def load_section(load, machine):
         "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     ratio_rows = [
-        "| Registers | Throughput loyalty / plain | Earn-only | p50 | p95 "
+        "| Registers | Throughput loyalty / plain (while both ran) | Over each "
+        "load's whole run | Earn-only | p50 | p95 "
         "| Lock waits of loyalty's requests (over 1 s), longest |",
-        "|--:|--:|--:|--:|--:|---|",
+        "|--:|--:|--:|--:|--:|--:|---|",
     ]
     request_rows = [
         "| Phase | Load | Request | Count | Failed | p50 ms | p95 ms | max ms |",
@@ -536,11 +543,15 @@ def load_section(load, machine):
             ratio_rows.append(
                 f"| {phase['loads']['plain']['registers']} "
                 f"| {fmt(ratios['throughput'])} "
+                f"| {fmt(ratios['throughput_whole'])} "
                 f"| {fmt(ratios['earn_throughput'])} | {fmt(ratios['p50'])} "
                 f"| {fmt(ratios['p95'])} | {lock_waits(phase['locks'])} |"
             )
     rows += [
         "",
+        "Throughput ratio: orders done per second while both loads ran (until the "
+        "first one's last order), loyalty's over plain's; over each load's whole "
+        "run beside it. "
         "SQL queries / order: the queries of the phase's JSON-RPC requests in the "
         "server's request log (retried attempts included) over the orders done. "
         "Earn-only throughput: each register syncs in turn, so its rate is the "
