@@ -791,8 +791,8 @@ class LockSampler(threading.Thread):
 
 def side_by_side(result, loads):
     """Orders/s while both loads ran: the one that ends first leaves the other
-    the cores for its tail, which flatters it; count what each finished by the
-    first one's last order."""
+    the cores for its tail, which flatters it; count what each did by the first
+    one's last order."""
     ends = [
         max((o["ended"] for o in load.orders if o.get("ok")), default=None)
         for load in loads
@@ -804,7 +804,12 @@ def side_by_side(result, loads):
         summary = result["loads"][load.name]
         done = [o for o in load.orders if o.get("ok")]
         begun = min(o["started"] for o in done)
-        within = sum(1 for o in done if o["ended"] <= common_end)
+        # an order still running then counts for the share of its time spent
+        # before, so that neither load loses the orders it had in flight
+        within = sum(
+            min(max((common_end - o["started"]) / (o["ended"] - o["started"]), 0), 1)
+            for o in done
+        )
         summary["side_by_side_s"] = round(common_end - begun, 2)
         summary["side_by_side_orders_per_s"] = (
             round(within / (common_end - begun), 3) if common_end > begun else None
@@ -889,6 +894,7 @@ def fire(args, odoo_rest):
     phases = []
     sent = {"plain": [], "loyalty": []}
     acked = {"plain": [], "loyalty": []}
+    every_order = []  # each order's figures, to bench/out/load/load-fire-orders.json
     plans = plan("warmup", WARMUP_REGISTERS, WARMUP_ORDERS, loyalty)
     deadline = time.time() + WARMUP_S
     loads = [
@@ -913,6 +919,9 @@ def fire(args, odoo_rest):
         for load in loads:
             sent[load.name] += load.uuids
             acked[load.name] += load.acked
+            every_order += [
+                {"phase": name, "load": load.name, **o} for o in load.orders
+            ]
     # The rush: the morning jobs while registers sync, the family at two of them.
     name = "rush"
     deadline = time.time() + PHASE_S
@@ -946,6 +955,8 @@ def fire(args, odoo_rest):
     phases.append(result)
     sent["loyalty"] += load.uuids
     acked["loyalty"] += load.acked
+    every_order += [{"phase": name, "load": "loyalty", **o} for o in load.orders]
+    write_json(args.out.replace(".json", "-orders.json"), every_order)
     write_json(args.sent_plain, {"uuids": sent["plain"], "acked": acked["plain"]})
     write_json(args.sent_loyalty, {"uuids": sent["loyalty"], "acked": acked["loyalty"]})
     write_json(
