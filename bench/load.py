@@ -717,7 +717,6 @@ class LockSampler(threading.Thread):
         self.stop = threading.Event()
         self.waits = {}  # (pid, query_start) -> dict
         self.samples = 0
-        self.job_pids = set()
         self.job_app = None
 
     def run(self):
@@ -731,7 +730,8 @@ class LockSampler(threading.Thread):
                     """
                     SELECT w.pid, w.application_name, w.query_start,
                            EXTRACT(EPOCH FROM clock_timestamp() - w.query_start),
-                           left(w.query, 160), b.pid, b.application_name
+                           left(w.query, 160), b.application_name,
+                           b.state || ': ' || left(b.query, 160)
                       FROM pg_stat_activity w
                       JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid) ON TRUE
                       JOIN pg_stat_activity b ON b.pid = bp.pid
@@ -740,7 +740,7 @@ class LockSampler(threading.Thread):
                     [self.db],
                 )
                 self.samples += 1
-                for pid, app, started, waited, query, _bpid, bapp in cr.fetchall():
+                for pid, app, started, waited, query, bapp, held in cr.fetchall():
                     key = (pid, started)
                     wait = self.waits.setdefault(
                         key,
@@ -748,12 +748,17 @@ class LockSampler(threading.Thread):
                             "waiter_app": app,
                             "query": " ".join(query.split()),
                             "blockers": set(),
+                            # what the blocker ran last (its lock is older)
+                            "blocker_statements": set(),
                             "by_job": False,
+                            "at": started.timestamp(),
                             "s": 0.0,
                         },
                     )
                     wait["s"] = max(wait["s"], float(waited))
                     wait["blockers"].add(bapp)
+                    if len(wait["blocker_statements"]) < 3:
+                        wait["blocker_statements"].add(" ".join((held or "").split()))
                     if self.job_app and bapp == self.job_app:
                         wait["by_job"] = True
                 self.stop.wait(self.interval)
@@ -774,8 +779,10 @@ class LockSampler(threading.Thread):
             top = max(items, key=lambda w: w["s"])
             return {
                 "s": round(top["s"], 3),
+                "at": top["at"],
                 "query": top["query"][:160],
                 "blockers": sorted(top["blockers"]),
+                "blocker_statements": sorted(top["blocker_statements"]),
             }
 
         return {
@@ -952,6 +959,13 @@ def fire(args, odoo_rest):
             result["jobs"] = json.load(f)["jobs"]
     except (OSError, ValueError):
         result["jobs"] = None
+    longest = result["locks"].get("longest_wait_on_job")
+    if longest and result["jobs"]:
+        longest["during"] = [
+            job["job"]
+            for job in result["jobs"]
+            if job["started"] - 1 <= longest["at"] <= job["ended"] + 1
+        ]
     phases.append(result)
     sent["loyalty"] += load.uuids
     acked["loyalty"] += load.acked

@@ -478,6 +478,19 @@ def lock_waits(locks):
     )
 
 
+def describe_wait(wait):
+    """The longest wait on a job's lock: how long, the register's statement,
+    the job then running and what its backend ran last."""
+    text = f"longest {wait['s']:.2f} s (`{wait['query'][:100]}`"
+    if wait.get("during"):
+        text += f", during {', '.join(wait['during'])}"
+    if wait.get("blocker_statements"):
+        text += "; the job's backend last ran: " + "; ".join(
+            f"`{statement[:120]}`" for statement in wait["blocker_statements"]
+        )
+    return text + ")"
+
+
 def load_section(load, machine):
     """The markdown of the load bench (ends with its goals)."""
     setup = load["setup"]
@@ -606,11 +619,7 @@ def load_section(load, machine):
             ),
             f"- register statements waiting on a lock held by the jobs' backend: "
             f"{locks['waits_on_job']}, {locks['waits_on_job_over_1s']} over 1 s; "
-            + (
-                f"longest {longest['s']:.2f} s (`{longest['query'][:100]}`)"
-                if longest
-                else "none seen"
-            ),
+            + (describe_wait(longest) if longest else "none seen"),
             f"- any lock wait of a register's statement (on another register too): "
             f"{locks['register_waits']}, {locks['register_waits_over_1s']} over 1 s"
             + (
