@@ -13,6 +13,8 @@ part with a second payment method of no loyalty. A points order makes
 ``RESERVES`` reserve calls then ``sync_from_ui``, as the register does.
 
 Phases (each with its own orders, the two loads fired at the same moment):
+  warm-up    8 registers x 2 orders in both, not measured: each server's
+             workers load the registry and fill their caches first
   load-N     N registers x ORDERS orders in plain and in loyalty side by side,
              for each N of BENCH_LOAD_REGISTERS (10,20)
   rush       loyalty only: 10 registers syncing (the same mix) while a process
@@ -23,7 +25,8 @@ Phases (each with its own orders, the two loads fired at the same moment):
              every 50 ms: the longest wait of a register's statement on a lock
              held by the jobs' backend (goal: none over 1 s)
 
-Subcommands (bench/run --load runs them in turn):
+Subcommands (bench/run --load calls ``run``, which installs, sets up, starts
+the servers and runs the others in turn):
   setup  --role plain|loyalty  build the registers, patients, points (committed)
   jobs                         the morning's jobs on the loyalty database
   fire                         the phases above, against the two servers
