@@ -340,15 +340,395 @@ def markdown(results):
     )
 
 
+# ----------------------------------------------------------------------
+# Under load (bench/run --load, bench/load.py)
+# ----------------------------------------------------------------------
+
+LOAD_MIN_THROUGHPUT = 0.85  # loyalty's orders/s over plain's, side by side
+LOAD_MIN_EARN_THROUGHPUT = 0.90  # the same for orders that only earn
+LOAD_MAX_P95 = 1.5  # loyalty's p95 per order over plain's
+LOAD_MAX_JOB_WAIT_S = 1.0  # a register's statement waiting on a job's lock
+LOAD_HEADER = "## Under load"
+
+
+def _ms(stats, key="p50"):
+    value = stats.get(key)
+    return "-" if value is None else f"{value:.0f}"
+
+
+def _ratio(num, den):
+    return num / den if num and den else None
+
+
+def load_ratios(phase):
+    """Loyalty against plain in one side-by-side phase: throughput (orders/s),
+    earn-only throughput (one register syncs orders in turn, so its rate is the
+    inverse of the mean time per order: plain's mean over loyalty's), p50, p95."""
+    plain, loyalty = phase["loads"]["plain"], phase["loads"]["loyalty"]
+    return {
+        # orders/s while both ran (until the first load's last order): the
+        # load that ends first leaves the other the cores for its tail
+        "throughput": _ratio(
+            loyalty.get("side_by_side_orders_per_s"),
+            plain.get("side_by_side_orders_per_s"),
+        ),
+        "throughput_whole": _ratio(loyalty["orders_per_s"], plain["orders_per_s"]),
+        "earn_throughput": _ratio(
+            plain["earn_order_ms"].get("mean"), loyalty["earn_order_ms"].get("mean")
+        ),
+        "p50": _ratio(loyalty["order_ms"].get("p50"), plain["order_ms"].get("p50")),
+        "p95": _ratio(loyalty["order_ms"].get("p95"), plain["order_ms"].get("p95")),
+    }
+
+
+def judge_load(load):
+    goals = []
+
+    def floor(name, value, least):
+        if value is None:
+            goals.append([name, "not measured", "MISSED (no figure)"])
+            return
+        goals.append(
+            [name, f"{value:.3f}", "met" if value >= least else f"MISSED (< {least})"]
+        )
+
+    for phase in load["phases"]:
+        if phase["phase"].startswith("load-"):
+            ratios = load_ratios(phase)
+            n = phase["loads"]["plain"]["registers"]
+            floor(
+                f"{n} registers: throughput >= {LOAD_MIN_THROUGHPUT} x plain",
+                ratios["throughput"],
+                LOAD_MIN_THROUGHPUT,
+            )
+            floor(
+                f"{n} registers: earn-only >= {LOAD_MIN_EARN_THROUGHPUT} x plain",
+                ratios["earn_throughput"],
+                LOAD_MIN_EARN_THROUGHPUT,
+            )
+            p95 = ratios["p95"]
+            goals.append(
+                [
+                    f"{n} registers: p95 <= {LOAD_MAX_P95} x plain",
+                    "not measured" if p95 is None else f"{p95:.3f}",
+                    "MISSED (no figure)"
+                    if p95 is None
+                    else (
+                        "met" if p95 <= LOAD_MAX_P95 else f"MISSED (> {LOAD_MAX_P95})"
+                    ),
+                ]
+            )
+    errors = load["logs"]["loyalty"]["total"]["errors"]
+    goals.append(
+        [
+            "no ERROR line in loyalty's server log (retried conflicts are quiet)",
+            str(errors),
+            "met" if not errors else "MISSED",
+        ]
+    )
+    for role, check in load["check"].items():
+        lost = check["missing"] + check["stored_twice"] + check["failed_but_stored"]
+        goals.append(
+            [
+                f"{role}: every order acknowledged stored once, none failed stored",
+                f"{check['stored']} stored of {check['acked']} acknowledged "
+                f"({check['missing']} missing, {check['stored_twice']} twice, "
+                f"{check['failed_but_stored']} of {check['failed']} failed stored)",
+                "met" if not lost else "MISSED",
+            ]
+        )
+    loyalty = load["check"]["loyalty"]
+    goals.append(
+        [
+            "integrity check clean afterwards",
+            f"{loyalty.get('integrity_problems')} wallets with problems",
+            "met" if loyalty.get("integrity_problems") == 0 else "MISSED",
+        ]
+    )
+    goals.append(
+        [
+            "money paid with points = points taken x value",
+            f"{loyalty.get('paid_with_points')} = {loyalty.get('points_taken_value')} "
+            f"({loyalty.get('money_mismatched_orders')} orders differ)",
+            "met" if loyalty.get("money_mismatched_orders") == 0 else "MISSED",
+        ]
+    )
+    rush = next((p for p in load["phases"] if p["phase"] == "rush"), None)
+    if rush:
+        longest = (rush["locks"].get("longest_wait_on_job") or {}).get("s", 0.0)
+        ran = bool(rush.get("jobs")) and rush.get("job_rc") == 0
+        goals.append(
+            [
+                f"no register waits over {LOAD_MAX_JOB_WAIT_S:g} s on a job's lock",
+                f"longest {longest:.2f} s, "
+                f"{rush['locks']['waits_on_job_over_1s']} over 1 s"
+                + ("" if ran else f" (the jobs failed: exit {rush.get('job_rc')})"),
+                "MISSED (jobs did not run)"
+                if not ran
+                else ("met" if longest <= LOAD_MAX_JOB_WAIT_S else "MISSED"),
+            ]
+        )
+    return goals
+
+
+def queries_per_order(logs, figures):
+    """SQL queries per order done, from Odoo's request log (werkzeug's line
+    counts each request's queries; a retried request's attempts included)."""
+    if not logs.get("rpc_queries") or not figures["done"]:
+        return "-"
+    return f"{logs['rpc_queries'] / figures['done']:.0f}"
+
+
+def lock_waits(locks):
+    longest = locks.get("longest_register_wait")
+    if not longest:
+        return "none seen"
+    return (
+        f"{locks['register_waits']} ({locks['register_waits_over_1s']}), "
+        f"{longest['s']:.2f} s"
+    )
+
+
+def describe_wait(wait):
+    """The longest wait on a job's lock: how long, the register's statement,
+    the job then running and what its backend ran last."""
+    text = f"longest {wait['s']:.2f} s (`{wait['query'][:100]}`"
+    if wait.get("during"):
+        text += f", during {', '.join(wait['during'])}"
+    if wait.get("blocker_statements"):
+        text += "; the job's backend last ran: " + "; ".join(
+            f"`{statement[:120]}`" for statement in wait["blocker_statements"]
+        )
+    return text + ")"
+
+
+def load_section(load, machine):
+    """The markdown of the load bench (ends with its goals)."""
+    setup = load["setup"]
+    rows = [
+        LOAD_HEADER + ": plain POS and dental_loyalty side by side",
+        "",
+        f"{machine.get('date', '?')}: {machine.get('cores', '?')} cores. Two databases "
+        "built alike, plain (point_of_sale) and loyalty (point_of_sale, "
+        "dental_loyalty), each served by Odoo's prefork server "
+        f"(--workers={load['server_workers']}, loopback, no cron thread), one "
+        "PostgreSQL. Registers are client threads each syncing its orders in turn "
+        f"over JSON-RPC as a Point of Sale user, {load['orders_per_register']} orders "
+        f"each, 4 lines, {load['visit_total']:.2f}; {load['points_share']} pays "
+        f"{load['points_amount']:.2f} with points on {load['popular']} popular "
+        f"patients ({load['reserves_per_points_order']} reserve call(s) then "
+        f"sync_from_ui), the rest only earn (a pool of {load['pool']} patients); "
+        "in plain the same orders pay the same amounts with a method of no "
+        "loyalty. Both loads fired at the same moment. Whole load bench "
+        f"{load['whole_s'] / 60:.1f} min (the loads "
+        f"{load['steps_s'].get('loads', 0):.0f} s).",
+        "",
+        "| Registers | Load | Orders done / planned | Failed | Wall s | Orders/s "
+        "| p50 ms | p95 ms | Earn-only mean ms | Points mean ms | SQL queries / order "
+        "| Retries | ERROR lines |",
+        "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    ratio_rows = [
+        "| Registers | Throughput loyalty / plain (while both ran) | Over each "
+        "load's whole run | Earn-only | p50 | p95 "
+        "| Lock waits of loyalty's requests (over 1 s), longest |",
+        "|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    request_rows = [
+        "| Phase | Load | Request | Count | Failed | p50 ms | p95 ms | max ms |",
+        "|---|---|---|--:|--:|--:|--:|--:|",
+    ]
+
+    def fmt(value, pattern="{:.2f}"):
+        return "-" if value is None else pattern.format(value)
+
+    for phase in load["phases"]:
+        for role, figures in phase["loads"].items():
+            logs = load["logs"][role]["phases"].get(phase["phase"], {})
+            if phase["phase"].startswith("load-"):
+                rows.append(
+                    f"| {figures['registers']} | {role} | {figures['done']} / "
+                    f"{figures['planned']} | {figures['failed']} | {figures['wall_s']} "
+                    f"| {fmt(figures['orders_per_s'])} | {_ms(figures['order_ms'])} "
+                    f"| {_ms(figures['order_ms'], 'p95')} "
+                    f"| {_ms(figures['earn_order_ms'], 'mean')} "
+                    f"| {_ms(figures['points_order_ms'], 'mean')} "
+                    f"| {queries_per_order(logs, figures)} "
+                    f"| {logs.get('retries', 0)} | {logs.get('errors', 0)} |"
+                )
+            for kind, stats in figures["requests"].items():
+                request_rows.append(
+                    f"| {phase['phase']} | {role} | {kind} | {stats['count']} "
+                    f"| {stats['failed']} | {_ms(stats)} | {_ms(stats, 'p95')} "
+                    f"| {_ms(stats, 'max')} |"
+                )
+        if phase["phase"].startswith("load-"):
+            ratios = load_ratios(phase)
+            ratio_rows.append(
+                f"| {phase['loads']['plain']['registers']} "
+                f"| {fmt(ratios['throughput'])} "
+                f"| {fmt(ratios['throughput_whole'])} "
+                f"| {fmt(ratios['earn_throughput'])} | {fmt(ratios['p50'])} "
+                f"| {fmt(ratios['p95'])} | {lock_waits(phase['locks'])} |"
+            )
+    rows += [
+        "",
+        "Throughput ratio: orders done per second while both loads ran (until the "
+        "first one's last order), loyalty's over plain's; over each load's whole "
+        "run beside it. "
+        "SQL queries / order: the queries of the phase's JSON-RPC requests in the "
+        "server's request log (retried attempts included) over the orders done. "
+        "Earn-only throughput: each register syncs in turn, so its rate is the "
+        "inverse of its mean time per order; the ratio is plain's mean time for "
+        "those orders over loyalty's. Retries: Odoo's \"..., N tries left, try "
+        'again" lines (a serialization failure re-runs the whole request after a '
+        "random sleep); ERROR lines: the server log's, in the phase.",
+        "",
+        *ratio_rows,
+        "",
+        "Per request:",
+        "",
+        *request_rows,
+        "",
+    ]
+    rush = next((p for p in load["phases"] if p["phase"] == "rush"), None)
+    if rush:
+        figures = rush["loads"]["loyalty"]
+        logs = load["logs"]["loyalty"]["phases"].get("rush", {})
+        locks = rush["locks"]
+        jobs = rush.get("jobs") or []
+        family = rush["family"]
+        longest = locks.get("longest_wait_on_job")
+        longest_any = locks.get("longest_register_wait")
+        rows += [
+            "### Contention: the morning jobs and a family at two registers",
+            "",
+            f"Loyalty only: {load['rush_registers']} registers syncing the same mix "
+            f"while a process runs the morning's jobs ({setup.get('birthdays_today')} "
+            f"birthdays today, {setup.get('dormant_wallets')} dormant wallets, "
+            f"{setup.get('lots_past_date')} lots past their date, all among the "
+            f"patients the registers serve), and {load['family_registers']} more "
+            "registers where the members of a family of five pay with points from "
+            "their one family wallet. pg_stat_activity and pg_blocking_pids sampled "
+            f"every 50 ms ({locks['samples']} samples over the run).",
+            "",
+            f"- orders: {figures['done']} / {figures['planned']} done, "
+            f"{figures['failed']} failed; p50 {_ms(figures['order_ms'])} ms, p95 "
+            f"{_ms(figures['order_ms'], 'p95')} ms; retries {logs.get('retries', 0)}, "
+            f"ERROR lines {logs.get('errors', 0)}",
+            f"- family: {family['done']} / {family['orders']} points orders done, p50 "
+            f"{_ms(family['order_ms'])} ms, p95 {_ms(family['order_ms'], 'p95')} ms"
+            + (f"; errors: {'; '.join(family['errors'])}" if family["errors"] else ""),
+            "- jobs: "
+            + (
+                ", ".join(
+                    f"{job['job'].rsplit('.', 1)[1]} {job['s']:.1f} s "
+                    f"({job['calls']} calls)"
+                    for job in jobs
+                )
+                or f"no figures (exit {rush.get('job_rc')})"
+            ),
+            f"- register statements waiting on a lock held by the jobs' backend: "
+            f"{locks['waits_on_job']}, {locks['waits_on_job_over_1s']} over 1 s; "
+            + (describe_wait(longest) if longest else "none seen"),
+            f"- any lock wait of a register's statement (on another register too): "
+            f"{locks['register_waits']}, {locks['register_waits_over_1s']} over 1 s"
+            + (
+                f"; longest {longest_any['s']:.2f} s (`{longest_any['query'][:100]}`)"
+                if longest_any
+                else ""
+            ),
+            "",
+        ]
+    rows += ["Afterwards:", ""]
+    for role, check in load["check"].items():
+        line = (
+            f"- {role}: {check['sent']} orders sent, {check['acked']} acknowledged, "
+            f"{check['stored']} stored; {check['missing']} acknowledged but missing, "
+            f"{check['stored_twice']} stored twice, {check['failed']} failed "
+            f"requests ({check['failed_but_stored']} of them stored)"
+        )
+        if "integrity_problems" in check:
+            line += (
+                f"; integrity check: {check['integrity_problems']} wallets with "
+                f"problems; paid with points {check['paid_with_points']:.2f}, points "
+                f"taken x value {check['points_taken_value']:.2f} "
+                f"({check['points_orders']} points orders, "
+                f"{check['money_mismatched_orders']} differ)"
+            )
+        rows.append(line)
+    for role, logs in load["logs"].items():
+        total = logs["total"]
+        rows.append(
+            f"- {role} server log: {total['retries']} retries, {total['errors']} "
+            f"ERROR lines, {total['warnings']} WARNING lines"
+        )
+        if total.get("bad_query_tables"):
+            rows.append(
+                "  - failed statements (logged as ERROR) by table: "
+                + ", ".join(
+                    f"{table} {count}"
+                    for table, count in sorted(total["bad_query_tables"].items())
+                )
+            )
+        if total.get("rpc_requests"):
+            rows.append(
+                f"  - {total['rpc_requests']} JSON-RPC requests, "
+                f"{total['rpc_queries']:,} SQL queries (Odoo's request log, "
+                "retries included)"
+            )
+        rows += [f"  - `{line[:240]}`" for line in total["first_errors"]]
+    rows += [
+        "",
+        "### Goals under load",
+        "",
+        "| Goal | Measured | Verdict |",
+        "|---|---|---|",
+        *(f"| {' | '.join(goal)} |" for goal in load["goals"]),
+        "",
+    ]
+    return rows
+
+
+def merge_load(args):
+    """bench/run --load: the load section of results.md and .json replaced (or
+    added), the rest of the files left as the full run wrote them."""
+    load = json.loads(Path(args.load).read_text())
+    load["goals"] = judge_load(load)
+    json_path, md_path = Path(args.json), Path(args.markdown)
+    results = json.loads(json_path.read_text()) if json_path.exists() else {}
+    machine = machine_facts(args)
+    load["machine"] = machine
+    load["wall_s"] = args.wall_s
+    results["load"] = load
+    text = md_path.read_text() if md_path.exists() else "# dental_loyalty benchmark\n"
+    if LOAD_HEADER in text:
+        text = text[: text.index(LOAD_HEADER)]
+    section = "\n".join(load_section(load, machine))
+    text = text.rstrip("\n") + "\n\n" + section
+    md_path.parent.mkdir(parents=True, exist_ok=True)
+    md_path.write_text(text)
+    json_path.write_text(json.dumps(results, indent=2) + "\n")
+    print(section)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out-dir", required=True, help="the bench's JSON files")
+    parser.add_argument("--out-dir", help="the bench's JSON files")
+    parser.add_argument(
+        "--load", help="bench/run --load's load.json: replace the load section only"
+    )
     parser.add_argument("--markdown", required=True)
     parser.add_argument("--json", required=True)
     parser.add_argument("--pg-version", default="?")
     parser.add_argument("--odoo-version", default="?")
     parser.add_argument("--wall-s", type=float, default=0.0)
     args = parser.parse_args()
+    if args.load:
+        merge_load(args)
+        return
+    if not args.out_dir:
+        parser.error("--out-dir is required")
     out = Path(args.out_dir)
     pos = json.loads((out / "pos.json").read_text())
     data = json.loads((out / "generate.json").read_text())
@@ -368,6 +748,12 @@ def main():
     }
     results["goals"] = judge(pos, jobs)
     text = markdown(results)
+    # The load bench's figures (bench/run --load) stay until it runs again.
+    previous = Path(args.json)
+    if previous.exists() and "load" in (old := json.loads(previous.read_text())):
+        results["load"] = old["load"]
+        load_lines = load_section(old["load"], old["load"].get("machine", {}))
+        text = text.rstrip("\n") + "\n\n" + "\n".join(load_lines)
     Path(args.markdown).write_text(text)
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     print(text)
