@@ -199,7 +199,9 @@ class DentalLoyaltyLedger(models.Model):
         released = self._release_due_lots(limit=batch_size, skipped=skipped)
         remaining = (
             self._count_due(
-                [("is_released", "=", False), ("points", ">", 0)], "available_date"
+                [("is_released", "=", False), ("points", ">", 0)],
+                "available_date",
+                limit=self.env["dental.loyalty.wallet"]._left_counted_up_to(batch_size),
             )
             if len(released) + len(skipped) == batch_size or skipped
             else 0
@@ -218,7 +220,9 @@ class DentalLoyaltyLedger(models.Model):
         return taken
 
     @api.model
-    def _count_due(self, domain, date_field):
+    def _count_due(self, domain, date_field, limit=None):
         today = fields.Date.context_today(self)
         # A job's count of what is left, over every clinic.
-        return self.sudo().search_count([*domain, (date_field, "<=", today)])
+        return self.sudo().search_count(
+            [*domain, (date_field, "<=", today)], limit=limit
+        )

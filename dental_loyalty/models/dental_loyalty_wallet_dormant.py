@@ -68,7 +68,7 @@ class DentalLoyaltyWallet(models.Model):
         if batch:
             batch._mark_dormant(today)
         remaining = (
-            self.search_count(domain)
+            self.search_count(domain, limit=self._left_counted_up_to(batch_size))
             if len(found) == batch_size or len(batch) < len(found)
             else 0
         )

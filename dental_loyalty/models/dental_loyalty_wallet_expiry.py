@@ -112,7 +112,9 @@ class DentalLoyaltyWallet(models.Model):
         expired = self._expire_due_lots(limit=batch_size, skipped=skipped)
         remaining = (
             self.env["dental.loyalty.ledger"]._count_due(
-                [("remaining_points", ">", 0)], "expiry_date"
+                [("remaining_points", ">", 0)],
+                "expiry_date",
+                limit=self._left_counted_up_to(batch_size),
             )
             if len(expired) + len(skipped) == batch_size or skipped
             else 0

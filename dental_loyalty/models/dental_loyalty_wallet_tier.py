@@ -229,7 +229,7 @@ class DentalLoyaltyWallet(models.Model):
             )
             batch.invalidate_recordset(["tier_evaluated_date"])
         remaining = (
-            self.search_count(domain)
+            self.search_count(domain, limit=self._left_counted_up_to(batch_size))
             if len(found) == batch_size or len(batch) < len(found)
             else 0
         )
