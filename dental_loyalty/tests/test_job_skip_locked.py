@@ -204,3 +204,24 @@ class TestJobsSkipHeldWallets(DentalLoyaltyTestMixin, TransactionCase):
         state, problems = self._state()
         self.assertFalse(problems, "every wallet adds up after the jobs")
         self.assertTrue(all(all(done.values()) for done in state.values()))
+
+    def test_a_wallet_changed_since_the_batch_began_is_left(self):
+        """A register that changed a wallet and committed after the batch's
+        snapshot was taken: under REPEATABLE READ the batch cannot lock that
+        wallet (its statement fails), so it takes the others one by one."""
+        with self.db.cursor() as job_cr:
+            job_cr.execute(f"SET LOCAL lock_timeout = '{self.LOCK_TIMEOUT}'")
+            job_env = self._env(job_cr)
+            # The batch's snapshot: its first read.
+            job_cr.execute("SELECT id FROM dental_loyalty_wallet LIMIT 1")
+            with self.db.cursor() as register_cr:
+                self._env(register_cr)["dental.loyalty.wallet"].browse(
+                    self.held_id
+                )._lock_for_update()
+            locked = job_env["dental.loyalty.wallet"]._lock_for_job(
+                [self.held_id, self.free_id]
+            )
+            self.assertEqual(locked.ids, [self.free_id])
+            # The batch goes on: its transaction is still usable.
+            job_cr.execute("SELECT 1")
+            job_cr.rollback()
