@@ -149,37 +149,26 @@ class DentalLoyaltyWallet(models.Model):
     @api.model
     def _cron_expiry_warnings(self, batch_size=_MESSAGE_BATCH):
         """Daily: tell each patient whose points expire within their clinic's
-        warning period, once per lot. Returns how many patients are left."""
-        skipped = []
-        warned = self._warn_expiring(limit=batch_size, skipped=skipped)
-        remaining = 0
-        if len(warned) + len(skipped) == batch_size or skipped:
-            # The nightly job acts for every clinic: no user's companies limit it.
-            companies = (
-                self.env["res.company"]
-                .sudo()
-                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
-            )
-            domain = self._expiry_warning_domain(
-                fields.Date.context_today(self), companies
-            )
-            [(remaining,)] = (
-                self.env["dental.loyalty.ledger"]
-                .sudo()
-                ._read_group(domain, [], ["wallet_id:count_distinct"])
-            )
+        warning period, once per lot. Returns how many patients are left, at
+        least: the batch reads one patient more than it takes to know whether
+        some are left (the scheduler needs no more), rather than reading every
+        due lot again to count them."""
+        skipped, more = [], []
+        warned = self._warn_expiring(limit=batch_size, skipped=skipped, more=more)
+        remaining = len(skipped) + len(more)
         self.env["ir.cron"]._notify_progress(done=len(warned), remaining=remaining)
         return remaining
 
     @api.model
-    def _warn_expiring(self, wallets=None, limit=None, skipped=None):
+    def _warn_expiring(self, wallets=None, limit=None, skipped=None, more=None):
         """One message per patient (event ``expiry_warning``) with the points of
         their lots expiring within the warning period that they were not told of
         yet, and the first of those lots' dates; the lots are then marked told.
         For ``wallets``, or up to ``limit`` wallets of every clinic. With a list
         ``skipped`` (the nightly job's batch), the wallets another transaction
-        holds are left for the next run and added to it, without waiting.
-        Returns the wallets whose patients were told."""
+        holds are left for the next run and added to it, without waiting; with
+        a list ``more``, one wallet past ``limit`` is read and added to it if
+        there is one. Returns the wallets whose patients were told."""
         today = fields.Date.context_today(self)
         # The engine marks lots and reads every clinic's: users only read theirs.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
@@ -198,8 +187,11 @@ class DentalLoyaltyWallet(models.Model):
             domain,
             ["wallet_id"],
             ["remaining_points:sum", "expiry_date:min"],
-            limit=limit,
+            limit=limit + 1 if more is not None and limit else limit,
         )
+        if more is not None and limit and len(groups) > limit:
+            more.append(groups[-1][0].id)
+            groups = groups[:limit]
         if skipped is not None:
             locked = self._lock_for_job([wallet.id for wallet, _p, _f in groups])
             skipped.extend(
