@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, api, fields, sql_db
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
 
 from .common import DentalLoyaltyTestMixin
 
@@ -111,16 +112,26 @@ class TestJobsSkipHeldWallets(DentalLoyaltyTestMixin, TransactionCase):
                 "dental_loyalty_shortfall",
                 "dental_loyalty_tier_history",
             ):
-                cr.execute(f"DELETE FROM {table} WHERE wallet_id IN %s", [wallet_ids])
-            cr.execute("DELETE FROM dental_loyalty_wallet WHERE id IN %s", [wallet_ids])
-            for table in ("mail_message", "mail_activity"):
                 cr.execute(
-                    f"DELETE FROM {table} WHERE res_model = 'res.partner' "
-                    "AND res_id IN %s"
-                    if table == "mail_activity"
-                    else f"DELETE FROM {table} WHERE model = 'res.partner' "
-                    "AND res_id IN %s",
-                    [partner_ids],
+                    SQL(
+                        "DELETE FROM %s WHERE wallet_id IN %s",
+                        SQL.identifier(table),
+                        wallet_ids,
+                    )
+                )
+            cr.execute("DELETE FROM dental_loyalty_wallet WHERE id IN %s", [wallet_ids])
+            # Odoo's chatter and activities: the model column is named apart.
+            for table, model_column in (
+                ("mail_message", "model"),
+                ("mail_activity", "res_model"),
+            ):
+                cr.execute(
+                    SQL(
+                        "DELETE FROM %s WHERE %s = 'res.partner' AND res_id IN %s",
+                        SQL.identifier(table),
+                        SQL.identifier(model_column),
+                        partner_ids,
+                    )
                 )
             cr.execute("DELETE FROM res_partner WHERE id IN %s", [partner_ids])
 
@@ -135,7 +146,7 @@ class TestJobsSkipHeldWallets(DentalLoyaltyTestMixin, TransactionCase):
         """One call of the job in a transaction of its own, committed, as the
         scheduler makes it; a lock wait longer than LOCK_TIMEOUT fails it."""
         with self.db.cursor() as cr:
-            cr.execute(f"SET LOCAL lock_timeout = '{self.LOCK_TIMEOUT}'")
+            cr.execute(SQL("SET LOCAL lock_timeout = %s", self.LOCK_TIMEOUT))
             env = self._env(cr)
             result = getattr(env[model], method)()
             env.flush_all()
@@ -210,7 +221,7 @@ class TestJobsSkipHeldWallets(DentalLoyaltyTestMixin, TransactionCase):
         snapshot was taken: under REPEATABLE READ the batch cannot lock that
         wallet (its statement fails), so it takes the others one by one."""
         with self.db.cursor() as job_cr:
-            job_cr.execute(f"SET LOCAL lock_timeout = '{self.LOCK_TIMEOUT}'")
+            job_cr.execute(SQL("SET LOCAL lock_timeout = %s", self.LOCK_TIMEOUT))
             job_env = self._env(job_cr)
             # The batch's snapshot: its first read.
             job_cr.execute("SELECT id FROM dental_loyalty_wallet LIMIT 1")
