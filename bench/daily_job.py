@@ -42,6 +42,10 @@ def loyalty_tables(env):
         if name.startswith("dental.loyalty.")
         and not model._abstract
         and not model._transient
+        # Reports are SQL views, and tables without write_date (the takes of
+        # lots) are written with their ledger lines.
+        and model._auto
+        and model._log_access
     ]
     return [*tables, "mail_message"]
 

@@ -98,6 +98,16 @@ LEDGER_SQL = """
            ) line
 """
 
+TAKES_SQL = """
+    INSERT INTO dental_loyalty_ledger_take
+           (line_id, lot_id, points, date, wallet_id, company_id)
+    SELECT taker.id, lot.id, -taker.points, taker.date, taker.wallet_id,
+           taker.company_id
+      FROM dental_loyalty_ledger taker
+      JOIN dental_loyalty_ledger lot ON lot.id = taker.id - 1
+     WHERE taker.id BETWEEN %(first_line)s AND %(last_line)s AND taker.points < 0
+"""
+
 TIER_SQL = """
     UPDATE dental_loyalty_wallet wallet
        SET tier_id = (
@@ -222,6 +232,13 @@ def generate(env, patients, per_patient):
         },
     )
     figures["ledger_lines"] = cr.rowcount
+    # What each negative line took from its lot, as the ledger's create records
+    # it (the liability at a past date reads it; the integrity check compares
+    # it with the lots): here each one takes the whole lot just before it.
+    cr.execute(
+        TAKES_SQL, {"first_line": first_line, "last_line": first_line + lines - 1}
+    )
+    figures["takes"] = cr.rowcount
     timings["ledger_lines_s"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -19,6 +19,7 @@ from . import dental_loyalty_tier_history
 from . import dental_loyalty_wallet_expiry
 from . import dental_loyalty_wallet_dormant
 from . import dental_loyalty_wallet_yearly
+from . import dental_loyalty_wallet_job_lock
 from . import dental_loyalty_wallet_integrity
 from . import dental_loyalty_wallet_audit
 from . import dental_loyalty_wallet_audit_vouchers

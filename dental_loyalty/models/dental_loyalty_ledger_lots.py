@@ -218,9 +218,13 @@ class DentalLoyaltyLedger(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _release_due_lots(self, wallets=None, today=None, limit=None):
+    def _release_due_lots(self, wallets=None, today=None, limit=None, skipped=None):
         """Mark the lots whose waiting period is over as released, so the wallets'
-        cached spendable and pending points follow the calendar."""
+        cached spendable and pending points follow the calendar. With a list
+        ``skipped`` (the nightly job's batch), the lots of wallets another
+        transaction holds are left and added to it: releasing them would wait
+        on a register (their wallet's figures change), whose own catch-up
+        releases them anyway."""
         today = today or fields.Date.context_today(self)
         domain = [
             ("is_released", "=", False),
@@ -231,6 +235,8 @@ class DentalLoyaltyLedger(models.Model):
             domain.append(("wallet_id", "in", wallets.ids))
         # Lots found by date: the engine's bookkeeping, for every clinic's job.
         due = self.sudo().search(domain, limit=limit, order="id")
+        if skipped is not None:
+            due = self._of_locked_wallets(due, skipped)
         due.write({"is_released": True})
         return due
 
@@ -253,19 +259,34 @@ class DentalLoyaltyLedger(models.Model):
     def _cron_release_pending(self, batch_size=_CRON_BATCH):
         """Daily: make lots whose waiting period is over spendable. Returns how
         many are left for the next call."""
-        released = self._release_due_lots(limit=batch_size)
+        skipped = []
+        released = self._release_due_lots(limit=batch_size, skipped=skipped)
         remaining = (
             self._count_due(
-                [("is_released", "=", False), ("points", ">", 0)], "available_date"
+                [("is_released", "=", False), ("points", ">", 0)],
+                "available_date",
+                limit=self.env["dental.loyalty.wallet"]._left_counted_up_to(batch_size),
             )
-            if len(released) == batch_size
+            if len(released) + len(skipped) == batch_size or skipped
             else 0
         )
         self.env["ir.cron"]._notify_progress(done=len(released), remaining=remaining)
         return remaining
 
     @api.model
-    def _count_due(self, domain, date_field):
+    def _of_locked_wallets(self, lines, skipped):
+        """The ``lines`` whose wallets a job's batch could lock; the others are
+        added to ``skipped``, left without waiting for the next run."""
+        locked = self.env["dental.loyalty.wallet"]._lock_for_job(lines.wallet_id.ids)
+        locked_ids = set(locked.ids)
+        taken = lines.filtered(lambda line: line.wallet_id.id in locked_ids)
+        skipped.extend((lines - taken).ids)
+        return taken
+
+    @api.model
+    def _count_due(self, domain, date_field, limit=None):
         today = fields.Date.context_today(self)
         # A job's count of what is left, over every clinic.
-        return self.sudo().search_count([*domain, (date_field, "<=", today)])
+        return self.sudo().search_count(
+            [*domain, (date_field, "<=", today)], limit=limit
+        )

@@ -49,8 +49,12 @@ class DentalLoyaltyWallet(models.Model):
             ]
         )
 
+    # Each patient of a batch gets a call scheduled and a message, while the
+    # batch holds the wallets it took: batches of 200 keep that under a second.
+    _DORMANT_BATCH = 200
+
     @api.model
-    def _cron_dormant_patients(self, batch_size=1000):
+    def _cron_dormant_patients(self, batch_size=_DORMANT_BATCH):
         """Daily: find patients not seen for their company's dormancy period,
         once per absence: mark the wallet, schedule a call and send the "we
         miss you" message if the clinic sends one. One batch per call; the
@@ -58,10 +62,16 @@ class DentalLoyaltyWallet(models.Model):
         Returns how many are left."""
         today = fields.Date.context_today(self)
         domain = self._dormant_due_domain(today)
-        batch = self.search(domain, limit=batch_size, order="id")
+        found = self.search(domain, limit=batch_size, order="id")
+        # Wallets a register holds are left, without waiting, for the next run.
+        batch = found & self._lock_for_job(found.ids)
         if batch:
             batch._mark_dormant(today)
-        remaining = self.search_count(domain) if len(batch) == batch_size else 0
+        remaining = (
+            self.search_count(domain, limit=self._left_counted_up_to(batch_size))
+            if len(found) == batch_size or len(batch) < len(found)
+            else 0
+        )
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return remaining
 

@@ -17,10 +17,12 @@ class DentalLoyaltyWallet(models.Model):
     # One batch per call: the scheduler commits it and calls again while
     # _notify_progress reports some left, so a night's work never holds thousands
     # of wallets locked against the front desk, and a failure loses one batch.
-    _EXPIRY_BATCH = 1000
+    # A batch holds its wallets until it commits: 500 lots (a note on each
+    # patient's chatter) keep that to about a second.
+    _EXPIRY_BATCH = 500
     # Jobs that send each patient a message take fewer per call: at some 40 ms a
-    # message, a batch of 200 keeps its transaction to seconds.
-    _MESSAGE_BATCH = 200
+    # message, a batch of 25 keeps the wallets it holds to about a second.
+    _MESSAGE_BATCH = 25
 
     def _expiring_soon(self, days=30):
         """{wallet id: (points, first expiry date)} of the lots expiring within
@@ -39,9 +41,12 @@ class DentalLoyaltyWallet(models.Model):
         return {wallet.id: (points, first) for wallet, points, first in groups}
 
     @api.model
-    def _expire_due_lots(self, wallets=None, today=None, limit=None):
+    def _expire_due_lots(self, wallets=None, today=None, limit=None, skipped=None):
         """Write off what is left of the lots past their expiry date, with a note
-        on each patient's chatter. Idempotent: an expired lot holds nothing more."""
+        on each patient's chatter. Idempotent: an expired lot holds nothing more.
+        With a list ``skipped`` (the nightly job's batch), the lots of wallets
+        another transaction holds are left and added to it, without waiting:
+        the register's own catch-up expires them, else the next run does."""
         today = today or fields.Date.context_today(self)
         domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
         if wallets is not None:
@@ -63,6 +68,8 @@ class DentalLoyaltyWallet(models.Model):
                 order="wallet_id, id",
             )
         )
+        if skipped is not None:
+            lots = self.env["dental.loyalty.ledger"]._of_locked_wallets(lots, skipped)
         if not lots:
             return lots
         # Lock first, so no spend takes from these lots meanwhile. Locking a
@@ -101,12 +108,15 @@ class DentalLoyaltyWallet(models.Model):
     def _cron_expire_lots(self, batch_size=_EXPIRY_BATCH):
         """Daily: an expire line for what is left of each lot past its date, and a
         note on the patient's chatter. Returns how many lots are left."""
-        expired = self._expire_due_lots(limit=batch_size)
+        skipped = []
+        expired = self._expire_due_lots(limit=batch_size, skipped=skipped)
         remaining = (
             self.env["dental.loyalty.ledger"]._count_due(
-                [("remaining_points", ">", 0)], "expiry_date"
+                [("remaining_points", ">", 0)],
+                "expiry_date",
+                limit=self._left_counted_up_to(batch_size),
             )
-            if len(expired) == batch_size
+            if len(expired) + len(skipped) == batch_size or skipped
             else 0
         )
         self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
@@ -139,34 +149,26 @@ class DentalLoyaltyWallet(models.Model):
     @api.model
     def _cron_expiry_warnings(self, batch_size=_MESSAGE_BATCH):
         """Daily: tell each patient whose points expire within their clinic's
-        warning period, once per lot. Returns how many patients are left."""
-        warned = self._warn_expiring(limit=batch_size)
-        remaining = 0
-        if len(warned) == batch_size:
-            # The nightly job acts for every clinic: no user's companies limit it.
-            companies = (
-                self.env["res.company"]
-                .sudo()
-                .search([("dental_loyalty_expiry_warning_days", ">", 0)])
-            )
-            domain = self._expiry_warning_domain(
-                fields.Date.context_today(self), companies
-            )
-            [(remaining,)] = (
-                self.env["dental.loyalty.ledger"]
-                .sudo()
-                ._read_group(domain, [], ["wallet_id:count_distinct"])
-            )
+        warning period, once per lot. Returns how many patients are left, at
+        least: the batch reads one patient more than it takes to know whether
+        some are left (the scheduler needs no more), rather than reading every
+        due lot again to count them."""
+        skipped, more = [], []
+        warned = self._warn_expiring(limit=batch_size, skipped=skipped, more=more)
+        remaining = len(skipped) + len(more)
         self.env["ir.cron"]._notify_progress(done=len(warned), remaining=remaining)
         return remaining
 
     @api.model
-    def _warn_expiring(self, wallets=None, limit=None):
+    def _warn_expiring(self, wallets=None, limit=None, skipped=None, more=None):
         """One message per patient (event ``expiry_warning``) with the points of
         their lots expiring within the warning period that they were not told of
         yet, and the first of those lots' dates; the lots are then marked told.
-        For ``wallets``, or up to ``limit`` wallets of every clinic. Returns the
-        wallets whose patients were told."""
+        For ``wallets``, or up to ``limit`` wallets of every clinic. With a list
+        ``skipped`` (the nightly job's batch), the wallets another transaction
+        holds are left for the next run and added to it, without waiting; with
+        a list ``more``, one wallet past ``limit`` is read and added to it if
+        there is one. Returns the wallets whose patients were told."""
         today = fields.Date.context_today(self)
         # The engine marks lots and reads every clinic's: users only read theirs.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
@@ -185,8 +187,17 @@ class DentalLoyaltyWallet(models.Model):
             domain,
             ["wallet_id"],
             ["remaining_points:sum", "expiry_date:min"],
-            limit=limit,
+            limit=limit + 1 if more is not None and limit else limit,
         )
+        if more is not None and limit and len(groups) > limit:
+            more.append(groups[-1][0].id)
+            groups = groups[:limit]
+        if skipped is not None:
+            locked = self._lock_for_job([wallet.id for wallet, _p, _f in groups])
+            skipped.extend(
+                wallet.id for wallet, _p, _f in groups if wallet.id not in locked.ids
+            )
+            groups = [group for group in groups if group[0].id in locked.ids]
         warned = self.sudo().browse()
         for wallet, _points, _first in groups:
             warned |= wallet
@@ -201,7 +212,8 @@ class DentalLoyaltyWallet(models.Model):
                 partners, "expiry_warning", company, points=points, date=first
             )
         # Marked last: a spend at the front desk that takes from these lots
-        # waits on their rows only for the end of the batch, not its messages.
+        # (of wallets a caller without ``skipped`` did not lock) waits on their
+        # rows only for the end of the batch, not its messages.
         Ledger.search(
             expression.AND([domain, [("wallet_id", "in", warned.ids)]])
         ).write({"expiry_warned": True})

@@ -213,7 +213,9 @@ class DentalLoyaltyWallet(models.Model):
         never waits on thousands of wallets. Returns what is left."""
         today = fields.Date.context_today(self)
         domain = self._tier_due_domain(today)
-        batch = self.search(domain, limit=batch_size, order="id")
+        found = self.search(domain, limit=batch_size, order="id")
+        # Wallets a register holds are left, without waiting, for the next run.
+        batch = found & self._lock_for_job(found.ids)
         batch._evaluate_tier(allow_downgrade=True, grace=True)
         if batch:
             # A progress mark, not a change anyone made: no chatter, no recompute.
@@ -226,6 +228,10 @@ class DentalLoyaltyWallet(models.Model):
                 )
             )
             batch.invalidate_recordset(["tier_evaluated_date"])
-        remaining = self.search_count(domain) if len(batch) == batch_size else 0
+        remaining = (
+            self.search_count(domain, limit=self._left_counted_up_to(batch_size))
+            if len(found) == batch_size or len(batch) < len(found)
+            else 0
+        )
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return remaining

@@ -29,9 +29,9 @@ class DentalLoyaltyWallet(models.Model):
 
     # A job that did not run celebrates the days it missed, this far back at most.
     _CATCH_UP_DAYS = 30
-    # Each patient of a batch gets a message (some 40 ms each): batches of 200
-    # keep a call's transaction to seconds.
-    _GREETING_BATCH = 200
+    # Each patient of a batch gets a message (some 40 ms each), while the batch
+    # holds the wallets it took: batches of 25 keep that to about a second.
+    _GREETING_BATCH = 25
 
     @api.model
     def _cron_birthday_gifts(self, batch_size=_GREETING_BATCH):
@@ -57,23 +57,28 @@ class DentalLoyaltyWallet(models.Model):
         for covered, companies in self._yearly_marks(event).items():
             days = celebration_days(covered, today, self._CATCH_UP_DAYS)
             keys = yearly_keys(days)
+            limit = batch_size - done
             due = (
-                self._yearly_due(
-                    event, keys, days[0], companies=companies, limit=batch_size - done
-                )
-                if done < batch_size
+                self._yearly_due(event, keys, days[0], companies=companies, limit=limit)
+                if limit > 0
                 else []
             )
             # The nightly job acts for every clinic: no user's companies limit it.
-            self.sudo().browse(
-                [wallet_id for wallet_id, _key in due]
-            )._give_yearly_gifts(
-                event, {wallet_id: keys[key] for wallet_id, key in due}
+            wallets = self.sudo()._yearly_lock([wallet_id for wallet_id, _key in due])
+            wallets._give_yearly_gifts(
+                event,
+                {
+                    wallet_id: keys[key]
+                    for wallet_id, key in due
+                    if wallet_id in wallets.ids
+                },
             )
-            done += len(due)
+            done += len(wallets)
+            # Wallets a register holds were left: still due, so the clinic's day
+            # is not marked done and the next run celebrates them.
             left = (
                 self._yearly_due(event, keys, days[0], companies=companies, count=True)
-                if done == batch_size
+                if limit <= 0 or len(due) == limit or len(wallets) < len(due)
                 else 0
             )
             if not left:
@@ -81,6 +86,20 @@ class DentalLoyaltyWallet(models.Model):
             remaining += left
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
+
+    @api.model
+    def _yearly_lock(self, wallet_ids):
+        """The wallets of ``wallet_ids`` the batch could lock with the wallets
+        their gifts go to (a family's): those a register holds are left, without
+        waiting, for the next run."""
+        wallets = self.browse(wallet_ids)
+        paying = {wallet: wallet._paying_wallet() for wallet in wallets}
+        locked = self._lock_for_job(
+            [*wallet_ids, *(wallet.id for wallet in paying.values())]
+        )
+        return wallets.filtered(
+            lambda wallet: wallet in locked and paying[wallet] in locked
+        )
 
     def _yearly_field(self, event):
         """The clinic's field marking how far the ``event`` job went."""
@@ -209,8 +228,6 @@ class DentalLoyaltyWallet(models.Model):
             self.env["dental.loyalty.dispatcher"]._notify(
                 partners, event, company, points=points
             )
-        # Posted last: the wallets stay locked against the front desk for the
-        # end of the batch only, not while its messages are written.
         self._post_lines(vals_list)
         by_day = defaultdict(list)
         for wallet in self:

@@ -72,9 +72,11 @@ class TestExpiryWarnings(GreetingsCommon):
             for patient in patients:
                 self._earn(patient, 100)
         with freeze_time("2026-03-15 10:00:00"):
-            self.assertEqual(self._warn(batch_size=1), 2)
+            # Some are left (the job says so without counting them all).
+            self.assertEqual(self._warn(batch_size=1), 1)
             self.assertEqual(len(self._new_mails), 1)
             self.assertEqual(self._warn(batch_size=1), 1)
+            self.assertEqual(len(self._new_mails), 1)
             self.assertEqual(self._warn(), 0)
             self.assertEqual(len(self._new_mails), 1)
             self.assertEqual(self._warn(), 0)
