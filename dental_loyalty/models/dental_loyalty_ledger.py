@@ -210,6 +210,15 @@ class DentalLoyaltyLedger(models.Model):
             ["wallet_id", "date", "id"],
             where="remaining_points > 0",
         )
+        # The nightly expiry and its warnings look for lots by their expiry
+        # date across every wallet: without it each batch reads all open lots.
+        create_index(
+            self.env.cr,
+            "dental_loyalty_ledger_expiring_lots_idx",
+            self._table,
+            ["expiry_date"],
+            where="remaining_points > 0",
+        )
         create_index(
             self.env.cr,
             "dental_loyalty_ledger_unreleased_idx",
