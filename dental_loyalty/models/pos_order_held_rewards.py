@@ -123,14 +123,25 @@ class PosOrderHeldRewards(models.Model):
             ):
                 raise refusal
             pairs.append((item["product_id"], config.currency_id.round(amount)))
-        products = self.env["product.product"].browse({pid for pid, _a in pairs})
-        if len(products.exists()) != len(products):
-            raise refusal
-        products.check_access("read")
-        if any(
-            product.company_id not in (config.company_id, self.env["res.company"])
-            or not product.available_in_pos
-            for product in products
-        ):
+        product_ids = {pid for pid, _a in pairs}
+        if not product_ids:
+            return []
+        # One query where existence, access, company and availability took
+        # three: the search checks the model's read access and its record
+        # rules as check_access did; archived products are not left out
+        # (exists() kept them).
+        products = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id", "in", list(product_ids)),
+                    ("available_in_pos", "=", True),
+                    ("company_id", "in", [config.company_id.id, False]),
+                ]
+            )
+            .with_env(self.env)
+        )
+        if len(products) != len(product_ids):
             raise refusal
         return [(products.browse(pid), amount) for pid, amount in pairs]
