@@ -43,7 +43,7 @@ class PosOrderHeldRewards(models.Model):
         )
         reward = self._dental_loyalty_reward(reward_id)
         Voucher = self.env["dental.loyalty.voucher"]
-        voucher = Voucher._hold_reward(
+        voucher, spendable = Voucher._hold_reward_left(
             wallet,
             reward,
             patient=patient,
@@ -52,7 +52,7 @@ class PosOrderHeldRewards(models.Model):
             bill_total=bill_total,
         )
         line = voucher._line_for_bill(bill_total, covered, patient, bill_lines)
-        return {**line, "held": True, "spendable": self._dental_loyalty_left(wallet)}
+        return {**line, "held": True, "spendable": spendable}
 
     @api.model
     def dental_loyalty_release_reward(self, config_id, order_uuid, code):
