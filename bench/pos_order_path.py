@@ -14,9 +14,12 @@
      if the bill, the patient or the amount outgrew it, which it does not here),
      then sync_from_ui. Repeated for patients with 10, 1,000 and 10,000 ledger
      lines of history.
-  v  as c with the first history, and a reward: the patient exchanges points for
-     a voucher at the register (dental_loyalty_redeem_reward), the register asks
-     for its line (dental_loyalty_voucher_line) and syncs it with the bill.
+  v  the first history's patient chooses a reward at the register, the rest of
+     the bill paid in cash (no points payment): the counterpart of b. Called as
+     its client does (held_rewards.js, vouchers.js): dental_loyalty_hold_reward
+     (the reward's points held on the bill, its line added), at Pay the voucher
+     lines priced again (dental_loyalty_voucher_line with the order's uuid,
+     which renews the hold), then sync_from_ui, which buys the held reward.
   r  as c with the first history, with ten active earning rules (scopes,
      audiences, periods, effects, caps and combinations of every kind; c and v
      see none): what the rules add to the sync.
@@ -75,6 +78,7 @@ class Flavour:
     dental_loyalty: bool = False  # dental_loyalty's settlement left in place
     history_lines: int | None = None
     earning_rules: bool = False  # the engine sees the bench's ten earning rules
+    reward: bool = False  # a reward held on the bill, no points payment
 
 
 def percentile(values, share):
@@ -526,48 +530,15 @@ class Bench:
         )
         return figures, order
 
-    def dental_order(self, patient, voucher=False):
+    def dental_order(self, patient):
         """As dental_loyalty's PaymentScreen: ask the most points may pay when the
         points line is added, which holds it for the bill, then sync: the amount
         paid is within that hold and the bill unchanged, so Validate does not
-        ask again. With
-        ``voucher``, the patient first exchanges points for a reward at the
-        register and its line goes on the bill, as the Rewards button does."""
+        ask again."""
         figures = {}
         order_uuid = str(uuid.uuid4())
         total = self.visit_total
         orders = self.cashier_env["pos.order"]
-        extra_lines = []
-        if voucher:
-            issued = self.call(
-                figures,
-                "redeem reward",
-                lambda: orders.dental_loyalty_redeem_reward(
-                    self.config.id, patient.id, self.reward.id
-                ),
-            )
-            line = self.call(
-                figures,
-                "voucher line",
-                lambda: orders.dental_loyalty_voucher_line(
-                    self.config.id, issued["code"], patient.id, total
-                ),
-            )
-            extra_lines.append(
-                {
-                    "product_id": line["product_id"],
-                    "qty": 1,
-                    "price_unit": line["price_unit"],
-                    "price_subtotal": line["price_unit"],
-                    "price_subtotal_incl": line["price_unit"],
-                    "discount": 0.0,
-                    "tax_ids": [(6, 0, [])],
-                    "pack_lot_ids": [],
-                    "dental_loyalty_voucher_code": line["code"],
-                }
-            )
-            total = round(total + line["price_unit"], 2)
-
         offer = self.call(
             figures,
             "reserve (add line)",
@@ -579,7 +550,65 @@ class Bench:
         data = self.order_data(
             patient,
             [(self.points_pm, amount), (self.cash_pm, round(total - amount, 2))],
-            extra_lines=extra_lines,
+            order_uuid=order_uuid,
+        )
+        return figures, self.sync(figures, data)
+
+    def reward_order(self, patient):
+        """As the register's Rewards button (held_rewards.js): the reward's points
+        are held on the bill and its line added; at Pay the register prices its
+        voucher lines again (vouchers.js, repriceVouchers); the rest is paid in
+        cash and the sync buys the held reward."""
+        figures = {}
+        order_uuid = str(uuid.uuid4())
+        total = self.visit_total
+        bill_lines = [
+            {"product_id": product.id, "amount": product.lst_price}
+            for product in self.products
+        ]
+        orders = self.cashier_env["pos.order"]
+        held = self.call(
+            figures,
+            "hold reward",
+            lambda: orders.dental_loyalty_hold_reward(
+                self.config.id,
+                order_uuid,
+                patient.id,
+                self.reward.id,
+                total,
+                0.0,
+                bill_lines,
+            ),
+        )
+        line = self.call(
+            figures,
+            "voucher line (pay)",
+            lambda: orders.dental_loyalty_voucher_line(
+                self.config.id,
+                held["code"],
+                patient.id,
+                total,
+                0.0,
+                bill_lines,
+                order_uuid,
+            ),
+        )
+        voucher_line = {
+            "product_id": line["product_id"],
+            "qty": 1,
+            "price_unit": line["price_unit"],
+            "price_subtotal": line["price_unit"],
+            "price_subtotal_incl": line["price_unit"],
+            "discount": 0.0,
+            "tax_ids": [(6, 0, [])],
+            "pack_lot_ids": [],
+            "dental_loyalty_voucher_code": line["code"],
+        }
+        total = round(total + line["price_unit"], 2)
+        data = self.order_data(
+            patient,
+            [(self.cash_pm, total)],
+            extra_lines=[voucher_line],
             order_uuid=order_uuid,
         )
         return figures, self.sync(figures, data)
@@ -672,7 +701,13 @@ def check_loyalty(made, flavours, env):
             )
             if logged != len(orders):
                 raise RuntimeError(f"{flavour.label}: {logged} loyalty.history lines")
-        if flavour.dental_loyalty:
+        if flavour.reward:
+            used = env["dental.loyalty.voucher"].search_count(
+                [("pos_order_id", "in", orders.ids), ("state", "=", "used")]
+            )
+            if used != len(orders):
+                raise RuntimeError(f"{flavour.label}: {used} rewards bought")
+        elif flavour.dental_loyalty:
             spent = orders.filtered(lambda order: order.dental_loyalty_points_spent > 0)
             earned = orders.filtered(
                 lambda order: order.dental_loyalty_points_earned > 0
@@ -732,10 +767,12 @@ def main():
         flavours.append(
             Flavour(
                 "v",
-                f"as c{histories[0]}, with a reward redeemed and its voucher used",
-                lambda patient=patient: bench.dental_order(patient, voucher=True),
+                f"reward held on the bill (hold, price at Pay, sync), rest in "
+                f"cash; {histories[0]} ledger lines",
+                lambda patient=patient: bench.reward_order(patient),
                 dental_loyalty=True,
                 history_lines=histories[0],
+                reward=True,
             )
         )
         patient = bench.history_patient(histories[0])

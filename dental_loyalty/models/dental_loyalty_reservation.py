@@ -122,6 +122,21 @@ class DentalLoyaltyReservation(models.Model):
                 config=config,
             )
         voucher_id = voucher.id if voucher else False
+        if voucher and points:
+            # A reward's hold is made once, with its voucher just created
+            # (_hold_reward): there is none to replace, no search for it.
+            return self.create(
+                {
+                    "wallet_id": wallet.id,
+                    "config_id": config.id,
+                    "order_uuid": order_uuid,
+                    "voucher_id": voucher_id,
+                    "points": points,
+                    "amount": amount,
+                    "bill_total": bill_total,
+                    "expires_at": fields.Datetime.now() + self._LIFETIME,
+                }
+            )
         existing = self.search(
             [("order_uuid", "=", order_uuid), ("voucher_id", "=", voucher_id)]
         )

@@ -215,7 +215,8 @@ class DentalLoyaltyReward(models.Model):
         limit, when the caller counted them already."""
         self.ensure_one()
         partner = partner or wallet.partner_id
-        patient = partner.display_name
+        # The patient's name is read only to say why a reward is refused: the
+        # partner's whole row is a query a reward granted does not need.
         if not self.active or self.company_id != wallet.company_id:
             return self.env._("%s is not in this clinic's catalog.", self.name)
         if self.date_from and today < self.date_from:
@@ -234,7 +235,7 @@ class DentalLoyaltyReward(models.Model):
             return self.env._(
                 "%(reward)s is kept for chosen patients; %(patient)s is not one.",
                 reward=self.name,
-                patient=patient,
+                patient=partner.display_name,
             )
         tier = wallet.tier_id
         if self.min_tier_id and (
@@ -247,7 +248,7 @@ class DentalLoyaltyReward(models.Model):
                 "%(current)s.",
                 reward=self.name,
                 tier=self.min_tier_id.name,
-                patient=patient,
+                patient=partner.display_name,
                 current=tier.name or self.env._("without a tier"),
             )
         if self.has_stock and self.stock_left <= 0:
@@ -259,7 +260,7 @@ class DentalLoyaltyReward(models.Model):
                 return self.env._(
                     "%(patient)s has reached the limit of %(reward)s: %(limit)s "
                     "%(period)s.",
-                    patient=patient,
+                    patient=partner.display_name,
                     reward=self.name,
                     limit=self.limit_per_patient,
                     period=dict(

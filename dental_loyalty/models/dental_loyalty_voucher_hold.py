@@ -49,6 +49,23 @@ class DentalLoyaltyVoucher(models.Model):
         the wallet's lock, its terms, the spendable points less every hold, its
         stock; returns the held voucher. Nothing is posted to the ledger until
         the bill is paid."""
+        return self._hold_reward_left(
+            wallet,
+            reward,
+            patient=patient,
+            order_uuid=order_uuid,
+            config=config,
+            bill_total=bill_total,
+        )[0]
+
+    @api.model
+    def _hold_reward_left(
+        self, wallet, reward, *, patient, order_uuid, config, bill_total
+    ):
+        """As ``_hold_reward``, returning the held voucher and the wallet's
+        spendable points less every hold, this one's included: what the
+        register shows, known from the holds read under the lock (the reward
+        fitted within them) without reading them again."""
         if reward.kind == "gift" and not reward.product_id:
             raise UserError(
                 self.env._(
@@ -58,7 +75,9 @@ class DentalLoyaltyVoucher(models.Model):
                 )
             )
         # A key of no order: every hold counts, this order's points payment too.
-        today = self._check_redeemable(wallet, reward, patient, f"reward:{order_uuid}")
+        today, spendable = self._check_redeemable_spendable(
+            wallet, reward, patient, f"reward:{order_uuid}"
+        )
         # Vouchers are made by the engine only: no user creates them.
         voucher = self._create_issued(
             self._new_voucher_vals(
@@ -77,7 +96,8 @@ class DentalLoyaltyVoucher(models.Model):
             voucher=voucher,
             patient=patient,
         )
-        return voucher
+        # Every hold counted (the key is no order's), and the cost fitted.
+        return voucher, spendable - reward.points_cost
 
     def _refusal(self, partner, today, on_bill=True, order_uuid=None):
         """A held voucher is usable only on its order's bill, while its hold

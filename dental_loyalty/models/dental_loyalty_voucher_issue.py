@@ -38,6 +38,14 @@ class DentalLoyaltyVoucher(models.Model):
         every hold but ``hold_key``'s, and its stock, taken here (under the
         wallet's lock two patients may still race for the last one). Returns
         the day; raises a UserError saying which rule refused."""
+        return self._check_redeemable_spendable(wallet, reward, patient, hold_key)[0]
+
+    @api.model
+    def _check_redeemable_spendable(self, wallet, reward, patient, hold_key):
+        """As ``_check_redeemable``, returning the day and the spendable points
+        less every hold but ``hold_key``'s, as read under the lock before the
+        reward takes its cost (a caller answering the register what is left
+        needs not read the holds again)."""
         wallet._lock_for_update()
         today = fields.Date.context_today(self)
         # The reward's terms read every voucher of the patient (its limit).
@@ -60,7 +68,7 @@ class DentalLoyaltyVoucher(models.Model):
             )
         if reward.has_stock:
             reward._take_stock()
-        return today
+        return today, spendable
 
     @api.model
     def _create_issued(self, vals):

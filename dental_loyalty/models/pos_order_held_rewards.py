@@ -43,7 +43,7 @@ class PosOrderHeldRewards(models.Model):
         )
         reward = self._dental_loyalty_reward(reward_id)
         Voucher = self.env["dental.loyalty.voucher"]
-        voucher = Voucher._hold_reward(
+        voucher, spendable = Voucher._hold_reward_left(
             wallet,
             reward,
             patient=patient,
@@ -52,7 +52,7 @@ class PosOrderHeldRewards(models.Model):
             bill_total=bill_total,
         )
         line = voucher._line_for_bill(bill_total, covered, patient, bill_lines)
-        return {**line, "held": True, "spendable": self._dental_loyalty_left(wallet)}
+        return {**line, "held": True, "spendable": spendable}
 
     @api.model
     def dental_loyalty_release_reward(self, config_id, order_uuid, code):
@@ -123,14 +123,25 @@ class PosOrderHeldRewards(models.Model):
             ):
                 raise refusal
             pairs.append((item["product_id"], config.currency_id.round(amount)))
-        products = self.env["product.product"].browse({pid for pid, _a in pairs})
-        if len(products.exists()) != len(products):
-            raise refusal
-        products.check_access("read")
-        if any(
-            product.company_id not in (config.company_id, self.env["res.company"])
-            or not product.available_in_pos
-            for product in products
-        ):
+        product_ids = {pid for pid, _a in pairs}
+        if not product_ids:
+            return []
+        # One query where existence, access, company and availability took
+        # three: the search checks the model's read access and its record
+        # rules as check_access did; archived products are not left out
+        # (exists() kept them).
+        products = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id", "in", list(product_ids)),
+                    ("available_in_pos", "=", True),
+                    ("company_id", "in", [config.company_id.id, False]),
+                ]
+            )
+            .with_env(self.env)
+        )
+        if len(products) != len(product_ids):
             raise refusal
         return [(products.browse(pid), amount) for pid, amount in pairs]

@@ -20,10 +20,34 @@ from .test_pos_vouchers import VoucherRegisterCommon
 # - what the voucher adds to a sync, 9: the order's extra line (core), the
 #   reward, the voucher used with its costs in one update and its note, the
 #   line linked to it, the receipt's vouchers bought on this visit.
+# A reward chosen at the register (the Rewards button, held_rewards.js; flavour
+# v of bench/ makes its calls) is held on the bill, then bought by the sync:
+# - hold, 17: the register (its company, its journal and currency: the bill's
+#   amounts rounded), the patient, the bill's products in one search (access,
+#   company, sold at the register), the wallet found, the reward read, the
+#   cashier and their partner (the day in their time zone), the wallet locked
+#   and caught up (no read of the patient's name: only a refusal says it),
+#   the holds read once (what is left for the register is known from them),
+#   the voucher and its hold inserted (no search for a hold a new voucher
+#   cannot have), the discount product and its taxes (the line's price).
+# - priced again at Pay (repriceVouchers), 15: as the voucher line below,
+#   with the bill's products (one search), the held voucher's hold read (two)
+#   and its expiry renewed.
+# - what the held voucher adds to a sync, 19: the order's extra line (core:
+#   its sequence, its cost), the clinic's time zone (the voucher's day), the
+#   vouchers of the codes and of the order in one search, the voucher's hold
+#   (two: the one2many, then its expiry), the reward, the voucher used with
+#   its costs in one update and its note, the redeem under the wallet's lock:
+#   the wallet's holds, its open lots, the line and its take, the hold
+#   deleted, the wallet's sums and the lot's remaining points; the line
+#   linked to the voucher, the receipt's vouchers bought on this visit.
 # The bounds leave room for core's own changes, not for a query per voucher
 # field, a re-read after an update or a recompute cascade.
 _logger = logging.getLogger(__name__)
 
+HOLD_QUERIES_AT_MOST = 17
+HELD_PRICED_QUERIES_AT_MOST = 15
+HELD_SYNC_QUERIES_AT_MOST = 19
 REDEEM_QUERIES_AT_MOST = 23
 VOUCHER_LINE_QUERIES_AT_MOST = 15
 VOUCHER_SYNC_QUERIES_AT_MOST = 11
@@ -40,6 +64,75 @@ class TestRewardQueries(VoucherRegisterCommon):
         result = call()
         self.env.flush_all()
         return result, self.cr.sql_log_count - before
+
+    def _hold(self, order_uuid):
+        return self._queries(
+            lambda: (
+                self.env["pos.order"]
+                .with_user(self.cashier)
+                .dental_loyalty_hold_reward(
+                    self.config.id,
+                    order_uuid,
+                    self.patient.id,
+                    self.ten_off.id,
+                    100.0,
+                    0.0,
+                    [{"product_id": self.checkup.id, "amount": 100.0}],
+                )
+            )
+        )
+
+    def _held_sync(self):
+        """A bill with a reward held on it, paid: the hold's and the sync's
+        queries."""
+        data = self._voucher_order([(self.checkup, 2)], [])
+        line, hold = self._hold(data["uuid"])
+        self.assertTrue(line["held"])
+        # At Pay the register prices its voucher lines again (repriceVouchers).
+        priced, pay = self._queries(
+            lambda: (
+                self.env["pos.order"]
+                .with_user(self.cashier)
+                .dental_loyalty_voucher_line(
+                    self.config.id,
+                    line["code"],
+                    self.patient.id,
+                    100.0,
+                    0.0,
+                    [{"product_id": self.checkup.id, "amount": 100.0}],
+                    data["uuid"],
+                )
+            )
+        )
+        self.assertEqual(priced["price_unit"], line["price_unit"])
+        data = self._voucher_order(
+            [(self.checkup, 2)],
+            [(line["code"], self.discount_product, line["price_unit"])],
+            uuid=data["uuid"],
+        )
+        order, count = self._queries(lambda: self._sync(data))
+        self.assertEqual(order.state, "paid")
+        voucher = self.Voucher.search([("code", "=", line["code"])])
+        self.assertEqual((voucher.state, voucher.pos_order_id), ("used", order))
+        return hold, pay, count
+
+    def test_a_reward_held_on_the_bill_and_paid_costs_few_queries(self):
+        self._give_points(self.patient, 10 * self.ten_off.points_cost)
+        # A first of each warms the model caches, as a server's first request.
+        self._held_sync()
+        self._sync_queries()
+        without = self._sync_queries()
+        hold, pay, with_held = self._held_sync()
+        _logger.info(
+            "A reward held on the bill: hold %s queries, priced at Pay %s, "
+            "the sync +%s",
+            hold,
+            pay,
+            with_held - without,
+        )
+        self.assertLessEqual(hold, HOLD_QUERIES_AT_MOST)
+        self.assertLessEqual(pay, HELD_PRICED_QUERIES_AT_MOST)
+        self.assertLessEqual(with_held - without, HELD_SYNC_QUERIES_AT_MOST)
 
     def _redeem(self):
         return self._queries(
