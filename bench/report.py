@@ -185,7 +185,7 @@ def judge_pos(pos):
     voucher = flavours.get("v")
     if voucher and card:
         goals += below_pos_loyalty(
-            "v, a reward redeemed and its voucher used",
+            "v, a reward held on the bill and paid",
             voucher,
             card,
         )
