@@ -122,27 +122,6 @@ class DentalLoyaltyReservation(models.Model):
                 config=config,
             )
         voucher_id = voucher.id if voucher else False
-        if voucher and points:
-            # A reward's hold is made once, with its voucher just created
-            # (_hold_reward): there is none to replace, no search for it.
-            return self.create(
-                {
-                    "wallet_id": wallet.id,
-                    "config_id": config.id,
-                    "order_uuid": order_uuid,
-                    "voucher_id": voucher_id,
-                    "points": points,
-                    "amount": amount,
-                    "bill_total": bill_total,
-                    "expires_at": fields.Datetime.now() + self._LIFETIME,
-                }
-            )
-        existing = self.search(
-            [("order_uuid", "=", order_uuid), ("voucher_id", "=", voucher_id)]
-        )
-        if not points:
-            existing.unlink()
-            return self.browse()
         vals = {
             "wallet_id": wallet.id,
             "config_id": config.id,
@@ -153,6 +132,16 @@ class DentalLoyaltyReservation(models.Model):
             "bill_total": bill_total,
             "expires_at": fields.Datetime.now() + self._LIFETIME,
         }
+        if voucher and points:
+            # A reward's hold is made once, with its voucher just created
+            # (_hold_reward): there is none to replace, no search for it.
+            return self.create(vals)
+        existing = self.search(
+            [("order_uuid", "=", order_uuid), ("voucher_id", "=", voucher_id)]
+        )
+        if not points:
+            existing.unlink()
+            return self.browse()
         if existing:
             existing.write(vals)
             return existing
