@@ -136,6 +136,9 @@ class DentalLoyaltyWallet(models.Model):
         ):
             raise UserError(self._points_cap_message(spendable, max_amount, bill_total))
         points = points_for_amount(amount, company.dental_loyalty_point_value)
+        # Summed before the hold is written: writing it empties the holds'
+        # cache, and the other holds' points would be read again.
+        held_points = sum(others.mapped("points"))
         Hold._hold(
             self,
             order_uuid,
@@ -150,7 +153,7 @@ class DentalLoyaltyWallet(models.Model):
             "points": points,
             "max_amount": max_amount,
             "spendable_points": spendable,
-            "held_points": sum(others.mapped("points")),
+            "held_points": held_points,
             "max_share": company.dental_loyalty_max_share,
             "limited_by": self._points_limit(spendable, bill_total),
             # How long the hold lasts: the register asks again at Validate

@@ -39,7 +39,15 @@ class PosOrderRegister(models.Model):
         order_total = self._dental_loyalty_check_amount(order_total, currency)
         if amount is not None:
             amount = self._dental_loyalty_check_amount(amount, currency, positive=True)
-        wallet = self._dental_loyalty_member_wallet(
+        # A hold locks the wallet: the patient's own one is found by its lock,
+        # one statement where a search and the lock were two (the lock also
+        # catches it up, so _reserve_points's lock costs nothing more). A
+        # family's wallet, or a patient with none (who may join now), is found
+        # as before and locked by _reserve_points; the refusals are the same.
+        wallet, _referral_pending = self.env["dental.loyalty.wallet"]._lock_own_wallet(
+            partner, config.company_id
+        )
+        wallet = wallet or self._dental_loyalty_member_wallet(
             partner, config, self.env._("they cannot pay with points.")
         )
         return wallet._reserve_points(

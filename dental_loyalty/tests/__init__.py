@@ -125,5 +125,6 @@ from . import test_attack_announce
 from . import test_attack_send_mail
 from . import test_attack_rule_patients
 from . import test_engine_cache_race
+from . import test_reserve_queries
 from . import test_reward_queries
 from . import test_job_skip_locked
