@@ -17,9 +17,12 @@
   v  the first history's patient chooses a reward at the register, the rest of
      the bill paid in cash (no points payment): the counterpart of b. Called as
      its client does (held_rewards.js, vouchers.js): dental_loyalty_hold_reward
-     (the reward's points held on the bill, its line added), at Pay the voucher
-     lines priced again (dental_loyalty_voucher_line with the order's uuid,
-     which renews the hold), then sync_from_ui, which buys the held reward.
+     (the reward's points held on the bill, its line added at the price the
+     hold answered with), then sync_from_ui, which checks the voucher line and
+     buys the held reward. At Pay the register prices its voucher lines again
+     (dental_loyalty_voucher_line) only when the bill, its lines, the patient or
+     the vouchers before changed since, or the hold is close to lapsing: nothing
+     changes here, so it does not ask.
   r  as c with the first history, with ten active earning rules (scopes,
      audiences, periods, effects, caps and combinations of every kind; c and v
      see none): what the rules add to the sync.
@@ -564,9 +567,10 @@ class Bench:
 
     def reward_order(self, patient):
         """As the register's Rewards button (held_rewards.js): the reward's points
-        are held on the bill and its line added; at Pay the register prices its
-        voucher lines again (vouchers.js, repriceVouchers); the rest is paid in
-        cash and the sync buys the held reward."""
+        are held on the bill and its line added at the price the hold answered;
+        at Pay the register finds the bill as the line was priced on
+        (vouchers.js, repriceVouchers) and does not ask again; the rest is paid
+        in cash and the sync checks the line and buys the held reward."""
         figures = {}
         order_uuid = str(uuid.uuid4())
         total = self.visit_total
@@ -588,31 +592,18 @@ class Bench:
                 bill_lines,
             ),
         )
-        line = self.call(
-            figures,
-            "voucher line (pay)",
-            lambda: orders.dental_loyalty_voucher_line(
-                self.config.id,
-                held["code"],
-                patient.id,
-                total,
-                0.0,
-                bill_lines,
-                order_uuid,
-            ),
-        )
         voucher_line = {
-            "product_id": line["product_id"],
+            "product_id": held["product_id"],
             "qty": 1,
-            "price_unit": line["price_unit"],
-            "price_subtotal": line["price_unit"],
-            "price_subtotal_incl": line["price_unit"],
+            "price_unit": held["price_unit"],
+            "price_subtotal": held["price_unit"],
+            "price_subtotal_incl": held["price_unit"],
             "discount": 0.0,
             "tax_ids": [(6, 0, [])],
             "pack_lot_ids": [],
-            "dental_loyalty_voucher_code": line["code"],
+            "dental_loyalty_voucher_code": held["code"],
         }
-        total = round(total + line["price_unit"], 2)
+        total = round(total + held["price_unit"], 2)
         data = self.order_data(
             patient,
             [(self.cash_pm, total)],
@@ -775,7 +766,7 @@ def main():
         flavours.append(
             Flavour(
                 "v",
-                f"reward held on the bill (hold, price at Pay, sync), rest in "
+                f"reward held on the bill (hold, sync), rest in "
                 f"cash; {histories[0]} ledger lines",
                 lambda patient=patient: bench.reward_order(patient),
                 dental_loyalty=True,

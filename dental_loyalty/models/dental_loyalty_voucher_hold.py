@@ -132,6 +132,12 @@ class DentalLoyaltyVoucher(models.Model):
         holds = self.sudo().hold_ids
         holds.expires_at = fields.Datetime.now() + holds._LIFETIME
 
+    @api.model
+    def _hold_seconds(self):
+        """How long a reward's hold lasts from when it is granted or renewed,
+        for the register to know when to ask again."""
+        return int(self.env["dental.loyalty.reservation"]._LIFETIME.total_seconds())
+
     def _commit_hold(self):
         """The bill this voucher was held on is paid: under the wallet's lock
         its points become its redeem line, and its hold goes."""

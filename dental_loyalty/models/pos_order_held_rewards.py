@@ -52,7 +52,14 @@ class PosOrderHeldRewards(models.Model):
             bill_total=bill_total,
         )
         line = voucher._line_for_bill(bill_total, covered, patient, bill_lines)
-        return {**line, "held": True, "spendable": spendable}
+        return {
+            **line,
+            "held": True,
+            "spendable": spendable,
+            # How long the hold lasts: the register prices the line again at
+            # Pay (which renews it) only when it is close to lapsing.
+            "hold_seconds": voucher._hold_seconds(),
+        }
 
     @api.model
     def dental_loyalty_release_reward(self, config_id, order_uuid, code):

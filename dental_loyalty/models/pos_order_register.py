@@ -155,10 +155,12 @@ class PosOrderRegister(models.Model):
         refusal = voucher._refusal(partner, today, order_uuid=order_uuid)
         if refusal:
             raise voucher._desk_refusal_error(partner, refusal, today)
+        line = voucher._line_for_bill(bill_total, covered, partner, bill_lines)
         if voucher.state == "held":
             # Priced again before the money is taken: its hold lasts the payment.
             voucher._renew_hold()
-        return voucher._line_for_bill(bill_total, covered, partner, bill_lines)
+            line["hold_seconds"] = voucher._hold_seconds()
+        return line
 
     @api.model
     def dental_loyalty_patient_vouchers(self, config_id, partner_id):

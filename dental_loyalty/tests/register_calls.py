@@ -8,17 +8,29 @@ from odoo import api
 
 
 @contextmanager
-def reserve_calls(env):
-    """The arguments of every dental_loyalty_reserve_points call the register
+def register_calls(env, method):
+    """The arguments of every call of pos.order's ``method`` the register
     makes meanwhile (the HTTP server runs in the test's process)."""
     PosOrder = type(env["pos.order"])
-    reserve = PosOrder.dental_loyalty_reserve_points
+    called = getattr(PosOrder, method)
     calls = []
 
     @api.model
     def counted(model, *args, **kwargs):
         calls.append(args)
-        return reserve(model, *args, **kwargs)
+        return called(model, *args, **kwargs)
 
-    with patch.object(PosOrder, "dental_loyalty_reserve_points", counted):
+    with patch.object(PosOrder, method, counted):
         yield calls
+
+
+def reserve_calls(env):
+    """The arguments of every dental_loyalty_reserve_points call the register
+    makes meanwhile."""
+    return register_calls(env, "dental_loyalty_reserve_points")
+
+
+def voucher_line_calls(env):
+    """The arguments of every dental_loyalty_voucher_line call the register
+    makes meanwhile (a voucher typed, or priced again at Pay)."""
+    return register_calls(env, "dental_loyalty_voucher_line")

@@ -3,6 +3,7 @@ from odoo.tests import tagged
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 from .common import DentalLoyaltyTestMixin
+from .register_calls import voucher_line_calls
 
 
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
@@ -92,7 +93,10 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
             {"name": "10 % off whitening", "product_ids": whitening.ids}
         )
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        self.start_pos_tour("DentalLoyaltyRewardScopeTour", login="pos_user")
+        with voucher_line_calls(self.env) as calls:
+            self.start_pos_tour("DentalLoyaltyRewardScopeTour", login="pos_user")
+        # Paid on the bill it was held for: Pay did not price it again.
+        self.assertEqual(calls, [])
         voucher = self.env["dental.loyalty.voucher"].search(
             [("partner_id", "=", self.patient.id)]
         )
@@ -100,7 +104,11 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
 
     def test_a_reward_taken_off_the_bill_comes_back_one_paid_is_bought(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        self.start_pos_tour("DentalLoyaltyHeldRewardTour", login="pos_user")
+        with voucher_line_calls(self.env) as calls:
+            self.start_pos_tour("DentalLoyaltyHeldRewardTour", login="pos_user")
+        # The gift came after the discount and covers nothing: the bill each
+        # was priced on is the bill paid, and Pay did not ask again.
+        self.assertEqual(calls, [])
         vouchers = self.env["dental.loyalty.voucher"].search(
             [("partner_id", "=", self.patient.id)], order="id"
         )
@@ -120,3 +128,17 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(sorted(redeemed.mapped("points")), [-200, -100])
         self.assertEqual(self.gift.stock_left, 2)
         self.assertFalse(self.env["dental.loyalty.reservation"].search([]))
+
+    def test_a_bill_changed_after_the_reward_was_held_is_priced_again(self):
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        with voucher_line_calls(self.env) as calls:
+            self.start_pos_tour("DentalLoyaltyHeldRewardRepricedTour", login="pos_user")
+        # Held on a bill of 100.00, paid on one of 200.00: Pay asked once, for
+        # the new bill, and the line took 10 % of it.
+        self.assertEqual([call[3] for call in calls], [200.0])
+        order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        voucher = self.env["dental.loyalty.voucher"].search(
+            [("partner_id", "=", self.patient.id)]
+        )
+        self.assertEqual((voucher.state, voucher.pos_order_id), ("used", order))
+        self.assertEqual(voucher.used_amount, 20.0)

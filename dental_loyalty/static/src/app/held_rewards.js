@@ -3,6 +3,7 @@ import {
     addVoucherLine,
     billBeforeVouchers,
     billLines,
+    pricingKey,
     voucherLines,
 } from "@dental_loyalty/app/vouchers";
 import {askServerWithCode} from "@dental_loyalty/app/spend_code";
@@ -19,6 +20,7 @@ export async function holdReward(pos, order, reward) {
         (sum, line) => sum + Math.max(-line.get_price_with_tax(), 0),
         0
     );
+    const priced = {key: pricingKey(order, covered), askedAt: Date.now()};
     // A costly reward may need the code the server sends the patient by SMS.
     const answer = await askServerWithCode(
         pos,
@@ -43,7 +45,7 @@ export async function holdReward(pos, order, reward) {
         ...(order.uiState.dentalLoyaltyHeldCodes || []),
         answer.result.code,
     ];
-    const added = await addVoucherLine(pos, order, answer);
+    const added = await addVoucherLine(pos, order, answer, priced);
     if (!added.ok) {
         // The line could not go on the bill: nothing stays held for it.
         await releaseReward(pos, order, answer.result.code);

@@ -63,6 +63,65 @@ export function billLines(order) {
         }));
 }
 
+// A held reward priced this long before its hold lapses is priced again at
+// Pay (which renews the hold): the sync that follows finds it still held.
+const HOLD_MARGIN_S = 5 * 60;
+
+/**
+ * What a voucher's line is priced from: the patient, the bill before vouchers,
+ * what the vouchers before it cover and the bill's sold lines. Two equal keys,
+ * the same price.
+ */
+export function pricingKey(order, covered) {
+    // Sums of floats: what differs past the sixth decimal is the same bill.
+    const amount = (value) => value.toFixed(6);
+    return JSON.stringify([
+        order.get_partner()?.id || false,
+        amount(billBeforeVouchers(order)),
+        amount(covered),
+        billLines(order).map((line) => [line.product_id, amount(line.amount)]),
+    ]);
+}
+
+/**
+ * Remember what the server priced ``line`` from (``key``, see pricingKey; its
+ * answer ``voucher``), on which day, at which price, and until when its hold
+ * (if held) lasts with a margin: Pay need not ask again while all of it holds.
+ */
+function notePriced(order, line, key, voucher, askedAt) {
+    let until = voucher.held ? 0 : Infinity;
+    if (voucher.hold_seconds) {
+        until = askedAt + Math.max(voucher.hold_seconds - HOLD_MARGIN_S, 0) * 1000;
+    }
+    order.uiState.dentalLoyaltyPriced = {
+        ...(order.uiState.dentalLoyaltyPriced || {}),
+        [line.dental_loyalty_voucher_code]: {
+            key,
+            day: new Date(askedAt).toDateString(),
+            until,
+            price: line.get_unit_price(),
+        },
+    };
+}
+
+/**
+ * Whether ``line`` still has the price the server gave it for the bill as it
+ * is (``key``): same patient, bill, lines and vouchers before it, priced
+ * today, at the price it was given, and its hold (if any) not about to lapse.
+ * The server checks the line again at sync whatever this says.
+ */
+function stillPriced(order, line, key) {
+    const priced =
+        order.uiState.dentalLoyaltyPriced?.[line.dental_loyalty_voucher_code];
+    return Boolean(
+        priced &&
+            priced.key === key &&
+            priced.price === line.get_unit_price() &&
+            priced.day === new Date().toDateString() &&
+            Date.now() < priced.until
+    );
+}
+
 function discountOf(line) {
     return Math.max(-line.get_price_with_tax(), 0);
 }
@@ -97,6 +156,7 @@ export async function applyVoucher(pos, order, code) {
         (sum, line) => sum + discountOf(line),
         0
     );
+    const priced = {key: pricingKey(order, covered), askedAt: Date.now()};
     const answer = await askServer(pos, "dental_loyalty_voucher_line", [
         pos.config.id,
         code,
@@ -112,14 +172,15 @@ export async function applyVoucher(pos, order, code) {
     if (onBill.has(answer.result.code)) {
         return alreadyOn(answer.result.code);
     }
-    return addVoucherLine(pos, order, answer);
+    return addVoucherLine(pos, order, answer, priced);
 }
 
 /**
  * Add the line the server priced for a voucher (or a reward it holds) to
- * ``order``; ``answer`` is askServer's.
+ * ``order``; ``answer`` is askServer's, ``priced`` what it was asked on
+ * (``{key, askedAt}``, see pricingKey), so that Pay need not ask again.
  */
-export async function addVoucherLine(pos, order, answer) {
+export async function addVoucherLine(pos, order, answer, priced = null) {
     const voucher = answer.result;
     const product = await voucherProduct(pos, voucher.product_id);
     if (!product) {
@@ -144,20 +205,35 @@ export async function addVoucherLine(pos, order, answer) {
         {},
         false
     );
+    const line = voucherLines(order).find(
+        (onBill) => onBill.dental_loyalty_voucher_code === voucher.code
+    );
+    if (priced && line) {
+        notePriced(order, line, priced.key, voucher, priced.askedAt);
+    }
     pos.numberBuffer.reset();
     return answer;
 }
 
 /**
- * The bill changed since its vouchers were priced: have the server price each
- * again, in the order it will check them at sync. Returns a refusal, or null;
- * offline, the lines stay as they are and the server checks them at sync.
+ * Before the money is taken: have the server price again, in the order it will
+ * check them at sync, the voucher lines whose bill changed since they were
+ * priced (its lines, its patient, the vouchers before them) or whose hold is
+ * about to lapse (the call renews it); the others keep their price. Returns a
+ * refusal, or null; offline, the lines stay as they are and the server checks
+ * them at sync (it checks every line there anyway).
  */
 export async function repriceVouchers(pos, order) {
     const bill = billBeforeVouchers(order);
     const lines = billLines(order);
     let covered = 0;
     for (const line of voucherLines(order)) {
+        const key = pricingKey(order, covered);
+        if (stillPriced(order, line, key)) {
+            covered += discountOf(line);
+            continue;
+        }
+        const askedAt = Date.now();
         const answer = await askServer(pos, "dental_loyalty_voucher_line", [
             pos.config.id,
             line.dental_loyalty_voucher_code,
@@ -176,6 +252,7 @@ export async function repriceVouchers(pos, order) {
         if (line.get_unit_price() !== answer.result.price_unit) {
             line.set_unit_price(answer.result.price_unit);
         }
+        notePriced(order, line, key, answer.result, askedAt);
         covered += discountOf(line);
     }
     return null;

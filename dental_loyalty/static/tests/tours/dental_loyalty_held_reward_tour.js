@@ -105,3 +105,29 @@ registry.category("web_tour.tours").add("DentalLoyaltyRewardScopeTour", {
             },
         ].flat(),
 });
+
+// The bill grew after the reward was held: at Pay the register has the server
+// price its line again (10 % of 200.00), which the receipt shows.
+registry.category("web_tour.tours").add("DentalLoyaltyHeldRewardRepricedTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            scan_barcode("0420000000123"),
+            chooseReward("10 % off your bill"),
+            lineShows("10 % off your bill", "-10.00"),
+            ProductScreen.clickDisplayedProduct("Scale and Polish"),
+            ProductScreen.totalAmountIs("190.00"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.totalIs("180.00"),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "the receipt has the reward's line priced on the new bill",
+                trigger:
+                    ".pos-receipt .orderline:has(.product-name:contains('10 % off your bill')) .price:contains('-20.00')",
+            },
+        ].flat(),
+});
