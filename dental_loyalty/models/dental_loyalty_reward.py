@@ -96,7 +96,9 @@ class DentalLoyaltyReward(models.Model):
     # Stored with the reward's row: checking a redeem reads the chosen
     # patients only of a reward kept for some.
     for_chosen_patients = fields.Boolean(
-        compute="_compute_for_chosen_patients", store=True
+        string="Kept for Chosen Patients",
+        compute="_compute_for_chosen_patients",
+        store=True,
     )
     transferable = fields.Boolean(
         help="A voucher of a transferable reward can be used on anyone's bill; "

@@ -28,7 +28,9 @@ class DentalLoyaltyReward(models.Model):
 
     # Stored with the reward's row: a register pricing a voucher's line reads
     # the scope's two tables only when there is one.
-    has_scope = fields.Boolean(compute="_compute_has_scope", store=True)
+    has_scope = fields.Boolean(
+        string="Limited to Chosen Services", compute="_compute_has_scope", store=True
+    )
 
     @api.depends("product_ids", "product_categ_ids")
     def _compute_has_scope(self):
