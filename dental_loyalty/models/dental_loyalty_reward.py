@@ -196,6 +196,23 @@ class DentalLoyaltyReward(models.Model):
             return self.env._("the reward ends before it starts.")
         return None
 
+    # Facts the engine reads of the reward's own lists (its services, its
+    # patients): only their computes write them, never a caller.
+    _LIST_FACTS = ("has_scope", "for_chosen_patients")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._without_list_facts(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._without_list_facts(vals))
+
+    @api.model
+    def _without_list_facts(self, vals):
+        return {
+            key: value for key, value in vals.items() if key not in self._LIST_FACTS
+        }
+
     @api.depends("partner_ids")
     def _compute_for_chosen_patients(self):
         for reward in self:
