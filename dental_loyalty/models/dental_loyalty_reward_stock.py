@@ -20,7 +20,10 @@ class DentalLoyaltyReward(models.Model):
                 "UPDATE dental_loyalty_reward SET stock_left = stock_left - 1 "
                 "WHERE id = %s AND stock_left > 0 RETURNING id",
                 self.id,
-            )
+            ),
+            # Two registers racing for the last one: the loser's conflict is
+            # expected and Odoo retries it, no ERROR line (_serialise_rows).
+            log_exceptions=False,
         )
         if not self.env.cr.fetchone():
             raise UserError(self.env._("%s is out of stock.", self.name))
@@ -34,6 +37,7 @@ class DentalLoyaltyReward(models.Model):
                 "UPDATE dental_loyalty_reward SET stock_left = stock_left + 1 "
                 "WHERE id = %s",
                 self.id,
-            )
+            ),
+            log_exceptions=False,
         )
         self.invalidate_recordset(["stock_left"])
