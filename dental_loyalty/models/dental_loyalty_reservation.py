@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..rules import spendable_less_holds
@@ -176,6 +177,10 @@ class DentalLoyaltyReservation(models.Model):
                        expires_at = EXCLUDED.expires_at,
                        write_uid = EXCLUDED.write_uid,
                        write_date = EXCLUDED.write_date
+                 -- Only the register that holds an order's points replaces
+                 -- them: another one naming its order uuid gets nothing.
+                 WHERE dental_loyalty_reservation.config_id
+                       IS NOT DISTINCT FROM EXCLUDED.config_id
                 RETURNING id
                 """,
                 wallet=wallet.id,
@@ -187,9 +192,16 @@ class DentalLoyaltyReservation(models.Model):
                 expires_at=fields.Datetime.now() + self._LIFETIME,
                 uid=self.env.uid,
                 now=now,
-            )
+            ),
+            # Two registers holding one wallet's points: expected, retried.
+            log_exceptions=False,
         )
-        hold_id = self.env.cr.fetchone()[0]
+        row = self.env.cr.fetchone()
+        if not row:
+            raise UserError(
+                self.env._("This order's points are held by another register.")
+            )
+        hold_id = row[0]
         # The order's hold may have been read before, with its old figures.
         self.invalidate_model()
         return self.browse(hold_id)

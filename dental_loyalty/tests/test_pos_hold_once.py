@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common_pos import DentalLoyaltyPosCommon
@@ -75,3 +76,18 @@ class TestPosHoldOnce(DentalLoyaltyPosCommon):
         hold = self._payment_holds(data["uuid"])
         self.assertEqual((len(hold), hold.points, hold.amount), (1, 100, 10.0))
         self.assertEqual(self._sync(data).dental_loyalty_points_spent, 100)
+
+    def test_another_register_cannot_take_over_an_orders_hold(self):
+        self._give_points(self.patient, 1000)
+        data = self._order([(self.checkup, 2)], points=30)
+        self._reserve(data["uuid"], data["amount_total"])
+        other_register = self.config.copy({"name": "Second Register"})
+        # Another register naming this order's uuid neither moves nor lowers
+        # its hold (nor releases it: _release is by register).
+        with self.assertRaisesRegex(UserError, "held by another register"):
+            self.env["pos.order"].with_user(self.cashier).dental_loyalty_reserve_points(
+                other_register.id, data["uuid"], self.patient.id, 100.0, 1.0
+            )
+        hold = self._payment_holds(data["uuid"])
+        self.assertEqual((hold.config_id, hold.points), (self.config, 300))
+        self.assertEqual(self._sync(data).dental_loyalty_points_spent, 300)
