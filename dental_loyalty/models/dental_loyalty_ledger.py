@@ -219,6 +219,21 @@ class DentalLoyaltyLedger(models.Model):
             ["expiry_date"],
             where="remaining_points > 0",
         )
+        # The expiry warnings take their batch's wallets from the lots not yet
+        # announced in expiry order: a lot leaves this index once told (or
+        # spent), so each batch reads only the lots it takes, however many
+        # patients are due. The predicate is the one the ORM writes for
+        # ``expiry_warned = False``, so that PostgreSQL proves the query's
+        # WHERE implies it; keyed like the index above, it is then the
+        # cheaper of the two (no filter), which the planner picks.
+        create_index(
+            self.env.cr,
+            "dental_loyalty_ledger_unwarned_lots_idx",
+            self._table,
+            ["expiry_date"],
+            where="remaining_points > 0"
+            " AND (expiry_warned IS NULL OR expiry_warned = FALSE)",
+        )
         create_index(
             self.env.cr,
             "dental_loyalty_ledger_unreleased_idx",

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.osv import expression
@@ -128,6 +129,14 @@ class DentalLoyaltyWallet(models.Model):
         within their company's warning period; none for a company that sends no
         such message (its lots wait until it does)."""
         Ledger = self.env["dental.loyalty.ledger"]
+        sending = companies.filtered(
+            lambda company: (
+                company.dental_loyalty_expiry_warning_days > 0
+                and company._dental_loyalty_channel("expiry_warning") != "none"
+            )
+        )
+        if not sending:
+            return expression.FALSE_DOMAIN
         per_company = [
             [
                 ("company_id", "=", company.id),
@@ -135,14 +144,22 @@ class DentalLoyaltyWallet(models.Model):
                     today, company.dental_loyalty_expiry_warning_days
                 ),
             ]
-            for company in companies
-            if company.dental_loyalty_expiry_warning_days > 0
-            and company._dental_loyalty_channel("expiry_warning") != "none"
+            for company in sending
         ]
+        # The longest period bounds the dates for every clinic at once, so
+        # that the lots are read by a range of their expiry dates, which ends
+        # before the lots of later dates (most of the open ones).
+        last = today + timedelta(
+            days=max(sending.mapped("dental_loyalty_expiry_warning_days"))
+        )
         return expression.AND(
             [
-                [("expiry_warned", "=", False), ("expiry_date", ">", today)],
-                expression.OR(per_company) if per_company else expression.FALSE_DOMAIN,
+                [
+                    ("expiry_warned", "=", False),
+                    ("expiry_date", ">", today),
+                    ("expiry_date", "<=", last),
+                ],
+                expression.OR(per_company),
             ]
         )
 
@@ -158,6 +175,35 @@ class DentalLoyaltyWallet(models.Model):
         remaining = len(skipped) + len(more)
         self.env["ir.cron"]._notify_progress(done=len(warned), remaining=remaining)
         return remaining
+
+    @api.model
+    def _expiry_warning_batch(self, domain, count):
+        """Ids of up to ``count`` wallets having lots of ``domain`` (lots due a
+        warning), those of the earliest dates first. Read from the lots in
+        expiry order, which an index of the lots not told yet serves: a call
+        reads about the lots of its own wallets, not every due one."""
+        # The engine's bookkeeping, for every clinic's job.
+        Ledger = self.env["dental.loyalty.ledger"].sudo()
+        page = max(count * 4, 100)
+        wallet_ids = []
+        offset = 0
+        while True:
+            lots = Ledger.search_fetch(
+                domain,
+                ["wallet_id"],
+                # The index's order: no sort of every due lot to take a page.
+                order="expiry_date",
+                limit=page,
+                offset=offset,
+            )
+            for wallet_id in lots.wallet_id.ids:
+                if wallet_id not in wallet_ids:
+                    wallet_ids.append(wallet_id)
+                    if len(wallet_ids) == count:
+                        return wallet_ids
+            if len(lots) < page:
+                return wallet_ids
+            offset += page
 
     @api.model
     def _warn_expiring(self, wallets=None, limit=None, skipped=None, more=None):
@@ -182,15 +228,50 @@ class DentalLoyaltyWallet(models.Model):
             companies = wallets.sudo().company_id
         domain = self._expiry_warning_domain(today, companies)
         if wallets is not None:
-            domain = expression.AND([domain, [("wallet_id", "in", wallets.ids)]])
-        groups = Ledger._read_group(
-            domain,
-            ["wallet_id"],
-            ["remaining_points:sum", "expiry_date:min"],
-            limit=limit + 1 if more is not None and limit else limit,
+            batch_ids = wallets.ids
+        elif limit:
+            # The batch's wallets first, then their lots only: grouping every
+            # due lot and keeping the first wallets made each call's cost grow
+            # with the patients due, and a night's calls with their square.
+            batch_ids = self._expiry_warning_batch(
+                domain, limit + 1 if more is not None else limit
+            )
+        else:
+            batch_ids = None
+        fnames = [
+            "wallet_id",
+            "company_id",
+            "remaining_points",
+            "expiry_date",
+            "expiry_warned",
+        ]
+        if batch_ids is None:
+            lots = Ledger.search_fetch(domain, fnames, order="id")
+        else:
+            # The open lots of these wallets (an index holds them by wallet),
+            # of which those due a warning are kept here: with the dates in
+            # the query, PostgreSQL reads every due lot by date instead.
+            lots = Ledger.search_fetch(
+                [("wallet_id", "in", batch_ids), ("remaining_points", ">", 0)],
+                fnames,
+                order="id",
+            ).filtered_domain(domain)
+        by_wallet = sorted(
+            lots.grouped("wallet_id").items(), key=lambda item: item[0].id
         )
-        if more is not None and limit and len(groups) > limit:
-            more.append(groups[-1][0].id)
+        groups = [
+            (
+                wallet,
+                sum(wallet_lots.mapped("remaining_points")),
+                min(wallet_lots.mapped("expiry_date")),
+            )
+            for wallet, wallet_lots in by_wallet
+        ]
+        # Kept apart: locking the wallets may drop what the cache holds.
+        lot_ids = {wallet.id: wallet_lots.ids for wallet, wallet_lots in by_wallet}
+        if limit and len(groups) > limit:
+            if more is not None:
+                more.append(groups[limit][0].id)
             groups = groups[:limit]
         if skipped is not None:
             locked = self._lock_for_job([wallet.id for wallet, _p, _f in groups])
@@ -214,8 +295,8 @@ class DentalLoyaltyWallet(models.Model):
         # Marked last: a spend at the front desk that takes from these lots
         # (of wallets a caller without ``skipped`` did not lock) waits on their
         # rows only for the end of the batch, not its messages.
-        Ledger.search(
-            expression.AND([domain, [("wallet_id", "in", warned.ids)]])
+        Ledger.browse(
+            lot_id for wallet in warned for lot_id in lot_ids[wallet.id]
         ).write({"expiry_warned": True})
         Ledger.flush_model(["expiry_warned"])
         return warned.sudo(self.env.su)
