@@ -30,7 +30,7 @@ class TestReserveQueries(DentalLoyaltyPosCommon):
         self.env.cr.flush()
         self.env.invalidate_all()
         orders = self.env["pos.order"].with_user(self.cashier)
-        orders = orders.with_context(self.register_context)
+        orders = orders.with_context(**self.register_context)
         before = self.cr.sql_log_count
         offer = orders.dental_loyalty_reserve_points(
             self.config.id, order_uuid, self.patient.id, total, None
