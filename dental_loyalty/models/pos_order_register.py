@@ -237,23 +237,23 @@ class PosOrderRegister(models.Model):
             reward_id, self.env._("This reward is unknown.")
         )
         Reward = self.env["dental.loyalty.reward"]
-        if not Reward.has_access("read"):
-            raise UserError(self.env._("This reward is unknown."))
-        # One query: the reward if it exists and the cashier's rules let them
-        # read it (archived too: the engine says it left the catalog), with
-        # its columns, which the engine checks next.
-        reward = Reward.with_context(active_test=False).search_fetch(
-            [("id", "=", reward_id)],
-            [
-                name
-                for name, field in Reward._fields.items()
-                if field.store and field.column_type and field.prefetch is True
-            ],
-            limit=1,
-        )
+        # Its columns too, which the engine checks next; another clinic's
+        # reward, or one the cashier may not read, is as unknown as none.
+        try:
+            reward = self._dental_loyalty_readable(
+                Reward._name,
+                reward_id,
+                [
+                    name
+                    for name, field in Reward._fields.items()
+                    if field.store and field.column_type and field.prefetch is True
+                ],
+            )
+        except AccessError:
+            reward = Reward
         if not reward:
             raise UserError(self.env._("This reward is unknown."))
-        return reward.with_env(self.env)
+        return reward
 
     @api.model
     def _dental_loyalty_member_wallet(self, patient, config, reason):
