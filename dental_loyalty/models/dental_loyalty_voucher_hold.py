@@ -47,25 +47,11 @@ class DentalLoyaltyVoucher(models.Model):
     def _hold_reward(self, wallet, reward, *, patient, order_uuid, config, bill_total):
         """Hold ``reward`` for ``patient`` on the order ``order_uuid``: under
         the wallet's lock, its terms, the spendable points less every hold, its
-        stock; returns the held voucher. Nothing is posted to the ledger until
-        the bill is paid."""
-        return self._hold_reward_left(
-            wallet,
-            reward,
-            patient=patient,
-            order_uuid=order_uuid,
-            config=config,
-            bill_total=bill_total,
-        )[0]
-
-    @api.model
-    def _hold_reward_left(
-        self, wallet, reward, *, patient, order_uuid, config, bill_total
-    ):
-        """As ``_hold_reward``, returning the held voucher and the wallet's
-        spendable points less every hold, this one's included: what the
-        register shows, known from the holds read under the lock (the reward
-        fitted within them) without reading them again."""
+        stock. Nothing is posted to the ledger until the bill is paid. Returns
+        the held voucher and the wallet's spendable points less every hold,
+        this one's included: what the register shows, known from the holds
+        read under the lock (the reward fitted within them) without reading
+        them again."""
         if reward.kind == "gift" and not reward.product_id:
             raise UserError(
                 self.env._(

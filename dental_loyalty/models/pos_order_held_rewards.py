@@ -43,7 +43,7 @@ class PosOrderHeldRewards(models.Model):
         )
         reward = self._dental_loyalty_reward(reward_id)
         Voucher = self.env["dental.loyalty.voucher"]
-        voucher, spendable = Voucher._hold_reward_left(
+        voucher, spendable = Voucher._hold_reward(
             wallet,
             reward,
             patient=patient,

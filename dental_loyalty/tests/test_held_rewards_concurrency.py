@@ -60,7 +60,7 @@ class TestConcurrentRewardHolds(CommittedWalletCase):
             order_uuid=uuid,
             config=env["pos.config"],
             bill_total=100.0,
-        )
+        )[0]
 
     @mute_logger("odoo.sql_db")
     def test_a_reward_held_meanwhile_is_seen_not_missed(self):
