@@ -98,7 +98,7 @@ class DentalLoyaltyVoucher(models.Model):
                 "Voucher %s is on another bill being paid and can be used only there.",
                 code,
             )
-        hold = self.sudo().hold_ids[:1]
+        hold = self._hold_of()
         if not hold or hold.expires_at <= fields.Datetime.now():
             return self.env._(
                 "Voucher %(code)s was held for this bill until %(time)s: the hold "
@@ -109,6 +109,26 @@ class DentalLoyaltyVoucher(models.Model):
                 else "-",
             )
         return super()._refusal(partner, today, on_bill=on_bill and self.kind != "gift")
+
+    def _hold_of(self):
+        """The hold of this held voucher (as the engine), read with its row in
+        one query where the one2many and then the hold's columns took two;
+        the voucher's ``hold_ids`` are cached with it (pricing it again renews
+        them, paying the bill reads their wallet)."""
+        self.ensure_one()
+        voucher = self.sudo()
+        if not self.env.cache.contains(voucher, self._fields["hold_ids"]):
+            # Holds are the engine's bookkeeping: cashiers have no rights on them.
+            holds = (
+                self.env["dental.loyalty.reservation"]
+                .sudo()
+                .search_fetch(
+                    [("voucher_id", "=", self.id)],
+                    ["wallet_id", "config_id", "order_uuid", "points", "expires_at"],
+                )
+            )
+            voucher._update_cache({"hold_ids": holds}, validate=False)
+        return voucher.hold_ids[:1]
 
     def _renew_hold(self):
         """The register priced this held voucher again on its bill (before
@@ -130,7 +150,7 @@ class DentalLoyaltyVoucher(models.Model):
         self.ensure_one()
         # The points are where the hold is: a patient who joined a family
         # since brought them (and the hold) to the family's wallet.
-        wallet = self.sudo().hold_ids[:1].wallet_id or self.wallet_id._paying_wallet()
+        wallet = self._hold_of().wallet_id or self.wallet_id._paying_wallet()
         wallet._lock_for_update()
         taken = self._points_left_for_hold(wallet)
         if taken:

@@ -31,13 +31,13 @@ from .test_pos_vouchers import VoucherRegisterCommon
 #   the voucher and its hold inserted (no search for a hold a new voucher
 #   cannot have), the discount product and its taxes (the line's price).
 # - priced again at Pay (repriceVouchers), 15: as the voucher line below,
-#   with the bill's products (one search), the held voucher's hold read (two)
-#   and its expiry renewed.
-# - what the held voucher adds to a sync, 19: the order's extra line (core:
+#   with the bill's products (one search), the held voucher's hold read with
+#   its row (one query: ``_hold_of``) and its expiry renewed.
+# - what the held voucher adds to a sync, 18: the order's extra line (core:
 #   its sequence, its cost), the clinic's time zone (the voucher's day), the
 #   vouchers of the codes and of the order in one search, the voucher's hold
-#   (two: the one2many, then its expiry), the reward, the voucher used with
-#   its costs in one update and its note, the redeem under the wallet's lock:
+#   read with its row (one query), the reward, the voucher used with its
+#   costs in one update and its note, the redeem under the wallet's lock:
 #   the wallet's holds, its open lots, the line and its take, the hold
 #   deleted, the wallet's sums and the lot's remaining points; the line
 #   linked to the voucher, the receipt's vouchers bought on this visit.
@@ -47,7 +47,7 @@ _logger = logging.getLogger(__name__)
 
 HOLD_QUERIES_AT_MOST = 17
 HELD_PRICED_QUERIES_AT_MOST = 15
-HELD_SYNC_QUERIES_AT_MOST = 19
+HELD_SYNC_QUERIES_AT_MOST = 18
 REDEEM_QUERIES_AT_MOST = 23
 VOUCHER_LINE_QUERIES_AT_MOST = 15
 VOUCHER_SYNC_QUERIES_AT_MOST = 11
