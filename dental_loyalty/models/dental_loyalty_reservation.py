@@ -221,16 +221,19 @@ class DentalLoyaltyReservation(models.Model):
         return bool(holds)
 
     @api.model
-    def _consume(self, order_uuid):
-        """The order is paid: its hold becomes its spend line (its held rewards'
-        holds became their redeem lines before). Deleted in SQL: a hold has no
+    def _consume(self, order_uuid, vouchers=None):
+        """The order is paid: its hold becomes its spend line, and the holds of
+        ``vouchers``, the rewards held on its bill, their redeem lines (posted
+        with the sale's). Deleted in SQL, in one statement: a hold has no
         xmlid, attachment or dependant, and an ORM unlink would clear the whole
         record cache in the middle of the sync (bench/results.md)."""
         self.env.cr.execute(
             SQL(
                 "DELETE FROM dental_loyalty_reservation "
-                "WHERE order_uuid = %s AND voucher_id IS NULL",
+                "WHERE (order_uuid = %s AND voucher_id IS NULL) "
+                "OR voucher_id = ANY(%s)",
                 order_uuid,
+                vouchers.ids if vouchers else [],
             )
         )
         self.invalidate_model()

@@ -145,28 +145,35 @@ class DentalLoyaltyVoucher(models.Model):
         return int(self.env["dental.loyalty.reservation"]._LIFETIME.total_seconds())
 
     def _commit_hold(self):
-        """The bill this voucher was held on is paid: under the wallet's lock
-        its points become its redeem line, and its hold goes."""
-        self.ensure_one()
-        # The points are where the hold is: a patient who joined a family
-        # since brought them (and the hold) to the family's wallet.
-        wallet = self._hold_of().wallet_id or self.wallet_id._paying_wallet()
-        wallet._lock_for_update()
-        taken = self._points_left_for_hold(wallet)
-        if taken:
-            self.env["dental.loyalty.wallet"]._post_lines(
-                [self._ledger_vals("redeem", -taken, wallet)]
-            )
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM dental_loyalty_reservation WHERE voucher_id = %s",
-                self.id,
-            )
-        )
-        self.env["dental.loyalty.reservation"].invalidate_model()
+        """The bill these vouchers were held on is paid, with no sale of a
+        wallet to post with (a transferable voucher on a bill of no patient):
+        under the wallet's lock their points become their redeem lines, posted
+        alone, and their holds go. A sale's settlement posts the redeem lines
+        with its own (``wallet._settle_sale(held_rewards=)``)."""
+        vals_list = self._redeem_vals()
+        if vals_list:
+            self.env["dental.loyalty.wallet"]._post_lines(vals_list)
+        # Holds are the engine's bookkeeping: cashiers have no rights on them.
+        self.env["dental.loyalty.reservation"].sudo()._consume(None, self)
         # The engine's field: _mark_used cleared it already, with the use.
-        if self.sudo().hold_order_uuid:
-            self.sudo().hold_order_uuid = False
+        for voucher in self.sudo().filtered("hold_order_uuid"):
+            voucher.hold_order_uuid = False
+
+    def _redeem_vals(self):
+        """The redeem lines of these held vouchers, whose bill is paid: each
+        under the lock of the wallet its hold is on, its cost, or what is left
+        of it (``_points_left_for_hold``). Their holds stay until the lines are
+        posted, so that a points payment on the same bill still counts them."""
+        vals_list = []
+        for voucher in self:
+            # The points are where the hold is: a patient who joined a family
+            # since brought them (and the hold) to the family's wallet.
+            wallet = voucher._hold_of().wallet_id or voucher.wallet_id._paying_wallet()
+            wallet._lock_for_update()
+            taken = voucher._points_left_for_hold(wallet)
+            if taken:
+                vals_list.append(voucher._ledger_vals("redeem", -taken, wallet))
+        return vals_list
 
     def _points_left_for_hold(self, wallet):
         """What the held voucher's redeem line takes of the locked ``wallet``:

@@ -36,6 +36,7 @@ class DentalLoyaltyWallet(models.Model):
         covered_amount=0.0,
         recall_lines=(),
         rule_sale=None,
+        held_rewards=None,
     ):
         """Post what a paid sale spends and earns.
 
@@ -46,7 +47,10 @@ class DentalLoyaltyWallet(models.Model):
         ``covered_amount`` what vouchers took off the bill, which earns nothing;
         ``recall_lines`` the (service, :class:`SaleLine`) the patient came back
         for on time, each carrying its recall bonus; ``rule_sale`` the sale as
-        the earning rules read it (``_rule_vals``), None when no rule is in force.
+        the earning rules read it (``_rule_vals``), None when no rule is in force;
+        ``held_rewards`` the vouchers held for this bill that it bought: their
+        redeem lines come first in the sale's one posting, their holds go with
+        the sale's.
         A points payment stands only within the balance and the cap, or within the
         hold the server granted for this very bill."""
         self.ensure_one()
@@ -54,7 +58,8 @@ class DentalLoyaltyWallet(models.Model):
         currency = self.company_id.currency_id
         if float_compare(points_amount, 0, precision_rounding=currency.rounding) < 0:
             raise UserError(self.env._("Points are given back only by a refund."))
-        vals_list = []
+        # Before the points payment's check, which counts their holds still.
+        vals_list = held_rewards._redeem_vals() if held_rewards else []
         point_value = self.company_id.dental_loyalty_point_value
         if not currency.is_zero(points_amount):
             spent = self._points_for_payment(
@@ -68,9 +73,11 @@ class DentalLoyaltyWallet(models.Model):
                 )
         else:
             points_amount = 0.0
-        if hold_key:
+        if hold_key or held_rewards:
             # Paid: whatever the sale held is spent now, or free again.
-            self.env["dental.loyalty.reservation"].sudo()._consume(hold_key)
+            self.env["dental.loyalty.reservation"].sudo()._consume(
+                hold_key, held_rewards
+            )
         # Shares of the bill before vouchers: their lines' bonus was not paid.
         # A service's bonus is an earning rule's now (a line of its own): the
         # sale's lines carry none, so new earn lines have no bonus basis.

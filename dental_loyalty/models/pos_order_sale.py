@@ -125,7 +125,7 @@ class PosOrderSale(models.Model):
         that bill), and what the returned lines are worth counts as money paid,
         as if the patient had been refunded first and then paid."""
         returned = self.lines.filtered("refunded_orderline_id")
-        covered = self._dental_loyalty_use_vouchers()
+        covered, held_rewards = self._dental_loyalty_use_vouchers()
         # Lines of negative amount that are neither a voucher nor a return take
         # the bill down like a discount: what they cover earns no bonus either.
         covered -= sum(
@@ -168,6 +168,8 @@ class PosOrderSale(models.Model):
                         self._dental_loyalty_label(),
                     )
                 )
+            # No sale's lines to post the held rewards' redeem lines with.
+            held_rewards._commit_hold()
             # Holds are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.reservation"].sudo()._consume(self.uuid)
             return
@@ -185,6 +187,7 @@ class PosOrderSale(models.Model):
             covered_amount=covered,
             recall_lines=self._dental_loyalty_recall_lines(),
             rule_sale=self._dental_loyalty_rule_sale(),
+            held_rewards=held_rewards,
         )
         if referral_pending is False:
             return  # the lock read that no referral of the patient is pending
@@ -197,7 +200,9 @@ class PosOrderSale(models.Model):
 
     def _dental_loyalty_use_vouchers(self):
         """Check every voucher line against its voucher and the bill, and use
-        each voucher once. Returns the money the vouchers took off the bill."""
+        each voucher once. Returns the money the vouchers took off the bill and
+        the rewards held for this bill that it bought: their redeem lines are
+        posted with the sale's (``wallet._settle_sale(held_rewards=)``)."""
         practitioner = self.dental_loyalty_practitioner_id
         # Cashiers have no HR rights: the engine reads whose employee the
         # register named, to refuse another clinic's.
@@ -228,7 +233,7 @@ class PosOrderSale(models.Model):
         # register was offline when it was deleted) are given back now.
         found._release_taken_off(self.uuid, keep_codes=codes)
         if not voucher_lines:
-            return 0.0
+            return 0.0, Voucher
         # The engine read them: only the company's, by the codes on the lines.
         by_code = {
             voucher.code: voucher
@@ -246,6 +251,8 @@ class PosOrderSale(models.Model):
         ]
         covered = 0.0
         seen = Voucher
+        # As the engine, as _of_codes found them: the redeem reads their hold.
+        held_rewards = Voucher.sudo()
         for line, code in zip(voucher_lines, codes, strict=True):
             voucher = by_code.get(code)
             if not voucher:
@@ -277,13 +284,12 @@ class PosOrderSale(models.Model):
                 line, bill_total, covered, bill_lines
             )
             covered += taken
-            held = voucher.state == "held"
+            if voucher.state == "held":
+                held_rewards |= voucher
             voucher._mark_used(self, used_amount)
-            if held:
-                voucher._commit_hold()
             # The line names the voucher the server checked, whatever was sent.
             line.sudo().dental_loyalty_voucher_id = voucher
-        return covered
+        return covered, held_rewards
 
     def _dental_loyalty_sale_lines(self):
         """The bill's sold lines as the engine sees them: the price before and

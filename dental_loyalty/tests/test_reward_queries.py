@@ -33,21 +33,23 @@ from .test_pos_vouchers import VoucherRegisterCommon
 # - priced again at Pay (repriceVouchers), 15: as the voucher line below,
 #   with the bill's products (one search), the held voucher's hold read with
 #   its row (one query: ``_hold_of``) and its expiry renewed.
-# - what the held voucher adds to a sync, 18: the order's extra line (core:
+# - what the held voucher adds to a sync, 14: the order's extra line (core:
 #   its sequence, its cost), the clinic's time zone (the voucher's day), the
-#   vouchers of the codes and of the order in one search, the voucher's hold
-#   read with its row (one query), the reward, the voucher used with its
-#   costs in one update and its note, the redeem under the wallet's lock:
-#   the wallet's holds, its open lots, the line and its take, the hold
-#   deleted, the wallet's sums and the lot's remaining points; the line
-#   linked to the voucher, the receipt's vouchers bought on this visit.
+#   voucher's hold read with its row (one query), the reward, the voucher used
+#   with its costs in one update and its note (and its author), the redeem
+#   line posted with the sale's lines, under the sale's lock of the wallet:
+#   the wallet's holds, its open lots, the line's take (the line itself, the
+#   sums update and the hold's delete go with the sale's); the lot's remaining
+#   points, the line linked to the voucher, the receipt's vouchers bought on
+#   this visit. It posted apart before (19): a second lock, insert, delete
+#   and sums update, and the hold read in two.
 # The bounds leave room for core's own changes, not for a query per voucher
 # field, a re-read after an update or a recompute cascade.
 _logger = logging.getLogger(__name__)
 
 HOLD_QUERIES_AT_MOST = 17
 HELD_PRICED_QUERIES_AT_MOST = 15
-HELD_SYNC_QUERIES_AT_MOST = 18
+HELD_SYNC_QUERIES_AT_MOST = 14
 REDEEM_QUERIES_AT_MOST = 23
 VOUCHER_LINE_QUERIES_AT_MOST = 15
 VOUCHER_SYNC_QUERIES_AT_MOST = 11
