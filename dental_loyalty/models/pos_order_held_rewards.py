@@ -34,11 +34,22 @@ class PosOrderHeldRewards(models.Model):
         UserError saying which rule refused."""
         config = self._dental_loyalty_register(config_id, order_uuid)
         patient = self._dental_loyalty_patient(partner_id)
-        currency = config.currency_id
+        # The engine prices a reward in the company's money (the voucher's
+        # currency), as it decides a points payment: the register's amounts
+        # are rounded to it too, not to its journal's, a read more per call.
+        currency = config.company_id.currency_id
         bill_total = self._dental_loyalty_check_amount(bill_total, currency)
         covered = self._dental_loyalty_check_amount(covered, currency)
-        bill_lines = self._dental_loyalty_check_bill_lines(bill_lines, config)
-        wallet = self._dental_loyalty_member_wallet(
+        bill_lines = self._dental_loyalty_check_bill_lines(bill_lines, config, currency)
+        # A hold locks the wallet: the patient's own one is found by its lock,
+        # one statement where a search and the lock were two (the lock also
+        # catches it up, so the hold's lock costs nothing more), as a points
+        # payment's reserve does. A family's wallet, or a patient with none
+        # (who may join now), is found as before and locked by the hold.
+        wallet, _referral_pending = self.env["dental.loyalty.wallet"]._lock_own_wallet(
+            patient, config.company_id
+        )
+        wallet = wallet or self._dental_loyalty_member_wallet(
             patient, config, self.env._("they have no points for rewards.")
         )
         reward = self._dental_loyalty_reward(reward_id)
@@ -104,13 +115,15 @@ class PosOrderHeldRewards(models.Model):
         return spendable
 
     @api.model
-    def _dental_loyalty_check_bill_lines(self, bill_lines, config):
+    def _dental_loyalty_check_bill_lines(self, bill_lines, config, currency=None):
         """The bill's sold lines a register sends, ``[{"product_id": int,
         "amount": float}]``, as pairs of product and amount: products the
-        register may sell, amounts finite and within range, a few hundred at
-        most. None stays None (the register did not say)."""
+        register may sell, amounts finite and within range (rounded to
+        ``currency``, the register's by default), a few hundred at most. None
+        stays None (the register did not say)."""
         if bill_lines is None:
             return None
+        currency = currency or config.currency_id
         refusal = UserError(
             self.env._("The bill's lines sent by the register are not a bill.")
         )
@@ -129,7 +142,7 @@ class PosOrderHeldRewards(models.Model):
                 or abs(amount) > MAX_AMOUNT
             ):
                 raise refusal
-            pairs.append((item["product_id"], config.currency_id.round(amount)))
+            pairs.append((item["product_id"], currency.round(amount)))
         product_ids = {pid for pid, _a in pairs}
         if not product_ids:
             return []
