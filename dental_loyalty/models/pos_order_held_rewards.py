@@ -40,7 +40,12 @@ class PosOrderHeldRewards(models.Model):
         currency = config.company_id.currency_id
         bill_total = self._dental_loyalty_check_amount(bill_total, currency)
         covered = self._dental_loyalty_check_amount(covered, currency)
-        bill_lines = self._dental_loyalty_check_bill_lines(bill_lines, config, currency)
+        reward = self._dental_loyalty_reward(reward_id)
+        # The bill's lines count only toward a reward's scope: for one without,
+        # their shape is checked and no product is read for nothing.
+        bill_lines = self._dental_loyalty_check_bill_lines(
+            bill_lines, config, currency, products=reward._has_scope()
+        )
         # A hold locks the wallet: the patient's own one is found by its lock,
         # one statement where a search and the lock were two (the lock also
         # catches it up, so the hold's lock costs nothing more), as a points
@@ -52,7 +57,6 @@ class PosOrderHeldRewards(models.Model):
         wallet = wallet or self._dental_loyalty_member_wallet(
             patient, config, self.env._("they have no points for rewards.")
         )
-        reward = self._dental_loyalty_reward(reward_id)
         Voucher = self.env["dental.loyalty.voucher"]
         voucher, spendable = Voucher._hold_reward(
             wallet,
@@ -115,12 +119,15 @@ class PosOrderHeldRewards(models.Model):
         return spendable
 
     @api.model
-    def _dental_loyalty_check_bill_lines(self, bill_lines, config, currency=None):
+    def _dental_loyalty_check_bill_lines(
+        self, bill_lines, config, currency=None, products=True
+    ):
         """The bill's sold lines a register sends, ``[{"product_id": int,
         "amount": float}]``, as pairs of product and amount: products the
         register may sell, amounts finite and within range (rounded to
         ``currency``, the register's by default), a few hundred at most. None
-        stays None (the register did not say)."""
+        stays None (the register did not say), and so do lines checked
+        without their ``products`` (their shape only: nothing reads them)."""
         if bill_lines is None:
             return None
         currency = currency or config.currency_id
@@ -143,6 +150,8 @@ class PosOrderHeldRewards(models.Model):
             ):
                 raise refusal
             pairs.append((item["product_id"], currency.round(amount)))
+        if not products:
+            return None
         product_ids = {pid for pid, _a in pairs}
         if not product_ids:
             return []

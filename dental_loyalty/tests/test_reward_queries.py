@@ -22,15 +22,15 @@ from .test_pos_vouchers import VoucherRegisterCommon
 #   line linked to it, the receipt's vouchers bought on this visit.
 # A reward chosen at the register (the Rewards button, held_rewards.js; flavour
 # v of bench/ makes its calls) is held on the bill, then bought by the sync:
-# - hold, 15: the register (its company: the bill's amounts rounded to the
+# - hold, 14: the register (its company: the bill's amounts rounded to the
 #   company's currency, as a points payment's, not the journal's), the
-#   patient, the bill's products in one search (access, company, sold at the
-#   register), the wallet found by its lock (and caught up; no search before
-#   it, as the reserve), the reward read, the cashier and their partner (the
-#   day in their time zone), the holds read once (what is left for the
-#   register is known from them), the voucher and its hold inserted (no
-#   search for a hold a new voucher cannot have), the discount product and
-#   its taxes (the line's price).
+#   patient, the reward read (its scope with it: the bill's lines are only
+#   checked for their shape, no product read, for a reward without one), the
+#   wallet found by its lock (and caught up; no search before it, as the
+#   reserve), the cashier and their partner (the day in their time zone),
+#   the holds read once (what is left for the register is known from them),
+#   the voucher and its hold inserted (no search for a hold a new voucher
+#   cannot have), the discount product and its taxes (the line's price).
 # - priced again at Pay (repriceVouchers), 15: as the voucher line below,
 #   with the bill's products (one search), the held voucher's hold read with
 #   its row (one query: ``_hold_of``) and its expiry renewed.
@@ -48,7 +48,7 @@ from .test_pos_vouchers import VoucherRegisterCommon
 # field, a re-read after an update or a recompute cascade.
 _logger = logging.getLogger(__name__)
 
-HOLD_QUERIES_AT_MOST = 15
+HOLD_QUERIES_AT_MOST = 14
 HELD_PRICED_QUERIES_AT_MOST = 15
 HELD_SYNC_QUERIES_AT_MOST = 14
 REDEEM_QUERIES_AT_MOST = 23
