@@ -76,6 +76,62 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self.assertEqual(self._redeemed(), 1)
         self.assertFalse(voucher.sudo().hold_ids)
 
+    def test_a_held_reward_and_a_points_payment_are_taken_by_one_sync(self):
+        # The reward's redeem line is posted with the sale's spend: the points
+        # payment was granted beside the reward's hold, and the sync's check of
+        # it still counts that hold (the redeem is not posted yet), so both
+        # stand and together take no more than the wallet had.
+        self._give_points(self.patient, 400)
+        data = self._voucher_order([(self.checkup, 2)], [])
+        line, error = self._hold(data["uuid"], self.ten_off)
+        self.assertIsNone(error)
+        self.assertEqual(line["spendable"], 100)
+        data = self._voucher_order(
+            [(self.checkup, 2)],
+            [(line["code"], self.discount_product, line["price_unit"])],
+            uuid=data["uuid"],
+        )
+        total = data["amount_total"]
+        offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            total,
+            None,
+        )
+        self.assertIsNone(error)
+        self.assertTrue(0 < offer["points"] <= 100)
+        cash = data["payment_ids"][0][2]
+        points = {**cash, "payment_method_id": self.points_pm.id}
+        points["amount"] = offer["amount"]
+        cash["amount"] = self.currency.round(total - offer["amount"])
+        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        voucher = self._voucher(line["code"])
+        self.assertEqual((voucher.state, voucher.pos_order_id), ("used", order))
+        lines = self.Ledger.search(
+            [("wallet_id", "=", self._wallet().id), ("points", "<", 0)]
+        )
+        self.assertEqual(
+            sorted((line.kind, line.points, line.unique_key) for line in lines.sudo()),
+            [
+                ("redeem", -300, f"voucher:{voucher.id}:redeem"),
+                ("spend", -offer["points"], f"pos:{data['uuid']}:spend"),
+            ],
+        )
+        self.assertEqual(
+            self._wallet().points_balance,
+            400 - 300 - offer["points"] + self._earned(order),
+        )
+        self.assertFalse(
+            self.env["dental.loyalty.reservation"].search(
+                [("order_uuid", "=", data["uuid"])]
+            )
+        )
+
     def test_a_paid_bill_gives_back_the_rewards_it_does_not_carry(self):
         # The register was offline when the line was taken off: the sync of
         # the paid bill releases what is still held for it.
