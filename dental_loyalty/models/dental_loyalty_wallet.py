@@ -238,7 +238,7 @@ class DentalLoyaltyWallet(models.Model):
         if open_for is not None:
             missing &= open_for
         if missing:
-            missing._dental_loyalty_lock_new_wallets()
+            self._claim_new_wallets(missing, company)
             Tier = self.env["dental.loyalty.tier"]
             floor = Tier._floor_of(Tier._ladder(company.id))
             new_wallet = {
@@ -257,6 +257,48 @@ class DentalLoyaltyWallet(models.Model):
                 .sudo(self.env.su)
             )
         return wallets
+
+    @api.model
+    def _claim_new_wallets(self, partners, company):
+        """Serialise opening ``partners``' wallets in ``company`` on the
+        wallets' own unique key. Two registers syncing a new patient's first
+        bills at once would both open the wallet, and the second would fail on
+        the unique key, an error Odoo does not retry. Inserting the rows with
+        ON CONFLICT DO NOTHING makes the second wait for the first and, once it
+        commits, fail with a serialization error (under REPEATABLE READ a
+        conflict with a row its snapshot does not see), which Odoo retries on a
+        fresh snapshot that finds the wallet; in this statement, which does not
+        log it as an error. The claimed rows are deleted again for the ORM to
+        create the wallets as ever: other transactions still wait for this one,
+        as they wait for any row it inserted or deleted.
+
+        The partners' rows are not touched: writing them, as before, made
+        core's INSERT of the second register's order fail on its foreign key
+        to the patient, logged as an error (issue 21)."""
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO dental_loyalty_wallet (partner_id, company_id,
+                                                   member_since)
+                SELECT partner_id, %(company)s, %(today)s
+                  FROM unnest(%(partners)s::int[]) AS partner_id
+                 ORDER BY partner_id
+                    ON CONFLICT (partner_id, company_id) DO NOTHING
+             RETURNING id
+                """,
+                company=company.id,
+                today=today,
+                partners=sorted(partners.ids),
+            ),
+            # The conflict is expected and retried: see _serialise_rows.
+            log_exceptions=False,
+        )
+        claimed = [row[0] for row in self.env.cr.fetchall()]
+        if claimed:
+            self.env.cr.execute(
+                SQL("DELETE FROM dental_loyalty_wallet WHERE id IN %s", tuple(claimed))
+            )
 
     def _lock_for_update(self):
         """Serialise everything that spends or holds these wallets' points, and

@@ -127,15 +127,6 @@ class ResPartner(models.Model):
             "dental_referred_by_code",
         ]
 
-    def _dental_loyalty_lock_new_wallets(self):
-        """Serialise opening these patients' wallets. Two registers syncing a
-        new patient's first bills at once would both create the wallet, and the
-        second would fail on its unique key, an error Odoo does not retry.
-        Writing the patients' rows makes the second wait for the first and fail
-        with a serialization error, which Odoo retries on a fresh snapshot that
-        finds the wallet."""
-        self.env["dental.loyalty.wallet"]._serialise_rows(self._table, self.ids)
-
     def _dental_loyalty_wallet(self, company=None):
         """The wallet the patient earns into and spends from in ``company`` (the
         current one by default): their family's, else their own."""

@@ -125,6 +125,7 @@ from . import test_attack_announce
 from . import test_attack_send_mail
 from . import test_attack_rule_patients
 from . import test_engine_cache_race
+from . import test_wallet_opening_race
 from . import test_reserve_queries
 from . import test_reward_queries
 from . import test_job_skip_locked
