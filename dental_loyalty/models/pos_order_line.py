@@ -99,7 +99,9 @@ class PosOrderLine(models.Model):
         # the product) has no price extra: its list price is its template's,
         # without reading its (empty) combination.
         plain = not product.combination_indices and "uom" not in self.env.context
-        list_price = product.list_price if plain else product.lst_price
+        # The template's list price, read there: the variant's list_price is a
+        # related field, computed again on every sync.
+        list_price = product.product_tmpl_id.list_price if plain else product.lst_price
         return sale_line(
             bonus_points=bonus_points,
             quantity=self.qty,
