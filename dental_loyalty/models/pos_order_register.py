@@ -9,6 +9,16 @@ from .dental_loyalty_input import MAX_AMOUNT, is_record_id
 
 # A register's order uuid is 36 characters; anything much longer is not one.
 _MAX_UUID_LENGTH = 64
+# What a points payment reads of the company besides its programme's
+# settings: its money, its place in the company tree (the record rules' check
+# of the patient), its name and where its time zone comes from.
+_COMPANY_READ = (
+    "currency_id",
+    "parent_path",
+    "name",
+    "partner_id",
+    "resource_calendar_id",
+)
 
 
 class PosOrderRegister(models.Model):
@@ -28,6 +38,11 @@ class PosOrderRegister(models.Model):
         the amount granted, the points it takes and the maximum; raises a
         UserError the cashier can read when the payment is not allowed."""
         config = self._dental_loyalty_register(config_id, order_uuid)
+        # The clinic's programme, read once with what the patient's access
+        # check reads of the company (its parent_path): else that check's
+        # first read of the company fetched every one of its ~170 columns,
+        # building and decoding them all, for the few the engine reads.
+        self._dental_loyalty_read_programme(config.company_id)
         partner = self._dental_loyalty_patient(
             partner_id, self.env._("Choose the patient before paying with points.")
         )
@@ -52,6 +67,21 @@ class PosOrderRegister(models.Model):
         )
         return wallet._reserve_points(
             order_uuid, order_total, amount, config, patient=partner
+        )
+
+    @api.model
+    def _dental_loyalty_read_programme(self, company):
+        """Read the company's fields a points payment decides on, in one
+        query (none if they are in the cache), as the engine: the cashier's
+        register is the company's, checked by the caller."""
+        company.sudo().fetch(
+            [
+                name
+                for name, field in company._fields.items()
+                if field.store
+                and field.column_type
+                and (name.startswith("dental_loyalty_") or name in _COMPANY_READ)
+            ]
         )
 
     @api.model

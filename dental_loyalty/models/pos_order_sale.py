@@ -305,12 +305,14 @@ class PosOrderSale(models.Model):
         """The bill's recall services the patient came back for on time, as
         (service name, SaleLine carrying the recall bonus): once per service and
         bill; not the first time, nor early, nor late."""
+        # The service's settings are its template's, read there: through the
+        # variant they are related fields, computed again on every sync.
         by_service = self.lines.filtered(
             lambda line: (
                 line.qty > 0
                 and not line.refunded_orderline_id
-                and line.product_id.dental_loyalty_recall
-                and line.product_id.dental_loyalty_recall_points > 0
+                and line.product_id.product_tmpl_id.dental_loyalty_recall
+                and line.product_id.product_tmpl_id.dental_loyalty_recall_points > 0
             )
         ).grouped(lambda line: line.product_id.product_tmpl_id)
         if not by_service or not self.partner_id:
