@@ -125,6 +125,15 @@ class PosOrderSale(models.Model):
         that bill), and what the returned lines are worth counts as money paid,
         as if the patient had been refunded first and then paid."""
         returned = self.lines.filtered("refunded_orderline_id")
+        wallet, referral_pending = self.env["dental.loyalty.wallet"], None
+        if self.partner_id:
+            # The patient's own wallet, found by its lock, which also tells
+            # whether a referral of theirs waits for this visit. Taken before
+            # the vouchers are checked: the lock also reads the clinic's time
+            # zone their validity is counted in.
+            wallet, referral_pending = wallet._lock_own_wallet(
+                self.partner_id, self.company_id
+            )
         covered, held_rewards = self._dental_loyalty_use_vouchers()
         # Lines of negative amount that are neither a voucher nor a return take
         # the bill down like a discount: what they cover earns no bonus either.
@@ -143,13 +152,7 @@ class PosOrderSale(models.Model):
             bill_total -= sum(line._dental_loyalty_total() for line in returned)
         # Only a member earns and spends; a patient who joins automatically
         # joins now, whatever else the register sent.
-        wallet, referral_pending = self.env["dental.loyalty.wallet"], None
         if self.partner_id:
-            # The patient's own wallet, found by its lock, which also tells
-            # whether a referral of theirs waits for this visit.
-            wallet, referral_pending = wallet._lock_own_wallet(
-                self.partner_id, self.company_id
-            )
             wallet = wallet or self.partner_id._dental_loyalty_member_wallet(
                 self.company_id
             )
