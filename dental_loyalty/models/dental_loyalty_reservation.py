@@ -92,19 +92,24 @@ class DentalLoyaltyReservation(models.Model):
         )
 
     @api.model
-    def _spendable_for(self, wallet, order_uuid):
+    def _spendable_for(self, wallet, order_uuid, redeemed=None):
         """What the order ``order_uuid`` may spend of a locked wallet: its
         spendable points less what other holds keep, of other orders and the
-        rewards held on this one. Returns the points, the order's own points
-        payment hold, and the other holds."""
+        rewards held on this one. ``redeemed`` (vouchers, points): rewards
+        held on this bill whose redeem lines are posted with it, their holds
+        theirs no more and their points taken, as if posted first. Returns the
+        points, the order's own points payment hold, and the other holds."""
         holds = self._of_wallet(wallet, order_uuid)
         own = holds.filtered(
             lambda hold: hold.order_uuid == order_uuid and not hold.voucher_id
         )
         others = holds - own
-        spendable = spendable_less_holds(
-            wallet.points_available, sum(others.mapped("points"))
-        )
+        available = wallet.points_available
+        if redeemed:
+            vouchers, points = redeemed
+            others = others.filtered(lambda hold: hold.voucher_id not in vouchers)
+            available -= points
+        spendable = spendable_less_holds(available, sum(others.mapped("points")))
         return spendable, own, others
 
     @api.model

@@ -150,7 +150,7 @@ class DentalLoyaltyVoucher(models.Model):
         under the wallet's lock their points become their redeem lines, posted
         alone, and their holds go. A sale's settlement posts the redeem lines
         with its own (``wallet._settle_sale(held_rewards=)``)."""
-        vals_list = self._redeem_vals()
+        vals_list, _redeemed = self._redeem_vals()
         if vals_list:
             self.env["dental.loyalty.wallet"]._post_lines(vals_list)
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
@@ -162,31 +162,40 @@ class DentalLoyaltyVoucher(models.Model):
     def _redeem_vals(self):
         """The redeem lines of these held vouchers, whose bill is paid: each
         under the lock of the wallet its hold is on, its cost, or what is left
-        of it (``_points_left_for_hold``). Their holds stay until the lines are
-        posted, so that a points payment on the same bill still counts them."""
+        of it (``_points_left_for_hold``), one after the other as if each were
+        posted before the next. Their holds stay until the lines are posted.
+        Returns the lines' values and, by wallet id, what they redeem of it
+        (vouchers, points): a points payment on the same bill is checked as
+        if they were posted (``_spendable_for(redeemed=)``)."""
         vals_list = []
+        redeemed = {}
         for voucher in self:
             # The points are where the hold is: a patient who joined a family
             # since brought them (and the hold) to the family's wallet.
             wallet = voucher._hold_of().wallet_id or voucher.wallet_id._paying_wallet()
             wallet._lock_for_update()
-            taken = voucher._points_left_for_hold(wallet)
+            before = redeemed.get(wallet.id, (self.browse(), 0))
+            taken = voucher._points_left_for_hold(wallet, before)
+            redeemed[wallet.id] = (before[0] | voucher, before[1] + taken)
             if taken:
                 vals_list.append(voucher._ledger_vals("redeem", -taken, wallet))
-        return vals_list
+        return vals_list, redeemed
 
-    def _points_left_for_hold(self, wallet):
+    def _points_left_for_hold(self, wallet, redeemed=None):
         """What the held voucher's redeem line takes of the locked ``wallet``:
         its cost, or what is left of it when the held points went meanwhile
         (a lot expired during the hold, an adjustment): the bill is paid, so
-        it is never refused; the shortfall is noted and the managers told."""
+        it is never refused; the shortfall is noted and the managers told.
+        ``redeemed`` (vouchers, points): the held vouchers redeemed before it
+        in the same posting."""
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
+        done, taken_before = redeemed or (self.browse(), 0)
         others = Hold._of_wallet(wallet, False).filtered(
-            lambda hold: hold.voucher_id != self
+            lambda hold: hold.voucher_id != self and hold.voucher_id not in done
         )
         spendable = spendable_less_holds(
-            wallet.points_available, sum(others.mapped("points"))
+            wallet.points_available - taken_before, sum(others.mapped("points"))
         )
         cost = self.points_cost
         taken = min(cost, max(spendable, 0))

@@ -67,16 +67,20 @@ class DentalLoyaltyWallet(models.Model):
             **values,
         )
 
-    def _points_for_payment(self, bill_total, amount, hold_key, label, source_vals):
+    def _points_for_payment(
+        self, bill_total, amount, hold_key, label, source_vals, *, redeemed=None
+    ):
         """The points a points payment of ``amount`` takes, checked afresh against
         the balance and the cap unless the server granted a hold for this bill.
         A granted payment is never refused, so a register's queue never blocks;
         if its points are no longer all there (the hold lapsed while the register
-        was offline), it takes what is left and the managers are told."""
+        was offline), it takes what is left and the managers are told.
+        ``redeemed``: the rewards held on this bill posted with it
+        (``_spendable_for``)."""
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
         company = self.company_id
-        spendable, own, _others = Hold._spendable_for(self, hold_key)
+        spendable, own, _others = Hold._spendable_for(self, hold_key, redeemed)
         needed = points_for_amount(amount, company.dental_loyalty_point_value)
         max_amount = self._max_points_payment(spendable, bill_total)
         standing = points_payment_standing(

@@ -59,11 +59,16 @@ class DentalLoyaltyWallet(models.Model):
         if float_compare(points_amount, 0, precision_rounding=currency.rounding) < 0:
             raise UserError(self.env._("Points are given back only by a refund."))
         # Before the points payment's check, which counts their holds still.
-        vals_list = held_rewards._redeem_vals() if held_rewards else []
+        vals_list, redeemed = held_rewards._redeem_vals() if held_rewards else ([], {})
         point_value = self.company_id.dental_loyalty_point_value
         if not currency.is_zero(points_amount):
             spent = self._points_for_payment(
-                bill_total, points_amount, hold_key, label, source_vals
+                bill_total,
+                points_amount,
+                hold_key,
+                label,
+                source_vals,
+                redeemed=redeemed.get(self.id),
             )
             if spent:  # a granted bill whose points all went is paid, and flagged
                 vals_list.append(

@@ -78,9 +78,9 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
 
     def test_a_held_reward_and_a_points_payment_are_taken_by_one_sync(self):
         # The reward's redeem line is posted with the sale's spend: the points
-        # payment was granted beside the reward's hold, and the sync's check of
-        # it still counts that hold (the redeem is not posted yet), so both
-        # stand and together take no more than the wallet had.
+        # payment was granted beside the reward's hold, and the sync checks it
+        # as if the redeem were posted first, so both stand and together take
+        # no more than the wallet had.
         self._give_points(self.patient, 400)
         data = self._voucher_order([(self.checkup, 2)], [])
         line, error = self._hold(data["uuid"], self.ten_off)

@@ -104,3 +104,92 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
         self.assertEqual(cheap.state, "cancelled")
         # Its redeem line took nothing (the points had expired): none come back.
         self.assertEqual(self.env["dental.loyalty.ledger"].search([]), lines_before)
+
+    def _two_lots_of(self, points):
+        lots = self._give_points(self.patient, points) | self._give_points(
+            self.patient, points
+        )
+        self.assertEqual(len(lots), 2)
+        return lots
+
+    def _expire(self, lot):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_ledger SET expiry_date = CURRENT_DATE - 1 "
+            "WHERE id = %s",
+            [lot.id],
+        )
+        self.env.invalidate_all()
+
+    def _taken(self):
+        # Redeem and spend lines: what the bill took of the wallet.
+        return -sum(
+            self.Ledger.search(
+                [
+                    ("wallet_id", "=", self._wallet().id),
+                    ("kind", "in", ("redeem", "spend")),
+                ]
+            ).mapped("points")
+        )
+
+    def test_rewards_held_together_take_all_that_is_left_when_points_went(self):
+        # 800 points, 500 held by two rewards; one lot of 400 expires during
+        # the holds. The first reward takes what the second's hold leaves, the
+        # second what the first took leaves: all 400, 100 missing, as when
+        # each reward was posted before the next.
+        lots = self._two_lots_of(400)
+        uuid, first, second = self._hold_two()
+        self._expire(lots[0])
+        order, error = self._paid_bill(uuid, first, second)
+        self.assertIsNone(error)
+        self.assertEqual(self._taken(), 400)
+        self.assertEqual(
+            sum(self.env["dental.loyalty.shortfall"].search([]).mapped("points")), 100
+        )
+        # Nothing is left of the lot that did not expire.
+        self.assertEqual(lots[1].remaining_points, 0)
+        self.assertEqual(
+            order.lines.dental_loyalty_voucher_id.mapped("state"), ["used"] * 2
+        )
+
+    def test_a_points_payment_beside_a_reward_takes_what_the_reward_left(self):
+        # A reward (300) and a points payment held on one bill, then a lot of
+        # 400 of the 800 expires: the payment takes what the reward's redeem
+        # leaves, not what its hold would have left.
+        lots = self._two_lots_of(400)
+        data = self._voucher_order([(self.checkup, 2)], [])
+        line, error = self._hold(data["uuid"], self.ten_off)
+        self.assertIsNone(error)
+        data = self._voucher_order(
+            [(self.checkup, 2)],
+            [(line["code"], self.discount_product, line["price_unit"])],
+            uuid=data["uuid"],
+        )
+        total = data["amount_total"]
+        offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            total,
+            None,
+        )
+        self.assertIsNone(error)
+        # More than the 100 the reward's hold leaves once the lot is gone.
+        self.assertGreater(offer["points"], 100)
+        cash = data["payment_ids"][0][2]
+        points = {**cash, "payment_method_id": self.points_pm.id}
+        points["amount"] = offer["amount"]
+        cash["amount"] = self.currency.round(total - offer["amount"])
+        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        self._expire(lots[0])
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(self._taken(), 400)
+        # Nothing is left of the lot that did not expire.
+        self.assertEqual(lots[1].remaining_points, 0)
+        self.assertEqual(
+            sum(self.env["dental.loyalty.shortfall"].search([]).mapped("points")),
+            300 + offer["points"] - 400,
+        )
