@@ -95,7 +95,11 @@ class PosOrderReceipt(models.Model):
             own_lines = order.dental_loyalty_line_ids.filtered(
                 lambda line, wallet=wallet: line.wallet_id == wallet
             )
-            bought = order._dental_loyalty_vouchers_bought_on_visit() - own_lines
+            # A transferable voucher's redeem line is its holder's, not this
+            # patient's, if someone else's points bought it.
+            bought = (
+                order._dental_loyalty_vouchers_bought_on_visit() - own_lines
+            ).filtered(lambda line, wallet=wallet: line.wallet_id == wallet)
             redeemed = own_lines.filtered(lambda line: line.kind == "redeem") | bought
             order.dental_loyalty_voucher_points = -sum(redeemed.mapped("points"))
             order.dental_loyalty_referral_points = sum(

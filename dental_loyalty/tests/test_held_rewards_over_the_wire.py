@@ -132,6 +132,30 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
             )
         )
 
+    def test_a_transferable_reward_on_a_strangers_bill_is_not_on_their_receipt(self):
+        # The holder's points paid it: the stranger's receipt says nothing of
+        # them (it counted the holder's redeem line as the stranger's).
+        self.ten_off.transferable = True
+        self._give_points(self.patient, 400)
+        stranger = self.env["res.partner"].create({"name": "Stranger"})
+        data = self._voucher_order([(self.checkup, 2)], [], partner=stranger)
+        line, error = self._hold(data["uuid"], self.ten_off)
+        self.assertIsNone(error)
+        data = self._voucher_order(
+            [(self.checkup, 2)],
+            [(line["code"], self.discount_product, line["price_unit"])],
+            partner=stranger,
+            uuid=data["uuid"],
+        )
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_balance, 100)
+        self.assertEqual(order.dental_loyalty_voucher_points, 0)
+        self.assertEqual(
+            order.dental_loyalty_points_before,
+            order.dental_loyalty_points_total - order.dental_loyalty_points_earned,
+        )
+
     def test_a_paid_bill_gives_back_the_rewards_it_does_not_carry(self):
         # The register was offline when the line was taken off: the sync of
         # the paid bill releases what is still held for it.
