@@ -187,6 +187,10 @@ class ResPartner(models.Model):
             for name, value in (("consent_mail", mail), ("consent_sms", sms))
             if value is not None
         }
+        # A register's sale may be writing the wallet this moment: take its
+        # row first, where the conflict is expected and retried without an
+        # ERROR line, not in the write's flush.
+        wallet._serialise_rows(wallet._table, wallet.ids)
         # Users only read wallets (the engine writes them); consent is the one
         # thing a loyalty user changes, checked above. Tracked with the user as
         # author: sudo keeps who asks.

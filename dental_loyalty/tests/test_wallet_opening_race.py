@@ -90,3 +90,32 @@ class TestWalletOpeningAtTwoRegisters(CommittedReferralCase):
             self.assertEqual(outcome, {"result": "serialization failure"})
         with self.db.cursor() as cr:
             self.assertEqual(self._wallets(self._env(cr)).ids, opened.ids)
+
+    def test_consent_recorded_while_a_register_writes_the_wallet_is_retried_quietly(
+        self,
+    ):
+        """Reception records the consent of a patient whose bill a register is
+        settling: the register's write of the wallet commits first; the
+        reception's request fails with a serialization error Odoo retries, in
+        the statement that takes the wallet's row, not logged as an error."""
+        with self.db.cursor() as cr:
+            env = self._env(cr)
+            env["dental.loyalty.wallet"]._get_for_partners(
+                env["res.partner"].browse(self.newcomer_id)
+            )
+        with (
+            self.db.cursor() as cr_register,
+            self.db.cursor() as cr_desk,
+            self.assertNoLogs("odoo.sql_db", level=logging.ERROR),
+        ):
+            env_register, env_desk = self._env(cr_register), self._env(cr_desk)
+            # The desk's request starts before the register commits.
+            self.assertTrue(self._wallets(env_desk))
+            self._wallets(env_register)._lock_for_update()
+            env_register.flush_all()
+            cr_register.commit()
+            newcomer = env_desk["res.partner"].browse(self.newcomer_id)
+            with self.assertRaises(SerializationFailure):
+                newcomer._dental_loyalty_set_consent(mail=True)
+                env_desk.flush_all()
+            cr_desk.rollback()
