@@ -1,6 +1,9 @@
 from odoo import api, fields, models
+from odoo.tools import create_index
 
 from odoo.addons.base.models.res_partner import Partner
+
+from .dental_loyalty_wallet_yearly import MONTH_DAY, YEARLY_EVENTS
 
 
 class ResPartner(models.Model):
@@ -26,6 +29,20 @@ class ResPartner(models.Model):
         compute="_compute_loyalty_voucher_count",
         groups="dental_loyalty.group_dental_loyalty_user",
     )
+
+    def init(self):
+        res = super().init()
+        # The nightly birthday and second-date jobs find the day's patients by
+        # month and day: each batch reads them alone, not every patient.
+        for date_field, _mark, _points in YEARLY_EVENTS.values():
+            create_index(
+                self.env.cr,
+                f"res_partner_{date_field}_month_day_idx",
+                self._table,
+                [MONTH_DAY.format(date_field)],
+                where=f"{date_field} IS NOT NULL",
+            )
+        return res
 
     def _compute_loyalty_voucher_count(self):
         counts = dict(
