@@ -159,14 +159,16 @@ class DentalLoyaltyVoucher(models.Model):
         for voucher in self.sudo().filtered("hold_order_uuid"):
             voucher.hold_order_uuid = False
 
-    def _redeem_vals(self):
+    def _redeem_vals(self, paying=None):
         """The redeem lines of these held vouchers, whose bill is paid: each
         under the lock of the wallet its hold is on, its cost, or what is left
         of it (``_points_left_for_hold``), one after the other as if each were
         posted before the next. Their holds stay until the lines are posted.
-        Returns the lines' values and, by wallet id, what they redeem of it
-        (vouchers, points): a points payment on the same bill is checked as
-        if they were posted (``_spendable_for(redeemed=)``)."""
+        ``paying`` (order uuid, points): the bill's points payment, which takes
+        no more of its hold than that. Returns the lines' values and, by wallet
+        id, what they redeem of it (vouchers, points): a points payment on the
+        same bill is checked as if they were posted
+        (``_spendable_for(redeemed=)``)."""
         vals_list = []
         redeemed = {}
         for voucher in self:
@@ -175,28 +177,33 @@ class DentalLoyaltyVoucher(models.Model):
             wallet = voucher._hold_of().wallet_id or voucher.wallet_id._paying_wallet()
             wallet._lock_for_update()
             before = redeemed.get(wallet.id, (self.browse(), 0))
-            taken = voucher._points_left_for_hold(wallet, before)
+            taken = voucher._points_left_for_hold(wallet, before, paying)
             redeemed[wallet.id] = (before[0] | voucher, before[1] + taken)
             if taken:
                 vals_list.append(voucher._ledger_vals("redeem", -taken, wallet))
         return vals_list, redeemed
 
-    def _points_left_for_hold(self, wallet, redeemed=None):
+    def _points_left_for_hold(self, wallet, redeemed=None, paying=None):
         """What the held voucher's redeem line takes of the locked ``wallet``:
         its cost, or what is left of it when the held points went meanwhile
         (a lot expired during the hold, an adjustment): the bill is paid, so
         it is never refused; the shortfall is noted and the managers told.
         ``redeemed`` (vouchers, points): the held vouchers redeemed before it
-        in the same posting."""
+        in the same posting; ``paying`` (order uuid, points): the bill's own
+        points payment, whose hold keeps no more than it pays."""
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
         done, taken_before = redeemed or (self.browse(), 0)
         others = Hold._of_wallet(wallet, False).filtered(
             lambda hold: hold.voucher_id != self and hold.voucher_id not in done
         )
-        spendable = spendable_less_holds(
-            wallet.points_available - taken_before, sum(others.mapped("points"))
+        held = sum(
+            min(hold.points, paying[1])
+            if paying and not hold.voucher_id and hold.order_uuid == paying[0]
+            else hold.points
+            for hold in others
         )
+        spendable = spendable_less_holds(wallet.points_available - taken_before, held)
         cost = self.points_cost
         taken = min(cost, max(spendable, 0))
         if taken == cost:

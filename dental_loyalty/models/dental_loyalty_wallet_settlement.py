@@ -58,9 +58,18 @@ class DentalLoyaltyWallet(models.Model):
         currency = self.company_id.currency_id
         if float_compare(points_amount, 0, precision_rounding=currency.rounding) < 0:
             raise UserError(self.env._("Points are given back only by a refund."))
-        # Before the points payment's check, which counts their holds still.
-        vals_list, redeemed = held_rewards._redeem_vals() if held_rewards else ([], {})
         point_value = self.company_id.dental_loyalty_point_value
+        # Before the points payment's check, which counts them as posted; they
+        # count the bill's own payment hold for what the bill pays with it.
+        vals_list, redeemed = (
+            held_rewards._redeem_vals(
+                (hold_key, points_for_amount(points_amount, point_value))
+                if hold_key
+                else None
+            )
+            if held_rewards
+            else ([], {})
+        )
         if not currency.is_zero(points_amount):
             spent = self._points_for_payment(
                 bill_total,

@@ -193,3 +193,41 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
             sum(self.env["dental.loyalty.shortfall"].search([]).mapped("points")),
             300 + offer["points"] - 400,
         )
+
+    def test_a_reward_beside_a_smaller_points_payment_counts_only_what_it_pays(self):
+        # A reward (300) and a points payment held on one bill, a lot of 400 of
+        # the 800 expires, and the bill pays only 100 points of its hold: the
+        # reward counts the payment's hold for those 100, not the whole hold,
+        # so both are taken in full and nothing is missing.
+        lots = self._two_lots_of(400)
+        data = self._voucher_order([(self.checkup, 2)], [])
+        line, error = self._hold(data["uuid"], self.ten_off)
+        self.assertIsNone(error)
+        data = self._voucher_order(
+            [(self.checkup, 2)],
+            [(line["code"], self.discount_product, line["price_unit"])],
+            uuid=data["uuid"],
+        )
+        total = data["amount_total"]
+        offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            total,
+            None,
+        )
+        self.assertIsNone(error)
+        self.assertGreater(offer["points"], 100)
+        paid = self.currency.round(100 * self.company.dental_loyalty_point_value)
+        cash = data["payment_ids"][0][2]
+        points = {**cash, "payment_method_id": self.points_pm.id, "amount": paid}
+        cash["amount"] = self.currency.round(total - paid)
+        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        self._expire(lots[0])
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(self._taken(), 400)
+        self.assertEqual(lots[1].remaining_points, 0)
+        self.assertFalse(self.env["dental.loyalty.shortfall"].search([]))
