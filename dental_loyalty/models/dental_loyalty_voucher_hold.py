@@ -144,13 +144,14 @@ class DentalLoyaltyVoucher(models.Model):
         for the register to know when to ask again."""
         return int(self.env["dental.loyalty.reservation"]._LIFETIME.total_seconds())
 
-    def _commit_hold(self):
+    def _commit_hold(self, paying=None):
         """The bill these vouchers were held on is paid, with no sale of a
         wallet to post with (a transferable voucher on a bill of no patient):
         under the wallet's lock their points become their redeem lines, posted
         alone, and their holds go. A sale's settlement posts the redeem lines
-        with its own (``wallet._settle_sale(held_rewards=)``)."""
-        vals_list, _redeemed = self._redeem_vals()
+        with its own (``wallet._settle_sale(held_rewards=)``). ``paying``: as
+        for ``_redeem_vals``."""
+        vals_list, _redeemed = self._redeem_vals(paying)
         if vals_list:
             self.env["dental.loyalty.wallet"]._post_lines(vals_list)
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
@@ -164,8 +165,8 @@ class DentalLoyaltyVoucher(models.Model):
         under the lock of the wallet its hold is on, its cost, or what is left
         of it (``_points_left_for_hold``), one after the other as if each were
         posted before the next. Their holds stay until the lines are posted.
-        ``paying`` (order uuid, points): the bill's points payment, which takes
-        no more of its hold than that. Returns the lines' values and, by wallet
+        ``paying`` (order uuid, points, wallet): the bill's points payment
+        (``_points_left_for_hold``). Returns the lines' values and, by wallet
         id, what they redeem of it (vouchers, points): a points payment on the
         same bill is checked as if they were posted
         (``_spendable_for(redeemed=)``)."""
@@ -189,20 +190,24 @@ class DentalLoyaltyVoucher(models.Model):
         (a lot expired during the hold, an adjustment): the bill is paid, so
         it is never refused; the shortfall is noted and the managers told.
         ``redeemed`` (vouchers, points): the held vouchers redeemed before it
-        in the same posting; ``paying`` (order uuid, points): the bill's own
-        points payment, whose hold keeps no more than it pays."""
+        in the same posting; ``paying`` (order uuid, points, wallet): the
+        bill's own points payment, whose hold keeps no more than it pays; a
+        hold of the bill on another wallet (the patient changed) pays nothing
+        and goes with the sync."""
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
         done, taken_before = redeemed or (self.browse(), 0)
         others = Hold._of_wallet(wallet, False).filtered(
             lambda hold: hold.voucher_id != self and hold.voucher_id not in done
         )
-        held = sum(
-            min(hold.points, paying[1])
-            if paying and not hold.voucher_id and hold.order_uuid == paying[0]
-            else hold.points
-            for hold in others
-        )
+
+        def keeps(hold):
+            if not paying or hold.voucher_id or hold.order_uuid != paying[0]:
+                return hold.points
+            _uuid, points, paying_wallet = paying
+            return min(hold.points, points) if hold.wallet_id == paying_wallet else 0
+
+        held = sum(keeps(hold) for hold in others)
         spendable = spendable_less_holds(wallet.points_available - taken_before, held)
         cost = self.points_cost
         taken = min(cost, max(spendable, 0))

@@ -63,7 +63,7 @@ class DentalLoyaltyWallet(models.Model):
         # count the bill's own payment hold for what the bill pays with it.
         vals_list, redeemed = (
             held_rewards._redeem_vals(
-                (hold_key, points_for_amount(points_amount, point_value))
+                (hold_key, points_for_amount(points_amount, point_value), self)
                 if hold_key
                 else None
             )

@@ -171,8 +171,9 @@ class PosOrderSale(models.Model):
                         self._dental_loyalty_label(),
                     )
                 )
-            # No sale's lines to post the held rewards' redeem lines with.
-            held_rewards._commit_hold()
+            # No sale's lines to post the held rewards' redeem lines with; the
+            # bill pays no points: a points payment hold of it keeps nothing.
+            held_rewards._commit_hold((self.uuid, 0, wallet))
             # Holds are the engine's bookkeeping: cashiers have no rights on them.
             self.env["dental.loyalty.reservation"].sudo()._consume(self.uuid)
             return

@@ -231,3 +231,46 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
         self.assertEqual(self._taken(), 400)
         self.assertEqual(lots[1].remaining_points, 0)
         self.assertFalse(self.env["dental.loyalty.shortfall"].search([]))
+
+    def test_another_patients_bill_leaves_the_holders_payment_hold_nothing(self):
+        # The patient held a transferable reward (300) and a points payment on
+        # a bill, a lot of 400 of the 800 expired, and the bill was paid for
+        # another patient, partly with that patient's own points: the
+        # holder's payment hold pays nothing and goes, so the reward is taken
+        # whole (it was counted for what the other patient paid).
+        self.ten_off.transferable = True
+        lots = self._two_lots_of(400)
+        data = self._voucher_order([(self.checkup, 2)], [])
+        line, error = self._hold(data["uuid"], self.ten_off)
+        self.assertIsNone(error)
+        voucher_lines = [(line["code"], self.discount_product, line["price_unit"])]
+        data = self._voucher_order(
+            [(self.checkup, 2)], voucher_lines, uuid=data["uuid"]
+        )
+        offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            data["amount_total"],
+            None,
+        )
+        self.assertIsNone(error)
+        self.assertGreater(offer["points"], 100)
+        self._expire(lots[0])
+        other = self.env["res.partner"].create({"name": "Other Patient"})
+        self._give_points(other, 2000)
+        data = self._voucher_order(
+            [(self.checkup, 2)], voucher_lines, partner=other, uuid=data["uuid"]
+        )
+        cash = data["payment_ids"][0][2]
+        points = {**cash, "payment_method_id": self.points_pm.id}
+        points["amount"] = offer["amount"]
+        cash["amount"] = self.currency.round(data["amount_total"] - offer["amount"])
+        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.partner_id, other)
+        self.assertEqual(self._taken(), 300)
+        self.assertFalse(self.env["dental.loyalty.shortfall"].search([]))
