@@ -35,6 +35,38 @@ class HeldRewardCommon(PosJsonRpcMixin, VoucherRegisterCommon):
     def _voucher(self, code):
         return self.Voucher.search([("code", "=", code)])
 
+    def _bill_with_reward_and_points(self, reward):
+        """The patient's bill with ``reward`` held on it, then the most it may
+        pay with points reserved, as the register does: (order data with the
+        reward's line, the hold's answer, the reserve's offer)."""
+        data = self._voucher_order([(self.checkup, 2)], [])
+        line, error = self._hold(data["uuid"], reward)
+        self.assertIsNone(error)
+        data = self._voucher_order(
+            [(self.checkup, 2)],
+            [(line["code"], self.discount_product, line["price_unit"])],
+            uuid=data["uuid"],
+        )
+        offer, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            data["amount_total"],
+            None,
+        )
+        self.assertIsNone(error)
+        return data, line, offer
+
+    def _paid_with_points(self, data, amount):
+        """``data`` paying ``amount`` with points and the rest in cash."""
+        cash = data["payment_ids"][0][2]
+        points = {**cash, "payment_method_id": self.points_pm.id, "amount": amount}
+        cash["amount"] = self.currency.round(data["amount_total"] - amount)
+        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        return data
+
     def _redeemed(self):
         return self.Ledger.search_count(
             [("wallet_id", "=", self._wallet().id), ("kind", "=", "redeem")]
@@ -82,32 +114,10 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         # as if the redeem were posted first, so both stand and together take
         # no more than the wallet had.
         self._give_points(self.patient, 400)
-        data = self._voucher_order([(self.checkup, 2)], [])
-        line, error = self._hold(data["uuid"], self.ten_off)
-        self.assertIsNone(error)
+        data, line, offer = self._bill_with_reward_and_points(self.ten_off)
         self.assertEqual(line["spendable"], 100)
-        data = self._voucher_order(
-            [(self.checkup, 2)],
-            [(line["code"], self.discount_product, line["price_unit"])],
-            uuid=data["uuid"],
-        )
-        total = data["amount_total"]
-        offer, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            data["uuid"],
-            self.patient.id,
-            total,
-            None,
-        )
-        self.assertIsNone(error)
         self.assertTrue(0 < offer["points"] <= 100)
-        cash = data["payment_ids"][0][2]
-        points = {**cash, "payment_method_id": self.points_pm.id}
-        points["amount"] = offer["amount"]
-        cash["amount"] = self.currency.round(total - offer["amount"])
-        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        data = self._paid_with_points(data, offer["amount"])
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
         voucher = self._voucher(line["code"])

@@ -157,32 +157,10 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
         # 400 of the 800 expires: the payment takes what the reward's redeem
         # leaves, not what its hold would have left.
         lots = self._two_lots_of(400)
-        data = self._voucher_order([(self.checkup, 2)], [])
-        line, error = self._hold(data["uuid"], self.ten_off)
-        self.assertIsNone(error)
-        data = self._voucher_order(
-            [(self.checkup, 2)],
-            [(line["code"], self.discount_product, line["price_unit"])],
-            uuid=data["uuid"],
-        )
-        total = data["amount_total"]
-        offer, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            data["uuid"],
-            self.patient.id,
-            total,
-            None,
-        )
-        self.assertIsNone(error)
+        data, _line, offer = self._bill_with_reward_and_points(self.ten_off)
         # More than the 100 the reward's hold leaves once the lot is gone.
         self.assertGreater(offer["points"], 100)
-        cash = data["payment_ids"][0][2]
-        points = {**cash, "payment_method_id": self.points_pm.id}
-        points["amount"] = offer["amount"]
-        cash["amount"] = self.currency.round(total - offer["amount"])
-        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        data = self._paid_with_points(data, offer["amount"])
         self._expire(lots[0])
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
@@ -200,31 +178,10 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
         # reward counts the payment's hold for those 100, not the whole hold,
         # so both are taken in full and nothing is missing.
         lots = self._two_lots_of(400)
-        data = self._voucher_order([(self.checkup, 2)], [])
-        line, error = self._hold(data["uuid"], self.ten_off)
-        self.assertIsNone(error)
-        data = self._voucher_order(
-            [(self.checkup, 2)],
-            [(line["code"], self.discount_product, line["price_unit"])],
-            uuid=data["uuid"],
-        )
-        total = data["amount_total"]
-        offer, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            data["uuid"],
-            self.patient.id,
-            total,
-            None,
-        )
-        self.assertIsNone(error)
+        data, _line, offer = self._bill_with_reward_and_points(self.ten_off)
         self.assertGreater(offer["points"], 100)
         paid = self.currency.round(100 * self.company.dental_loyalty_point_value)
-        cash = data["payment_ids"][0][2]
-        points = {**cash, "payment_method_id": self.points_pm.id, "amount": paid}
-        cash["amount"] = self.currency.round(total - paid)
-        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
+        data = self._paid_with_points(data, paid)
         self._expire(lots[0])
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
@@ -240,23 +197,8 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
         # whole (it was counted for what the other patient paid).
         self.ten_off.transferable = True
         lots = self._two_lots_of(400)
-        data = self._voucher_order([(self.checkup, 2)], [])
-        line, error = self._hold(data["uuid"], self.ten_off)
-        self.assertIsNone(error)
+        data, line, offer = self._bill_with_reward_and_points(self.ten_off)
         voucher_lines = [(line["code"], self.discount_product, line["price_unit"])]
-        data = self._voucher_order(
-            [(self.checkup, 2)], voucher_lines, uuid=data["uuid"]
-        )
-        offer, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            data["uuid"],
-            self.patient.id,
-            data["amount_total"],
-            None,
-        )
-        self.assertIsNone(error)
         self.assertGreater(offer["points"], 100)
         self._expire(lots[0])
         other = self.env["res.partner"].create({"name": "Other Patient"})
@@ -264,12 +206,7 @@ class TestHeldRewardsShortfall(HeldRewardCommon, HttpCase):
         data = self._voucher_order(
             [(self.checkup, 2)], voucher_lines, partner=other, uuid=data["uuid"]
         )
-        cash = data["payment_ids"][0][2]
-        points = {**cash, "payment_method_id": self.points_pm.id}
-        points["amount"] = offer["amount"]
-        cash["amount"] = self.currency.round(data["amount_total"] - offer["amount"])
-        data["payment_ids"] = [(0, 0, points), (0, 0, cash)]
-        order, error = self._sync_rpc(data)
+        order, error = self._sync_rpc(self._paid_with_points(data, offer["amount"]))
         self.assertIsNone(error)
         self.assertEqual(order.partner_id, other)
         self.assertEqual(self._taken(), 300)
