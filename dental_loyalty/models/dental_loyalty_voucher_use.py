@@ -230,10 +230,11 @@ class DentalLoyaltyVoucher(models.Model):
             )
         return taken, taken
 
-    def _mark_used(self, order, used_amount):
+    def _mark_used(self, order, used_amount, line=None):
         """Use the voucher on ``order``, once: of two registers using one code at
         the same moment, the second fails to serialise, is retried by Odoo and
-        then finds the voucher used."""
+        then finds the voucher used. ``line``, the order line the voucher was
+        checked against, is linked to it by the same statement."""
         self.ensure_one()
         self.env.flush_all()
         used = {
@@ -247,18 +248,29 @@ class DentalLoyaltyVoucher(models.Model):
         }
         # Its costs are written with its use: one statement, no recompute.
         used["clinic_cost"], used["practitioner_cost"] = self._costs_of(used_amount)
+        # The line names the voucher only if the voucher was used: one
+        # statement for both, where the line's write was one more.
         self.env.cr.execute(
             SQL(
                 """
-                UPDATE dental_loyalty_voucher
-                   SET state = 'used', pos_order_id = %s, used_date = %s,
-                       used_amount = %s, practitioner_id = %s,
-                       clinic_cost = %s, practitioner_cost = %s,
-                       hold_order_uuid = NULL
-                 WHERE id = %s
-                   AND (state = 'valid'
-                        OR (state = 'held' AND hold_order_uuid = %s))
-             RETURNING id
+                WITH used AS (
+                    UPDATE dental_loyalty_voucher
+                       SET state = 'used', pos_order_id = %s, used_date = %s,
+                           used_amount = %s, practitioner_id = %s,
+                           clinic_cost = %s, practitioner_cost = %s,
+                           hold_order_uuid = NULL
+                     WHERE id = %s
+                       AND (state = 'valid'
+                            OR (state = 'held' AND hold_order_uuid = %s))
+                 RETURNING id
+                ), linked AS (
+                    UPDATE pos_order_line
+                       SET dental_loyalty_voucher_id = used.id,
+                           write_uid = %s, write_date = %s
+                      FROM used
+                     WHERE pos_order_line.id = %s
+                )
+                SELECT id FROM used
                 """,
                 used["pos_order_id"] or None,
                 used["used_date"],
@@ -268,6 +280,9 @@ class DentalLoyaltyVoucher(models.Model):
                 used["practitioner_cost"],
                 self.id,
                 order.uuid or None,
+                self.env.uid,
+                self.env.cr.now(),
+                line.id if line else None,
             ),
             # One voucher at two registers at once: the second's conflict is
             # expected and Odoo retries it, no ERROR line (_serialise_rows).
@@ -281,6 +296,16 @@ class DentalLoyaltyVoucher(models.Model):
         self.modified(["state", "used_amount"])
         for fname in ("clinic_cost", "practitioner_cost"):
             self.env.remove_to_compute(self._fields[fname], self)
+        if line:
+            line.sudo()._update_cache(
+                {
+                    "dental_loyalty_voucher_id": self.id,
+                    "write_uid": self.env.uid,
+                    "write_date": self.env.cr.now(),
+                },
+                validate=False,
+            )
+            line.modified(["dental_loyalty_voucher_id"])
         if self._is_transferred(order.partner_id):
             # A bearer code paid a stranger's bill: say who took it, for whom.
             body = self.env._(

@@ -290,9 +290,8 @@ class PosOrderSale(models.Model):
             covered += taken
             if voucher.state == "held":
                 held_rewards |= voucher
-            voucher._mark_used(self, used_amount)
             # The line names the voucher the server checked, whatever was sent.
-            line.sudo().dental_loyalty_voucher_id = voucher
+            voucher._mark_used(self, used_amount, line)
         return covered, held_rewards
 
     def _dental_loyalty_sale_lines(self):

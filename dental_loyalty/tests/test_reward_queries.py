@@ -17,9 +17,9 @@ from .test_pos_vouchers import VoucherRegisterCommon
 # - voucher line, 14: the register and its currency, the patient, the voucher
 #   read with its search, the cashier's time zone (the day), the reward (its
 #   scope stored with it), the discount product and its taxes.
-# - what the voucher adds to a sync, 9: the order's extra line (core), the
-#   reward, the voucher used with its costs in one update and its note, the
-#   line linked to it, the receipt's vouchers bought on this visit.
+# - what the voucher adds to a sync, 8: the order's extra line (core), the
+#   reward, the voucher used with its costs and the line linked to it in one
+#   statement, its note, the receipt's vouchers bought on this visit.
 # A reward chosen at the register (the Rewards button, held_rewards.js; flavour
 # v of bench/ makes its calls) is held on the bill, then bought by the sync:
 # - hold, 14: the register (its company: the bill's amounts rounded to the
@@ -34,26 +34,27 @@ from .test_pos_vouchers import VoucherRegisterCommon
 # - priced again at Pay (repriceVouchers), 15: as the voucher line below,
 #   with the bill's products (one search), the held voucher's hold read with
 #   its row (one query: ``_hold_of``) and its expiry renewed.
-# - what the held voucher adds to a sync, 14: the order's extra line (core:
+# - what the held voucher adds to a sync, 12: the order's extra line (core:
 #   its sequence, its cost), the clinic's time zone (the voucher's day), the
 #   voucher's hold read with its row (one query), the reward, the voucher used
-#   with its costs in one update and its note (and its author), the redeem
-#   line posted with the sale's lines, under the sale's lock of the wallet:
-#   the wallet's holds, its open lots, the line's take (the line itself, the
-#   sums update and the hold's delete go with the sale's); the lot's remaining
-#   points, the line linked to the voucher, the receipt's vouchers bought on
-#   this visit. It posted apart before (19): a second lock, insert, delete
-#   and sums update, and the hold read in two.
+#   with its costs and the line linked to it in one statement, its note (and
+#   its author), the redeem line posted with the sale's lines, under the
+#   sale's lock of the wallet: the wallet's holds, its open lots, the line's
+#   take (the line itself, the sums update and the hold's delete go with the
+#   sale's); the lot's remaining points, the receipt's vouchers bought on this
+#   visit. It posted apart before (19): a second lock, insert, delete and sums
+#   update, and the hold read in two; the line was linked by an update of its
+#   own (14).
 # The bounds leave room for core's own changes, not for a query per voucher
 # field, a re-read after an update or a recompute cascade.
 _logger = logging.getLogger(__name__)
 
 HOLD_QUERIES_AT_MOST = 14
 HELD_PRICED_QUERIES_AT_MOST = 15
-HELD_SYNC_QUERIES_AT_MOST = 14
+HELD_SYNC_QUERIES_AT_MOST = 12
 REDEEM_QUERIES_AT_MOST = 23
 VOUCHER_LINE_QUERIES_AT_MOST = 15
-VOUCHER_SYNC_QUERIES_AT_MOST = 11
+VOUCHER_SYNC_QUERIES_AT_MOST = 8
 
 
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
