@@ -228,7 +228,14 @@ class PosOrder(models.Model):
         the one its patient pays from (their family's, else their own)}, without
         creating one; for all the orders in a few queries."""
         Wallet = self.env["dental.loyalty.wallet"]
-        wallets = {order: order.dental_loyalty_line_ids[:1].wallet_id for order in self}
+        # A slice is a recordset of its own: prefetched with all the orders'
+        # lines, their wallets are read once, not order by order.
+        wallets = {
+            order: order.dental_loyalty_line_ids[:1]
+            .with_prefetch(order.dental_loyalty_line_ids._prefetch_ids)
+            .wallet_id
+            for order in self
+        }
         patients = self.filtered(lambda order: not wallets[order] and order.partner_id)
         if patients:
             own = Wallet.search(

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools.misc import format_date, formatLang
 
 # How many pending batches the receipt lists, soonest first; a patient rarely
@@ -78,18 +79,7 @@ class PosOrderReceipt(models.Model):
     )
     def _compute_dental_loyalty_receipt(self):
         wallets = self._dental_loyalty_wallets()
-        Ledger = self.env["dental.loyalty.ledger"]
-        pending = Ledger.browse()
-        waiting = [wallet.id for wallet in wallets.values() if wallet.points_pending]
-        if waiting:
-            pending = Ledger.search(
-                [
-                    ("wallet_id", "in", waiting),
-                    ("remaining_points", ">", 0),
-                    ("is_released", "=", False),
-                ],
-                order="available_date, id",
-            )
+        pending, bought = self._dental_loyalty_receipt_ledger(wallets)
         for order in self:
             wallet = wallets[order]
             own_lines = order.dental_loyalty_line_ids.filtered(
@@ -97,10 +87,12 @@ class PosOrderReceipt(models.Model):
             )
             # A transferable voucher's redeem line is its holder's, not this
             # patient's, if someone else's points bought it.
-            bought = (
-                order._dental_loyalty_vouchers_bought_on_visit() - own_lines
-            ).filtered(lambda line, wallet=wallet: line.wallet_id == wallet)
-            redeemed = own_lines.filtered(lambda line: line.kind == "redeem") | bought
+            order_bought = (bought[order] - own_lines).filtered(
+                lambda line, wallet=wallet: line.wallet_id == wallet
+            )
+            redeemed = (
+                own_lines.filtered(lambda line: line.kind == "redeem") | order_bought
+            )
             order.dental_loyalty_voucher_points = -sum(redeemed.mapped("points"))
             order.dental_loyalty_referral_points = sum(
                 line.points for line in own_lines if line.kind == "referral"
@@ -108,31 +100,76 @@ class PosOrderReceipt(models.Model):
             total = wallet.points_available + wallet.points_pending
             order.dental_loyalty_points_total = total
             order.dental_loyalty_points_before = (
-                total - sum(own_lines.mapped("points")) - sum(bought.mapped("points"))
+                total
+                - sum(own_lines.mapped("points"))
+                - sum(order_bought.mapped("points"))
             )
             order.dental_loyalty_pending_batches = pending_batches_text(
                 self.env,
                 pending.filtered(lambda lot, wallet=wallet: lot.wallet_id == wallet),
             )
 
-    def _dental_loyalty_vouchers_bought_on_visit(self):
-        """The redeem lines of the vouchers this order used that were bought
-        since its register's session was opened: their points left on this
-        visit. (A voucher held on the bill and redeemed at its sync posts its
-        line on the order itself.)"""
-        self.ensure_one()
-        used = self.lines.dental_loyalty_voucher_id
-        opened = self.session_id.create_date
-        if not used or not opened:
-            return self.env["dental.loyalty.ledger"]
-        return self.env["dental.loyalty.ledger"].search(
-            [
-                ("res_model", "=", used._name),
-                ("res_id", "in", used.ids),
-                ("kind", "=", "redeem"),
-                ("create_date", ">=", opened),
-            ]
+    def _dental_loyalty_receipt_ledger(self, wallets):
+        """The ledger lines the receipts of these orders read, in one search:
+        the pending lots of their patients' ``wallets`` (by order), and by
+        order the redeem lines of the vouchers it used that were bought since
+        its register's session was opened, their points left on this visit (a
+        reward held on the bill is bought when the bill is paid: its line is
+        one of them)."""
+        Ledger = self.env["dental.loyalty.ledger"]
+        waiting = [wallet.id for wallet in wallets.values() if wallet.points_pending]
+        domains = []
+        if waiting:
+            domains.append(
+                [
+                    ("wallet_id", "in", waiting),
+                    ("remaining_points", ">", 0),
+                    ("is_released", "=", False),
+                ]
+            )
+        # The orders' used vouchers and the session each was sold in.
+        used = {
+            order: (order.lines.dental_loyalty_voucher_id, order.session_id.create_date)
+            for order in self
+        }
+        used = {order: pair for order, pair in used.items() if all(pair)}
+        if used:
+            vouchers = self.env["dental.loyalty.voucher"].union(
+                *(vouchers for vouchers, _opened in used.values())
+            )
+            domains.append(
+                [
+                    ("res_model", "=", vouchers._name),
+                    ("res_id", "in", vouchers.ids),
+                    ("kind", "=", "redeem"),
+                    ("create_date", ">=", min(opened for _v, opened in used.values())),
+                ]
+            )
+        lines = (
+            Ledger.search(expression.OR(domains), order="available_date, id")
+            if domains
+            else Ledger
         )
+        pending = lines.filtered(
+            lambda line: (
+                line.remaining_points > 0
+                and not line.is_released
+                and line.wallet_id.id in waiting
+            )
+        )
+        bought_lines = lines.filtered(
+            lambda line: (
+                line.kind == "redeem" and line.res_model == "dental.loyalty.voucher"
+            )
+        )
+        bought = dict.fromkeys(self, Ledger)
+        for order, (vouchers, opened) in used.items():
+            bought[order] = bought_lines.filtered(
+                lambda line, vouchers=vouchers, opened=opened: (
+                    line.res_id in vouchers.ids and line.create_date >= opened
+                )
+            )
+        return pending, bought
 
     @api.model
     def _load_pos_data_fields(self, config_id):

@@ -326,3 +326,53 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             [(emp, month.month, c, p) for emp, month, c, p in groups],
             [(self.dentist, 3, 6.0, 4.0), (self.dentist, 4, 20.0, 0.0)],
         )
+
+
+@tagged("post_install", "-at_install")
+class TestVoucherReceipts(VoucherRegisterCommon):
+    """Receipts read back together, as the register's sync reads its orders,
+    say what each says alone, and read the ledger once for all of them."""
+
+    def _receipts(self, orders):
+        """The receipt figures of ``orders``, read together from a cold cache,
+        and the queries the reading took."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        figures = [
+            (
+                order.dental_loyalty_points_before,
+                order.dental_loyalty_voucher_points,
+                order.dental_loyalty_points_total,
+                order.dental_loyalty_pending_batches,
+            )
+            for order in orders.with_user(self.cashier)
+        ]
+        return figures, self.cr.sql_log_count - before
+
+    def test_receipts_read_together_say_what_each_says_alone(self):
+        # Earned points wait three days: every receipt lists a pending batch.
+        self._set_loyalty_settings(waiting_days=3)
+        other = self.env["res.partner"].create({"name": "Second Patient"})
+        orders = self.env["pos.order"]
+        for partner in (self.patient, other):
+            # Bought at the desk on this visit, used on its bill.
+            voucher = self._issue(self.ten_off, partner)
+            orders |= self._sync(
+                self._voucher_order(
+                    [(self.checkup, 2)],
+                    [(voucher.code, self.discount_product, -10.0)],
+                    partner=partner,
+                )
+            )
+        together, queries = self._receipts(orders)
+        alone = [self._receipts(order)[0][0] for order in orders]
+        self.assertEqual(together, alone)
+        for before, voucher_points, total, pending in together:
+            # The voucher's 300 points left on this visit, before it.
+            self.assertEqual(voucher_points, 300)
+            self.assertEqual(before, total - 90 + 300)
+            self.assertTrue(pending)
+        # One ledger search for both receipts, their lines and wallets read
+        # together: the second costs nothing more.
+        self.assertEqual(queries, self._receipts(orders[0])[1])
