@@ -151,40 +151,53 @@ class DentalLoyaltyWallet(models.Model):
         and day in SQL, through res.partner's index of them (``MONTH_DAY``), so
         neither are 100,000 patients loaded nor read by each batch for a few
         hundred birthdays."""
-        date_field, mark_field, _points_field = YEARLY_EVENTS[event]
-        partner_date = SQL.identifier("partner", date_field)
-        mark = SQL.identifier("wallet", mark_field)
-        select = (
-            SQL("COUNT(*)")
-            if count
-            else SQL("wallet.id, to_char(%s, 'MM-DD')", partner_date)
-        )
         self.env.flush_all()
         self.env.cr.execute(
-            SQL(
-                """
-                SELECT %(select)s
-                  FROM dental_loyalty_wallet wallet
-                  JOIN res_partner partner ON partner.id = wallet.partner_id
-                 WHERE partner.active
-                   AND wallet.company_id IN %(companies)s
-                   AND %(month_day)s IN %(keys)s
-                   -- a date within the window is less than a year old
-                   AND %(date)s < %(first_day)s
-                   AND (%(mark)s IS NULL OR %(mark)s < %(first_day)s)
-                 %(order)s
-                """,
-                select=select,
-                date=partner_date,
-                month_day=SQL(MONTH_DAY.format("%s"), partner_date, partner_date),
-                keys=tuple(int(key.replace("-", "")) for key in keys),
-                companies=tuple(companies.ids),
-                first_day=first_day,
-                mark=mark,
-                order=SQL() if count else SQL("ORDER BY wallet.id LIMIT %s", limit),
+            self._yearly_due_query(
+                event, keys, first_day, companies=companies, limit=limit, count=count
             )
         )
         return self.env.cr.fetchone()[0] if count else self.env.cr.fetchall()
+
+    @api.model
+    def _yearly_due_query(
+        self, event, keys, first_day, *, companies, limit=None, count=False
+    ):
+        """The statement of ``_yearly_due``."""
+        date_field, mark_field, _points_field = YEARLY_EVENTS[event]
+        partner_date = SQL.identifier("partner", date_field)
+        due = SQL(
+            """
+            SELECT wallet.id, to_char(%(date)s, 'MM-DD') AS day
+              FROM dental_loyalty_wallet wallet
+              JOIN res_partner partner ON partner.id = wallet.partner_id
+             WHERE partner.active
+               AND wallet.company_id IN %(companies)s
+               AND %(month_day)s IN %(keys)s
+               -- a date within the window is less than a year old
+               AND %(date)s < %(first_day)s
+               AND (%(mark)s IS NULL OR %(mark)s < %(first_day)s)
+            """,
+            date=partner_date,
+            month_day=SQL(MONTH_DAY.format("%s"), partner_date, partner_date),
+            keys=tuple(int(key.replace("-", "")) for key in keys),
+            companies=tuple(companies.ids),
+            first_day=first_day,
+            mark=SQL.identifier("wallet", mark_field),
+        )
+        if count:
+            return SQL("SELECT COUNT(*) FROM (%s) due", due)
+        # The day's wallets first (the month and day index), then the batch:
+        # given the LIMIT beside the ORDER BY, PostgreSQL walks the wallets in
+        # id order, expecting the day's spread evenly, and each batch walks
+        # past the ones celebrated before it (at 100,000 patients the 21st
+        # batch read 76,000 wallets, 450 ms, for 10).
+        return SQL(
+            "WITH due AS MATERIALIZED (%s)"
+            " SELECT id, day FROM due ORDER BY id LIMIT %s",
+            due,
+            limit,
+        )
 
     def _give_yearly_gifts(self, event, day_of):
         """Celebrate ``event`` for these wallets, each on its day (``day_of``:

@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.sms.tests.common import SMSCase
@@ -312,3 +312,32 @@ class TestGreetings(GreetingsCommon):
             many = self._queries(self.Wallet._cron_birthday_gifts)
         self.assertEqual(many, few)
         self.assertEqual(len(self._lines("birthday")), 1 + 2 + many_patients)
+
+    def test_a_batch_is_taken_from_the_days_patients_not_a_walk_of_the_wallets(self):
+        patient = self._patient(
+            "Walk", self.gold, birthday="1990-03-14", anniversary="2015-03-14"
+        )
+        # A handful of rows here reads fast either way: with sorting priced out
+        # the planner takes any walk of the wallets in id order the statement
+        # allows, as it chose to for 100,000 patients.
+        self.env.flush_all()
+        self.cr.execute("SET LOCAL enable_sort = off")
+        self.addCleanup(self.cr.execute, "RESET enable_sort")
+        for event in ("birthday", "anniversary"):
+            query = self.Wallet._yearly_due_query(
+                event, ["03-14"], date(2026, 3, 14), companies=self.company, limit=10
+            )
+            self.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query))
+            plan = self.cr.fetchone()[0][0]["Plan"]
+            batch = next(
+                node for node in plan["Plans"] if node["Parent Relationship"] == "Outer"
+            )
+            self.assertEqual(
+                (plan["Node Type"], batch["Node Type"]),
+                ("Limit", "Sort"),
+                "the batch is the first of the day's wallets, all of them read",
+            )
+            self.cr.execute(query)
+            self.assertEqual(
+                self.cr.fetchall(), [(patient.loyalty_wallet_id.id, "03-14")]
+            )
