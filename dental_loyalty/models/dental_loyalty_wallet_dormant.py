@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import create_index
 from odoo.tools.misc import format_date
 
 from ..rules import (
@@ -12,6 +13,19 @@ class DentalLoyaltyWallet(models.Model):
 
     # One concern per file, as Odoo core splits its big models.
     _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
+
+    def init(self):
+        res = super().init()
+        # The dormant job's batches: the due wallets lead this index, and a
+        # wallet leaves it once marked.
+        create_index(
+            self.env.cr,
+            "dental_loyalty_wallet_not_dormant_idx",
+            self._table,
+            ["last_visit_date", "id"],
+            where="dormant_since IS NULL",
+        )
+        return res
 
     @api.model
     def _dormant_due_domain(self, today):
@@ -52,6 +66,11 @@ class DentalLoyaltyWallet(models.Model):
     # Each patient of a batch gets a call scheduled and a message, while the
     # batch holds the wallets it took: batches of 200 keep that under a second.
     _DORMANT_BATCH = 200
+    # In id order (or unordered, to count) each batch walked every wallet past
+    # those marked before it: 82,000 for the 41st batch of 100,000 patients.
+    # Longest unseen first, through the index of wallets not found dormant
+    # (``init``), a batch reads the wallets it takes.
+    _DORMANT_ORDER = "last_visit_date, id"
 
     @api.model
     def _cron_dormant_patients(self, batch_size=_DORMANT_BATCH):
@@ -62,13 +81,18 @@ class DentalLoyaltyWallet(models.Model):
         Returns how many are left."""
         today = fields.Date.context_today(self)
         domain = self._dormant_due_domain(today)
-        found = self.search(domain, limit=batch_size, order="id")
+        order = self._DORMANT_ORDER
+        found = self.search(domain, limit=batch_size, order=order)
         # Wallets a register holds are left, without waiting, for the next run.
         batch = found & self._lock_for_job(found.ids)
         if batch:
             batch._mark_dormant(today)
         remaining = (
-            self.search_count(domain, limit=self._left_counted_up_to(batch_size))
+            len(
+                self.search(
+                    domain, limit=self._left_counted_up_to(batch_size), order=order
+                )
+            )
             if len(found) == batch_size or len(batch) < len(found)
             else 0
         )

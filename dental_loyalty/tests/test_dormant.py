@@ -1,6 +1,10 @@
+import json
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from odoo.addons.mail.tests.common import MailCase
 
@@ -192,3 +196,32 @@ class TestDormantPatients(DentalLoyaltyCommon, MailCase):
         found_many = self._queries(lambda: self._run("2026-07-12"))
         self.assertEqual(found_many, found_few)
         self.assertEqual(len(self._calls(many[-1])), 1)
+
+    def test_a_batch_reads_the_wallets_not_found_dormant_not_every_wallet(self):
+        partners = self.env["res.partner"].create(
+            [{"name": f"Patient {index}"} for index in range(3)]
+        )
+        for partner in partners:
+            self._visit(partner, "2026-01-10")
+        self._set_others_aside(partners, "2026-07-11")
+        # A handful of rows here reads fast either way: with sorting priced out
+        # the planner takes the walk in the batch's order that the indexes
+        # allow, as it chose to for 100,000 patients.
+        self.env.flush_all()
+        self.cr.execute("SET LOCAL enable_sort = off")
+        self.cr.execute("SET LOCAL enable_incremental_sort = off")
+        self.addCleanup(self.cr.execute, "RESET enable_sort")
+        self.addCleanup(self.cr.execute, "RESET enable_incremental_sort")
+        domain = self.Wallet._dormant_due_domain(date(2026, 7, 11))
+        query = self.Wallet._search(
+            domain, order=self.Wallet._DORMANT_ORDER, limit=self.Wallet._DORMANT_BATCH
+        )
+        self.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query.select()))
+        plan = json.dumps(self.cr.fetchone()[0])
+        self.assertIn("dental_loyalty_wallet_not_dormant_idx", plan)
+        self.assertNotIn("dental_loyalty_wallet_pkey", plan)
+        self.cr.execute(query.select())
+        self.assertEqual(
+            {row[0] for row in self.cr.fetchall()},
+            set(partners._dental_loyalty_wallet().ids),
+        )
