@@ -169,7 +169,11 @@ class PosOrderGuards(models.Model):
 
     @api.model
     def _process_order(self, order, existing_order):
-        # Within a register's sync, which settles what it pays with points.
+        # Within a register's sync, which settles what it pays with points:
+        # core writes an order the register saved before (a draft) through
+        # ``existing_order``, so that one syncs within it too.
+        if existing_order:
+            existing_order = existing_order.with_context(dental_loyalty_sync=_IN_SYNC)
         return super(
             PosOrderGuards, self.with_context(dental_loyalty_sync=_IN_SYNC)
         )._process_order(order, existing_order)

@@ -30,6 +30,21 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self.assertEqual(wallet.points_pending, 100)
         self.assertEqual(wallet.points_available, 0)
 
+    def test_a_bill_saved_as_a_draft_is_paid_by_its_next_sync(self):
+        # A register saves the bill first (Save, or a table), unpaid; the same
+        # bill synced again with its payment is paid and earns.
+        data = self._order([(self.checkup, 2)])
+        order = self._sync(dict(data, state="draft", payment_ids=[], amount_paid=0.0))
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.dental_loyalty_line_ids)
+        order = self._sync(
+            dict(data, lines=[], access_token=order.access_token, state="paid")
+        )
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(len(order.lines), 1)
+        self.assertEqual(order.dental_loyalty_points_earned, 100)
+        self.assertEqual(self._wallet().points_balance, 100)
+
     def test_an_order_synced_late_by_an_offline_terminal_still_earns(self):
         self._set_loyalty_settings(waiting_days=7)
         # Rung up today in this session, synced three days later.
