@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..rules import sale_line
 from .pos_order import _CREATING
@@ -38,6 +39,7 @@ class PosOrderLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._dental_loyalty_check_voucher_link(vals_list)
         orders = self.env["pos.order"].browse(
             {vals["order_id"] for vals in vals_list if vals.get("order_id")}
         )
@@ -46,12 +48,28 @@ class PosOrderLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._dental_loyalty_check_voucher_link([vals])
         if _LINE_VALUE_FIELDS.intersection(vals):
             orders = self.order_id
             if vals.get("order_id"):
                 orders |= orders.browse(vals["order_id"])
             orders._dental_loyalty_check_unlocked("lines")
         return super().write(vals)
+
+    @api.model
+    def _dental_loyalty_check_voucher_link(self, vals_list):
+        """Only the engine links a line to a voucher, from the code it checked
+        when the bill was paid (``voucher._mark_used``): a link sent by a
+        register or written over RPC is refused, whatever its value."""
+        if self.env.su:
+            return
+        if any(vals.get("dental_loyalty_voucher_id") for vals in vals_list):
+            raise UserError(
+                self.env._(
+                    "A bill's line names a voucher by its code only: the server "
+                    "links it to the voucher when the bill is paid."
+                )
+            )
 
     def _auto_init(self):
         res = super()._auto_init()

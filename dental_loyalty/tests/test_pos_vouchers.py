@@ -269,17 +269,42 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self._sync(self._refund_data(order))
         self.assertEqual(voucher.state, "expired")
 
-    def test_a_voucher_field_forged_on_a_line_restores_nothing(self):
+    def test_a_voucher_link_sent_by_a_register_is_refused(self):
         used = self._issue(self.ten_off)
         self._sync(
             self._voucher_order(
                 [(self.checkup, 2)], [(used.code, self.discount_product, -10.0)]
             )
         )
-        forged = self._order([(self.checkup, 1)])
-        forged["lines"][0][2]["dental_loyalty_voucher_id"] = used.id
-        order = self._sync(forged)
-        self.assertFalse(order.lines.dental_loyalty_voucher_id)
+        order = self._sync(self._order([(self.checkup, 1)]))
+        # A register sends a voucher's code, never its link: a sale, a refund
+        # (whose receipt would count a voucher bought on the visit as spent on
+        # it) or a draft naming one is refused, whatever the value, before it
+        # reaches the database.
+        refund = self._refund_data(order)
+        for forged, value in (
+            (self._order([(self.checkup, 1)]), used.id),
+            (refund, used.id),
+            (self._order([(self.checkup, 1)]), -1),
+            (self._order([(self.checkup, 1)]), 10**12),
+            (self._order([(self.checkup, 1)]), [used.id]),
+        ):
+            forged["lines"][0][2]["dental_loyalty_voucher_id"] = value
+            self._assertSyncRefused(forged, "names a voucher by its code only")
+        draft = self._sync(
+            dict(self._order([(self.checkup, 1)]), state="draft", payment_ids=[])
+        )
+        with self.assertRaisesRegex(UserError, "names a voucher by its code only"):
+            draft.lines.with_user(self.cashier).write(
+                {"dental_loyalty_voucher_id": used.id}
+            )
+        # Only the line of the bill that used it names the voucher.
+        self.assertEqual(
+            self.env["pos.order.line"]
+            .search([("dental_loyalty_voucher_id", "=", used.id)])
+            .order_id,
+            used.pos_order_id,
+        )
         self._sync(self._refund_data(order))
         self.assertEqual(used.state, "used")
 
