@@ -165,7 +165,39 @@ class PosOrderGuards(models.Model):
             raise UserError(self.env._("The register sent no orders."))
         for order in orders:
             self._dental_loyalty_check_payload(order)
+            self._dental_loyalty_check_own_records(order)
         return super().sync_from_ui(orders)
+
+    @api.model
+    def _dental_loyalty_check_own_records(self, order):
+        """A register's order updates or drops only its own lines and payments:
+        commands naming records by id name those of the draft it saved before
+        (the order of the same uuid), never another order's, paid or not. New
+        orders send none, and cost no query."""
+        for name in ("lines", "payment_ids"):
+            named = {
+                command[1]
+                for command in order.get(name) or []
+                if command[0]
+                in (
+                    fields.Command.UPDATE,
+                    fields.Command.DELETE,
+                    fields.Command.UNLINK,
+                    fields.Command.LINK,
+                )
+            }
+            if not named:
+                continue
+            uuid = order.get("uuid")
+            saved = isinstance(uuid, str) and self.search(
+                [("uuid", "=", uuid)], limit=1
+            )
+            # Core writes only a saved draft (it leaves a paid one as it is,
+            # however it is sent again); a new order has no records to name.
+            if not saved or (
+                saved.state == "draft" and not named <= set(saved[name].ids)
+            ):
+                self._dental_loyalty_refuse_field(self, name)
 
     @api.model
     def _process_order(self, order, existing_order):

@@ -45,6 +45,45 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self.assertEqual(order.dental_loyalty_points_earned, 100)
         self.assertEqual(self._wallet().points_balance, 100)
 
+    def test_a_sync_updates_only_its_own_saved_lines(self):
+        paid = self._sync(self._order([(self.checkup, 2)]))
+        line = paid.lines
+        before = (line.order_id, line.qty, line.price_unit)
+        # A new order naming a paid order's line, to rewrite it.
+        forged = self._order([(self.checkup, 1)])
+        forged["lines"].append((1, line.id, {"price_unit": 1.0, "qty": 1}))
+        with self.assertRaisesRegex(UserError, "not valid"), self.env.cr.savepoint():
+            self._sync(forged)
+        # A saved draft sent again naming it, to rewrite it or take it over.
+        data = self._order([(self.checkup, 1)])
+        draft = self._sync(dict(data, state="draft", payment_ids=[], amount_paid=0.0))
+        for command in ((1, line.id, {"qty": 1}), (1, line.id, {"order_id": draft.id})):
+            resent = dict(
+                data,
+                state="draft",
+                payment_ids=[],
+                amount_paid=0.0,
+                access_token=draft.access_token,
+                lines=[(1, draft.lines.id, {}), command],
+            )
+            with (
+                self.assertRaisesRegex(UserError, "not valid"),
+                self.env.cr.savepoint(),
+            ):
+                self._sync(resent)
+        line.invalidate_recordset()
+        self.assertEqual((line.order_id, line.qty, line.price_unit), before)
+        # Its own saved line it updates, and is paid.
+        order = self._sync(
+            dict(
+                data,
+                state="paid",
+                access_token=draft.access_token,
+                lines=[(1, draft.lines.id, {"qty": 1})],
+            )
+        )
+        self.assertEqual((order, order.state), (draft, "paid"))
+
     def test_an_order_synced_late_by_an_offline_terminal_still_earns(self):
         self._set_loyalty_settings(waiting_days=7)
         # Rung up today in this session, synced three days later.
