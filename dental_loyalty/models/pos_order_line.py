@@ -57,6 +57,14 @@ class PosOrderLine(models.Model):
         return super().write(vals)
 
     @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        # Nor is the link a default, set by a user or a context.
+        if not self.env.su:
+            defaults.pop("dental_loyalty_voucher_id", None)
+        return defaults
+
+    @api.model
     def _dental_loyalty_check_voucher_link(self, vals_list):
         """Only the engine links a line to a voucher, from the code it checked
         when the bill was paid (``voucher._mark_used``): a link sent by a

@@ -298,6 +298,21 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             draft.lines.with_user(self.cashier).write(
                 {"dental_loyalty_voucher_id": used.id}
             )
+        # Nor as a default, the user's own or a context's.
+        self.env["ir.default"].with_user(self.cashier).set(
+            "pos.order.line", "dental_loyalty_voucher_id", used.id, user_id=True
+        )
+        defaulted = self._sync(
+            dict(self._order([(self.checkup, 1)]), state="draft", payment_ids=[])
+        )
+        self.assertFalse(defaulted.lines.dental_loyalty_voucher_id)
+        self.assertNotIn(
+            "dental_loyalty_voucher_id",
+            self.env["pos.order.line"]
+            .with_user(self.cashier)
+            .with_context(default_dental_loyalty_voucher_id=used.id)
+            .default_get(["dental_loyalty_voucher_id"]),
+        )
         # Only the line of the bill that used it names the voucher.
         self.assertEqual(
             self.env["pos.order.line"]
