@@ -102,10 +102,7 @@ class DentalLoyaltyLedger(models.Model):
         readonly=True,
         help="The amount paid that earned these points; counts for spend-based tiers.",
     )
-    # By the wallet, not the line's own company (the same one): a line's
-    # company is computed last when it is created, after its amount is put in
-    # the cache in this currency, which would read the company back.
-    currency_id = fields.Many2one(related="wallet_id.company_id.currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
     # What the engine read from the programme when it posted a sale's line, so
     # the integrity check recomputes the line's value from its own basis even
     # after a manager changes the programme.

@@ -81,11 +81,7 @@ class DentalLoyaltyLedger(models.Model):
         for vals in vals_list:
             balances[vals["wallet_id"]] += vals["points"]
             vals["balance_after"] = balances[vals["wallet_id"]]
-        # The wallet first: the ORM puts a line's values in its cache in this
-        # order, and the line's amount of money needs the wallet's currency.
-        lines = super().create(
-            [{"wallet_id": vals["wallet_id"], **vals} for vals in vals_list]
-        )
+        lines = super().create(vals_list)
         by_taken = defaultdict(list)
         # The lots these lines take from, found by the engine above.
         for lot in self.browse(takes).sudo():
