@@ -102,7 +102,12 @@ class DentalLoyaltyLedger(models.Model):
         readonly=True,
         help="The amount paid that earned these points; counts for spend-based tiers.",
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # Stored, as on Odoo's sale order lines: a new line's paid amount is cached
+    # in it, and a related one was computed for the whole batch being created,
+    # reading back the company of each line just inserted.
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", store=True, precompute=True
+    )
     # What the engine read from the programme when it posted a sale's line, so
     # the integrity check recomputes the line's value from its own basis even
     # after a manager changes the programme.
@@ -250,6 +255,18 @@ class DentalLoyaltyLedger(models.Model):
             where="res_id IS NOT NULL",
         )
         return res
+
+    @api.model
+    def _prepare_create_values(self, vals_list):
+        # The ORM caches a new line's values in their order, the paid amount
+        # rounded in the line's currency: the currency (precomputed, so last)
+        # goes first, or the ORM reads it back from the row it has just inserted.
+        return [
+            {"currency_id": vals["currency_id"], **vals}
+            if "currency_id" in vals
+            else vals
+            for vals in super()._prepare_create_values(vals_list)
+        ]
 
     @api.model
     def _expiring_domain(self, today, days=30):

@@ -70,6 +70,7 @@ from . import test_template_migration
 from . import test_membership
 from . import test_membership_register
 from . import test_membership_migration
+from . import test_ledger_currency
 from . import test_rules_migration
 from . import test_demo_rules
 from . import test_consent_messages
