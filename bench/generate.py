@@ -34,11 +34,13 @@ from odoo import fields
 
 LEDGER_SQL = """
     INSERT INTO dental_loyalty_ledger
-           (id, wallet_id, partner_id, company_id, kind, points, remaining_points,
-            is_released, date, available_date, expiry_date, lot_id, paid_amount,
-            user_id, reason, create_uid, write_uid, create_date, write_date)
+           (id, wallet_id, partner_id, company_id, currency_id, kind, points,
+            remaining_points, is_released, date, available_date, expiry_date, lot_id,
+            paid_amount, user_id, reason, create_uid, write_uid, create_date,
+            write_date)
     SELECT %(first_line)s + (patient - 1) * %(per_patient)s + k,
            %(first_wallet)s + patient - 1, %(first_partner)s + patient - 1, %(company)s,
+           (SELECT currency_id FROM res_company WHERE id = %(company)s),
            line.kind, line.points, line.remaining, line.released,
            line.day, line.available,
            CASE WHEN line.points > 0 THEN (line.day + INTERVAL '12 months')::date END,

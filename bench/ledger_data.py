@@ -49,10 +49,12 @@ def insert_spent_history(cr, wallet_id, *, user_id, lines, today, open_points):
     cr.execute(
         """
         INSERT INTO dental_loyalty_ledger
-               (wallet_id, partner_id, company_id, kind, points, remaining_points,
-                is_released, date, available_date, expiry_date, paid_amount,
-                user_id, reason, create_uid, write_uid, create_date, write_date)
+               (wallet_id, partner_id, company_id, currency_id, kind, points,
+                remaining_points, is_released, date, available_date, expiry_date,
+                paid_amount, user_id, reason, create_uid, write_uid, create_date,
+                write_date)
         SELECT wallet.id, wallet.partner_id, wallet.company_id,
+               (SELECT currency_id FROM res_company WHERE id = wallet.company_id),
                line.kind, line.points, line.remaining, line.released, line.day,
                CASE WHEN line.points > 0 THEN line.day END,
                CASE WHEN line.points > 0

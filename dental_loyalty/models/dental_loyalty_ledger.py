@@ -263,8 +263,6 @@ class DentalLoyaltyLedger(models.Model):
         # goes first, or the ORM reads it back from the row it has just inserted.
         return [
             {"currency_id": vals["currency_id"], **vals}
-            if "currency_id" in vals
-            else vals
             for vals in super()._prepare_create_values(vals_list)
         ]
 

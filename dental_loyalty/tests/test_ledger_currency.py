@@ -23,7 +23,8 @@ class TestLedgerCurrency(DentalLoyaltyCommon):
         self.cr.execute(
             "SELECT line.currency_id, company.currency_id "
             "FROM dental_loyalty_ledger line "
-            "JOIN res_company company ON company.id = line.company_id"
+            "JOIN res_company company ON company.id = line.company_id "
+            "ORDER BY line.id"
         )
         return self.cr.fetchall()
 
@@ -60,20 +61,40 @@ class TestLedgerCurrency(DentalLoyaltyCommon):
         self.assertFalse(read_back, "the lines just inserted were read back")
         self.assertEqual(lines.currency_id, self.company.currency_id)
         # Rounded in the company's currency, as the chatter and reports show it.
-        self.assertEqual(lines.mapped("paid_amount"), [120.46, 0.0, 5.0])
+        currency = self.company.currency_id
+        self.assertEqual(
+            lines.mapped("paid_amount"), [currency.round(120.456), 0.0, 5.0]
+        )
 
     def test_the_update_stores_each_lines_company_currency(self):
+        # Another clinic of the chain bills in another currency.
+        other_currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.company.currency_id.id)], limit=1)
+        )
+        other_currency.active = True
+        clinic = self.env["res.company"].create(
+            {"name": "Second Clinic", "currency_id": other_currency.id}
+        )
         self._earn(self.patient, 120)
         self._spend(self.patient, 20)
+        wallet = self.patient._dental_loyalty_wallet(clinic)
+        self.Wallet._post_lines(
+            [{"wallet_id": wallet.id, "kind": "adjust", "points": 7, "reason": "Gift"}]
+        )
         self.env.flush_all()
         # The ledger as 18.0.1.10.0 left it: no currency column.
         self.cr.execute("ALTER TABLE dental_loyalty_ledger DROP COLUMN currency_id")
         self._migrate()
         currencies = self._line_currencies()
         self.assertTrue(currencies)
+        for line_currency, company_currency in currencies:
+            self.assertEqual(line_currency, company_currency)
         self.assertEqual(
-            currencies, [(self.company.currency_id.id,) * 2] * len(currencies)
+            {line_currency for line_currency, _company in currencies},
+            {self.company.currency_id.id, other_currency.id},
         )
-        # Run again (an update that stopped after it): the column is kept.
+        # Run again (an update that stopped after it): nothing changes.
         self._migrate()
         self.assertEqual(self._line_currencies(), currencies)
