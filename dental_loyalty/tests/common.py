@@ -1,6 +1,9 @@
+import re
 from contextlib import contextmanager
 
+from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools.misc import file_path
 
 # One point per currency unit, a point worth 0.10, no waiting, a year's
 # validity, at most 30 % of a bill in points, tiers on points over 12 months,
@@ -24,6 +27,15 @@ TEST_LADDER = {
     "silver": (20, 500, 1.25),
     "gold": (30, 1500, 1.5),
 }
+
+
+def load_migration(script):
+    """The addon's migration ``script`` (e.g. "18.0.1.7.0/post-migrate.py"),
+    loaded by path as Odoo's update does."""
+    return load_script(
+        file_path(f"dental_loyalty/migrations/{script}"),
+        "dl_migration_" + re.sub(r"\W", "_", script),
+    )
 
 
 def add_points_payment_method(config, **accounts):

@@ -1,10 +1,8 @@
-import importlib.util
 from unittest.mock import patch
 
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
 
-from .common import DentalLoyaltyCommon
+from .common import DentalLoyaltyCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -13,10 +11,7 @@ class TestLedgerCurrency(DentalLoyaltyCommon):
     line (18.0.1.11.0)."""
 
     def _migrate(self):
-        path = file_path("dental_loyalty/migrations/18.0.1.11.0/pre-migrate.py")
-        spec = importlib.util.spec_from_file_location("dl_pre_migrate_1110", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("18.0.1.11.0/pre-migrate.py")
         migration.migrate(self.env.cr, "18.0.1.10.0")
 
     def _line_currencies(self):

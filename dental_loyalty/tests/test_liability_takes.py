@@ -1,14 +1,10 @@
-import importlib.util
-from pathlib import Path
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import DentalLoyaltyCommon
-
-MIGRATION = Path(__file__).parent.parent / "migrations/18.0.1.8.0/post-migrate-takes.py"
+from .common import DentalLoyaltyCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -104,9 +100,7 @@ class TestLedgerTakes(DentalLoyaltyCommon):
         )
 
     def _run_migration(self):
-        spec = importlib.util.spec_from_file_location("post_migrate_takes", MIGRATION)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = load_migration("18.0.1.8.0/post-migrate-takes.py")
         self.env.flush_all()
         module.migrate(self.env.cr, "18.0.1.7.0")
         self.env.invalidate_all()

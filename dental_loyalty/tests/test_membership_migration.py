@@ -1,12 +1,10 @@
-import importlib.util
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
 
-from .common import DentalLoyaltyCommon
+from .common import DentalLoyaltyCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -16,10 +14,7 @@ class TestMembershipMigration(DentalLoyaltyCommon):
     moves."""
 
     def _migrate(self):
-        path = file_path("dental_loyalty/migrations/18.0.1.7.0/post-migrate.py")
-        spec = importlib.util.spec_from_file_location("dl_post_migrate_170", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("18.0.1.7.0/post-migrate.py")
         migration.migrate(self.env.cr, "18.0.1.6.0")
 
     def test_wallets_join_from_their_first_line_with_consent_points_kept(self):

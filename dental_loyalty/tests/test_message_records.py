@@ -1,12 +1,10 @@
 from odoo.exceptions import AccessError
-from odoo.modules.migration import load_script
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
-from odoo.tools.misc import file_path
 
 from odoo.addons.mail.tests.common import MailCase
 
-from .common import DentalLoyaltyCommon
+from .common import DentalLoyaltyCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -112,10 +110,7 @@ class TestMessageRecords(DentalLoyaltyCommon, MailCase):
         self.assertEqual(len(self._new_mails), 2)
 
     def _migrate(self, step):
-        script = load_script(
-            file_path(f"dental_loyalty/migrations/18.0.1.6.0/{step}-migrate.py"),
-            f"dental_loyalty_{step}_migrate_18_0_1_6_0",
-        )
+        script = load_migration(f"18.0.1.6.0/{step}-migrate.py")
         script.migrate(self.env.cr, "18.0.1.4.0")
 
     def test_the_migration_keeps_each_clinics_channels(self):

@@ -1,10 +1,8 @@
-import importlib.util
-
 from odoo.tests import tagged
 from odoo.tools import SQL
-from odoo.tools.misc import file_path
 
 from ..rules import bonus_points, earned_points, sale_line
+from .common import load_migration
 from .common_pos import DentalLoyaltyPosCommon
 
 # The column of the per-service bonus, which 18.0.1.10.0 turns into rules: the
@@ -19,10 +17,7 @@ class TestRulesMigration(DentalLoyaltyPosCommon):
     point moves, and the next sale earns what the bonus gave."""
 
     def _migrate(self):
-        path = file_path("dental_loyalty/migrations/18.0.1.10.0/post-migrate.py")
-        spec = importlib.util.spec_from_file_location("dl_post_migrate_1100", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("18.0.1.10.0/post-migrate.py")
         migration.migrate(self.env.cr, "18.0.1.9.0")
 
     def _set_bonus(self, products, points):

@@ -1,9 +1,7 @@
 from odoo import SUPERUSER_ID
-from odoo.modules.migration import load_script
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
 
-from .common import DentalLoyaltyCommon
+from .common import DentalLoyaltyCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -12,10 +10,7 @@ class TestTemplateMigration(DentalLoyaltyCommon):
     the ones a clinic wrote itself."""
 
     def _migrate(self):
-        script = load_script(
-            file_path("dental_loyalty/migrations/18.0.1.7.0/end-migrate.py"),
-            "dental_loyalty_end_migrate_18_0_1_7_0",
-        )
+        script = load_migration("18.0.1.7.0/end-migrate.py")
         script.migrate(self.env.cr, "18.0.1.6.0")
 
     def test_untouched_templates_get_the_link_edited_ones_are_kept(self):
@@ -47,10 +42,7 @@ class TestTemplateMigration(DentalLoyaltyCommon):
         dormant = self.env.ref("dental_loyalty.mail_template_dormant")
         dormant.with_user(admin).sudo().body_html = "<p>Our own words.</p>"
 
-        script = load_script(
-            file_path("dental_loyalty/migrations/18.0.1.9.0/end-migrate.py"),
-            "dental_loyalty_end_migrate_18_0_1_9_0",
-        )
+        script = load_migration("18.0.1.9.0/end-migrate.py")
         script.migrate(self.env.cr, "18.0.1.8.0")
 
         self.assertIn("Pending points", statement.body_html)

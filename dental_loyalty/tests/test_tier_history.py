@@ -1,4 +1,3 @@
-import importlib.util
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -6,9 +5,8 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
 
-from .common import DentalLoyaltyCommon
+from .common import DentalLoyaltyCommon, load_migration
 
 JAN, FEB, MAR, APR = (
     date(2027, 1, 10),
@@ -164,12 +162,7 @@ class TestTierHistory(DentalLoyaltyCommon):
             "DELETE FROM dental_loyalty_tier_history WHERE wallet_id IN %s",
             [tuple(wallets.ids)],
         )
-        path = file_path(
-            "dental_loyalty/migrations/18.0.1.8.0/post-migrate-tier-history.py"
-        )
-        spec = importlib.util.spec_from_file_location("dl_post_migrate_180", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("18.0.1.8.0/post-migrate-tier-history.py")
         migration.migrate(self.env.cr, "18.0.1.7.0")
         migration.migrate(self.env.cr, "18.0.1.7.0")
         self.env.invalidate_all()

@@ -1,12 +1,10 @@
-import importlib.util
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools.misc import file_path
 
-from .common import DentalLoyaltyCommon
+from .common import DentalLoyaltyCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -59,10 +57,7 @@ class TestWalletHouse(DentalLoyaltyCommon):
         params.set_param("dental_loyalty.anniversary_covered_until", "not a date")
         self.company.dental_loyalty_anniversary_covered_until = False
         self.env.flush_all()
-        path = file_path("dental_loyalty/migrations/18.0.1.5.0/post-migrate.py")
-        spec = importlib.util.spec_from_file_location("dl_post_migrate", path)
-        migration = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(migration)
+        migration = load_migration("18.0.1.5.0/post-migrate.py")
         migration.migrate(self.env.cr, "18.0.1.4.0")
         self.env.invalidate_all()
         self.assertEqual(
