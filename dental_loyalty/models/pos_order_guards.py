@@ -188,10 +188,8 @@ class PosOrderGuards(models.Model):
             }
             if not named:
                 continue
-            uuid = order.get("uuid")
-            saved = isinstance(uuid, str) and self.search(
-                [("uuid", "=", uuid)], limit=1
-            )
+            # The draft core's sync will write, found as core finds it.
+            saved = isinstance(order.get("uuid"), str) and self._get_open_order(order)
             # Core writes only a saved draft (it leaves a paid one as it is,
             # however it is sent again); a new order has no records to name.
             if not saved or (
