@@ -1,7 +1,6 @@
 import base64
 from urllib.parse import quote
 
-from odoo import fields
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request, route
 from odoo.tools import consteq
@@ -218,7 +217,7 @@ class DentalLoyaltyPortal(CustomerPortal):
         company = paying.company_id
         days = company.dental_loyalty_expiry_warning_days or 30
         Ledger = request.env["dental.loyalty.ledger"].sudo()
-        today = fields.Date.context_today(paying)
+        today = company._dental_loyalty_today()
         groups = Ledger._read_group(
             [("wallet_id", "=", paying.id), *Ledger._expiring_domain(today, days)],
             ["expiry_date:day"],

@@ -1,4 +1,3 @@
-from odoo import fields
 from odoo.http import request
 
 from .portal import DentalLoyaltyPortal
@@ -17,6 +16,6 @@ class DentalLoyaltyPortalCampaigns(DentalLoyaltyPortal):
         values["dl_campaigns"] = Rule._open_campaigns(
             wallet.partner_id,
             wallet.company_id,
-            today=fields.Date.context_today(wallet),
+            today=wallet.company_id._dental_loyalty_today(),
         )
         return values

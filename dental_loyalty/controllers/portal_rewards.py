@@ -1,7 +1,7 @@
 from werkzeug.exceptions import NotFound
 from werkzeug.urls import url_encode
 
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
@@ -35,7 +35,7 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
         what registers hold)."""
         patient = wallet.partner_id
         paying = wallet._paying_wallet()
-        today = fields.Date.context_today(paying)
+        today = paying.company_id._dental_loyalty_today()
         # The catalog of the patient's clinic, read for a visitor who proved
         # the wallet theirs; the page shows names, costs and descriptions.
         rewards = (

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
@@ -129,7 +129,7 @@ class DentalLoyaltyEarningRule(models.Model):
                     company=self.company_id.name,
                 )
             )
-        if self.date_to and self.date_to < fields.Date.context_today(self):
+        if self.date_to and self.date_to < self.env.company._dental_loyalty_today():
             raise UserError(
                 self.env._("%s is over: there is nothing to announce.", self.name)
             )

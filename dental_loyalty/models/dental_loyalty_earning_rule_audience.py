@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 
 from ..rules import RulePatient, in_audience
 
@@ -95,7 +95,7 @@ class DentalLoyaltyEarningRule(models.Model):
         ``partners``: running today or starting within SOON_DAYS, for them by
         the rule's audience; in order. The clinic's offers, read as the
         engine for patients the caller may already see."""
-        today = today or fields.Date.context_today(self)
+        today = today or company._dental_loyalty_today()
         patients = self._rule_patients(partners, company)
         if not patients:
             return {}
@@ -130,7 +130,7 @@ class DentalLoyaltyEarningRule(models.Model):
     def _open_campaigns(self, partner, company, today=None):
         """The campaigns of ``company`` open to ``partner`` (a member), each
         as plain values for the patient's page."""
-        today = today or fields.Date.context_today(self)
+        today = today or company._dental_loyalty_today()
         campaigns = self._open_campaign_rules(partner, company, today).get(
             partner.id, self.browse()
         )

@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -141,11 +141,9 @@ class DentalLoyaltyEarningRule(models.Model):
         )
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
-    @api.depends_context("tz")
     def _compute_results_visits(self):
-        today = fields.Date.context_today(self)
         for rule in self:
-            windows = rule._results_windows(today)
+            windows = rule._results_windows(rule.company_id._dental_loyalty_today())
             if not windows:
                 rule.results_date_from = rule.results_date_to = False
                 rule.results_before_from = False

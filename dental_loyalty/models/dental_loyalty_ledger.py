@@ -78,7 +78,11 @@ class DentalLoyaltyLedger(models.Model):
         readonly=True,
         help="The waiting period of this lot is over: its points can be spent.",
     )
-    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company._dental_loyalty_today(),
+    )
     available_date = fields.Date(string="Spendable From", readonly=True)
     expiry_date = fields.Date(string="Expires On", readonly=True)
     # Bookkeeping of the messages, not a figure: setting it changes no balance,

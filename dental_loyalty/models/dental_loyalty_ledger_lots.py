@@ -42,7 +42,7 @@ class DentalLoyaltyLedger(models.Model):
         # Only the engine creates lines (``_post_lines``): a user's call over RPC
         # stops here, before it reads the wallets it names.
         self.browse().check_access("create")
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         wallets = self.env["dental.loyalty.wallet"].browse(
             {vals["wallet_id"] for vals in vals_list}
         )
@@ -227,7 +227,7 @@ class DentalLoyaltyLedger(models.Model):
         transaction holds are left and added to it: releasing them would wait
         on a register (their wallet's figures change), whose own catch-up
         releases them anyway."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._dental_loyalty_today()
         domain = [
             ("is_released", "=", False),
             ("points", ">", 0),
@@ -311,7 +311,7 @@ class DentalLoyaltyLedger(models.Model):
 
     @api.model
     def _count_due(self, domain, date_field, limit=None):
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         # A job's count of what is left, over every clinic.
         return self.sudo().search_count(
             [*domain, (date_field, "<=", today)], limit=limit

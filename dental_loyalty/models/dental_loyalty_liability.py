@@ -113,7 +113,9 @@ class DentalLoyaltyLiability(models.AbstractModel):
         ``breakage_rate`` over the lots of the period and their takes. Lots
         whose expiry day is still to come have not reached it: the period
         stops at today."""
-        date_to = min(fields.Date.to_date(date_to), fields.Date.context_today(self))
+        date_to = min(
+            fields.Date.to_date(date_to), self.env.company._dental_loyalty_today()
+        )
         self.env.flush_all()
         self.env.cr.execute(
             SQL(

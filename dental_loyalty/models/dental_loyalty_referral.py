@@ -56,7 +56,7 @@ class DentalLoyaltyReferral(models.Model):
         string="Referred On",
         required=True,
         readonly=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._dental_loyalty_today(),
     )
     state = fields.Selection(
         selection=[
@@ -140,7 +140,7 @@ class DentalLoyaltyReferral(models.Model):
             raise UserError(
                 self.env._("No patient has the referral code %s.", code or "-")
             )
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         refusal = Referral._refusal(referrer, referred, company, today)
         if refusal:
             raise UserError(refusal)

@@ -1,7 +1,7 @@
 # The model is split by concern on purpose (one file each), as Odoo core does.
 # pylint: disable=consider-merging-classes-inherited
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools.misc import formatLang
 
 
@@ -68,7 +68,7 @@ class DentalLoyaltyReferral(models.Model):
         if currency == company.currency_id:
             return minimum
         return company.currency_id._convert(
-            minimum, currency, company, fields.Date.context_today(self)
+            minimum, currency, company, self.env.company._dental_loyalty_today()
         )
 
     def _reward(self, order=None, visit_date=None, label=False):
@@ -89,7 +89,7 @@ class DentalLoyaltyReferral(models.Model):
             self._refuse(refusal)
             return self.env["dental.loyalty.ledger"]
         company = self.company_id
-        visit = visit_date or fields.Date.context_today(self)
+        visit = visit_date or self.env.company._dental_loyalty_today()
         points = {
             "referrer": max(company.dental_loyalty_referrer_points, 0),
             "referred": max(company.dental_loyalty_referred_points, 0),

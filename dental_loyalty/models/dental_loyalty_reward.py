@@ -303,7 +303,7 @@ class DentalLoyaltyReward(models.Model):
     def _available_to(self, wallet, today=None, patient=None):
         """The rewards of the catalog ``patient`` (by default ``wallet``'s) is
         allowed, whether or not they can afford them."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._dental_loyalty_today()
         rewards = self.search([("company_id", "=", wallet.company_id.id)])
         return rewards.filtered(
             lambda reward: not reward._refusal(wallet, today, patient)

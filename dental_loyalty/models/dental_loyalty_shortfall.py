@@ -36,7 +36,11 @@ class DentalLoyaltyShortfall(models.Model):
         readonly=True,
     )
     points = fields.Integer(required=True, readonly=True)
-    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company._dental_loyalty_today(),
+    )
     pos_order_id = fields.Many2one(
         "pos.order",
         string="POS Order",

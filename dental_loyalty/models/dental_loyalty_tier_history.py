@@ -66,7 +66,7 @@ class DentalLoyaltyTierHistory(models.Model):
         """Write the history of the wallets of ``previous`` ({wallet: tier
         before}) after their tier was set: one row per wallet whose tier
         changed (or was pinned), on its tier date, in one create."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         vals_list = [
             {
                 "wallet_id": wallet.id,

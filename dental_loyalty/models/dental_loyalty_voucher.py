@@ -76,7 +76,9 @@ class DentalLoyaltyVoucher(models.Model):
         tracking=True,
     )
     points_cost = fields.Integer(string="Points Paid", readonly=True)
-    issue_date = fields.Date(readonly=True, default=fields.Date.context_today)
+    issue_date = fields.Date(
+        readonly=True, default=lambda self: self.env.company._dental_loyalty_today()
+    )
     expiry_date = fields.Date(string="Valid Until", readonly=True)
     pos_order_id = fields.Many2one(
         "pos.order",

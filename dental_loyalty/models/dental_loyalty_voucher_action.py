@@ -1,7 +1,7 @@
 # The model is split by concern on purpose (one file each), as Odoo core does.
 # pylint: disable=consider-merging-classes-inherited
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
 
@@ -75,7 +75,7 @@ class DentalLoyaltyVoucher(models.Model):
         if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_user"):
             raise AccessError(self.env._("Only the front desk hands gifts over."))
         self._check_door()
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         # Vouchers have no write right for anyone: the engine changes them,
         # on the records checked just above.
         for voucher in self.sudo():
@@ -137,7 +137,7 @@ class DentalLoyaltyVoucher(models.Model):
         not given back. Returns how many are left for the next call."""
         domain = [
             ("state", "=", "valid"),
-            ("expiry_date", "<", fields.Date.context_today(self)),
+            ("expiry_date", "<", self.env.company._dental_loyalty_today()),
         ]
         # The nightly job acts for every clinic: no user's companies limit it.
         due = self.sudo().search(domain, limit=batch_size, order="id")

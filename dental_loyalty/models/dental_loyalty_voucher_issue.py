@@ -3,7 +3,7 @@
 
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 
@@ -47,7 +47,7 @@ class DentalLoyaltyVoucher(models.Model):
         reward takes its cost (a caller answering the register what is left
         needs not read the holds again)."""
         wallet._lock_for_update()
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         # The reward's terms read every voucher of the patient (its limit).
         refusal = reward.sudo()._refusal(wallet, today, patient)
         if refusal:

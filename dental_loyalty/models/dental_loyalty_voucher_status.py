@@ -28,10 +28,9 @@ class DentalLoyaltyVoucher(models.Model):
         return self._fields["state"]._description_selection(self.env)
 
     @api.depends("state", "expiry_date")
-    @api.depends_context("tz")
     def _compute_status(self):
-        today = fields.Date.context_today(self)
         for voucher in self:
+            today = voucher.company_id._dental_loyalty_today()
             voucher.status = (
                 "expired" if voucher._is_past_date(today) else voucher.state
             )
@@ -72,7 +71,7 @@ class DentalLoyaltyVoucher(models.Model):
                 )
             )
         values = set(values)
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         past = [("state", "=", "valid"), ("expiry_date", "<", today)]
         domains = [[("state", "in", list(values - {"valid", "expired"}))]]
         if "expired" in values:

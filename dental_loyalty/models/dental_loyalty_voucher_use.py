@@ -242,7 +242,7 @@ class DentalLoyaltyVoucher(models.Model):
             # A held voucher's order is its use now (its hold goes next).
             "hold_order_uuid": False,
             "pos_order_id": order.id or False,
-            "used_date": fields.Date.context_today(self),
+            "used_date": self.env.company._dental_loyalty_today(),
             "used_amount": used_amount,
             "practitioner_id": order.dental_loyalty_practitioner_id.id or False,
         }
@@ -327,7 +327,7 @@ class DentalLoyaltyVoucher(models.Model):
         """A refund of the bill the voucher was used on makes it valid again, if
         it still is within its dates: once, when the refund and the paid refunds
         before it return the voucher's whole line."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         # Only vouchers this refund's sale really used: a line's voucher field
         # could have been written by anyone who writes order lines.

@@ -160,7 +160,7 @@ class DentalLoyaltyWallet(models.Model):
         # an expired lot holds nothing once its
         # expire line is posted, which the catch-up does before any decision
         # reads this figure. One read: these groups, not the lots one by one.
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         waiting = today + timedelta(days=1)
         lots = defaultdict(list)
         for wallet, kind, released, points, remaining, last in groups:
@@ -244,7 +244,7 @@ class DentalLoyaltyWallet(models.Model):
             new_wallet = {
                 "company_id": company.id,
                 "tier_id": floor or False,
-                "tier_date": floor and fields.Date.context_today(self),
+                "tier_date": floor and self.env.company._dental_loyalty_today(),
                 "consent_mail": company.dental_loyalty_enrolment == "auto",
                 "consent_sms": company.dental_loyalty_enrolment == "auto",
             }
@@ -275,7 +275,7 @@ class DentalLoyaltyWallet(models.Model):
         The partners' rows are not touched: writing them, as before, made
         core's INSERT of the second register's order fail on its foreign key
         to the patient, logged as an error (issue 21)."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         self.env.cr.execute(
             SQL(
                 """
@@ -377,7 +377,6 @@ class DentalLoyaltyWallet(models.Model):
         into the cache and whether lots are due for the catch-up, in one
         statement (``_lock_and_read``). Returns {wallet id: (release due,
         expiry due)}, and the ``extra`` expression's value third when given."""
-        today = fields.Date.context_today(self)
         # The lots as this transaction left them.
         self.env["dental.loyalty.ledger"].flush_model(
             [
@@ -412,15 +411,15 @@ class DentalLoyaltyWallet(models.Model):
                        ON calendar.id = company.resource_calendar_id
                  WHERE target.id = locked.id
              RETURNING target.id,
-                       EXISTS (SELECT 1 FROM dental_loyalty_ledger line
-                                WHERE line.wallet_id = target.id
-                                  AND line.is_released IS NOT TRUE
-                                  AND line.points > 0
-                                  AND line.available_date <= %(today)s),
-                       EXISTS (SELECT 1 FROM dental_loyalty_ledger line
-                                WHERE line.wallet_id = target.id
-                                  AND line.remaining_points > 0
-                                  AND line.expiry_date <= %(today)s),
+                       (SELECT MIN(line.available_date)
+                          FROM dental_loyalty_ledger line
+                         WHERE line.wallet_id = target.id
+                           AND line.is_released IS NOT TRUE
+                           AND line.points > 0),
+                       (SELECT MIN(line.expiry_date)
+                          FROM dental_loyalty_ledger line
+                         WHERE line.wallet_id = target.id
+                           AND line.remaining_points > 0),
                        %(extra)s,
                        tier.multiplier,
                        COALESCE(tier.name->>%(lang)s, tier.name->>'en_US'),
@@ -431,7 +430,6 @@ class DentalLoyaltyWallet(models.Model):
                 where=where,
                 extra=extra or SQL("NULL"),
                 lang=self.env.lang or "en_US",
-                today=today,
                 columns=SQL(", ").join(
                     SQL.identifier("target", field.name) for field in columns
                 ),
@@ -441,6 +439,7 @@ class DentalLoyaltyWallet(models.Model):
         )
         rows = self.env.cr.fetchall()
         fetched = self.browse([row[0] for row in rows])
+        due_dates = {row[0]: (row[1], row[2]) for row in rows}
         (self | fetched).invalidate_recordset(flush=False)
         if rows:
             values = list(zip(*rows, strict=True))
@@ -467,9 +466,17 @@ class DentalLoyaltyWallet(models.Model):
                     self.env.cache.insert_missing(
                         Calendar.browse(row[6]), Calendar._fields["tz"], [row[7]]
                     )
+        # Due by the clinic's day, read once the statement cached its clock:
+        # the first lot to release and the first to expire.
+        due = {}
+        for wallet in fetched:
+            today = wallet.company_id._dental_loyalty_today()
+            due[wallet.id] = tuple(
+                bool(first and first <= today) for first in due_dates[wallet.id]
+            )
         if extra is None:
-            return {row[0]: (row[1], row[2]) for row in rows}
-        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+            return due
+        return {row[0]: (*due[row[0]], row[3]) for row in rows}
 
     @api.model
     def _serialise_rows(self, table, ids):
@@ -506,7 +513,7 @@ class DentalLoyaltyWallet(models.Model):
         others are searched for their lots."""
         if self.env.context.get("dental_loyalty_catching_up"):
             return
-        today = fields.Date.context_today(self)
+        today = self.company_id[:1]._dental_loyalty_today()
         caught_up = self.env.cr.precommit.data.setdefault(
             "dental_loyalty.caught_up", set()
         )

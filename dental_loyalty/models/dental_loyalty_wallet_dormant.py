@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.osv import expression
 from odoo.tools import create_index
 from odoo.tools.misc import format_date
@@ -79,7 +79,7 @@ class DentalLoyaltyWallet(models.Model):
         miss you" message if the clinic sends one. One batch per call; the
         marked wallets are not found again, so a run resumes where it stopped.
         Returns how many are left."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         domain = self._dormant_due_domain(today)
         order = self._DORMANT_ORDER
         found = self.search(domain, limit=batch_size, order=order)

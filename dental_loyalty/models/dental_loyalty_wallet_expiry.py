@@ -1,7 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.osv import expression
 from odoo.tools.misc import format_date
 
@@ -30,7 +30,7 @@ class DentalLoyaltyWallet(models.Model):
         ``days``, for all the wallets at once."""
         # Figures of these wallets, which the caller reads: lots are the engine's.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         groups = Ledger._read_group(
             [
                 ("wallet_id", "in", self.ids),
@@ -48,7 +48,7 @@ class DentalLoyaltyWallet(models.Model):
         With a list ``skipped`` (the nightly job's batch), the lots of wallets
         another transaction holds are left and added to it, without waiting:
         the register's own catch-up expires them, else the next run does."""
-        today = today or fields.Date.context_today(self)
+        today = today or self.env.company._dental_loyalty_today()
         domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
@@ -215,7 +215,7 @@ class DentalLoyaltyWallet(models.Model):
         holds are left for the next run and added to it, without waiting; with
         a list ``more``, one wallet past ``limit`` is read and added to it if
         there is one. Returns the wallets whose patients were told."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         # The engine marks lots and reads every clinic's: users only read theirs.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
         if wallets is None:

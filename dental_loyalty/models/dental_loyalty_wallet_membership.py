@@ -16,7 +16,7 @@ class DentalLoyaltyWallet(models.Model):
 
     member_since = fields.Date(
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._dental_loyalty_today(),
         readonly=True,
         tracking=True,
         help="The day the patient joined the clinic's loyalty programme.",

@@ -1,6 +1,6 @@
 import uuid
 
-from odoo import fields, models
+from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 from odoo.tools.misc import formatLang
@@ -335,7 +335,7 @@ class DentalLoyaltyWallet(models.Model):
                         points=points,
                     )
                 )
-            today = fields.Date.context_today(self)
+            today = self.company_id._dental_loyalty_today()
             taken = [
                 (Ledger.browse(lot_id), count)
                 for lot_id, count in Ledger._take_from_lots(self, points, today, {})

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..rules import (
@@ -29,12 +29,14 @@ class DentalLoyaltyWallet(models.Model):
 
     def _qualifying_figures(self):
         """The figure each wallet's tier is decided on, per its company's basis."""
-        today = fields.Date.context_today(self)
         earning_kinds = self.env["dental.loyalty.ledger"]._earning_kinds()
         figures = dict.fromkeys(self.ids, 0.0)
         for company, wallets in self.grouped("company_id").items():
             basis = company.dental_loyalty_tier_basis
-            start = window_start(today, company.dental_loyalty_tier_window_months)
+            start = window_start(
+                company._dental_loyalty_today(),
+                company.dental_loyalty_tier_window_months,
+            )
             domain = [
                 ("wallet_id", "in", wallets.ids),
                 ("kind", "in", earning_kinds),
@@ -62,7 +64,7 @@ class DentalLoyaltyWallet(models.Model):
         with ``grace`` not before the company's grace period after the tier was
         reached."""
         Tier = self.env["dental.loyalty.tier"]
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         ladders = {company.id: Tier._ladder(company.id) for company in self.company_id}
 
         def may_downgrade(wallet):
@@ -142,7 +144,7 @@ class DentalLoyaltyWallet(models.Model):
         """Give the wallets ``tier``, say so on each wallet's and patient's
         chatter, and tell each patient whose tier changed, up or down, pins
         included."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         no_tier = self.env._("no tier")
         previous = {wallet: wallet.tier_id for wallet in self}
         if pinned:
@@ -211,7 +213,7 @@ class DentalLoyaltyWallet(models.Model):
         period after reaching the tier is over, one batch per call; the
         scheduler commits and calls again while some are left, so the front desk
         never waits on thousands of wallets. Returns what is left."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         domain = self._tier_due_domain(today)
         found = self.search(domain, limit=batch_size, order="id")
         # Wallets a register holds are left, without waiting, for the next run.

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
@@ -59,7 +59,7 @@ class DentalLoyaltyWallet(models.Model):
         clinic); a clinic's day is marked done only when none of its patients
         is left. Clinics marked alike (all of them, but for a new one) are
         selected together."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         done = remaining = 0
         for covered, companies in self._yearly_marks(event).items():
             days = celebration_days(covered, today, self._CATCH_UP_DAYS)

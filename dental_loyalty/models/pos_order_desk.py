@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 
 
 class PosOrderDesk(models.Model):
@@ -48,7 +48,7 @@ class PosOrderDesk(models.Model):
                 lambda reward: not reward.partner_ids or patient in reward.partner_ids
             )
         )
-        today = fields.Date.context_today(self)
+        today = wallet.company_id._dental_loyalty_today()
         return spendable, rewards._refusals_for(wallet, today, patient)
 
     @api.model

@@ -181,7 +181,7 @@ class PosOrderRegister(models.Model):
         if partner_id:
             partner = self._dental_loyalty_patient(partner_id)
         voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
-        today = fields.Date.context_today(self)
+        today = config.company_id._dental_loyalty_today()
         refusal = voucher._refusal(partner, today, order_uuid=order_uuid)
         if refusal:
             raise voucher._desk_refusal_error(partner, refusal, today)
@@ -200,7 +200,7 @@ class PosOrderRegister(models.Model):
         patient's paper or message, never handed to the register by name."""
         config = self._dental_loyalty_register(config_id)
         patient = self._dental_loyalty_patient(partner_id)
-        today = fields.Date.context_today(self)
+        today = config.company_id._dental_loyalty_today()
         # Codes are for managers only: the engine reads those of the patient
         # the cashier named (and may read), in the register's company.
         vouchers = (

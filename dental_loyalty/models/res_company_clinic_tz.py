@@ -15,6 +15,19 @@ class ResCompany(models.Model):
         for company in self:
             company.dental_loyalty_clinic_tz = Rule._clinic_tz(company)
 
+    def _dental_loyalty_today(self):
+        """Today on the clinic's clock (``_clinic_tz``): the day every loyalty
+        decision counts by (a sale's day, a lot's release and expiry, a
+        voucher's validity), never the caller's time zone: the register, the
+        backend and the nightly jobs agree on it. The current company's when
+        none is given."""
+        company = self[:1] or self.env.company
+        return (
+            self.env["dental.loyalty.earning.rule"]
+            ._clinic_time(company, fields.Datetime.now())
+            .date()
+        )
+
     @api.model
     def _load_pos_data_fields(self, config_id):
         # The register previews the rules of the clinic's days and hours.

@@ -1,6 +1,6 @@
 import operator as py_operator
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import SQL
 
 from ..rules import near_next_tier
@@ -63,7 +63,7 @@ class ResPartner(models.Model):
 
     def _search_loyalty_birthday_this_month(self, operator, value):
         positive = self._loyalty_check_boolean_search(operator, value)
-        month = fields.Date.context_today(self).month
+        month = self.env.company._dental_loyalty_today().month
         birthday = SQL.identifier(
             "res_partner", "dental_birthday", to_flush=self._fields["dental_birthday"]
         )
@@ -110,7 +110,7 @@ class ResPartner(models.Model):
         groups = Ledger._read_group(
             [
                 ("company_id", "=", self.env.company.id),
-                *Ledger._expiring_domain(fields.Date.context_today(self)),
+                *Ledger._expiring_domain(self.env.company._dental_loyalty_today()),
             ],
             ["wallet_id"],
             ["remaining_points:sum"],

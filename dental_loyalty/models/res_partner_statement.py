@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, models
 
 
 # One concern of res.partner per file, as core splits a model across files.
@@ -81,7 +81,7 @@ class ResPartner(models.Model):
         payers = wallets.browse({payer.id for payer in paying.values()})
         # The lots are the engine's; the caller chose the patients.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         pending = defaultdict(list)
         for wallet, day, points in Ledger._read_group(
             [

@@ -242,7 +242,7 @@ class ResPartner(models.Model):
 
     @api.depends("dental_birthday")
     def _compute_loyalty_birthday_this_month(self):
-        month = fields.Date.context_today(self).month
+        month = self.env.company._dental_loyalty_today().month
         for partner in self:
             birthday = partner.dental_birthday
             partner.loyalty_birthday_this_month = bool(
@@ -268,7 +268,8 @@ class ResPartner(models.Model):
     def _loyalty_not_seen_cutoff(self):
         company = self.env.company
         return window_start(
-            fields.Date.context_today(self), company.dental_loyalty_dormant_months
+            self.env.company._dental_loyalty_today(),
+            company.dental_loyalty_dormant_months,
         )
 
     def _loyalty_next_tier_text(self, step, company):

@@ -131,3 +131,4 @@ from . import test_reserve_queries
 from . import test_reward_queries
 from . import test_job_skip_locked
 from . import test_attack_reward_facts
+from . import test_clinic_day

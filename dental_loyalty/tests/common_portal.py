@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import HttpCase, new_test_user
 
 from .common import DentalLoyaltyTestMixin
@@ -27,7 +26,7 @@ class DentalLoyaltyPortalCommon(DentalLoyaltyTestMixin, HttpCase):
         cls._set_up_loyalty_programme(cls.other_company)
         cls.company = cls.env.company
         cls._set_up_loyalty_programme(cls.company)
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.company._dental_loyalty_today()
         Wallet = cls.env["dental.loyalty.wallet"]
         cls.reward = cls.env["dental.loyalty.reward"].create(
             {

@@ -33,7 +33,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
     def setUp(self):
         super().setUp()
         self.authenticate(self.cashier.login, self.cashier.login)
-        self.today = fields.Date.context_today(self.env.user.with_user(self.cashier))
+        self.today = self.company._dental_loyalty_today()
 
     def _dated(self, data, when):
         data["date_order"] = fields.Datetime.to_string(when)

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common_pos import ACCESS_ERROR, PosJsonRpcMixin
@@ -20,7 +19,7 @@ class TestDeskOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
     def setUp(self):
         super().setUp()
         self.authenticate(self.cashier.login, self.cashier.login)
-        self.today = fields.Date.context_today(self.Voucher)
+        self.today = self.company._dental_loyalty_today()
 
     def _offers(self, partner_id, config_id=None):
         return self._call(

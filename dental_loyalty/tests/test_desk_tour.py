@@ -1,4 +1,3 @@
-from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
@@ -97,7 +96,7 @@ class TestDeskTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
             }
         )
         Voucher = cls.env["dental.loyalty.voucher"]
-        today = fields.Date.context_today(Voucher)
+        today = cls.company._dental_loyalty_today()
         # The tours type these codes: the vouchers get codes they know.
         Voucher._issue(cls.wallet, fixed).sudo().code = "BRUSH2345678"
         Voucher._issue(cls.wallet, fixed).sudo().write(

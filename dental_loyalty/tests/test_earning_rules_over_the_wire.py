@@ -214,7 +214,7 @@ class TestEarningRulesOverTheWire(EarningRulesCommon, HttpCase):
         )
 
     def test_a_late_sync_earns_what_the_sale_earned_when_it_was_sold(self):
-        today = fields.Date.context_today(self.cashier)
+        today = self.company._dental_loyalty_today()
         self._rule(
             "Ended two days ago",
             effect="per_bill",

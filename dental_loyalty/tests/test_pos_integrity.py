@@ -144,7 +144,7 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
             )
 
     def test_a_lot_expiring_today_is_not_offered_nor_spent(self):
-        today = fields.Date.context_today(self.patient)
+        today = self.company._dental_loyalty_today()
         wallet = self._wallet()
         with freeze_time(today - timedelta(days=1)):
             # Yesterday: 500 points that expire today, and 100 that do not.

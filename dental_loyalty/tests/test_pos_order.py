@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
 
@@ -23,7 +23,7 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self.assertEqual(lot.kind, "earn")
         self.assertEqual(lot.points, 100)
         self.assertEqual(lot.paid_amount, 100)
-        today = fields.Date.context_today(lot)
+        today = self.company._dental_loyalty_today()
         self.assertEqual(lot.available_date, today + timedelta(days=7))
         self.assertTrue(lot.expiry_date)
         wallet = self._wallet()
@@ -126,7 +126,9 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self._sync(self._order([(self.checkup, 10)]))  # 500 points, pending
         with self.assertRaises(UserError):
             self._sync(self._order([(self.checkup, 1)], points=10))
-        with freeze_time(fields.Date.today() + timedelta(days=3)):
+        # Noon (UTC) of the clinic's day three days on: the same day in the clinic.
+        later = self.company._dental_loyalty_today() + timedelta(days=3)
+        with freeze_time(datetime.combine(later, time(12))):
             order = self._sync(self._order([(self.checkup, 1)], points=10))
             self.assertEqual(order.dental_loyalty_points_spent, 100)
 

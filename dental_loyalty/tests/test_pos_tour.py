@@ -58,7 +58,7 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         cls.waiting = cls.env["res.partner"].create(
             {"name": "Bao Vo", "barcode": "0420000000124"}
         )
-        today = fields.Date.context_today(cls.waiting)
+        today = company._dental_loyalty_today()
         cls.env["dental.loyalty.wallet"]._post_lines(
             [
                 {
@@ -190,7 +190,7 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(order.dental_loyalty_pending, 500)
         self.assertEqual(
             order.dental_loyalty_pending_date,
-            fields.Date.context_today(order) + timedelta(days=7),
+            self.company._dental_loyalty_today() + timedelta(days=7),
         )
 
     def test_a_removed_points_line_frees_its_points(self):

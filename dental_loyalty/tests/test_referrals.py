@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -111,7 +110,7 @@ class TestReferrals(ReferralCommon):
         )
         data = self._order([(self.checkup, 1)], partner=newcomer)
         order = self._sync(data)
-        visit = fields.Date.context_today(order, order.date_order)
+        visit = order._dental_loyalty_visit_date()
         self.assertRecordValues(
             referral,
             [

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -37,7 +36,7 @@ class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
         voucher = Voucher.browse(self.voucher.id)
         self.assertEqual(self._label(voucher), "Valid")
         self.assertEqual(self.patient.with_user(self.manager).loyalty_voucher_count, 1)
-        yesterday = fields.Date.context_today(voucher) - timedelta(days=1)
+        yesterday = voucher.company_id._dental_loyalty_today() - timedelta(days=1)
         # As the clock does it: the date passes, no job has run yet.
         self.voucher.sudo().expiry_date = yesterday
         voucher.invalidate_recordset()
@@ -56,7 +55,7 @@ class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
 
     def test_status_searches_as_text_and_refuses_what_it_cannot(self):
         Voucher = self.Voucher.with_user(self.manager)
-        yesterday = fields.Date.context_today(Voucher) - timedelta(days=1)
+        yesterday = self.env.company._dental_loyalty_today() - timedelta(days=1)
         self.voucher.sudo().expiry_date = yesterday
         expired = [("id", "=", self.voucher.id)]
         for operator, value, found in (

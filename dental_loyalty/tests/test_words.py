@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import tagged
 from odoo.tools.misc import format_date
 
@@ -27,7 +26,7 @@ class TestReceiptWords(DentalLoyaltyPosCommon):
     def test_the_pending_batches_name_the_day_of_todays_points(self):
         self._set_loyalty_settings(waiting_days=3)
         wallet = self.patient._dental_loyalty_wallet(self.company)
-        today = fields.Date.context_today(wallet)
+        today = wallet.company_id._dental_loyalty_today()
         self.Wallet._post_lines(
             [
                 {

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
@@ -114,7 +113,7 @@ class TestWordsLayoutTours(WordsTourCommon):
         holder = cls.env["res.partner"].create(
             {"name": "Nguyễn Thị Phương Thảo", "barcode": "0420000000126"}
         )
-        today = fields.Date.context_today(holder)
+        today = cls.company._dental_loyalty_today()
         cls._with_points(holder, 1913)
         cls._with_points(holder, 1180, available_date=today + timedelta(days=5))
         cls.env["dental.loyalty.family"].create(

@@ -18,7 +18,9 @@ class DentalLoyaltyLiabilityReport(models.TransientModel):
     _inherit = ["dental.loyalty.wizard.input"]
 
     date = fields.Date(
-        string="At the End of", required=True, default=fields.Date.context_today
+        string="At the End of",
+        required=True,
+        default=lambda self: self.env.company._dental_loyalty_today(),
     )
     breakage_date_from = fields.Date(
         string="Breakage From",
@@ -59,10 +61,10 @@ class DentalLoyaltyLiabilityReport(models.TransientModel):
         "expects to expire unspent.",
     )
 
-    @api.depends("date")
+    @api.depends("date", "company_id")
     def _compute_breakage_period(self):
         for report in self:
-            day = report.date or fields.Date.context_today(report)
+            day = report.date or report.company_id._dental_loyalty_today()
             report.breakage_date_to = day
             report.breakage_date_from = day - relativedelta(months=12, days=-1)
 

@@ -37,7 +37,7 @@ class DentalLoyaltyOverview(models.TransientModel):
     def _compute_figures(self):
         Wallet = self.env["dental.loyalty.wallet"]
         Ledger = self.env["dental.loyalty.ledger"]
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         for overview in self:
             company = overview.company_id
             [(count, available, pending)] = Wallet._read_group(
@@ -90,5 +90,7 @@ class DentalLoyaltyOverview(models.TransientModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_ledger_action"
         )
-        action["domain"] = self._expiring_domain(fields.Date.context_today(self))
+        action["domain"] = self._expiring_domain(
+            self.env.company._dental_loyalty_today()
+        )
         return action

@@ -1,0 +1,53 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common_pos import DentalLoyaltyPosCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTheClinicDay(DentalLoyaltyPosCommon):
+    """The engine counts days on the clinic's clock, whoever asks: a cashier
+    whose own time zone is a day behind the clinic's sees points released and
+    lots expired on the clinic's day, the one a sale is dated on."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 25 hours apart: at any moment the clinic's day is after the cashier's.
+        cls.company.resource_calendar_id.sudo().tz = "Pacific/Kiritimati"
+        cls.cashier.tz = "Pacific/Pago_Pago"
+
+    def test_points_spendable_at_once_are_spendable_on_the_day_of_the_sale(self):
+        self._set_loyalty_settings(waiting_days=0)
+        order = self._sync(self._order([(self.checkup, 2)]))
+        lot = order.dental_loyalty_line_ids
+        self.assertEqual(lot.date, self.company._dental_loyalty_today())
+        self.assertEqual(order.dental_loyalty_points_earned, 100)
+        self.assertFalse(order.dental_loyalty_pending_batches)
+        self.assertEqual(self._wallet().points_available, 100)
+        # And the next bill spends them.
+        spent = self._sync(self._order([(self.checkup, 1)], points=10))
+        self.assertEqual(spent.dental_loyalty_points_spent, 100)
+
+    def test_a_lot_expiring_on_the_clinics_day_is_not_spent(self):
+        wallet = self._wallet()
+        self.Wallet._post_lines(
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "adjust",
+                    "points": 300,
+                    "reason": "Test",
+                    "expiry_date": self.company._dental_loyalty_today(),
+                }
+            ]
+        )
+        with self.assertRaises(UserError):
+            self._sync(self._order([(self.checkup, 1)], points=10))
+        # The next bill's sync expires them, on the clinic's day.
+        self._sync(self._order([(self.checkup, 1)]))
+        expired = self.Ledger.search(
+            [("wallet_id", "=", wallet.id), ("kind", "=", "expire")]
+        )
+        self.assertEqual(expired.points, -300)
+        self.assertEqual(self._wallet().points_available, 50)  # that bill's
