@@ -63,7 +63,17 @@ class PosOrderRules(models.Model):
         lock (``_dental_loyalty_settle_sale``): of two first bills synced at
         once, the second sees the first."""
         self.ensure_one()
-        self.env["pos.order"].flush_model(["partner_id", "company_id", "state"])
+        # The other orders of the transaction (a backlog synced at once) as
+        # they stand; this order is left out below, and its own pending values
+        # are written once, with the rest of its sync.
+        Order = self.env["pos.order"]
+        columns = [
+            Order._fields[name] for name in ("partner_id", "company_id", "state")
+        ]
+        others = Order.union(
+            *(self.env.cache.get_dirty_records(Order, field) for field in columns)
+        )
+        (others - self).flush_recordset([field.name for field in columns])
         self.env["res.partner"].flush_model(["category_id", "tz"])
         self.env["res.company"].flush_model(["resource_calendar_id", "partner_id"])
         self.env["resource.calendar"].flush_model(["tz"])
