@@ -7,6 +7,10 @@ from odoo.tools.misc import format_date
 
 from ..rules import Lot, spendable_points
 
+# The catch-up running: set by the engine only (a context a caller sends
+# cannot say so and skip the release and expiry of what is due).
+_CATCHING_UP = object()
+
 
 class DentalLoyaltyWallet(models.Model):
     """A patient's points in one company: the cached sums of its ledger lines and
@@ -511,7 +515,7 @@ class DentalLoyaltyWallet(models.Model):
         ``due``: {wallet id: (release due, expiry due)} as the lock read them
         (``_lock_and_read``): a wallet with nothing due costs no query; the
         others are searched for their lots."""
-        if self.env.context.get("dental_loyalty_catching_up"):
+        if self.env.context.get("dental_loyalty_catching_up") is _CATCHING_UP:
             return
         today = self.company_id[:1]._dental_loyalty_today()
         caught_up = self.env.cr.precommit.data.setdefault(
@@ -522,7 +526,7 @@ class DentalLoyaltyWallet(models.Model):
             return
         caught_up.update((wallet.id, today) for wallet in wallets)
         due = due or {}
-        catching_up = self.with_context(dental_loyalty_catching_up=True)
+        catching_up = self.with_context(dental_loyalty_catching_up=_CATCHING_UP)
         waiting = wallets.filtered(
             lambda wallet: (
                 due[wallet.id][0] if wallet.id in due else wallet.points_pending

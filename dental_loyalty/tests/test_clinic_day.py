@@ -51,3 +51,28 @@ class TestTheClinicDay(DentalLoyaltyPosCommon):
         )
         self.assertEqual(expired.points, -300)
         self.assertEqual(self._wallet().points_available, 50)  # that bill's
+
+    def test_a_caller_cannot_say_the_catch_up_already_ran(self):
+        wallet = self._wallet()
+        self.Wallet._post_lines(
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "adjust",
+                    "points": 300,
+                    "reason": "Test",
+                    "expiry_date": self.company._dental_loyalty_today(),
+                }
+            ]
+        )
+        # The engine's own mark, sent in the call's context: the lots due
+        # still expire before anything is held on them.
+        forged = (
+            self.env["pos.order"]
+            .with_user(self.cashier)
+            .with_context(dental_loyalty_catching_up=True)
+        )
+        with self.assertRaises(UserError):
+            forged.dental_loyalty_reserve_points(
+                self.config.id, "forged-catch-up", self.patient.id, 100.0, 10.0
+            )
