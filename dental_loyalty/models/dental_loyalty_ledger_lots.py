@@ -42,7 +42,6 @@ class DentalLoyaltyLedger(models.Model):
         # Only the engine creates lines (``_post_lines``): a user's call over RPC
         # stops here, before it reads the wallets it names.
         self.browse().check_access("create")
-        today = self.env.company._dental_loyalty_today()
         wallets = self.env["dental.loyalty.wallet"].browse(
             {vals["wallet_id"] for vals in vals_list}
         )
@@ -50,6 +49,8 @@ class DentalLoyaltyLedger(models.Model):
         line_takes = []  # (index of the taking line, lot id, points)
         for index, vals in enumerate(vals_list):
             wallet = wallets.browse(vals["wallet_id"])
+            # The wallet's clinic's day, whichever company the caller is in.
+            today = wallet.company_id._dental_loyalty_today()
             vals.setdefault("date", today)
             if not vals.get("member_id"):
                 vals["member_id"] = wallet.partner_id.id
