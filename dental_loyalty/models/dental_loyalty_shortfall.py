@@ -55,15 +55,26 @@ class DentalLoyaltyShortfall(models.Model):
         string="Sale Document", model_field="res_model", readonly=True
     )
     origin = fields.Char(string="Reference", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    paid_amount = fields.Monetary(
+        string="Money Refunded",
+        currency_field="currency_id",
+        readonly=True,
+        help="Minus the money a refund returned of the sale's paid amount when "
+        "no ledger line could take it back with the points: a spend-based tier "
+        "counts it off here.",
+    )
 
     _sql_constraints = [
         ("points_positive", "CHECK(points > 0)", "A shortfall is a number of points."),
     ]
 
     @api.model
-    def _record(self, wallet, kind, points, source_vals):
+    def _record(self, wallet, kind, points, source_vals, paid_amount=0.0):
         """Note ``points`` missing on ``wallet``; ``source_vals`` are the ledger
-        fields of the posting that missed them (order, sale, reference)."""
+        fields of the posting that missed them (order, sale, reference);
+        ``paid_amount``, minus the money a refund returned that no line
+        carries (``dental.loyalty.wallet._settle_refund``)."""
         if points <= 0:
             return self
         keep = ("pos_order_id", "res_model", "res_id", "origin", "date")
@@ -73,6 +84,7 @@ class DentalLoyaltyShortfall(models.Model):
                 "wallet_id": wallet.id,
                 "kind": kind,
                 "points": points,
+                "paid_amount": paid_amount,
                 **{name: source_vals[name] for name in keep if name in source_vals},
             }
         )

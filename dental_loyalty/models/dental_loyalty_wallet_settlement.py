@@ -267,9 +267,21 @@ class DentalLoyaltyWallet(models.Model):
                 for lot in own_lots
             ],
         )
+        # A spend-based tier counts the money the patient kept paid: the
+        # refund's first take-back line carries what it returned, else its
+        # shortfall does (its points were all spent or held).
+        paid_back = self._paid_amount_to_take_back(
+            sale_lines, so_far, sale_total, source_vals if refunded_before else None
+        )
+        if take_back and paid_back:
+            take_back[0]["paid_amount"] = -paid_back
         if missing:
             self.env["dental.loyalty.shortfall"]._record(
-                self, "take_back", missing, source_vals
+                self,
+                "take_back",
+                missing,
+                source_vals,
+                paid_amount=0.0 if take_back else -paid_back,
             )
             self._report_problem(
                 self.env._(
@@ -282,6 +294,38 @@ class DentalLoyaltyWallet(models.Model):
                 )
             )
         return self._post_lines(vals_list + take_back)
+
+    def _paid_amount_to_take_back(
+        self, sale_lines, so_far, sale_total, earlier_source=None
+    ):
+        """The money the sale paid (its earning's ``paid_amount``) that the
+        refunds so far (``so_far`` of ``sale_total``) return, less what its
+        earlier refunds took back: on their lines (in ``sale_lines``) and, given
+        the sale's ``earlier_source`` (the ledger's source fields, when it was
+        refunded before), on their shortfalls."""
+        if not sale_total:
+            return 0.0
+        paid = sum(line.paid_amount for line in sale_lines if line.kind == "earn")
+        taken = -sum(
+            line.paid_amount for line in sale_lines if line.kind == "earn_reversal"
+        )
+        if earlier_source and earlier_source.get("res_id"):
+            # The engine's bookkeeping: cashiers have no rights on it.
+            taken -= sum(
+                self.env["dental.loyalty.shortfall"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", earlier_source.get("res_model")),
+                        ("res_id", "=", earlier_source["res_id"]),
+                        ("paid_amount", "!=", 0),
+                    ]
+                )
+                .mapped("paid_amount")
+            )
+        currency = self.company_id.currency_id
+        due = currency.round(paid * min(so_far / sale_total, 1.0)) - taken
+        return due if currency.compare_amounts(due, 0) > 0 else 0.0
 
     def _own_lot_key(self, key, lot):
         """The key a refund of ``key`` takes back a lot of its sale under."""

@@ -55,6 +55,20 @@ class DentalLoyaltyWallet(models.Model):
                 domain, ["wallet_id"], [aggregate]
             ):
                 figures[wallet.id] = figure
+            if basis == "amount":
+                # Money refunded that no ledger line could carry (its points
+                # were spent): its shortfall counts it off.
+                Shortfall = self.env["dental.loyalty.shortfall"].sudo()
+                for wallet, refunded in Shortfall._read_group(
+                    [
+                        ("wallet_id", "in", wallets.ids),
+                        ("date", ">=", start),
+                        ("paid_amount", "!=", 0),
+                    ],
+                    ["wallet_id"],
+                    ["paid_amount:sum"],
+                ):
+                    figures[wallet.id] += refunded
         return figures
 
     def _evaluate_tier(self, allow_downgrade=False, grace=False):

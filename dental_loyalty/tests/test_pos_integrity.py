@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .common import load_migration
 from .common_pos import DentalLoyaltyPosCommon
 
 
@@ -236,6 +237,81 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
         self.assertEqual(earn.paid_amount, 140)
         wallet = self._wallet()
         self.assertEqual(wallet._qualifying_figures()[wallet.id], 140)
+
+    def test_a_refund_takes_its_money_off_a_spend_based_tier(self):
+        self._set_loyalty_settings(tier_basis="amount")
+        sale = self._sync(self._order([(self.checkup, 12)]))  # 600.00
+        wallet = self._wallet()
+        self.assertEqual(wallet.tier_id.name, "Silver")
+        self._sync(self._refund_data(sale, quantity=5))
+        self.assertEqual(wallet._qualifying_figures()[wallet.id], 350)
+        refund = self._sync(self._refund_data(sale, quantity=7))
+        self.assertEqual(
+            sum(refund.dental_loyalty_line_ids.mapped("paid_amount")), -350
+        )
+        self.assertEqual(wallet._qualifying_figures()[wallet.id], 0)
+        # The nightly re-evaluation, downgrades allowed: back to the floor.
+        wallet._evaluate_tier(allow_downgrade=True, grace=True)
+        self.assertEqual(self._wallet().tier_id.name, "Bronze")
+
+    def test_the_update_gives_posted_refunds_their_money(self):
+        self._set_loyalty_settings(tier_basis="amount")
+        sale = self._sync(self._order([(self.checkup, 12)]))  # 600.00
+        self._sync(self._refund_data(sale, quantity=5))
+        self._sync(self._refund_data(sale, quantity=7))
+        reversals = self.Ledger.search(
+            [("kind", "=", "earn_reversal"), ("res_id", "=", sale.id)], order="id"
+        )
+        # As a refund posted before the update left them: no money.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_ledger SET paid_amount = NULL WHERE id IN %s",
+            [tuple(reversals.ids)],
+        )
+        migration = load_migration("18.0.1.12.0/post-migrate.py")
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.11.0")
+            self.env.invalidate_all()
+            self.assertEqual(reversals.mapped("paid_amount"), [-250, -350])
+        wallet = self._wallet()
+        self.assertEqual(wallet._qualifying_figures()[wallet.id], 0)
+
+    def test_a_refund_whose_points_were_spent_takes_its_money_off_the_tier(self):
+        self._set_loyalty_settings(tier_basis="amount")
+        sale = self._sync(self._order([(self.checkup, 12)]))  # 600.00
+        self.assertEqual(self._wallet().tier_id.name, "Silver")
+        self._give_points(self.patient, -600)  # all spent elsewhere
+        first = self._sync(self._refund_data(sale, quantity=5))
+        Shortfall = self.env["dental.loyalty.shortfall"]
+        shortfall = Shortfall.search([("pos_order_id", "=", first.id)])
+        self.assertEqual(shortfall.paid_amount, -250)
+        wallet = self._wallet()
+        self.assertEqual(wallet._qualifying_figures()[wallet.id], 350)
+        self._give_points(self.patient, 1000)
+        second = self._sync(self._refund_data(sale, quantity=7))
+        reversal = second.dental_loyalty_line_ids.filtered(
+            lambda line: line.kind == "earn_reversal"
+        )
+        self.assertEqual(sum(reversal.mapped("paid_amount")), -350)
+        self.assertEqual(wallet._qualifying_figures()[wallet.id], 0)
+        wallet._evaluate_tier(allow_downgrade=True, grace=True)
+        self.assertEqual(self._wallet().tier_id.name, "Bronze")
+        # The update finds the same for refunds posted before it.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_ledger SET paid_amount = NULL WHERE id IN %s",
+            [tuple(reversal.ids)],
+        )
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_shortfall SET paid_amount = NULL WHERE id = %s",
+            [shortfall.id],
+        )
+        migration = load_migration("18.0.1.12.0/post-migrate.py")
+        for _run in range(2):
+            migration.migrate(self.env.cr, "18.0.1.11.0")
+            self.env.invalidate_all()
+            self.assertEqual(shortfall.paid_amount, -250)
+            self.assertEqual(sum(reversal.mapped("paid_amount")), -350)
 
     def test_money_paid_with_points_is_the_points_times_their_value(self):
         self._give_points(self.patient, 1000)
