@@ -17,6 +17,23 @@ class TestTheClinicDay(DentalLoyaltyPosCommon):
         cls.company.resource_calendar_id.sudo().tz = "Pacific/Kiritimati"
         cls.cashier.tz = "Pacific/Pago_Pago"
 
+    def _points_expiring_today(self, points):
+        """The patient's wallet, given ``points`` that expire on the clinic's
+        today."""
+        wallet = self._wallet()
+        self.Wallet._post_lines(
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "adjust",
+                    "points": points,
+                    "reason": "Test",
+                    "expiry_date": self.company._dental_loyalty_today(),
+                }
+            ]
+        )
+        return wallet
+
     def test_points_spendable_at_once_are_spendable_on_the_day_of_the_sale(self):
         self._set_loyalty_settings(waiting_days=0)
         order = self._sync(self._order([(self.checkup, 2)]))
@@ -30,18 +47,7 @@ class TestTheClinicDay(DentalLoyaltyPosCommon):
         self.assertEqual(spent.dental_loyalty_points_spent, 100)
 
     def test_a_lot_expiring_on_the_clinics_day_is_not_spent(self):
-        wallet = self._wallet()
-        self.Wallet._post_lines(
-            [
-                {
-                    "wallet_id": wallet.id,
-                    "kind": "adjust",
-                    "points": 300,
-                    "reason": "Test",
-                    "expiry_date": self.company._dental_loyalty_today(),
-                }
-            ]
-        )
+        wallet = self._points_expiring_today(300)
         with self.assertRaises(UserError):
             self._sync(self._order([(self.checkup, 1)], points=10))
         # The next bill's sync expires them, on the clinic's day.
@@ -53,18 +59,7 @@ class TestTheClinicDay(DentalLoyaltyPosCommon):
         self.assertEqual(self._wallet().points_available, 50)  # that bill's
 
     def test_a_caller_cannot_say_the_catch_up_already_ran(self):
-        wallet = self._wallet()
-        self.Wallet._post_lines(
-            [
-                {
-                    "wallet_id": wallet.id,
-                    "kind": "adjust",
-                    "points": 300,
-                    "reason": "Test",
-                    "expiry_date": self.company._dental_loyalty_today(),
-                }
-            ]
-        )
+        self._points_expiring_today(300)
         # The engine's own mark, sent in the call's context: the lots due
         # still expire before anything is held on them.
         forged = (
