@@ -81,7 +81,8 @@ class ResPartner(models.Model):
         payers = wallets.browse({payer.id for payer in paying.values()})
         # The lots are the engine's; the caller chose the patients.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
-        today = self.env.company._dental_loyalty_today()
+        # The clinic's day of the wallets read (one clinic's statement).
+        today = payers.company_id[:1]._dental_loyalty_today()
         pending = defaultdict(list)
         for wallet, day, points in Ledger._read_group(
             [
