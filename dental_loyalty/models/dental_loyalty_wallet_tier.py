@@ -78,18 +78,24 @@ class DentalLoyaltyWallet(models.Model):
         with ``grace`` not before the company's grace period after the tier was
         reached."""
         Tier = self.env["dental.loyalty.tier"]
-        today = self.env.company._dental_loyalty_today()
         ladders = {company.id: Tier._ladder(company.id) for company in self.company_id}
-
-        def may_downgrade(wallet):
-            return allow_downgrade and (
+        # Each clinic's day: a cashier of two clinics moves both on their own.
+        today = {
+            company: company._dental_loyalty_today() for company in self.company_id
+        }
+        downgradable = {
+            wallet
+            for wallet in self
+            if allow_downgrade
+            and (
                 not grace
                 or downgrade_allowed(
                     wallet.tier_date or None,
                     wallet.company_id.dental_loyalty_tier_grace_days,
-                    today,
+                    today[wallet.company_id],
                 )
             )
+        }
 
         # Nothing to gain for patients already on the top tier; a family
         # member's tier is the family's.
@@ -98,7 +104,7 @@ class DentalLoyaltyWallet(models.Model):
                 not w.tier_pinned
                 and not w.points_with_family
                 and (
-                    may_downgrade(w)
+                    w in downgradable
                     or not w.tier_id
                     or w.tier_id.id != Tier._top_of(ladders[w.company_id.id])
                 )
@@ -110,7 +116,10 @@ class DentalLoyaltyWallet(models.Model):
             ladder = ladders[company.id]
             for wallet in company_wallets:
                 tier_id = evaluate_tier(
-                    ladder, figures[wallet.id], wallet.tier_id.id, may_downgrade(wallet)
+                    ladder,
+                    figures[wallet.id],
+                    wallet.tier_id.id,
+                    wallet in downgradable,
                 ) or Tier._floor_of(ladder)
                 if tier_id != wallet.tier_id.id:
                     moves[tier_id] |= wallet
@@ -158,7 +167,6 @@ class DentalLoyaltyWallet(models.Model):
         """Give the wallets ``tier``, say so on each wallet's and patient's
         chatter, and tell each patient whose tier changed, up or down, pins
         included."""
-        today = self.env.company._dental_loyalty_today()
         no_tier = self.env._("no tier")
         previous = {wallet: wallet.tier_id for wallet in self}
         if pinned:
@@ -183,15 +191,16 @@ class DentalLoyaltyWallet(models.Model):
         # Tier fields are the engine's to set: users only read them. The notes say
         # why; tracking would post one message per wallet, and the nightly job
         # moves thousands.
-        self.sudo().with_context(mail_notrack=True).write(
-            {
-                "tier_id": tier.id,
-                "tier_date": today,
-                "tier_pinned": pinned,
-                "tier_pin_reason": pinned and reason,
-                "near_tier_announced_id": False,
-            }
-        )
+        for company, wallets in self.grouped("company_id").items():
+            wallets.sudo().with_context(mail_notrack=True).write(
+                {
+                    "tier_id": tier.id,
+                    "tier_date": company._dental_loyalty_today(),
+                    "tier_pinned": pinned,
+                    "tier_pin_reason": pinned and reason,
+                    "near_tier_announced_id": False,
+                }
+            )
         self.env["dental.loyalty.tier.history"]._record(previous, pinned)
         for wallet, old in previous.items():
             # A first tier given to a wallet that had none is no news.

@@ -71,3 +71,28 @@ class TestTheClinicDay(DentalLoyaltyPosCommon):
             forged.dental_loyalty_reserve_points(
                 self.config.id, "forged-catch-up", self.patient.id, 100.0, 10.0
             )
+
+    def test_a_tier_reached_is_dated_on_its_clinics_day(self):
+        # A caller whose current company is another clinic, a day behind
+        # (a manager of both, the scheduler's company for the nightly jobs).
+        elsewhere = self.env["res.company"].create({"name": "Clinic a day behind"})
+        elsewhere.resource_calendar_id.tz = "Pacific/Pago_Pago"
+        wallet = self._wallet()
+        self.Wallet.with_company(elsewhere)._post_lines(
+            [
+                {
+                    "wallet_id": wallet.id,
+                    "kind": "earn",
+                    "points": 600,
+                    "paid_amount": 600,
+                }
+            ]
+        )
+        wallet.invalidate_recordset()
+        self.assertEqual(wallet.tier_id, self.silver)
+        self.assertEqual(wallet.tier_date, self.company._dental_loyalty_today())
+        self.assertNotEqual(wallet.tier_date, elsewhere._dental_loyalty_today())
+        history = self.env["dental.loyalty.tier.history"].search(
+            [("wallet_id", "=", wallet.id), ("tier_id", "=", self.silver.id)]
+        )
+        self.assertEqual(history.date, wallet.tier_date)
