@@ -21,7 +21,7 @@ class DentalLoyaltyWallet(models.Model):
         return 10 * batch_size
 
     @api.model
-    def _lock_for_job(self, wallet_ids):
+    def _lock_for_job(self, wallet_ids, mark=None):
         """Lock the wallets ``wallet_ids`` for a job's batch, skipping without
         waiting those another transaction holds (a register's sale, hold or
         refund on the patient's wallet); returns the wallets locked, which the
@@ -34,20 +34,23 @@ class DentalLoyaltyWallet(models.Model):
         from before the batch. A wallet that a register changed and committed
         since this batch's snapshot cannot be locked under REPEATABLE READ
         either: its statement fails, and the batch then takes its wallets one by
-        one, leaving that one."""
+        one, leaving that one.
+
+        ``mark`` ({column: value}) is written on the wallets locked by the same
+        statement: a job's progress mark costs no second write of the batch."""
         ids = sorted(set(wallet_ids))
         if not ids:
             return self.browse()
         self.env.flush_all()
         try:
             with self.env.cr.savepoint(flush=False):
-                locked = self._lock_skipping(ids)
+                locked = self._lock_skipping(ids, mark)
         except SerializationFailure:
             locked = []
             for wallet_id in ids:
                 try:
                     with self.env.cr.savepoint(flush=False):
-                        locked += self._lock_skipping([wallet_id])
+                        locked += self._lock_skipping([wallet_id], mark)
                 except SerializationFailure:
                     continue
         wallets = self.browse(sorted(locked))
@@ -56,19 +59,24 @@ class DentalLoyaltyWallet(models.Model):
         return wallets
 
     @api.model
-    def _lock_skipping(self, ids):
+    def _lock_skipping(self, ids, mark=None):
+        assignments = [SQL("write_date = target.write_date")] + [
+            SQL("%s = %s", SQL.identifier(column), value)
+            for column, value in (mark or {}).items()
+        ]
         # The conflict with a register is expected and handled by the caller:
         # not logged as an error.
         self.env.cr.execute(
             SQL(
                 """
                 UPDATE dental_loyalty_wallet target
-                   SET write_date = target.write_date
+                   SET %s
                   FROM (SELECT id FROM dental_loyalty_wallet
                          WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED) locked
                  WHERE target.id = locked.id
              RETURNING target.id
                 """,
+                SQL(", ").join(assignments),
                 tuple(ids),
             ),
             log_exceptions=False,

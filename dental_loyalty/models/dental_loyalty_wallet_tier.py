@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import SQL
 
 from ..rules import (
     downgrade_allowed,
@@ -240,19 +239,12 @@ class DentalLoyaltyWallet(models.Model):
         domain = self._tier_due_domain(today)
         found = self.search(domain, limit=batch_size, order="id")
         # Wallets a register holds are left, without waiting, for the next run.
-        batch = found & self._lock_for_job(found.ids)
+        # The progress mark is set with the lock, in the one write of the rows:
+        # not a change anyone made, no chatter, no recompute.
+        batch = found & self._lock_for_job(
+            found.ids, mark={"tier_evaluated_date": today}
+        )
         batch._evaluate_tier(allow_downgrade=True, grace=True)
-        if batch:
-            # A progress mark, not a change anyone made: no chatter, no recompute.
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE dental_loyalty_wallet SET tier_evaluated_date = %s "
-                    "WHERE id IN %s",
-                    today,
-                    tuple(batch.ids),
-                )
-            )
-            batch.invalidate_recordset(["tier_evaluated_date"])
         remaining = (
             self.search_count(domain, limit=self._left_counted_up_to(batch_size))
             if len(found) == batch_size or len(batch) < len(found)
