@@ -28,13 +28,23 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
         same event with the same values twice in a request hear of it once.
         Returns the patients who will be sent something when the request ends."""
         company = company or self.env.company
-        channel = company._dental_loyalty_channel(event)
-        if channel == "none":
-            return partners.browse()
-        # Messages are the clinic's, whoever triggers them (a cashier, a job).
-        message = company.sudo()._dental_loyalty_message(event)
+        message, by_mail, by_sms = self._audience(partners, event, company)
+        if by_mail or by_sms:
+            self._queue(message, values, by_mail, by_sms)
+        return (by_mail | by_sms).sudo(partners.env.su)
+
+    @api.model
+    def _audience(self, partners, event, company):
+        """The company's message of ``event`` and who of ``partners`` it
+        reaches, by mail and by SMS (see ``_notify``): a job asks once for a
+        whole batch, before it words each patient's message."""
         patients = partners.sudo()
         by_mail = by_sms = patients.browse()
+        channel = company._dental_loyalty_channel(event)
+        if channel == "none":
+            return self.env["dental.loyalty.message"], by_mail, by_sms
+        # Messages are the clinic's, whoever triggers them (a cashier, a job).
+        message = company.sudo()._dental_loyalty_message(event)
         # A bearer code's mail is posted on the voucher itself, not here.
         if (
             channel in ("mail", "both")
@@ -52,9 +62,7 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
             )
         if by_mail or by_sms:
             by_mail, by_sms = self._with_consent(by_mail, by_sms, company)
-        if by_mail or by_sms:
-            self._queue(message, values, by_mail, by_sms)
-        return (by_mail | by_sms).sudo(partners.env.su)
+        return message, by_mail, by_sms
 
     @api.model
     def _with_consent(self, by_mail, by_sms, company):

@@ -131,7 +131,7 @@ class DentalLoyaltyWallet(models.Model):
         """Tell each patient within the company's share of the next tier's
         threshold how little is missing, once per tier held: the wallet keeps
         the tier announced, and a change of tier forgets it."""
-        announced = defaultdict(self.browse)
+        nearing = {}
         for wallet in self:
             company = wallet.company_id
             near = near_next_tier(
@@ -141,11 +141,35 @@ class DentalLoyaltyWallet(models.Model):
                 company.dental_loyalty_near_tier_share,
             )
             if near and near[0].id != wallet.near_tier_announced_id.id:
+                nearing[wallet] = near
+        hearing = self._hearing_of(nearing, "near_tier")
+        announced = defaultdict(self.browse)
+        for wallet, near in nearing.items():
+            # Worded only for the patients a message reaches: a nightly job
+            # finds thousands near a tier.
+            if wallet in hearing:
                 wallet._notify_near_tier(*near)
-                announced[near[0].id] |= wallet
+            announced[near[0].id] |= wallet
         for tier_id, wallets in announced.items():
             # The engine's bookkeeping: users only read wallets.
             wallets.sudo().write({"near_tier_announced_id": tier_id})
+
+    def _hearing_of(self, wallets, event):
+        """Of ``wallets``, those whose patient a message of ``event`` reaches,
+        asked per company for all of them at once."""
+        Dispatcher = self.env["dental.loyalty.dispatcher"]
+        hearing = self.browse()
+        for company, company_wallets in (
+            self.browse([wallet.id for wallet in wallets]).grouped("company_id").items()
+        ):
+            _message, by_mail, by_sms = Dispatcher._audience(
+                company_wallets.partner_id, event, company
+            )
+            reached = (by_mail | by_sms).ids
+            hearing |= company_wallets.filtered(
+                lambda wallet, reached=reached: wallet.partner_id.id in reached
+            )
+        return hearing
 
     def _notify_near_tier(self, step_tier, missing):
         self.ensure_one()
@@ -201,10 +225,14 @@ class DentalLoyaltyWallet(models.Model):
                 }
             )
         self.env["dental.loyalty.tier.history"]._record(previous, pinned)
-        for wallet, old in previous.items():
-            # A first tier given to a wallet that had none is no news.
-            if tier and old and old != tier:
-                wallet._notify_tier_change(tier, old)
+        # A first tier given to a wallet that had none is no news.
+        changed = [
+            wallet for wallet, old in previous.items() if tier and old and old != tier
+        ]
+        hearing = self._hearing_of(changed, "tier_change")
+        for wallet in changed:
+            if wallet in hearing:
+                wallet._notify_tier_change(tier, previous[wallet])
 
     def _notify_tier_change(self, tier, previous):
         self.ensure_one()
