@@ -2,6 +2,10 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools.misc import format_date, formatLang
 
+# The redeem lines this transaction posted for the rewards held on its bills,
+# by voucher id: the transaction's own (a rollback drops them with the lines).
+_BOUGHT_NOW = "dental_loyalty.bought_now"
+
 # How many pending batches the receipt lists, soonest first; a patient rarely
 # has more than a few, and the receipt says how many points wait in all.
 _BATCHES_SHOWN = 3
@@ -109,6 +113,23 @@ class PosOrderReceipt(models.Model):
                 pending.filtered(lambda lot, wallet=wallet: lot.wallet_id == wallet),
             )
 
+    def _dental_loyalty_remember_bought(self, vouchers, lines):
+        """``vouchers``, held on this bill, were bought by ``lines`` (among
+        them their redeem lines, or none when their points were gone): the
+        receipt read back in the same request takes them from here, not from
+        a search. A voucher has one redeem line at most (its key)."""
+        if not vouchers:
+            return
+        bought = self.env.cr.precommit.data.setdefault(_BOUGHT_NOW, {})
+        for voucher in vouchers:
+            bought[voucher.id] = [
+                line.id
+                for line in lines
+                if line.kind == "redeem"
+                and line.res_model == voucher._name
+                and line.res_id == voucher.id
+            ]
+
     def _dental_loyalty_receipt_ledger(self, wallets):
         """The ledger lines the receipts of these orders read, in one search:
         the pending lots of their patients' ``wallets`` (by order), and by
@@ -133,23 +154,39 @@ class PosOrderReceipt(models.Model):
             for order in self
         }
         used = {order: pair for order, pair in used.items() if all(pair)}
+        # Rewards held on a bill and bought by this request: their lines are known.
+        bought_now = self.env.cr.precommit.data.get(_BOUGHT_NOW, {})
+        known = Ledger
         if used:
             vouchers = self.env["dental.loyalty.voucher"].union(
                 *(vouchers for vouchers, _opened in used.values())
             )
-            domains.append(
+            known = Ledger.browse(
                 [
-                    ("res_model", "=", vouchers._name),
-                    ("res_id", "in", vouchers.ids),
-                    ("kind", "=", "redeem"),
-                    ("create_date", ">=", min(opened for _v, opened in used.values())),
+                    line_id
+                    for voucher in vouchers
+                    for line_id in bought_now.get(voucher.id, ())
                 ]
             )
+            vouchers = vouchers.filtered(lambda voucher: voucher.id not in bought_now)
+            if vouchers:
+                domains.append(
+                    [
+                        ("res_model", "=", vouchers._name),
+                        ("res_id", "in", vouchers.ids),
+                        ("kind", "=", "redeem"),
+                        (
+                            "create_date",
+                            ">=",
+                            min(opened for _v, opened in used.values()),
+                        ),
+                    ]
+                )
         lines = (
             Ledger.search(expression.OR(domains), order="available_date, id")
             if domains
             else Ledger
-        )
+        ) | known
         pending = lines.filtered(
             lambda line: (
                 line.remaining_points > 0

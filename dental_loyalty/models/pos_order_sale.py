@@ -180,7 +180,7 @@ class PosOrderSale(models.Model):
         # The rules' facts (a first visit) are read under the wallet's lock,
         # as everything settlement decides.
         wallet._lock_for_update()
-        wallet._settle_sale(
+        posted = wallet._settle_sale(
             key=f"pos:{self.uuid}",
             bill_total=bill_total,
             points_amount=points_amount,
@@ -193,6 +193,7 @@ class PosOrderSale(models.Model):
             rule_sale=self._dental_loyalty_rule_sale(),
             held_rewards=held_rewards,
         )
+        self._dental_loyalty_remember_bought(held_rewards, posted)
         if referral_pending is False:
             return  # the lock read that no referral of the patient is pending
         self.env["dental.loyalty.referral"]._reward_first_visit(
