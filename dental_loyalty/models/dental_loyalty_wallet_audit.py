@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..rules import earned_points, points_for_amount, proportional_points
 from .pos_order import PAID_STATES
@@ -212,7 +213,13 @@ class DentalLoyaltyWallet(models.Model):
                        -COALESCE(SUM(line.points) FILTER (
                            WHERE line.kind = 'earn_reversal'), 0),
                        COALESCE(SUM(line.points) FILTER (
-                           WHERE line.kind = 'spend_return'), 0)
+                           WHERE line.kind = 'spend_return'), 0),
+                       COALESCE(SUM(line.points) FILTER (
+                           WHERE own.is_sale AND line.kind = 'earn'), 0),
+                       COALESCE(SUM(line.paid_amount) FILTER (
+                           WHERE own.is_sale AND line.kind = 'earn'), 0),
+                       -COALESCE(SUM(line.paid_amount) FILTER (
+                           WHERE line.kind = 'earn_reversal'), 0)
                   FROM dental_loyalty_ledger line,
                        LATERAL (SELECT line.pos_order_id = line.res_id AS is_sale) own
                  WHERE line.res_model = 'pos.order'
@@ -236,20 +243,32 @@ class DentalLoyaltyWallet(models.Model):
             return
         Order = self.env["pos.order"].sudo()
         Ledger = self.env["dental.loyalty.ledger"].sudo()
-        short = dict(
-            self.env.execute_query(
-                SQL(
-                    """
-                    SELECT res_id, SUM(points) FROM dental_loyalty_shortfall
-                     WHERE kind = 'take_back' AND res_model = 'pos.order'
-                       AND res_id IN %s
-                  GROUP BY res_id
-                    """,
-                    tuple(row[0] for row in rows),
-                )
+        short, short_money = {}, {}
+        for sale_id, points, money in self.env.execute_query(
+            SQL(
+                """
+                SELECT res_id,
+                       COALESCE(SUM(points) FILTER (WHERE kind = 'take_back'), 0),
+                       -COALESCE(SUM(paid_amount), 0)
+                  FROM dental_loyalty_shortfall
+                 WHERE res_model = 'pos.order' AND res_id IN %s
+              GROUP BY res_id
+                """,
+                tuple(row[0] for row in rows),
             )
-        )
-        for sale_id, wallet_id, earned, spent, taken, given in rows:
+        ):
+            short[sale_id], short_money[sale_id] = points, money
+        for (
+            sale_id,
+            wallet_id,
+            earned,
+            spent,
+            taken,
+            given,
+            earn_points,
+            paid,
+            paid_back,
+        ) in rows:
             sale = Order.browse(sale_id)
             refunds = sale.lines.refund_orderline_ids.order_id.filtered(
                 lambda refund: refund.state in PAID_STATES
@@ -288,6 +307,15 @@ class DentalLoyaltyWallet(models.Model):
                         due=due,
                     ),
                 )
+            money_problem = self._refund_money_problem(
+                sale,
+                paid,
+                paid_back + short_money.get(sale_id, 0.0),
+                refunded / sold if sold else 0.0,
+                earn_points,
+            )
+            if money_problem:
+                yield wallet_id, money_problem
             if given > min(spent, give_at_most + 1):
                 yield (
                     wallet_id,
@@ -300,6 +328,30 @@ class DentalLoyaltyWallet(models.Model):
                         share=give_at_most,
                     ),
                 )
+
+    def _refund_money_problem(self, sale, paid, paid_back, share, earn_points):
+        """What is wrong with the money ``sale``'s refunds took off what it
+        paid (``paid``, its earning's ``paid_amount``; a spend-based tier counts
+        it): together, on their take-back lines and shortfalls, ``paid_back``,
+        their ``share`` of it, within the money of one of the ``earn_points``
+        (a refund whose points round to none carries no money until the next
+        one), and never more than the sale paid. None if nothing is."""
+        currency = sale.currency_id
+        due = currency.round(paid * min(share, 1.0))
+        slack = max(paid / earn_points if earn_points else 0.0, currency.rounding)
+        if (
+            currency.compare_amounts(paid_back, paid) <= 0
+            and abs(paid_back - due) <= slack
+        ):
+            return None
+        return self.env._(
+            "the refunds of %(sale)s took %(paid_back)s off the %(paid)s it paid "
+            "(what a spend-based tier counts); their share is %(due)s",
+            sale=sale._dental_loyalty_label(),
+            paid_back=formatLang(self.env, paid_back, currency_obj=currency),
+            paid=formatLang(self.env, paid, currency_obj=currency),
+            due=formatLang(self.env, due, currency_obj=currency),
+        )
 
     def _audit_lot_dates(self, wallets):
         """No lot a bill earned is dated before the register's session opened:

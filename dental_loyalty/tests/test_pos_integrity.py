@@ -276,6 +276,35 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
         wallet = self._wallet()
         self.assertEqual(wallet._qualifying_figures()[wallet.id], 0)
 
+    def test_the_check_finds_a_refund_that_took_the_wrong_money_off(self):
+        sale = self._sync(self._order([(self.checkup, 12)]))  # 600.00
+        self._sync(self._refund_data(sale, quantity=5))  # 250.00 back
+        wallet = self._wallet()
+        self.assertFalse(wallet._integrity_problems(wallet.ids))
+        reversal = self.Ledger.search(
+            [("kind", "=", "earn_reversal"), ("res_id", "=", sale.id)]
+        )
+        self.assertEqual(reversal.paid_amount, -250)
+        # As a path that wrote the money wrong would leave it: the points add
+        # up, the money a spend-based tier counts does not.
+        self.env.flush_all()
+        for wrong in (-100, -900):
+            self.env.cr.execute(
+                "UPDATE dental_loyalty_ledger SET paid_amount = %s WHERE id = %s",
+                [wrong, reversal.id],
+            )
+            self.env.invalidate_all()
+            problems = wallet._integrity_problems(wallet.ids)[wallet.id]
+            self.assertEqual(len(problems), 1)
+            self.assertIn("their share is", problems[0])
+            self.assertIn("250.00", problems[0])
+        # Put right, so that the suite's own check at the end finds nothing.
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_ledger SET paid_amount = -250 WHERE id = %s",
+            [reversal.id],
+        )
+        self.env.invalidate_all()
+
     def test_a_refund_whose_points_were_spent_takes_its_money_off_the_tier(self):
         self._set_loyalty_settings(tier_basis="amount")
         sale = self._sync(self._order([(self.checkup, 12)]))  # 600.00
