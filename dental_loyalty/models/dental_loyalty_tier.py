@@ -137,8 +137,13 @@ class DentalLoyaltyTier(models.Model):
     def _ladder(self, company_id):
         """The company's active tiers as the rules see them; cached, since every
         earning order evaluates the patient's tier."""
-        # Cached for every user: the ladder as the engine applies it.
-        tiers = self.sudo().search([("company_id", "=", company_id)])
+        # Cached for every user: the ladder as the engine applies it, its
+        # active tiers whatever context the first caller sent.
+        tiers = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("company_id", "=", company_id)])
+        )
         return tuple(tiers._as_rules())
 
     @api.model

@@ -106,3 +106,22 @@ class TestTiers(DentalLoyaltyCommon):
         newcomer.invalidate_recordset()
         self.assertEqual(newcomer.loyalty_wallet_id.tier_id, self.bronze)
         self.assertEqual(newcomer.loyalty_tier_name, "Bronze")
+
+    def test_an_archived_tier_stays_off_the_ladder_whatever_the_caller_sent(self):
+        archived = self.env["dental.loyalty.tier"].create(
+            {
+                "name": "Platinum",
+                "company_id": self.company.id,
+                "sequence": 40,
+                "threshold": 5000,
+                "active": False,
+            }
+        )
+        # The first reader after a change fills the cache every sale reads: a
+        # register's call may carry any context.
+        self.env.registry.clear_cache()
+        Tier = self.env["dental.loyalty.tier"].with_context(active_test=False)
+        ladder = Tier._ladder(self.company.id)
+        self.assertNotIn(archived.id, [tier.id for tier in ladder])
+        self._earn(self.patient, 6000)
+        self.assertEqual(self.patient.loyalty_tier_id, self.gold)
