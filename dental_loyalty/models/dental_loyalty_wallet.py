@@ -245,10 +245,13 @@ class DentalLoyaltyWallet(models.Model):
             self._claim_new_wallets(missing, company)
             Tier = self.env["dental.loyalty.tier"]
             floor = Tier._floor_of(Tier._ladder(company.id))
+            # The clinic's day, whoever opens the wallet.
+            today = company._dental_loyalty_today()
             new_wallet = {
                 "company_id": company.id,
+                "member_since": today,
                 "tier_id": floor or False,
-                "tier_date": floor and self.env.company._dental_loyalty_today(),
+                "tier_date": floor and today,
                 "consent_mail": company.dental_loyalty_enrolment == "auto",
                 "consent_sms": company.dental_loyalty_enrolment == "auto",
             }
@@ -279,7 +282,7 @@ class DentalLoyaltyWallet(models.Model):
         The partners' rows are not touched: writing them, as before, made
         core's INSERT of the second register's order fail on its foreign key
         to the patient, logged as an error (issue 21)."""
-        today = self.env.company._dental_loyalty_today()
+        today = company._dental_loyalty_today()
         self.env.cr.execute(
             SQL(
                 """

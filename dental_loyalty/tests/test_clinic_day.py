@@ -96,3 +96,15 @@ class TestTheClinicDay(DentalLoyaltyPosCommon):
             [("wallet_id", "=", wallet.id), ("tier_id", "=", self.silver.id)]
         )
         self.assertEqual(history.date, wallet.tier_date)
+
+    def test_a_wallet_opened_by_another_clinics_caller_counts_the_clinics_day(self):
+        elsewhere = self.env["res.company"].create({"name": "Clinic a day behind"})
+        elsewhere.resource_calendar_id.tz = "Pacific/Pago_Pago"
+        newcomer = self.env["res.partner"].create({"name": "Newcomer"})
+        wallet = self.Wallet.with_company(elsewhere)._get_for_partners(
+            newcomer, self.company
+        )
+        today = self.company._dental_loyalty_today()
+        self.assertEqual(wallet.member_since, today)
+        self.assertEqual(wallet.tier_id, self.bronze)
+        self.assertEqual(wallet.tier_date, today)
