@@ -165,7 +165,7 @@ class DentalLoyaltyWallet(models.Model):
             _message, by_mail, by_sms = Dispatcher._audience(
                 company_wallets.partner_id, event, company
             )
-            reached = (by_mail | by_sms).ids
+            reached = set((by_mail | by_sms).ids)
             hearing |= company_wallets.filtered(
                 lambda wallet, reached=reached: wallet.partner_id.id in reached
             )
