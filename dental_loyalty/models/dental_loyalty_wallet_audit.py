@@ -274,10 +274,10 @@ class DentalLoyaltyWallet(models.Model):
                 lambda refund: refund.state in PAID_STATES
             )
             sold = sale._dental_loyalty_sold_total()
-            refunded = min(
-                sum(refund._dental_loyalty_refunded_amount(sale) for refund in refunds),
-                sold,
-            )
+            returned = [
+                refund._dental_loyalty_refunded_amount(sale) for refund in refunds
+            ]
+            refunded = min(sum(returned), sold)
             label = sale._dental_loyalty_label()
             # An earning rule that remembers the lines it gave on is due back
             # by what the refunds return of them; the rest by the bill.
@@ -311,7 +311,15 @@ class DentalLoyaltyWallet(models.Model):
                 sale,
                 paid,
                 paid_back + short_money.get(sale_id, 0.0),
-                refunded / sold if sold else 0.0,
+                # A refund of less than nothing (a voucher's line alone) gives
+                # no money back: what was taken is between the share of all
+                # the refunds and that of those that returned something.
+                (
+                    refunded / sold if sold else 0.0,
+                    sum(amount for amount in returned if amount > 0) / sold
+                    if sold
+                    else 0.0,
+                ),
                 earn_points,
             )
             if money_problem:
@@ -329,19 +337,22 @@ class DentalLoyaltyWallet(models.Model):
                     ),
                 )
 
-    def _refund_money_problem(self, sale, paid, paid_back, share, earn_points):
+    def _refund_money_problem(self, sale, paid, paid_back, shares, earn_points):
         """What is wrong with the money ``sale``'s refunds took off what it
         paid (``paid``, its earning's ``paid_amount``; a spend-based tier counts
         it): together, on their take-back lines and shortfalls, ``paid_back``,
-        their ``share`` of it, within the money of one of the ``earn_points``
-        (a refund whose points round to none carries no money until the next
-        one), and never more than the sale paid. None if nothing is."""
+        their share of it, between the ``shares`` (lowest, highest) of the sale
+        they returned, within the money of one of the ``earn_points`` (a refund
+        whose points round to none carries no money until the next one), and
+        never more than the sale paid. None if nothing is."""
         currency = sale.currency_id
-        due = currency.round(paid * min(share, 1.0))
+        due, most = (
+            currency.round(paid * min(max(share, 0.0), 1.0)) for share in shares
+        )
         slack = max(paid / earn_points if earn_points else 0.0, currency.rounding)
         if (
             currency.compare_amounts(paid_back, paid) <= 0
-            and abs(paid_back - due) <= slack
+            and due - slack <= paid_back <= max(most, due) + slack
         ):
             return None
         return self.env._(

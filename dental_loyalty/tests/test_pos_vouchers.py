@@ -258,6 +258,32 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         )
         self.assertEqual(voucher.pos_order_id, again)
 
+    def test_a_refund_of_the_voucher_line_alone_leaves_the_ledger_adding_up(self):
+        voucher = self._issue(self.ten_off)
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        # The voucher's line alone comes back: the patient pays its 10 again,
+        # a refund of less than nothing, which takes no money off the sale.
+        voucher_line = order.lines.filtered("dental_loyalty_voucher_code")
+        refund = self._sync(
+            self._order(
+                [
+                    {
+                        "product": voucher_line.product_id,
+                        "quantity": -1,
+                        "refunded_orderline_id": voucher_line.id,
+                    }
+                ]
+            )
+        )
+        self.assertEqual(refund.amount_total, 10.0)
+        self.assertEqual(voucher.state, "valid")
+        wallet = self._wallet()
+        self.assertFalse(wallet._integrity_problems(wallet.ids))
+
     def test_a_refund_after_the_expiry_leaves_the_voucher_expired(self):
         voucher = self._issue(self.ten_off)
         order = self._sync(
