@@ -18,7 +18,7 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
     _description = "Dental Loyalty Message Dispatcher"
 
     @api.model
-    def _notify(self, partners, event, company=None, **values):
+    def _notify(self, partners, event, company=None, audience=None, **values):
         """Tell ``partners`` of ``event`` by the channels their clinic chose,
         with the event's editable templates, in each patient's language; a
         blacklisted address or an opted-out number is skipped, and each
@@ -26,9 +26,13 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
         their own wallet, a family's member too). ``values`` reach
         the templates as ``ctx['dental_loyalty']``. The same patients told of the
         same event with the same values twice in a request hear of it once.
-        Returns the patients who will be sent something when the request ends."""
+        Returns the patients who will be sent something when the request ends.
+        ``audience``: what ``_audience`` answered for ``partners``, when the
+        caller asked it once for a whole batch."""
         company = company or self.env.company
-        message, by_mail, by_sms = self._audience(partners, event, company)
+        message, by_mail, by_sms = (
+            self._audience(partners, event, company) if audience is None else audience
+        )
         if by_mail or by_sms:
             self._queue(message, values, by_mail, by_sms)
         return (by_mail | by_sms).sudo(partners.env.su)

@@ -148,30 +148,37 @@ class DentalLoyaltyWallet(models.Model):
             # Worded only for the patients a message reaches: a nightly job
             # finds thousands near a tier.
             if wallet in hearing:
-                wallet._notify_near_tier(*near)
+                wallet._notify_near_tier(*near, audience=hearing[wallet])
             announced[near[0].id] |= wallet
         for tier_id, wallets in announced.items():
             # The engine's bookkeeping: users only read wallets.
             wallets.sudo().write({"near_tier_announced_id": tier_id})
 
     def _hearing_of(self, wallets, event):
-        """Of ``wallets``, those whose patient a message of ``event`` reaches,
-        asked per company for all of them at once."""
+        """{wallet: its patient's audience} of those of ``wallets`` whose
+        patient a message of ``event`` reaches (``_audience``, narrowed to the
+        patient), asked per company for all of them at once: telling each one
+        asks nothing more."""
         Dispatcher = self.env["dental.loyalty.dispatcher"]
-        hearing = self.browse()
+        hearing = {}
         for company, company_wallets in (
             self.browse([wallet.id for wallet in wallets]).grouped("company_id").items()
         ):
-            _message, by_mail, by_sms = Dispatcher._audience(
+            message, by_mail, by_sms = Dispatcher._audience(
                 company_wallets.partner_id, event, company
             )
-            reached = set((by_mail | by_sms).ids)
-            hearing |= company_wallets.filtered(
-                lambda wallet, reached=reached: wallet.partner_id.id in reached
-            )
+            by_mail_ids, by_sms_ids = set(by_mail.ids), set(by_sms.ids)
+            for wallet in company_wallets:
+                partner_id = wallet.partner_id.id
+                if partner_id in by_mail_ids or partner_id in by_sms_ids:
+                    hearing[wallet] = (
+                        message,
+                        by_mail.browse(partner_id if partner_id in by_mail_ids else []),
+                        by_sms.browse(partner_id if partner_id in by_sms_ids else []),
+                    )
         return hearing
 
-    def _notify_near_tier(self, step_tier, missing):
+    def _notify_near_tier(self, step_tier, missing, audience=None):
         self.ensure_one()
         partner = self.partner_id
         in_lang = partner.with_context(lang=partner.lang or self.env.lang)
@@ -180,6 +187,7 @@ class DentalLoyaltyWallet(models.Model):
             partner,
             "near_tier",
             self.company_id,
+            audience=audience,
             tier=tier.name,
             missing=in_lang._loyalty_next_tier_text(
                 (step_tier, missing), self.company_id
@@ -232,9 +240,11 @@ class DentalLoyaltyWallet(models.Model):
         hearing = self._hearing_of(changed, "tier_change")
         for wallet in changed:
             if wallet in hearing:
-                wallet._notify_tier_change(tier, previous[wallet])
+                wallet._notify_tier_change(
+                    tier, previous[wallet], audience=hearing[wallet]
+                )
 
-    def _notify_tier_change(self, tier, previous):
+    def _notify_tier_change(self, tier, previous, audience=None):
         self.ensure_one()
         partner = self.partner_id
         Tier = self.env["dental.loyalty.tier"].with_context(
@@ -244,6 +254,7 @@ class DentalLoyaltyWallet(models.Model):
             partner,
             "tier_change",
             self.company_id,
+            audience=audience,
             tier=Tier.browse(tier.id).name,
             previous_tier=Tier.browse(previous.id).name,
             up=tier.threshold > previous.threshold,
