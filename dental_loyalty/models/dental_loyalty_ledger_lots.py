@@ -220,6 +220,19 @@ class DentalLoyaltyLedger(models.Model):
     # Scheduled actions
     # ------------------------------------------------------------------
 
+    # The order of dental_loyalty_ledger_due_lots_idx: a batch is the index's
+    # first entries, whatever was released before it.
+    _DUE_LOTS_ORDER = "available_date, id"
+
+    @api.model
+    def _due_lots_domain(self, today):
+        """Lots whose waiting period is over on ``today``, not yet released."""
+        return [
+            ("is_released", "=", False),
+            ("points", ">", 0),
+            ("available_date", "<=", today),
+        ]
+
     @api.model
     def _release_due_lots(self, wallets=None, today=None, limit=None, skipped=None):
         """Mark the lots whose waiting period is over as released, so the wallets'
@@ -229,15 +242,11 @@ class DentalLoyaltyLedger(models.Model):
         on a register (their wallet's figures change), whose own catch-up
         releases them anyway."""
         today = today or self.env.company._dental_loyalty_today()
-        domain = [
-            ("is_released", "=", False),
-            ("points", ">", 0),
-            ("available_date", "<=", today),
-        ]
+        domain = self._due_lots_domain(today)
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
         # Lots found by date: the engine's bookkeeping, for every clinic's job.
-        due = self.sudo().search(domain, limit=limit, order="id")
+        due = self.sudo().search(domain, limit=limit, order=self._DUE_LOTS_ORDER)
         if skipped is not None:
             due = self._of_locked_wallets(due, skipped)
         due.write({"is_released": True})

@@ -1,6 +1,10 @@
+import json
+from datetime import date
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import DentalLoyaltyCommon
 
@@ -50,6 +54,37 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         self.assertIn(
             "Loyalty points expired: 100.", many[0].partner_id.message_ids[0].body
         )
+
+    def test_a_release_batch_is_read_from_the_due_lots_not_past_every_line(self):
+        self._set_loyalty_settings(waiting_days=3)
+        with freeze_time("2026-01-01"):
+            released = self._patients_with_points(3)
+        with freeze_time("2026-01-05"):
+            self.Ledger._cron_release_pending()
+            due = self._patients_with_points(2)
+        # A handful of rows reads fast either way: with sorting priced out the
+        # planner takes the walk the statement allows in the batch's order, as
+        # it chose to for 100,000 patients, where walking the primary key past
+        # every line released before took most of the job's time.
+        self.env.flush_all()
+        self.cr.execute("SET LOCAL enable_sort = off")
+        self.cr.execute("SET LOCAL enable_incremental_sort = off")
+        self.addCleanup(self.cr.execute, "RESET enable_sort")
+        self.addCleanup(self.cr.execute, "RESET enable_incremental_sort")
+        query = self.Ledger._search(
+            self.Ledger._due_lots_domain(date(2026, 1, 8)),
+            order=self.Ledger._DUE_LOTS_ORDER,
+            limit=self.Ledger._CRON_BATCH,
+        )
+        self.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query.select()))
+        plan = json.dumps(self.cr.fetchone()[0])
+        self.assertIn("dental_loyalty_ledger_due_lots_idx", plan)
+        self.assertNotIn("dental_loyalty_ledger_pkey", plan)
+        self.cr.execute(query.select())
+        self.assertEqual({row[0] for row in self.cr.fetchall()}, set(due.line_ids.ids))
+        with freeze_time("2026-01-08"):
+            self.Ledger._cron_release_pending()
+        self.assertEqual((released | due).mapped("points_available"), [100] * 5)
 
     def test_tier_evaluation_queries_do_not_grow_with_patients(self):
         with freeze_time("2025-03-01"):
