@@ -195,9 +195,9 @@ class DentalLoyaltyWallet(models.Model):
         )
 
     def _set_tier(self, tier, pinned=False, reason=None):
-        """Give the wallets ``tier``, say so on each wallet's and patient's
-        chatter, and tell each patient whose tier changed, up or down, pins
-        included."""
+        """Give the wallets ``tier``, say so on each patient's chatter (and on
+        the wallet's for a pin: who did it and why), and tell each patient whose
+        tier changed, up or down, pins included."""
         no_tier = self.env._("no tier")
         previous = {wallet: wallet.tier_id for wallet in self}
         if pinned:
@@ -218,7 +218,11 @@ class DentalLoyaltyWallet(models.Model):
                 for wallet in self
             }
         self._log_on_patients(bodies)
-        self._log_on_wallets(bodies)
+        if pinned:
+            # A move the rules made is in the wallet's tier history (its form
+            # lists it); a second note on the wallet for each of the nightly
+            # job's thousands would cost as much as the rest of the job.
+            self._log_on_wallets(bodies)
         # Tier fields are the engine's to set: users only read them. The notes say
         # why; tracking would post one message per wallet, and the nightly job
         # moves thousands.

@@ -144,8 +144,23 @@ class TestBackendForms(DentalLoyaltyCommon):
         tracked = wallet.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("tier_pinned", tracked)
         self.assertEqual(wallet.tier_id, self.bronze)
-        self.assertTrue(
+        self.assertIn("from Gold to Bronze", self.patient.message_ids[0].body)
+        # The rules' move is the patient's news and the wallet's history, read
+        # on its form; its chatter keeps what managers did.
+        self.assertFalse(
             any("from Gold to Bronze" in body for body in self._wallet_notes(wallet))
+        )
+        moves = Form(wallet.with_user(self.manager)).tier_history_ids
+        self.assertEqual(
+            [
+                (move.previous_tier_id, move.tier_id, move.change)
+                for move in (moves.edit(index) for index in range(len(moves)))
+            ],
+            [
+                (self.gold, self.bronze, "down"),
+                (self.bronze, self.gold, "pinned"),
+                (self.env["dental.loyalty.tier"], self.bronze, "first"),
+            ],
         )
         # Each note is authored by the manager who acted.
         notes = wallet.message_ids.filtered(
