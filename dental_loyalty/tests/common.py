@@ -198,6 +198,15 @@ class DentalLoyaltyTestMixin:
         )
         self.assertFalse(problems, "the ledger does not add up")
 
+    def _queries(self, job):
+        """The SQL queries ``job`` makes from a cold cache, its writes included."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        job()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
     def tearDown(self):
         self.assertLedgerIntegrity()
         super().tearDown()
@@ -258,15 +267,6 @@ class DentalLoyaltyCommon(RequestEndMixin, DentalLoyaltyTestMixin, TransactionCa
 
     def _spend(self, partner, points, **vals):
         return self._post(partner, "spend", -points, **vals)
-
-    def _queries(self, job):
-        """The SQL queries ``job`` makes from a cold cache, its writes included."""
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        job()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before
 
     def assertWalletMatchesLines(self, partner):
         """The cached figures equal what the ledger lines say."""

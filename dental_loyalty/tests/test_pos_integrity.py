@@ -305,6 +305,25 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
         )
         self.env.invalidate_all()
 
+    def test_the_check_reads_refunded_sales_together_not_one_by_one(self):
+        def refund_sales(count):
+            for _sale in range(count):
+                sale = self._sync(self._order([(self.checkup, 2)]))
+                self._sync(self._refund_data(sale, quantity=1))
+
+        def check():
+            return list(self.env["dental.loyalty.wallet"]._audit_refunds(None))
+
+        refund_sales(2)
+        few = self._queries(check)
+        refund_sales(6)
+        problems = []
+        many = self._queries(lambda: problems.extend(check()))
+        # The nightly check over a chain's refunds: their number changes the
+        # rows read, not the queries.
+        self.assertEqual(many, few)
+        self.assertEqual(problems, [])
+
     def test_a_refund_whose_points_were_spent_takes_its_money_off_the_tier(self):
         self._set_loyalty_settings(tier_basis="amount")
         sale = self._sync(self._order([(self.checkup, 12)]))  # 600.00
