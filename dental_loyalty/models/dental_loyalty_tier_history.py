@@ -81,7 +81,10 @@ class DentalLoyaltyTierHistory(models.Model):
             if (pinned or old != wallet.tier_id) and (old or wallet.tier_id)
         ]
         # The engine's records: nobody, managers included, writes them.
-        return self.sudo().create(vals_list)
+        moves = self.sudo().create(vals_list)
+        # The wallets' list of their moves is computed: read it anew.
+        moves.wallet_id.invalidate_recordset(["tier_history_ids"])
+        return moves
 
     @api.model
     def _tier_at(self, wallets, day):
@@ -115,7 +118,30 @@ class DentalLoyaltyWallet(models.Model):
     # One concern per file, as Odoo core splits its big models.
     _inherit = "dental.loyalty.wallet"  # pylint: disable=consider-merging-classes-inherited
 
-    tier_history_ids = fields.One2many("dental.loyalty.tier.history", "wallet_id")
+    # The wallet's moves, for its form: managers' only, and computed, not a
+    # one2many, which the ORM searches without the comodel's access rights (a
+    # domain on the moves' ids traced them to their wallets for anyone).
+    tier_history_ids = fields.Many2many(
+        "dental.loyalty.tier.history",
+        compute="_compute_tier_history_ids",
+        search="_search_tier_history_ids",
+        groups="dental_loyalty.group_dental_loyalty_manager",
+    )
+
+    def _search_tier_history_ids(self, operator, value):
+        # The moves are searched in their own report, with their access rights.
+        raise NotImplementedError(self.env._("Operation not supported"))
+
+    def _compute_tier_history_ids(self):
+        moves = (
+            self.env["dental.loyalty.tier.history"]
+            .search([("wallet_id", "in", self.ids)])
+            .grouped("wallet_id")
+        )
+        for wallet in self:
+            wallet.tier_history_ids = moves.get(
+                wallet, self.env["dental.loyalty.tier.history"]
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,6 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .common import DentalLoyaltyCommon
@@ -152,10 +153,7 @@ class TestBackendForms(DentalLoyaltyCommon):
         )
         moves = Form(wallet.with_user(self.manager)).tier_history_ids
         self.assertEqual(
-            [
-                (move.previous_tier_id, move.tier_id, move.change)
-                for move in (moves.edit(index) for index in range(len(moves)))
-            ],
+            [(move.previous_tier_id, move.tier_id, move.change) for move in moves],
             [
                 (self.gold, self.bronze, "down"),
                 (self.bronze, self.gold, "pinned"),
@@ -167,6 +165,28 @@ class TestBackendForms(DentalLoyaltyCommon):
             lambda message: "The family moved away" in message.body
         )
         self.assertEqual(notes.author_id, self.manager.partner_id)
+
+    def test_reception_cannot_trace_a_wallets_tier_moves(self):
+        wallet = self.patient._dental_loyalty_wallet()
+        move = wallet.tier_history_ids[:1]
+        self.assertTrue(move)
+        as_reception = self.env["dental.loyalty.wallet"].with_user(self.receptionist)
+        # Not read, and not found by a search on the moves' ids either.
+        for domain in (
+            [("tier_history_ids", "=", move.id)],
+            [("tier_history_ids", "!=", False)],
+        ):
+            with self.assertRaises(NotImplementedError):
+                as_reception.search(domain)
+        with self.assertRaises(AccessError):
+            wallet.with_user(self.receptionist).read(["tier_history_ids"])
+        self.assertNotIn(
+            "tier_history_ids", as_reception.fields_get(attributes=["type"])
+        )
+        self.assertEqual(
+            wallet.with_user(self.manager).tier_history_ids.mapped("change"),
+            ["first"],
+        )
 
     def test_reception_may_note_on_a_wallet_but_not_change_it(self):
         wallet = self.patient._dental_loyalty_wallet()
