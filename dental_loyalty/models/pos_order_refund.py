@@ -276,7 +276,10 @@ class PosOrderRefund(models.Model):
                 ),
             )
         )
-        paid_before = sum(refund._dental_loyalty_money_paid_out() for refund in earlier)
+        # What an earlier refund took in counts too: the patient who paid a
+        # voucher's discount back (its line returned alone) has paid the goods
+        # in full, and gets their whole price back.
+        paid_before = sum(refund._dental_loyalty_money_flow() for refund in earlier)
         # Pieces priced line by line may each round up: one unit of the
         # currency over the whole sale, never more.
         if (
@@ -323,6 +326,12 @@ class PosOrderRefund(models.Model):
         this order pays out for the lines it returns. In an order that also
         sells lines, what those lines take in money is not a refund's payout:
         it is netted first."""
+        return max(self._dental_loyalty_money_flow(), 0.0)
+
+    def _dental_loyalty_money_flow(self):
+        """The money this order pays out for the lines it returns, less what
+        it takes in beyond the lines it sells (negative when it takes money
+        in: a voucher's line returned alone)."""
         points = self._dental_loyalty_points_paid()
         money = sum(
             payment.amount
@@ -330,7 +339,7 @@ class PosOrderRefund(models.Model):
             if not payment.payment_method_id.dental_loyalty_points
         )
         sold_money = self._dental_loyalty_sold_total() - max(points, 0.0)
-        return max(sold_money - money, 0.0)
+        return sold_money - money
 
     def _dental_loyalty_money_taken(self):
         """The money (payments of methods other than the loyalty points method)

@@ -284,6 +284,33 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         wallet = self._wallet()
         self.assertFalse(wallet._integrity_problems(wallet.ids))
 
+    def test_the_goods_come_back_at_their_price_after_the_voucher_line_did(self):
+        voucher = self._issue(self.ten_off)
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        voucher_line = order.lines.filtered("dental_loyalty_voucher_code")
+        checkups = order.lines - voucher_line
+        self._sync(
+            self._returns(
+                order, [1 if line == voucher_line else None for line in order.lines]
+            )
+        )
+        # The patient paid the voucher's 10 back: each check-up is returned at
+        # the whole of what was paid for it, one, then the other.
+        for _checkup in range(2):
+            refund = self._sync(
+                self._returns(
+                    order, [1 if line == checkups else None for line in order.lines]
+                )
+            )
+            self.assertEqual(refund.amount_total, -checkups.price_unit)
+        self.assertEqual(voucher.state, "valid")
+        wallet = self._wallet()
+        self.assertFalse(wallet._integrity_problems(wallet.ids))
+
     def test_a_refund_after_the_expiry_leaves_the_voucher_expired(self):
         voucher = self._issue(self.ten_off)
         order = self._sync(
