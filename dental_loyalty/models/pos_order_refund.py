@@ -331,14 +331,15 @@ class PosOrderRefund(models.Model):
     def _dental_loyalty_money_flow(self):
         """The money this order pays out for the lines it returns, less what
         it takes in beyond the lines it sells (negative when it takes money
-        in: a voucher's line returned alone)."""
+        in: a voucher's line returned alone). Lines sold for less than
+        nothing take nothing in: they are no money the patient paid."""
         points = self._dental_loyalty_points_paid()
         money = sum(
             payment.amount
             for payment in self.payment_ids
             if not payment.payment_method_id.dental_loyalty_points
         )
-        sold_money = self._dental_loyalty_sold_total() - max(points, 0.0)
+        sold_money = max(self._dental_loyalty_sold_total() - max(points, 0.0), 0.0)
         return sold_money - money
 
     def _dental_loyalty_money_taken(self):

@@ -311,6 +311,44 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         wallet = self._wallet()
         self.assertFalse(wallet._integrity_problems(wallet.ids))
 
+    def test_a_discount_sold_against_a_returned_voucher_line_pays_nothing_in(self):
+        voucher = self._issue(self.ten_off)
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        voucher_line = order.lines.filtered("dental_loyalty_voucher_code")
+        # The voucher's line comes back with a line sold for less than nothing
+        # against it: the patient paid nothing in, so the goods still come
+        # back for what was paid for them, not their price.
+        data = self._returns(
+            order,
+            [1 if line == voucher_line else None for line in order.lines],
+            sold=[(self.discount_product, 1)],
+        )
+        data["lines"][-1][2].update(
+            price_unit=-10.0,
+            price_subtotal=-10.0,
+            price_subtotal_incl=-10.0,
+            tax_ids=[(6, 0, [])],
+        )
+        total = sum(line[2]["price_subtotal_incl"] for line in data["lines"])
+        data.update(amount_total=total, amount_paid=total, amount_tax=0.0)
+        data["payment_ids"] = (
+            [(0, 0, {**data["payment_ids"][0][2], "amount": total})]
+            if total and data["payment_ids"]
+            else []
+        )
+        self._sync(data)
+        checkups = order.lines - voucher_line
+        self._assertSyncRefused(
+            self._returns(
+                order, [2 if line == checkups else None for line in order.lines]
+            ),
+            "may pay back at most",
+        )
+
     def test_a_refund_after_the_expiry_leaves_the_voucher_expired(self):
         voucher = self._issue(self.ten_off)
         order = self._sync(
