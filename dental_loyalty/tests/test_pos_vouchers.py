@@ -258,16 +258,21 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         )
         self.assertEqual(voucher.pos_order_id, again)
 
-    def test_a_refund_of_the_voucher_line_alone_leaves_the_ledger_adding_up(self):
+    def _two_checkups_with_ten_off(self):
+        """A bill of two check-ups with a ten-off voucher's line: the voucher,
+        the order and its voucher line."""
         voucher = self._issue(self.ten_off)
         order = self._sync(
             self._voucher_order(
                 [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
             )
         )
+        return voucher, order, order.lines.filtered("dental_loyalty_voucher_code")
+
+    def test_a_refund_of_the_voucher_line_alone_leaves_the_ledger_adding_up(self):
+        voucher, order, voucher_line = self._two_checkups_with_ten_off()
         # The voucher's line alone comes back: the patient pays its 10 again,
         # a refund of less than nothing, which takes no money off the sale.
-        voucher_line = order.lines.filtered("dental_loyalty_voucher_code")
         refund = self._sync(
             self._order(
                 [
@@ -285,13 +290,7 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self.assertFalse(wallet._integrity_problems(wallet.ids))
 
     def test_the_goods_come_back_at_their_price_after_the_voucher_line_did(self):
-        voucher = self._issue(self.ten_off)
-        order = self._sync(
-            self._voucher_order(
-                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
-            )
-        )
-        voucher_line = order.lines.filtered("dental_loyalty_voucher_code")
+        voucher, order, voucher_line = self._two_checkups_with_ten_off()
         checkups = order.lines - voucher_line
         self._sync(
             self._returns(
@@ -312,13 +311,7 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self.assertFalse(wallet._integrity_problems(wallet.ids))
 
     def test_a_discount_sold_against_a_returned_voucher_line_pays_nothing_in(self):
-        voucher = self._issue(self.ten_off)
-        order = self._sync(
-            self._voucher_order(
-                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
-            )
-        )
-        voucher_line = order.lines.filtered("dental_loyalty_voucher_code")
+        _voucher, order, voucher_line = self._two_checkups_with_ten_off()
         # The voucher's line comes back with a line sold for less than nothing
         # against it: the patient paid nothing in, so the goods still come
         # back for what was paid for them, not their price.
