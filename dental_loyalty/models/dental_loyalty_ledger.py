@@ -255,6 +255,17 @@ class DentalLoyaltyLedger(models.Model):
             ["available_date", "id"],
             where="points > 0 AND (is_released IS NULL OR is_released = FALSE)",
         )
+        # Every lock of a wallet (each reserve and sync) asks for its first lot
+        # still waiting, for the catch-up: found among the waiting lots alone,
+        # not past every line of a long history. The ORM's predicate again,
+        # which the lock's statement writes too.
+        create_index(
+            self.env.cr,
+            "dental_loyalty_ledger_waiting_lots_idx",
+            self._table,
+            ["wallet_id", "available_date"],
+            where="points > 0 AND (is_released IS NULL OR is_released = FALSE)",
+        )
         # A refund reads the lines of the sale it refunds.
         create_index(
             self.env.cr,

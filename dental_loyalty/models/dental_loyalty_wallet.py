@@ -421,7 +421,8 @@ class DentalLoyaltyWallet(models.Model):
                        (SELECT MIN(line.available_date)
                           FROM dental_loyalty_ledger line
                          WHERE line.wallet_id = target.id
-                           AND line.is_released IS NOT TRUE
+                           AND (line.is_released IS NULL
+                                OR line.is_released = FALSE)
                            AND line.points > 0),
                        (SELECT MIN(line.expiry_date)
                           FROM dental_loyalty_ledger line

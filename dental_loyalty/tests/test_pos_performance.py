@@ -1,6 +1,7 @@
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common_pos import DentalLoyaltyPosCommon
 
@@ -110,3 +111,48 @@ class TestPosOrderQueries(DentalLoyaltyPosCommon):
         )
         # The yardstick is a real sale: loyalty does add its postings.
         self.assertGreater(few_lines, without_loyalty)
+
+    def _waiting_lots_read(self, plan):
+        """The ledger rows the plan read to find waiting lots (kept and thrown
+        away by a filter), and the indexes it read them by."""
+        rows, indexes = 0, set()
+        nodes = [plan["Plan"]]
+        while nodes:
+            node = nodes.pop()
+            nodes.extend(node.get("Plans", []))
+            conditions = " ".join(
+                node.get(key, "") for key in ("Index Cond", "Filter", "Recheck Cond")
+            )
+            if node.get("Relation Name") == "dental_loyalty_ledger" and (
+                "is_released" in conditions
+                or node.get("Index Name") == "dental_loyalty_ledger_waiting_lots_idx"
+            ):
+                rows += node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+                indexes.add(node.get("Index Name"))
+        return rows, indexes
+
+    def test_a_wallets_lock_reads_its_waiting_lots_not_its_history(self):
+        # Each reserve and sync locks the wallet and asks for its first lot
+        # still waiting; a regular's thousand lines are all released.
+        wallet = self.regular._dental_loyalty_wallet(self.company)
+        statements = []
+        execute = type(self.cr).execute
+
+        def record(cr, query, params=None, log_exceptions=True):
+            statements.append(query)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.cr), "execute", record):
+            wallet._lock_and_read()
+        lock = next(
+            query
+            for query in statements
+            if isinstance(query, SQL) and "FOR UPDATE" in query.code
+        )
+        # Whatever a table this small would cost read whole: the indexes.
+        self.cr.execute("SET LOCAL enable_seqscan = off")
+        self.addCleanup(self.cr.execute, "RESET enable_seqscan")
+        self.cr.execute(SQL("EXPLAIN (ANALYZE, FORMAT JSON) %s", lock))
+        rows, indexes = self._waiting_lots_read(self.cr.fetchone()[0][0])
+        self.assertLess(rows, FEW_LINES, "the lock read the wallet's history")
+        self.assertIn("dental_loyalty_ledger_waiting_lots_idx", indexes)
