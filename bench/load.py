@@ -24,6 +24,16 @@ Phases (each with its own orders, the two loads fired at the same moment):
              registers at once; pg_stat_activity / pg_blocking_pids sampled
              every 50 ms: the longest wait of a register's statement on a lock
              held by the jobs' backend (goal: none over 1 s)
+  crash      loyalty only: CRASH_REGISTERS registers syncing the same mix,
+             each keeping an order until the server says it is stored (as the
+             POS does: a failed request is sent again, the same order under the
+             same uuid); mid-burst the server is killed (SIGKILL to its master,
+             workers and all) and started again, then PostgreSQL goes
+             (BENCH_LOAD_DB_CRASH, a shell command that crashes and restarts
+             it, e.g. ``pg_ctlcluster 15 main restart -m immediate``; unset,
+             every connection to the database is terminated, which is what a
+             crashed PostgreSQL looks like to Odoo); the check afterwards
+             counts the orders of every phase, these too
 
 Subcommands (bench/run --load calls ``run``, which installs, sets up, starts
 the servers and runs the others in turn):
@@ -42,6 +52,8 @@ BENCH_LOAD_PATIENTS (300) the pool of earn-only patients,
 BENCH_LOAD_PHASE_S (100; the warm-up 60) the most a phase may run before its
 registers stop sending (what was not sent is reported), BENCH_LOAD_TIMEOUT_S
 (60) per request, BENCH_LOAD_WORKERS (4) workers per server,
+BENCH_LOAD_CRASH_REGISTERS (10; quick 4) and BENCH_LOAD_CRASH_AFTER_S (6) the
+pause before each kill, BENCH_LOAD_DB_CRASH (above),
 BENCH_LOAD_TEMPLATE=NAME copies the databases NAME_plain and NAME_loyalty
 (installed, not set up) instead of installing (to re-run without the installs'
 minutes).
@@ -59,6 +71,7 @@ import json
 import math
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -90,6 +103,14 @@ TIMEOUT_S = float(os.environ.get("BENCH_LOAD_TIMEOUT_S", "60"))
 RUSH_REGISTERS = int(
     os.environ.get("BENCH_LOAD_RUSH_REGISTERS", "4" if QUICK else "10")
 )
+CRASH_REGISTERS = int(
+    os.environ.get("BENCH_LOAD_CRASH_REGISTERS", "4" if QUICK else "10")
+)
+CRASH_AFTER_S = float(os.environ.get("BENCH_LOAD_CRASH_AFTER_S", "6"))
+# After its last order is sent, how long a register of the crash phase keeps
+# sending what is not stored yet, a second between tries.
+CRASH_RECOVERY_S = 90.0
+CRASH_RETRY_PAUSE_S = 1.0
 # Before the first phase, not measured: each server's workers load the registry
 # and fill their caches.
 WARMUP_REGISTERS = 8
@@ -424,6 +445,14 @@ def check(sent_path, out):
         if "dental.loyalty.wallet" in env:
             Wallet = env["dental.loyalty.wallet"]
             problems = Wallet._integrity_problems()
+            # A stored order's points hold is spent with its sync: one left
+            # would keep the patient's points from every other bill.
+            cr.execute(
+                "SELECT COUNT(*) FROM dental_loyalty_reservation "
+                "WHERE order_uuid = ANY(%s)",
+                [list(stored)],
+            )
+            result["holds_left_on_stored_orders"] = cr.fetchone()[0]
             result["integrity_problems"] = len(problems)
             result["integrity_examples"] = [
                 f"wallet {wid}: {'; '.join(texts)}"
@@ -694,6 +723,92 @@ class Load:
                 for kind in kinds
             },
         }
+
+
+class RetryingLoad(Load):
+    """Registers that keep each order until the server says it is stored, as
+    the POS keeps unsynced orders: a request that fails (the server or its
+    database gone) is sent again a second later, the reserve until it answers,
+    then the same order under the same uuid, until it is acknowledged or the
+    phase's recovery time is up."""
+
+    def register(self, index, barrier):
+        register = self.data["registers"][index]
+        barrier.wait()
+        for group, position, pays_points in self.plans[index]:
+            if time.time() > self.deadline:
+                with self.lock:
+                    self.orders.append({"group": group, "sent": False})
+                continue
+            partner_id = self.data[group][position]
+            order_uuid = str(uuid.uuid4())
+            with self.lock:
+                self.uuids.append(order_uuid)
+            record = {"group": group, "points": pays_points, "sent": True}
+            record["started"] = time.time()
+            start = time.perf_counter()
+            amount = 0
+            reserved = not (pays_points and self.loyalty)
+            tries = 0
+            while True:
+                tries += 1
+                try:
+                    if not reserved:
+                        offer = self.request(
+                            "reserve",
+                            "dental_loyalty_reserve_points",
+                            register["config_id"],
+                            order_uuid,
+                            partner_id,
+                            VISIT_TOTAL,
+                            None,
+                        )
+                        amount = min(offer["max_amount"], VISIT_TOTAL)
+                        reserved = True
+                    self.request(
+                        "sync",
+                        "sync_from_ui",
+                        [self.order_data(register, partner_id, amount, order_uuid)],
+                    )
+                    record["ok"] = True
+                    with self.lock:
+                        self.acked.append(order_uuid)
+                    break
+                except Exception as error:  # noqa: BLE001 - sent again, as the POS does
+                    # What failed: Odoo's exception named in the reply, else
+                    # what the connection said (refused, reset, closed).
+                    kind = (
+                        str(error).split(":", 1)[0]
+                        if isinstance(error, RuntimeError)
+                        else type(error).__name__
+                    )
+                    record.setdefault("errors", []).append(kind)
+                    if time.time() > self.deadline + CRASH_RECOVERY_S:
+                        record["ok"] = False
+                        record["error"] = str(error)[:300]
+                        break
+                    time.sleep(CRASH_RETRY_PAUSE_S)
+            record["tries"] = tries
+            record["ms"] = (time.perf_counter() - start) * 1000
+            record["ended"] = time.time()
+            with self.lock:
+                self.orders.append(record)
+
+    def summary(self):
+        summary = super().summary()
+        sent = [order for order in self.orders if order["sent"]]
+        retried = [order for order in sent if order.get("tries", 1) > 1]
+        errors = {}
+        for order in retried:
+            for kind in order["errors"]:
+                errors[kind] = errors.get(kind, 0) + 1
+        summary["retried_orders"] = len(retried)
+        summary["failed_tries"] = sum(len(order["errors"]) for order in retried)
+        summary["failed_tries_by_error"] = dict(
+            sorted(errors.items(), key=lambda item: -item[1])[:6]
+        )
+        summary["most_tries"] = max((order["tries"] for order in sent), default=0)
+        return summary
 
 
 def stats(values):
@@ -1083,8 +1198,11 @@ class Orchestra:
         print(f"   done in {time.time() - begun:.0f} s", flush=True)
         return round(time.time() - begun, 1)
 
-    def start_server(self, db, log_name):
-        port, gevent_port = free_port(), free_port()
+    def start_server(self, db, log_name, ports=None):
+        """Serve ``db`` (on ``ports``, (http, gevent), to start it again where it
+        was); returns its url, process and ports. A session of its own, so
+        that its master and workers can be killed together."""
+        port, gevent_port = ports or (free_port(), free_port())
         command = self.odoo + [
             "-d",
             db,
@@ -1100,10 +1218,14 @@ class Orchestra:
             "--no-database-list",
         ]
         process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=self.env
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            start_new_session=True,
         )
         self.servers.append(process)
-        return f"http://127.0.0.1:{port}", process
+        return f"http://127.0.0.1:{port}", process, (port, gevent_port)
 
     def wait_ready(self, url, process, timeout=120):
         begun = time.time()
@@ -1132,6 +1254,104 @@ class Orchestra:
                 process.kill()
                 process.wait()
         self.servers = []
+
+
+def crash_database(db):
+    """Crash PostgreSQL under the server (module docstring); what was done."""
+    import psycopg2
+
+    command = os.environ.get("BENCH_LOAD_DB_CRASH")
+    if command:
+        subprocess.run(command, shell=True, check=True)  # noqa: S602 - the bench's own setting
+        how = f"`{command}`"
+    else:
+        conn = psycopg2.connect(dbname="postgres")
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cr:
+                cr.execute(
+                    "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [db],
+                )
+                how = f"its {cr.fetchone()[0]} connections terminated"
+        finally:
+            conn.close()
+    begun = time.time()
+    while True:
+        try:
+            psycopg2.connect(dbname=db).close()
+            return how
+        except psycopg2.OperationalError:
+            if time.time() - begun > 120:
+                raise SystemExit(
+                    "error: PostgreSQL did not come back in 120 s"
+                ) from None
+            time.sleep(0.5)
+
+
+def crash(orchestra, db, server, setup_path):
+    """The crash phase (module docstring): loyalty's registers keep sending
+    while its server is killed and started again, then its database crashes.
+    Returns the phase's figures and its load (its orders are checked with the
+    others')."""
+    with open(setup_path, encoding="utf-8") as f:
+        data = json.load(f)
+    url, process, ports = server
+    plans = plan("crash", CRASH_REGISTERS, ORDERS, data)
+    load = RetryingLoad("loyalty", Rpc(url, db), data, plans, time.time() + PHASE_S)
+    barrier = threading.Barrier(len(plans) + 1)
+    threads = [
+        threading.Thread(target=load.register, args=(index, barrier), daemon=True)
+        for index in range(len(plans))
+    ]
+    for thread in threads:
+        thread.start()
+    print(f"  crash: firing {len(threads)} registers", flush=True)
+    started = time.time()
+    barrier.wait()
+    kills = []
+    time.sleep(CRASH_AFTER_S)
+    killed = time.time()
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    url, process, ports = orchestra.start_server(db, "server-loyalty.log", ports)
+    orchestra.wait_ready(url, process)
+    kills.append(
+        {
+            "what": "the server: SIGKILL to its master and workers, started again",
+            "at_s": round(killed - started, 1),
+            "back_after_s": round(time.time() - killed, 1),
+        }
+    )
+    print(f"    server killed, back after {kills[-1]['back_after_s']} s", flush=True)
+    time.sleep(CRASH_AFTER_S)
+    crashed = time.time()
+    how = crash_database(db)
+    kills.append(
+        {
+            "what": f"the database: {how}",
+            "at_s": round(crashed - started, 1),
+            "back_after_s": round(time.time() - crashed, 1),
+        }
+    )
+    print(f"    database crashed ({how})", flush=True)
+    for thread in threads:
+        thread.join(timeout=PHASE_S + CRASH_RECOVERY_S + 2 * TIMEOUT_S)
+    result = {
+        "phase": "crash",
+        "started": started,
+        "ended": time.time(),
+        "loads": {"loyalty": load.summary()},
+        "kills": kills,
+    }
+    summary = result["loads"]["loyalty"]
+    print(
+        f"    loyalty: {summary['done']}/{summary['planned']} orders, "
+        f"{summary['retried_orders']} sent again, failed {summary['failed']}",
+        flush=True,
+    )
+    return result, load
 
 
 def scan_log(path, db, phases):
@@ -1221,6 +1441,7 @@ def run(args, rest):
     me = [args.odoo_python, os.path.abspath(__file__)]
     steps = {}
     started = time.time()
+    crashed = None
     template = os.environ.get("BENCH_LOAD_TEMPLATE")
     try:
         if template:
@@ -1279,7 +1500,7 @@ def run(args, rest):
         urls = {}
         for role, db in dbs.items():
             urls[role] = orchestra.start_server(db, f"server-{role}.log")
-        for url, process in urls.values():
+        for url, process, _ports in urls.values():
             orchestra.wait_ready(url, process)
         print("== the loads ...", flush=True)
         begun = time.time()
@@ -1296,6 +1517,18 @@ def run(args, rest):
         )
         fire(fire_args, orchestra.odoo_args(dbs["loyalty"]))
         steps["loads"] = round(time.time() - begun, 1)
+        if CRASH_REGISTERS:
+            print("== the crash ...", flush=True)
+            begun = time.time()
+            crashed, crash_load = crash(
+                orchestra, dbs["loyalty"], urls["loyalty"], fire_args.loyalty
+            )
+            with open(fire_args.sent_loyalty, encoding="utf-8") as f:
+                sent = json.load(f)
+            sent["uuids"] += crash_load.uuids
+            sent["acked"] += crash_load.acked
+            write_json(fire_args.sent_loyalty, sent)
+            steps["crash"] = round(time.time() - begun, 1)
         orchestra.stop_servers()
         steps["check"] = orchestra.step(
             "orders stored, integrity, money",
@@ -1331,6 +1564,9 @@ def run(args, rest):
             print(f"KEEP_DB=1: the databases {', '.join(dbs.values())} are kept.")
     with open(fire_args.out, encoding="utf-8") as f:
         result = json.load(f)
+    if crashed:
+        result["phases"].append(crashed)
+        result["crash_registers"] = CRASH_REGISTERS
     for role, db in dbs.items():
         with open(os.path.join(out, f"check-{role}.json"), encoding="utf-8") as f:
             result.setdefault("check", {})[role] = json.load(f)

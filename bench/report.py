@@ -540,10 +540,13 @@ def judge_load(load):
                     ),
                 ]
             )
-    errors = load["logs"]["loyalty"]["total"]["errors"]
+    # The crash phase's ERROR lines are the kills' own (requests cut off).
+    logs = load["logs"]["loyalty"]
+    errors = logs["total"]["errors"] - logs["phases"].get("crash", {}).get("errors", 0)
     goals.append(
         [
-            "no ERROR line in loyalty's server log (retried conflicts are quiet)",
+            "no ERROR line in loyalty's server log (retried conflicts are quiet)"
+            + (", the crash phase aside" if "crash" in logs["phases"] else ""),
             str(errors),
             "met" if not errors else "MISSED",
         ]
@@ -575,6 +578,24 @@ def judge_load(load):
             "met" if loyalty.get("money_mismatched_orders") == 0 else "MISSED",
         ]
     )
+    crash = next((p for p in load["phases"] if p["phase"] == "crash"), None)
+    if crash:
+        figures = crash["loads"]["loyalty"]
+        holds = loyalty.get("holds_left_on_stored_orders")
+        goals.append(
+            [
+                "server killed, then PostgreSQL crashed, mid-burst: every order "
+                "stored once in the end, no hold left",
+                f"{figures['done']} of {figures['sent']} orders stored, "
+                f"{figures['retried_orders']} of them sent again; "
+                f"{holds} holds left on stored orders",
+                "met"
+                if figures["done"] == figures["sent"]
+                and not figures["failed"]
+                and holds == 0
+                else "MISSED",
+            ]
+        )
     rush = next((p for p in load["phases"] if p["phase"] == "rush"), None)
     if rush:
         longest = (rush["locks"].get("longest_wait_on_job") or {}).get("s", 0.0)
@@ -762,6 +783,38 @@ def load_section(load, machine):
             ),
             "",
         ]
+    crash = next((p for p in load["phases"] if p["phase"] == "crash"), None)
+    if crash:
+        figures = crash["loads"]["loyalty"]
+        logs = load["logs"]["loyalty"]["phases"].get("crash", {})
+        by_error = ", ".join(
+            f"{kind} {count}"
+            for kind, count in figures["failed_tries_by_error"].items()
+        )
+        rows += [
+            "### The server and the database killed mid-burst",
+            "",
+            f"Loyalty only: {load['crash_registers']} registers syncing the same mix, "
+            "each keeping an order until the server says it is stored, as the POS "
+            "keeps unsynced orders: a failed request is sent again a second later "
+            "(the reserve until it answers, then the same order under the same "
+            "uuid). While they sync:",
+            "",
+            *(
+                f"- {kill['what']}, {kill['at_s']:.0f} s in; answering again "
+                f"{kill['back_after_s']:.1f} s later"
+                for kill in crash["kills"]
+            ),
+            f"- orders: {figures['done']} / {figures['planned']} stored in the end, "
+            f"{figures['failed']} given up; {figures['retried_orders']} sent again "
+            f"({figures['failed_tries']} failed tries: {by_error or 'none'}; at most "
+            f"{figures['most_tries']} tries for one order); p50 "
+            f"{_ms(figures['order_ms'])} ms, p95 {_ms(figures['order_ms'], 'p95')} ms, "
+            f"max {_ms(figures['order_ms'], 'max')} ms, tries included",
+            f"- the server log in the phase: {logs.get('errors', 0)} ERROR lines "
+            f"(requests cut off by the kills), {logs.get('retries', 0)} retries",
+            "",
+        ]
     rows += ["Afterwards:", ""]
     for role, check in load["check"].items():
         line = (
@@ -776,7 +829,8 @@ def load_section(load, machine):
                 f"problems; paid with points {check['paid_with_points']:.2f}, points "
                 f"taken x value {check['points_taken_value']:.2f} "
                 f"({check['points_orders']} points orders, "
-                f"{check['money_mismatched_orders']} differ)"
+                f"{check['money_mismatched_orders']} differ); points holds left on "
+                f"stored orders: {check.get('holds_left_on_stored_orders', '-')}"
             )
         rows.append(line)
     for role, logs in load["logs"].items():
