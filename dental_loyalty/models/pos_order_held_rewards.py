@@ -33,6 +33,7 @@ class PosOrderHeldRewards(models.Model):
         answer with the line to add to its bill (``"held": True``); raises a
         UserError saying which rule refused."""
         config = self._dental_loyalty_register(config_id, order_uuid)
+        self._dental_loyalty_check_unpaid(order_uuid)
         patient = self._dental_loyalty_patient(partner_id)
         # The engine prices a reward in the company's money (the voucher's
         # currency), as it decides a points payment: the register's amounts

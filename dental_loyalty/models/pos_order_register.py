@@ -38,6 +38,7 @@ class PosOrderRegister(models.Model):
         the amount granted, the points it takes and the maximum; raises a
         UserError the cashier can read when the payment is not allowed."""
         config = self._dental_loyalty_register(config_id, order_uuid)
+        self._dental_loyalty_check_unpaid(order_uuid)
         # The clinic's programme, read once with what the patient's access
         # check reads of the company (its parent_path): else that check's
         # first read of the company fetched every one of its ~170 columns,
@@ -326,6 +327,24 @@ class PosOrderRegister(models.Model):
         if not config:
             raise UserError(self.env._("This register is unknown."))
         return config
+
+    @api.model
+    def _dental_loyalty_check_unpaid(self, order_uuid):
+        """Points are held for a bill still being paid: a hold for an order
+        already stored as paid (the register asking again after its sync's
+        answer was lost, a request arriving late) would keep them from every
+        other bill until it lapsed, for nothing."""
+        # Whichever register's order it is: the uuid is the register's own.
+        paid = self.sudo().search_count(
+            [("uuid", "=", order_uuid), ("state", "!=", "draft")], limit=1
+        )
+        if paid:
+            raise UserError(
+                self.env._(
+                    "This order is already paid: nothing more can be held for it. "
+                    "Start a new order."
+                )
+            )
 
     @api.model
     def _dental_loyalty_readable(self, model, record_id, fnames):

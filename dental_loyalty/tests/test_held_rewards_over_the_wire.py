@@ -166,6 +166,49 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
             order.dental_loyalty_points_total - order.dental_loyalty_points_earned,
         )
 
+    def test_a_paid_order_has_nothing_more_held_for_it(self):
+        # The register asks again for a bill already stored as paid (its sync's
+        # answer was lost, or a request came late): a hold would keep the
+        # points from every other bill until it lapsed, for nothing.
+        self._give_points(self.patient, 500)
+        data, line, offer = self._bill_with_reward_and_points(self.ten_off)
+        order, error = self._sync_rpc(self._paid_with_points(data, offer["amount"]))
+        self.assertIsNone(error)
+        wallet = self._wallet()
+        available = wallet.points_available
+        self.assertEqual(available, 500 - 300 - offer["points"] + self._earned(order))
+        again, error = self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            data["amount_total"],
+            None,
+        )
+        self.assertIsNone(again)
+        self.assertIn("already paid", error["message"])
+        _line, error = self._hold(data["uuid"], self.ten_off)
+        self.assertIn("already paid", error["message"])
+        self.assertFalse(
+            self.env["dental.loyalty.reservation"].search(
+                [("order_uuid", "=", data["uuid"])]
+            )
+        )
+        self.assertEqual(
+            self.Voucher.search([("partner_id", "=", self.patient.id)]).mapped("state"),
+            ["used"],
+        )
+        self.assertEqual(self.env["pos.order"]._dental_loyalty_left(wallet), available)
+        # The same sync again stores nothing more and changes nothing.
+        _order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(
+            self.env["pos.order"].search_count([("uuid", "=", data["uuid"])]), 1
+        )
+        self.assertEqual(self._wallet().points_available, available)
+        self.assertEqual(self._voucher(line["code"]).pos_order_id, order)
+
     def test_a_paid_bill_gives_back_the_rewards_it_does_not_carry(self):
         # The register was offline when the line was taken off: the sync of
         # the paid bill releases what is still held for it.
