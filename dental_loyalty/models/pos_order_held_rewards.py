@@ -86,6 +86,13 @@ class PosOrderHeldRewards(models.Model):
         # The voucher's hold and order are the engine's: read to check the
         # register.
         if (
+            voucher.state == "cancelled"
+            and voucher.sudo().hold_order_uuid == order_uuid
+        ):
+            # Given back already: the register asks again when it did not hear
+            # the answer, which stands.
+            return {"spendable": self._dental_loyalty_left(voucher.wallet_id)}
+        if (
             voucher.state != "held"
             or voucher.sudo().hold_order_uuid != order_uuid
             or voucher.sudo().hold_ids.config_id not in (config, config.browse())
