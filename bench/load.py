@@ -1567,6 +1567,7 @@ def run(args, rest):
     if crashed:
         result["phases"].append(crashed)
         result["crash_registers"] = CRASH_REGISTERS
+        result["phase_s"] = PHASE_S
     for role, db in dbs.items():
         with open(os.path.join(out, f"check-{role}.json"), encoding="utf-8") as f:
             result.setdefault("check", {})[role] = json.load(f)

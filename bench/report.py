@@ -805,8 +805,11 @@ def load_section(load, machine):
                 f"{kill['back_after_s']:.1f} s later"
                 for kill in crash["kills"]
             ),
-            f"- orders: {figures['done']} / {figures['planned']} stored in the end, "
-            f"{figures['failed']} given up; {figures['retried_orders']} sent again "
+            f"- orders: {figures['done']} of the {figures['sent']} sent stored in the "
+            f"end, {figures['failed']} given up ({figures['not_sent_deadline']} of "
+            f"{figures['planned']} planned not sent within the phase's "
+            f"{load.get('phase_s', 100):.0f} s); {figures['retried_orders']} sent "
+            "again "
             f"({figures['failed_tries']} failed tries: {by_error or 'none'}; at most "
             f"{figures['most_tries']} tries for one order); p50 "
             f"{_ms(figures['order_ms'])} ms, p95 {_ms(figures['order_ms'], 'p95')} ms, "
