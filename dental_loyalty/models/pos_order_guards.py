@@ -1,3 +1,4 @@
+import copy
 import math
 import numbers
 
@@ -166,7 +167,11 @@ class PosOrderGuards(models.Model):
         for order in orders:
             self._dental_loyalty_check_payload(order)
             self._dental_loyalty_check_own_records(order)
-        return super().sync_from_ui(orders)
+        # Core empties and deletes keys of a saved draft's payload as it writes
+        # it, and Odoo re-runs a request that met a serialization failure (two
+        # registers on one wallet) with the same arguments: core gets a copy,
+        # so that a retry starts from what the register sent.
+        return super().sync_from_ui(copy.deepcopy(orders))
 
     @api.model
     def _dental_loyalty_check_own_records(self, order):

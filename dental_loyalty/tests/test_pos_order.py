@@ -1,6 +1,8 @@
 from datetime import datetime, time, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2.errors import SerializationFailure
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -43,6 +45,40 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         self.assertEqual(order.state, "paid")
         self.assertEqual(len(order.lines), 1)
         self.assertEqual(order.dental_loyalty_points_earned, 100)
+        self.assertEqual(self._wallet().points_balance, 100)
+
+    def test_a_draft_paid_by_a_retried_sync_is_paid_once(self):
+        # Odoo re-runs a request that met a serialization failure (a register
+        # writing the same wallet at that moment) with the same arguments;
+        # core's sync empties the saved draft's payments in the payload and
+        # deletes its uuid as it writes them: the retry must still pay it.
+        data = self._order([(self.checkup, 2)])
+        draft = self._sync(dict(data, state="draft", payment_ids=[], amount_paid=0.0))
+        payload = [dict(data, lines=[], access_token=draft.access_token, state="paid")]
+        PosOrder = type(self.env["pos.order"])
+        settle = PosOrder._dental_loyalty_settle
+        conflicts = []
+
+        def conflict_once(orders):
+            if not conflicts:
+                conflicts.append(orders)
+                raise SerializationFailure("could not serialize access")
+            return settle(orders)
+
+        orders = self.env["pos.order"].with_user(self.cashier)
+        with patch.object(PosOrder, "_dental_loyalty_settle", conflict_once):
+            with self.assertRaises(SerializationFailure), self.env.cr.savepoint():
+                orders.sync_from_ui(payload)
+            self.env.invalidate_all()
+            orders.sync_from_ui(payload)
+        self.assertTrue(conflicts)
+        draft.invalidate_recordset()
+        self.assertEqual(
+            self.env["pos.order"].search([("uuid", "=", data["uuid"])]), draft
+        )
+        self.assertEqual((draft.state, len(draft.lines)), ("paid", 1))
+        self.assertEqual(draft.amount_paid, data["amount_total"])
+        self.assertEqual(draft.dental_loyalty_points_earned, 100)
         self.assertEqual(self._wallet().points_balance, 100)
 
     def test_a_sync_updates_only_its_own_saved_lines(self):
