@@ -319,6 +319,8 @@ class PosOrderRegister(models.Model):
             not isinstance(order_uuid, str)
             or not order_uuid.strip()
             or len(order_uuid) > _MAX_UUID_LENGTH
+            # PostgreSQL takes no NUL in a string: a refusal, not a crash.
+            or "\x00" in order_uuid
         ):
             raise UserError(self.env._("This order is unknown to the server."))
         config = self._dental_loyalty_readable(

@@ -22,6 +22,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
             ((self.config.id, "x", self.patient.id, 100.0, -1), "cannot be negative"),
             (("abc", "x", self.patient.id, 100.0), "register is unknown"),
             ((self.config.id, {"a": 1}, self.patient.id, 100.0), "order is unknown"),
+            ((self.config.id, "ab\x00cd", self.patient.id, 100.0), "order is unknown"),
         ]:
             with self.subTest(args=args):
                 result, error = self._call(
