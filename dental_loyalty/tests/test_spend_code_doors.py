@@ -193,8 +193,9 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         for config in (self.config, other):
             _voucher, error = self._redeem(self.large, "bill-x", config=config)
             self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        # Nor anything more held on the paid bill itself.
         _line, error = self._hold("bill-x", self.large)
-        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertIn("already paid", error["message"])
         self.assertEqual(self._spent(), 1200)
         # A confirmation nobody used lapses after half an hour.
         self._confirm_code("bill-y")
