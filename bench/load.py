@@ -654,35 +654,50 @@ class Load:
             record = {"group": group, "points": pays_points, "sent": True}
             start = time.perf_counter()
             record["started"] = time.time()
-            try:
-                amount = POINTS_AMOUNT if pays_points else 0
-                if pays_points and self.loyalty:
-                    for call in range(RESERVES):
-                        offer = self.request(
-                            "reserve",
-                            "dental_loyalty_reserve_points",
-                            register["config_id"],
-                            order_uuid,
-                            partner_id,
-                            VISIT_TOTAL,
-                            None if call == 0 else amount,
-                        )
-                        amount = min(offer["max_amount"], VISIT_TOTAL)
-                self.request(
-                    "sync",
-                    "sync_from_ui",
-                    [self.order_data(register, partner_id, amount, order_uuid)],
-                )
-                record["ok"] = True
-                with self.lock:
-                    self.acked.append(order_uuid)
-            except Exception as error:  # noqa: BLE001 - reported, the register goes on
-                record["ok"] = False
-                record["error"] = str(error)[:300]
+            self.send(register, partner_id, pays_points, order_uuid, record)
             record["ms"] = (time.perf_counter() - start) * 1000
             record["ended"] = time.time()
             with self.lock:
                 self.orders.append(record)
+
+    def reserve(self, register, order_uuid, partner_id, amount=None):
+        """The register's hold for a points payment: the amount granted."""
+        offer = self.request(
+            "reserve",
+            "dental_loyalty_reserve_points",
+            register["config_id"],
+            order_uuid,
+            partner_id,
+            VISIT_TOTAL,
+            amount,
+        )
+        return min(offer["max_amount"], VISIT_TOTAL)
+
+    def sync(self, register, partner_id, amount, order_uuid):
+        """The order synced, paying ``amount`` with points; acknowledged."""
+        self.request(
+            "sync",
+            "sync_from_ui",
+            [self.order_data(register, partner_id, amount, order_uuid)],
+        )
+        with self.lock:
+            self.acked.append(order_uuid)
+
+    def send(self, register, partner_id, pays_points, order_uuid, record):
+        """One order as the register sends it: its reserve calls, then its
+        sync; ``record`` says whether the server stored it."""
+        try:
+            amount = POINTS_AMOUNT if pays_points else 0
+            if pays_points and self.loyalty:
+                for call in range(RESERVES):
+                    amount = self.reserve(
+                        register, order_uuid, partner_id, None if call == 0 else amount
+                    )
+            self.sync(register, partner_id, amount, order_uuid)
+            record["ok"] = True
+        except Exception as error:  # noqa: BLE001 - reported, the register goes on
+            record["ok"] = False
+            record["error"] = str(error)[:300]
 
     def summary(self):
         done = [order for order in self.orders if order.get("ok")]
@@ -732,67 +747,34 @@ class RetryingLoad(Load):
     then the same order under the same uuid, until it is acknowledged or the
     phase's recovery time is up."""
 
-    def register(self, index, barrier):
-        register = self.data["registers"][index]
-        barrier.wait()
-        for group, position, pays_points in self.plans[index]:
-            if time.time() > self.deadline:
-                with self.lock:
-                    self.orders.append({"group": group, "sent": False})
-                continue
-            partner_id = self.data[group][position]
-            order_uuid = str(uuid.uuid4())
-            with self.lock:
-                self.uuids.append(order_uuid)
-            record = {"group": group, "points": pays_points, "sent": True}
-            record["started"] = time.time()
-            start = time.perf_counter()
-            amount = 0
-            reserved = not (pays_points and self.loyalty)
-            tries = 0
-            while True:
-                tries += 1
-                try:
-                    if not reserved:
-                        offer = self.request(
-                            "reserve",
-                            "dental_loyalty_reserve_points",
-                            register["config_id"],
-                            order_uuid,
-                            partner_id,
-                            VISIT_TOTAL,
-                            None,
-                        )
-                        amount = min(offer["max_amount"], VISIT_TOTAL)
-                        reserved = True
-                    self.request(
-                        "sync",
-                        "sync_from_ui",
-                        [self.order_data(register, partner_id, amount, order_uuid)],
-                    )
-                    record["ok"] = True
-                    with self.lock:
-                        self.acked.append(order_uuid)
+    def send(self, register, partner_id, pays_points, order_uuid, record):
+        amount = 0
+        reserved = not (pays_points and self.loyalty)
+        tries = 0
+        while True:
+            tries += 1
+            try:
+                if not reserved:
+                    amount = self.reserve(register, order_uuid, partner_id)
+                    reserved = True
+                self.sync(register, partner_id, amount, order_uuid)
+                record["ok"] = True
+                break
+            except Exception as error:  # noqa: BLE001 - sent again, as the POS does
+                # What failed: Odoo's exception named in the reply, else what
+                # the connection said (refused, reset, closed).
+                kind = (
+                    str(error).split(":", 1)[0]
+                    if isinstance(error, RuntimeError)
+                    else type(error).__name__
+                )
+                record.setdefault("errors", []).append(kind)
+                if time.time() > self.deadline + CRASH_RECOVERY_S:
+                    record["ok"] = False
+                    record["error"] = str(error)[:300]
                     break
-                except Exception as error:  # noqa: BLE001 - sent again, as the POS does
-                    # What failed: Odoo's exception named in the reply, else
-                    # what the connection said (refused, reset, closed).
-                    kind = (
-                        str(error).split(":", 1)[0]
-                        if isinstance(error, RuntimeError)
-                        else type(error).__name__
-                    )
-                    record.setdefault("errors", []).append(kind)
-                    if time.time() > self.deadline + CRASH_RECOVERY_S:
-                        record["ok"] = False
-                        record["error"] = str(error)[:300]
-                        break
-                    time.sleep(CRASH_RETRY_PAUSE_S)
-            record["tries"] = tries
-            record["ms"] = (time.perf_counter() - start) * 1000
-            record["ended"] = time.time()
-            with self.lock:
-                self.orders.append(record)
+                time.sleep(CRASH_RETRY_PAUSE_S)
+        record["tries"] = tries
 
     def summary(self):
         summary = super().summary()
