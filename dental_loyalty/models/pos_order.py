@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import create_index
 
 PAID_STATES = ("paid", "done", "invoiced")
 # Context values no JSON-RPC call can forge: only the server's own code sets
@@ -153,12 +154,12 @@ class PosOrder(models.Model):
         # one by it on every order, and the engine before holding points for
         # one; core leaves the column unindexed, so each read every order the
         # chain ever sold.
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS pos_order_dental_loyalty_uuid_idx
-                ON pos_order (uuid)
-             WHERE uuid IS NOT NULL
-            """
+        create_index(
+            self.env.cr,
+            "pos_order_dental_loyalty_uuid_idx",
+            self._table,
+            ["uuid"],
+            where="uuid IS NOT NULL",
         )
         return res
 
