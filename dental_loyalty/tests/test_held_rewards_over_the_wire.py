@@ -27,6 +27,18 @@ class HeldRewardCommon(PosJsonRpcMixin, VoucherRegisterCommon):
             bill_lines,
         )
 
+    def _reserve(self, data):
+        """The register's hold of the most ``data``'s bill may pay with points."""
+        return self._call(
+            "pos.order",
+            "dental_loyalty_reserve_points",
+            self.config.id,
+            data["uuid"],
+            self.patient.id,
+            data["amount_total"],
+            None,
+        )
+
     def _release(self, uuid, code):
         return self._call(
             "pos.order", "dental_loyalty_release_reward", self.config.id, uuid, code
@@ -47,15 +59,7 @@ class HeldRewardCommon(PosJsonRpcMixin, VoucherRegisterCommon):
             [(line["code"], self.discount_product, line["price_unit"])],
             uuid=data["uuid"],
         )
-        offer, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            data["uuid"],
-            self.patient.id,
-            data["amount_total"],
-            None,
-        )
+        offer, error = self._reserve(data)
         self.assertIsNone(error)
         return data, line, offer
 
@@ -177,15 +181,7 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         wallet = self._wallet()
         available = wallet.points_available
         self.assertEqual(available, 500 - 300 - offer["points"] + self._earned(order))
-        again, error = self._call(
-            "pos.order",
-            "dental_loyalty_reserve_points",
-            self.config.id,
-            data["uuid"],
-            self.patient.id,
-            data["amount_total"],
-            None,
-        )
+        again, error = self._reserve(data)
         self.assertIsNone(again)
         self.assertIn("already paid", error["message"])
         _line, error = self._hold(data["uuid"], self.ten_off)
