@@ -584,8 +584,15 @@ def judge_load(load):
         holds = loyalty.get("holds_left_on_stored_orders")
         goals.append(
             [
-                "server killed, then PostgreSQL crashed, mid-burst: every order "
-                "stored once in the end, no hold left",
+                "server killed, then "
+                # A command crashed PostgreSQL (BENCH_LOAD_DB_CRASH), else the
+                # database's connections were cut.
+                + (
+                    "PostgreSQL crashed"
+                    if "`" in crash["kills"][-1]["what"]
+                    else "the database's connections cut"
+                )
+                + ", mid-burst: every order stored once in the end, no hold left",
                 f"{figures['done']} of {figures['sent']} orders stored, "
                 f"{figures['retried_orders']} of them sent again; "
                 f"{holds} holds left on stored orders",
