@@ -202,10 +202,12 @@ class TestStatement(StatementCommon):
         # No address: the figures' queries, not the mails'. Each batch sent
         # once first: what a first statement of a wallet does once (its
         # catch-up, the caches a first send fills) is no read per patient.
+        # Then the fewest of two sends each: in the whole suite a shared cache
+        # (emptied by the tests before) may still refill once in between.
         self._send(few)
         self._send(many)
-        queries_few = self._queries(lambda: self._send(few))
-        queries_many = self._queries(lambda: self._send(many))
+        queries_few = min(self._queries(lambda: self._send(few)) for _ in range(2))
+        queries_many = min(self._queries(lambda: self._send(many)) for _ in range(2))
         self.assertEqual(queries_many, queries_few)
 
 
