@@ -225,13 +225,22 @@ class DentalLoyaltyLedger(models.Model):
     _DUE_LOTS_ORDER = "available_date, id"
 
     @api.model
-    def _due_lots_domain(self, today):
-        """Lots whose waiting period is over on ``today``, not yet released."""
+    def _due_lots_domain(self, today=None):
+        """Lots whose waiting period is over on ``today`` (by default each
+        clinic's own), not yet released."""
         return [
             ("is_released", "=", False),
             ("points", ">", 0),
-            ("available_date", "<=", today),
+            *self._on_or_before_today("available_date", today),
         ]
+
+    @api.model
+    def _on_or_before_today(self, date_field, today=None):
+        """``date_field`` on or before ``today``, by default each lot's clinic's
+        own today (a nightly job's, over every clinic)."""
+        if today:
+            return [(date_field, "<=", today)]
+        return self.env["res.company"]._dental_loyalty_day_domain(date_field, "<=")
 
     @api.model
     def _release_due_lots(self, wallets=None, today=None, limit=None, skipped=None):
@@ -240,8 +249,7 @@ class DentalLoyaltyLedger(models.Model):
         ``skipped`` (the nightly job's batch), the lots of wallets another
         transaction holds are left and added to it: releasing them would wait
         on a register (their wallet's figures change), whose own catch-up
-        releases them anyway."""
-        today = today or self.env.company._dental_loyalty_today()
+        releases them anyway. ``today``: each clinic's own by default."""
         domain = self._due_lots_domain(today)
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
@@ -321,8 +329,7 @@ class DentalLoyaltyLedger(models.Model):
 
     @api.model
     def _count_due(self, domain, date_field, limit=None):
-        today = self.env.company._dental_loyalty_today()
-        # A job's count of what is left, over every clinic.
+        # A job's count of what is left, over every clinic, each on its day.
         return self.sudo().search_count(
-            [*domain, (date_field, "<=", today)], limit=limit
+            [*domain, *self._on_or_before_today(date_field)], limit=limit
         )

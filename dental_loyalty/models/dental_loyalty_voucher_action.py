@@ -137,7 +137,8 @@ class DentalLoyaltyVoucher(models.Model):
         not given back. Returns how many are left for the next call."""
         domain = [
             ("state", "=", "valid"),
-            ("expiry_date", "<", self.env.company._dental_loyalty_today()),
+            # Each clinic's vouchers on its own day.
+            *self.env["res.company"]._dental_loyalty_day_domain("expiry_date", "<"),
         ]
         # The nightly job acts for every clinic: no user's companies limit it.
         due = self.sudo().search(domain, limit=batch_size, order="id")

@@ -71,8 +71,12 @@ class DentalLoyaltyVoucher(models.Model):
                 )
             )
         values = set(values)
-        today = self.env.company._dental_loyalty_today()
-        past = [("state", "=", "valid"), ("expiry_date", "<", today)]
+        # Each voucher against its own clinic's day, as the nightly job.
+        Company = self.env["res.company"]
+        past = [
+            ("state", "=", "valid"),
+            *Company._dental_loyalty_day_domain("expiry_date", "<"),
+        ]
         domains = [[("state", "in", list(values - {"valid", "expired"}))]]
         if "expired" in values:
             domains += [[("state", "=", "expired")], past]
@@ -82,7 +86,7 @@ class DentalLoyaltyVoucher(models.Model):
                     ("state", "=", "valid"),
                     "|",
                     ("expiry_date", "=", False),
-                    ("expiry_date", ">=", today),
+                    *Company._dental_loyalty_day_domain("expiry_date", ">="),
                 ]
             )
         domain = expression.OR(domains)

@@ -521,28 +521,34 @@ class DentalLoyaltyWallet(models.Model):
         others are searched for their lots."""
         if self.env.context.get("dental_loyalty_catching_up") is _CATCHING_UP:
             return
-        today = self.company_id[:1]._dental_loyalty_today()
         caught_up = self.env.cr.precommit.data.setdefault(
             "dental_loyalty.caught_up", set()
         )
-        wallets = self.filtered(lambda wallet: (wallet.id, today) not in caught_up)
-        if not wallets:
-            return
-        caught_up.update((wallet.id, today) for wallet in wallets)
         due = due or {}
         catching_up = self.with_context(dental_loyalty_catching_up=_CATCHING_UP)
-        waiting = wallets.filtered(
-            lambda wallet: (
-                due[wallet.id][0] if wallet.id in due else wallet.points_pending
+        # Each wallet on its clinic's day: a nightly job's batch spans clinics.
+        for company, company_wallets in self.grouped("company_id").items():
+            today = company._dental_loyalty_today()
+            wallets = company_wallets.filtered(
+                lambda wallet, today=today: (wallet.id, today) not in caught_up
             )
-        )
-        if waiting:
-            catching_up.env["dental.loyalty.ledger"]._release_due_lots(waiting, today)
-        expiring = wallets.filtered(
-            lambda wallet: due[wallet.id][1] if wallet.id in due else True
-        )
-        if expiring:
-            catching_up._expire_due_lots(expiring, today)
+            if not wallets:
+                continue
+            caught_up.update((wallet.id, today) for wallet in wallets)
+            waiting = wallets.filtered(
+                lambda wallet: (
+                    due[wallet.id][0] if wallet.id in due else wallet.points_pending
+                )
+            )
+            if waiting:
+                catching_up.env["dental.loyalty.ledger"]._release_due_lots(
+                    waiting, today
+                )
+            expiring = wallets.filtered(
+                lambda wallet: due[wallet.id][1] if wallet.id in due else True
+            )
+            if expiring:
+                catching_up._expire_due_lots(expiring, today)
 
     @api.model
     def _post_lines(self, vals_list):

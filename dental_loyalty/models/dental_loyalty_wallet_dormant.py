@@ -28,9 +28,10 @@ class DentalLoyaltyWallet(models.Model):
         return res
 
     @api.model
-    def _dormant_due_domain(self, today):
+    def _dormant_due_domain(self, today=None):
         """Wallets whose patient was last seen before their company's dormancy
-        period and who were not found dormant since."""
+        period, counted back from ``today`` (by default each company's own),
+        and who were not found dormant since."""
         # The nightly job acts for every clinic: no user's companies limit it.
         companies = (
             self.env["res.company"]
@@ -53,7 +54,8 @@ class DentalLoyaltyWallet(models.Model):
                                 "last_visit_date",
                                 "<",
                                 window_start(
-                                    today, company.dental_loyalty_dormant_months
+                                    today or company._dental_loyalty_today(),
+                                    company.dental_loyalty_dormant_months,
                                 ),
                             ),
                         ]
@@ -79,14 +81,13 @@ class DentalLoyaltyWallet(models.Model):
         miss you" message if the clinic sends one. One batch per call; the
         marked wallets are not found again, so a run resumes where it stopped.
         Returns how many are left."""
-        today = self.env.company._dental_loyalty_today()
-        domain = self._dormant_due_domain(today)
+        domain = self._dormant_due_domain()
         order = self._DORMANT_ORDER
         found = self.search(domain, limit=batch_size, order=order)
         # Wallets a register holds are left, without waiting, for the next run.
         batch = found & self._lock_for_job(found.ids)
         if batch:
-            batch._mark_dormant(today)
+            batch._mark_dormant()
         remaining = (
             len(
                 self.search(
@@ -99,11 +100,13 @@ class DentalLoyaltyWallet(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return remaining
 
-    def _mark_dormant(self, today):
-        # The engine's bookkeeping: users only read wallets.
-        self.sudo().write({"dormant_since": today})
-        self._schedule_dormant_calls(today)
+    def _mark_dormant(self):
         for company, wallets in self.grouped("company_id").items():
+            # On the clinic's day; the engine's bookkeeping: users only read
+            # wallets.
+            today = company._dental_loyalty_today()
+            wallets.sudo().write({"dormant_since": today})
+            wallets._schedule_dormant_calls(today)
             self.env["dental.loyalty.dispatcher"]._notify(
                 wallets.partner_id,
                 "dormant",

@@ -47,36 +47,45 @@ class DentalLoyaltyWallet(models.Model):
         on each patient's chatter. Idempotent: an expired lot holds nothing more.
         With a list ``skipped`` (the nightly job's batch), the lots of wallets
         another transaction holds are left and added to it, without waiting:
-        the register's own catch-up expires them, else the next run does."""
-        today = today or self.env.company._dental_loyalty_today()
-        domain = [("remaining_points", ">", 0), ("expiry_date", "<=", today)]
+        the register's own catch-up expires them, else the next run does.
+        ``today``: each clinic's own by default."""
+        Ledger = self.env["dental.loyalty.ledger"]
+        domain = [
+            ("remaining_points", ">", 0),
+            *Ledger._on_or_before_today("expiry_date", today),
+        ]
         if wallets is not None:
             domain.append(("wallet_id", "in", wallets.ids))
         # Lots found by date: the engine's bookkeeping, for every clinic's job.
-        lots = (
-            self.env["dental.loyalty.ledger"]
-            .sudo()
-            .search_fetch(
-                domain,
-                [
-                    "wallet_id",
-                    "remaining_points",
-                    "available_date",
-                    "expiry_date",
-                    "date",
-                ],
-                limit=limit,
-                order="wallet_id, id",
-            )
+        lots = Ledger.sudo().search_fetch(
+            domain,
+            [
+                "wallet_id",
+                "company_id",
+                "remaining_points",
+                "available_date",
+                "expiry_date",
+                "date",
+            ],
+            limit=limit,
+            order="wallet_id, id",
         )
         if skipped is not None:
-            lots = self.env["dental.loyalty.ledger"]._of_locked_wallets(lots, skipped)
+            lots = Ledger._of_locked_wallets(lots, skipped)
         if not lots:
             return lots
         # Lock first, so no spend takes from these lots meanwhile. Locking a
         # wallet catches it up, which may already expire these very lots.
         lots.wallet_id._lock_for_update()
-        due = dict(expiring_lots([lot._as_lot() for lot in lots], today))
+        days = {
+            company: today or company._dental_loyalty_today()
+            for company in lots.company_id
+        }
+        due = {}
+        for company, company_lots in lots.grouped("company_id").items():
+            due.update(
+                expiring_lots([lot._as_lot() for lot in company_lots], days[company])
+            )
         expired = self._post_lines(
             [
                 {
@@ -84,7 +93,7 @@ class DentalLoyaltyWallet(models.Model):
                     "kind": "expire",
                     "points": -due[lot.id],
                     "lot_id": lot.id,
-                    "date": today,
+                    "date": days[lot.company_id],
                     "unique_key": f"expire:{lot.id}",
                     "reason": self.env._(
                         "Expired on %s", format_date(self.env, lot.expiry_date)
@@ -124,10 +133,11 @@ class DentalLoyaltyWallet(models.Model):
         return remaining
 
     @api.model
-    def _expiry_warning_domain(self, today, companies):
+    def _expiry_warning_domain(self, companies):
         """Lots with points left, not yet announced, that expire after today and
-        within their company's warning period; none for a company that sends no
-        such message (its lots wait until it does)."""
+        within their company's warning period, each counted from its clinic's
+        day; none for a company that sends no such message (its lots wait until
+        it does)."""
         Ledger = self.env["dental.loyalty.ledger"]
         sending = companies.filtered(
             lambda company: (
@@ -137,11 +147,13 @@ class DentalLoyaltyWallet(models.Model):
         )
         if not sending:
             return expression.FALSE_DOMAIN
+        days = {company: company._dental_loyalty_today() for company in sending}
         per_company = [
             [
                 ("company_id", "=", company.id),
+                ("expiry_date", ">", days[company]),
                 *Ledger._expiring_domain(
-                    today, company.dental_loyalty_expiry_warning_days
+                    days[company], company.dental_loyalty_expiry_warning_days
                 ),
             ]
             for company in sending
@@ -149,14 +161,15 @@ class DentalLoyaltyWallet(models.Model):
         # The longest period bounds the dates for every clinic at once, so
         # that the lots are read by a range of their expiry dates, which ends
         # before the lots of later dates (most of the open ones).
-        last = today + timedelta(
-            days=max(sending.mapped("dental_loyalty_expiry_warning_days"))
+        last = max(
+            days[company] + timedelta(days=company.dental_loyalty_expiry_warning_days)
+            for company in sending
         )
         return expression.AND(
             [
                 [
                     ("expiry_warned", "=", False),
-                    ("expiry_date", ">", today),
+                    ("expiry_date", ">", min(days.values())),
                     ("expiry_date", "<=", last),
                 ],
                 expression.OR(per_company),
@@ -215,7 +228,6 @@ class DentalLoyaltyWallet(models.Model):
         holds are left for the next run and added to it, without waiting; with
         a list ``more``, one wallet past ``limit`` is read and added to it if
         there is one. Returns the wallets whose patients were told."""
-        today = self.env.company._dental_loyalty_today()
         # The engine marks lots and reads every clinic's: users only read theirs.
         Ledger = self.env["dental.loyalty.ledger"].sudo()
         if wallets is None:
@@ -226,7 +238,7 @@ class DentalLoyaltyWallet(models.Model):
             )
         else:
             companies = wallets.sudo().company_id
-        domain = self._expiry_warning_domain(today, companies)
+        domain = self._expiry_warning_domain(companies)
         if wallets is not None:
             batch_ids = wallets.ids
         elif limit:

@@ -264,12 +264,20 @@ class DentalLoyaltyWallet(models.Model):
             up=tier.threshold > previous.threshold,
         )
 
-    def _tier_due_domain(self, today):
+    def _tier_due_domain(self, today=None):
+        """Unpinned wallets not evaluated yet on ``today`` (by default each
+        clinic's own)."""
+        if today:
+            evaluated_before = [("tier_evaluated_date", "<", today)]
+        else:
+            evaluated_before = self.env["res.company"]._dental_loyalty_day_domain(
+                "tier_evaluated_date", "<"
+            )
         return [
             ("tier_pinned", "=", False),
             "|",
             ("tier_evaluated_date", "=", False),
-            ("tier_evaluated_date", "<", today),
+            *evaluated_before,
         ]
 
     @api.model
@@ -278,15 +286,17 @@ class DentalLoyaltyWallet(models.Model):
         period after reaching the tier is over, one batch per call; the
         scheduler commits and calls again while some are left, so the front desk
         never waits on thousands of wallets. Returns what is left."""
-        today = self.env.company._dental_loyalty_today()
-        domain = self._tier_due_domain(today)
+        domain = self._tier_due_domain()
         found = self.search(domain, limit=batch_size, order="id")
         # Wallets a register holds are left, without waiting, for the next run.
-        # The progress mark is set with the lock, in the one write of the rows:
-        # not a change anyone made, no chatter, no recompute.
-        batch = found & self._lock_for_job(
-            found.ids, mark={"tier_evaluated_date": today}
-        )
+        # The progress mark (the clinic's day) is set with the lock, in the one
+        # write of the rows: not a change anyone made, no chatter, no recompute.
+        batch = self.browse()
+        for company, wallets in found.grouped("company_id").items():
+            batch |= wallets & self._lock_for_job(
+                wallets.ids,
+                mark={"tier_evaluated_date": company._dental_loyalty_today()},
+            )
         batch._evaluate_tier(allow_downgrade=True, grace=True)
         remaining = (
             self.search_count(domain, limit=self._left_counted_up_to(batch_size))

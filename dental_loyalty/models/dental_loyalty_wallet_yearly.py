@@ -55,13 +55,13 @@ class DentalLoyaltyWallet(models.Model):
     @api.model
     def _celebrate_due(self, event, batch_size):
         """One batch of the wallets whose ``event`` falls on a day to celebrate
-        (today, and the days missed since the last run went through for their
-        clinic); a clinic's day is marked done only when none of its patients
-        is left. Clinics marked alike (all of them, but for a new one) are
-        selected together."""
-        today = self.env.company._dental_loyalty_today()
+        (today on its clinic's clock, and the days missed since the last run
+        went through for their clinic); a clinic's day is marked done only when
+        none of its patients is left. Clinics marked alike and on the same day
+        (all of them, but for a new one or another time zone) are selected
+        together."""
         done = remaining = 0
-        for covered, companies in self._yearly_marks(event).items():
+        for (covered, today), companies in self._yearly_marks(event).items():
             days = celebration_days(covered, today, self._CATCH_UP_DAYS)
             keys = yearly_keys(days)
             limit = batch_size - done
@@ -114,8 +114,8 @@ class DentalLoyaltyWallet(models.Model):
 
     @api.model
     def _yearly_marks(self, event):
-        """{last day the ``event`` job went through to the end, or None:
-        clinics}, for every clinic."""
+        """{(last day the ``event`` job went through to the end, or None, today
+        on the clinic's clock): clinics}, for every clinic."""
         field = self._yearly_field(event)
         # A job's bookkeeping, not a setting: whoever runs the job may read it.
         companies = (
@@ -124,7 +124,9 @@ class DentalLoyaltyWallet(models.Model):
             .with_context(active_test=False)
             .search_fetch([], [field])
         )
-        return companies.grouped(lambda company: company[field] or None)
+        return companies.grouped(
+            lambda company: (company[field] or None, company._dental_loyalty_today())
+        )
 
     @api.model
     def _set_yearly_covered_until(self, event, day, companies):

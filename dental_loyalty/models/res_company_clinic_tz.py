@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 
 
 class ResCompany(models.Model):
@@ -26,6 +27,31 @@ class ResCompany(models.Model):
             self.env["dental.loyalty.earning.rule"]
             ._clinic_time(company, fields.Datetime.now())
             .date()
+        )
+
+    @api.model
+    def _dental_loyalty_clinic_days(self):
+        """{day: companies}: every company by today on its clinic's clock. A
+        nightly job acts for every clinic, each on its own day: a chain may
+        span time zones, and the scheduler's day is only its own company's."""
+        # The job reads every clinic, whatever the user's companies, with what
+        # their clocks are read from.
+        companies = self.sudo().search_fetch([], ["resource_calendar_id", "partner_id"])
+        return companies.grouped(lambda company: company._dental_loyalty_today())
+
+    @api.model
+    def _dental_loyalty_day_domain(self, field, operator):
+        """``field`` ``operator`` today, each record against its own company's
+        day (``_dental_loyalty_clinic_days``): one term while every clinic is
+        on the same day."""
+        days = self._dental_loyalty_clinic_days()
+        if len(days) == 1:
+            return [(field, operator, next(iter(days)))]
+        return expression.OR(
+            [
+                [("company_id", "in", companies.ids), (field, operator, day)]
+                for day, companies in days.items()
+            ]
         )
 
     @api.model
