@@ -29,6 +29,8 @@ class DentalLoyaltyEarningRule(models.Model):
             number = float(value or 0)
         except (TypeError, ValueError):
             return None  # the field's own conversion says what is wrong
+        except OverflowError:
+            number = math.inf  # an integer no float holds
         if not math.isfinite(number):
             return self.env._(
                 "A rule's multiplier, bonus and cap must be finite numbers."

@@ -17,6 +17,17 @@ MAX_TEXT = 4096
 MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
+def is_finite_number(value):
+    """Whether ``value`` is a finite real number, not a bool. JSON carries
+    integers of any size, which no float holds: they are not finite here."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def is_record_id(value):
     """Whether ``value`` can be a database id: an int of int4, not a bool."""
     return (
@@ -95,12 +106,7 @@ class DentalLoyaltyWizardInput(models.AbstractModel):
                 and abs(value) <= MAX_POINTS
             )
         if field.type in ("float", "monetary"):
-            return (
-                not isinstance(value, bool)
-                and isinstance(value, numbers.Real)
-                and math.isfinite(value)
-                and abs(value) <= MAX_AMOUNT
-            )
+            return is_finite_number(value) and abs(value) <= MAX_AMOUNT
         if field.type in ("char", "text", "html"):
             return isinstance(value, str) and len(value) <= MAX_TEXT
         if field.type == "selection":

@@ -1,13 +1,11 @@
 import copy
-import math
-import numbers
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from .dental_loyalty_input import MAX_AMOUNT, is_record_id
+from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
 from .pos_order import _IN_SYNC, _PAYS, PAID_STATES
 
 # What a paid order is worth, and whose it is: only its sync sets them.
@@ -319,12 +317,7 @@ class PosOrderGuards(models.Model):
     def _dental_loyalty_is_figure(self, value):
         """A quantity, price or amount a register sends: a finite number below
         what a clinic ever bills."""
-        return (
-            not isinstance(value, bool)
-            and isinstance(value, numbers.Real)
-            and math.isfinite(value)
-            and abs(value) <= MAX_AMOUNT
-        )
+        return is_finite_number(value) and abs(value) <= MAX_AMOUNT
 
     @api.model
     def _dental_loyalty_refuse_field(self, model, name):
@@ -348,7 +341,7 @@ class PosOrderGuards(models.Model):
             *self.payment_ids.mapped("amount"),
         ]
         if not all(
-            math.isfinite(figure) and abs(figure) <= MAX_AMOUNT for figure in figures
+            is_finite_number(figure) and abs(figure) <= MAX_AMOUNT for figure in figures
         ):
             raise UserError(
                 self.env._(

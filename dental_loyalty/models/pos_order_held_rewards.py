@@ -1,10 +1,7 @@
-import math
-import numbers
-
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .dental_loyalty_input import MAX_AMOUNT, is_record_id
+from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
 
 # A bill of a clinic has a few lines; a register sending more is not a register.
 _MAX_BILL_LINES = 300
@@ -151,9 +148,7 @@ class PosOrderHeldRewards(models.Model):
             amount = item["amount"]
             if (
                 not is_record_id(item["product_id"])
-                or isinstance(amount, bool)
-                or not isinstance(amount, numbers.Real)
-                or not math.isfinite(amount)
+                or not is_finite_number(amount)
                 or abs(amount) > MAX_AMOUNT
             ):
                 raise refusal

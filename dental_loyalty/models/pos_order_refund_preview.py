@@ -1,10 +1,7 @@
-import math
-import numbers
-
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .dental_loyalty_input import is_record_id
+from .dental_loyalty_input import is_finite_number, is_record_id
 
 # A refund returns the lines of one sale: a few hundred at the very most.
 MAX_RETURNED_LINES = 500
@@ -83,12 +80,7 @@ class PosOrderRefundPreview(models.Model):
             line_id, quantity = item["line_id"], item["qty"]
             if not is_record_id(line_id):
                 raise UserError(unknown)
-            if (
-                isinstance(quantity, bool)
-                or not isinstance(quantity, numbers.Real)
-                or not math.isfinite(quantity)
-                or not 0 < quantity <= MAX_QUANTITY
-            ):
+            if not is_finite_number(quantity) or not 0 < quantity <= MAX_QUANTITY:
                 raise UserError(
                     self.env._("A refund returns a positive quantity of each line.")
                 )

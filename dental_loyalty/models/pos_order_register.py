@@ -1,11 +1,8 @@
-import math
-import numbers
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
-from .dental_loyalty_input import MAX_AMOUNT, is_record_id
+from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
 
 # A register's order uuid is 36 characters; anything much longer is not one.
 _MAX_UUID_LENGTH = 64
@@ -381,11 +378,7 @@ class PosOrderRegister(models.Model):
         """An amount of money a register sends: a finite number, not negative,
         below what a clinic ever bills, rounded to ``currency`` (the company's
         by default); ``positive`` asks for at least its smallest coin."""
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, numbers.Real)
-            or not math.isfinite(value)
-        ):
+        if not is_finite_number(value):
             raise UserError(
                 self.env._("The amount sent by the register is not a number.")
             )

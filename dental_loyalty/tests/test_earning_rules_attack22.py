@@ -138,6 +138,8 @@ class TestEarningRuleArithmeticOverTheWire(EarningRulesCommon, HttpCase):
             ({"cap_points": -(2**40)}, "cap cannot be negative"),
             ({"multiplier": -1e308}, "must be more than 1"),
             ({"multiplier": float("inf")}, "finite numbers"),
+            # JSON's integers have no size limit; no float holds this one.
+            ({"effect": "per_bill", "bonus_points": 10**400}, "finite numbers"),
             ({"date_from": "garbage"}, "must be dates"),
             ({"date_to": "0000-01-01"}, "must be dates"),
         ):

@@ -32,6 +32,33 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                 self.assertEqual(error["name"], "odoo.exceptions.UserError")
                 self.assertIn(message, error["message"])
 
+    def test_integers_no_float_holds_come_back_as_messages(self):
+        # JSON carries integers of any size; no float holds this one.
+        huge = 10**400
+        for method, args, message in [
+            ("dental_loyalty_reserve_points", (huge,), "not a number"),
+            ("dental_loyalty_reserve_points", (100.0, huge), "not a number"),
+            (
+                "dental_loyalty_refund_preview",
+                ([{"line_id": 1, "qty": huge}],),
+                "positive quantity",
+            ),
+        ]:
+            with self.subTest(method=method, args=args):
+                ids = (self.config.id, "x", self.patient.id)
+                if method == "dental_loyalty_refund_preview":
+                    ids = (self.config.id, self.patient.id)
+                result, error = self._call("pos.order", method, *ids, *args)
+                self.assertIsNone(result)
+                self.assertEqual(error["name"], "odoo.exceptions.UserError")
+                self.assertIn(message, error["message"])
+        data = self._order([(self.checkup, 1)])
+        data["lines"][0][2]["qty"] = huge
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
+
     def test_a_cashier_cannot_write_points_into_an_order(self):
         order = self._sync(self._order([(self.checkup, 2)]))  # 100 earned
         self._call(
