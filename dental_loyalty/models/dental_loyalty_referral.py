@@ -111,7 +111,8 @@ class DentalLoyaltyReferral(models.Model):
         """The code as stored, from what reception typed or a patient read out."""
         if not isinstance(code, str):
             return ""
-        return re.sub(r"[\s-]", "", code).upper()[:32]
+        # No NUL either: PostgreSQL takes none in a string it compares.
+        return re.sub(r"[\s\x00-]", "", code).upper()[:32]
 
     @api.model
     def _refer(self, referred, code, company):

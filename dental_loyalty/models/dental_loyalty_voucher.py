@@ -162,7 +162,8 @@ class DentalLoyaltyVoucher(models.Model):
         """The code as stored, from what a cashier typed or a scanner read."""
         if not isinstance(code, str):
             return ""
-        return re.sub(r"[\s-]", "", code).upper()[: _CODE_LENGTH * 2]
+        # No NUL either: PostgreSQL takes none in a string it compares.
+        return re.sub(r"[\s\x00-]", "", code).upper()[: _CODE_LENGTH * 2]
 
     @api.model
     def _from_code(self, code, company):

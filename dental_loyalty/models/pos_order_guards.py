@@ -224,6 +224,10 @@ class PosOrderGuards(models.Model):
         )
         if not session.exists():
             self._dental_loyalty_refuse_field(self, "session_id")
+        uuid = order.get("uuid")
+        # Core finds the order by it; PostgreSQL takes no NUL in a string.
+        if uuid is not None and (not isinstance(uuid, str) or "\x00" in uuid):
+            self._dental_loyalty_refuse_field(self, "uuid")
         date_order = order.get("date_order")
         if date_order:
             try:

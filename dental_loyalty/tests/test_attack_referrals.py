@@ -89,6 +89,19 @@ class TestReferralAttacks(AttackOverTheWire):
         cls.tray = cls.create_product("Aligner tray", cls.categ_basic, 1.5)
         cls.sample = cls.create_product("Floss sample", cls.categ_basic, 0.01)
 
+    def test_a_code_with_a_nul_character_is_read_as_typed_without_it(self):
+        # PostgreSQL takes no NUL in a string: dropped as a space would be.
+        partner, error = self._save_new(
+            {
+                "name": "Nul Byte",
+                "email": "nul@example.org",
+                "dental_referred_by_code": "MINH\x002345",
+            }
+        )
+        self.assertIsNone(error)
+        referral = self.Referral.search([("referred_id", "=", partner.id)])
+        self.assertEqual(referral.referrer_id, self.patient)
+
     def test_a_contact_nobody_can_reach_is_not_referred(self):
         ghost, error = self._save_new(
             {"name": "Ghost", "dental_referred_by_code": "MINH2345"}

@@ -59,6 +59,32 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertEqual(error["name"], "odoo.exceptions.UserError")
         self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
 
+    def test_a_nul_character_comes_back_as_a_message(self):
+        # PostgreSQL takes no NUL in a string: each is a refusal, not a crash.
+        for method, args, message in [
+            (
+                "dental_loyalty_voucher_line",
+                (self.config.id, "AB\x00CD", self.patient.id, 100.0),
+                "No voucher",
+            ),
+            (
+                "dental_loyalty_release_reward",
+                (self.config.id, "x", "AB\x00CD"),
+                "No voucher",
+            ),
+        ]:
+            with self.subTest(method=method):
+                result, error = self._call("pos.order", method, *args)
+                self.assertIsNone(result)
+                self.assertEqual(error["name"], "odoo.exceptions.UserError")
+                self.assertIn(message, error["message"])
+        data = self._order([(self.checkup, 1)])
+        data["uuid"] = "a\x00"
+        data["lines"][0] = [1, 5, {"qty": 1}]
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+
     def test_a_cashier_cannot_write_points_into_an_order(self):
         order = self._sync(self._order([(self.checkup, 2)]))  # 100 earned
         self._call(
