@@ -143,6 +143,15 @@ class TestAmountAndIdAttacks(AttackOverTheWire):
         self.assertIsNone(error)
         self.assertEqual(self._balance(), 0)
 
+    def test_the_join_form_refuses_patients_no_record_is(self):
+        Wizard = "dental.loyalty.join"
+        for partner_id in (2**31, [self.patient.id], 999999, "1", 1.5):
+            with self.subTest(partner_id=partner_id):
+                result, error = self._call(Wizard, "create", {"partner_id": partner_id})
+                self.assertIsNone(result)
+                self.assertRefused(error, "is not valid")
+        self.assertFalse(self.env[Wizard].search([]))
+
     def test_the_manager_wizards_refuse_figures_beyond_range(self):
         for model, vals in [
             ("dental.loyalty.points.adjust", {"points": 2**40, "reason": "x"}),

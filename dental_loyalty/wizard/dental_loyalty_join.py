@@ -6,6 +6,8 @@ class DentalLoyaltyJoin(models.TransientModel):
 
     _name = "dental.loyalty.join"
     _description = "Join the Loyalty Programme"
+    # Checks the types and ranges of what a form or a forged call sends.
+    _inherit = ["dental.loyalty.wizard.input"]
 
     partner_id = fields.Many2one("res.partner", string="Patient", required=True)
     company_id = fields.Many2one(
