@@ -33,6 +33,17 @@ class MailTemplate(models.Model):
         email_layout_xmlid=False,
     ):
         self._dental_loyalty_check_direct_send(res_ids, email_values)
+        if self == self.env.ref(
+            "dental_loyalty.mail_template_member_card", raise_if_not_found=False
+        ):
+            # The card carries the patient's page link: its mail is no
+            # message on their record, and it goes, PDF and all, once sent.
+            email_values = {
+                **(email_values or {}),
+                "model": False,
+                "res_id": False,
+                "auto_delete": True,
+            }
         return super().send_mail_batch(
             res_ids,
             force_send=force_send,

@@ -144,28 +144,45 @@ class TestLoyaltyTemplateSentStraight(
             .search([("recipient_ids", "in", user.partner_id.ids)])
         )
 
-    def test_a_cashiers_mass_mail_of_the_card_skips_who_refused(self):
-        # The cashier's own composer, in mass mode: the card, with the link to
-        # the patient's page, goes only to who agreed to loyalty emails.
+    def test_no_composer_keeps_the_card_on_the_patients_record(self):
+        # The card carries the link to the patient's page: a composer would
+        # keep it, PDF and all, on the patient's record for every employee.
         self.authenticate(self.cashier.login, self.cashier.login)
-        with self.mock_mail_gateway():
-            composer_id, error = self._call_kw(
-                "mail.compose.message",
-                "create",
-                [
-                    {
-                        "composition_mode": "mass_mail",
-                        "model": "res.partner",
-                        "res_ids": [self.agreed.id, self.refused.id],
-                        "template_id": self.card.id,
-                    }
-                ],
-                {},
-            )
-            self.assertIsNone(error)
-            _result, error = self._call_kw(
-                "mail.compose.message", "action_send_mail", [composer_id], {}
-            )
+        attachments = self.env["ir.attachment"].sudo().search_count([])
+        for mode in ("comment", "mass_mail"):
+            with self.subTest(mode=mode), self.mock_mail_gateway():
+                composer_id, error = self._call_kw(
+                    "mail.compose.message",
+                    "create",
+                    [
+                        {
+                            "composition_mode": mode,
+                            "model": "res.partner",
+                            "res_ids": [self.agreed.id],
+                            "template_id": self.card.id,
+                        }
+                    ],
+                    {},
+                )
+                if composer_id:
+                    _result, error = self._call_kw(
+                        "mail.compose.message", "action_send_mail", [composer_id], {}
+                    )
+                self.assertIn("send it with Send Member Card", error["message"])
+        self.assertEqual(self.env["ir.attachment"].sudo().search_count([]), attachments)
+        self.assertFalse(self._mails_to(self.agreed))
+        self.assertFalse(
+            self.env["mail.message"]
+            .search([("model", "=", "res.partner"), ("res_id", "=", self.agreed.id)])
+            .attachment_ids
+        )
+
+    def test_the_card_sent_straight_is_no_message_on_the_patient(self):
+        self.authenticate(self.cashier.login, self.cashier.login)
+        mail_id, error = self._send(self.card, self.agreed)
         self.assertIsNone(error)
-        self.assertTrue(self._mails_to(self.agreed))
-        self.assertFalse(self._mails_to(self.refused))
+        mail = self.env["mail.mail"].sudo().browse(mail_id)
+        self.assertEqual(mail.recipient_ids, self.agreed)
+        self.assertFalse(mail.model)
+        self.assertFalse(mail.res_id)
+        self.assertTrue(mail.auto_delete)

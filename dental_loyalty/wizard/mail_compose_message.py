@@ -16,6 +16,30 @@ class MailComposeMessage(models.TransientModel):
         for composer in self:
             composer.dental_loyalty_warning = composer._dental_loyalty_warning_text()
 
+    @api.depends("composition_mode", "model", "res_domain", "res_ids", "template_id")
+    def _compute_attachment_ids(self):
+        # Refused before the card is rendered: a composer on one record turns
+        # its template's report into an attachment at once.
+        self._dental_loyalty_check_no_card()
+        return super()._compute_attachment_ids()
+
+    def _dental_loyalty_check_no_card(self):
+        """The member card carries the patient's page link, a bearer
+        credential: it goes only as a mail tied to no record (Send Member Card,
+        ``mail.template.send_mail``), never through a composer, which keeps the
+        mail and its PDF on the patient's record for every employee to read."""
+        card = self.env.ref(
+            "dental_loyalty.mail_template_member_card", raise_if_not_found=False
+        )
+        if card and card in self.template_id:
+            raise UserError(
+                self.env._(
+                    "The member card carries the patient's own page link: send "
+                    "it with Send Member Card, which keeps no copy of it on "
+                    "their record."
+                )
+            )
+
     def _dental_loyalty_warning_text(self):
         self.ensure_one()
         if self.model != "res.partner" or self.composition_mode != "mass_mail":
@@ -131,6 +155,7 @@ class MailComposeMessage(models.TransientModel):
         return super()._action_send_mail_comment(res_ids)
 
     def action_send_mail(self):
+        self._dental_loyalty_check_no_card()
         refused = sum(composer._dental_loyalty_refused_count() for composer in self)
         outside = sum(composer._dental_loyalty_outside_count() for composer in self)
         return self.env["dental.loyalty.dispatcher"]._skipped_for_consent(
