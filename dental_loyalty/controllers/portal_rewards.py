@@ -42,6 +42,7 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
             request.env["dental.loyalty.reward"]
             .sudo()
             .search([("company_id", "=", wallet.company_id.id)])
+            ._shown_to(patient)
         )
         Hold = request.env["dental.loyalty.reservation"].sudo()
         spendable, _own, _others = Hold._spendable_for(paying, "portal")

@@ -218,6 +218,15 @@ class DentalLoyaltyReward(models.Model):
         for reward in self:
             reward.for_chosen_patients = bool(reward.partner_ids)
 
+    def _shown_to(self, patient):
+        """These rewards but those kept for chosen patients ``patient`` is not
+        one of: no other patient's business, at the desk or on the page."""
+        return self.filtered(
+            lambda reward: (
+                not reward.for_chosen_patients or patient in reward.partner_ids
+            )
+        )
+
     def _compute_voucher_count(self):
         counts = dict(
             self.env["dental.loyalty.voucher"]._read_group(

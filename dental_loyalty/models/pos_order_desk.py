@@ -43,10 +43,7 @@ class PosOrderDesk(models.Model):
             self.env["dental.loyalty.reward"]
             .sudo()
             .search([("company_id", "=", wallet.company_id.id)])
-            # A reward kept for chosen patients is no other patient's business.
-            .filtered(
-                lambda reward: not reward.partner_ids or patient in reward.partner_ids
-            )
+            ._shown_to(patient)
         )
         today = wallet.company_id._dental_loyalty_today()
         return spendable, rewards._refusals_for(wallet, today, patient)

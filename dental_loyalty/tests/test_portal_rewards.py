@@ -132,6 +132,16 @@ class TestPortalRewards(RewardCatalogMixin, DentalLoyaltyTestMixin, HttpCase):
         self.assertEqual(len(self._vouchers()), 1)
         self.assertEqual(self._points(), 150)
 
+    def test_a_reward_kept_for_chosen_patients_is_not_on_anyone_elses_page(self):
+        chosen = self.env["res.partner"].create({"name": "Chosen One"})
+        self.gift.partner_ids = chosen
+        self._give(self.patient, 400)
+        wallet = self.patient._dental_loyalty_own_wallet()
+        page = self.url_open(wallet.get_portal_url(), timeout=60)
+        self.assertIn("10 off", page.text)
+        self.assertNotIn("Toothbrush kit", page.text)
+        self.assertNotIn("Chosen One", page.text)
+
     def test_points_a_register_holds_cannot_be_exchanged(self):
         wallet = self._give(self.patient, 400)
         self.env["dental.loyalty.reservation"].create(
