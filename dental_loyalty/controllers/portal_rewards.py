@@ -46,6 +46,13 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
         )
         Hold = request.env["dental.loyalty.reservation"].sudo()
         spendable, _own, _others = Hold._spendable_for(paying, "portal")
+        # The day's spend, read once for every reward: from the clinic's
+        # threshold a spend needs the code the desk sends to the patient.
+        SpendCode = request.env["dental.loyalty.spend.code"].sudo()
+        threshold = SpendCode._threshold(paying)
+        spent_today = threshold and SpendCode._spent_or_held_today(
+            paying, None, patient
+        )
         offers = []
         for reward in rewards:
             refusal = reward._refusal(paying, today, patient)
@@ -56,8 +63,21 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
                     cost=reward.points_cost,
                     spendable=spendable,
                 )
+            if (
+                not refusal
+                and threshold
+                and spent_today + reward.points_cost >= threshold
+            ):
+                refusal = self._dental_loyalty_desk_only(reward)
             offers.append({"reward": reward, "refusal": refusal or False})
         return offers
+
+    def _dental_loyalty_desk_only(self, reward):
+        return request.env._(
+            "Ask for %s at the front desk: the clinic confirms a spend of this "
+            "many points with a code it sends to your phone.",
+            reward.name,
+        )
 
     def _dental_loyalty_page_redirect(self, wallet, access_token):
         query = f"?{url_encode({'access_token': access_token})}" if access_token else ""
@@ -101,11 +121,21 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
             # check of the desk (terms, points less holds, stock) under the
             # wallet's lock, and writes as it does for the desk.
             with request.env.cr.savepoint():
+                paying = wallet._paying_wallet()
+                # The page cannot check the code the desk sends by SMS: a
+                # spend that needs one is the desk's, read under the lock.
+                paying._lock_for_update()
+                if (
+                    request.env["dental.loyalty.spend.code"]
+                    .sudo()
+                    ._needs_code(paying, reward.points_cost, None, wallet.partner_id)
+                ):
+                    raise UserError(self._dental_loyalty_desk_only(reward))
                 voucher = (
                     request.env["dental.loyalty.voucher"]
                     .sudo()
                     .with_company(wallet.company_id)
-                    ._issue(wallet._paying_wallet(), reward, wallet.partner_id)
+                    ._issue(paying, reward, wallet.partner_id)
                 )
         except UserError as error:
             result = {"kind": "danger", "message": str(error.args[0])}

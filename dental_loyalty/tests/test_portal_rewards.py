@@ -132,6 +132,24 @@ class TestPortalRewards(RewardCatalogMixin, DentalLoyaltyTestMixin, HttpCase):
         self.assertEqual(len(self._vouchers()), 1)
         self.assertEqual(self._points(), 150)
 
+    def test_a_spend_the_desk_confirms_by_sms_is_the_desks(self):
+        # The page cannot check the code the desk sends to the patient's
+        # phone: from the clinic's threshold, the exchange is the desk's.
+        self.company.dental_loyalty_spend_code_points = 300
+        self._give(self.patient, 1000)
+        wallet = self.patient._dental_loyalty_own_wallet()
+        page = self.url_open(wallet.get_portal_url(), timeout=60)
+        self.assertIn("Ask for 10 off at the front desk", page.text)
+        self.assertEqual(page.text.count("Exchange my points"), 2)
+        page = self._redeem(self.ten_off)
+        self.assertIn("Ask for 10 off at the front desk", page.text)
+        self.assertFalse(self._vouchers())
+        # Below it, the day's spends add up to it: 200 then 100 more.
+        self.assertIn("Done: 10 % off", self._redeem(self.whitening_off).text)
+        self.assertIn("Ask for Toothbrush kit", self._redeem(self.gift).text)
+        self.assertEqual(self._vouchers().reward_id, self.whitening_off)
+        self.assertEqual(self._points(), 800)
+
     def test_a_reward_kept_for_chosen_patients_is_not_on_anyone_elses_page(self):
         chosen = self.env["res.partner"].create({"name": "Chosen One"})
         self.gift.partner_ids = chosen
