@@ -9,12 +9,14 @@ token's value before any handler sees the line.
 import logging
 import re
 
-_TOKEN = re.compile(r"(access_token=)[^&#\s\"']+")
+# Also as a browser or a mail client may have encoded it, its "_" or "=" in
+# percent signs (a mistyped link is logged as it came).
+_TOKEN = re.compile(r"(access(?:_|%5f)token(?:=|%3d))[^&#\s\"']+", re.IGNORECASE)
 REDACTED = "[redacted]"
 
 
 def redact_tokens(text):
-    """``text`` with every ``access_token=`` value replaced."""
+    """``text`` with every ``access_token=`` value replaced, encoded or not."""
     return _TOKEN.sub(r"\g<1>" + REDACTED, text)
 
 

@@ -18,3 +18,11 @@ class TestTokenLog(DentalLoyaltyTestMixin, HttpCase):
         self.assertIn("access_token=[redacted]&x=1", lines)
         self.assertNotIn(token, lines)
         self.assertNotIn("SECRET", lines)
+
+    def test_a_mistyped_link_keeps_no_access_token_either(self):
+        token = "Zq9-SECRET_token_of_a_patient_page_0123456789"
+        with self.assertLogs("werkzeug", logging.INFO) as logs:
+            for query in (f"access_token%3D{token}", f"ACCESS%5FTOKEN%3d{token}"):
+                self.url_open(f"/my/loyalty/1?{query}")
+        lines = "\n".join(logs.output)
+        self.assertNotIn("SECRET", lines)
