@@ -122,7 +122,8 @@ class DentalLoyaltyLiabilityBooking(models.Model):
         month = self._month_label(month_end)
         self._check_company_books_liability(company, month)
         self._serialise_company(company)
-        if month_end >= fields.Date.context_today(self):
+        # Ended on the clinic's clock, not the caller's or the scheduler's.
+        if month_end >= company._dental_loyalty_today():
             raise UserError(
                 self.env._(
                     "The loyalty liability of %(month)s can be booked once the month "
@@ -356,13 +357,14 @@ class DentalLoyaltyLiabilityBooking(models.Model):
 
     @api.model
     def _cron_book_previous_month(self):
-        """Books last month for every company that turned booking on."""
-        today = fields.Date.context_today(self)
-        month_end = date_utils.start_of(today, "month") - timedelta(days=1)
+        """Books last month for every company that turned booking on, each by
+        its clinic's day (a chain may span time zones)."""
         companies = self.env["res.company"].search(
             [("dental_loyalty_book_liability", "=", True)]
         )
         for company in companies:
+            today = company._dental_loyalty_today()
+            month_end = date_utils.start_of(today, "month") - timedelta(days=1)
             try:
                 # One company's closed books or missing accounts leave the others'.
                 with self.env.cr.savepoint():

@@ -43,6 +43,27 @@ class TestLiabilityBookingCron(DentalLoyaltyAccountCommon):
         self.assertEqual(self.bookings(), booking)
         self.assertEqual(len(booking.move_id), 1)
 
+    def test_cron_books_a_month_once_it_ended_on_the_clinics_clock(self):
+        self._turn_on(self.other_data)
+        self.company.resource_calendar_id.sudo().tz = "Pacific/Pago_Pago"
+        self.other.resource_calendar_id.sudo().tz = "Pacific/Kiritimati"
+        february = date(2026, 2, 28)
+        self.worth[self.company.id, february] = 200.0
+        self.worth[self.company.id, MARCH] = 300.0
+        self.worth[self.other.id, MARCH] = 800.0
+        # 02:00 UTC on April 1st: still March 31st in Pago Pago, whose last
+        # ended month is February.
+        with freeze_time("2026-04-01 02:00:00"):
+            self.assertEqual(self.company._dental_loyalty_today(), MARCH)
+            self.run_cron()
+        booked = {(booking.company_id, booking.date) for booking in self.bookings()}
+        self.assertEqual(booked, {(self.company, february), (self.other, MARCH)})
+        self.run_cron()  # April 2nd everywhere
+        self.assertIn(
+            (self.company, MARCH),
+            {(booking.company_id, booking.date) for booking in self.bookings()},
+        )
+
     def test_cron_books_the_others_when_one_company_is_locked(self):
         self._turn_on(self.other_data)
         self.other.fiscalyear_lock_date = MARCH

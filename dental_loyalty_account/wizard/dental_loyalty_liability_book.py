@@ -29,7 +29,7 @@ class DentalLoyaltyLiabilityBook(models.TransientModel):
 
     @api.model
     def _default_date(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._dental_loyalty_today()
         return date_utils.start_of(today, "month") - timedelta(days=1)
 
     @api.depends("date")
