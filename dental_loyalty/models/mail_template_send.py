@@ -33,9 +33,7 @@ class MailTemplate(models.Model):
         email_layout_xmlid=False,
     ):
         self._dental_loyalty_check_direct_send(res_ids, email_values)
-        if self == self.env.ref(
-            "dental_loyalty.mail_template_member_card", raise_if_not_found=False
-        ):
+        if self._dental_loyalty_carries_card():
             # The card carries the patient's page link: its mail is no
             # message on their record, and it goes, PDF and all, once sent.
             email_values = {
@@ -52,16 +50,32 @@ class MailTemplate(models.Model):
             email_layout_xmlid=email_layout_xmlid,
         )
 
+    def _dental_loyalty_carries_card(self):
+        """Whether these templates attach a member card, which carries the
+        patient's page link: the shipped card's template, or any other a user
+        made with the card's reports."""
+        cards = self.env["ir.actions.report"]
+        for xmlid in (
+            "dental_loyalty.action_report_member_card_a4",
+            "dental_loyalty.action_report_member_card_cr80",
+        ):
+            cards |= self.env.ref(xmlid, raise_if_not_found=False) or cards
+        # Which reports they attach, whoever may read them.
+        return bool(self.sudo().report_template_ids & cards)
+
     def _dental_loyalty_is_loyalty_template(self):
         """The event this template is the programme's message of, or True
-        for any other template the addon ships (the member card), or False."""
+        for any other template the addon ships (the member card) or that
+        attaches the card, or False."""
         self.ensure_one()
         event = self.env["mail.render.mixin"]._dental_loyalty_template_event(self)
         if event:
             return event
         # Which template it is, whoever may read it.
         xmlid = self.sudo().get_external_id().get(self.id, "")
-        return xmlid.startswith("dental_loyalty.")
+        return (
+            xmlid.startswith("dental_loyalty.") or self._dental_loyalty_carries_card()
+        )
 
     def _dental_loyalty_check_direct_send(self, res_ids, email_values):
         if self.env.su or len(self) != 1:

@@ -1,3 +1,6 @@
+import itertools
+
+from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.mail.tests.common import MailCase
@@ -147,10 +150,31 @@ class TestLoyaltyTemplateSentStraight(
     def test_no_composer_keeps_the_card_on_the_patients_record(self):
         # The card carries the link to the patient's page: a composer would
         # keep it, PDF and all, on the patient's record for every employee.
+        # A template of a user's making that attaches the card is the card.
+        welcome = self.env["mail.template"].create(
+            {
+                "name": "Welcome",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "Welcome",
+                "body_html": "<p>Welcome</p>",
+                "report_template_ids": [
+                    Command.set(
+                        self.env.ref(
+                            "dental_loyalty.action_report_member_card_cr80"
+                        ).ids
+                    )
+                ],
+            }
+        )
         self.authenticate(self.cashier.login, self.cashier.login)
         attachments = self.env["ir.attachment"].sudo().search_count([])
-        for mode in ("comment", "mass_mail"):
-            with self.subTest(mode=mode), self.mock_mail_gateway():
+        for mode, template in itertools.product(
+            ("comment", "mass_mail"), (self.card, welcome)
+        ):
+            with (
+                self.subTest(mode=mode, template=template.name),
+                self.mock_mail_gateway(),
+            ):
                 composer_id, error = self._call_kw(
                     "mail.compose.message",
                     "create",
@@ -159,7 +183,7 @@ class TestLoyaltyTemplateSentStraight(
                             "composition_mode": mode,
                             "model": "res.partner",
                             "res_ids": [self.agreed.id],
-                            "template_id": self.card.id,
+                            "template_id": template.id,
                         }
                     ],
                     {},

@@ -28,10 +28,7 @@ class MailComposeMessage(models.TransientModel):
         credential: it goes only as a mail tied to no record (Send Member Card,
         ``mail.template.send_mail``), never through a composer, which keeps the
         mail and its PDF on the patient's record for every employee to read."""
-        card = self.env.ref(
-            "dental_loyalty.mail_template_member_card", raise_if_not_found=False
-        )
-        if card and card in self.template_id:
+        if self.template_id._dental_loyalty_carries_card():
             raise UserError(
                 self.env._(
                     "The member card carries the patient's own page link: send "
