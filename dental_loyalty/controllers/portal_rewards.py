@@ -111,8 +111,13 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
         )
         reward = request.env["dental.loyalty.reward"].browse()
         if is_record_id(reward_id):
-            reward = reward.sudo().search(
-                [("id", "=", reward_id), ("company_id", "=", wallet.company_id.id)]
+            reward = (
+                reward.sudo()
+                .search(
+                    [("id", "=", reward_id), ("company_id", "=", wallet.company_id.id)]
+                )
+                # One kept for other patients is unknown here, name and all.
+                ._shown_to(wallet.partner_id)
             )
         if not reward:
             raise NotFound()

@@ -159,6 +159,12 @@ class TestPortalRewards(RewardCatalogMixin, DentalLoyaltyTestMixin, HttpCase):
         self.assertIn("10 off", page.text)
         self.assertNotIn("Toothbrush kit", page.text)
         self.assertNotIn("Chosen One", page.text)
+        # Nor named by the answer to an exchange asked for it.
+        with mute_logger("odoo.http"):
+            page = self._redeem(self.gift)
+        self.assertEqual(page.status_code, 404)
+        self.assertNotIn("Toothbrush kit", page.text)
+        self.assertFalse(self._vouchers())
 
     def test_points_a_register_holds_cannot_be_exchanged(self):
         wallet = self._give(self.patient, 400)
