@@ -96,10 +96,12 @@ class DentalLoyaltySpendCode(models.Model):
     def _spent_or_held_today(self, wallet, order_uuid, patient=None):
         """What ``patient`` (the wallet's own by default) spent in the last 24
         hours by the server's clock, from every wallet they spend from (lines
-        naming them, and their own wallet's), gross (points given back do not
-        make room for more), and what other orders hold of those wallets: a
-        large spend split into small ones, or over two wallets, is still one
-        day's spend. The lines' ``create_date``, not their ``date``: the
+        naming them, and their own wallet's), and what anyone spent from
+        ``wallet`` (a family's, which every member's page and bill spends
+        from), gross (points given back do not make room for more), and what
+        other orders hold of those wallets: a large spend split into small
+        ones, over two wallets or over a family's members, is still one day's
+        spend. The lines' ``create_date``, not their ``date``: the
         register's time zone and the bill's date are the caller's word."""
         patient = patient or wallet.partner_id
         since = fields.Datetime.now() - timedelta(days=1)
@@ -112,11 +114,13 @@ class DentalLoyaltySpendCode(models.Model):
                 ("kind", "in", ("spend", "redeem")),
                 ("create_date", ">", since),
                 "|",
+                "|",
                 "&",
                 ("member_id", "=", patient.id),
                 ("company_id", "=", wallet.company_id.id),
                 "&",
                 *own,
+                ("wallet_id", "=", wallet.id),
             ],
             aggregates=["points:sum"],
         )[0][0]

@@ -150,6 +150,29 @@ class TestPortalRewards(RewardCatalogMixin, DentalLoyaltyTestMixin, HttpCase):
         self.assertEqual(self._vouchers().reward_id, self.whitening_off)
         self.assertEqual(self._points(), 800)
 
+    def test_a_familys_members_spend_one_wallets_day(self):
+        # Every member's page spends from the family's wallet: their
+        # exchanges add up to the threshold as one patient's would.
+        self.company.dental_loyalty_spend_code_points = 500
+        members = self.env["res.partner"].create(
+            [{"name": "Bao Nguyen"}, {"name": "Hoa Nguyen"}]
+        )
+        for member in members:
+            self.env["dental.loyalty.wallet"]._get_for_partners(member)
+        self.env["dental.loyalty.family"].create(
+            {
+                "name": "Nguyen family",
+                "holder_id": self.patient.id,
+                "member_ids": [(6, 0, [self.patient.id, *members.ids])],
+            }
+        )
+        self._give(self.patient, 1000)
+        self.assertIn("Done: 10 off", self._redeem(self.ten_off, members[0]).text)
+        page = self._redeem(self.ten_off, members[1])
+        self.assertIn("Ask for 10 off at the front desk", page.text)
+        self.assertFalse(self._vouchers(members[1]))
+        self.assertEqual(self._points(self.patient), 700)
+
     def test_a_reward_kept_for_chosen_patients_is_not_on_anyone_elses_page(self):
         chosen = self.env["res.partner"].create({"name": "Chosen One"})
         self.gift.partner_ids = chosen
