@@ -217,7 +217,6 @@ class PosOrderGuards(models.Model):
         whose value no register sends."""
         if not isinstance(order, dict):
             raise UserError(self.env._("The register sent an order that is not one."))
-        Line = self.env["pos.order.line"]
         session_id = order.get("session_id")
         session = self.env["pos.session"].browse(
             session_id if is_record_id(session_id) else ()
@@ -253,8 +252,28 @@ class PosOrderGuards(models.Model):
                 raise UserError(
                     self.env._("The bill names a practitioner of another company.")
                 )
+        # The order's own figures: read before core checks them (what points
+        # pay of the bill), and kept for the integrity check to read.
+        for name in ("amount_total", "amount_paid", "amount_tax", "amount_return"):
+            value = order.get(name)
+            if value not in (None, False) and not self._dental_loyalty_is_figure(value):
+                self._dental_loyalty_refuse_field(self, name)
+        self._dental_loyalty_check_payload_lines(order)
+        self._dental_loyalty_check_payload_payments(order)
+
+    @api.model
+    def _dental_loyalty_check_payload_lines(self, order):
+        """The register's lines: figures a clinic bills, a discount in
+        percent, the sold line a return names, a voucher code as typed."""
+        Line = self.env["pos.order.line"]
         for vals in self._dental_loyalty_payload_values(order, "lines"):
-            for name in ("qty", "price_unit", "discount"):
+            for name in (
+                "qty",
+                "price_unit",
+                "discount",
+                "price_subtotal",
+                "price_subtotal_incl",
+            ):
                 # A line rung up by a click sends no discount: false, as core
                 # reads an empty number.
                 value = vals.get(name)
@@ -264,12 +283,15 @@ class PosOrderGuards(models.Model):
                     self._dental_loyalty_refuse_field(Line, name)
             if not 0 <= (vals.get("discount") or 0) <= 100:
                 self._dental_loyalty_refuse_field(Line, "discount")
+            code = vals.get("dental_loyalty_voucher_code")
+            # A code is looked up and stored: PostgreSQL takes no NUL in it.
+            if code and (not isinstance(code, str) or "\x00" in code):
+                self._dental_loyalty_refuse_field(Line, "dental_loyalty_voucher_code")
             refunded_id = vals.get("refunded_orderline_id")
             if refunded_id and not (
                 is_record_id(refunded_id) and Line.browse(refunded_id).exists()
             ):
                 self._dental_loyalty_refuse_field(Line, "refunded_orderline_id")
-        self._dental_loyalty_check_payload_payments(order)
 
     @api.model
     def _dental_loyalty_check_payload_payments(self, order):

@@ -85,6 +85,28 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertIsNone(order)
         self.assertEqual(error["name"], "odoo.exceptions.UserError")
 
+    def test_a_sync_with_figures_no_bill_has_is_refused_with_a_message(self):
+        for where, name, value in [
+            ("order", "amount_total", float("nan")),
+            ("order", "amount_total", float("inf")),
+            ("order", "amount_paid", 10**400),
+            ("order", "amount_tax", 1e300),
+            ("line", "price_subtotal", 1e300),
+            ("line", "price_subtotal_incl", True),
+            ("line", "dental_loyalty_voucher_code", "ABCD\x00EFGH"),
+        ]:
+            with self.subTest(name=name, value=value):
+                data = self._order([(self.checkup, 1)])
+                target = data if where == "order" else data["lines"][0][2]
+                target[name] = value
+                order, error = self._sync_rpc(data)
+                self.assertIsNone(order)
+                self.assertEqual(error["name"], "odoo.exceptions.UserError")
+                self.assertIn("not valid", error["message"])
+                self.assertFalse(
+                    self.env["pos.order"].search([("uuid", "=", data["uuid"])])
+                )
+
     def test_a_cashier_cannot_write_points_into_an_order(self):
         order = self._sync(self._order([(self.checkup, 2)]))  # 100 earned
         self._call(
