@@ -70,7 +70,10 @@ class DentalLoyaltyVoucher(models.Model):
                     value,
                 )
             )
-        values = set(values)
+        # A name no status has matches no voucher: it is not sent to the
+        # database (which takes no NUL in a string, say).
+        known = set(self._fields["state"].get_values(self.env))
+        values = {each for each in values if each in known or not each}
         # Each voucher against its own clinic's day, as the nightly job.
         Company = self.env["res.company"]
         past = [

@@ -69,6 +69,10 @@ class TestVoucherBackoffice(RewardCatalogMixin, DentalLoyaltyCommon):
             ("=?", False, 1),
             ("=?", "expired", 1),
             ("=?", "valid", 0),
+            # No status has this name, NUL and all: nothing found, no crash.
+            ("=", "exp\x00", 0),
+            ("in", ["expired", "\x00"], 1),
+            ("not in", ["\x00"], 1),
         ):
             with self.subTest(operator=operator, value=value):
                 self.assertEqual(
