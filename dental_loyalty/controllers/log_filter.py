@@ -10,8 +10,10 @@ import logging
 import re
 
 # Also as a browser or a mail client may have encoded it, its "_" or "=" in
-# percent signs (a mistyped link is logged as it came).
-_TOKEN = re.compile(r"(access(?:_|%5f)token(?:=|%3d))[^&#\s\"']+", re.IGNORECASE)
+# percent signs, once or more (a mistyped link is logged as it came).
+_TOKEN = re.compile(
+    r"(access(?:_|%(?:25)*5f)token(?:=|%(?:25)*3d))[^&#\s\"']+", re.IGNORECASE
+)
 REDACTED = "[redacted]"
 
 

@@ -22,7 +22,11 @@ class TestTokenLog(DentalLoyaltyTestMixin, HttpCase):
     def test_a_mistyped_link_keeps_no_access_token_either(self):
         token = "Zq9-SECRET_token_of_a_patient_page_0123456789"
         with self.assertLogs("werkzeug", logging.INFO) as logs:
-            for query in (f"access_token%3D{token}", f"ACCESS%5FTOKEN%3d{token}"):
+            for query in (
+                f"access_token%3D{token}",
+                f"ACCESS%5FTOKEN%3d{token}",
+                f"access%255Ftoken%253D{token}",
+            ):
                 self.url_open(f"/my/loyalty/1?{query}")
         lines = "\n".join(logs.output)
         self.assertNotIn("SECRET", lines)
