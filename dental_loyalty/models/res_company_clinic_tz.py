@@ -34,9 +34,14 @@ class ResCompany(models.Model):
         """{day: companies}: every company by today on its clinic's clock. A
         nightly job acts for every clinic, each on its own day: a chain may
         span time zones, and the scheduler's day is only its own company's."""
-        # The job reads every clinic, whatever the user's companies, with what
-        # their clocks are read from.
-        companies = self.sudo().search_fetch([], ["resource_calendar_id", "partner_id"])
+        # The job reads every clinic, whatever the user's companies, archived
+        # ones too (their patients' lots still expire), with what their clocks
+        # are read from.
+        companies = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch([], ["resource_calendar_id", "partner_id"])
+        )
         return companies.grouped(lambda company: company._dental_loyalty_today())
 
     @api.model
