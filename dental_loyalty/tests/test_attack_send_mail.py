@@ -175,23 +175,34 @@ class TestLoyaltyTemplateSentStraight(
                 self.subTest(mode=mode, template=template.name),
                 self.mock_mail_gateway(),
             ):
-                composer_id, error = self._call_kw(
+                values = {
+                    "composition_mode": mode,
+                    "model": "res.partner",
+                    "res_ids": [self.agreed.id],
+                    "template_id": template.id,
+                }
+                # Picking the template in the form raises nothing: the form
+                # says why it will not send, and renders no card.
+                changed, error = self._call_kw(
                     "mail.compose.message",
-                    "create",
-                    [
-                        {
-                            "composition_mode": mode,
-                            "model": "res.partner",
-                            "res_ids": [self.agreed.id],
-                            "template_id": template.id,
-                        }
-                    ],
+                    "onchange",
+                    [[], values, ["template_id"], {"dental_loyalty_warning": {}}],
                     {},
                 )
-                if composer_id:
-                    _result, error = self._call_kw(
-                        "mail.compose.message", "action_send_mail", [composer_id], {}
-                    )
+                self.assertIsNone(error)
+                self.assertIn(
+                    "send it with Send Member Card",
+                    changed["value"]["dental_loyalty_warning"],
+                )
+                composer_id, error = self._call_kw(
+                    "mail.compose.message", "create", [values], {}
+                )
+                self.assertIsNone(error)
+                composer = self.env["mail.compose.message"].browse(composer_id)
+                self.assertFalse(composer.attachment_ids)
+                _result, error = self._call_kw(
+                    "mail.compose.message", "action_send_mail", [composer_id], {}
+                )
                 self.assertIn("send it with Send Member Card", error["message"])
         self.assertEqual(self.env["ir.attachment"].sudo().search_count([]), attachments)
         self.assertFalse(self._mails_to(self.agreed))

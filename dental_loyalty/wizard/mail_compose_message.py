@@ -18,27 +18,39 @@ class MailComposeMessage(models.TransientModel):
 
     @api.depends("composition_mode", "model", "res_domain", "res_ids", "template_id")
     def _compute_attachment_ids(self):
-        # Refused before the card is rendered: a composer on one record turns
-        # its template's report into an attachment at once.
-        self._dental_loyalty_check_no_card()
-        return super()._compute_attachment_ids()
+        # The card is never rendered here: a composer on one record turns its
+        # template's report into an attachment at once. The form says why, and
+        # sending refuses; picking the template in the form raises nothing.
+        cards = self.filtered(
+            lambda composer: composer.template_id._dental_loyalty_carries_card()
+        )
+        cards.attachment_ids = False
+        return super(MailComposeMessage, self - cards)._compute_attachment_ids()
 
-    def _dental_loyalty_check_no_card(self):
-        """The member card carries the patient's page link, a bearer
+    def _dental_loyalty_card_refusal(self):
+        """Why this composer may not send its template, if it attaches the
+        member card. The card carries the patient's page link, a bearer
         credential: it goes only as a mail tied to no record (Send Member Card,
         ``mail.template.send_mail``), never through a composer, which keeps the
         mail and its PDF on the patient's record for every employee to read."""
-        if self.template_id._dental_loyalty_carries_card():
-            raise UserError(
-                self.env._(
-                    "The member card carries the patient's own page link: send "
-                    "it with Send Member Card, which keeps no copy of it on "
-                    "their record."
-                )
-            )
+        if not self.template_id._dental_loyalty_carries_card():
+            return False
+        return self.env._(
+            "The member card carries the patient's own page link: send it with "
+            "Send Member Card, which keeps no copy of it on their record."
+        )
+
+    def _dental_loyalty_check_no_card(self):
+        for composer in self:
+            refusal = composer._dental_loyalty_card_refusal()
+            if refusal:
+                raise UserError(refusal)
 
     def _dental_loyalty_warning_text(self):
         self.ensure_one()
+        refusal = self._dental_loyalty_card_refusal()
+        if refusal:
+            return refusal
         if self.model != "res.partner" or self.composition_mode != "mass_mail":
             return False
         partners = self.env["res.partner"].browse(self._evaluate_res_ids() or [])
