@@ -49,8 +49,7 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
         # The day's spend, read once for every reward: from the clinic's
         # threshold a spend needs the code the desk sends to the patient.
         SpendCode = request.env["dental.loyalty.spend.code"].sudo()
-        threshold = SpendCode._threshold(paying)
-        spent_today = threshold and SpendCode._spent_or_held_today(
+        spent_today = SpendCode._threshold(paying) and SpendCode._spent_or_held_today(
             paying, None, patient
         )
         offers = []
@@ -63,10 +62,8 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
                     cost=reward.points_cost,
                     spendable=spendable,
                 )
-            if (
-                not refusal
-                and threshold
-                and spent_today + reward.points_cost >= threshold
+            if not refusal and SpendCode._needs_code(
+                paying, reward.points_cost, None, patient, before=spent_today
             ):
                 refusal = self._dental_loyalty_desk_only(reward)
             offers.append({"reward": reward, "refusal": refusal or False})

@@ -139,15 +139,17 @@ class DentalLoyaltySpendCode(models.Model):
         return -(spent or 0) + (held or 0)
 
     @api.model
-    def _needs_code(self, wallet, points, order_uuid=None, patient=None):
+    def _needs_code(self, wallet, points, order_uuid=None, patient=None, before=None):
         """The refusal a spend of ``points`` by ``order_uuid`` gets when the
         clinic wants it confirmed (the threshold counts ``patient``'s day,
         the wallet's own by default), or None; says nothing of a code
-        confirmed for the order."""
+        confirmed for the order. ``before``: that day's spend, when the caller
+        read it once for many spends (``_spent_or_held_today``)."""
         threshold = self._threshold(wallet)
         if not threshold or points <= 0:
             return None
-        before = self._spent_or_held_today(wallet, order_uuid, patient)
+        if before is None:
+            before = self._spent_or_held_today(wallet, order_uuid, patient)
         if before + points < threshold:
             return None
         if not before:
