@@ -375,10 +375,30 @@ class PosOrderGuards(models.Model):
                     self._dental_loyalty_label(),
                 )
             )
+        currency = self.currency_id
+        # Each line's total as sent is the one recomputed from its price,
+        # quantity, discount and taxes, within its rounding: the audits read
+        # the stored one, and a forged one would raise false alarms there.
+        line_totals = {line: line._dental_loyalty_total() for line in self.lines}
+        for line, total in line_totals.items():
+            gap = abs(line.price_subtotal_incl - total)
+            if currency.compare_amounts(gap, currency.rounding) > 0:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: its line %(product)s says "
+                        "%(sent)s, but its price, quantity, discount and taxes "
+                        "make %(total)s.",
+                        order=self._dental_loyalty_label(),
+                        product=line.full_product_name or line.product_id.display_name,
+                        sent=formatLang(
+                            self.env, line.price_subtotal_incl, currency_obj=currency
+                        ),
+                        total=formatLang(self.env, total, currency_obj=currency),
+                    )
+                )
         # The total the register sent is what the server recomputes from the
         # lines, within each line's rounding and the register's cash rounding.
-        lines_total = sum(line._dental_loyalty_total() for line in self.lines)
-        currency = self.currency_id
+        lines_total = sum(line_totals.values())
         margin = currency.rounding * (len(self.lines) + 1)
         if self.config_id.cash_rounding and self.config_id.rounding_method:
             margin += self.config_id.rounding_method.rounding

@@ -107,6 +107,25 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                     self.env["pos.order"].search([("uuid", "=", data["uuid"])])
                 )
 
+    def test_a_line_total_its_price_does_not_make_is_refused(self):
+        # Two check-ups at 50.00 with a line that says 5.00: the order's total
+        # is right, but the audits read the line, and would cry wolf.
+        data = self._order([(self.checkup, 2), (self.checkup, 1)])
+        sent = data["lines"][0][2]
+        sent.update(price_subtotal=5.0, price_subtotal_incl=5.0)
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertRegex(error["message"], r"says \D*5\.00, but .* make \D*100\.00")
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
+        self.assertFalse(self._wallet().points_balance)
+        # Within a cent, as a register may round it, the bill goes.
+        sent.update(price_subtotal=100.01, price_subtotal_incl=100.01)
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_balance, 150)
+        self.assertLedgerIntegrity()
+
     def test_a_cashier_cannot_write_points_into_an_order(self):
         order = self._sync(self._order([(self.checkup, 2)]))  # 100 earned
         self._call(
