@@ -28,6 +28,12 @@ def is_finite_number(value):
         return False
 
 
+def is_storable_text(value):
+    """Whether ``value`` is a string PostgreSQL can store and look up: it
+    takes no NUL character in text, and a forged one would be a crash."""
+    return isinstance(value, str) and "\x00" not in value
+
+
 def is_record_id(value):
     """Whether ``value`` can be a database id: an int of int4, not a bool."""
     return (
@@ -108,7 +114,7 @@ class DentalLoyaltyWizardInput(models.AbstractModel):
         if field.type in ("float", "monetary"):
             return is_finite_number(value) and abs(value) <= MAX_AMOUNT
         if field.type in ("char", "text", "html"):
-            return isinstance(value, str) and len(value) <= MAX_TEXT
+            return is_storable_text(value) and len(value) <= MAX_TEXT
         if field.type == "selection":
             return isinstance(value, str) and value in field.get_values(self.env)
         if field.type == "boolean":

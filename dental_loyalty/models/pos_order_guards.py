@@ -5,7 +5,12 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
+from .dental_loyalty_input import (
+    MAX_AMOUNT,
+    is_finite_number,
+    is_record_id,
+    is_storable_text,
+)
 from .pos_order import _IN_SYNC, _PAYS, PAID_STATES
 
 # What a paid order is worth, and whose it is: only its sync sets them.
@@ -224,8 +229,8 @@ class PosOrderGuards(models.Model):
         if not session.exists():
             self._dental_loyalty_refuse_field(self, "session_id")
         uuid = order.get("uuid")
-        # Core finds the order by it; PostgreSQL takes no NUL in a string.
-        if uuid is not None and (not isinstance(uuid, str) or "\x00" in uuid):
+        # Core finds the order by it.
+        if uuid is not None and not is_storable_text(uuid):
             self._dental_loyalty_refuse_field(self, "uuid")
         date_order = order.get("date_order")
         if date_order:
@@ -284,8 +289,8 @@ class PosOrderGuards(models.Model):
             if not 0 <= (vals.get("discount") or 0) <= 100:
                 self._dental_loyalty_refuse_field(Line, "discount")
             code = vals.get("dental_loyalty_voucher_code")
-            # A code is looked up and stored: PostgreSQL takes no NUL in it.
-            if code and (not isinstance(code, str) or "\x00" in code):
+            # A code is looked up and stored.
+            if code and not is_storable_text(code):
                 self._dental_loyalty_refuse_field(Line, "dental_loyalty_voucher_code")
             refunded_id = vals.get("refunded_orderline_id")
             if refunded_id and not (

@@ -2,7 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
-from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
+from .dental_loyalty_input import (
+    MAX_AMOUNT,
+    is_finite_number,
+    is_record_id,
+    is_storable_text,
+)
 
 # A register's order uuid is 36 characters; anything much longer is not one.
 _MAX_UUID_LENGTH = 64
@@ -313,11 +318,9 @@ class PosOrderRegister(models.Model):
             config_id, self.env._("This register is unknown.")
         )
         if (
-            not isinstance(order_uuid, str)
+            not is_storable_text(order_uuid)
             or not order_uuid.strip()
             or len(order_uuid) > _MAX_UUID_LENGTH
-            # PostgreSQL takes no NUL in a string: a refusal, not a crash.
-            or "\x00" in order_uuid
         ):
             raise UserError(self.env._("This order is unknown to the server."))
         config = self._dental_loyalty_readable(

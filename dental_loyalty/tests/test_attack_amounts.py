@@ -158,6 +158,8 @@ class TestAmountAndIdAttacks(AttackOverTheWire):
             ("dental.loyalty.points.adjust", {"points": 1e308, "reason": "x"}),
             ("dental.loyalty.points.adjust", {"points": "12", "reason": "x"}),
             ("dental.loyalty.points.adjust", {"points": 5, "reason": ["x"]}),
+            # PostgreSQL takes no NUL in text.
+            ("dental.loyalty.points.adjust", {"points": 5, "reason": "a\x00b"}),
             ("dental.loyalty.tier.pin", {"tier_id": "abc", "reason": "x"}),
         ]:
             with self.subTest(model=model, vals=vals):
