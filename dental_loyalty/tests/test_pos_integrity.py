@@ -395,10 +395,16 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
             command[2].update(price_subtotal=-200.0, price_subtotal_incl=-200.0)
         # Refused as a request is: all of it rolled back.
         with (
-            self.assertRaisesRegex(UserError, r"at most \D*15\.00 \(150 points\)"),
+            self.assertRaisesRegex(UserError, r"says \D*-200\.00, .* make \D*-50\.00"),
             self.env.cr.savepoint(),
         ):
             self._sync(data)
+        # Priced right, it still gives back no more than the sale's share.
+        with (
+            self.assertRaisesRegex(UserError, r"at most \D*15\.00 \(150 points\)"),
+            self.env.cr.savepoint(),
+        ):
+            self._sync(self._refund_data(order, quantity=1, points=-60))
         refund = self._sync(self._refund_data(order, quantity=1, points=-15))
         self.assertEqual(refund.dental_loyalty_points_spent, -150)
         self.assertEqual(refund.dental_loyalty_points_earned, -35)
