@@ -402,9 +402,13 @@ class PosOrderGuards(models.Model):
                     )
                 )
         # The total the register sent is what the server recomputes from the
-        # lines, within each line's rounding and the register's cash rounding.
+        # lines, within each priced line's rounding (a clinic that rounds taxes
+        # globally rounds the total, not the lines) and the register's cash
+        # rounding; lines of no amount widen nothing. The earnings audit
+        # allows the same (``_audit_earnings``).
         lines_total = sum(line_totals.values())
-        margin = currency.rounding * (len(self.lines) + 1)
+        priced = sum(1 for total in line_totals.values() if not currency.is_zero(total))
+        margin = currency.rounding * (priced + 1)
         if self.config_id.cash_rounding and self.config_id.rounding_method:
             margin += self.config_id.rounding_method.rounding
         if abs(self.amount_total - lines_total) > margin:

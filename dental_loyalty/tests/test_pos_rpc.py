@@ -126,6 +126,35 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertEqual(self._wallet().points_balance, 150)
         self.assertLedgerIntegrity()
 
+    def test_a_total_rounded_globally_earns_and_raises_no_alarm(self):
+        # A clinic that rounds taxes globally: three lines of 10.08 with 5 %
+        # tax are 10.58 each, and the register's total is 31.75, not 31.74.
+        self.company.tax_calculation_rounding_method = "round_globally"
+        tax = self.env["account.tax"].create(
+            {"name": "VAT 5 %", "amount": 5.0, "price_include_override": "tax_excluded"}
+        )
+        floss = self.create_product("Floss", self.categ_basic, 10.08, tax_ids=tax.ids)
+        data = self._order([(floss, 1), (floss, 1), (floss, 1)])
+        for line in data["lines"]:
+            line[2].update(price_subtotal=10.08, price_subtotal_incl=10.58)
+        data.update(amount_total=31.75, amount_paid=31.75)
+        data["payment_ids"][0][2]["amount"] = 31.75
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_balance, 31)
+        self.assertLedgerIntegrity()
+
+    def test_lines_of_no_amount_give_a_total_no_more_room(self):
+        # One check-up and five free lines: the total may not run 6 cents over.
+        free = self.create_product("Free sample", self.categ_basic, 0.0)
+        data = self._order([(self.checkup, 1)] + [(free, 1)] * 5)
+        data.update(amount_total=50.06, amount_paid=50.06)
+        data["payment_ids"][0][2]["amount"] = 50.06
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertIn("is not what its lines add up to", error["message"])
+        self.assertFalse(self._wallet().points_balance)
+
     def test_a_cashier_cannot_write_points_into_an_order(self):
         order = self._sync(self._order([(self.checkup, 2)]))  # 100 earned
         self._call(
