@@ -64,6 +64,23 @@ class MailRenderMixin(models.AbstractModel):
             )
         return rendered
 
+    @api.model
+    def _render_template_qweb(
+        self, template_src, model, res_ids, add_context=None, options=None
+    ):
+        # Core writes raise_on_forbidden_code_for_model into the options it is
+        # handed, which are a field's own render_options (body_html's): one
+        # render by a user with restricted rendering (a cashier, over
+        # JSON-RPC) left it there, and every later render in the process was
+        # refused ("not supported as options"). Each render gets its own copy.
+        return super()._render_template_qweb(
+            template_src,
+            model,
+            res_ids,
+            add_context=add_context,
+            options=dict(options or {}),
+        )
+
     def _dental_loyalty_event(self, field, res_ids):
         """The loyalty event whose template renders ``field`` of patients, when
         no event's values were given; False otherwise."""

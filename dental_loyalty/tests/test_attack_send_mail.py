@@ -1,5 +1,7 @@
+import contextlib
 import itertools
 
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import HttpCase, tagged
 
@@ -211,6 +213,34 @@ class TestLoyaltyTemplateSentStraight(
             .search([("model", "=", "res.partner"), ("res_id", "=", self.agreed.id)])
             .attachment_ids
         )
+
+    def test_a_restricted_render_leaves_the_options_it_was_handed(self):
+        # Core writes its restriction into the options it is handed, and a
+        # field's render passes the field's own (the composer's body): one
+        # render by a user with restricted rendering (a cashier) made every
+        # later render in the server's process fail ("not supported as
+        # options"), the managers' mass mailings too.
+        editor = self.env.ref("mail.group_mail_template_editor")
+        self.env.ref("base.group_user").implied_ids -= editor
+        editor.users -= self.cashier
+        options = {"post_process": True}
+        Composer = self.env["mail.compose.message"].with_user(self.cashier)
+        with contextlib.suppress(AccessError):
+            Composer._render_template_qweb(
+                "<p>Dear <t t-out='object.name.upper()'/></p>",
+                "res.partner",
+                self.agreed.ids,
+                options=options,
+            )
+        self.assertEqual(options, {"post_process": True})
+        rendered = self.env["mail.compose.message"]._render_template(
+            "<p>Dear <t t-out='object.name.upper()'/></p>",
+            "res.partner",
+            self.agreed.ids,
+            engine="qweb",
+            options=options,
+        )
+        self.assertIn("Dear HOA AGREED", rendered[self.agreed.id])
 
     def test_the_card_sent_straight_is_no_message_on_the_patient(self):
         self.authenticate(self.cashier.login, self.cashier.login)
