@@ -206,6 +206,18 @@ class TestLoyaltyTemplateSentStraight(
                     "mail.compose.message", "action_send_mail", [composer_id], {}
                 )
                 self.assertIn("send it with Send Member Card", error["message"])
+        # Nor a post from the card's template, which sends through a composer
+        # without its button: by a manager who may edit contacts.
+        self.manager.groups_id += self.env.ref("base.group_partner_manager")
+        self.authenticate(self.manager.login, self.manager.login)
+        with self.mock_mail_gateway():
+            _result, error = self._call_kw(
+                "res.partner",
+                "message_post_with_source",
+                [self.agreed.ids, "dental_loyalty.mail_template_member_card"],
+                {"res_ids": str(self.agreed.ids)},
+            )
+        self.assertIn("send it with Send Member Card", error["message"])
         self.assertEqual(self.env["ir.attachment"].sudo().search_count([]), attachments)
         self.assertFalse(self._mails_to(self.agreed))
         self.assertFalse(

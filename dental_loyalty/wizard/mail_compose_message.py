@@ -163,8 +163,13 @@ class MailComposeMessage(models.TransientModel):
                 )
         return super()._action_send_mail_comment(res_ids)
 
-    def action_send_mail(self):
+    def _action_send_mail(self, auto_commit=False):
+        # Here, not in action_send_mail: message_post_with_source sends through
+        # a composer by this method alone.
         self._dental_loyalty_check_no_card()
+        return super()._action_send_mail(auto_commit=auto_commit)
+
+    def action_send_mail(self):
         refused = sum(composer._dental_loyalty_refused_count() for composer in self)
         outside = sum(composer._dental_loyalty_outside_count() for composer in self)
         return self.env["dental.loyalty.dispatcher"]._skipped_for_consent(
