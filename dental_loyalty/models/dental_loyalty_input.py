@@ -41,6 +41,43 @@ def is_record_id(value):
     )
 
 
+def command_ids(value):
+    """The ids an x2many ``value`` names, as the web client and the register
+    send it: a list of ids, or of commands that name records (set, update,
+    link, unlink, delete, clear; none creates one); None when it is no such
+    value or an id is not a database id."""
+    if not isinstance(value, (list, tuple)):
+        return None
+    ids = []
+    for command in value:
+        if is_record_id(command):
+            ids.append(command)
+            continue
+        if not isinstance(command, (list, tuple)) or not command:
+            return None
+        operation = command[0]
+        if operation == fields.Command.SET and len(command) == 3:
+            if not isinstance(command[2], (list, tuple)):
+                return None
+            ids.extend(command[2])
+        elif (
+            operation
+            in (
+                fields.Command.UPDATE,
+                fields.Command.LINK,
+                fields.Command.UNLINK,
+                fields.Command.DELETE,
+            )
+            and len(command) >= 2
+        ):
+            ids.append(command[1])
+        elif operation != fields.Command.CLEAR:
+            return None
+    if not all(is_record_id(record_id) for record_id in ids):
+        return None
+    return ids
+
+
 class DentalLoyaltyWizardInput(models.AbstractModel):
     """What every loyalty wizard checks of the values it is given (create,
     write, defaults, onchange) and of the ids it is called on: each field's
@@ -137,36 +174,7 @@ class DentalLoyaltyWizardInput(models.AbstractModel):
     def _dental_loyalty_valid_commands(self, field, value):
         """x2many values as the web client sends them: a list of ids, or of
         commands whose ids are records of the field's model."""
-        if not isinstance(value, (list, tuple)):
-            return False
-        ids = []
-        for command in value:
-            if is_record_id(command):
-                ids.append(command)
-                continue
-            if not isinstance(command, (list, tuple)) or not command:
-                return False
-            operation = command[0]
-            if operation == fields.Command.SET and len(command) == 3:
-                if not isinstance(command[2], (list, tuple)):
-                    return False
-                ids.extend(command[2])
-            elif (
-                operation
-                in (
-                    fields.Command.UPDATE,
-                    fields.Command.LINK,
-                    fields.Command.UNLINK,
-                    fields.Command.DELETE,
-                )
-                and len(command) >= 2
-            ):
-                ids.append(command[1])
-            elif operation == fields.Command.CLEAR:
-                continue
-            else:
-                # Wizards create no lines of their own.
-                return False
-        if not all(is_record_id(record_id) for record_id in ids):
+        ids = command_ids(value)
+        if ids is None:
             return False
         return len(self.env[field.comodel_name].browse(ids).exists()) == len(set(ids))

@@ -7,6 +7,7 @@ from odoo.tools.misc import formatLang
 
 from .dental_loyalty_input import (
     MAX_AMOUNT,
+    command_ids,
     is_finite_number,
     is_record_id,
     is_storable_text,
@@ -222,22 +223,13 @@ class PosOrderGuards(models.Model):
         whose value no register sends."""
         if not isinstance(order, dict):
             raise UserError(self.env._("The register sent an order that is not one."))
+        self._dental_loyalty_check_payload_types(self, order)
         session_id = order.get("session_id")
         session = self.env["pos.session"].browse(
             session_id if is_record_id(session_id) else ()
         )
         if not session.exists():
             self._dental_loyalty_refuse_field(self, "session_id")
-        uuid = order.get("uuid")
-        # Core finds the order by it.
-        if uuid is not None and not is_storable_text(uuid):
-            self._dental_loyalty_refuse_field(self, "uuid")
-        date_order = order.get("date_order")
-        if date_order:
-            try:
-                fields.Datetime.to_datetime(date_order)
-            except (TypeError, ValueError):
-                self._dental_loyalty_refuse_field(self, "date_order")
         practitioner_id = order.get("dental_loyalty_practitioner_id")
         if practitioner_id:
             company = session.sudo().config_id.company_id
@@ -272,6 +264,7 @@ class PosOrderGuards(models.Model):
         percent, the sold line a return names, a voucher code as typed."""
         Line = self.env["pos.order.line"]
         for vals in self._dental_loyalty_payload_values(order, "lines"):
+            self._dental_loyalty_check_payload_types(Line, vals)
             for name in (
                 "qty",
                 "price_unit",
@@ -288,10 +281,6 @@ class PosOrderGuards(models.Model):
                     self._dental_loyalty_refuse_field(Line, name)
             if not 0 <= (vals.get("discount") or 0) <= 100:
                 self._dental_loyalty_refuse_field(Line, "discount")
-            code = vals.get("dental_loyalty_voucher_code")
-            # A code is looked up and stored.
-            if code and not is_storable_text(code):
-                self._dental_loyalty_refuse_field(Line, "dental_loyalty_voucher_code")
             refunded_id = vals.get("refunded_orderline_id")
             if refunded_id and not (
                 is_record_id(refunded_id) and Line.browse(refunded_id).exists()
@@ -304,6 +293,7 @@ class PosOrderGuards(models.Model):
         Payment = self.env["pos.payment"]
         method_ids = set()
         for vals in self._dental_loyalty_payload_values(order, "payment_ids"):
+            self._dental_loyalty_check_payload_types(Payment, vals)
             if not self._dental_loyalty_is_figure(vals.get("amount", 0.0)):
                 self._dental_loyalty_refuse_field(Payment, "amount")
             method_id = vals.get("payment_method_id")
@@ -314,6 +304,48 @@ class PosOrderGuards(models.Model):
         methods = self.env["pos.payment.method"].browse(sorted(method_ids))
         if len(methods.exists()) != len(method_ids):
             self._dental_loyalty_refuse_field(Payment, "payment_method_id")
+
+    @api.model
+    def _dental_loyalty_check_payload_types(self, model, vals):
+        """Each text, choice, date and link of ``model`` in the register's
+        ``vals`` of the type the database stores, read without a query: a NUL
+        in a text, a word for a link or an id beyond int4 gets a sentence,
+        not a database error. Lines and payments are checked on their own."""
+        for name, value in vals.items():
+            field = model._fields.get(name)
+            if field is None or value is None or value is False:
+                continue
+            if field.type in ("char", "text", "html"):
+                # Core stores a scalar as its text (a payment's name may be a
+                # date): only a NUL or a structure is no text.
+                valid = (
+                    is_storable_text(value)
+                    if isinstance(value, str)
+                    else not isinstance(value, (list, tuple, dict))
+                )
+            elif field.type == "selection":
+                valid = isinstance(value, str) and value in field.get_values(self.env)
+            elif field.type in ("date", "datetime"):
+                valid = self._dental_loyalty_is_date(field, value)
+            elif field.type == "many2one":
+                valid = is_record_id(value)
+            elif field.type == "many2many":
+                valid = command_ids(value) is not None
+            else:
+                continue
+            if not valid:
+                self._dental_loyalty_refuse_field(model, name)
+
+    @api.model
+    def _dental_loyalty_is_date(self, field, value):
+        convert = (
+            fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
+        )
+        try:
+            convert(value)
+        except (TypeError, ValueError, OverflowError):
+            return False
+        return True
 
     @api.model
     def _dental_loyalty_payload_values(self, order, name):

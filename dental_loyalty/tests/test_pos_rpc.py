@@ -107,6 +107,42 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                     self.env["pos.order"].search([("uuid", "=", data["uuid"])])
                 )
 
+    def test_a_sync_with_values_the_database_cannot_store_gets_a_message(self):
+        # A NUL in a text, a word or a boolean for a link, an id beyond the
+        # database's: each a sentence, not a database error, nothing stored.
+        for where, name, value in [
+            ("order", "name", "Order \x00"),
+            ("order", "general_note", "a\x00b"),
+            ("order", "shipping_date", "a\x00b"),
+            ("order", "state", "a\x00b"),
+            ("order", "partner_id", True),
+            ("order", "pricelist_id", "x"),
+            ("order", "fiscal_position_id", 10**400),
+            ("line", "note", "a\x00b"),
+            ("line", "full_product_name", "a\x00b"),
+            ("line", "product_id", True),
+            ("line", "tax_ids", [[6, 0, [10**400]]]),
+            ("line", "tax_ids", [[4, "x"]]),
+            ("payment", "name", "a\x00b"),
+            ("payment", "transaction_id", "a\x00b"),
+        ]:
+            with self.subTest(name=name, value=value):
+                data = self._order([(self.checkup, 1)])
+                target = {
+                    "order": data,
+                    "line": data["lines"][0][2],
+                    "payment": data["payment_ids"][0][2],
+                }[where]
+                target[name] = value
+                order, error = self._sync_rpc(data)
+                self.assertIsNone(order)
+                self.assertEqual(error["name"], "odoo.exceptions.UserError")
+                self.assertIn("not valid", error["message"])
+                self.assertFalse(
+                    self.env["pos.order"].search([("uuid", "=", data["uuid"])])
+                )
+        self.assertFalse(self._wallet().points_balance)
+
     def test_a_line_total_its_price_does_not_make_is_refused(self):
         # Two check-ups at 50.00 with a line that says 5.00: the order's total
         # is right, but the audits read the line, and would cry wolf.
