@@ -165,7 +165,7 @@ class TestBackOfficeAttacksOverTheWire(
             (
                 "practitioner type",
                 lambda d: d.update(dental_loyalty_practitioner_id="x"),
-                "practitioner named on the bill is unknown",
+                "Practitioner that is not valid",
             ),
             (
                 "practitioner unknown",

@@ -374,7 +374,10 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             (self._order([(self.checkup, 1)]), [used.id]),
         ):
             forged["lines"][0][2]["dental_loyalty_voucher_id"] = value
-            self._assertSyncRefused(forged, "names a voucher by its code only")
+            # A value no link has is refused by its type first.
+            self._assertSyncRefused(
+                forged, "names a voucher by its code only|Voucher that is not valid"
+            )
         draft = self._sync(
             dict(self._order([(self.checkup, 1)]), state="draft", payment_ids=[])
         )
