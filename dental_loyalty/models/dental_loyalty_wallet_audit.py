@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 from odoo.tools.misc import formatLang
 
 from ..rules import earned_points, points_for_amount, proportional_points
@@ -192,7 +192,10 @@ class DentalLoyaltyWallet(models.Model):
             # (``_dental_loyalty_check_figures``): a clinic that rounds taxes
             # globally rounds the total, not each line.
             margin = rounding * (priced + 1) + cash_rounding
-            if (paid or 0.0) > money + margin or points > expected:
+            over = float_compare(
+                paid or 0.0, money + margin, precision_rounding=rounding
+            )
+            if over > 0 or points > expected:
                 yield (
                     wallet_id,
                     self.env._(

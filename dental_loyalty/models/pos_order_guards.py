@@ -7,6 +7,7 @@ from odoo.tools.misc import formatLang
 
 from .dental_loyalty_input import (
     MAX_AMOUNT,
+    MAX_ID,
     command_ids,
     is_finite_number,
     is_record_id,
@@ -263,8 +264,8 @@ class PosOrderGuards(models.Model):
         """The register's lines: figures a clinic bills, a discount in
         percent, the sold line a return names, a voucher code as typed."""
         Line = self.env["pos.order.line"]
-        for vals in self._dental_loyalty_payload_values(order, "lines"):
-            self._dental_loyalty_check_payload_types(Line, vals)
+        for line_id, vals in self._dental_loyalty_payload_values(order, "lines"):
+            self._dental_loyalty_check_payload_types(Line, vals, line_id)
             for name in (
                 "qty",
                 "price_unit",
@@ -292,8 +293,10 @@ class PosOrderGuards(models.Model):
         """The register's payments: amounts a clinic bills, methods that exist."""
         Payment = self.env["pos.payment"]
         method_ids = set()
-        for vals in self._dental_loyalty_payload_values(order, "payment_ids"):
-            self._dental_loyalty_check_payload_types(Payment, vals)
+        for payment_id, vals in self._dental_loyalty_payload_values(
+            order, "payment_ids"
+        ):
+            self._dental_loyalty_check_payload_types(Payment, vals, payment_id)
             if not self._dental_loyalty_is_figure(vals.get("amount", 0.0)):
                 self._dental_loyalty_refuse_field(Payment, "amount")
             method_id = vals.get("payment_method_id")
@@ -306,16 +309,29 @@ class PosOrderGuards(models.Model):
             self._dental_loyalty_refuse_field(Payment, "payment_method_id")
 
     @api.model
-    def _dental_loyalty_check_payload_types(self, model, vals):
-        """Each text, choice, date and link of ``model`` in the register's
-        ``vals`` of the type the database stores, read without a query: a NUL
-        in a text, a word for a link or an id beyond int4 gets a sentence,
-        not a database error. Lines and payments are checked on their own."""
+    def _dental_loyalty_check_payload_types(self, model, vals, record_id=None):
+        """Each value of ``model`` in the register's ``vals`` (of the record
+        ``record_id``, if it updates one) of the type the database stores,
+        read without a query: a NUL in a text, a word for a link, an id beyond
+        int4, a number no clinic bills get a sentence, not a database error.
+        The order's lines and payments are checked on their own."""
         for name, value in vals.items():
             field = model._fields.get(name)
             if field is None or value is None or value is False:
                 continue
-            if field.type in ("char", "text", "html"):
+            if field.type == "one2many":
+                valid = self._dental_loyalty_check_children(
+                    model, name, value, record_id
+                )
+            elif field.type == "integer":
+                valid = (
+                    isinstance(value, int)
+                    and not isinstance(value, bool)
+                    and abs(value) <= MAX_ID
+                )
+            elif field.type in ("float", "monetary"):
+                valid = self._dental_loyalty_is_figure(value)
+            elif field.type in ("char", "text", "html"):
                 # Core stores a scalar as its text (a payment's name may be a
                 # date): only a NUL or a structure is no text.
                 valid = (
@@ -337,6 +353,50 @@ class PosOrderGuards(models.Model):
                 self._dental_loyalty_refuse_field(model, name)
 
     @api.model
+    def _dental_loyalty_check_children(self, model, name, commands, record_id):
+        """Whether a one-to-many inside the register's order is one a register
+        sends: new records, themselves checked; commands naming records only
+        of the record it updates, the saved draft's own, never another
+        order's (a refund's link to its sale, a paid line's lots)."""
+        if model._name == "pos.order":
+            # Lines and payments are checked apart; a register sends no other.
+            return name in ("lines", "payment_ids") or not commands
+        if model._name == "pos.order.line" and name == "combo_line_ids":
+            # The register's own numbers for its lines, which core reads and
+            # then drops.
+            return isinstance(commands, (list, tuple)) and all(
+                is_record_id(number) for number in commands
+            )
+        if not isinstance(commands, (list, tuple)):
+            return False
+        Child = self.env[model._fields[name].comodel_name]
+        named, children = set(), []
+        for command in commands:
+            if not isinstance(command, (list, tuple)) or not command:
+                return False
+            operation = command[0]
+            if operation == fields.Command.CLEAR:
+                continue
+            if operation == fields.Command.CREATE and len(command) == 3:
+                children.append((None, command[2]))
+            elif operation == fields.Command.UPDATE and len(command) == 3:
+                named.add(command[1])
+                children.append((command[1], command[2]))
+            elif operation in (fields.Command.DELETE, fields.Command.UNLINK):
+                named.add(command[1] if len(command) > 1 else None)
+            else:
+                return False
+        if not all(is_record_id(child_id) for child_id in named):
+            return False
+        if named and not named <= set(model.browse(record_id or ())[name].ids):
+            return False
+        for child_id, vals in children:
+            if not isinstance(vals, dict):
+                return False
+            self._dental_loyalty_check_payload_types(Child, vals, child_id)
+        return True
+
+    @api.model
     def _dental_loyalty_is_date(self, field, value):
         convert = (
             fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
@@ -349,8 +409,8 @@ class PosOrderGuards(models.Model):
 
     @api.model
     def _dental_loyalty_payload_values(self, order, name):
-        """The values of the lines or payments the register's order creates or
-        updates."""
+        """(id, values) of the lines or payments the register's order creates
+        (no id) or updates."""
         commands = order.get(name) or []
         if not isinstance(commands, list):
             self._dental_loyalty_refuse_field(self, name)
@@ -372,8 +432,10 @@ class PosOrderGuards(models.Model):
                 ):
                     continue
                 self._dental_loyalty_refuse_field(self, name)
-            if command[0] in (fields.Command.CREATE, fields.Command.UPDATE):
-                values.append(command[2])
+            if command[0] == fields.Command.CREATE:
+                values.append((None, command[2]))
+            elif command[0] == fields.Command.UPDATE:
+                values.append((command[1], command[2]))
         return values
 
     @api.model
@@ -443,7 +505,7 @@ class PosOrderGuards(models.Model):
         margin = currency.rounding * (priced + 1)
         if self.config_id.cash_rounding and self.config_id.rounding_method:
             margin += self.config_id.rounding_method.rounding
-        if abs(self.amount_total - lines_total) > margin:
+        if currency.compare_amounts(abs(self.amount_total - lines_total), margin) > 0:
             raise UserError(
                 self.env._(
                     "%(order)s was refused: its total (%(total)s) is not what its "
