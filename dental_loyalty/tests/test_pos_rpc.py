@@ -12,6 +12,19 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         super().setUp()
         self.authenticate(self.cashier.login, self.cashier.login)
 
+    def _assert_refused_as_not_valid(self, data):
+        """The sync of ``data`` refused with a sentence, nothing stored."""
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertIn("not valid", error["message"])
+        self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
+
+    def _sent_as_paid(self, data, total):
+        """The order's total as its register sends it, paid in cash."""
+        data.update(amount_total=total, amount_paid=total)
+        data["payment_ids"][0][2]["amount"] = total
+
     def test_bad_argument_types_come_back_as_messages(self):
         self._give_points(self.patient, 500)
         for args, message in [
@@ -99,13 +112,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                 data = self._order([(self.checkup, 1)])
                 target = data if where == "order" else data["lines"][0][2]
                 target[name] = value
-                order, error = self._sync_rpc(data)
-                self.assertIsNone(order)
-                self.assertEqual(error["name"], "odoo.exceptions.UserError")
-                self.assertIn("not valid", error["message"])
-                self.assertFalse(
-                    self.env["pos.order"].search([("uuid", "=", data["uuid"])])
-                )
+                self._assert_refused_as_not_valid(data)
 
     def test_a_sync_with_values_the_database_cannot_store_gets_a_message(self):
         # A NUL in a text, a word or a boolean for a link, an id beyond the
@@ -134,13 +141,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                     "payment": data["payment_ids"][0][2],
                 }[where]
                 target[name] = value
-                order, error = self._sync_rpc(data)
-                self.assertIsNone(order)
-                self.assertEqual(error["name"], "odoo.exceptions.UserError")
-                self.assertIn("not valid", error["message"])
-                self.assertFalse(
-                    self.env["pos.order"].search([("uuid", "=", data["uuid"])])
-                )
+                self._assert_refused_as_not_valid(data)
         self.assertFalse(self._wallet().points_balance)
 
     def test_a_line_rewrites_no_other_orders_records(self):
@@ -162,10 +163,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
             with self.subTest(name=name, value=value):
                 data = self._order([(self.checkup, 1)])
                 data["lines"][0][2][name] = value
-                order, error = self._sync_rpc(data)
-                self.assertIsNone(order)
-                self.assertEqual(error["name"], "odoo.exceptions.UserError")
-                self.assertIn("not valid", error["message"])
+                self._assert_refused_as_not_valid(data)
         returned.invalidate_recordset()
         self.assertEqual(returned.refunded_orderline_id, sale.lines)
         _order, error = self._sync_rpc(self._refund_data(sale))
@@ -191,8 +189,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         )
         data = self._order([(kit, 1)])
         data["lines"][0][2].update(price_subtotal=84.30, price_subtotal_incl=91.73)
-        data.update(amount_total=91.71, amount_paid=91.71)
-        data["payment_ids"][0][2]["amount"] = 91.71
+        self._sent_as_paid(data, 91.71)
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
         self.assertEqual(self._wallet().points_balance, 91)
@@ -228,8 +225,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         data = self._order([(floss, 1), (floss, 1), (floss, 1)])
         for line in data["lines"]:
             line[2].update(price_subtotal=10.08, price_subtotal_incl=10.58)
-        data.update(amount_total=31.75, amount_paid=31.75)
-        data["payment_ids"][0][2]["amount"] = 31.75
+        self._sent_as_paid(data, 31.75)
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
         self.assertEqual(self._wallet().points_balance, 31)
@@ -239,8 +235,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         # One check-up and five free lines: the total may not run 6 cents over.
         free = self.create_product("Free sample", self.categ_basic, 0.0)
         data = self._order([(self.checkup, 1)] + [(free, 1)] * 5)
-        data.update(amount_total=50.06, amount_paid=50.06)
-        data["payment_ids"][0][2]["amount"] = 50.06
+        self._sent_as_paid(data, 50.06)
         order, error = self._sync_rpc(data)
         self.assertIsNone(order)
         self.assertIn("is not what its lines add up to", error["message"])
