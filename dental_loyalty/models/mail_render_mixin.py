@@ -57,9 +57,8 @@ class MailRenderMixin(models.AbstractModel):
                     compute_lang=compute_lang,
                     set_lang=set_lang,
                     add_context=add_context,
-                    # Core writes into the options it is given: each patient's
-                    # render gets its own, or the second one refuses them.
-                    options=dict(options or {}),
+                    # Each render copies them (_render_template_qweb).
+                    options=options,
                 )
             )
         return rendered

@@ -250,12 +250,6 @@ class PosOrderGuards(models.Model):
                 raise UserError(
                     self.env._("The bill names a practitioner of another company.")
                 )
-        # The order's own figures: read before core checks them (what points
-        # pay of the bill), and kept for the integrity check to read.
-        for name in ("amount_total", "amount_paid", "amount_tax", "amount_return"):
-            value = order.get(name)
-            if value not in (None, False) and not self._dental_loyalty_is_figure(value):
-                self._dental_loyalty_refuse_field(self, name)
         self._dental_loyalty_check_payload_lines(order)
         self._dental_loyalty_check_payload_payments(order)
 
@@ -265,21 +259,10 @@ class PosOrderGuards(models.Model):
         percent, the sold line a return names, a voucher code as typed."""
         Line = self.env["pos.order.line"]
         for line_id, vals in self._dental_loyalty_payload_values(order, "lines"):
+            # Its figures (quantity, prices, totals) are typed with the rest; a
+            # line rung up by a click sends no discount: false, as core reads
+            # an empty number.
             self._dental_loyalty_check_payload_types(Line, vals, line_id)
-            for name in (
-                "qty",
-                "price_unit",
-                "discount",
-                "price_subtotal",
-                "price_subtotal_incl",
-            ):
-                # A line rung up by a click sends no discount: false, as core
-                # reads an empty number.
-                value = vals.get(name)
-                if value not in (None, False) and not self._dental_loyalty_is_figure(
-                    value
-                ):
-                    self._dental_loyalty_refuse_field(Line, name)
             if not 0 <= (vals.get("discount") or 0) <= 100:
                 self._dental_loyalty_refuse_field(Line, "discount")
             refunded_id = vals.get("refunded_orderline_id")
@@ -331,8 +314,11 @@ class PosOrderGuards(models.Model):
                     and not isinstance(value, bool)
                     and abs(value) <= MAX_ID
                 )
-            elif field.type in ("float", "monetary"):
-                valid = self._dental_loyalty_is_figure(value)
+            elif field.type in ("float", "monetary", "selection", "date", "datetime"):
+                # As a wizard's: a finite amount a clinic bills, a choice the
+                # field has, a date of a year the programme can mean.
+                Input = self.env["dental.loyalty.wizard.input"]
+                valid = Input._dental_loyalty_valid_value(field, value)
             elif field.type in ("char", "text", "html"):
                 # Core stores a scalar as its text (a payment's name may be a
                 # date): only a NUL or a structure is no text.
@@ -341,10 +327,6 @@ class PosOrderGuards(models.Model):
                     if isinstance(value, str)
                     else not isinstance(value, (list, tuple, dict))
                 )
-            elif field.type == "selection":
-                valid = isinstance(value, str) and value in field.get_values(self.env)
-            elif field.type in ("date", "datetime"):
-                valid = self._dental_loyalty_is_date(field, value)
             elif field.type == "many2one":
                 valid = is_record_id(value)
             elif field.type == "many2many":
@@ -396,17 +378,6 @@ class PosOrderGuards(models.Model):
             if not isinstance(vals, dict):
                 return False
             self._dental_loyalty_check_payload_types(Child, vals, child_id)
-        return True
-
-    @api.model
-    def _dental_loyalty_is_date(self, field, value):
-        convert = (
-            fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
-        )
-        try:
-            convert(value)
-        except (TypeError, ValueError, OverflowError):
-            return False
         return True
 
     @api.model
