@@ -57,8 +57,9 @@ class MailRenderMixin(models.AbstractModel):
                     compute_lang=compute_lang,
                     set_lang=set_lang,
                     add_context=add_context,
-                    # Each render copies them (_render_template_qweb).
-                    options=options,
+                    # Core writes into the options it is given: each patient's
+                    # render gets its own, or the second one refuses them.
+                    options=dict(options or {}),
                 )
             )
         return rendered
