@@ -16,7 +16,13 @@ _MAX_TYPED = 32
 
 class SpendCodeRequired(UserError):
     """The spend needs the code sent to the patient by SMS: the register
-    recognises this error by its name and asks for the code."""
+    recognises this error by its name and asks for a code for the points its
+    ``context`` names (the order's whole spend), which the SMS tells the
+    patient."""
+
+    def __init__(self, message, points=0):
+        super().__init__(message)
+        self.context = {"points": points}
 
 
 class DentalLoyaltySpendCode(models.Model):
@@ -25,7 +31,8 @@ class DentalLoyaltySpendCode(models.Model):
     The code itself is never stored, shown, logged or posted: only its HMAC,
     bound to the wallet and the order it was sent for. A code confirmed
     (``verified_at``) lets that order, and that order only, spend the wallet's
-    points, for ``_CONFIRMED_FOR`` at most and until the order is synced. The
+    points, as many as the SMS told the patient (``points``) and no more, for
+    ``_CONFIRMED_FOR`` at most and until the order is synced. The
     threshold counts what the patient spent in the last 24 hours, from any
     wallet, and what other bills hold."""
 
@@ -62,6 +69,12 @@ class DentalLoyaltySpendCode(models.Model):
     code_hash = fields.Char(required=True, groups="base.group_system", copy=False)
     sent_at = fields.Datetime(required=True)
     expires_at = fields.Datetime(required=True)
+    # What the SMS told the patient the code spends: it confirms no more.
+    points = fields.Integer(
+        string="Points Confirmed",
+        help="The points the patient was told this code spends on the bill, "
+        "rewards held on it included: a larger spend needs a new code.",
+    )
     tries = fields.Integer(help="Wrong codes typed for this one.")
     verified_at = fields.Datetime(string="Confirmed At")
     consumed_at = fields.Datetime(
@@ -76,15 +89,16 @@ class DentalLoyaltySpendCode(models.Model):
         return wallet.company_id.dental_loyalty_spend_code_points
 
     @api.model
-    def _is_verified(self, wallet, order_uuid, config=None):
-        """A code confirmed for the order (at ``config``), not spent with a
-        reward redeemed at once nor by the order's sync, and not older than
-        ``_CONFIRMED_FOR``."""
+    def _is_verified(self, wallet, order_uuid, points, config=None):
+        """A code confirmed for the order (at ``config``) and for at least
+        ``points``, not spent with a reward redeemed at once nor by the order's
+        sync, and not older than ``_CONFIRMED_FOR``."""
         if not order_uuid:
             return False
         domain = [
             ("wallet_id", "=", wallet.id),
             ("order_uuid", "=", order_uuid),
+            ("points", ">=", points),
             ("verified_at", ">", fields.Datetime.now() - self._CONFIRMED_FOR),
             ("consumed_at", "=", False),
         ]
@@ -193,11 +207,11 @@ class DentalLoyaltySpendCode(models.Model):
         )
         if not refusal:
             return
-        if self._is_verified(wallet, order_uuid, config):
+        if self._is_verified(wallet, order_uuid, points, config):
             if consume:
                 self._consume_confirmations(order_uuid)
             return
-        raise error(refusal)
+        raise error(refusal, points)
 
     @api.model
     def _consume_confirmations(self, order_uuid):
@@ -219,9 +233,10 @@ class DentalLoyaltySpendCode(models.Model):
         )
 
     @api.model
-    def _send_code(self, wallet, partner, order_uuid, config):
-        """Send a new code for the order to ``partner``'s mobile; returns where
-        it went (masked) and for how long it holds, never the code."""
+    def _send_code(self, wallet, partner, order_uuid, config, points):
+        """Send a new code for the order to ``partner``'s mobile, to spend
+        ``points`` (the SMS says how many); returns where it went (masked) and
+        for how long it holds, never the code."""
         wallet._lock_for_update()
         number = partner.mobile and (
             partner._phone_format(fname="mobile") or partner.mobile
@@ -281,25 +296,29 @@ class DentalLoyaltySpendCode(models.Model):
                 "partner_id": partner.id,
                 "config_id": config.id,
                 "order_uuid": order_uuid,
+                "points": points,
                 "code_hash": self._hash(wallet, order_uuid, code),
                 "sent_at": now,
                 "expires_at": now + self._LIFETIME,
             }
         )
-        self._deliver(partner, number, code, wallet.company_id)
+        self._deliver(partner, number, code, points, wallet.company_id)
         return {
             "sent_to": "•••• " + number[-2:],
             "minutes": int(self._LIFETIME.total_seconds() // 60),
         }
 
     @api.model
-    def _deliver(self, partner, number, code, company):
+    def _deliver(self, partner, number, code, points, company):
         """Hand the SMS straight to the gateway: no sms.sms record keeps its
-        body, no message is posted, nothing is logged."""
+        body, no message is posted, nothing is logged. It says how many points
+        the code spends: the patient agrees to that spend, not to any."""
         body = self.with_context(lang=partner.lang).env._(
-            "%(clinic)s: your code to spend loyalty points is %(code)s. It holds "
-            "for %(minutes)s minutes. Give it only to the front desk.",
+            "%(clinic)s: your code to spend loyalty points is %(code)s. Points it "
+            "spends at most: %(points)s. It holds for %(minutes)s minutes. Give it "
+            "only to the front desk.",
             clinic=company.name,
+            points=points,
             code=code,
             minutes=int(self._LIFETIME.total_seconds() // 60),
         )

@@ -2,6 +2,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..rules import points_for_amount
+from .dental_loyalty_input import MAX_POINTS
 
 
 class PosOrderSpendCode(models.Model):
@@ -12,18 +13,28 @@ class PosOrderSpendCode(models.Model):
     _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def dental_loyalty_send_spend_code(self, config_id, order_uuid, partner_id):
-        """Send a new one-time code to the patient's mobile for this order.
+    def dental_loyalty_send_spend_code(self, config_id, order_uuid, partner_id, points):
+        """Send a new one-time code to the patient's mobile for this order, to
+        spend ``points`` (what the refusal named: the order's whole spend),
+        which the SMS tells the patient; the code confirms no larger spend.
         Returns where it went (masked) and how long it holds: never the code."""
         config, patient, wallet = self._dental_loyalty_spend_code_args(
             config_id, order_uuid, partner_id
         )
+        if (
+            isinstance(points, bool)
+            or not isinstance(points, int)
+            or not 0 < points <= MAX_POINTS
+        ):
+            raise UserError(
+                self.env._("The points the code is for are not a number of points.")
+            )
         # Codes are the engine's bookkeeping: cashiers have no rights on them;
         # the register, patient and wallet were checked above.
         return (
             self.env["dental.loyalty.spend.code"]
             .sudo()
-            ._send_code(wallet, patient, order_uuid, config)
+            ._send_code(wallet, patient, order_uuid, config, points)
         )
 
     @api.model
@@ -124,7 +135,7 @@ class PosOrderSpendCode(models.Model):
             patient=self.partner_id,
         )
 
-    def _dental_loyalty_sync_refusal(self, reason):
+    def _dental_loyalty_sync_refusal(self, reason, _points=None):
         return UserError(
             self.env._(
                 "%(order)s was refused: %(reason)s",

@@ -51,7 +51,8 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
             *uuid,
         )
 
-    def _confirm_code(self, uuid):
+    def _confirm_code(self, uuid, points):
+        """The patient's code for ``points`` on the bill ``uuid``, confirmed."""
         with self.mockSMSGateway():
             _answer, error = self._call(
                 "pos.order",
@@ -59,6 +60,7 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
                 self.config.id,
                 uuid,
                 self.patient.id,
+                points,
             )
             self.assertIsNone(error)
             code = re.search(r"\b(\d{6})\b", self._sms[-1]["body"]).group(1)
@@ -161,7 +163,7 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
         self.assertEqual(self._spent(), 400)
         # A confirmed code covers its own bill, whatever the day's spends.
-        self._confirm_code("bill-3")
+        self._confirm_code("bill-3", 400)
         line, error = self._hold("bill-3", self.small)
         self.assertIsNone(error)
         _line, error = self._hold("bill-4", self.ten_off)
@@ -177,7 +179,7 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         self.assertEqual(self._spent(), 800)
 
     def test_a_confirmation_ends_with_its_bill_and_lapses(self):
-        self._confirm_code("bill-x")
+        self._confirm_code("bill-x", 1200)
         line, error = self._hold("bill-x", self.large)
         self.assertIsNone(error)
         order, error = self._sync_rpc(
@@ -198,7 +200,7 @@ class TestSpendCodeDoors(HeldRewardCommon, MockSMS, HttpCase):
         self.assertIn("already paid", error["message"])
         self.assertEqual(self._spent(), 1200)
         # A confirmation nobody used lapses after half an hour.
-        self._confirm_code("bill-y")
+        self._confirm_code("bill-y", 1200)
         self.Code.search([("order_uuid", "=", "bill-y")]).verified_at = (
             fields.Datetime.now() - timedelta(minutes=31)
         )

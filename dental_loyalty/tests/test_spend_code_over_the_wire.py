@@ -38,13 +38,16 @@ class TestSpendCodeOverTheWire(
         self.authenticate(self.cashier.login, self.cashier.login)
         self.Code = self.env["dental.loyalty.spend.code"].sudo()
 
-    def _send(self, data):
+    def _send(self, data, points=600):
+        """The register asks for a code for the spend the refusal named (a
+        bill of ``_bill()`` spends 600 points)."""
         return self._call(
             "pos.order",
             "dental_loyalty_send_spend_code",
             self.config.id,
             data["uuid"],
             self.patient.id,
+            points,
         )
 
     def _check(self, data, code):
@@ -63,9 +66,9 @@ class TestSpendCodeOverTheWire(
         """The code the patient read in the last SMS the gateway took."""
         return re.search(r"\b(\d{6})\b", self._sms[-1]["body"]).group(1)
 
-    def _send_and_read(self, data):
+    def _send_and_read(self, data, points=600):
         with self.mockSMSGateway():
-            answer, error = self._send(data)
+            answer, error = self._send(data, points)
             self.assertIsNone(error)
             return answer, self._sent_code()
 
@@ -81,12 +84,15 @@ class TestSpendCodeOverTheWire(
         self.assertIn(
             "Spending 600 points needs the code sent to Minh Tran", error["message"]
         )
+        # The refusal names the spend the code is for, which the SMS says.
+        self.assertEqual(error["context"], {"points": 600})
         with self.mockSMSGateway(), self.assertLogs(level="DEBUG") as logs:
             _logger.info("the register asks for a code")
-            answer, error = self._send(data)
+            answer, error = self._send(data, error["context"]["points"])
         self.assertIsNone(error)
         self.assertEqual(len(self._sms), 1)
         self.assertEqual(self._sms[0]["number"], "+32470123456")
+        self.assertIn("Points it spends at most: 600.", self._sms[0]["body"])
         code = self._sent_code()
         self.assertEqual(answer, {"sent_to": "•••• 56", "minutes": 5})
         self.assertNotIn(code, json.dumps(answer))
@@ -120,6 +126,51 @@ class TestSpendCodeOverTheWire(
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
         self.assertEqual(order.dental_loyalty_points_spent, 600)
+
+    def test_a_code_confirms_the_spend_its_sms_named_and_no_more(self):
+        """The patient agrees to the points the SMS names: a cashier who asked
+        for a code for less, or who raises the spend once the code is typed,
+        needs a new code for the larger spend."""
+        data = self._bill()
+        _answer, code = self._send_and_read(data, points=400)
+        self.assertIn("Points it spends at most: 400.", self._sms[-1]["body"])
+        self.assertEqual(self._check(data, code), {"verified": True})
+        offer, error = self._hold_rpc(data, 40.0)  # 400 points: confirmed
+        self.assertIsNone(error)
+        self.assertEqual(offer["points"], 400)
+        offer, error = self._hold_rpc(data, 60.0)  # raised to 600 points
+        self.assertIsNone(offer)
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertEqual(error["context"], {"points": 600})
+        # A register that pays 600 all the same, on the 400 points held.
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertIn("Spending 600 points needs the code", error["message"])
+        self.assertEqual(self._wallet().points_balance, 2000)
+        self._age_codes()
+        _answer, code = self._send_and_read(data, points=600)
+        self.assertEqual(self._check(data, code), {"verified": True})
+        self.assertIsNone(self._hold_rpc(data, 60.0)[1])
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.dental_loyalty_points_spent, 600)
+        self.assertEqual(
+            self._wallet().points_balance,
+            2000 - 600 + order.dental_loyalty_points_earned,
+        )
+
+    def test_a_code_is_asked_for_a_number_of_points(self):
+        data = self._bill()
+        for points in (None, 0, -600, True, 600.0, "600", [600], 10**8):
+            with self.subTest(points=points), self.mockSMSGateway():
+                answer, error = self._send(data, points)
+                self.assertIsNone(answer)
+                self.assertEqual(
+                    error["message"],
+                    "The points the code is for are not a number of points.",
+                )
+                self.assertEqual(self._sms, [])
+        self.assertFalse(self.Code.search([("order_uuid", "=", data["uuid"])]))
 
     def test_a_small_spend_needs_no_code(self):
         data = self._order([(self.checkup, 4)], points=40.0)  # 400 points

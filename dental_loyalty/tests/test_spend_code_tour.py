@@ -82,6 +82,7 @@ class TestSpendCodeTour(DentalLoyaltyTestMixin, MockSMS, TestPointOfSaleHttpComm
         self.assertEqual(len(calls), 2)
         self.assertEqual(len(self._sms), 1)
         self.assertEqual(self._sms[0]["number"], "+32470654356")
+        self.assertIn("Points it spends at most: 300.", self._sms[0]["body"])
         order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
         self.assertEqual(order.dental_loyalty_points_spent, 300)
         self.wallet.invalidate_recordset()

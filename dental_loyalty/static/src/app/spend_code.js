@@ -18,13 +18,16 @@ export function isSpendCodeRequired(error) {
  * @param {Object} order the order that spends
  * @param {Object} partner the bill's patient
  * @param {string} reason the server's sentence, shown above the code field
+ * @param {number} points the spend the code is for, as the server named it:
+ *     the SMS tells the patient, and the code confirms no more
  */
-export async function askSpendCode(pos, order, partner, reason) {
+export async function askSpendCode(pos, order, partner, reason, points) {
     const verified = await makeAwaitable(pos.dialog, SpendCodeDialog, {
         pos,
         orderUuid: order.uuid,
         partnerId: partner.id,
         reason,
+        points,
     });
     return Boolean(verified);
 }
@@ -40,7 +43,13 @@ export async function withSpendCode(pos, order, partner, ask) {
     } catch (error) {
         if (
             !isSpendCodeRequired(error) ||
-            !(await askSpendCode(pos, order, partner, error.data.message))
+            !(await askSpendCode(
+                pos,
+                order,
+                partner,
+                error.data.message,
+                error.data.context?.points
+            ))
         ) {
             throw error;
         }

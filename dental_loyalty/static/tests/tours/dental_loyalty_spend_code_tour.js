@@ -36,8 +36,10 @@ registry.category("web_tour.tours").add("DentalLoyaltySpendCodeTour", {
                     ".o_dental_loyalty_spend_code .o_dental_loyalty_spend_code_reason:contains('Spending 300 points needs the code')",
             },
             {
-                content: "the code went to the patient's mobile, shown masked",
-                trigger: ".o_dental_loyalty_spend_code_sent:contains('•••• 56')",
+                content:
+                    "the code went to the patient's mobile, shown masked, for the spend the server named",
+                trigger:
+                    ".o_dental_loyalty_spend_code_sent:contains('•••• 56'):contains('Points it spends at most: 300.')",
             },
             {
                 content: "the cashier types a wrong code",

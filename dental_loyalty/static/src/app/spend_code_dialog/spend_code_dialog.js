@@ -8,7 +8,8 @@ import {ConnectionLostError, RPCError} from "@web/core/network/rpc";
  * asks the server to send it when it opens (and again on demand), and to check
  * what was typed. Refusals (wrong, expired, used, too many tries, too many
  * codes) stay in the dialog until the cashier acts. Its payload is true once
- * the server confirmed the code.
+ * the server confirmed the code. The code is for the spend the server named
+ * (``points``): the SMS says how many points, and a larger spend needs another.
  */
 export class SpendCodeDialog extends Component {
     static template = "dental_loyalty.SpendCodeDialog";
@@ -18,6 +19,7 @@ export class SpendCodeDialog extends Component {
         orderUuid: String,
         partnerId: Number,
         reason: String,
+        points: Number,
         getPayload: Function,
         close: Function,
     };
@@ -35,8 +37,12 @@ export class SpendCodeDialog extends Component {
 
     get sentText() {
         return _t(
-            "A code was sent by SMS to %(number)s; it holds for %(minutes)s minutes. Ask the patient to read it to you.",
-            {number: this.state.sentTo, minutes: this.state.minutes}
+            "A code was sent by SMS to %(number)s; it holds for %(minutes)s minutes. Points it spends at most: %(points)s. Ask the patient to read it to you.",
+            {
+                points: this.props.points,
+                number: this.state.sentTo,
+                minutes: this.state.minutes,
+            }
         );
     }
 
@@ -66,7 +72,9 @@ export class SpendCodeDialog extends Component {
 
     async send() {
         this.state.message = "";
-        const answer = await this._ask("dental_loyalty_send_spend_code");
+        const answer = await this._ask("dental_loyalty_send_spend_code", [
+            this.props.points,
+        ]);
         if (answer) {
             this.state.sentTo = answer.sent_to;
             this.state.minutes = answer.minutes;
