@@ -144,14 +144,17 @@ class DentalLoyaltyWallet(models.Model):
     def _audit_earnings(self, wallets):
         """What a sale earned is what its basis gives (the rate, bonus and
         multiplier the engine read then), on no more money than the bill's sold
-        lines less what points paid."""
+        lines less what points paid. Its sold lines are all but those that
+        return another sale's, as the sync counts them: a line of negative
+        quantity and price with no sale to return is money the bill charged."""
         rows = self.env.execute_query(
             SQL(
                 """
                 WITH sold AS (
                     SELECT line.order_id,
-                           SUM(line.price_subtotal_incl)
-                               FILTER (WHERE line.qty > 0) AS total,
+                           SUM(line.price_subtotal_incl) FILTER (
+                               WHERE line.refunded_orderline_id IS NULL
+                           ) AS total,
                            COUNT(*) FILTER (
                                WHERE line.price_subtotal_incl <> 0
                                   OR line.price_unit <> 0

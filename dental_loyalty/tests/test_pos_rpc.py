@@ -170,6 +170,19 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertIn("than is left to return", error["message"])
         self.assertLedgerIntegrity()
 
+    def test_a_line_of_negative_quantity_and_price_earns_as_the_audit_counts(self):
+        # helper-97: one returned with no sale, at a negative price, charges
+        # the bill; the sync earned on it and the audit said it earned on
+        # nothing.
+        credit = self.env["product.product"].create(
+            {"name": "Credit note", "list_price": -60.0, "taxes_id": [(5, 0, 0)]}
+        )
+        order, error = self._sync_rpc(self._order([(credit, -1)]))
+        self.assertIsNone(error)
+        self.assertEqual(order.amount_total, 60.0)
+        self.assertTrue(order.dental_loyalty_points_earned)
+        self.assertLedgerIntegrity()
+
     def test_a_one_line_bill_rounded_globally_at_the_margin_goes(self):
         # Four taxes rounded over the bill: the line says 91.73, the bill
         # 91.71, two cents, the margin of one priced line, to the cent.
