@@ -338,6 +338,12 @@ class DentalLoyaltyVoucher(models.Model):
             line = voucher.pos_order_id.lines.filtered(
                 lambda line, voucher=voucher: line.dental_loyalty_voucher_id == voucher
             )
+            if not any(
+                line.refund_orderline_ids.filtered(
+                    lambda back: back.order_id == refund
+                ).mapped("qty")
+            ):
+                continue  # this refund returns nothing of the voucher's line
             returned = -sum(
                 line.refund_orderline_ids.filtered(
                     lambda back: (

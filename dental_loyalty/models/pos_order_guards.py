@@ -206,6 +206,15 @@ class PosOrderGuards(models.Model):
                 saved.state == "draft" and not named <= set(saved[name].ids)
             ):
                 self._dental_loyalty_refuse_field(self, name)
+            # A line or payment it updates stays on that draft: the order it
+            # names is the draft's (a new record's is the ORM's to set).
+            inverse = self._fields[name].inverse_name
+            if any(
+                command[0] == fields.Command.UPDATE
+                and command[2].get(inverse) not in (None, False, saved.id)
+                for command in order[name]
+            ):
+                self._dental_loyalty_refuse_field(self, name)
 
     @api.model
     def _process_order(self, order, existing_order):
@@ -263,6 +272,9 @@ class PosOrderGuards(models.Model):
             # line rung up by a click sends no discount: false, as core reads
             # an empty number.
             self._dental_loyalty_check_payload_types(Line, vals, line_id)
+            if vals.get("combo_line_ids") and not is_storable_text(vals.get("uuid")):
+                # Core finds a combo's lines by the uuid of the line they are of.
+                self._dental_loyalty_refuse_field(Line, "combo_line_ids")
             if not 0 <= (vals.get("discount") or 0) <= 100:
                 self._dental_loyalty_refuse_field(Line, "discount")
             refunded_id = vals.get("refunded_orderline_id")
@@ -302,8 +314,25 @@ class PosOrderGuards(models.Model):
             field = model._fields.get(name)
             # "id": the register's own number for a record it made, which
             # core reads (combo lines) and never stores.
-            if field is None or name == "id" or value is None or value is False:
+            if field is None or name == "id":
                 continue
+            if value is None and (
+                field.required
+                or (
+                    field.store
+                    and field.type
+                    in ("integer", "float", "monetary", "date", "datetime")
+                )
+            ):
+                # Core reads these as they come: a null is no number nor date.
+                self._dental_loyalty_refuse_field(model, name)
+            if value is None or value is False:
+                continue
+            if field.type in ("date", "datetime") and not (
+                isinstance(value, str) and value
+            ):
+                # An empty text or a number is no date, nor an empty one.
+                self._dental_loyalty_refuse_field(model, name)
             if field.type == "one2many":
                 valid = self._dental_loyalty_check_children(
                     model, name, value, record_id
@@ -353,11 +382,39 @@ class PosOrderGuards(models.Model):
             )
         if not isinstance(commands, (list, tuple)):
             return False
-        Child = self.env[model._fields[name].comodel_name]
+        if record_id is not None and not is_record_id(record_id):
+            return False
+        field = model._fields[name]
+        Child = self.env[field.comodel_name]
+        if Child._name == "pos.order.line":
+            # The lines that refund a line are other orders' lines: a register
+            # sends none (a refund names its sale from its own line).
+            return not commands
+        parsed = self._dental_loyalty_child_commands(commands)
+        if parsed is None:
+            return False
+        named, children = parsed
+        if named and not named <= set(model.browse(record_id or ())[name].ids):
+            return False
+        for child_id, vals in children:
+            if not isinstance(vals, dict):
+                return False
+            if not self._dental_loyalty_child_stays(
+                Child, field.inverse_name, vals, child_id, record_id
+            ):
+                return False
+            self._dental_loyalty_check_payload_types(Child, vals, child_id)
+        return True
+
+    @api.model
+    def _dental_loyalty_child_commands(self, commands):
+        """The ids a one-to-many's ``commands`` name and the (id, values) of
+        the records they create (no id) or update; None for a command a
+        register never sends or an id no record can have."""
         named, children = set(), []
         for command in commands:
             if not isinstance(command, (list, tuple)) or not command:
-                return False
+                return None
             operation = command[0]
             if operation == fields.Command.CLEAR:
                 continue
@@ -369,22 +426,39 @@ class PosOrderGuards(models.Model):
             elif operation in (fields.Command.DELETE, fields.Command.UNLINK):
                 named.add(command[1] if len(command) > 1 else None)
             else:
-                return False
+                return None
         if not all(is_record_id(child_id) for child_id in named):
-            return False
-        if named and not named <= set(model.browse(record_id or ())[name].ids):
-            return False
-        for child_id, vals in children:
-            if not isinstance(vals, dict):
+            return None
+        return named, children
+
+    @api.model
+    def _dental_loyalty_child_stays(self, Child, inverse, vals, child_id, record_id):
+        """Whether a lot or an attribute's value the register sends stays with
+        its line: it writes no related field (a lot's order and product are
+        its line's, written through it) and names no order, line or payment
+        but its own line (a new one's is set by the ORM)."""
+        for name in vals:
+            field = Child._fields.get(name)
+            if field is None:
+                continue
+            if field.related:
                 return False
-            self._dental_loyalty_check_payload_types(Child, vals, child_id)
+            if name == inverse:
+                if child_id is not None and vals[name] not in (None, False, record_id):
+                    return False
+            elif field.type == "many2one" and field.comodel_name in (
+                "pos.order",
+                "pos.order.line",
+                "pos.payment",
+            ):
+                return False
         return True
 
     @api.model
     def _dental_loyalty_payload_values(self, order, name):
         """(id, values) of the lines or payments the register's order creates
         (no id) or updates."""
-        commands = order.get(name) or []
+        commands = order.get(name, [])
         if not isinstance(commands, list):
             self._dental_loyalty_refuse_field(self, name)
         values = []

@@ -170,6 +170,95 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertIn("than is left to return", error["message"])
         self.assertLedgerIntegrity()
 
+    def test_a_nested_line_or_lot_lands_on_no_other_order(self):
+        # helper-97: a line created among a new line's refunds went on the
+        # order it named, paid or not; a lot's order and product are its
+        # line's, written through it.
+        sale = self._sync(self._order([(self.checkup, 1)]))
+        sold = sale.lines
+        planted = {
+            "order_id": sale.id,
+            "product_id": self.checkup.id,
+            "qty": 1,
+            "price_unit": 1000.0,
+            "price_subtotal": 1000.0,
+            "price_subtotal_incl": 1000.0,
+            "tax_ids": [[6, 0, []]],
+        }
+        for name, value in [
+            ("refund_orderline_ids", [[0, 0, planted]]),
+            ("refund_orderline_ids", [[0, 0, {**planted, "order_id": False}]]),
+            ("pack_lot_ids", [[0, 0, {"lot_name": "L1", "order_id": sale.id}]]),
+            ("pack_lot_ids", [[0, 0, {"lot_name": "L1", "product_id": 1}]]),
+        ]:
+            with self.subTest(name=name, value=value):
+                data = self._order([(self.checkup, 1)])
+                data["lines"][0][2][name] = value
+                self._assert_refused_as_not_valid(data)
+        sale.invalidate_recordset()
+        self.assertEqual(sale.lines, sold)
+        self.assertLedgerIntegrity()
+
+    def test_a_saved_draft_keeps_its_own_lines_and_payments(self):
+        # helper-97's shape on a draft: its own line or payment, updated with
+        # another order named as theirs, would move onto that order.
+        sale = self._sync(self._order([(self.checkup, 1)]))
+        data = self._order([(self.checkup, 1)])
+        draft = self._sync(dict(data, state="draft"))
+        self.assertTrue(draft.lines and draft.payment_ids)
+        for name, record, inverse in [
+            ("lines", draft.lines, "order_id"),
+            ("payment_ids", draft.payment_ids, "pos_order_id"),
+        ]:
+            with self.subTest(name=name):
+                again = dict(data, **{name: [[1, record.id, {inverse: sale.id}]]})
+                order, error = self._sync_rpc(again)
+                self.assertIsNone(order)
+                self.assertIn("not valid", error["message"])
+                record.invalidate_recordset()
+                self.assertEqual(record[inverse], draft)
+        # The draft itself named as theirs is what a register sends.
+        again = dict(
+            data,
+            access_token=draft.access_token,
+            lines=[[1, draft.lines.id, {"order_id": draft.id}]],
+            payment_ids=[],
+        )
+        order, error = self._sync_rpc(again)
+        self.assertIsNone(error)
+        self.assertEqual(order, draft)
+
+    def test_values_no_register_sends_get_a_sentence_not_a_crash(self):
+        # helper-97: each of these reached the database or core's code.
+        for where, name, value in [
+            ("order", "lines", None),
+            ("order", "lines", ""),
+            ("order", "payment_ids", 0),
+            ("order", "amount_return", None),
+            ("order", "date_order", None),
+            ("order", "date_order", 0),
+            ("order", "date_order", ""),
+            ("order", "shipping_date", ""),
+            ("payment", "payment_date", 0),
+            ("payment", "payment_date", ""),
+            ("line", "combo_line_ids", [5]),
+        ]:
+            with self.subTest(where=where, name=name, value=value):
+                data = self._order([(self.checkup, 1)])
+                target = {
+                    "order": data,
+                    "line": data["lines"][0][2],
+                    "payment": data["payment_ids"][0][2],
+                }[where]
+                target[name] = value
+                if where == "line":
+                    target.pop("uuid", None)  # core finds a combo by its uuid
+                self._assert_refused_as_not_valid(data)
+        # A line named by a word, with commands of its own.
+        data = self._order([(self.checkup, 1)])
+        data["lines"].append([1, "abc", {"pack_lot_ids": [[2, 1]]}])
+        self._assert_refused_as_not_valid(data)
+
     def test_a_line_of_negative_quantity_and_price_earns_as_the_audit_counts(self):
         # helper-97: one returned with no sale, at a negative price, charges
         # the bill; the sync earned on it and the audit said it earned on
