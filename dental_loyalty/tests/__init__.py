@@ -91,6 +91,7 @@ from . import test_message_figures
 from . import test_voucher_backoffice
 from . import test_backoffice_tour
 from . import test_settings_checks
+from . import test_demo_tiers
 from . import test_demo_vouchers
 from . import test_held_rewards_over_the_wire
 from . import test_held_rewards_shortfall

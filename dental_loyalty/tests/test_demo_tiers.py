@@ -1,0 +1,21 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoTiers(TransactionCase):
+    """The demo clinic (the suite runs with demo data) shows each patient the
+    tier their points reached: the contact form, the wallets list and the
+    patient's page agree."""
+
+    def test_each_demo_wallet_holds_the_tier_its_points_reached(self):
+        ha = self.env.ref("dental_loyalty.wallet_hoang_thu_ha")
+        cuong = self.env.ref("dental_loyalty.wallet_le_hoang_cuong")
+        self.assertEqual(ha.tier_id, self.env.ref("dental_loyalty.tier_gold"))
+        self.assertEqual(cuong.tier_id, self.env.ref("dental_loyalty.tier_silver"))
+        # Hoàng Thu Hà's birthday, today, was celebrated as a Gold patient.
+        gift = self.env["dental.loyalty.ledger"].search(
+            [("wallet_id", "=", ha.id), ("kind", "=", "birthday")]
+        )
+        self.assertEqual(gift.mapped("points"), [200])
+        wallets = self.env["dental.loyalty.wallet"].search([])
+        self.assertFalse(wallets._evaluate_tier())
