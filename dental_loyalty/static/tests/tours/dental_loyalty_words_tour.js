@@ -201,6 +201,26 @@ registry.category("web_tour.tours").add("DentalLoyaltyRegisterRtlTour", {
                     }
                 },
             },
+            {
+                content: "open the rewards",
+                trigger: ".product-screen .o_dental_loyalty_rewards_button",
+                run: "click",
+            },
+            {
+                content:
+                    "a reward the clinic named in Latin letters reads left to right, its figures and signs in place",
+                trigger:
+                    ".o_dental_loyalty_reward_name:contains('15.00 off your bill')",
+                run() {
+                    const name = document.querySelector(
+                        ".o_dental_loyalty_reward_name"
+                    );
+                    const direction = getComputedStyle(name).direction;
+                    if (direction !== "ltr") {
+                        throw new Error(`the reward's name reads ${direction}`);
+                    }
+                },
+            },
         ].flat(),
 });
 
