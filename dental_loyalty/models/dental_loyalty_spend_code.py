@@ -195,11 +195,14 @@ class DentalLoyaltySpendCode(models.Model):
         consume=False,
         config=None,
         patient=None,
+        confirm=None,
     ):
         """Refuse a spend of ``points`` by the order ``order_uuid`` (at
         ``config``) that the clinic wants confirmed by a code, when none was
-        for this order. ``consume``: the spend happens now and once (a reward
-        redeemed at once), and takes the confirmation with it."""
+        for this order, or for fewer points than ``confirm`` (``points`` by
+        default: what the order spends in all). ``consume``: the spend happens
+        now and once (a reward redeemed at once), and takes the confirmation
+        with it."""
         # A reward redeemed at once is no hold of its order: every hold counts,
         # its order's too; a hold counts its order's in ``points``.
         refusal = self._needs_code(
@@ -207,11 +210,12 @@ class DentalLoyaltySpendCode(models.Model):
         )
         if not refusal:
             return
-        if self._is_verified(wallet, order_uuid, points, config):
+        confirm = points if confirm is None else confirm
+        if self._is_verified(wallet, order_uuid, confirm, config):
             if consume:
                 self._consume_confirmations(order_uuid)
             return
-        raise error(refusal, points)
+        raise error(refusal, confirm)
 
     @api.model
     def _consume_confirmations(self, order_uuid):

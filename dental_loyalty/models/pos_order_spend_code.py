@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..rules import points_for_amount
@@ -59,7 +59,24 @@ class PosOrderSpendCode(models.Model):
         ``dental_loyalty_redeem_reward`` checked the register, the patient, the
         wallet and the reward before."""
         wallet._lock_for_update()
-        # Codes are the engine's bookkeeping: cashiers have no rights on them.
+        # A code confirms what its bill spends in all: what the bill holds
+        # already, and this reward. Holds and codes are the engine's
+        # bookkeeping: cashiers have no rights on them.
+        held = 0
+        if order_uuid:
+            held = sum(
+                self.env["dental.loyalty.reservation"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("wallet_id", "=", wallet.id),
+                        ("order_uuid", "=", order_uuid),
+                        ("expires_at", ">", fields.Datetime.now()),
+                    ],
+                    ["points"],
+                )
+                .mapped("points")
+            )
         self.env["dental.loyalty.spend.code"].sudo()._check_spend(
             wallet,
             order_uuid,
@@ -67,6 +84,7 @@ class PosOrderSpendCode(models.Model):
             consume=True,
             config=config,
             patient=patient,
+            confirm=held + reward.points_cost,
         )
         return super()._dental_loyalty_redeem(
             config, patient, wallet, reward, order_uuid

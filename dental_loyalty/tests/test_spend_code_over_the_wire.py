@@ -159,6 +159,37 @@ class TestSpendCodeOverTheWire(
             2000 - 600 + order.dental_loyalty_points_earned,
         )
 
+    def test_a_reward_redeemed_at_once_counts_what_its_bill_holds(self):
+        # helper-99: a code for 400 points confirmed a 400-point payment and
+        # then a 400-point reward redeemed at once on the same bill.
+        reward = self.env["dental.loyalty.reward"].create(
+            {
+                "name": "Cleaning for 400",
+                "kind": "product",
+                "product_id": self.cleaning.id,
+                "points_cost": 400,
+                "company_id": self.company.id,
+            }
+        )
+        data = self._order([(self.checkup, 4)], points=40.0)  # 400 points
+        _answer, code = self._send_and_read(data, points=400)
+        self.assertEqual(self._check(data, code), {"verified": True})
+        self.assertIsNone(self._hold_rpc(data, 40.0)[1])
+        voucher, error = self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            reward.id,
+            data["uuid"],
+        )
+        self.assertIsNone(voucher)
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertEqual(error["context"], {"points": 800})
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.dental_loyalty_points_spent, 400)
+
     def test_a_code_is_asked_for_a_number_of_points(self):
         data = self._bill()
         for points in (None, 0, -600, True, 600.0, "600", [600], 10**8):
