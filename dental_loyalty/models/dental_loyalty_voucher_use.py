@@ -326,15 +326,29 @@ class DentalLoyaltyVoucher(models.Model):
     def _restore(self, refund):
         """A refund of the bill the voucher was used on makes it valid again, if
         it still is within its dates: once, when the refund and the paid refunds
-        before it return the voucher's whole line."""
+        before it return the voucher's whole line, and the patient paid its
+        discount back: a refund that takes a discount of its own off (a line of
+        negative amount that returns nothing) leaves the voucher used."""
         today = self.env.company._dental_loyalty_today()
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         # Only vouchers this refund's sale really used: a line's voucher field
         # could have been written by anyone who writes order lines.
         sales = refund.lines.refunded_orderline_id.order_id
-        for voucher in self.sudo().filtered(
+        vouchers = self.sudo().filtered(
             lambda v: v.state == "used" and v.pos_order_id and v.pos_order_id in sales
-        ):
+        )
+        if vouchers and refund._dental_loyalty_discounted_lines():
+            for voucher in vouchers:
+                voucher._message_log(
+                    body=self.env._(
+                        "Refunded by %s, which takes a discount off the refund: "
+                        "the discount of the voucher was not paid back, and the "
+                        "voucher stays used.",
+                        refund._dental_loyalty_label(),
+                    )
+                )
+            return
+        for voucher in vouchers:
             line = voucher.pos_order_id.lines.filtered(
                 lambda line, voucher=voucher: line.dental_loyalty_voucher_id == voucher
             )

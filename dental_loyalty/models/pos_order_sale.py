@@ -139,10 +139,7 @@ class PosOrderSale(models.Model):
         # the bill down like a discount: what they cover earns no bonus either.
         covered -= sum(
             min(line._dental_loyalty_total(), 0.0)
-            for line in self.lines
-            if line.price_unit * line.qty < 0
-            and not line.refunded_orderline_id
-            and not line.dental_loyalty_voucher_code
+            for line in self._dental_loyalty_discounted_lines()
         )
         points_amount = self._dental_loyalty_points_paid()
         bill_total = self.amount_total
@@ -201,6 +198,17 @@ class PosOrderSale(models.Model):
             self._dental_loyalty_visit_date(),
             self.amount_total - self._dental_loyalty_points_paid(),
             self._dental_loyalty_label(),
+        )
+
+    def _dental_loyalty_discounted_lines(self):
+        """The lines of negative amount that are neither a voucher nor a
+        return: a discount the register took off the bill."""
+        return self.lines.filtered(
+            lambda line: (
+                line.price_unit * line.qty < 0
+                and not line.refunded_orderline_id
+                and not line.dental_loyalty_voucher_code
+            )
         )
 
     def _dental_loyalty_use_vouchers(self):

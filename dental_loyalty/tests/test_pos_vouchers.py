@@ -311,7 +311,7 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self.assertFalse(wallet._integrity_problems(wallet.ids))
 
     def test_a_discount_sold_against_a_returned_voucher_line_pays_nothing_in(self):
-        _voucher, order, voucher_line = self._two_checkups_with_ten_off()
+        voucher, order, voucher_line = self._two_checkups_with_ten_off()
         # The voucher's line comes back with a line sold for less than nothing
         # against it: the patient paid nothing in, so the goods still come
         # back for what was paid for them, not their price.
@@ -334,6 +334,10 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             else []
         )
         self._sync(data)
+        # helper-99: nor does the voucher come back for another bill while
+        # this one keeps its discount.
+        self.assertEqual(voucher.state, "used")
+        self.assertIn("stays used", voucher.message_ids[:1].body)
         checkups = order.lines - voucher_line
         self._assertSyncRefused(
             self._returns(
