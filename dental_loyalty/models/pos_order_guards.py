@@ -223,6 +223,9 @@ class PosOrderGuards(models.Model):
         # ``existing_order``, so that one syncs within it too.
         if existing_order:
             existing_order = existing_order.with_context(dental_loyalty_sync=_IN_SYNC)
+            # Core drops the key before it writes a saved draft: a payload
+            # without one would fail there, not be refused.
+            order.setdefault("access_token", False)
         return super(
             PosOrderGuards, self.with_context(dental_loyalty_sync=_IN_SYNC)
         )._process_order(order, existing_order)
@@ -314,8 +317,22 @@ class PosOrderGuards(models.Model):
             field = model._fields.get(name)
             # "id": the register's own number for a record it made, which
             # core reads (combo lines) and never stores.
-            if field is None or name == "id":
+            if name == "id":
                 continue
+            if field is None:
+                if model._name == "pos.order":
+                    continue  # core reads the order's own keys
+                # A line, payment or lot is created with what it is sent.
+                raise UserError(
+                    self.env._(
+                        "The register sent %s, which is not valid: the bill has "
+                        "no such field.",
+                        name if is_storable_text(name) else "?",
+                    )
+                )
+            if (model._name, name) == ("pos.order", "date_order") and not value:
+                # Core reads the bill's date as it comes.
+                self._dental_loyalty_refuse_field(model, name)
             if value is None and (
                 field.required
                 or (
@@ -359,7 +376,9 @@ class PosOrderGuards(models.Model):
             elif field.type == "many2one":
                 valid = is_record_id(value)
             elif field.type == "many2many":
-                valid = command_ids(value) is not None
+                valid = command_ids(value) is not None and self._dental_loyalty_links(
+                    value
+                )
             else:
                 continue
             if not valid:
@@ -373,7 +392,7 @@ class PosOrderGuards(models.Model):
         order's (a refund's link to its sale, a paid line's lots)."""
         if model._name == "pos.order":
             # Lines and payments are checked apart; a register sends no other.
-            return name in ("lines", "payment_ids") or not commands
+            return name in ("lines", "payment_ids") or commands == []
         if model._name == "pos.order.line" and name == "combo_line_ids":
             # The register's own numbers for its lines, which core reads and
             # then drops.
@@ -404,6 +423,26 @@ class PosOrderGuards(models.Model):
             ):
                 return False
             self._dental_loyalty_check_payload_types(Child, vals, child_id)
+        return True
+
+    @api.model
+    def _dental_loyalty_links(self, commands):
+        """Whether a many-to-many's ``commands`` only link records, as the
+        register sends them (ids, link, unlink, set, clear): none creates,
+        updates or deletes the records it names."""
+        for command in commands:
+            if is_record_id(command):
+                continue
+            operation, size = command[0], len(command)
+            if not (
+                (
+                    operation in (fields.Command.LINK, fields.Command.UNLINK)
+                    and size == 2
+                )
+                or (operation == fields.Command.SET and size == 3)
+                or operation == fields.Command.CLEAR
+            ):
+                return False
         return True
 
     @api.model
@@ -470,12 +509,9 @@ class PosOrderGuards(models.Model):
             ):
                 if (
                     isinstance(command, (list, tuple))
-                    and command
-                    and command[0]
-                    in (
-                        fields.Command.DELETE,
-                        fields.Command.UNLINK,
-                    )
+                    and len(command) >= 2
+                    and command[0] in (fields.Command.DELETE, fields.Command.UNLINK)
+                    and is_record_id(command[1])
                 ):
                     continue
                 self._dental_loyalty_refuse_field(self, name)

@@ -217,10 +217,10 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                 self.assertIn("not valid", error["message"])
                 record.invalidate_recordset()
                 self.assertEqual(record[inverse], draft)
-        # The draft itself named as theirs is what a register sends.
+        # The draft itself named as theirs is what a register sends (with its
+        # token, which core drops: a payload without one syncs all the same).
         again = dict(
             data,
-            access_token=draft.access_token,
             lines=[[1, draft.lines.id, {"order_id": draft.id}]],
             payment_ids=[],
         )
@@ -242,6 +242,18 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
             ("payment", "payment_date", 0),
             ("payment", "payment_date", ""),
             ("line", "combo_line_ids", [5]),
+            # helper-99, after the fixes above.
+            ("order", "date_order", False),
+            ("order", "lines", [[2]]),
+            ("order", "payment_ids", [[3]]),
+            ("order", "picking_ids", ""),
+            ("order", "picking_ids", {}),
+            ("line", "attribute_value_ids", [[1, 1]]),
+            ("line", "tax_ids", [[1, 1, None]]),
+            ("line", "tax_ids", [[2, 1]]),
+            ("line", "x", 1),
+            ("line", "pack_lot_ids", [[0, 0, {"x": 1}]]),
+            ("payment", "x", 1),
         ]:
             with self.subTest(where=where, name=name, value=value):
                 data = self._order([(self.checkup, 1)])
