@@ -519,6 +519,10 @@ class PosOrderGuards(models.Model):
                 values.append((None, command[2]))
             elif command[0] == fields.Command.UPDATE:
                 values.append((command[1], command[2]))
+            else:
+                # A register creates, updates or drops its records; it never
+                # sets or links a list of them.
+                self._dental_loyalty_refuse_field(self, name)
         return values
 
     @api.model

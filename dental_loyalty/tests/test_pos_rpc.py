@@ -246,6 +246,8 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
             ("order", "date_order", False),
             ("order", "lines", [[2]]),
             ("order", "payment_ids", [[3]]),
+            ("order", "lines", [[6, 0, {"1": 1}]]),
+            ("order", "payment_ids", [[4, 1, {}]]),
             ("order", "picking_ids", ""),
             ("order", "picking_ids", {}),
             ("line", "attribute_value_ids", [[1, 1]]),
