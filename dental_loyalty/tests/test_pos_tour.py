@@ -172,6 +172,18 @@ class TestDentalLoyaltyTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         self.assertEqual(order.dental_loyalty_points_spent, 300)
         self.assertEqual(self.patient.loyalty_wallet_ids.points_available, 770)
 
+    def test_points_typed_with_no_line_are_held_and_capped(self):
+        # helper-98 in the browser: with points the first method, digits typed
+        # after the points line was deleted made core add one for 200.00 that
+        # the server was never asked for, refused only at Validate.
+        self.points_method.sequence = -1
+        self.main_pos_config.with_user(self.pos_user).open_ui()
+        with reserve_calls(self.env) as calls:
+            self.start_pos_tour("DentalLoyaltyTypedWithoutLineTour", login="pos_user")
+        self.assertEqual(len(calls), 2)
+        order = self.env["pos.order"].search([("partner_id", "=", self.patient.id)])
+        self.assertEqual(order.dental_loyalty_points_spent, 300)
+
     def test_a_bill_changed_after_the_points_line_is_asked_again(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
         with reserve_calls(self.env) as calls:

@@ -1,5 +1,6 @@
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as Numpad from "@point_of_sale/../tests/tours/utils/numpad_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
@@ -103,6 +104,37 @@ registry.category("web_tour.tours").add("DentalLoyaltyOverCapTour", {
                     ".modal .modal-body:contains('At most'):contains('30.00'):contains('the clinic lets points pay at most 30 % of a bill')",
             },
             Dialog.confirm(),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            receiptHas("Spent", "300"),
+        ].flat(),
+});
+
+// Points first among the methods, and digits typed with no payment line: the
+// line is added as a tap on the method adds it, held for the bill and capped,
+// not for what was typed.
+registry.category("web_tour.tours").add("DentalLoyaltyTypedWithoutLineTour", {
+    steps: () =>
+        [
+            payForPatient("0420000000123"),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
+            PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
+            PaymentScreen.emptyPaymentlines("100.00"),
+            Numpad.click("4"),
+            Numpad.click("5"),
+            {
+                content:
+                    "one points line, of what the hold allows, not of what was typed",
+                trigger:
+                    ".paymentline.selected:contains('Loyalty Points'):contains('30.00')",
+                run() {
+                    const lines = document.querySelectorAll(".paymentline");
+                    if (lines.length !== 1) {
+                        throw new Error(`${lines.length} payment lines`);
+                    }
+                },
+            },
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
             PaymentScreen.clickValidate(),
             ReceiptScreen.isShown(),

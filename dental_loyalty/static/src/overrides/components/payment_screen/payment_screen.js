@@ -25,7 +25,16 @@ patch(PaymentScreen.prototype, {
             order.select_paymentline(existing);
             return true;
         }
-        const answer = await reservePoints(this.pos, order);
+        if (order.uiState.dentalLoyaltyAsking) {
+            return false; // the server is being asked for this line already
+        }
+        order.uiState.dentalLoyaltyAsking = true;
+        let answer;
+        try {
+            answer = await reservePoints(this.pos, order);
+        } finally {
+            order.uiState.dentalLoyaltyAsking = false;
+        }
         if (!answer.ok) {
             this._dentalLoyaltyRefused(answer.message);
             return false;
@@ -47,6 +56,19 @@ patch(PaymentScreen.prototype, {
     },
 
     updateSelectedPaymentline(amount = false) {
+        const first = this.payment_methods_from_config[0];
+        if (
+            first?.dental_loyalty_points &&
+            this.currentOrder.get_total_with_tax() >= 0 &&
+            this.paymentLines.every((line) => line.paid)
+        ) {
+            // Typed with no line to type into, core would add a points line
+            // (the register's first method) the server was never asked for:
+            // it is added as a tap on the method adds it, held and capped.
+            this.numberBuffer.reset();
+            this.addNewPaymentLine(first);
+            return;
+        }
         const result = super.updateSelectedPaymentline(...arguments);
         const line = this.selectedPaymentLine;
         const offer = this.currentOrder.uiState.dentalLoyaltyOffer;
