@@ -66,11 +66,10 @@ registry.category("web_tour.tours").add("DentalLoyaltyRefundTour", {
             screenSaysRefund("product screen"),
             ProductScreen.clickPayButton(),
             screenSaysRefund("payment screen"),
-            // The points line holds what may be given back, not the whole refund.
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {
-                amount: "-30.00",
-                remaining: "-70.00",
-            }),
+            // The points line is there as the screen opens, holding what may be
+            // given back, not the whole refund.
+            PaymentScreen.selectedPaymentlineHas("Loyalty Points", "-30.00"),
+            PaymentScreen.remainingIs("-70.00"),
             {
                 content: "the points line says how many points it gives back",
                 trigger:

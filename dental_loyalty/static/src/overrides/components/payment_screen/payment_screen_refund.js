@@ -5,6 +5,37 @@ import {formatPoints, pointsPaymentLines} from "@dental_loyalty/app/points_payme
 import {refundPreview, returnedLines} from "@dental_loyalty/app/refund_preview";
 
 patch(PaymentScreen.prototype, {
+    onMounted() {
+        super.onMounted(...arguments);
+        this._dentalLoyaltyPrefillRefund();
+    },
+
+    /** A refund that gives points back opens with its points line filled:
+     * a cashier who went straight to Cash would pay back in money what the
+     * sale's points paid, refused at Validate. */
+    async _dentalLoyaltyPrefillRefund() {
+        const order = this.currentOrder;
+        const method = this.payment_methods_from_config.find(
+            (candidate) => candidate.dental_loyalty_points
+        );
+        if (
+            !method ||
+            order.get_total_with_tax() >= 0 ||
+            !returnedLines(order).length ||
+            this.paymentLines.length
+        ) {
+            return;
+        }
+        const answer = await refundPreview(this.pos, order);
+        if (
+            answer.ok &&
+            answer.figures?.give_back_amount > 0 &&
+            !this.paymentLines.length
+        ) {
+            await this.addNewPaymentLine(method);
+        }
+    },
+
     /** A refund's points line is filled with what may be given back in
      * points, as the server computes it, not with the whole refund. */
     async addNewPaymentLine(paymentMethod) {
