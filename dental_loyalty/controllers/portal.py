@@ -4,7 +4,7 @@ from urllib.parse import quote
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request, route
 from odoo.tools import consteq
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -204,7 +204,7 @@ class DentalLoyaltyPortal(CustomerPortal):
         return [
             request.env._(
                 "Points spendable from %(date)s: %(points)s",
-                points=points,
+                points=formatLang(request.env, points, digits=0),
                 date=format_date(request.env, day),
             )
             for day, points in groups
@@ -227,7 +227,7 @@ class DentalLoyaltyPortal(CustomerPortal):
         return [
             request.env._(
                 "Points expiring on %(date)s: %(points)s",
-                points=points,
+                points=formatLang(request.env, points, digits=0),
                 date=format_date(request.env, day),
             )
             for day, points in groups
@@ -363,6 +363,9 @@ class DentalLoyaltyPortal(CustomerPortal):
                     "date": line.date,
                     "text": phrases.get(line.kind, line.kind),
                     "points": line.points,
+                    # Signed and grouped as the language writes numbers.
+                    "points_text": ("+" if line.points > 0 else "")
+                    + formatLang(request.env, line.points, digits=0),
                     "order": line.pos_order_id.name or False,
                 }
                 for line in lines

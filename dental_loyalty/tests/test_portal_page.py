@@ -44,6 +44,17 @@ class TestPortalPage(DentalLoyaltyPortalCommon):
         # Nothing on the page carries the token but the pager's own links.
         self.assertNotIn(self._token(self.an_wallet), body.split('id="dl_history"')[0])
 
+    def test_figures_are_written_as_the_language_writes_numbers(self):
+        # helper-98: the page read "1400" and "+1600" where the back office
+        # and the register read 1,400.
+        self._post(self.binh_wallet, "adjust", 1600)
+        body = self._page(self.binh_wallet, self._token(self.binh_wallet)).text
+        spendable = self.binh_wallet.points_available
+        self.assertGreaterEqual(spendable, 1000)
+        self.assertIn(f"{spendable:,}", body)
+        self.assertIn(">+1,600<", body)
+        self.assertNotIn(f">{spendable}<", body)
+
     def test_the_history_speaks_plain_words_and_is_paginated(self):
         for points in range(1, 25):
             self._post(self.binh_wallet, "adjust", points)
