@@ -20,6 +20,18 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertIn("not valid", error["message"])
         self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
 
+    def _order_with(self, where, name, value):
+        """A one-line order whose ``where`` (the order, its line or its
+        payment) says ``value`` for ``name``."""
+        data = self._order([(self.checkup, 1)])
+        target = {
+            "order": data,
+            "line": data["lines"][0][2],
+            "payment": data["payment_ids"][0][2],
+        }[where]
+        target[name] = value
+        return data
+
     def _sent_as_paid(self, data, total):
         """The order's total as its register sends it, paid in cash."""
         data.update(amount_total=total, amount_paid=total)
@@ -134,14 +146,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
             ("payment", "transaction_id", "a\x00b"),
         ]:
             with self.subTest(name=name, value=value):
-                data = self._order([(self.checkup, 1)])
-                target = {
-                    "order": data,
-                    "line": data["lines"][0][2],
-                    "payment": data["payment_ids"][0][2],
-                }[where]
-                target[name] = value
-                self._assert_refused_as_not_valid(data)
+                self._assert_refused_as_not_valid(self._order_with(where, name, value))
         self.assertFalse(self._wallet().points_balance)
 
     def test_a_line_rewrites_no_other_orders_records(self):
@@ -258,15 +263,10 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
             ("payment", "x", 1),
         ]:
             with self.subTest(where=where, name=name, value=value):
-                data = self._order([(self.checkup, 1)])
-                target = {
-                    "order": data,
-                    "line": data["lines"][0][2],
-                    "payment": data["payment_ids"][0][2],
-                }[where]
-                target[name] = value
+                data = self._order_with(where, name, value)
                 if where == "line":
-                    target.pop("uuid", None)  # core finds a combo by its uuid
+                    # Core finds a combo's lines by their line's uuid.
+                    data["lines"][0][2].pop("uuid", None)
                 self._assert_refused_as_not_valid(data)
         # A line named by a word, with commands of its own.
         data = self._order([(self.checkup, 1)])
