@@ -16,6 +16,11 @@ from .dental_loyalty_input import (
 from .pos_order import _IN_SYNC, _PAYS, PAID_STATES
 
 # What a paid order is worth, and whose it is: only its sync sets them.
+# The journal entries a bill and its payments are booked in: Odoo's to set
+# when the session closes or the bill is invoiced, never a register's.
+_BOOKED_BY_ODOO = frozenset(
+    {("pos.order", "account_move"), ("pos.payment", "account_move_id")}
+)
 _ORDER_VALUE_FIELDS = (
     "amount_total",
     "amount_paid",
@@ -317,39 +322,10 @@ class PosOrderGuards(models.Model):
             field = model._fields.get(name)
             # "id": the register's own number for a record it made, which
             # core reads (combo lines) and never stores.
-            if name == "id":
-                continue
-            if field is None:
-                if model._name == "pos.order":
-                    continue  # core reads the order's own keys
-                # A line, payment or lot is created with what it is sent.
-                raise UserError(
-                    self.env._(
-                        "The register sent %s, which is not valid: the bill has "
-                        "no such field.",
-                        name if is_storable_text(name) else "?",
-                    )
-                )
-            if (model._name, name) == ("pos.order", "date_order") and not value:
-                # Core reads the bill's date as it comes.
-                self._dental_loyalty_refuse_field(model, name)
-            if value is None and (
-                field.required
-                or (
-                    field.store
-                    and field.type
-                    in ("integer", "float", "monetary", "date", "datetime")
-                )
-            ):
-                # Core reads these as they come: a null is no number nor date.
-                self._dental_loyalty_refuse_field(model, name)
-            if value is None or value is False:
-                continue
-            if field.type in ("date", "datetime") and not (
-                isinstance(value, str) and value
-            ):
-                # An empty text or a number is no date, nor an empty one.
-                self._dental_loyalty_refuse_field(model, name)
+            if name == "id" or (field is None and model._name == "pos.order"):
+                continue  # core reads the order's own keys
+            if not self._dental_loyalty_check_sent(model, name, field, value):
+                continue  # nothing more to type: an empty value
             if field.type == "one2many":
                 valid = self._dental_loyalty_check_children(
                     model, name, value, record_id
@@ -383,6 +359,47 @@ class PosOrderGuards(models.Model):
                 continue
             if not valid:
                 self._dental_loyalty_refuse_field(model, name)
+
+    @api.model
+    def _dental_loyalty_check_sent(self, model, name, field, value):
+        """Refuse a value of ``model``'s ``name`` that a register never sends,
+        whatever its type: a key that is no field (a line, payment or lot is
+        created with what it is sent), a related field of a line or payment,
+        the journal entry Odoo books a bill in, an empty required value, a
+        null number or date, a date that is no date. Returns whether there is
+        a value to type."""
+        if field is None:
+            raise UserError(
+                self.env._(
+                    "The register sent %s, which is not valid: the bill has "
+                    "no such field.",
+                    name if is_storable_text(name) else "?",
+                )
+            )
+        refused = (
+            # A line's or payment's company, session... are its order's (and
+            # one was stored as sent).
+            (model._name != "pos.order" and field.related)
+            or ((model._name, name) in _BOOKED_BY_ODOO and value)
+            # Core reads the bill's date as it comes.
+            or ((model._name, name) == ("pos.order", "date_order") and not value)
+        )
+        empty = value is None or value is False
+        if empty:
+            # Core and the database read these as they come: a null is no
+            # number nor date, and a required value is there.
+            refused = refused or (field.required and field.type != "boolean")
+            refused = refused or (
+                value is None
+                and field.store
+                and field.type in ("integer", "float", "monetary", "date", "datetime")
+            )
+        elif field.type in ("date", "datetime"):
+            # An empty text or a number is no date, nor an empty one.
+            refused = refused or not (isinstance(value, str) and value)
+        if refused:
+            self._dental_loyalty_refuse_field(model, name)
+        return not empty
 
     @api.model
     def _dental_loyalty_check_children(self, model, name, commands, record_id):

@@ -261,6 +261,14 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
             ("line", "x", 1),
             ("line", "pack_lot_ids", [[0, 0, {"x": 1}]]),
             ("payment", "x", 1),
+            # helper-100: a required value left out, a company no record is,
+            # a journal entry the register named.
+            ("line", "product_id", False),
+            ("payment", "payment_date", False),
+            ("line", "company_id", 3),
+            ("payment", "company_id", 3),
+            ("payment", "account_move_id", 1),
+            ("order", "account_move", 1),
         ]:
             with self.subTest(where=where, name=name, value=value):
                 data = self._order_with(where, name, value)
