@@ -47,4 +47,8 @@ class DentalLoyaltyReservation(models.Model):
             replaced = holds.filtered(lambda hold: hold.voucher_id.id == voucher_id)
         else:
             replaced = holds  # one hold per order
-        return sum((holds - replaced).mapped("points")) + points
+        # Rewards redeemed at once for the bill are its spends too.
+        redeemed = self.env["dental.loyalty.spend.code"]._redeemed_for_order(
+            wallet, order_uuid
+        )
+        return sum((holds - replaced).mapped("points")) + points + redeemed

@@ -107,6 +107,29 @@ class DentalLoyaltySpendCode(models.Model):
         return bool(self.search_count(domain, limit=1))
 
     @api.model
+    def _redeemed_for_order(self, wallet, order_uuid):
+        """The points of the rewards redeemed at once from ``wallet`` for the
+        bill ``order_uuid``, lately (a confirmation lasts no longer): a code
+        for that bill counts them with its holds."""
+        if not order_uuid:
+            return 0
+        # As the engine: the bill a voucher was redeemed for is for managers.
+        vouchers = (
+            self.env["dental.loyalty.voucher"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("wallet_id", "=", wallet.id),
+                    ("redeemed_order_uuid", "=", order_uuid),
+                    ("state", "!=", "cancelled"),
+                    ("create_date", ">", fields.Datetime.now() - self._CONFIRMED_FOR),
+                ],
+                ["points_cost"],
+            )
+        )
+        return sum(vouchers.mapped("points_cost"))
+
+    @api.model
     def _spent_or_held_today(self, wallet, order_uuid, patient=None):
         """What ``patient`` (the wallet's own by default) spent in the last 24
         hours by the server's clock, from every wallet they spend from (lines

@@ -36,6 +36,15 @@ class DentalLoyaltyVoucher(models.Model):
         # reward): read by managers, and by the engine for the register.
         groups="dental_loyalty.group_dental_loyalty_manager",
     )
+    redeemed_order_uuid = fields.Char(
+        string="Redeemed for Order",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The register's order this reward was redeemed at once for: a code "
+        "by SMS for that bill counts it with the bill's other spends.",
+        groups="dental_loyalty.group_dental_loyalty_manager",
+    )
     # Holds are the engine's bookkeeping, read by managers (and the engine).
     hold_ids = fields.One2many(
         "dental.loyalty.reservation",

@@ -60,8 +60,10 @@ class PosOrderSpendCode(models.Model):
         wallet and the reward before."""
         wallet._lock_for_update()
         # A code confirms what its bill spends in all: what the bill holds
-        # already, and this reward. Holds and codes are the engine's
-        # bookkeeping: cashiers have no rights on them.
+        # already, the rewards redeemed for it before, and this reward. Holds,
+        # codes and vouchers are the engine's bookkeeping: cashiers have no
+        # rights on them.
+        Code = self.env["dental.loyalty.spend.code"].sudo()
         held = 0
         if order_uuid:
             held = sum(
@@ -76,8 +78,8 @@ class PosOrderSpendCode(models.Model):
                     ["points"],
                 )
                 .mapped("points")
-            )
-        self.env["dental.loyalty.spend.code"].sudo()._check_spend(
+            ) + Code._redeemed_for_order(wallet, order_uuid)
+        Code._check_spend(
             wallet,
             order_uuid,
             reward.points_cost,
@@ -86,9 +88,12 @@ class PosOrderSpendCode(models.Model):
             patient=patient,
             confirm=held + reward.points_cost,
         )
-        return super()._dental_loyalty_redeem(
+        voucher = super()._dental_loyalty_redeem(
             config, patient, wallet, reward, order_uuid
         )
+        if order_uuid and Code._threshold(wallet):
+            voucher.sudo().redeemed_order_uuid = order_uuid
+        return voucher
 
     @api.model
     def _dental_loyalty_spend_code_args(self, config_id, order_uuid, partner_id):

@@ -190,6 +190,44 @@ class TestSpendCodeOverTheWire(
         self.assertIsNone(error)
         self.assertEqual(order.dental_loyalty_points_spent, 400)
 
+    def test_a_reward_redeemed_for_the_bill_before_counts_in_its_code(self):
+        # helper-100: a reward redeemed at once for the bill below the
+        # threshold, then a points payment that needed the code: a code for
+        # 600 points confirmed a bill that spent 1,000.
+        reward = self.env["dental.loyalty.reward"].create(
+            {
+                "name": "Cleaning for 400",
+                "kind": "product",
+                "product_id": self.cleaning.id,
+                "points_cost": 400,
+                "company_id": self.company.id,
+            }
+        )
+        data = self._order([(self.checkup, 4)], points=60.0)  # 600 points
+        voucher, error = self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            reward.id,
+            data["uuid"],
+        )
+        self.assertIsNone(error)  # 400 points: below the threshold
+        _offer, error = self._hold_rpc(data, 60.0)
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self.assertEqual(error["context"], {"points": 1000})
+        _answer, code = self._send_and_read(data, points=600)
+        self.assertEqual(self._check(data, code), {"verified": True})
+        _offer, error = self._hold_rpc(data, 60.0)
+        self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        self._age_codes()
+        _answer, code = self._send_and_read(data, points=1000)
+        self.assertEqual(self._check(data, code), {"verified": True})
+        self.assertIsNone(self._hold_rpc(data, 60.0)[1])
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.dental_loyalty_points_spent, 600)
+
     def test_a_code_is_asked_for_a_number_of_points(self):
         data = self._bill()
         for points in (None, 0, -600, True, 600.0, "600", [600], 10**8):
