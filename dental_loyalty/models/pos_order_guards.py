@@ -15,12 +15,12 @@ from .dental_loyalty_input import (
 )
 from .pos_order import _IN_SYNC, _PAYS, PAID_STATES
 
-# What a paid order is worth, and whose it is: only its sync sets them.
 # The journal entries a bill and its payments are booked in: Odoo's to set
 # when the session closes or the bill is invoiced, never a register's.
 _BOOKED_BY_ODOO = frozenset(
     {("pos.order", "account_move"), ("pos.payment", "account_move_id")}
 )
+# What a paid order is worth, and whose it is: only its sync sets them.
 _ORDER_VALUE_FIELDS = (
     "amount_total",
     "amount_paid",
