@@ -148,14 +148,17 @@ class PosOrderSpendCode(models.Model):
             # The server granted this spend, with a code if the clinic asked for
             # one then: a granted bill is never refused, so a queue never blocks.
             return
-        # Codes are the engine's bookkeeping too.
-        self.env["dental.loyalty.spend.code"].sudo()._check_spend(
+        # Codes are the engine's bookkeeping too. A code confirms the bill's
+        # rewards redeemed at once for it with what it pays.
+        Code = self.env["dental.loyalty.spend.code"].sudo()
+        Code._check_spend(
             wallet,
             self.uuid,
             points,
             error=self._dental_loyalty_sync_refusal,
             config=self.config_id,
             patient=self.partner_id,
+            confirm=points + Code._redeemed_for_order(wallet, self.uuid),
         )
 
     def _dental_loyalty_sync_refusal(self, reason, _points=None):

@@ -220,6 +220,11 @@ class TestSpendCodeOverTheWire(
         self.assertEqual(self._check(data, code), {"verified": True})
         _offer, error = self._hold_rpc(data, 60.0)
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
+        # helper-101: nor does the bill sync paying its 600 points with no
+        # hold, on that code.
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertIn("Spending 600 points needs the code", error["message"])
         self._age_codes()
         _answer, code = self._send_and_read(data, points=1000)
         self.assertEqual(self._check(data, code), {"verified": True})
