@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import SUPERUSER_ID, api, fields, sql_db
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -29,10 +29,12 @@ class TestJobsSkipHeldWallets(DentalLoyaltyTestMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.db = sql_db.db_connect(self.env.cr.dbname)
-        self.today = fields.Date.today()
         with self.db.cursor() as cr:
             env = self._env(cr)
             company = env.company
+            # The clinic's day, which the jobs count in: late in the evening
+            # by the server's clock it is tomorrow in a clinic east of it.
+            self.today = company._dental_loyalty_today()
             self.company_id = company.id
             self._settings_before = company.read(SAVED_SETTINGS)[0]
             company.write(

@@ -125,14 +125,18 @@ class TestPosOrderPoints(DentalLoyaltyPosCommon):
         # Rung up today in this session, synced three days later.
         data = self._order([(self.checkup, 2)])
         visit = fields.Datetime.now()
+        # Days are the clinic's: late in the evening by the server's clock it
+        # is tomorrow in a clinic east of it.
+        visit_day = self.company._dental_loyalty_today()
         synced = visit + timedelta(days=3)
         with freeze_time(synced):
             order = self._sync(data)
+            synced_day = self.company._dental_loyalty_today()
         lot = order.dental_loyalty_line_ids
         self.assertEqual(lot.points, 100)
         # The visit keeps its day; the waiting period runs from the sync.
-        self.assertEqual(lot.date, visit.date())
-        self.assertEqual(lot.available_date, synced.date() + timedelta(days=7))
+        self.assertEqual(lot.date, visit_day)
+        self.assertEqual(lot.available_date, synced_day + timedelta(days=7))
 
     def test_no_points_on_the_part_paid_with_points(self):
         self._give_points(self.patient, 1000)
