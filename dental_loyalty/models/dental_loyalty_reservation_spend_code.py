@@ -34,14 +34,7 @@ class DentalLoyaltyReservation(models.Model):
         """What the order would hold of the wallet with ``points`` held for
         ``voucher`` (None: for its points payment) instead of what they hold now:
         a spend split between a reward and a payment is one spend."""
-        holds = self.search_fetch(
-            [
-                ("wallet_id", "=", wallet.id),
-                ("order_uuid", "=", order_uuid),
-                ("expires_at", ">", fields.Datetime.now()),
-            ],
-            ["points"],
-        )
+        holds = self._live_holds_of_bill(wallet, order_uuid)
         if "voucher_id" in self._fields:
             voucher_id = voucher.id if voucher else False
             replaced = holds.filtered(lambda hold: hold.voucher_id.id == voucher_id)
@@ -52,3 +45,15 @@ class DentalLoyaltyReservation(models.Model):
             wallet, order_uuid
         )
         return sum((holds - replaced).mapped("points")) + points + redeemed
+
+    @api.model
+    def _live_holds_of_bill(self, wallet, order_uuid):
+        """The holds of ``wallet`` the bill ``order_uuid`` has now, points read."""
+        return self.search_fetch(
+            [
+                ("wallet_id", "=", wallet.id),
+                ("order_uuid", "=", order_uuid),
+                ("expires_at", ">", fields.Datetime.now()),
+            ],
+            ["points"],
+        )

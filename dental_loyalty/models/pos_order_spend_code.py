@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..rules import points_for_amount
@@ -66,18 +66,9 @@ class PosOrderSpendCode(models.Model):
         Code = self.env["dental.loyalty.spend.code"].sudo()
         held = 0
         if order_uuid:
+            Hold = self.env["dental.loyalty.reservation"].sudo()
             held = sum(
-                self.env["dental.loyalty.reservation"]
-                .sudo()
-                .search_fetch(
-                    [
-                        ("wallet_id", "=", wallet.id),
-                        ("order_uuid", "=", order_uuid),
-                        ("expires_at", ">", fields.Datetime.now()),
-                    ],
-                    ["points"],
-                )
-                .mapped("points")
+                Hold._live_holds_of_bill(wallet, order_uuid).mapped("points")
             ) + Code._redeemed_for_order(wallet, order_uuid)
         Code._check_spend(
             wallet,

@@ -72,6 +72,36 @@ class TestSpendCodeOverTheWire(
             self.assertIsNone(error)
             return answer, self._sent_code()
 
+    def _confirm(self, data, points):
+        """The patient's code for ``points`` on ``data``'s bill, typed and
+        confirmed."""
+        _answer, code = self._send_and_read(data, points=points)
+        self.assertEqual(self._check(data, code), {"verified": True})
+        return code
+
+    def _cleaning_for(self, points):
+        """A reward of a cleaning, costing ``points``."""
+        return self.env["dental.loyalty.reward"].create(
+            {
+                "name": f"Cleaning for {points}",
+                "kind": "product",
+                "product_id": self.cleaning.id,
+                "points_cost": points,
+                "company_id": self.company.id,
+            }
+        )
+
+    def _redeem_for(self, reward, data):
+        """(voucher, error) of ``reward`` redeemed at once for ``data``'s bill."""
+        return self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            reward.id,
+            data["uuid"],
+        )
+
     def _bill(self):
         """A bill of 200.00: points may pay 60.00 of it (30 %), 600 points."""
         return self._order([(self.checkup, 4)], points=60.0)
@@ -148,8 +178,7 @@ class TestSpendCodeOverTheWire(
         self.assertIn("Spending 600 points needs the code", error["message"])
         self.assertEqual(self._wallet().points_balance, 2000)
         self._age_codes()
-        _answer, code = self._send_and_read(data, points=600)
-        self.assertEqual(self._check(data, code), {"verified": True})
+        self._confirm(data, 600)
         self.assertIsNone(self._hold_rpc(data, 60.0)[1])
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
@@ -162,27 +191,11 @@ class TestSpendCodeOverTheWire(
     def test_a_reward_redeemed_at_once_counts_what_its_bill_holds(self):
         # helper-99: a code for 400 points confirmed a 400-point payment and
         # then a 400-point reward redeemed at once on the same bill.
-        reward = self.env["dental.loyalty.reward"].create(
-            {
-                "name": "Cleaning for 400",
-                "kind": "product",
-                "product_id": self.cleaning.id,
-                "points_cost": 400,
-                "company_id": self.company.id,
-            }
-        )
+        reward = self._cleaning_for(400)
         data = self._order([(self.checkup, 4)], points=40.0)  # 400 points
-        _answer, code = self._send_and_read(data, points=400)
-        self.assertEqual(self._check(data, code), {"verified": True})
+        self._confirm(data, 400)
         self.assertIsNone(self._hold_rpc(data, 40.0)[1])
-        voucher, error = self._call(
-            "pos.order",
-            "dental_loyalty_redeem_reward",
-            self.config.id,
-            self.patient.id,
-            reward.id,
-            data["uuid"],
-        )
+        voucher, error = self._redeem_for(reward, data)
         self.assertIsNone(voucher)
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
         self.assertEqual(error["context"], {"points": 800})
@@ -194,30 +207,14 @@ class TestSpendCodeOverTheWire(
         # helper-100: a reward redeemed at once for the bill below the
         # threshold, then a points payment that needed the code: a code for
         # 600 points confirmed a bill that spent 1,000.
-        reward = self.env["dental.loyalty.reward"].create(
-            {
-                "name": "Cleaning for 400",
-                "kind": "product",
-                "product_id": self.cleaning.id,
-                "points_cost": 400,
-                "company_id": self.company.id,
-            }
-        )
+        reward = self._cleaning_for(400)
         data = self._order([(self.checkup, 4)], points=60.0)  # 600 points
-        voucher, error = self._call(
-            "pos.order",
-            "dental_loyalty_redeem_reward",
-            self.config.id,
-            self.patient.id,
-            reward.id,
-            data["uuid"],
-        )
+        voucher, error = self._redeem_for(reward, data)
         self.assertIsNone(error)  # 400 points: below the threshold
         _offer, error = self._hold_rpc(data, 60.0)
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
         self.assertEqual(error["context"], {"points": 1000})
-        _answer, code = self._send_and_read(data, points=600)
-        self.assertEqual(self._check(data, code), {"verified": True})
+        self._confirm(data, 600)
         _offer, error = self._hold_rpc(data, 60.0)
         self.assertEqual(error["name"], SPEND_CODE_REQUIRED)
         # helper-101: nor does the bill sync paying its 600 points with no
@@ -226,8 +223,7 @@ class TestSpendCodeOverTheWire(
         self.assertIsNone(order)
         self.assertIn("Spending 600 points needs the code", error["message"])
         self._age_codes()
-        _answer, code = self._send_and_read(data, points=1000)
-        self.assertEqual(self._check(data, code), {"verified": True})
+        self._confirm(data, 1000)
         self.assertIsNone(self._hold_rpc(data, 60.0)[1])
         order, error = self._sync_rpc(data)
         self.assertIsNone(error)
