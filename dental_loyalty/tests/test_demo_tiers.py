@@ -14,3 +14,15 @@ class TestDemoTiers(TransactionCase):
         self.assertEqual(cuong.tier_id, self.env.ref("dental_loyalty.tier_silver"))
         wallets = self.env["dental.loyalty.wallet"].search([])
         self.assertFalse(wallets._evaluate_tier())
+
+    def test_the_birthday_patient_has_her_gift_on_the_clinics_day(self):
+        # Installed in the evening UTC, the clinic's day is already tomorrow:
+        # her birthday is the clinic's day, which the job celebrates by.
+        ha = self.env.ref("dental_loyalty.wallet_hoang_thu_ha")
+        birthday = ha.partner_id.dental_birthday
+        gift = ha.line_ids.filtered(lambda line: line.kind == "birthday")
+        self.assertEqual(gift.points, 200, "Gold's birthday points")
+        self.assertEqual(
+            (gift.date.month, gift.date.day), (birthday.month, birthday.day)
+        )
+        self.assertEqual(ha.birthday_gift_date, gift.date)
