@@ -15,6 +15,8 @@ MAX_ID = 2**31 - 1
 MAX_TEXT = 4096
 # The years a typed date may fall in.
 MIN_YEAR, MAX_YEAR = 1900, 9000
+# A register names its orders by a uuid4 (36 characters): room for others'.
+MAX_UUID_LENGTH = 64
 
 
 def is_finite_number(value):
@@ -32,6 +34,16 @@ def is_storable_text(value):
     """Whether ``value`` is a string PostgreSQL can store and look up: it
     takes no NUL character in text, and a forged one would be a crash."""
     return isinstance(value, str) and "\x00" not in value
+
+
+def is_order_uuid(value):
+    """Whether ``value`` can name an order as a register does: a text that is
+    not blank, of a uuid's length at most."""
+    return (
+        is_storable_text(value)
+        and bool(value.strip())
+        and len(value) <= MAX_UUID_LENGTH
+    )
 
 
 def is_record_id(value):

@@ -1,3 +1,5 @@
+from uuid import uuid4
+
 from odoo import api, fields, models
 from odoo.tools import create_index
 
@@ -98,6 +100,10 @@ class PosOrder(models.Model):
         self._dental_loyalty_check_created_unpaid(vals_list)
         now = fields.Datetime.now()
         for vals in vals_list:
+            # Core's own refunds and back-office orders get none: every
+            # order's ledger lines and holds are keyed on it.
+            if not vals.get("uuid"):
+                vals["uuid"] = str(uuid4())
             session_id = vals.get("session_id")
             # Stamped when the server hears of the order, whatever was sent.
             vals["dental_loyalty_visit_time"] = self._dental_loyalty_known_time(
@@ -113,6 +119,7 @@ class PosOrder(models.Model):
 
     def write(self, vals):
         self._dental_loyalty_check_value_change(vals)
+        self._dental_loyalty_check_uuid_change(vals)
         self._dental_loyalty_check_state_change(vals)
         if "dental_loyalty_visit_time" in vals:
             # The server's stamp: neither a register nor a user rewrites it.

@@ -10,6 +10,7 @@ from .dental_loyalty_input import (
     MAX_ID,
     command_ids,
     is_finite_number,
+    is_order_uuid,
     is_record_id,
     is_storable_text,
 )
@@ -65,6 +66,17 @@ class PosOrderGuards(models.Model):
                         field=field._description_string(self.env),
                     )
                 )
+
+    def _dental_loyalty_check_uuid_change(self, vals):
+        """An order's uuid names it for good: core's sync finds the order by
+        it, and the engine its ledger lines, holds and codes. A uuid written
+        over would let the register's order be stored a second time."""
+        if "uuid" not in vals:
+            return
+        if any(order.uuid and order.uuid != vals["uuid"] for order in self):
+            raise UserError(
+                self.env._("An order's uuid names it for good: it cannot be changed.")
+            )
 
     def _dental_loyalty_check_state_change(self, vals):
         """A paid order stays paid (closing its session marks it done): one
@@ -242,6 +254,11 @@ class PosOrderGuards(models.Model):
         if not isinstance(order, dict):
             raise UserError(self.env._("The register sent an order that is not one."))
         self._dental_loyalty_check_payload_types(self, order)
+        # Core finds the draft to update by it, the engine keys the ledger
+        # lines and holds of the order on it: without one, the payload would
+        # go into any draft that has none (a refund made in the back office).
+        if not is_order_uuid(order.get("uuid")):
+            self._dental_loyalty_refuse_field(self, "uuid")
         session_id = order.get("session_id")
         session = self.env["pos.session"].browse(
             session_id if is_record_id(session_id) else ()

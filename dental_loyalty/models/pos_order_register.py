@@ -5,12 +5,10 @@ from odoo.tools.misc import formatLang
 from .dental_loyalty_input import (
     MAX_AMOUNT,
     is_finite_number,
+    is_order_uuid,
     is_record_id,
-    is_storable_text,
 )
 
-# A register's order uuid is 36 characters; anything much longer is not one.
-_MAX_UUID_LENGTH = 64
 # What a points payment reads of the company besides its programme's
 # settings: its money, its place in the company tree (the record rules' check
 # of the patient), its name and where its time zone comes from.
@@ -317,11 +315,7 @@ class PosOrderRegister(models.Model):
         config_id = self._dental_loyalty_check_id(
             config_id, self.env._("This register is unknown.")
         )
-        if (
-            not is_storable_text(order_uuid)
-            or not order_uuid.strip()
-            or len(order_uuid) > _MAX_UUID_LENGTH
-        ):
+        if not is_order_uuid(order_uuid):
             raise UserError(self.env._("This order is unknown to the server."))
         config = self._dental_loyalty_readable(
             "pos.config", config_id, ["company_id", "journal_id"]

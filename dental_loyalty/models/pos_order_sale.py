@@ -1,3 +1,5 @@
+from uuid import uuid4
+
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
@@ -112,6 +114,9 @@ class PosOrderSale(models.Model):
         hold both, and settles both as if they had been rung up apart. Runs once
         per order: every ledger line carries a key of the order."""
         self.ensure_one()
+        if not self.uuid:
+            # An order stored before the addon gave every order one.
+            self.sudo().uuid = str(uuid4())
         self._dental_loyalty_check_figures()
         returned = self._dental_loyalty_returned_lines()
         if not returned or self.lines - returned:

@@ -278,3 +278,73 @@ class TestBackOfficeAttacksOverTheWire(
         order.invalidate_recordset()
         self.assertEqual(order.state, "paid")
         self.assertEqual(self._wallet().points_balance, 100)
+
+    def _back_office_refund(self, sale, qty):
+        """A refund made with the order form's Refund button (core's, open to
+        a cashier) of ``qty`` of the sale's line, paid in cash by a manager."""
+        result, error = self._call("pos.order", "refund", [sale.id])
+        self.assertIsNone(error)
+        refund = self.env["pos.order"].browse(result["res_id"])
+        # As the form's onchanges do when the quantity is typed.
+        refund.lines.qty = -qty
+        refund.lines._onchange_amount_line_all()
+        refund._compute_prices()
+        wizard = (
+            self.env["pos.make.payment"]
+            .with_context(active_id=refund.id)
+            .create(
+                {
+                    "config_id": self.config.id,
+                    "amount": refund.amount_total,
+                    "payment_method_id": self.cash_pm1.id,
+                }
+            )
+        )
+        wizard.check()
+        return refund
+
+    def test_back_office_refunds_each_take_back_their_points(self):
+        # helper-102: core's refunds have no uuid, and their ledger lines all
+        # had the key "pos:False": the second one was refused as posted.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().points_balance, 100)
+        first = self._back_office_refund(sale, 1)
+        second = self._back_office_refund(sale, 1)
+        self.assertEqual((first.state, second.state), ("paid", "paid"))
+        self.assertNotEqual(first.uuid, second.uuid)
+        self.assertEqual(first.dental_loyalty_points_earned, -50)
+        self.assertEqual(second.dental_loyalty_points_earned, -50)
+        self.assertEqual(self._wallet().points_balance, 0)
+        self.assertLedgerIntegrity()
+
+    def test_a_sync_names_its_order_by_a_uuid(self):
+        # helper-102: core finds the draft a sync updates by its uuid; one sent
+        # without went into a refund draft made in the back office, which had
+        # none, or posted under a key another order's lines have.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        result, error = self._call("pos.order", "refund", [sale.id])
+        draft = self.env["pos.order"].browse(result["res_id"])
+        for uuid in (None, False, "", "   ", 7, "x" * 65):
+            with self.subTest(uuid=uuid):
+                data = self._order([(self.cleaning, 1)])
+                data["uuid"] = uuid
+                order, error = self._sync_rpc(data)
+                self.assertIsNone(order)
+                self._assert_refused(error, "not valid")
+        self.assertEqual(draft.state, "draft")
+        self.assertEqual(draft.lines.product_id, self.checkup)
+        self.assertEqual(draft.partner_id, self.patient)
+        self.assertEqual(self._wallet().points_balance, 100)
+
+    def test_an_orders_uuid_names_it_for_good(self):
+        # helper-102: a paid order's uuid written over let the register's
+        # order be stored a second time under its own.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        uuid = sale.uuid
+        _result, error = self._call("pos.order", "write", [sale.id], {"uuid": "abc"})
+        self._assert_refused(error, "cannot be changed")
+        sale.invalidate_recordset()
+        self.assertEqual(sale.uuid, uuid)
