@@ -2,7 +2,7 @@ from uuid import uuid4
 
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_compare, float_round
 from odoo.tools.misc import formatLang
 
 from ..rules import (
@@ -119,10 +119,32 @@ class PosOrderSale(models.Model):
             self.sudo().uuid = str(uuid4())
         self._dental_loyalty_check_figures()
         returned = self._dental_loyalty_returned_lines()
+        self._dental_loyalty_check_points_signs(returned)
         if not returned or self.lines - returned:
             self._dental_loyalty_settle_sale()
         if returned:
             self._dental_loyalty_settle_refund()
+
+    def _dental_loyalty_check_points_signs(self, returned):
+        """Points payments either take points (a sale) or give them back (a
+        refund), never both on one bill: a points line of +18 and one of -18
+        on a sale would net to nothing while each counted on its own."""
+        currency = self.currency_id
+        signs = {
+            float_compare(payment.amount, 0, precision_rounding=currency.rounding)
+            for payment in self.payment_ids
+            if payment.payment_method_id.dental_loyalty_points
+        } - {0}
+        if len(signs) > 1 or (signs == {-1} and not returned):
+            raise UserError(
+                self.env._(
+                    "%s was refused: its points payments take points and give "
+                    "points back at once.",
+                    self._dental_loyalty_label(),
+                )
+                if len(signs) > 1
+                else self.env._("Points are given back only by a refund.")
+            )
 
     def _dental_loyalty_settle_sale(self):
         """Settle the sold lines. In an order that also returns lines, they are a

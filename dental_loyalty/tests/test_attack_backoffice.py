@@ -348,3 +348,31 @@ class TestBackOfficeAttacksOverTheWire(
         self._assert_refused(error, "cannot be changed")
         sale.invalidate_recordset()
         self.assertEqual(sale.uuid, uuid)
+
+    def test_points_payments_either_take_or_give_back(self):
+        # helper-102: +15 and -15 in points on a sale netted to nothing while
+        # the audit counted the +15 alone, and called the earning too much.
+        self._give_points(self.patient, 500)
+        cases = []
+        for points in ((15.0, -15.0), (-15.0,)):
+            data = self._order([(self.checkup, 1)], points=15, cash=0.0)
+            cash = 50.0 - sum(points)
+            taken = data["payment_ids"][0][2]
+            data["payment_ids"] = [
+                [0, 0, {**taken, "amount": amount}] for amount in points
+            ] + [
+                [0, 0, {**taken, "amount": cash, "payment_method_id": self.cash_pm1.id}]
+            ]
+            data.update(amount_paid=50.0, amount_return=0.0)
+            cases.append(data)
+        both, given_back = cases
+        for data, message in (
+            (both, "take points and give points back at once"),
+            (given_back, "given back only by a refund"),
+        ):
+            with self.subTest(message=message):
+                order, error = self._sync_rpc(data)
+                self.assertIsNone(order)
+                self._assert_refused(error, message)
+        self.assertEqual(self._wallet().points_balance, 500)
+        self.assertLedgerIntegrity()
