@@ -4,6 +4,9 @@ import secrets
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL, escape_psql
+
+from .dental_loyalty_input import is_storable_text
 
 # No 0/O nor 1/I: a code is read aloud and typed from paper. Twelve of these
 # 32 signs make 60 random bits: not guessable at the desk nor over RPC.
@@ -41,6 +44,7 @@ class DentalLoyaltyVoucher(models.Model):
         string="Code Ends With",
         compute="_compute_code_hint",
         compute_sudo=True,
+        search="_search_code_hint",
         help="The last signs of the code, enough to tell vouchers apart; the whole "
         "code is the patient's.",
     )
@@ -120,6 +124,28 @@ class DentalLoyaltyVoucher(models.Model):
     def _compute_code_hint(self):
         for voucher in self:
             voucher.code_hint = f"\u2022\u2022\u2022\u2022 {(voucher.code or '')[-4:]}"
+
+    def _search_code_hint(self, operator, value):
+        # Whoever sees the hints may look vouchers up by them: by the code's
+        # last signs, never by the rest of it.
+        if operator not in ("=", "ilike") or not is_storable_text(value):
+            raise UserError(
+                self.env._("Vouchers are looked up by the last signs of their code.")
+            )
+        pattern = escape_psql(value.replace("\u2022", "").strip()[-4:])
+        if operator == "ilike":
+            pattern = f"%{pattern}%"
+        return [
+            (
+                "id",
+                "in",
+                SQL(
+                    "(SELECT id FROM dental_loyalty_voucher "
+                    "WHERE RIGHT(code, 4) ILIKE %s)",
+                    pattern,
+                ),
+            )
+        ]
 
     @api.depends("code_hint")
     @api.depends_context("uid")

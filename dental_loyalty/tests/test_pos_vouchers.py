@@ -213,6 +213,24 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self.assertEqual(voucher.pos_order_id, order)
         self.assertEqual(order.partner_id, stranger)
 
+    def test_vouchers_are_looked_up_by_the_last_signs_of_their_code(self):
+        # helper-102: a search on the hint was left out with an ERROR line,
+        # and listed every voucher.
+        first, second = self._issue(self.ten_off), self._issue(self.ten_off)
+        Voucher = self.Voucher.with_user(self.cashier)
+        for operator, value in (
+            ("=", first.code[-4:].lower()),
+            ("=", first.code_hint),
+            ("ilike", first.code[-3:]),
+        ):
+            with self.subTest(operator=operator, value=value):
+                found = Voucher.search(
+                    [("code_hint", operator, value), ("id", "in", (first | second).ids)]
+                )
+                self.assertEqual(found, first)
+        with self.assertRaisesRegex(UserError, "last signs of their code"):
+            Voucher.search([("code_hint", "in", [first.code_hint])])
+
     def test_unknown_and_gift_codes_are_refused(self):
         Order = self.env["pos.order"]
         with self.assertRaisesRegex(UserError, "No voucher has the code •••• NOPE"):
