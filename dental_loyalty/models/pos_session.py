@@ -1,4 +1,7 @@
 from odoo import api, models
+from odoo.exceptions import UserError
+
+from .dental_loyalty_input import is_finite_number, is_record_id
 
 
 class PosSession(models.Model):
@@ -11,3 +14,59 @@ class PosSession(models.Model):
             *super()._load_pos_data_models(config_id),
             "dental.loyalty.earning.rule",
         ]
+
+    def get_closing_control_data(self):
+        data = super().get_closing_control_data()
+        points_methods = self.payment_method_ids.filtered("dental_loyalty_points").ids
+        for method in data.get("non_cash_payment_methods", []):
+            if method["id"] in points_methods:
+                # The server knows to the cent what points paid: the closing
+                # shows it, with nothing to count (core asks a count of bank
+                # methods only).
+                method["type"] = "dental_loyalty_points"
+        return data
+
+    def close_session_from_ui(self, bank_payment_method_diff_pairs=None):
+        # The register's pairs of (payment method, difference counted), which
+        # core reads as they come: a pair of another shape is a crash there.
+        pairs = bank_payment_method_diff_pairs or []
+        if not isinstance(pairs, list) or not all(
+            isinstance(pair, list | tuple)
+            and len(pair) == 2
+            and is_record_id(pair[0])
+            and is_finite_number(pair[1])
+            for pair in pairs
+        ):
+            raise UserError(
+                self.env._("The register sent differences that are not valid.")
+            )
+        self._dental_loyalty_check_differences(dict(pairs))
+        return super().close_session_from_ui(bank_payment_method_diff_pairs)
+
+    def _validate_session(
+        self,
+        balancing_account=False,
+        amount_to_balance=0,
+        bank_payment_method_diffs=None,
+    ):
+        # Every way of closing (the register's, the back office's) ends here.
+        self._dental_loyalty_check_differences(bank_payment_method_diffs or {})
+        return super()._validate_session(
+            balancing_account, amount_to_balance, bank_payment_method_diffs
+        )
+
+    def _dental_loyalty_check_differences(self, differences):
+        """No difference is booked on a points method: what points paid is
+        the server's figure, not a count."""
+        points_methods = self.payment_method_ids.filtered("dental_loyalty_points")
+        for method_id, difference in differences.items():
+            if method_id in points_methods.ids and not (
+                is_finite_number(difference) and self.currency_id.is_zero(difference)
+            ):
+                raise UserError(
+                    self.env._(
+                        "%s is what points paid, to the cent: a session closes "
+                        "with no difference on it.",
+                        points_methods.browse(method_id).name,
+                    )
+                )

@@ -376,3 +376,48 @@ class TestBackOfficeAttacksOverTheWire(
                 self._assert_refused(error, message)
         self.assertEqual(self._wallet().points_balance, 500)
         self.assertLedgerIntegrity()
+
+    def test_a_session_closes_with_no_difference_on_points(self):
+        # helper-103: closing with a counted difference of -50.00 on the
+        # Loyalty Points method booked 50.00 less than points paid.
+        self._give_points(self.patient, 500)
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)], points=30.0))
+        self.assertIsNone(error)
+        data, error = self._call(
+            "pos.session", "get_closing_control_data", [self.pos_session.id]
+        )
+        self.assertIsNone(error)
+        points = next(
+            method
+            for method in data["non_cash_payment_methods"]
+            if method["id"] == self.points_pm.id
+        )
+        # Nothing to count at the register's closing: the server knows it.
+        self.assertEqual(
+            (points["type"], points["amount"]), ("dental_loyalty_points", 30.0)
+        )
+        for pairs, message in (
+            ([[self.points_pm.id, -50.0]], "a session closes with no difference on it"),
+            ([[self.points_pm.id, 0.5]], "a session closes with no difference on it"),
+            ([[self.points_pm.id, "x"]], "differences that are not valid"),
+            ([[self.cash_pm1.id]], "differences that are not valid"),
+            ({"a": 1}, "differences that are not valid"),
+        ):
+            with self.subTest(pairs=pairs):
+                _result, error = self._call(
+                    "pos.session", "close_session_from_ui", [self.pos_session.id], pairs
+                )
+                self._assert_refused(error, message)
+                self.pos_session.invalidate_recordset()
+                self.assertEqual(self.pos_session.state, "opened")
+        result, error = self._call(
+            "pos.session",
+            "close_session_from_ui",
+            [self.pos_session.id],
+            [[self.points_pm.id, 0.0]],
+        )
+        self.assertIsNone(error)
+        self.assertTrue(result["successful"])
+        self.pos_session.invalidate_recordset()
+        self.assertEqual(self.pos_session.state, "closed")
+        self.assertEqual(sale.dental_loyalty_points_spent, 300)
