@@ -99,6 +99,7 @@ class PosOrder(models.Model):
     def create(self, vals_list):
         self._dental_loyalty_check_created_unpaid(vals_list)
         now = fields.Datetime.now()
+        self._dental_loyalty_check_new_uuids(vals_list)
         for vals in vals_list:
             # Core's own refunds and back-office orders get none: every
             # order's ledger lines and holds are keyed on it.

@@ -67,6 +67,27 @@ class PosOrderGuards(models.Model):
                     )
                 )
 
+    @api.model
+    def _dental_loyalty_check_new_uuids(self, vals_list):
+        """A new order's uuid is one no other order has: core's sync finds
+        an order by it, and would write the register's into another. The
+        sync's are checked with its payload, and core looked them up before
+        it creates; a create or copy of anyone else's costs a query."""
+        uuids = [vals["uuid"] for vals in vals_list if vals.get("uuid")]
+        if not uuids or self.env.context.get("dental_loyalty_sync") is _IN_SYNC:
+            return
+        if (
+            not all(is_order_uuid(uuid) for uuid in uuids)
+            or len(set(uuids)) < len(uuids)
+            or self.sudo().search_count([("uuid", "in", uuids)], limit=1)
+        ):
+            raise UserError(
+                self.env._(
+                    "This uuid cannot name a new order: it is blank, or another "
+                    "order has it."
+                )
+            )
+
     def _dental_loyalty_check_uuid_change(self, vals):
         """An order's uuid names it for good: core's sync finds the order by
         it, and the engine its ledger lines, holds and codes. A uuid written

@@ -377,6 +377,40 @@ class TestBackOfficeAttacksOverTheWire(
         self.assertEqual(self._wallet().points_balance, 500)
         self.assertLedgerIntegrity()
 
+    def test_a_new_order_takes_no_uuid_another_has(self):
+        # helper-103: a create or copy under a paid sale's uuid made the
+        # register's next sync of that uuid go into the copy.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        data = self._order([(self.cleaning, 1)])
+        for method, args in (
+            ("copy", [[sale.id], {"uuid": sale.uuid}]),
+            ("create", [{**self._created_vals(), "uuid": sale.uuid}]),
+            ("create", [{**self._created_vals(), "uuid": "   "}]),
+            ("create", [[{**self._created_vals(), "uuid": data["uuid"]}] * 2]),
+        ):
+            with self.subTest(method=method, args=args):
+                _result, error = self._call("pos.order", method, *args)
+                self._assert_refused(error, "cannot name a new order")
+        self.assertEqual(self.env["pos.order"].search([("uuid", "=", sale.uuid)]), sale)
+        # A copy without one gets its own.
+        result, error = self._call("pos.order", "copy", [sale.id])
+        self.assertIsNone(error)
+        copy = self.env["pos.order"].browse(result)
+        self.assertTrue(copy.uuid)
+        self.assertNotEqual(copy.uuid, sale.uuid)
+
+    def _created_vals(self):
+        """An empty draft of the register's session, as a create sends it."""
+        return {
+            "session_id": self.pos_session.id,
+            "partner_id": self.patient.id,
+            "amount_tax": 0.0,
+            "amount_total": 0.0,
+            "amount_paid": 0.0,
+            "amount_return": 0.0,
+        }
+
     def test_a_session_closes_with_no_difference_on_points(self):
         # helper-103: closing with a counted difference of -50.00 on the
         # Loyalty Points method booked 50.00 less than points paid.
