@@ -127,25 +127,43 @@ class DentalLoyaltyVoucher(models.Model):
 
     def _search_code_hint(self, operator, value):
         # Whoever sees the hints may look vouchers up by them: by the code's
-        # last signs, never by the rest of it.
-        if operator not in ("=", "ilike") or not is_storable_text(value):
+        # last signs, never by the rest of it. Every voucher has a code.
+        if operator in ("=", "!=") and not value:
+            return (
+                expression.TRUE_DOMAIN if operator == "!=" else expression.FALSE_DOMAIN
+            )
+        values = (
+            value if operator == "in" and isinstance(value, list | tuple) else [value]
+        )
+        if operator not in ("=", "ilike", "in") or not all(
+            is_storable_text(text) for text in values
+        ):
             raise UserError(
                 self.env._("Vouchers are looked up by the last signs of their code.")
             )
-        pattern = escape_psql(value.replace("\u2022", "").strip()[-4:])
+        patterns = [
+            escape_psql(text.replace("\u2022", "").strip()[-4:]) for text in values
+        ]
         if operator == "ilike":
-            pattern = f"%{pattern}%"
+            patterns = [f"%{pattern}%" for pattern in patterns]
         return [
             (
                 "id",
                 "in",
                 SQL(
                     "(SELECT id FROM dental_loyalty_voucher "
-                    "WHERE RIGHT(code, 4) ILIKE %s)",
-                    pattern,
+                    "WHERE RIGHT(code, 4) ILIKE ANY(%s))",
+                    patterns,
                 ),
             )
         ]
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        # Named by the code for those who read codes, by its hint for others.
+        if self._may_read_codes():
+            return super()._search_display_name(operator, value)
+        return [("code_hint", operator, value)]
 
     @api.depends("code_hint")
     @api.depends_context("uid")

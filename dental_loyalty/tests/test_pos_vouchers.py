@@ -228,8 +228,26 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
                     [("code_hint", operator, value), ("id", "in", (first | second).ids)]
                 )
                 self.assertEqual(found, first)
+        both = (first | second).ids
+        # helper-103: the web client's "is set" filter, a list of hints, and
+        # a name search at the desk, where the code is not the cashier's.
+        self.assertEqual(
+            set(Voucher.search([("code_hint", "!=", False), ("id", "in", both)]).ids),
+            set(both),
+        )
+        self.assertFalse(Voucher.search([("code_hint", "=", False)]))
+        self.assertEqual(
+            Voucher.search(
+                [("code_hint", "in", [first.code_hint]), ("id", "in", both)]
+            ),
+            first,
+        )
+        self.assertEqual(
+            [pair[0] for pair in Voucher.name_search(first.code[-4:])],
+            first.ids,
+        )
         with self.assertRaisesRegex(UserError, "last signs of their code"):
-            Voucher.search([("code_hint", "in", [first.code_hint])])
+            Voucher.search([("code_hint", "not ilike", first.code_hint)])
 
     def test_unknown_and_gift_codes_are_refused(self):
         Order = self.env["pos.order"]
