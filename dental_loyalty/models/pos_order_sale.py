@@ -52,31 +52,39 @@ class PosOrderSale(models.Model):
 
         Odoo only logs an order whose payments do not cover it ("Could not
         fully process the POS Order") and keeps the state the register wrote:
-        paid. Such an order is refused here, with the whole sync, rather than
+        paid. Such an order is refused here, before Odoo's payment logs it,
+        with the whole sync, rather than
         left paid and unsettled: every refund, visit and cap counts a paid
         order as money taken, and one that took none would pay out cash or give
         a voucher back for nothing. The register's queue does not block on it:
         a register validates an order only once its payments cover it, by the
         same test; only a forged or broken payload is refused, and the cashier
         reads why."""
+        # Before Odoo's payment, which would log its own ERROR line first.
+        if (
+            not draft
+            and self.state in PAID_STATES
+            and not self._dental_loyalty_payments_cover()
+        ):
+            raise UserError(
+                self.env._(
+                    "%(order)s was refused: it is sent as paid, but its "
+                    "payments (%(paid)s) do not cover its total (%(total)s).",
+                    order=self._dental_loyalty_label(),
+                    paid=formatLang(
+                        self.env,
+                        sum(self.payment_ids.mapped("amount")),
+                        currency_obj=self.currency_id,
+                    ),
+                    total=formatLang(
+                        self.env, self.amount_total, currency_obj=self.currency_id
+                    ),
+                )
+            )
         order_id = super(
             PosOrderSale, self.with_context(dental_loyalty_settles=_SETTLES)
         )._process_saved_order(draft)
         if self.state in PAID_STATES:
-            if not self._dental_loyalty_payments_cover():
-                raise UserError(
-                    self.env._(
-                        "%(order)s was refused: it is sent as paid, but its "
-                        "payments (%(paid)s) do not cover its total (%(total)s).",
-                        order=self._dental_loyalty_label(),
-                        paid=formatLang(
-                            self.env, self.amount_paid, currency_obj=self.currency_id
-                        ),
-                        total=formatLang(
-                            self.env, self.amount_total, currency_obj=self.currency_id
-                        ),
-                    )
-                )
             self._dental_loyalty_settle()
         return order_id
 

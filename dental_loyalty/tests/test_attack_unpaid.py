@@ -1,5 +1,5 @@
 from odoo.tests import HttpCase, tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 from .test_held_rewards_over_the_wire import HeldRewardCommon
 
@@ -18,8 +18,9 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
         return data
 
     def _sync_unpaid(self, data):
-        # Odoo logs its own "not fully paid" at ERROR before the engine refuses.
-        with mute_logger("odoo.addons.point_of_sale.models.pos_order"):
+        # helper-103: Odoo logged its own "not fully paid" at ERROR before the
+        # engine refused; the engine refuses first now, and nothing is logged.
+        with self.assertNoLogs("odoo.addons.point_of_sale.models.pos_order", "ERROR"):
             return self._sync_rpc(data)
 
     def _ledger_count(self):
