@@ -92,8 +92,13 @@ export function offerCovers(pos, order, offer, amount) {
  * order was deleted): free the points the server held for it at once. Offline,
  * the hold lapses on its own.
  */
-export async function releasePoints(pos, order) {
-    if (!order.uiState.dentalLoyaltyOffer) {
+/**
+ * Free what the server holds for ``order``'s points payment. Without
+ * ``held`` only a hold this register remembers asking for is freed; a page
+ * reloaded forgets it, so a caller that saw the points line go passes it.
+ */
+export async function releasePoints(pos, order, held = false) {
+    if (!order.uiState.dentalLoyaltyOffer && !held) {
         return;
     }
     order.uiState.dentalLoyaltyOffer = null;

@@ -4,7 +4,7 @@ import * as Numpad from "@point_of_sale/../tests/tours/utils/numpad_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
 import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
-import {scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
+import {refresh, scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
 import {registry} from "@web/core/registry";
 
 function patientShows(name, tier, points) {
@@ -209,6 +209,30 @@ registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
         [
             payForPatient("0420000000123"),
             PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
+            PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
+            PaymentScreen.emptyPaymentlines("100.00"),
+            PaymentScreen.clickBack(),
+            Chrome.createFloatingOrder(),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            scan_barcode("0420000000123"),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
+            {
+                content: "nothing is held for the first order any more",
+                trigger: ".o_dental_loyalty_offer:contains('spendable points: 1,000')",
+            },
+        ].flat(),
+});
+
+// helper-104: a page reloaded forgets the hold it asked for; the points line
+// deleted after it frees the points all the same.
+registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedAfterReloadTour", {
+    steps: () =>
+        [
+            payForPatient("0420000000123"),
+            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
+            refresh(),
+            ProductScreen.clickPayButton(),
             PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
             PaymentScreen.emptyPaymentlines("100.00"),
             PaymentScreen.clickBack(),

@@ -19,15 +19,16 @@ patch(PosStore.prototype, {
     /** Points held for the previous patient are neither theirs to spend nor
      * the new patient's: drop the points line and free the hold. */
     dentalLoyaltyPartnerChanged(order) {
-        for (const line of pointsPaymentLines(order)) {
+        const lines = pointsPaymentLines(order);
+        for (const line of lines) {
             order.remove_paymentline(line);
         }
-        return releasePoints(this, order);
+        return releasePoints(this, order, lines.length > 0);
     },
 
     removeOrder(order) {
         if (!order.finalized) {
-            releasePoints(this, order);
+            releasePoints(this, order, pointsPaymentLines(order).length > 0);
         }
         return super.removeOrder(...arguments);
     },

@@ -86,9 +86,11 @@ patch(PaymentScreen.prototype, {
     },
 
     deletePaymentLine(uuid) {
+        const order = this.currentOrder;
+        const hadPoints = pointsPaymentLines(order).length > 0;
         const result = super.deletePaymentLine(...arguments);
-        if (!pointsPaymentLines(this.currentOrder).length) {
-            releasePoints(this.pos, this.currentOrder);
+        if (!pointsPaymentLines(order).length) {
+            releasePoints(this.pos, order, hadPoints);
         }
         return result;
     },
