@@ -261,17 +261,21 @@ class DentalLoyaltySpendCode(models.Model):
 
     @api.model
     def _send_code(self, wallet, partner, order_uuid, config, points):
-        """Send a new code for the order to ``partner``'s mobile, to spend
+        """Send a new code for the order to ``partner``'s number, to spend
         ``points`` (the SMS says how many); returns where it went (masked) and
         for how long it holds, never the code."""
         wallet._lock_for_update()
-        number = partner.mobile and (
-            partner._phone_format(fname="mobile") or partner.mobile
+        # The number Odoo's SMS take: the mobile, else the phone (clinics
+        # often type a mobile number into Phone).
+        fname = next(
+            (fname for fname in partner._phone_get_number_fields() if partner[fname]),
+            None,
         )
+        number = fname and (partner._phone_format(fname=fname) or partner[fname])
         if not number:
             raise UserError(
                 self.env._(
-                    "%s has no mobile number to send the code to: add one to the "
+                    "%s has no phone number to send the code to: add one to the "
                     "patient, or ask a manager to adjust the points instead.",
                     partner.display_name,
                 )

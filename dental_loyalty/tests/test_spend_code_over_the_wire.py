@@ -357,13 +357,23 @@ class TestSpendCodeOverTheWire(
             self.assertIsNone(error)
             self.assertEqual(order.dental_loyalty_points_spent, 600)
 
-    def test_a_patient_without_a_mobile_is_told_so(self):
-        self.patient.mobile = False
+    def test_a_patient_without_a_number_is_told_so(self):
+        self.patient.write({"mobile": False, "phone": False})
         with self.mockSMSGateway():
             _answer, error = self._send(self._bill())
-        self.assertIn("Minh Tran has no mobile number", error["message"])
+        self.assertIn("Minh Tran has no phone number", error["message"])
         self.assertIn("ask a manager to adjust", error["message"])
         self.assertEqual(self._sms, [])
+
+    def test_the_code_goes_to_the_phone_when_there_is_no_mobile(self):
+        # helper-104: every demo patient's number is in Phone, and no code
+        # could be sent to any of them.
+        self.patient.write({"mobile": False, "phone": "+32 470 65 43 21"})
+        data = self._bill()
+        with self.mockSMSGateway():
+            _answer, error = self._send(data)
+        self.assertIsNone(error)
+        self.assertEqual(self._sms[0]["number"], "+32470654321")
 
     def test_the_threshold_is_a_clinic_setting_never_negative(self):
         settings = self.env["res.config.settings"].create({})
