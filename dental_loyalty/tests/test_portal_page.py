@@ -1,4 +1,5 @@
 import logging
+import re
 
 from odoo.tests import tagged
 from odoo.tools.misc import format_date
@@ -36,6 +37,11 @@ class TestPortalPage(DentalLoyaltyPortalCommon):
         self.assertIn("Points still needed for Silver: 250", body)
         self.assertIn('aria-valuenow="50"', body)
         self.assertIn(self.an_voucher.sudo().code, body)
+        # helper-104: a reward's name reads in its own direction in Persian
+        # ("10 % off whitening", not "off whitening % 10").
+        self.assertRegex(
+            body, rf'dir="auto"[^>]*>{re.escape(self.an_voucher.reward_id.name)}</h6>'
+        )
         self.assertIn("data:image/png;base64,", body)
         self.assertNotIn("/report/barcode", body)
         code = self.an.sudo().dental_referral_code
