@@ -57,16 +57,35 @@ class PosSession(models.Model):
 
     def _dental_loyalty_check_differences(self, differences):
         """No difference is booked on a points method: what points paid is
-        the server's figure, not a count."""
-        points_methods = self.payment_method_ids.filtered("dental_loyalty_points")
+        the server's figure, not a count. Any points method, not only the
+        register's: core books the differences of the methods the session's
+        payments used."""
+        if not isinstance(differences, dict):
+            raise UserError(
+                self.env._("The register sent differences that are not valid.")
+            )
+        Method = self.env["pos.payment.method"].sudo()
         for method_id, difference in differences.items():
-            if method_id in points_methods.ids and not (
+            method = Method.browse(method_id if is_record_id(method_id) else ())
+            if method.exists().dental_loyalty_points and not (
                 is_finite_number(difference) and self.currency_id.is_zero(difference)
             ):
                 raise UserError(
                     self.env._(
                         "%s is what points paid, to the cent: a session closes "
                         "with no difference on it.",
-                        points_methods.browse(method_id).name,
+                        method.name,
                     )
                 )
+
+    def write(self, vals):
+        # Core never moves a session to another register: one moved would be
+        # closed by the other register's rules (its payment methods) and
+        # booked under its name.
+        if "config_id" in vals and any(
+            session.config_id.id not in (False, vals["config_id"]) for session in self
+        ):
+            raise UserError(
+                self.env._("A session stays with the register it was opened on.")
+            )
+        return super().write(vals)

@@ -444,6 +444,28 @@ class TestBackOfficeAttacksOverTheWire(
                 self._assert_refused(error, message)
                 self.pos_session.invalidate_recordset()
                 self.assertEqual(self.pos_session.state, "opened")
+        # helper-105: nor through the back office's closing, nor on a session
+        # moved to a register without the points method.
+        for method in (
+            "action_pos_session_closing_control",
+            "action_pos_session_validate",
+        ):
+            with self.subTest(method=method):
+                _result, error = self._call(
+                    "pos.session",
+                    method,
+                    [self.pos_session.id],
+                    False,
+                    0,
+                    [[self.points_pm.id, -50.0]],
+                )
+                self._assert_refused(error, "differences that are not valid")
+        other = self.config.copy({"name": "Another register"})
+        _result, error = self._call(
+            "pos.session", "write", [self.pos_session.id], {"config_id": other.id}
+        )
+        self._assert_refused(error, "stays with the register it was opened on")
+        self.assertEqual(self.pos_session.config_id, self.config)
         result, error = self._call(
             "pos.session",
             "close_session_from_ui",
