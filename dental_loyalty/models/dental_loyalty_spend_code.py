@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import consteq, hmac
+from odoo.tools.misc import consteq, formatLang, hmac
 
 from odoo.addons.sms.tools.sms_api import SmsApi
 
@@ -189,22 +189,30 @@ class DentalLoyaltySpendCode(models.Model):
             before = self._spent_or_held_today(wallet, order_uuid, patient)
         if before + points < threshold:
             return None
+        # Grouped as the cashier's language writes numbers (1,100; 1.100).
+        figures = {
+            name: formatLang(self.env, value, digits=0)
+            for name, value in (
+                ("points", points),
+                ("threshold", threshold),
+                ("before", before),
+            )
+        }
+        patient = (patient or wallet.partner_id).display_name
         if not before:
             return self.env._(
                 "Spending %(points)s points needs the code sent to %(patient)s by "
                 "SMS: the clinic asks for one from %(threshold)s points.",
-                points=points,
-                patient=(patient or wallet.partner_id).display_name,
-                threshold=threshold,
+                points=figures["points"],
+                patient=patient,
+                threshold=figures["threshold"],
             )
         return self.env._(
             "Spending %(points)s points needs the code sent to %(patient)s by "
             "SMS: the clinic asks for one from %(threshold)s points in 24 hours, "
             "and %(before)s were spent in the last 24 hours or are held on bills.",
-            points=points,
-            patient=(patient or wallet.partner_id).display_name,
-            threshold=threshold,
-            before=before,
+            patient=patient,
+            **figures,
         )
 
     @api.model
