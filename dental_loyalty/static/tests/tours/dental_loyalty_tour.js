@@ -202,50 +202,38 @@ registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {
         ].flat(),
 });
 
+// The points line deleted (after ``afterHold``'s steps), the next order of the
+// same patient is offered all of the points again.
+function holdFreedSteps(afterHold = []) {
+    return [
+        payForPatient("0420000000123"),
+        PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
+        afterHold,
+        PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
+        PaymentScreen.emptyPaymentlines("100.00"),
+        PaymentScreen.clickBack(),
+        Chrome.createFloatingOrder(),
+        ProductScreen.addOrderline("Scale and Polish", "1"),
+        scan_barcode("0420000000123"),
+        ProductScreen.clickPayButton(),
+        PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
+        {
+            content: "nothing is held for the first order any more",
+            trigger: ".o_dental_loyalty_offer:contains('spendable points: 1,000')",
+        },
+    ].flat();
+}
+
 // A points line removed frees its points at once: the next order of the same
 // patient, on this register or another, is offered all of them again.
 registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedTour", {
-    steps: () =>
-        [
-            payForPatient("0420000000123"),
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
-            PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
-            PaymentScreen.emptyPaymentlines("100.00"),
-            PaymentScreen.clickBack(),
-            Chrome.createFloatingOrder(),
-            ProductScreen.addOrderline("Scale and Polish", "1"),
-            scan_barcode("0420000000123"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
-            {
-                content: "nothing is held for the first order any more",
-                trigger: ".o_dental_loyalty_offer:contains('spendable points: 1,000')",
-            },
-        ].flat(),
+    steps: () => holdFreedSteps(),
 });
 
 // helper-104: a page reloaded forgets the hold it asked for; the points line
 // deleted after it frees the points all the same.
 registry.category("web_tour.tours").add("DentalLoyaltyHoldReleasedAfterReloadTour", {
-    steps: () =>
-        [
-            payForPatient("0420000000123"),
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
-            refresh(),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentlineDelButton("Loyalty Points", "30.00"),
-            PaymentScreen.emptyPaymentlines("100.00"),
-            PaymentScreen.clickBack(),
-            Chrome.createFloatingOrder(),
-            ProductScreen.addOrderline("Scale and Polish", "1"),
-            scan_barcode("0420000000123"),
-            ProductScreen.clickPayButton(),
-            PaymentScreen.clickPaymentMethod("Loyalty Points", true, {amount: "30.00"}),
-            {
-                content: "nothing is held for the first order any more",
-                trigger: ".o_dental_loyalty_offer:contains('spendable points: 1,000')",
-            },
-        ].flat(),
+    steps: () => holdFreedSteps([refresh(), ProductScreen.clickPayButton()].flat()),
 });
 
 // A service with bonus points: the preview adds its bonus to what the money earns
