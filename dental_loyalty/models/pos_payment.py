@@ -2,7 +2,15 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 # What a payment pays, with what, for which order.
-_PAYMENT_VALUE_FIELDS = ("amount", "payment_method_id", "pos_order_id")
+# What a payment is worth and where it is booked: its session's closing books
+# it, in its company.
+_PAYMENT_VALUE_FIELDS = (
+    "amount",
+    "payment_method_id",
+    "pos_order_id",
+    "session_id",
+    "company_id",
+)
 
 
 class PosPayment(models.Model):

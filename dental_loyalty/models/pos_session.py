@@ -3,6 +3,10 @@ from odoo.exceptions import UserError
 
 from .dental_loyalty_input import is_finite_number, is_record_id
 
+# Set only by _validate_session, which books the session: no JSON-RPC call can
+# forge it.
+_BOOKING = object()
+
 
 class PosSession(models.Model):
     _inherit = "pos.session"
@@ -51,7 +55,11 @@ class PosSession(models.Model):
     ):
         # Every way of closing (the register's, the back office's) ends here.
         self._dental_loyalty_check_differences(bank_payment_method_diffs or {})
-        return super()._validate_session(
+        if balancing_account and not isinstance(balancing_account, models.BaseModel):
+            raise UserError(self.env._("The balancing account sent is not valid."))
+        return super(
+            PosSession, self.with_context(dental_loyalty_booking=_BOOKING)
+        )._validate_session(
             balancing_account, amount_to_balance, bank_payment_method_diffs
         )
 
@@ -88,4 +96,26 @@ class PosSession(models.Model):
             raise UserError(
                 self.env._("A session stays with the register it was opened on.")
             )
+        self._dental_loyalty_check_booking(vals)
         return super().write(vals)
+
+    def _dental_loyalty_check_booking(self, vals):
+        """A session is closed, and its entry linked, only by its booking
+        (``_validate_session``), and a closed one is never reopened: written
+        by hand, a session would be closed with its points payments never
+        booked, or booked a second time."""
+        booking = self.env.su or (
+            self.env.context.get("dental_loyalty_booking") is _BOOKING
+        )
+        state = vals.get("state")
+        if (
+            ("state" in vals and state != "closed" and "closed" in self.mapped("state"))
+            or (state == "closed" and not booking)
+            or ("move_id" in vals and not booking)
+        ):
+            raise UserError(
+                self.env._(
+                    "A session is closed only by its closing, which books it, "
+                    "and stays closed."
+                )
+            )

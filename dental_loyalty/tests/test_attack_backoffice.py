@@ -477,3 +477,54 @@ class TestBackOfficeAttacksOverTheWire(
         self.pos_session.invalidate_recordset()
         self.assertEqual(self.pos_session.state, "closed")
         self.assertEqual(sale.dental_loyalty_points_spent, 300)
+
+    def test_a_session_is_closed_and_booked_once(self):
+        # helper-106: a cashier wrote a closed session back to opened and
+        # closed it again (every payment booked twice, the points journal at
+        # twice what points paid), or wrote an open one closed (never booked).
+        self._give_points(self.patient, 500)
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)], points=30.0))
+        self.assertIsNone(error)
+        session = self.pos_session
+        for vals in ({"state": "closed"}, {"move_id": False}):
+            with self.subTest(vals=vals):
+                _result, error = self._call("pos.session", "write", [session.id], vals)
+                self._assert_refused(error, "closed only by its closing")
+        _result, error = self._call(
+            "pos.session", "action_pos_session_closing_control", [session.id], 52, 5.0
+        )
+        self._assert_refused(error, "balancing account sent is not valid")
+        result, error = self._call(
+            "pos.session", "close_session_from_ui", [session.id], []
+        )
+        self.assertIsNone(error)
+        self.assertTrue(result["successful"])
+        session.invalidate_recordset()
+        move = session.move_id
+        self.assertEqual(session.state, "closed")
+        for vals in (
+            {"state": "opened"},
+            {"state": "closing_control"},
+            {"move_id": False},
+        ):
+            with self.subTest(vals=vals):
+                _result, error = self._call("pos.session", "write", [session.id], vals)
+                self._assert_refused(error, "closed only by its closing")
+        session.invalidate_recordset()
+        self.assertEqual((session.state, session.move_id), ("closed", move))
+        points_booked = self.env["account.move.line"].search(
+            [
+                ("journal_id", "=", self.points_pm.journal_id.id),
+                ("debit", ">", 0),
+            ]
+        )
+        self.assertEqual(sum(points_booked.mapped("debit")), 30.0)
+        # Nor does a paid points payment move to another session or company.
+        other = self.env["res.company"].create({"name": "Other clinic"})
+        for vals in ({"session_id": self.pos_session.id + 1}, {"company_id": other.id}):
+            with self.subTest(vals=vals):
+                _result, error = self._call(
+                    "pos.payment", "write", sale.payment_ids[:1].ids, vals
+                )
+                self._assert_refused(error, "its payments can no longer be")
+        self.assertEqual(sale.payment_ids.session_id, session)
