@@ -19,6 +19,40 @@ class PosSession(models.Model):
             "dental.loyalty.earning.rule",
         ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Core creates a Point of Sale user's session as the superuser: what
+        # the user sent is checked here, before, as theirs.
+        if not self.env.su:
+            for vals in vals_list:
+                self._dental_loyalty_check_new_session(vals)
+        return super().create(vals_list)
+
+    @api.model
+    def _dental_loyalty_check_new_session(self, vals):
+        """A new session names its register and who opens it: its orders,
+        payments and entry come from its work, its state from its opening
+        and closing, and a related value is its register's, not its to write
+        (created as the superuser, any of them would skip every check: a paid
+        order moved in or made up, a session created closed)."""
+        fields_sent = [self._fields.get(name) for name in vals]
+        if (
+            any(
+                field is None
+                or field.type in ("one2many", "many2many")
+                or field.related
+                for field in fields_sent
+            )
+            or vals.get("state", "opening_control") != "opening_control"
+            or vals.get("move_id")
+        ):
+            raise UserError(
+                self.env._(
+                    "A new session names its register and who opens it: its "
+                    "orders, payments, entry and state come from its work."
+                )
+            )
+
     def get_closing_control_data(self):
         data = super().get_closing_control_data()
         points_methods = self.payment_method_ids.filtered("dental_loyalty_points").ids

@@ -528,3 +528,45 @@ class TestBackOfficeAttacksOverTheWire(
                 )
                 self._assert_refused(error, "its payments can no longer be")
         self.assertEqual(sale.payment_ids.session_id, session)
+
+    def test_a_new_session_brings_nothing_with_it(self):
+        # helper-107: core creates a cashier's session as the superuser; one
+        # created closed, with a paid order moved in, or with a paid order
+        # paid in points made up inside it, skipped every check.
+        self._give_points(self.patient, 500)
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)], points=30.0))
+        self.assertIsNone(error)
+        other = self.config.copy({"name": "Another register"})
+        made_up = {
+            "partner_id": self.patient.id,
+            "state": "paid",
+            "amount_tax": 0.0,
+            "amount_total": 150.0,
+            "amount_paid": 150.0,
+            "amount_return": 0.0,
+            "payment_ids": [
+                [0, 0, {"amount": 150.0, "payment_method_id": self.points_pm.id}]
+            ],
+        }
+        for vals in (
+            {"state": "closed"},
+            {"order_ids": [[4, sale.id]]},
+            {"order_ids": [[0, 0, made_up]]},
+            {"move_id": 1},
+            {"payment_method_ids": [[6, 0, []]]},
+            {"rescue": True, "order_ids": [[0, 0, made_up]]},
+        ):
+            with self.subTest(vals=vals):
+                _result, error = self._call(
+                    "pos.session", "create", {"config_id": other.id, **vals}
+                )
+                self._assert_refused(error, "A new session names its register")
+        self.assertFalse(self.env["pos.session"].search([("config_id", "=", other.id)]))
+        self.assertEqual(sale.session_id, self.pos_session)
+        self.assertEqual(self.points_pm.config_ids & other, other)
+        # A register's own opening still makes one.
+        result, error = self._call("pos.session", "create", {"config_id": other.id})
+        self.assertIsNone(error)
+        self.assertEqual(
+            self.env["pos.session"].browse(result).state, "opening_control"
+        )
