@@ -274,12 +274,9 @@ class DentalLoyaltySpendCode(models.Model):
         for how long it holds, never the code."""
         wallet._lock_for_update()
         # The number Odoo's SMS take: the mobile, else the phone (clinics
-        # often type a mobile number into Phone).
-        fname = next(
-            (fname for fname in partner._phone_get_number_fields() if partner[fname]),
-            None,
-        )
-        number = fname and (partner._phone_format(fname=fname) or partner[fname])
+        # often type a mobile number into Phone), formatted when it can be.
+        recipient = partner._sms_get_recipients_info()[partner.id]
+        number = recipient["sanitized"] or recipient["number"]
         if not number:
             raise UserError(
                 self.env._(

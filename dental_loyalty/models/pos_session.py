@@ -106,10 +106,17 @@ class PosSession(models.Model):
             raise UserError(
                 self.env._("The register sent differences that are not valid.")
             )
-        Method = self.env["pos.payment.method"].sudo()
-        for method_id, difference in differences.items():
-            method = Method.browse(method_id if is_record_id(method_id) else ())
-            if method.exists().dental_loyalty_points and not (
+        # The flag of whichever method was named, in one read.
+        points_methods = (
+            self.env["pos.payment.method"]
+            .sudo()
+            .browse(filter(is_record_id, differences))
+            .exists()
+            .filtered("dental_loyalty_points")
+        )
+        for method in points_methods:
+            difference = differences[method.id]
+            if not (
                 is_finite_number(difference) and self.currency_id.is_zero(difference)
             ):
                 raise UserError(
