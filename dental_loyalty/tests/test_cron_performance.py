@@ -86,6 +86,42 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
             self.Ledger._cron_release_pending()
         self.assertEqual((released | due).mapped("points_available"), [100] * 5)
 
+    def test_a_tier_batch_is_read_from_the_due_wallets_not_past_every_wallet(self):
+        with freeze_time("2026-03-01 12:00"):
+            today = self.env.company._dental_loyalty_today()
+            evaluated = self._patients_with_points(3, points=600)
+            while self.Wallet._cron_evaluate_tiers(batch_size=2):
+                pass
+            due = self._patients_with_points(2, points=600)
+            pinned = self._patients_with_points(1, points=600)
+            pinned._set_tier(self.gold, pinned=True, reason="Board member")
+        # As for the release batches: with sorting priced out the planner takes
+        # the walk the statement allows in the batch's order. In id order it
+        # walked the primary key past every wallet evaluated before, most of
+        # the job's time at 100,000 patients.
+        self.env.flush_all()
+        self.cr.execute("SET LOCAL enable_sort = off")
+        self.cr.execute("SET LOCAL enable_incremental_sort = off")
+        self.addCleanup(self.cr.execute, "RESET enable_sort")
+        self.addCleanup(self.cr.execute, "RESET enable_incremental_sort")
+        query = self.Wallet._search(
+            self.Wallet._tier_due_domain(today),
+            order=self.Wallet._TIER_DUE_ORDER,
+            limit=1000,
+        )
+        self.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query.select()))
+        plan = json.dumps(self.cr.fetchone()[0])
+        self.assertIn("dental_loyalty_wallet_tier_due_idx", plan)
+        self.assertNotIn("dental_loyalty_wallet_pkey", plan)
+        self.cr.execute(query.select())
+        found = {row[0] for row in self.cr.fetchall()}
+        self.assertTrue(set(due.ids) <= found)
+        self.assertFalse(found & set((evaluated | pinned).ids))
+        with freeze_time("2026-03-01 12:00"):
+            self.assertEqual(self.Wallet._cron_evaluate_tiers(batch_size=1), 1)
+            self.assertEqual(self.Wallet._cron_evaluate_tiers(batch_size=1), 0)
+        self.assertEqual(set(due.tier_id.ids), {self.silver.id})
+
     def test_tier_evaluation_queries_do_not_grow_with_patients(self):
         with freeze_time("2025-03-01"):
             few = self._patients_with_points(3, points=600)
