@@ -60,12 +60,9 @@ class PosOrderSale(models.Model):
         a register validates an order only once its payments cover it, by the
         same test; only a forged or broken payload is refused, and the cashier
         reads why."""
-        # Before Odoo's payment, which would log its own ERROR line first.
-        if (
-            not draft
-            and self.state in PAID_STATES
-            and not self._dental_loyalty_payments_cover()
-        ):
+        # Before Odoo's payment, which would log its own ERROR line first. Odoo
+        # pays every order not sent as a draft, one sent with no state too.
+        if not draft and not self._dental_loyalty_payments_cover():
             raise UserError(
                 self.env._(
                     "%(order)s was refused: it is sent as paid, but its "

@@ -37,6 +37,42 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
         )
         self.assertEqual(self._ledger_count(), before)
 
+    def test_a_bill_sent_without_a_state_is_paid_only_if_covered(self):
+        # helper-108: core pays every order not sent as a draft, one with no
+        # state too; the engine's test looked at the order's state (still
+        # draft), so Odoo logged "not fully paid" at ERROR, answered success
+        # and kept the draft with its payments, points over the cap and the
+        # balance among them, unchecked.
+        self._give_points(self.patient, 2000)
+        before = self._ledger_count()
+        lines = [(self.checkup, 1), (self.cleaning, 1)]
+        cash = self._order(lines)["payment_ids"][0][2]
+        points = {**cash, "payment_method_id": self.points_pm.id}
+        for label, payments in (
+            ("no payment", []),
+            ("short in cash", [{**cash, "amount": 100.0}]),
+            ("short in points", [{**points, "amount": 100.0}]),
+        ):
+            with self.subTest(label):
+                data = self._order(lines)
+                data.pop("state", None)
+                data["payment_ids"] = [(0, 0, payment) for payment in payments]
+                data["amount_paid"] = sum(payment["amount"] for payment in payments)
+                order, error = self._sync_unpaid(data)
+                self.assertIsNone(order)
+                self.assertIn("do not cover its total", error["message"])
+                self.assertFalse(
+                    self.env["pos.order"].sudo().search([("uuid", "=", data["uuid"])])
+                )
+        self.assertEqual(self._ledger_count(), before)
+        # Covered, it is paid and earns as one sent paid.
+        data = self._order([(self.checkup, 1), (self.cleaning, 1)])
+        data.pop("state", None)
+        order, error = self._sync_unpaid(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.state, "paid")
+        self.assertGreater(order.dental_loyalty_points_earned, 0)
+
     def test_a_refund_of_the_voucher_line_alone_with_no_payment_is_refused(self):
         self._give_points(self.patient, 500)
         self.whitening_off.write(
