@@ -377,7 +377,9 @@ class PosOrderSale(models.Model):
                         service.name,
                         SaleLine(
                             bonus_points=service.dental_loyalty_recall_points,
-                            quantity=1,
+                            # Once per bill, for a whole service at most: a
+                            # fraction of it earns that fraction.
+                            quantity=min(sum(lines.mapped("qty")), 1),
                             list_amount=sum(line.list_amount for line in amounts),
                             paid_amount=sum(line.paid_amount for line in amounts),
                         ),

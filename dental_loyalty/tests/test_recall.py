@@ -111,6 +111,18 @@ class TestRecallVisits(DentalLoyaltyPosCommon, MailCase):
         order = self._visit(DUE, [(self.cleaning, 2)])
         self.assertEqual(order.dental_loyalty_recall_points, 50)
 
+    def test_a_fraction_of_the_service_earns_that_fraction_of_the_bonus(self):
+        # helper-108: a hundredth of a cleaning (0.80 paid) earned the whole
+        # bonus, worth more than the bill; the bonus follows the quantity up
+        # to one service, as the bill's own points do.
+        for index, (quantity, bonus) in enumerate(((0.5, 25), (0.01, 1))):
+            with self.subTest(quantity=quantity):
+                partner = self.env["res.partner"].create({"name": f"Patient {index}"})
+                self._visit(FIRST_VISIT, partner=partner)
+                order = self._visit(DUE, [(self.cleaning, quantity)], partner=partner)
+                self.assertLessEqual(order.dental_loyalty_recall_points, bonus)
+                self.assertGreaterEqual(order.dental_loyalty_recall_points, bonus - 1)
+
     def test_the_bonus_is_earned_on_the_share_paid_with_money(self):
         self._visit(FIRST_VISIT)
         self._give_points(self.patient, 1000)
