@@ -380,7 +380,9 @@ class PosOrderRegister(models.Model):
                 self.env._("The amount sent by the register is not a number.")
             )
         if value < 0:
-            raise UserError(self.env._("A points payment cannot be negative here."))
+            raise UserError(
+                self.env._("The amount sent by the register cannot be negative.")
+            )
         currency = currency or self.env.company.currency_id
         if value > MAX_AMOUNT:
             raise UserError(

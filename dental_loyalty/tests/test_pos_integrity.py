@@ -143,6 +143,20 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
             self.env["pos.order"].with_user(self.cashier).dental_loyalty_release_points(
                 self.config.id, 42
             )
+        # helper-108: a negative bill total was called a negative points payment.
+        for args in [
+            (self.config.id, "order-x", self.patient.id, -100.0),
+            (self.config.id, "order-x", self.patient.id, 100.0, -5.0),
+        ]:
+            with (
+                self.subTest(args=args),
+                self.assertRaisesRegex(
+                    UserError, "The amount sent by the register cannot be negative."
+                ),
+            ):
+                self.env["pos.order"].with_user(
+                    self.cashier
+                ).dental_loyalty_reserve_points(*args)
 
     def test_a_lot_expiring_today_is_not_offered_nor_spent(self):
         today = self.company._dental_loyalty_today()
