@@ -19,6 +19,16 @@ class PosOrderSale(models.Model):
     _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     def action_pos_order_paid(self):
+        # Core pays any order it is asked to: a cancelled one, its payments
+        # kept, became paid with its points never taken.
+        cancelled = self.filtered(lambda order: order.state == "cancel")
+        if cancelled:
+            raise UserError(
+                self.env._(
+                    "%s is cancelled: a cancelled order is never paid.",
+                    cancelled[0]._dental_loyalty_label(),
+                )
+            )
         if self.env.context.get("dental_loyalty_pays") is not _PAYS:
             # Only this, Odoo's check that the payments cover the bill, marks an
             # unpaid order paid (_dental_loyalty_check_state_change).
@@ -61,8 +71,13 @@ class PosOrderSale(models.Model):
         same test; only a forged or broken payload is refused, and the cashier
         reads why."""
         # Before Odoo's payment, which would log its own ERROR line first. Odoo
-        # pays every order not sent as a draft, one sent with no state too.
-        if not draft and not self._dental_loyalty_payments_cover():
+        # pays every order not sent as a draft, one sent with no state too, but
+        # for one sent cancelled.
+        if (
+            not draft
+            and self.state != "cancel"
+            and not self._dental_loyalty_payments_cover()
+        ):
             raise UserError(
                 self.env._(
                     "%(order)s was refused: it is sent as paid, but its "

@@ -73,6 +73,60 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
         self.assertEqual(order.state, "paid")
         self.assertGreater(order.dental_loyalty_points_earned, 0)
 
+    def test_a_cancelled_order_is_never_paid(self):
+        # helper-109: an order sent cancelled keeps its payments (core pays it
+        # not), and the cashier's call of Odoo's payment then marked it paid,
+        # 90.00 in points of 36 spendable never taken; a draft cancelled by
+        # the cashier went the same way.
+        self._give_points(self.patient, 36)
+        before = self._ledger_count()
+        lines = [(self.checkup, 1), (self.cleaning, 1)]
+        cash = self._order(lines)["payment_ids"][0][2]
+        points = {**cash, "payment_method_id": self.points_pm.id}
+        sent_cancelled = self._order(lines)
+        sent_cancelled.update(
+            state="cancel",
+            payment_ids=[(0, 0, {**points, "amount": 130.0})],
+            amount_paid=130.0,
+        )
+        # A register's cancelled order, partly paid: stored as sent, no refusal.
+        short = self._order(lines)
+        short.update(
+            state="cancel",
+            payment_ids=[(0, 0, {**cash, "amount": 10.0})],
+            amount_paid=10.0,
+        )
+        draft = self._order(lines)
+        draft.update(
+            state="draft",
+            payment_ids=[(0, 0, {**points, "amount": 130.0})],
+            amount_paid=130.0,
+        )
+        for label, data in (
+            ("sent cancelled", sent_cancelled),
+            ("sent cancelled, short", short),
+            ("a draft cancelled", draft),
+        ):
+            with self.subTest(label):
+                order, error = self._sync_unpaid(data)
+                self.assertIsNone(error)
+                if order.state == "draft":
+                    _result, error = self._call(
+                        "pos.order", "action_pos_order_cancel", order.ids
+                    )
+                    self.assertIsNone(error)
+                order.invalidate_recordset()
+                self.assertEqual(order.state, "cancel")
+                _result, error = self._call(
+                    "pos.order", "action_pos_order_paid", order.ids
+                )
+                self.assertIn("a cancelled order is never paid", error["message"])
+                order.invalidate_recordset()
+                self.assertEqual(order.state, "cancel")
+                self.assertFalse(order.dental_loyalty_line_ids)
+        self.assertEqual(self._ledger_count(), before)
+        self.assertEqual(self._wallet().points_balance, 36)
+
     def test_a_refund_of_the_voucher_line_alone_with_no_payment_is_refused(self):
         self._give_points(self.patient, 500)
         self.whitening_off.write(
