@@ -17,6 +17,21 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
         data.update(state="paid", payment_ids=[], amount_paid=0.0)
         return data
 
+    def _bill(self, state, payments):
+        """The checkup and the cleaning (130.00) sent with ``state`` (None: no
+        state at all) and ``payments``, a list of (method, amount)."""
+        data = self._order([(self.checkup, 1), (self.cleaning, 1)])
+        data.pop("state", None)
+        if state:
+            data["state"] = state
+        cash = data["payment_ids"][0][2]
+        data["payment_ids"] = [
+            (0, 0, {**cash, "payment_method_id": method.id, "amount": amount})
+            for method, amount in payments
+        ]
+        data["amount_paid"] = sum(amount for _method, amount in payments)
+        return data
+
     def _sync_unpaid(self, data):
         # helper-103: Odoo logged its own "not fully paid" at ERROR before the
         # engine refused; the engine refuses first now, and nothing is logged.
@@ -45,19 +60,13 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
         # balance among them, unchecked.
         self._give_points(self.patient, 2000)
         before = self._ledger_count()
-        lines = [(self.checkup, 1), (self.cleaning, 1)]
-        cash = self._order(lines)["payment_ids"][0][2]
-        points = {**cash, "payment_method_id": self.points_pm.id}
         for label, payments in (
             ("no payment", []),
-            ("short in cash", [{**cash, "amount": 100.0}]),
-            ("short in points", [{**points, "amount": 100.0}]),
+            ("short in cash", [(self.cash_pm1, 100.0)]),
+            ("short in points", [(self.points_pm, 100.0)]),
         ):
             with self.subTest(label):
-                data = self._order(lines)
-                data.pop("state", None)
-                data["payment_ids"] = [(0, 0, payment) for payment in payments]
-                data["amount_paid"] = sum(payment["amount"] for payment in payments)
+                data = self._bill(None, payments)
                 order, error = self._sync_unpaid(data)
                 self.assertIsNone(order)
                 self.assertIn("do not cover its total", error["message"])
@@ -66,9 +75,7 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
                 )
         self.assertEqual(self._ledger_count(), before)
         # Covered, it is paid and earns as one sent paid.
-        data = self._order([(self.checkup, 1), (self.cleaning, 1)])
-        data.pop("state", None)
-        order, error = self._sync_unpaid(data)
+        order, error = self._sync_unpaid(self._bill(None, [(self.cash_pm1, 130.0)]))
         self.assertIsNone(error)
         self.assertEqual(order.state, "paid")
         self.assertGreater(order.dental_loyalty_points_earned, 0)
@@ -76,36 +83,15 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
     def test_a_cancelled_order_is_never_paid(self):
         # helper-109: an order sent cancelled keeps its payments (core pays it
         # not), and the cashier's call of Odoo's payment then marked it paid,
-        # 90.00 in points of 36 spendable never taken; a draft cancelled by
+        # 130.00 in points of 36 spendable never taken; a draft cancelled by
         # the cashier went the same way.
         self._give_points(self.patient, 36)
         before = self._ledger_count()
-        lines = [(self.checkup, 1), (self.cleaning, 1)]
-        cash = self._order(lines)["payment_ids"][0][2]
-        points = {**cash, "payment_method_id": self.points_pm.id}
-        sent_cancelled = self._order(lines)
-        sent_cancelled.update(
-            state="cancel",
-            payment_ids=[(0, 0, {**points, "amount": 130.0})],
-            amount_paid=130.0,
-        )
-        # A register's cancelled order, partly paid: stored as sent, no refusal.
-        short = self._order(lines)
-        short.update(
-            state="cancel",
-            payment_ids=[(0, 0, {**cash, "amount": 10.0})],
-            amount_paid=10.0,
-        )
-        draft = self._order(lines)
-        draft.update(
-            state="draft",
-            payment_ids=[(0, 0, {**points, "amount": 130.0})],
-            amount_paid=130.0,
-        )
         for label, data in (
-            ("sent cancelled", sent_cancelled),
-            ("sent cancelled, short", short),
-            ("a draft cancelled", draft),
+            ("sent cancelled", self._bill("cancel", [(self.points_pm, 130.0)])),
+            # A register's cancelled order, partly paid: stored as sent.
+            ("sent cancelled, short", self._bill("cancel", [(self.cash_pm1, 10.0)])),
+            ("a draft cancelled", self._bill("draft", [(self.points_pm, 130.0)])),
         ):
             with self.subTest(label):
                 order, error = self._sync_unpaid(data)
