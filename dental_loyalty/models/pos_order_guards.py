@@ -106,6 +106,18 @@ class PosOrderGuards(models.Model):
         Odoo's payment, which checks the payments and settles it: one written
         paid by hand would keep its vouchers valid and its points unposted."""
         state = vals.get("state")
+        if state == "draft" and not self._dental_loyalty_engine_writes():
+            # Reopened, a cancelled order could be paid after all: its payments
+            # stayed with it.
+            cancelled = self.filtered(lambda order: order.state == "cancel")
+            if cancelled:
+                raise UserError(
+                    self.env._(
+                        "%s is cancelled: it cannot be reopened. Make a new order "
+                        "instead.",
+                        cancelled[0]._dental_loyalty_label(),
+                    )
+                )
         if state and state not in PAID_STATES:
             self._dental_loyalty_check_unlocked("state")
         elif (

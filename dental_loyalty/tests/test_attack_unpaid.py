@@ -107,6 +107,11 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
                     "pos.order", "action_pos_order_paid", order.ids
                 )
                 self.assertIn("a cancelled order is never paid", error["message"])
+                # helper-110: nor reopened, to be paid as a draft.
+                _result, error = self._call(
+                    "pos.order", "write", order.ids, {"state": "draft"}
+                )
+                self.assertIn("it cannot be reopened", error["message"])
                 order.invalidate_recordset()
                 self.assertEqual(order.state, "cancel")
                 self.assertFalse(order.dental_loyalty_line_ids)
