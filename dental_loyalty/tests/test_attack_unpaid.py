@@ -38,17 +38,22 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
         with self.assertNoLogs("odoo.addons.point_of_sale.models.pos_order", "ERROR"):
             return self._sync_rpc(data)
 
-    def _ledger_count(self):
-        return self.Ledger.sudo().search_count([("wallet_id", "=", self._wallet().id)])
-
-    def test_a_bill_with_no_payment_is_refused_and_earns_nothing(self):
-        before = self._ledger_count()
-        data = self._unpaid([(self.checkup, 1), (self.cleaning, 1)])
+    def _assert_refused_unpaid(self, data):
+        """``data`` is refused at sync as not covered, and nothing is stored."""
         order, error = self._sync_unpaid(data)
         self.assertIsNone(order)
         self.assertIn("do not cover its total", error["message"])
         self.assertFalse(
             self.env["pos.order"].sudo().search([("uuid", "=", data["uuid"])])
+        )
+
+    def _ledger_count(self):
+        return self.Ledger.sudo().search_count([("wallet_id", "=", self._wallet().id)])
+
+    def test_a_bill_with_no_payment_is_refused_and_earns_nothing(self):
+        before = self._ledger_count()
+        self._assert_refused_unpaid(
+            self._unpaid([(self.checkup, 1), (self.cleaning, 1)])
         )
         self.assertEqual(self._ledger_count(), before)
 
@@ -66,13 +71,7 @@ class TestUnpaidOverTheWire(HeldRewardCommon, HttpCase):
             ("short in points", [(self.points_pm, 100.0)]),
         ):
             with self.subTest(label):
-                data = self._bill(None, payments)
-                order, error = self._sync_unpaid(data)
-                self.assertIsNone(order)
-                self.assertIn("do not cover its total", error["message"])
-                self.assertFalse(
-                    self.env["pos.order"].sudo().search([("uuid", "=", data["uuid"])])
-                )
+                self._assert_refused_unpaid(self._bill(None, payments))
         self.assertEqual(self._ledger_count(), before)
         # Covered, it is paid and earns as one sent paid.
         order, error = self._sync_unpaid(self._bill(None, [(self.cash_pm1, 130.0)]))

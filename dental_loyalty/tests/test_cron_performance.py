@@ -31,6 +31,22 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         )
         return wallets
 
+    def _batch_plan_and_ids(self, model, domain, order, limit=1000):
+        """The plan (JSON text) of a nightly batch's search and the ids it
+        finds. A handful of rows reads fast either way: with sorting priced
+        out the planner takes the walk the statement allows in the batch's
+        order, as it chose to for 100,000 patients."""
+        self.env.flush_all()
+        self.cr.execute("SET LOCAL enable_sort = off")
+        self.cr.execute("SET LOCAL enable_incremental_sort = off")
+        self.addCleanup(self.cr.execute, "RESET enable_sort")
+        self.addCleanup(self.cr.execute, "RESET enable_incremental_sort")
+        query = model._search(domain, order=order, limit=limit)
+        self.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query.select()))
+        plan = json.dumps(self.cr.fetchone()[0])
+        self.cr.execute(query.select())
+        return plan, {row[0] for row in self.cr.fetchall()}
+
     def test_expiry_and_release_queries_do_not_grow_with_patients(self):
         self._set_loyalty_settings(validity_months=1, waiting_days=3)
         with freeze_time("2026-01-01"):
@@ -62,26 +78,17 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
         with freeze_time("2026-01-05"):
             self.Ledger._cron_release_pending()
             due = self._patients_with_points(2)
-        # A handful of rows reads fast either way: with sorting priced out the
-        # planner takes the walk the statement allows in the batch's order, as
-        # it chose to for 100,000 patients, where walking the primary key past
-        # every line released before took most of the job's time.
-        self.env.flush_all()
-        self.cr.execute("SET LOCAL enable_sort = off")
-        self.cr.execute("SET LOCAL enable_incremental_sort = off")
-        self.addCleanup(self.cr.execute, "RESET enable_sort")
-        self.addCleanup(self.cr.execute, "RESET enable_incremental_sort")
-        query = self.Ledger._search(
+        # Walking the primary key past every line released before took most of
+        # the job's time at 100,000 patients.
+        plan, found = self._batch_plan_and_ids(
+            self.Ledger,
             self.Ledger._due_lots_domain(date(2026, 1, 8)),
-            order=self.Ledger._DUE_LOTS_ORDER,
-            limit=self.Ledger._CRON_BATCH,
+            self.Ledger._DUE_LOTS_ORDER,
+            self.Ledger._CRON_BATCH,
         )
-        self.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query.select()))
-        plan = json.dumps(self.cr.fetchone()[0])
         self.assertIn("dental_loyalty_ledger_due_lots_idx", plan)
         self.assertNotIn("dental_loyalty_ledger_pkey", plan)
-        self.cr.execute(query.select())
-        self.assertEqual({row[0] for row in self.cr.fetchall()}, set(due.line_ids.ids))
+        self.assertEqual(found, set(due.line_ids.ids))
         with freeze_time("2026-01-08"):
             self.Ledger._cron_release_pending()
         self.assertEqual((released | due).mapped("points_available"), [100] * 5)
@@ -95,26 +102,15 @@ class TestNightlyJobQueries(DentalLoyaltyCommon):
             due = self._patients_with_points(2, points=600)
             pinned = self._patients_with_points(1, points=600)
             pinned._set_tier(self.gold, pinned=True, reason="Board member")
-        # As for the release batches: with sorting priced out the planner takes
-        # the walk the statement allows in the batch's order. In id order it
-        # walked the primary key past every wallet evaluated before, most of
-        # the job's time at 100,000 patients.
-        self.env.flush_all()
-        self.cr.execute("SET LOCAL enable_sort = off")
-        self.cr.execute("SET LOCAL enable_incremental_sort = off")
-        self.addCleanup(self.cr.execute, "RESET enable_sort")
-        self.addCleanup(self.cr.execute, "RESET enable_incremental_sort")
-        query = self.Wallet._search(
+        # In id order the batch walked the primary key past every wallet
+        # evaluated before, most of the job's time at 100,000 patients.
+        plan, found = self._batch_plan_and_ids(
+            self.Wallet,
             self.Wallet._tier_due_domain(today),
-            order=self.Wallet._TIER_DUE_ORDER,
-            limit=1000,
+            self.Wallet._TIER_DUE_ORDER,
         )
-        self.cr.execute(SQL("EXPLAIN (FORMAT JSON) %s", query.select()))
-        plan = json.dumps(self.cr.fetchone()[0])
         self.assertIn("dental_loyalty_wallet_tier_due_idx", plan)
         self.assertNotIn("dental_loyalty_wallet_pkey", plan)
-        self.cr.execute(query.select())
-        found = {row[0] for row in self.cr.fetchall()}
         self.assertTrue(set(due.ids) <= found)
         self.assertFalse(found & set((evaluated | pinned).ids))
         with freeze_time("2026-03-01 12:00"):
