@@ -49,6 +49,7 @@ from . import product_category_rules_cache
 from . import product_template
 from . import pos_order
 from . import pos_order_guards
+from . import pos_order_payload_links
 from . import pos_order_register
 from . import pos_order_desk
 from . import pos_order_receipt

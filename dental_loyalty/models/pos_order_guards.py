@@ -292,14 +292,15 @@ class PosOrderGuards(models.Model):
         # go into any draft that has none (a refund made in the back office).
         if not is_order_uuid(order.get("uuid")):
             self._dental_loyalty_refuse_field(self, "uuid")
-        session_id = order.get("session_id")
-        session = self.env["pos.session"].browse(
-            session_id if is_record_id(session_id) else ()
-        )
-        if not session.exists():
+        if not is_record_id(order.get("session_id")):
             self._dental_loyalty_refuse_field(self, "session_id")
+        self._dental_loyalty_check_payload_lines(order)
+        self._dental_loyalty_check_payload_payments(order)
+        # The session, products, taxes, methods... it names exist.
+        self._dental_loyalty_check_links(order)
         practitioner_id = order.get("dental_loyalty_practitioner_id")
         if practitioner_id:
+            session = self.env["pos.session"].browse(order["session_id"])
             company = session.sudo().config_id.company_id
             # Cashiers have no HR rights: the engine checks the employee the
             # register named is one of the register's company.
@@ -317,8 +318,6 @@ class PosOrderGuards(models.Model):
                 raise UserError(
                     self.env._("The bill names a practitioner of another company.")
                 )
-        self._dental_loyalty_check_payload_lines(order)
-        self._dental_loyalty_check_payload_payments(order)
 
     @api.model
     def _dental_loyalty_check_payload_lines(self, order):
@@ -336,30 +335,21 @@ class PosOrderGuards(models.Model):
             if not 0 <= (vals.get("discount") or 0) <= 100:
                 self._dental_loyalty_refuse_field(Line, "discount")
             refunded_id = vals.get("refunded_orderline_id")
-            if refunded_id and not (
-                is_record_id(refunded_id) and Line.browse(refunded_id).exists()
-            ):
+            if refunded_id and not is_record_id(refunded_id):
                 self._dental_loyalty_refuse_field(Line, "refunded_orderline_id")
 
     @api.model
     def _dental_loyalty_check_payload_payments(self, order):
-        """The register's payments: amounts a clinic bills, methods that exist."""
+        """The register's payments: amounts a clinic bills, a method named."""
         Payment = self.env["pos.payment"]
-        method_ids = set()
         for payment_id, vals in self._dental_loyalty_payload_values(
             order, "payment_ids"
         ):
             self._dental_loyalty_check_payload_types(Payment, vals, payment_id)
             if not self._dental_loyalty_is_figure(vals.get("amount", 0.0)):
                 self._dental_loyalty_refuse_field(Payment, "amount")
-            method_id = vals.get("payment_method_id")
-            if not is_record_id(method_id):
+            if not is_record_id(vals.get("payment_method_id")):
                 self._dental_loyalty_refuse_field(Payment, "payment_method_id")
-            method_ids.add(method_id)
-        # The methods of all its payments in one query, not one per payment.
-        methods = self.env["pos.payment.method"].browse(sorted(method_ids))
-        if len(methods.exists()) != len(method_ids):
-            self._dental_loyalty_refuse_field(Payment, "payment_method_id")
 
     @api.model
     def _dental_loyalty_check_payload_types(self, model, vals, record_id=None):

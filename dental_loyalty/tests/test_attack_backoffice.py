@@ -135,6 +135,8 @@ class TestBackOfficeAttacksOverTheWire(
         def line(data):
             return data["lines"][0][2]
 
+        unknown = 2**31 - 1
+
         for label, forge, message in [
             ("qty", lambda d: line(d).update(qty="NaN"), "Quantity"),
             ("qty nan", lambda d: line(d).update(qty=float("nan")), "Quantity"),
@@ -177,8 +179,35 @@ class TestBackOfficeAttacksOverTheWire(
                 lambda d: d.update(dental_loyalty_practitioner_id=outsider.id),
                 "practitioner of another company",
             ),
+            # Ids no record has: refused before the database's foreign keys.
+            ("session unknown", lambda d: d.update(session_id=unknown), "Session"),
+            (
+                "pricelist unknown",
+                lambda d: d.update(pricelist_id=unknown),
+                "Pricelist",
+            ),
+            (
+                "fiscal position unknown",
+                lambda d: d.update(fiscal_position_id=unknown),
+                "Fiscal Position",
+            ),
+            (
+                "product unknown",
+                lambda d: line(d).update(product_id=unknown),
+                "Product",
+            ),
+            (
+                "tax unknown",
+                lambda d: line(d).update(tax_ids=[[6, False, [unknown]]]),
+                "Taxes",
+            ),
+            (
+                "payment method unknown",
+                lambda d: d["payment_ids"][0][2].update(payment_method_id=unknown),
+                "Payment Method",
+            ),
         ]:
-            with self.subTest(label):
+            with self.subTest(label), self.assertNoLogs("odoo.sql_db", "ERROR"):
                 data = self._order([(self.checkup, 1)])
                 forge(data)
                 order, error = self._sync_rpc(data)
@@ -191,6 +220,18 @@ class TestBackOfficeAttacksOverTheWire(
             ),
             1,
         )
+
+    def test_a_bill_of_a_patient_deleted_meanwhile_is_stored_without_one(self):
+        # The register was offline while the patient was merged into another:
+        # Odoo stores the bill without a patient, and so does the engine.
+        data = self._order([(self.checkup, 1)])
+        data["partner_id"] = 2**31 - 1
+        with self.assertNoLogs("odoo.sql_db", "ERROR"):
+            order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.state, "paid")
+        self.assertFalse(order.partner_id)
+        self.assertEqual(order.dental_loyalty_points_earned, 0)
 
     def test_a_total_below_its_lines_is_refused(self):
         self._give_points(self.patient, 2000)
