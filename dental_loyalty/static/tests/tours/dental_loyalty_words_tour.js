@@ -176,7 +176,36 @@ registry.category("web_tour.tours").add("DentalLoyaltyRegisterRtlTour", {
         [
             openRegister(),
             ProductScreen.addOrderline("Scale and Polish", "1"),
+            ProductScreen.addOrderline("Fluoride Varnish", "1"),
             scan_barcode("0420000000123"),
+            {
+                content: "the points the order earns read +N, not N+, in Persian too",
+                trigger: ".product-screen .o_dental_loyalty_earn_rule .text-success",
+                run() {
+                    // The order's total and its rules' lines (the narrow
+                    // screen's patient button says it too, when shown).
+                    const signed = document.querySelectorAll(
+                        [
+                            ".o_dental_loyalty_earn_preview .text-success",
+                            ".o_dental_loyalty_earn_rule .text-success",
+                            ".set-partner .o_dental_loyalty_earn_preview span",
+                        ]
+                            .map((selector) => `.product-screen ${selector}`)
+                            .join(", ")
+                    );
+                    if (signed.length < 2) {
+                        throw new Error("the points the order earns are not shown");
+                    }
+                    for (const node of signed) {
+                        const direction = getComputedStyle(node).direction;
+                        if (direction !== "ltr") {
+                            throw new Error(
+                                `"${node.textContent}" reads ${direction}: its sign goes after the number`
+                            );
+                        }
+                    }
+                },
+            },
             {
                 content: "the register is right to left, the order on the right",
                 trigger:
