@@ -226,7 +226,12 @@ class PosOrderGuards(models.Model):
         # it, and Odoo re-runs a request that met a serialization failure (two
         # registers on one wallet) with the same arguments: core gets a copy,
         # so that a retry starts from what the register sent.
-        return super().sync_from_ui(copy.deepcopy(orders))
+        return super().sync_from_ui(
+            [
+                self._dental_loyalty_without_settings(order)
+                for order in copy.deepcopy(orders)
+            ]
+        )
 
     @api.model
     def _dental_loyalty_check_own_records(self, order):

@@ -57,6 +57,25 @@ class PosOrderPayloadLinks(models.Model):
                 self._dental_loyalty_refuse_field(model, name)
 
     @api.model
+    def _dental_loyalty_without_settings(self, order):
+        """``order`` without the links Odoo would write through to its
+        register (the register, its operation type): the order's are the
+        session's anyway, and a sync never changes the register's settings,
+        which every later sale takes. Not refused: a register sends them as
+        it loaded them, and the bills it kept offline while a manager changed
+        the register must still sync."""
+        for name in list(order):
+            field = self._fields.get(name)
+            if (
+                field
+                and field.related
+                and not field.readonly
+                and field.related.split(".")[0] == "session_id"
+            ):
+                del order[name]
+        return order
+
+    @api.model
     def _dental_loyalty_payload_links(self, order):
         """(model, field name, comodel, ids) of each stored link the order,
         its lines and its payments name, in the order they are refused."""
@@ -73,9 +92,11 @@ class PosOrderPayloadLinks(models.Model):
         for model, vals in records:
             for name, value in vals.items():
                 field = model._fields.get(name)
+                # Stored, or written through (followers, the register's own
+                # settings): the sync writes it either way.
                 if (
                     not field
-                    or not field.store
+                    or not (field.store or field.inverse)
                     or field.type not in ("many2one", "many2many")
                     or (model._name, name) in _NOT_CHECKED
                 ):

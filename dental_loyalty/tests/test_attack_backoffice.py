@@ -206,6 +206,11 @@ class TestBackOfficeAttacksOverTheWire(
                 lambda d: d["payment_ids"][0][2].update(payment_method_id=unknown),
                 "Payment Method",
             ),
+            (
+                "follower unknown",
+                lambda d: d.update(message_partner_ids=[[6, False, [unknown]]]),
+                "Followers",
+            ),
         ]:
             with self.subTest(label), self.assertNoLogs("odoo.sql_db", "ERROR"):
                 data = self._order([(self.checkup, 1)])
@@ -220,6 +225,23 @@ class TestBackOfficeAttacksOverTheWire(
             ),
             1,
         )
+
+    def test_a_sync_never_changes_the_registers_settings(self):
+        kept = self.config.picking_type_id
+        receipts = self.env["stock.picking.type"].search(
+            [("code", "=", "incoming"), ("company_id", "=", self.config.company_id.id)],
+            limit=1,
+        )
+        self.assertTrue(receipts)
+        # The order's operation type is its register's, which Odoo wrote
+        # through: a bill kept offline while a manager changed it still syncs.
+        data = self._order([(self.checkup, 1)])
+        data["picking_type_id"] = receipts.id
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertEqual(order.state, "paid")
+        self.assertEqual(self.config.picking_type_id, kept)
+        self.assertEqual(order.picking_type_id, kept)
 
     def test_a_bill_of_a_patient_deleted_meanwhile_is_stored_without_one(self):
         # The register was offline while the patient was merged into another:
