@@ -366,9 +366,10 @@ class PosOrderGuards(models.Model):
         for name, value in vals.items():
             field = model._fields.get(name)
             # "id": the register's own number for a record it made, which
-            # core reads (combo lines) and never stores.
-            if name == "id" or (field is None and model._name == "pos.order"):
-                continue  # core reads the order's own keys
+            # core reads (combo lines) and never stores; the order's, its
+            # record's (a saved draft), read by other apps of the register.
+            if name == "id":
+                continue
             if not self._dental_loyalty_check_sent(model, name, field, value):
                 continue  # nothing more to type: an empty value
             if field.type == "one2many":
@@ -408,8 +409,9 @@ class PosOrderGuards(models.Model):
     @api.model
     def _dental_loyalty_check_sent(self, model, name, field, value):
         """Refuse a value of ``model``'s ``name`` that a register never sends,
-        whatever its type: a key that is no field (a line, payment or lot is
-        created with what it is sent), a related field of a line or payment,
+        whatever its type: a key that is no field (the order, a line, payment
+        or lot is created or written with what it is sent: core's ValueError
+        and its traceback in the log), a related field of a line or payment,
         the journal entry Odoo books a bill in, an empty required value, a
         null number or date, a date that is no date. Returns whether there is
         a value to type."""

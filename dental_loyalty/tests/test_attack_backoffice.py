@@ -206,6 +206,12 @@ class TestBackOfficeAttacksOverTheWire(
                 lambda d: d["payment_ids"][0][2].update(payment_method_id=unknown),
                 "Payment Method",
             ),
+            ("order key", lambda d: d.update(x_forged=1), "x_forged"),
+            (
+                "order key with a path",
+                lambda d: d.update({"session_id.config_id.picking_type_id": 1}),
+                "no such field",
+            ),
             (
                 "follower unknown",
                 lambda d: d.update(message_partner_ids=[[6, False, [unknown]]]),
