@@ -17,6 +17,17 @@ _NOT_CHECKED = frozenset(
 )
 
 
+def _writes_to_register(field):
+    """Whether writing the order's ``field`` writes its register's (or its
+    session's) own: a related field through the session that Odoo lets write."""
+    return bool(
+        field
+        and field.related
+        and not field.readonly
+        and field.related.split(".")[0] == "session_id"
+    )
+
+
 class PosOrderPayloadLinks(models.Model):
     """Every record the register's order links to exists, before core stores
     it: an id the register made up (a product, a tax, a pricelist) gets a
@@ -65,20 +76,15 @@ class PosOrderPayloadLinks(models.Model):
         it loaded them, and the bills it kept offline while a manager changed
         the register must still sync."""
         for name in list(order):
-            field = self._fields.get(name)
-            if (
-                field
-                and field.related
-                and not field.readonly
-                and field.related.split(".")[0] == "session_id"
-            ):
+            if _writes_to_register(self._fields.get(name)):
                 del order[name]
         return order
 
     @api.model
     def _dental_loyalty_payload_links(self, order):
-        """(model, field name, comodel, ids) of each stored link the order,
-        its lines and its payments name, in the order they are refused."""
+        """(model, field name, comodel, ids) of each link the order, its lines
+        and its payments name that the sync stores or writes through, in the
+        order they are refused; not those the sync drops (the register's)."""
         records = [(self, order)]
         for name, Child in (
             ("lines", self.env["pos.order.line"]),
@@ -92,13 +98,14 @@ class PosOrderPayloadLinks(models.Model):
         for model, vals in records:
             for name, value in vals.items():
                 field = model._fields.get(name)
-                # Stored, or written through (followers, the register's own
-                # settings): the sync writes it either way.
+                # Stored, or written through (followers): the sync writes it
+                # either way.
                 if (
                     not field
                     or not (field.store or field.inverse)
                     or field.type not in ("many2one", "many2many")
                     or (model._name, name) in _NOT_CHECKED
+                    or (model is self and _writes_to_register(field))
                 ):
                     continue
                 if field.type == "many2one":

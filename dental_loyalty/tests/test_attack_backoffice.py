@@ -241,13 +241,15 @@ class TestBackOfficeAttacksOverTheWire(
         self.assertTrue(receipts)
         # The order's operation type is its register's, which Odoo wrote
         # through: a bill kept offline while a manager changed it still syncs.
-        data = self._order([(self.checkup, 1)])
-        data["picking_type_id"] = receipts.id
-        order, error = self._sync_rpc(data)
-        self.assertIsNone(error)
-        self.assertEqual(order.state, "paid")
-        self.assertEqual(self.config.picking_type_id, kept)
-        self.assertEqual(order.picking_type_id, kept)
+        # One since deleted is not read either.
+        for picking_type_id in (receipts.id, 2**31 - 1):
+            data = self._order([(self.checkup, 1)])
+            data["picking_type_id"] = picking_type_id
+            order, error = self._sync_rpc(data)
+            self.assertIsNone(error)
+            self.assertEqual(order.state, "paid")
+            self.assertEqual(self.config.picking_type_id, kept)
+            self.assertEqual(order.picking_type_id, kept)
 
     def test_a_bill_of_a_patient_deleted_meanwhile_is_stored_without_one(self):
         # The register was offline while the patient was merged into another:
