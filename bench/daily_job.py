@@ -2,10 +2,11 @@
 
 ``--list`` prints the jobs found: every ``_cron_*`` method that a dental_loyalty
 model class defines, and its autovacuum methods. ``--job model:method`` runs one as
-the scheduler would (as the superuser, no arguments, one batch per call, called
-again while it returns that some are left), measures wall time, SQL queries and the
-process's peak resident memory over all its calls, then rolls back, so each job sees
-the same data.
+the scheduler would (as the superuser, no arguments, one batch per call, each call
+committed, called again while it returns that some are left) and measures wall
+time, SQL queries and the process's peak resident memory over all its calls. It
+commits: bench/run gives each job a copy of the data of its own, so that every job
+sees the same data.
 """
 
 import inspect
@@ -50,14 +51,14 @@ def loyalty_tables(env):
     return [*tables, "mail_message"]
 
 
-def row_counts(cr, tables):
-    """Rows in each table, and rows written by this transaction (write_date is
-    the transaction's time)."""
+def row_counts(cr, tables, since):
+    """Rows in each table, and rows written since ``since`` (write_date is the
+    time of the transaction that wrote the row)."""
     counts = {}
     for table in tables:
         cr.execute(
-            "SELECT COUNT(*), COUNT(*) FILTER "
-            f"(WHERE write_date = NOW() AT TIME ZONE 'UTC') FROM {table}"
+            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE write_date >= %s) FROM {table}",
+            [since],
         )
         counts[table] = cr.fetchone()
     return counts
@@ -68,7 +69,10 @@ def run_job(env, job):
     model = env[model_name]
     cr = env.cr
     tables = loyalty_tables(env)
-    counts_before = row_counts(cr, tables)
+    cr.execute("SELECT NOW() AT TIME ZONE 'UTC'")
+    (since,) = cr.fetchone()
+    counts_before = row_counts(cr, tables, since)
+    cr.commit()
     env.invalidate_all()
     rss_before = current_rss_mib()
     before = cr.sql_log_count
@@ -77,16 +81,17 @@ def run_job(env, job):
     while True:
         result = getattr(model, method)()
         calls += 1
-        cr.flush()  # what the scheduler's commit would run first
-        # A job returns how many are left: the scheduler commits (which empties
-        # the record cache) and calls again.
+        # As the scheduler: a job returns how many are left, and each call is
+        # committed (which empties the record cache) before the next one. In
+        # one transaction, the rows each batch updates would keep their old
+        # versions to its end, and every later batch would walk past them.
+        cr.commit()
         if not _some_left(result) or calls >= MAX_CALLS:
             break
-        env.invalidate_all()
     wall = time.perf_counter() - start
     queries = cr.sql_log_count - before
     peak = peak_rss_mib()
-    counts_after = row_counts(cr, tables)
+    counts_after = row_counts(cr, tables, since)
     effects = {}
     for table in tables:
         (rows_before, _), (rows_after, written) = (
@@ -121,7 +126,6 @@ def main():
             result = discover_jobs(env)
         else:
             result = run_job(env, args.job)
-        # environment() rolls back: the next job sees the same data
     write_json(args.out, result)
 
 

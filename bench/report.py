@@ -314,8 +314,8 @@ def jobs_section(results):
         f"{data['patients_with_points_expiring_within_30_days']:,} patients with "
         "points expiring within 30 days (generated patients have no email nor "
         "phone: the jobs' own cost, not their messages'). Each job runs in a "
-        "fresh process "
-        "as the superuser and is rolled back, so every job sees the same data; "
+        "fresh process as the superuser, on a copy of the data of its own (every "
+        "job sees the same data), each call committed as the scheduler does; "
         "peak RSS is the whole process's (Odoo and its registry included).",
         "",
         *jobs_table(results["jobs"]),
