@@ -31,6 +31,10 @@ class PosOrderHeldRewards(models.Model):
         UserError saying which rule refused."""
         config = self._dental_loyalty_register(config_id, order_uuid)
         self._dental_loyalty_check_unpaid(order_uuid)
+        # As a points payment's reserve: the programme read first with what the
+        # patient's access check reads of the company, which else fetched every
+        # one of the company's columns.
+        self._dental_loyalty_read_programme(config.company_id)
         patient = self._dental_loyalty_patient(partner_id)
         # The engine prices a reward in the company's money (the voucher's
         # currency), as it decides a points payment: the register's amounts
