@@ -13,6 +13,10 @@ class PosOrderDesk(models.Model):
         own vouchers a bill can use today}``; a patient outside the programme
         has no rewards, and no refusal for it: the buttons only stay quiet."""
         config = self._dental_loyalty_register(config_id)
+        # As a points payment's reserve: the programme read first with what the
+        # patient's access check reads of the company, which else fetched every
+        # one of the company's columns.
+        self._dental_loyalty_read_programme(config.company_id)
         patient = self._dental_loyalty_patient(partner_id)
         claimable = 0
         wallet = patient._dental_loyalty_member_wallet(config.company_id)
@@ -25,7 +29,7 @@ class PosOrderDesk(models.Model):
             )
         return {
             "claimable": claimable,
-            "vouchers": self.dental_loyalty_patient_vouchers(config_id, partner_id),
+            "vouchers": self._dental_loyalty_patient_vouchers(config, patient),
         }
 
     @api.model
@@ -39,12 +43,10 @@ class PosOrderDesk(models.Model):
             .sudo()
             ._spendable_for(wallet, "rewards")
         )
-        rewards = (
-            self.env["dental.loyalty.reward"]
-            .sudo()
-            .search([("company_id", "=", wallet.company_id.id)])
-            ._shown_to(patient)
-        )
+        Reward = self.env["dental.loyalty.reward"].sudo()
+        rewards = Reward.search_fetch(
+            [("company_id", "=", wallet.company_id.id)], Reward._engine_fields()
+        )._shown_to(patient)
         today = wallet.company_id._dental_loyalty_today()
         return spendable, rewards._refusals_for(wallet, today, patient)
 

@@ -201,6 +201,12 @@ class PosOrderRegister(models.Model):
         patient's paper or message, never handed to the register by name."""
         config = self._dental_loyalty_register(config_id)
         patient = self._dental_loyalty_patient(partner_id)
+        return self._dental_loyalty_patient_vouchers(config, patient)
+
+    @api.model
+    def _dental_loyalty_patient_vouchers(self, config, patient):
+        """``dental_loyalty_patient_vouchers`` for a register and a patient
+        the caller checked."""
         today = config.company_id._dental_loyalty_today()
         # Codes are for managers only: the engine reads those of the patient
         # the cashier named (and may read), in the register's company.
@@ -272,13 +278,7 @@ class PosOrderRegister(models.Model):
         # reward, or one the cashier may not read, is as unknown as none.
         try:
             reward = self._dental_loyalty_readable(
-                Reward._name,
-                reward_id,
-                [
-                    name
-                    for name, field in Reward._fields.items()
-                    if field.store and field.column_type and field.prefetch is True
-                ],
+                Reward._name, reward_id, Reward._engine_fields()
             )
         except AccessError:
             reward = Reward

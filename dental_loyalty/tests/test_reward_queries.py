@@ -45,11 +45,20 @@ from .test_pos_vouchers import VoucherRegisterCommon
 #   from the sale that posted it, with no search (12 with it). It posted apart
 #   before (19): a second lock, insert, delete and sums update, and the hold
 #   read in two; the line was linked by an update of its own (14).
+# The cues of the Rewards and Vouchers buttons, asked when a patient is chosen
+# (desk_buttons.js; flavours c, v and r of bench/ ask for them):
+# - offers, 9: the register, its company's programme (with what the patient's
+#   access check reads of it), the patient, the wallet, its holds and its
+#   figures, the catalog read with its search, the clinic's time zone (the
+#   day), the patient's vouchers. The vouchers' part checked the register and
+#   the patient again, and the company and the catalog were each read apart
+#   from what found them (12).
 # The bounds leave room for core's own changes, not for a query per voucher
 # field, a re-read after an update or a recompute cascade.
 _logger = logging.getLogger(__name__)
 
 HOLD_QUERIES_AT_MOST = 14
+OFFERS_QUERIES_AT_MOST = 10
 HELD_PRICED_QUERIES_AT_MOST = 15
 HELD_SYNC_QUERIES_AT_MOST = 11
 REDEEM_QUERIES_AT_MOST = 23
@@ -190,3 +199,17 @@ class TestRewardQueries(VoucherRegisterCommon):
         self.assertLessEqual(redeem, REDEEM_QUERIES_AT_MOST)
         self.assertLessEqual(voucher_line, VOUCHER_LINE_QUERIES_AT_MOST)
         self.assertLessEqual(with_voucher - without, VOUCHER_SYNC_QUERIES_AT_MOST)
+
+    def test_the_offers_asked_when_a_patient_is_chosen_cost_few_queries(self):
+        self._give_points(self.patient, 10 * self.ten_off.points_cost)
+        offers = self.env["pos.order"].with_user(self.cashier)
+        # A first call warms the model caches, as a server's first request.
+        offers.dental_loyalty_patient_offers(self.config.id, self.patient.id)
+        answer, count = self._queries(
+            lambda: offers.dental_loyalty_patient_offers(
+                self.config.id, self.patient.id
+            )
+        )
+        _logger.info("The patient's offers: %s queries", count)
+        self.assertTrue(answer["claimable"])
+        self.assertLessEqual(count, OFFERS_QUERIES_AT_MOST)
