@@ -7,6 +7,7 @@ from dental_loyalty.rules import (
     bonus_points,
     cumulative_refund_share,
     money_share,
+    points_rounded_off,
     refund_money_cap,
 )
 from dental_loyalty.rules.settlement import RefundShare
@@ -288,3 +289,31 @@ def test_refund_money_cap_grows_with_returns_and_never_passes_the_money(
         sale_money=sale_money, goods_total=goods_total, returned_goods=goods_total
     )
     assert everything == pytest.approx(sale_money, abs=1e-5)
+
+
+# points_rounded_off
+
+
+def test_points_rounded_off_is_the_part_of_a_point_whole_points_leave():
+    # Four sevenths of 1,000 points: 571.43, given back as 571.
+    assert points_rounded_off(
+        spent=1000, refunded_so_far=200.0, sale_total=350.0
+    ) == pytest.approx(0.428571, abs=1e-6)
+
+
+def test_points_rounded_up_leave_nothing_over():
+    # One seventh: 142.86, given back as 143.
+    assert points_rounded_off(spent=1000, refunded_so_far=50.0, sale_total=350.0) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("spent", "refunded_so_far", "sale_total"),
+    [(0, 50.0, 350.0), (1000, 0.0, 350.0), (1000, 50.0, 0.0), (1000, 350.0, 350.0)],
+)
+def test_nothing_spent_refunded_or_left_over(spent, refunded_so_far, sale_total):
+    assert (
+        points_rounded_off(
+            spent=spent, refunded_so_far=refunded_so_far, sale_total=sale_total
+        )
+        == 0.0
+    )

@@ -6,6 +6,7 @@ from odoo.tools.misc import formatLang
 from ..rules import (
     cumulative_refund_share,
     points_for_amount,
+    points_rounded_off,
     refund_money_cap,
 )
 from .pos_order import PAID_STATES
@@ -266,6 +267,12 @@ class PosOrderRefund(models.Model):
             return
         values = sale._dental_loyalty_line_values()
         goods = sum(value for value in values.values() if value > 0)
+        spent = sale_lines.filtered(lambda line: line.kind == "spend")
+        given = sale_lines.filtered(lambda line: line.kind == "spend_return")
+        refunded_before = sum(
+            refund._dental_loyalty_refunded_amount(sale) for refund in earlier
+        )
+        refunded_now = self._dental_loyalty_refunded_amount(sale)
         cap = currency.round(
             refund_money_cap(
                 sale_money=sale._dental_loyalty_money_taken(),
@@ -275,6 +282,14 @@ class PosOrderRefund(models.Model):
                     for refund in earlier | self
                 ),
             )
+            # Points come back whole: the part of a point their share leaves
+            # over comes back in money, as the register's preview pays it.
+            + points_rounded_off(
+                spent=abs(sum(spent.mapped("points"))),
+                refunded_so_far=refunded_before + refunded_now,
+                sale_total=sale._dental_loyalty_sold_total(),
+            )
+            * self.company_id.dental_loyalty_point_value
         )
         # What an earlier refund took in counts too: the patient who paid a
         # voucher's discount back (its line returned alone) has paid the goods
@@ -288,17 +303,13 @@ class PosOrderRefund(models.Model):
         ):
             return
         money = formatLang(self.env, max(cap - paid_before, 0.0), currency_obj=currency)
-        spent = sale_lines.filtered(lambda line: line.kind == "spend")
-        given = sale_lines.filtered(lambda line: line.kind == "spend_return")
         points = cumulative_refund_share(
             earned=0,
             spent=abs(sum(spent.mapped("points"))),
             taken_back=0,
             given_back=abs(sum(given.mapped("points"))),
-            refunded_before=sum(
-                refund._dental_loyalty_refunded_amount(sale) for refund in earlier
-            ),
-            refunded_now=self._dental_loyalty_refunded_amount(sale),
+            refunded_before=refunded_before,
+            refunded_now=refunded_now,
             sale_total=sale._dental_loyalty_sold_total(),
         ).give_back
         if points:

@@ -137,6 +137,21 @@ def refund_money_cap(
     return round(sale_money * share, _NOISE_DIGITS)
 
 
+def points_rounded_off(
+    *, spent: int, refunded_so_far: float, sale_total: float
+) -> float:
+    """The part of a point the refunds of a sale so far could not give back:
+    their share of the points it ``spent`` (``refunded_so_far`` of
+    ``sale_total``, both priced from the sale's lines) comes back in whole
+    points, rounded half up (``cumulative_refund_share``), so up to half a
+    point of it is left over, which the refunds pay back in money instead.
+    Zero when the points were rounded up, or nothing was spent or refunded."""
+    if spent <= 0 or sale_total <= 0 or refunded_so_far <= 0:
+        return 0.0
+    exact = round(spent * min(refunded_so_far / sale_total, 1.0), _NOISE_DIGITS)
+    return max(exact - proportional_points(spent, refunded_so_far, sale_total), 0.0)
+
+
 def take_back_from_lots(
     points: int, lots: Iterable[tuple[int, bool]], free: int
 ) -> tuple[list[int], int, int]:

@@ -92,6 +92,37 @@ class TestRefundPreviewOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
             error, "more Check-up than is left to return (returned: 4, left: 3)"
         )
 
+    def test_a_partial_refund_pays_in_money_what_whole_points_leave_over(self):
+        # 350.00: 1,000 points spent (100.00), 250.00 in cash. Four of the
+        # seven check-ups back are 571.43 points, given back whole (571,
+        # 57.10) with the cash's share (142.86): the 0.43 point left over
+        # comes back in money, and the preview's split is what the sync takes.
+        sale = self._points_sale(7, 100)
+        balance = self._wallet().points_balance
+        preview, error = self._preview(self._returned(sale, [4]))
+        self.assertIsNone(error)
+        self.assertEqual(
+            (preview["give_back_points"], preview["give_back_amount"]), (571, 57.1)
+        )
+        # More money than that is still refused, naming what the refund may pay.
+        _refund, error = self._sync_rpc(self._returns(sale, [4], points=-57.0))
+        self._assertRefused(error, "may pay back at most")
+        self.assertRegex(error["message"], r"at most \D*142\.90 in money")
+        refund, error = self._sync_rpc(
+            self._returns(sale, [4], points=-preview["give_back_amount"])
+        )
+        self.assertIsNone(error)
+        self.assertEqual(refund.dental_loyalty_points_given_back, 571)
+        cash = refund.payment_ids.filtered(
+            lambda payment: not payment.payment_method_id.dental_loyalty_points
+        )
+        self.assertAlmostEqual(sum(cash.mapped("amount")), -142.9)
+        self.assertEqual(
+            self._wallet().points_balance,
+            balance + 571 - refund.dental_loyalty_points_taken_back,
+        )
+        self.assertLedgerIntegrity()
+
     def test_a_sale_paid_in_cash_gives_nothing_back_in_points(self):
         sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
         self.assertIsNone(error)  # 100 points earned
