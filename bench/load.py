@@ -9,8 +9,12 @@ both; registers are threads, each syncing its orders in turn over JSON-RPC
 loyalty a quarter of the orders pay part of the bill with points (the most the
 cap allows) on ten popular patients, the others only earn (patients drawn from
 a larger pool); in plain the same orders pay the same amounts, the "points"
-part with a second payment method of no loyalty. A points order makes
-``RESERVES`` reserve calls then ``sync_from_ui``, as the register does.
+part with a second payment method of no loyalty. As the register does, each
+loyalty order first asks for the patient's offers when the patient is chosen
+(``dental_loyalty_patient_offers``: the cues of the Rewards and Vouchers
+buttons; the register does not wait on it, so the order's time starts after
+it, but its request is served and counted like any other), then a points order
+makes ``RESERVES`` reserve calls, and every order its ``sync_from_ui``.
 
 Phases (each with its own orders, the two loads fired at the same moment):
   warm-up    8 registers x 2 orders in both, not measured: each server's
@@ -652,13 +656,31 @@ class Load:
             with self.lock:
                 self.uuids.append(order_uuid)
             record = {"group": group, "points": pays_points, "sent": True}
+            chosen = time.perf_counter()
+            if self.loyalty:
+                self.patient_chosen(register, partner_id)
             start = time.perf_counter()
             record["started"] = time.time()
             self.send(register, partner_id, pays_points, order_uuid, record)
             record["ms"] = (time.perf_counter() - start) * 1000
+            # The register's own time on the order, the offers included.
+            record["register_ms"] = (time.perf_counter() - chosen) * 1000
             record["ended"] = time.time()
             with self.lock:
                 self.orders.append(record)
+
+    def patient_chosen(self, register, partner_id):
+        """The register's Rewards and Vouchers buttons ask what the patient
+        can claim; a failure leaves them quiet, and the order goes on."""
+        try:
+            self.request(
+                "offers",
+                "dental_loyalty_patient_offers",
+                register["config_id"],
+                partner_id,
+            )
+        except Exception:  # noqa: BLE001, S110 - the buttons stay quiet, as at a register
+            pass
 
     def reserve(self, register, order_uuid, partner_id, amount=None):
         """The register's hold for a points payment: the amount granted."""
@@ -710,6 +732,7 @@ class Load:
         else:
             wall = 0
         earn = [order["ms"] for order in done if not order["points"]]
+        earn_register = [order["register_ms"] for order in done if not order["points"]]
         points = [order["ms"] for order in done if order["points"]]
         all_ms = [order["ms"] for order in done]
         kinds = sorted({kind for kind, _ms, _ok in self.requests})
@@ -726,6 +749,7 @@ class Load:
             "orders_per_s": round(len(done) / wall, 3) if wall else None,
             "order_ms": stats(all_ms),
             "earn_order_ms": stats(earn),
+            "earn_register_ms": stats(earn_register),
             "points_order_ms": stats(points),
             "requests": {
                 kind: {

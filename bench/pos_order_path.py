@@ -5,10 +5,14 @@
      second payment line costs apart from the loyalty engine
   b  Odoo's pos_loyalty: a loyalty card earning points per currency unit and a
      discount reward paid with points; called as its client calls the server:
+     the patient's card read when the patient is chosen (fetchLoyaltyCard's
+     search_read: a patient the register has not served yet this session),
      validate_coupon_programs, sync_from_ui, confirm_coupon_programs,
      add_loyalty_history_lines (dental_loyalty's settlement patched out)
   c  dental_loyalty: part of the bill paid with a Loyalty Points method (the most
-     the cap allows), the rest in cash; called as its client does:
+     the cap allows), the rest in cash; called as its client does: the patient's
+     offers when the patient is chosen (dental_loyalty_patient_offers, the cues
+     of the Rewards and Vouchers buttons, desk_buttons.js),
      dental_loyalty_reserve_points once, when the points line is added (the hold
      is the most the bill may pay; at validation the register asks again only
      if the bill, the patient or the amount outgrew it, which it does not here),
@@ -16,13 +20,16 @@
      lines of history.
   v  the first history's patient chooses a reward at the register, the rest of
      the bill paid in cash (no points payment): the counterpart of b. Called as
-     its client does (held_rewards.js, vouchers.js): dental_loyalty_hold_reward
-     (the reward's points held on the bill, its line added at the price the
-     hold answered with), then sync_from_ui, which checks the voucher line and
-     buys the held reward. At Pay the register prices its voucher lines again
-     (dental_loyalty_voucher_line) only when the bill, its lines, the patient or
-     the vouchers before changed since, or the hold is close to lapsing: nothing
-     changes here, so it does not ask.
+     its client does (desk_buttons.js, rewards.js, held_rewards.js,
+     vouchers.js): the patient's offers when the patient is chosen, the
+     catalog when Rewards is tapped (dental_loyalty_rewards),
+     dental_loyalty_hold_reward (the reward's points held on the bill, its line
+     added at the price the hold answered with), the offers again (the
+     buttons' cues after the catalog closes), then sync_from_ui, which checks
+     the voucher line and buys the held reward. At Pay the register prices its
+     voucher lines again (dental_loyalty_voucher_line) only when the bill, its
+     lines, the patient or the vouchers before changed since, or the hold is
+     close to lapsing: nothing changes here, so it does not ask.
   r  as c with the first history, with ten active earning rules (scopes,
      audiences, periods, effects, caps and combinations of every kind; c and v
      see none): what the rules add to the sync.
@@ -221,6 +228,8 @@ class Bench:
         Partner = env["res.partner"]
         self.plain_patient = Partner.create({"name": "Bench Patient (no loyalty)"})
         self.card_patient = Partner.create({"name": "Bench Patient (loyalty card)"})
+        # What the register reads of a card (pos_loyalty's fetchCoupons).
+        self.card_fields = env["loyalty.card"]._load_pos_data_fields(self.config.id)
         self.card = env["loyalty.card"].create(
             {
                 "program_id": self.program.id,
@@ -499,6 +508,19 @@ class Bench:
         orders = self.cashier_env["pos.order"]
         self.call(
             figures,
+            "card (patient chosen)",
+            lambda: self.cashier_env["loyalty.card"].search_read(
+                [
+                    ("partner_id", "=", self.card_patient.id),
+                    ("program_id", "=", self.program.id),
+                ],
+                self.card_fields,
+                limit=1,
+                load=False,
+            ),
+        )
+        self.call(
+            figures,
             "validate_coupon_programs",
             lambda: orders.validate_coupon_programs({str(self.card.id): net}, []),
         )
@@ -541,6 +563,17 @@ class Bench:
         )
         return figures, order
 
+    def patient_offers(self, figures, patient, name="offers (patient chosen)"):
+        """As dental_loyalty's Rewards and Vouchers buttons: what the patient
+        can claim, asked when the patient is chosen and when a list closes."""
+        self.call(
+            figures,
+            name,
+            lambda: self.cashier_env["pos.order"].dental_loyalty_patient_offers(
+                self.config.id, patient.id
+            ),
+        )
+
     def dental_order(self, patient):
         """As dental_loyalty's PaymentScreen: ask the most points may pay when the
         points line is added, which holds it for the bill, then sync: the amount
@@ -550,6 +583,7 @@ class Bench:
         order_uuid = str(uuid.uuid4())
         total = self.visit_total
         orders = self.cashier_env["pos.order"]
+        self.patient_offers(figures, patient)
         offer = self.call(
             figures,
             "reserve (add line)",
@@ -579,6 +613,12 @@ class Bench:
             for product in self.products
         ]
         orders = self.cashier_env["pos.order"]
+        self.patient_offers(figures, patient)
+        self.call(
+            figures,
+            "catalog (Rewards tapped)",
+            lambda: orders.dental_loyalty_rewards(self.config.id, patient.id),
+        )
         held = self.call(
             figures,
             "hold reward",
@@ -592,6 +632,7 @@ class Bench:
                 bill_lines,
             ),
         )
+        self.patient_offers(figures, patient, "offers (catalog closed)")
         voucher_line = {
             "product_id": held["product_id"],
             "qty": 1,
