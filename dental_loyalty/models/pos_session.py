@@ -1,11 +1,13 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .dental_loyalty_input import is_finite_number, is_record_id
+from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
 
 # Set only by _validate_session, which books the session: no JSON-RPC call can
 # forge it.
 _BOOKING = object()
+# What the chatter writes on a record, closed session or not.
+_CHATTER_FIELDS = ("message_", "activity_")
 
 
 class PosSession(models.Model):
@@ -66,13 +68,15 @@ class PosSession(models.Model):
 
     def close_session_from_ui(self, bank_payment_method_diff_pairs=None):
         # The register's pairs of (payment method, difference counted), which
-        # core reads as they come: a pair of another shape is a crash there.
+        # core reads as they come: a pair of another shape is a crash there,
+        # and so is a difference too large to round to the cent.
         pairs = bank_payment_method_diff_pairs or []
         if not isinstance(pairs, list) or not all(
             isinstance(pair, list | tuple)
             and len(pair) == 2
             and is_record_id(pair[0])
             and is_finite_number(pair[1])
+            and abs(pair[1]) <= MAX_AMOUNT
             for pair in pairs
         ):
             raise UserError(
@@ -117,7 +121,9 @@ class PosSession(models.Model):
         for method in points_methods:
             difference = differences[method.id]
             if not (
-                is_finite_number(difference) and self.currency_id.is_zero(difference)
+                is_finite_number(difference)
+                and abs(difference) <= MAX_AMOUNT
+                and self.currency_id.is_zero(difference)
             ):
                 raise UserError(
                     self.env._(
@@ -159,4 +165,14 @@ class PosSession(models.Model):
                     "A session is closed only by its closing, which books it, "
                     "and stays closed."
                 )
+            )
+        # Its figures too: the cash counted at its closing is what the next
+        # session opens with, and what its entry booked.
+        if (
+            not booking
+            and "closed" in self.mapped("state")
+            and any(not fname.startswith(_CHATTER_FIELDS) for fname in vals)
+        ):
+            raise UserError(
+                self.env._("A closed session keeps what its closing booked.")
             )

@@ -507,6 +507,9 @@ class TestBackOfficeAttacksOverTheWire(
             ([[self.points_pm.id, "x"]], "differences that are not valid"),
             ([[self.cash_pm1.id]], "differences that are not valid"),
             ({"a": 1}, "differences that are not valid"),
+            # helper-113: finite, but beyond rounding to the cent (a traceback).
+            ([[self.points_pm.id, 1e308]], "differences that are not valid"),
+            ([[self.cash_pm1.id, -1e307]], "differences that are not valid"),
         ):
             with self.subTest(pairs=pairs):
                 _result, error = self._call(
@@ -583,6 +586,21 @@ class TestBackOfficeAttacksOverTheWire(
                 self._assert_refused(error, "closed only by its closing")
         session.invalidate_recordset()
         self.assertEqual((session.state, session.move_id), ("closed", move))
+        # helper-113: nor its figures, whose cash counted the next session
+        # opened with.
+        counted = session.cash_register_balance_end_real
+        for vals in (
+            {"cash_register_balance_end_real": 1e9},
+            {"cash_register_balance_start": 1e9, "user_id": self.cashier.id},
+        ):
+            with self.subTest(vals=vals):
+                _result, error = self._call("pos.session", "write", [session.id], vals)
+                self._assert_refused(error, "keeps what its closing booked")
+        session.invalidate_recordset()
+        self.assertEqual(session.cash_register_balance_end_real, counted)
+        # Its chatter is still open to notes.
+        session.with_user(self.cashier).message_post(body="Counted twice.")
+        self.assertIn("Counted twice.", session.message_ids.mapped("preview"))
         points_booked = self.env["account.move.line"].search(
             [
                 ("journal_id", "=", self.points_pm.journal_id.id),
