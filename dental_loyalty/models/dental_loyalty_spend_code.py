@@ -272,6 +272,15 @@ class DentalLoyaltySpendCode(models.Model):
         """Send a new code for the order to ``partner``'s number, to spend
         ``points`` (the SMS says how many); returns where it went (masked) and
         for how long it holds, never the code."""
+        # A code confirms nothing where the clinic asks for none: no SMS is
+        # paid for, nor sent to the patient, for it.
+        if not self._threshold(wallet):
+            raise UserError(
+                self.env._(
+                    "This clinic asks for no code before points are spent: "
+                    "there is nothing to send."
+                )
+            )
         wallet._lock_for_update()
         # The number Odoo's SMS take: the mobile, else the phone (clinics
         # often type a mobile number into Phone), formatted when it can be.

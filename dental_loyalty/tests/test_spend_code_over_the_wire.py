@@ -242,6 +242,22 @@ class TestSpendCodeOverTheWire(
                 self.assertEqual(self._sms, [])
         self.assertFalse(self.Code.search([("order_uuid", "=", data["uuid"])]))
 
+    def test_no_code_is_sent_where_the_clinic_asks_for_none(self):
+        # helper-113: with the threshold off, a cashier's call still paid for
+        # an SMS to the patient.
+        self._set_loyalty_settings(spend_code_points=0)
+        data = self._bill()
+        with self.mockSMSGateway():
+            answer, error = self._send(data)
+        self.assertIsNone(answer)
+        self.assertEqual(
+            error["message"],
+            "This clinic asks for no code before points are spent: there is "
+            "nothing to send.",
+        )
+        self.assertEqual(self._sms, [])
+        self.assertFalse(self.Code.search([("order_uuid", "=", data["uuid"])]))
+
     def test_a_small_spend_needs_no_code(self):
         data = self._order([(self.checkup, 4)], points=40.0)  # 400 points
         with self.mockSMSGateway():
