@@ -748,6 +748,7 @@ class Load:
             "wall_s": round(wall, 2),
             "orders_per_s": round(len(done) / wall, 3) if wall else None,
             "order_ms": stats(all_ms),
+            "register_order_ms": stats([order["register_ms"] for order in done]),
             "earn_order_ms": stats(earn),
             "earn_register_ms": stats(earn_register),
             "points_order_ms": stats(points),

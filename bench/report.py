@@ -502,6 +502,12 @@ def load_ratios(phase):
         ),
         "p50": _ratio(loyalty["order_ms"].get("p50"), plain["order_ms"].get("p50")),
         "p95": _ratio(loyalty["order_ms"].get("p95"), plain["order_ms"].get("p95")),
+        # The order's time with the offers the register asks for first: its
+        # pace, which they slow, shortens the queue its other requests wait in.
+        "p95_offers": _ratio(
+            loyalty.get("register_order_ms", loyalty["order_ms"]).get("p95"),
+            plain.get("register_order_ms", plain["order_ms"]).get("p95"),
+        ),
     }
 
 
@@ -530,10 +536,12 @@ def judge_load(load):
                 ratios["earn_throughput"],
                 LOAD_MIN_EARN_THROUGHPUT,
             )
-            p95 = ratios["p95"]
+            # Judged with the offers counted: every request of the order.
+            p95 = ratios["p95_offers"]
             goals.append(
                 [
-                    f"{n} registers: p95 <= {LOAD_MAX_P95} x plain",
+                    f"{n} registers: p95 <= {LOAD_MAX_P95} x plain (the offers "
+                    "asked first counted)",
                     "not measured" if p95 is None else f"{p95:.3f}",
                     "MISSED (no figure)"
                     if p95 is None
@@ -685,9 +693,9 @@ def load_section(load, machine):
     ]
     ratio_rows = [
         "| Registers | Throughput loyalty / plain (while both ran) | Over each "
-        "load's whole run | Earn-only | p50 | p95 "
+        "load's whole run | Earn-only | p50 | p95 | p95, the offers counted "
         "| Lock waits of loyalty's requests (over 1 s), longest |",
-        "|--:|--:|--:|--:|--:|--:|---|",
+        "|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     request_rows = [
         "| Phase | Load | Request | Count | Failed | p50 ms | p95 ms | max ms |",
@@ -724,7 +732,8 @@ def load_section(load, machine):
                 f"| {fmt(ratios['throughput'])} "
                 f"| {fmt(ratios['throughput_whole'])} "
                 f"| {fmt(ratios['earn_throughput'])} | {fmt(ratios['p50'])} "
-                f"| {fmt(ratios['p95'])} | {lock_waits(phase['locks'])} |"
+                f"| {fmt(ratios['p95'])} | {fmt(ratios['p95_offers'])} "
+                f"| {lock_waits(phase['locks'])} |"
             )
     rows += [
         "",
@@ -736,9 +745,14 @@ def load_section(load, machine):
         "Earn-only throughput: each register syncs in turn, so its rate is the "
         "inverse of its mean time per order (in loyalty, the offers asked first "
         "included); the ratio is plain's mean time for "
-        "those orders over loyalty's. Retries: Odoo's \"..., N tries left, try "
-        'again" lines (a serialization failure re-runs the whole request after a '
-        "random sleep); ERROR lines: the server log's, in the phase.",
+        "those orders over loyalty's. p50 and p95: the order's time from the "
+        "first request the register waits on (the reserve or the sync); the p95 "
+        "goal is judged with the offers asked first counted too, every request "
+        "of the order: they slow each loyalty register's pace, which shortens "
+        "the queue its other requests wait in. Retries: Odoo's \"..., N tries "
+        'left, try again" lines (a serialization failure re-runs the whole '
+        "request after a random sleep); ERROR lines: the server log's, in the "
+        "phase.",
         "",
         *ratio_rows,
         "",
