@@ -10,9 +10,13 @@ import logging
 import re
 
 # Also as a browser or a mail client may have encoded it, its "_" or "=" in
-# percent signs, once or more (a mistyped link is logged as it came).
+# percent signs, once or more (a mistyped link is logged as it came), and
+# named as a list (``access_token[]=``), brackets encoded or not.
 _TOKEN = re.compile(
-    r"(access(?:_|%(?:25)*5f)token(?:=|%(?:25)*3d))[^&#\s\"']+", re.IGNORECASE
+    r"(access(?:_|%(?:25)*5f)token"
+    r"(?:\[[^\]=&#\s]*\]|%(?:25)*5b[^=&#\s]*?%(?:25)*5d)?"
+    r"(?:=|%(?:25)*3d))[^&#\s\"']+",
+    re.IGNORECASE,
 )
 REDACTED = "[redacted]"
 

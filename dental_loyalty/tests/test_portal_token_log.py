@@ -26,6 +26,10 @@ class TestTokenLog(DentalLoyaltyTestMixin, HttpCase):
                 f"access_token%3D{token}",
                 f"ACCESS%5FTOKEN%3d{token}",
                 f"access%255Ftoken%253D{token}",
+                # helper-113: named as a list.
+                f"access_token%5B%5D={token}",
+                f"access_token[]={token}",
+                f"access_token%5B0%5D%3D{token}",
             ):
                 self.url_open(f"/my/loyalty/1?{query}")
         lines = "\n".join(logs.output)
