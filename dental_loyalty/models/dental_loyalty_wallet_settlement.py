@@ -229,6 +229,25 @@ class DentalLoyaltyWallet(models.Model):
                         allowed=formatLang(self.env, share.give_back, digits=0),
                     )
                 )
+            # The points line is worth the whole points it gives back, as the
+            # register's preview prices them: a line saying less (6.52 for 7
+            # points worth 7.00) left the difference to be paid out in money.
+            worth = self._refund_points_worth(returned, refunded_amount)
+            currency = company.currency_id
+            if currency.compare_amounts(points_returned_amount, worth):
+                raise UserError(
+                    self.env._(
+                        "%(refund)s gives back %(returned)s points, worth "
+                        "%(worth)s, but its points payment says %(amount)s: give "
+                        "back whole points at their worth.",
+                        refund=label,
+                        returned=formatLang(self.env, returned, digits=0),
+                        worth=formatLang(self.env, worth, currency_obj=currency),
+                        amount=formatLang(
+                            self.env, points_returned_amount, currency_obj=currency
+                        ),
+                    )
+                )
             vals_list.append(
                 self._line_vals(
                     key,

@@ -108,6 +108,11 @@ class TestRefundPreviewOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         _refund, error = self._sync_rpc(self._returns(sale, [4], points=-57.0))
         self._assertRefused(error, "may pay back at most")
         self.assertRegex(error["message"], r"at most \D*142\.90 in money")
+        # helper-114: a points line saying less than its whole points are worth
+        # (57.09 for 571 points worth 57.10) left a cent more to take in cash.
+        _refund, error = self._sync_rpc(self._returns(sale, [4], points=-57.09))
+        self._assertRefused(error, "give back whole points at their worth")
+        self.assertRegex(error["message"], r"571 points, worth \D*57\.10")
         refund, error = self._sync_rpc(
             self._returns(sale, [4], points=-preview["give_back_amount"])
         )
