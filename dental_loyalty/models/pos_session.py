@@ -8,6 +8,8 @@ from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
 _BOOKING = object()
 # What the chatter writes on a record, closed session or not.
 _CHATTER_FIELDS = ("message_", "activity_")
+# The cash a session opens and closes with, which a cashier writes.
+_CASH_FIELDS = {"cash_register_balance_start", "cash_register_balance_end_real"}
 
 
 class PosSession(models.Model):
@@ -67,6 +69,7 @@ class PosSession(models.Model):
         return data
 
     def close_session_from_ui(self, bank_payment_method_diff_pairs=None):
+        self._dental_loyalty_check_one()
         # The register's pairs of (payment method, difference counted), which
         # core reads as they come: a pair of another shape is a crash there,
         # and so is a difference too large to round to the cent.
@@ -84,6 +87,30 @@ class PosSession(models.Model):
             )
         self._dental_loyalty_check_differences(dict(pairs))
         return super().close_session_from_ui(bank_payment_method_diff_pairs)
+
+    def post_closing_cash_details(self, counted_cash):
+        # The cash the register counted is booked at the closing against what
+        # the session expected: a number a clinic counts, or a sentence.
+        self._dental_loyalty_check_one()
+        self._dental_loyalty_check_cash(counted_cash)
+        return super().post_closing_cash_details(counted_cash)
+
+    def try_cash_in_out(self, _type, amount, reason, extras):
+        self._dental_loyalty_check_cash(amount)
+        return super().try_cash_in_out(_type, amount, reason, extras)
+
+    def _dental_loyalty_check_one(self):
+        # Core's own ensure_one comes after the checks that read the session.
+        if len(self) != 1:
+            raise UserError(self.env._("Close one session at a time."))
+
+    def _dental_loyalty_check_cash(self, amount):
+        """An amount of cash the register sends: a finite number within
+        MAX_AMOUNT (1e308 is finite, and crashed the rounding)."""
+        if not (is_finite_number(amount) and abs(amount) <= MAX_AMOUNT):
+            raise UserError(
+                self.env._("The amount of cash sent by the register is not valid.")
+            )
 
     def _validate_session(
         self,
@@ -144,6 +171,8 @@ class PosSession(models.Model):
                 self.env._("A session stays with the register it was opened on.")
             )
         self._dental_loyalty_check_booking(vals)
+        for fname in _CASH_FIELDS.intersection(vals):
+            self._dental_loyalty_check_cash(vals[fname])
         return super().write(vals)
 
     def _dental_loyalty_check_booking(self, vals):

@@ -518,6 +518,31 @@ class TestBackOfficeAttacksOverTheWire(
                 self._assert_refused(error, message)
                 self.pos_session.invalidate_recordset()
                 self.assertEqual(self.pos_session.state, "opened")
+        # helper-114: the cash counted, a cash move, the session's own cash
+        # figures and two sessions at once are refused with a sentence too.
+        for method, args, message in (
+            ("post_closing_cash_details", (1e308,), "amount of cash sent"),
+            ("post_closing_cash_details", (-1e300,), "amount of cash sent"),
+            ("try_cash_in_out", ("in", 1e308, "float", {}), "amount of cash sent"),
+            ("write", ({"cash_register_balance_start": 1e308},), "amount of cash"),
+            ("write", ({"cash_register_balance_end_real": "NaN"},), "amount of cash"),
+        ):
+            with self.subTest(method=method, args=args):
+                _result, error = self._call(
+                    "pos.session", method, [self.pos_session.id], *args
+                )
+                self._assert_refused(error, message)
+        other = self.config.copy({"name": "A second register"})
+        other.with_user(self.cashier).open_ui()
+        _result, error = self._call(
+            "pos.session",
+            "close_session_from_ui",
+            [self.pos_session.id, other.current_session_id.id],
+            [[self.cash_pm1.id, 1.0]],
+        )
+        self._assert_refused(error, "one session at a time")
+        self.pos_session.invalidate_recordset()
+        self.assertEqual(self.pos_session.cash_register_balance_start, 0.0)
         # helper-105: nor through the back office's closing, nor on a session
         # moved to a register without the points method.
         for method in (
