@@ -10,12 +10,12 @@ import logging
 import re
 
 # Also as a browser or a mail client may have encoded it, its "_" or "=" in
-# percent signs, once or more (a mistyped link is logged as it came), and
-# named as a list (``access_token[]=``), brackets encoded or not.
+# percent signs, once or more (a mistyped link is logged as it came), a space
+# for its "_", and with whatever a few signs add to its name before the "="
+# (``access_token[]=``, ``access_token%20=``) or its value (a quote).
 _TOKEN = re.compile(
-    r"(access(?:_|%(?:25)*5f)token"
-    r"(?:\[[^\]=&#\s]*\]|%(?:25)*5b[^=&#\s]*?%(?:25)*5d)?"
-    r"(?:=|%(?:25)*3d))[^&#\s\"']+",
+    r"(access(?:_|%(?:25)*5f|\+|%(?:25)*20)token[^=&#\s]{0,24}?"
+    r"(?:=|%(?:25)*3d)['\"]?)[^&#\s\"']+",
     re.IGNORECASE,
 )
 REDACTED = "[redacted]"

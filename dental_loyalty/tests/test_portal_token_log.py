@@ -30,6 +30,12 @@ class TestTokenLog(DentalLoyaltyTestMixin, HttpCase):
                 f"access_token%5B%5D={token}",
                 f"access_token[]={token}",
                 f"access_token%5B0%5D%3D{token}",
+                # helper-114: half encoded, a space or a NUL, a quote, a "+".
+                f"access_token%5B]={token}",
+                f"access_token%20={token}",
+                f"access_token%00={token}",
+                f"access_token='{token}",
+                f"access+token={token}",
             ):
                 self.url_open(f"/my/loyalty/1?{query}")
         lines = "\n".join(logs.output)
