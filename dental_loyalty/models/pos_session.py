@@ -6,8 +6,9 @@ from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
 # Set only by _validate_session, which books the session: no JSON-RPC call can
 # forge it.
 _BOOKING = object()
-# What the chatter writes on a record, closed session or not.
-_CHATTER_FIELDS = ("message_", "activity_")
+# What the chatter writes on a record, closed session or not (its activities
+# are records of their own, never written through the session).
+_CHATTER_FIELDS = ("message_",)
 # The cash a session opens and closes with, which a cashier writes.
 _CASH_FIELDS = {"cash_register_balance_start", "cash_register_balance_end_real"}
 

@@ -617,6 +617,8 @@ class TestBackOfficeAttacksOverTheWire(
         for vals in (
             {"cash_register_balance_end_real": 1e9},
             {"cash_register_balance_start": 1e9, "user_id": self.cashier.id},
+            # helper-114: core's activities crashed on a write through it.
+            {"activity_ids": [(5, 0, 0)]},
         ):
             with self.subTest(vals=vals):
                 _result, error = self._call("pos.session", "write", [session.id], vals)
