@@ -2,7 +2,7 @@ import uuid
 
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_round
 from odoo.tools.misc import formatLang
 
 from ..rules import (
@@ -184,6 +184,7 @@ class DentalLoyaltyWallet(models.Model):
         sale_label,
         refunded_before=0.0,
         rule_returns=None,
+        points_rate=None,
     ):
         """Post what a refund takes back and gives back, on the wallet of the sale
         it refunds. ``sale_lines`` are the ledger lines of that sale and of its
@@ -230,11 +231,23 @@ class DentalLoyaltyWallet(models.Model):
                     )
                 )
             # The points line is worth the whole points it gives back, as the
-            # register's preview prices them: a line saying less (6.52 for 7
-            # points worth 7.00) left the difference to be paid out in money.
-            worth = self._refund_points_worth(returned, refunded_amount)
+            # register's preview prices them, or as the sale paid with them
+            # (``points_rate``: a sale's points payment takes whole points, so
+            # its points may have paid less than their value): a line saying
+            # less (6.52 for 7 points worth 7.00) left the difference to be
+            # paid out in money.
             currency = company.currency_id
-            if currency.compare_amounts(points_returned_amount, worth):
+            worth = self._refund_points_worth(returned, refunded_amount)
+            if points_rate:
+                worth = min(
+                    worth,
+                    float_round(
+                        returned * points_rate,
+                        precision_rounding=currency.rounding,
+                        rounding_method="DOWN",
+                    ),
+                )
+            if currency.compare_amounts(points_returned_amount, worth) < 0:
                 raise UserError(
                     self.env._(
                         "%(refund)s gives back %(returned)s points, worth "

@@ -171,7 +171,13 @@ class PosOrderRefund(models.Model):
                 )
             self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
             return
+        spent = -sum(
+            sale_lines.filtered(lambda line: line.kind == "spend").mapped("points")
+        )
+        points_paid = sale._dental_loyalty_points_paid()
         wallet._settle_refund(
+            # What each point the sale spent paid of its bill.
+            points_rate=points_paid / spent if spent > 0 and points_paid > 0 else None,
             key=f"pos:{self.uuid}",
             sale_lines=sale_lines,
             refunded_amount=refunded_now,

@@ -128,6 +128,21 @@ class TestRefundPreviewOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         )
         self.assertLedgerIntegrity()
 
+    def test_points_that_paid_less_than_their_value_come_back_as_they_paid(self):
+        # helper-115: 44.95 paid with points takes 450 whole points (worth
+        # 45.00). The refund of it all gives the 450 points back for what they
+        # paid, 44.95, and the 105.05 in cash the sale took.
+        sale = self._points_sale(3, 44.95)
+        self.assertEqual(sale.dental_loyalty_points_spent, 450)
+        refund, error = self._sync_rpc(self._returns(sale, [3], points=-44.95))
+        self.assertIsNone(error)
+        self.assertEqual(refund.dental_loyalty_points_given_back, 450)
+        cash = refund.payment_ids.filtered(
+            lambda payment: not payment.payment_method_id.dental_loyalty_points
+        )
+        self.assertAlmostEqual(sum(cash.mapped("amount")), -105.05)
+        self.assertLedgerIntegrity()
+
     def test_a_sale_paid_in_cash_gives_nothing_back_in_points(self):
         sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
         self.assertIsNone(error)  # 100 points earned
