@@ -64,6 +64,8 @@ class DentalLoyaltyPortal(CustomerPortal):
             and isinstance(access_token, str)
             and token
             and not wallet_sudo.page_link_revoked
+            # consteq takes ASCII only: another text is no token, and raised.
+            and access_token.isascii()
             and consteq(token, access_token)
         ):
             return wallet_sudo

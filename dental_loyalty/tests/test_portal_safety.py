@@ -55,6 +55,9 @@ class TestPortalPageSafety(DentalLoyaltyPortalCommon):
             "a truncated token": old_token[:-1],
             "another patient's token": self._token(self.binh_wallet),
             "another clinic's token": self._token(self.chi_wallet),
+            # helper-115: a 500 and a traceback where the wallet had a link,
+            # a 404 where it had none.
+            "a token that is no ASCII": "é" * len(old_token),
         }
         for case, token in refusals.items():
             with self.subTest(case):
