@@ -98,7 +98,17 @@ class PosSession(models.Model):
 
     def try_cash_in_out(self, _type, amount, reason, extras):
         self._dental_loyalty_check_cash(amount)
+        if not isinstance(extras, dict):
+            raise UserError(
+                self.env._("The register sent a cash move that is not valid.")
+            )
         return super().try_cash_in_out(_type, amount, reason, extras)
+
+    def set_opening_control(self, cashbox_value, notes):
+        # Core writes the cash counted at opening into the session's message
+        # before its write: checked first.
+        self._dental_loyalty_check_cash(cashbox_value)
+        return super().set_opening_control(cashbox_value, notes)
 
     def _dental_loyalty_check_one(self):
         # Core's own ensure_one comes after the checks that read the session.
