@@ -224,7 +224,9 @@ class DentalLoyaltyWallet(models.Model):
                         returned=formatLang(self.env, returned, digits=0),
                         allowed_amount=formatLang(
                             self.env,
-                            self._refund_points_worth(share.give_back, refunded_amount),
+                            self._refund_points_worth(
+                                share.give_back, refunded_amount, points_rate
+                            ),
                             currency_obj=currency,
                         ),
                         allowed=formatLang(self.env, share.give_back, digits=0),
@@ -237,16 +239,7 @@ class DentalLoyaltyWallet(models.Model):
             # less (6.52 for 7 points worth 7.00) left the difference to be
             # paid out in money.
             currency = company.currency_id
-            worth = self._refund_points_worth(returned, refunded_amount)
-            if points_rate:
-                worth = min(
-                    worth,
-                    float_round(
-                        returned * points_rate,
-                        precision_rounding=currency.rounding,
-                        rounding_method="DOWN",
-                    ),
-                )
+            worth = self._refund_points_worth(returned, refunded_amount, points_rate)
             if currency.compare_amounts(points_returned_amount, worth) < 0:
                 raise UserError(
                     self.env._(
@@ -367,20 +360,32 @@ class DentalLoyaltyWallet(models.Model):
             return f"{key}:rule:{lot.earning_rule_id.id}"
         return f"{key}:{lot.kind}"
 
-    def _refund_points_worth(self, points, refunded_amount):
+    def _refund_points_worth(self, points, refunded_amount, points_rate=None):
         """The most money a refund may give back as ``points`` (points it may
         give back), within what it returns (``refunded_amount``): rounded down
         to the currency, so that its points never come to more than
-        ``points``."""
+        ``points``. ``points_rate``: what each point paid in the sale, when it
+        paid less than its value (a sale's points payment takes whole points):
+        they come back for what they paid."""
         self.ensure_one()
         company = self.company_id
-        return max_points_payment(
+        worth = max_points_payment(
             points,
             company.dental_loyalty_point_value,
             refunded_amount,
             100.0,
             company.currency_id.rounding,
         )
+        if points_rate:
+            worth = min(
+                worth,
+                float_round(
+                    points * points_rate,
+                    precision_rounding=company.currency_id.rounding,
+                    rounding_method="DOWN",
+                ),
+            )
+        return worth
 
     def _transfer_points(self, target, reason, points=None):
         """Move ``points`` of the spendable ones (all the wallet holds, pending

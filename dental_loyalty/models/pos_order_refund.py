@@ -171,13 +171,8 @@ class PosOrderRefund(models.Model):
                 )
             self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
             return
-        spent = -sum(
-            sale_lines.filtered(lambda line: line.kind == "spend").mapped("points")
-        )
-        points_paid = sale._dental_loyalty_points_paid()
         wallet._settle_refund(
-            # What each point the sale spent paid of its bill.
-            points_rate=points_paid / spent if spent > 0 and points_paid > 0 else None,
+            points_rate=sale._dental_loyalty_points_rate(sale_lines),
             key=f"pos:{self.uuid}",
             sale_lines=sale_lines,
             refunded_amount=refunded_now,
@@ -195,6 +190,15 @@ class PosOrderRefund(models.Model):
             ),
         )
         self._dental_loyalty_reverse_referral(sale, refunded_before + refunded_now)
+
+    def _dental_loyalty_points_rate(self, sale_lines):
+        """What each point this sale spent paid of its bill (``sale_lines``:
+        its ledger lines), or None when it spent none."""
+        spent = -sum(
+            sale_lines.filtered(lambda line: line.kind == "spend").mapped("points")
+        )
+        paid = self._dental_loyalty_points_paid()
+        return paid / spent if spent > 0 and paid > 0 else None
 
     def _dental_loyalty_refund_basis(self, sale):
         """What a refund of ``sale`` is settled against, besides the lines it

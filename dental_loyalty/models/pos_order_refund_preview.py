@@ -54,7 +54,11 @@ class PosOrderRefundPreview(models.Model):
             "take_back": share.take_back,
             "give_back_points": share.give_back,
             "give_back_amount": currency.round(
-                wallet._refund_points_worth(share.give_back, refunded_now)
+                wallet._refund_points_worth(
+                    share.give_back,
+                    refunded_now,
+                    sale._dental_loyalty_points_rate(sale_lines),
+                )
             ),
         }
 

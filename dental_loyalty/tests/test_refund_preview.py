@@ -134,6 +134,12 @@ class TestRefundPreviewOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         # paid, 44.95, and the 105.05 in cash the sale took.
         sale = self._points_sale(3, 44.95)
         self.assertEqual(sale.dental_loyalty_points_spent, 450)
+        # helper-116: the preview said 45.00, the cash 0.05 short.
+        preview, error = self._preview(self._returned(sale, [3]))
+        self.assertIsNone(error)
+        self.assertEqual(
+            (preview["give_back_points"], preview["give_back_amount"]), (450, 44.95)
+        )
         refund, error = self._sync_rpc(self._returns(sale, [3], points=-44.95))
         self.assertIsNone(error)
         self.assertEqual(refund.dental_loyalty_points_given_back, 450)
