@@ -98,7 +98,10 @@ class PosSession(models.Model):
 
     def try_cash_in_out(self, _type, amount, reason, extras):
         self._dental_loyalty_check_cash(amount)
-        if not isinstance(extras, dict):
+        # Core reads the move's label from them.
+        if not isinstance(extras, dict) or not isinstance(
+            extras.get("translatedType"), str
+        ):
             raise UserError(
                 self.env._("The register sent a cash move that is not valid.")
             )

@@ -526,6 +526,7 @@ class TestBackOfficeAttacksOverTheWire(
             ("try_cash_in_out", ("in", 1e308, "float", {}), "amount of cash sent"),
             # helper-115: core formats them first.
             ("try_cash_in_out", ("in", 1.0, "r", None), "cash move that is not valid"),
+            ("try_cash_in_out", ("in", 1.0, "r", {}), "cash move that is not valid"),
             ("set_opening_control", (1e308, ""), "amount of cash sent"),
             ("set_opening_control", ("10", ""), "amount of cash sent"),
             ("write", ({"cash_register_balance_start": 1e308},), "amount of cash"),
