@@ -293,13 +293,17 @@ class PosOrderRefund(models.Model):
                 ),
             )
             # Points come back whole: the part of a point their share leaves
-            # over comes back in money, as the register's preview pays it.
+            # over comes back in money, at what a point comes back for (its
+            # value, or less if it paid less in the sale: _refund_points_worth).
             + points_rounded_off(
                 spent=abs(sum(spent.mapped("points"))),
                 refunded_so_far=refunded_before + refunded_now,
                 sale_total=sale._dental_loyalty_sold_total(),
             )
-            * self.company_id.dental_loyalty_point_value
+            * min(
+                self.company_id.dental_loyalty_point_value,
+                sale._dental_loyalty_points_rate(sale_lines) or float("inf"),
+            )
         )
         # What an earlier refund took in counts too: the patient who paid a
         # voucher's discount back (its line returned alone) has paid the goods
