@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+from odoo import api
 from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
@@ -113,7 +116,21 @@ class TestDeskTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         self.start_pos_tour(tour, login="pos_user")
 
     def test_buttons_and_cues_at_1024(self):
-        self._tour_at("1024x768", "DentalLoyaltyDeskButtons1024Tour")
+        # The tour's server runs in this process: count what the register asks.
+        PosOrder = self.registry["pos.order"]
+        offers = PosOrder.dental_loyalty_patient_offers
+        asked = []
+
+        @api.model
+        def counted_offers(model, config_id, partner_id):
+            asked.append(partner_id)
+            return offers(model, config_id, partner_id)
+
+        with patch.object(PosOrder, "dental_loyalty_patient_offers", counted_offers):
+            self._tour_at("1024x768", "DentalLoyaltyDeskButtons1024Tour")
+        # Once, when the patient is chosen: closing the catalog with nothing
+        # chosen, or putting a voucher on the bill, changes nothing to ask for.
+        self.assertEqual(asked, [self.patient.id])
 
     def test_buttons_and_cues_at_1280(self):
         self._tour_at("1280x800", "DentalLoyaltyDeskButtons1280Tour")

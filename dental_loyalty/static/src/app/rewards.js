@@ -15,6 +15,10 @@ function showAlert(pos, title, body) {
  * its points and the reward becomes a line of the bill (a gift's line at no
  * charge, handed over when the bill is paid), committed only when the bill is
  * paid; deleting the line gives everything back.
+ *
+ * @returns {Promise<{held: boolean}|{claimable: number}|undefined>} whether
+ * the reward chosen was held; if none was chosen, how many rewards the catalog
+ * said the patient can have now; nothing when there was no catalog to show.
  */
 export async function chooseReward(pos) {
     const order = pos.get_order();
@@ -41,12 +45,15 @@ export async function chooseReward(pos) {
         rewards: catalog.result.rewards,
     });
     if (!reward) {
-        return;
+        // Nothing changed on the server: the catalog just read is the cue.
+        const claimable = catalog.result.rewards.filter((r) => r.affordable).length;
+        return {claimable};
     }
     const held = await holdReward(pos, order, reward);
     if (!held.ok) {
-        return showAlert(pos, _t("Reward refused"), held.message);
+        showAlert(pos, _t("Reward refused"), held.message);
     }
+    return {held: held.ok};
 }
 
 /** Who treated the patient: a reward used on the bill is charged to them for their share. */

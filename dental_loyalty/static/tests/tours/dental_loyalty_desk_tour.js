@@ -124,6 +124,10 @@ const deskButtonsSteps = (width) =>
             trigger: ".o_dental_loyalty_reward:enabled:contains('10 % off your bill')",
         },
         Dialog.cancel(),
+        {
+            content: "the catalog closed with nothing chosen, the cue is the same",
+            trigger: `${DESK} .o_dental_loyalty_rewards_cue:contains("2")`,
+        },
         clickDeskButton("Vouchers"),
         Dialog.is({title: "Vouchers of Linh Pham"}),
         {

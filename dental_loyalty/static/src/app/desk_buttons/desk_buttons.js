@@ -68,8 +68,17 @@ export class DeskButtons extends Component {
     }
 
     async clickRewards() {
-        await openRewards(this.pos);
-        await this.refresh();
+        const partnerId = this.partner?.id;
+        const chosen = await openRewards(this.pos);
+        if (chosen?.claimable === undefined) {
+            // A reward was asked for (held or refused): what else the patient
+            // can have now is the server's to say.
+            if (chosen) {
+                await this.refresh();
+            }
+        } else if (this.current && this.partner.id === partnerId) {
+            this.offers.claimable = chosen.claimable;
+        }
     }
 
     async clickVouchers() {
@@ -77,7 +86,8 @@ export class DeskButtons extends Component {
         if (!this.current) {
             await this.refresh();
         }
+        // A voucher put on the bill leaves the cue by itself (vouchersNotOnBill);
+        // one of another patient changes the patient, which asks again.
         await openVouchers(this.pos, this.vouchers);
-        await this.refresh();
     }
 }
