@@ -3,13 +3,40 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_date, formatLang
 
 from ..rules import Lot, spendable_points
 
 # The catch-up running: set by the engine only (a context a caller sends
 # cannot say so and skip the release and expiry of what is due).
 _CATCHING_UP = object()
+
+
+# How many pending batches a text lists (the receipt, the patient's tab, a
+# refusal), soonest first; a patient rarely has more than a few, and the
+# receipt says how many points wait in all.
+_BATCHES_SHOWN = 3
+
+
+def pending_batches_text(env, lots):
+    """ "80 on 12/11/2026, 100 on 12/14/2026": pending ``lots`` grouped by the
+    day they become spendable, soonest first, in the user's language."""
+    by_day = {}
+    for lot in lots:
+        by_day[lot.available_date] = by_day.get(lot.available_date, 0) + (
+            lot.remaining_points
+        )
+    shown = [
+        env._(
+            "%(points)s on %(day)s",
+            points=formatLang(env, points, digits=0),
+            day=format_date(env, day),
+        )
+        for day, points in sorted(by_day.items())[:_BATCHES_SHOWN]
+    ]
+    if len(by_day) > _BATCHES_SHOWN:
+        shown.append("…")
+    return ", ".join(shown) or False
 
 
 class DentalLoyaltyWallet(models.Model):
@@ -587,5 +614,22 @@ class DentalLoyaltyWallet(models.Model):
         )
         return lot.available_date
 
-    def _next_release_date_text(self):
-        return format_date(self.env, self._next_release_date())
+    def _pending_batches_text(self):
+        """The wallet's pending points by the day each batch becomes
+        spendable: "80 on 12/11/2026, 100 on 12/14/2026"."""
+        self.ensure_one()
+        # A figure of this wallet, which the caller reads: its lots are the engine's.
+        lots = (
+            self.env["dental.loyalty.ledger"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("wallet_id", "=", self.id),
+                    ("remaining_points", ">", 0),
+                    ("is_released", "=", False),
+                ],
+                ["available_date", "remaining_points"],
+                order="available_date, id",
+            )
+        )
+        return pending_batches_text(self.env, lots)

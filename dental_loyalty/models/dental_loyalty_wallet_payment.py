@@ -195,11 +195,9 @@ class DentalLoyaltyWallet(models.Model):
             )
         if self.points_pending:
             return self.env._(
-                "%(patient)s has no spendable points yet; points pending until "
-                "%(date)s: %(points)s.",
+                "%(patient)s has no spendable points yet; pending: %(batches)s.",
                 patient=patient,
-                points=self.points_pending,
-                date=self._next_release_date_text(),
+                batches=self._pending_batches_text(),
             )
         if not self.company_id.dental_loyalty_max_share:
             return self.env._("The clinic does not let points pay bills.")

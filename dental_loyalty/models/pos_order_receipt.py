@@ -1,35 +1,11 @@
 from odoo import api, fields, models
 from odoo.osv import expression
-from odoo.tools.misc import format_date, formatLang
+
+from .dental_loyalty_wallet import pending_batches_text
 
 # The redeem lines this transaction posted for the rewards held on its bills,
 # by voucher id: the transaction's own (a rollback drops them with the lines).
 _BOUGHT_NOW = "dental_loyalty.bought_now"
-
-# How many pending batches the receipt lists, soonest first; a patient rarely
-# has more than a few, and the receipt says how many points wait in all.
-_BATCHES_SHOWN = 3
-
-
-def pending_batches_text(env, lots):
-    """ "80 on 12/11/2026, 100 on 12/14/2026": pending ``lots`` grouped by the
-    day they become spendable, soonest first, in the user's language."""
-    by_day = {}
-    for lot in lots:
-        by_day[lot.available_date] = by_day.get(lot.available_date, 0) + (
-            lot.remaining_points
-        )
-    shown = [
-        env._(
-            "%(points)s on %(day)s",
-            points=formatLang(env, points, digits=0),
-            day=format_date(env, day),
-        )
-        for day, points in sorted(by_day.items())[:_BATCHES_SHOWN]
-    ]
-    if len(by_day) > _BATCHES_SHOWN:
-        shown.append("…")
-    return ", ".join(shown) or False
 
 
 class PosOrderReceipt(models.Model):

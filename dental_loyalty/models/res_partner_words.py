@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .pos_order_receipt import pending_batches_text
+from .dental_loyalty_wallet import pending_batches_text
 
 
 # One concern of res.partner per file, as core splits a model across files.

@@ -74,7 +74,7 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         bill = self._order([(self.checkup, 3)], points=45.0)
         offer, error = self._hold_rpc(bill, 45.0)
         self.assertIsNone(offer)
-        self.assertIn("points pending until", error["message"])
+        self.assertIn("no spendable points yet; pending: 900 on", error["message"])
         order, error = self._sync_rpc(bill)
         self.assertIsNone(order)
         self.assertIn("was refused", error["message"])

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.misc import format_date
 
 from .common import load_migration
 from .common_pos import DentalLoyaltyPosCommon
@@ -228,8 +229,27 @@ class TestPosIntegrity(DentalLoyaltyPosCommon):
     def test_pending_points_are_named_in_the_refusal(self):
         self._set_loyalty_settings(waiting_days=7)
         self._sync(self._order([(self.checkup, 10)]))  # 500 pending points
-        with self.assertRaisesRegex(UserError, r"points pending until .+: 500\."):
+        with self.assertRaisesRegex(UserError, r"pending: 500 on [^,]+\.$"):
             self._reserve("order-a", 100.0, 5.0)
+
+    def test_pending_points_are_named_by_the_day_each_batch_comes(self):
+        self._set_loyalty_settings(waiting_days=7)
+        today = self.company._dental_loyalty_today()
+        self._sync(self._order([(self.checkup, 10)]))  # 500 for a week from today
+        with freeze_time(fields.Datetime.now() + timedelta(days=1)):
+            later = self._sync(self._order([(self.checkup, 4)]))  # a day later
+            with self.assertRaises(UserError) as refusal:
+                self._reserve("order-a", 100.0, 5.0)
+        # Not "until" the first day for all 700: each batch on its own day.
+        self.assertIn(
+            "has no spendable points yet; pending: 500 on %s, %s on %s."
+            % (
+                format_date(self.env, today + timedelta(days=7)),
+                later.dental_loyalty_points_earned,
+                format_date(self.env, today + timedelta(days=8)),
+            ),
+            str(refusal.exception),
+        )
 
     def test_an_order_paid_in_cash_after_all_drops_its_hold(self):
         self._give_points(self.patient, 500)

@@ -183,7 +183,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyPendingTour", {
             {
                 content: "the refusal names the rule and the date",
                 trigger:
-                    ".modal .modal-body:contains('points pending until'):contains(': 500.')",
+                    ".modal .modal-body:contains('no spendable points yet; pending: 500 on')",
             },
             Dialog.confirm(),
             PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
