@@ -1,3 +1,4 @@
+from collections import defaultdict
 from uuid import uuid4
 
 from odoo import api, fields, models
@@ -114,6 +115,10 @@ class PosOrder(models.Model):
                 ),
                 now,
             )
+            if vals.get("date_order"):
+                # Core dates the order's invoice, its entries and its reports
+                # by it: a register's 1970 posted an invoice dated 1970.
+                vals["date_order"] = vals["dental_loyalty_visit_time"]
         # The lines an order is created with are its own, whatever its state.
         creating = self.with_context(dental_loyalty_creating=_CREATING)
         return super(PosOrder, creating).create(vals_list).with_env(self.env)
@@ -129,7 +134,26 @@ class PosOrder(models.Model):
                 for key, value in vals.items()
                 if key != "dental_loyalty_visit_time"
             }
+        if vals.get("date_order"):
+            # A draft's next sync, or a user, dates the order within its
+            # session and not after now, as a new order is dated.
+            dated = self._dental_loyalty_dated(vals["date_order"])
+            for date_order, orders in dated.items():
+                super(PosOrder, orders).write({**vals, "date_order": date_order})
+            return True
         return super().write(vals)
+
+    def _dental_loyalty_dated(self, date_order):
+        """{the date each order may take of ``date_order``, bounded by its
+        own session and now: the orders}"""
+        claimed = fields.Datetime.to_datetime(date_order)
+        now = fields.Datetime.now()
+        by_date = defaultdict(self.browse)
+        for order in self:
+            by_date[
+                self._dental_loyalty_known_time(claimed, order.session_id, now)
+            ] |= order
+        return by_date
 
     @api.model
     def _load_pos_data_fields(self, config_id):

@@ -119,6 +119,39 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.env["dental.loyalty.wallet"]._cron_dormant_patients()
         self.assertFalse(self._wallet().dormant_since, "the patient just came")
 
+    def test_the_order_itself_is_dated_within_its_session(self):
+        # Core dates the order's invoice, its entries and reports by date_order.
+        session = self.pos_session
+        opened = max(session.start_at, session.create_date)
+        epoch = "1970-01-01 00:00:00"
+        old = self._order([(self.checkup, 2)])
+        old["date_order"] = epoch
+        old = self._sync_ok(old)
+        ahead = self._sync_ok(
+            self._dated(
+                self._order([(self.checkup, 2)]),
+                fields.Datetime.now() + timedelta(minutes=5),
+            )
+        )
+        invoiced = self._order([(self.checkup, 2)])
+        invoiced.update(date_order=epoch, to_invoice=True)
+        invoiced = self._sync_ok(invoiced)
+        for order in (old, ahead, invoiced):
+            self.assertEqual(order.date_order, order.dental_loyalty_visit_time)
+            self.assertGreaterEqual(order.date_order, opened)
+            self.assertLessEqual(order.date_order, fields.Datetime.now())
+        self.assertEqual(invoiced.state, "invoiced")
+        self.assertGreaterEqual(invoiced.account_move.invoice_date, opened.date())
+        # Nor does a write move a stored order out of its session.
+        _result, error = self._call(
+            "pos.order", "write", [old.id, ahead.id], {"date_order": epoch}
+        )
+        self.assertIsNone(error)
+        (old | ahead).invalidate_recordset()
+        self.assertEqual(old.date_order, opened)
+        self.assertEqual(ahead.date_order, opened)
+        self.assertEqual(old.dental_loyalty_visit_time, opened)
+
     def test_the_recall_window_is_decided_by_the_servers_day(self):
         now = fields.Datetime.now()
         on_time = self.env["res.partner"].create({"name": "On Time"})
