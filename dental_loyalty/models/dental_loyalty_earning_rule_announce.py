@@ -2,6 +2,8 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
+from .dental_loyalty_input import check_record_ids
+
 # The announcement's shipped templates: their xml ids, without the module.
 CAMPAIGN_TEMPLATES = (
     "mail_template_campaign_announcement",
@@ -23,6 +25,7 @@ class DentalLoyaltyEarningRule(models.Model):
 
     def action_announce_mail(self):
         """Open the mail composer on the campaign's members."""
+        check_record_ids(self)
         return self._announce_action(
             "mail.compose.message",
             self.env._("Announce %s by email", self.name),
@@ -32,6 +35,7 @@ class DentalLoyaltyEarningRule(models.Model):
 
     def action_announce_sms(self):
         """Open the SMS composer on the campaign's members."""
+        check_record_ids(self)
         return self._announce_action(
             "sms.composer",
             self.env._("Announce %s by SMS", self.name),

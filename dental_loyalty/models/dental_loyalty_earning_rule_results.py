@@ -7,6 +7,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .dental_loyalty_earning_rule_audience import PAID_STATES
+from .dental_loyalty_input import check_record_ids
 
 _MANAGERS = "dental_loyalty.group_dental_loyalty_manager"
 
@@ -79,6 +80,7 @@ class DentalLoyaltyEarningRule(models.Model):
 
     def action_open_movements(self):
         """The movements report on this rule's points, by month."""
+        check_record_ids(self)
         self.ensure_one()
         self.check_access("write")
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -53,6 +53,16 @@ def is_record_id(value):
     )
 
 
+def check_record_ids(records):
+    """Refuse a button called on what are no ids (``["x"]``, ``[[1]]``): the
+    browser sends database ids, and anything else reached the database as SQL
+    text or a Python error instead of a sentence."""
+    if not all(is_record_id(record_id) for record_id in records._ids):
+        raise UserError(
+            records.env._("This record is unknown: %s.", records._description)
+        )
+
+
 def command_ids(value):
     """The ids an x2many ``value`` names, as the web client and the register
     send it: a list of ids, or of commands that name records (set, update,

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import format_date
 
+from .dental_loyalty_input import check_record_ids
+
 # How far back the limit per patient counts.
 _LIMIT_PERIODS = {
     "month": relativedelta(months=1),
@@ -330,6 +332,7 @@ class DentalLoyaltyReward(models.Model):
         )
 
     def action_view_vouchers(self):
+        check_record_ids(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_voucher_action"

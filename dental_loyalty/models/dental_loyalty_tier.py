@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import ormcache
 
 from ..rules import Tier, ladder_conflicts
+from .dental_loyalty_input import check_record_ids
 from .engine_cache import forget_programme
 
 
@@ -68,6 +69,7 @@ class DentalLoyaltyTier(models.Model):
             tier.threshold_unit = units.get(company.dental_loyalty_tier_basis, "")
 
     def action_view_wallets(self):
+        check_record_ids(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_wallet_action"

@@ -4,6 +4,8 @@
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 
+from .dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyVoucher(models.Model):
     _inherit = "dental.loyalty.voucher"
@@ -15,6 +17,7 @@ class DentalLoyaltyVoucher(models.Model):
     def _check_door(self):
         """Buttons act on the ids a browser sends: only on vouchers the user
         reads (their companies' record rule), of the companies they work in now."""
+        check_record_ids(self)
         self.check_access("read")
         if self.company_id - self.env.companies:
             raise AccessError(

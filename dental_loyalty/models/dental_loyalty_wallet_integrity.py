@@ -2,6 +2,8 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyWallet(models.Model):
     """Integrity: invariants 1 and 7 of docs/architecture.md, checked from
@@ -147,6 +149,7 @@ class DentalLoyaltyWallet(models.Model):
     def action_check_integrity(self):
         """Managers: check the selected wallets (all from the list's menu) and say
         what was found; problems also leave a to-do."""
+        check_record_ids(self)
         if not self.env.user.has_group("dental_loyalty.group_dental_loyalty_manager"):
             raise AccessError(
                 self.env._("Only loyalty managers check that wallets add up.")

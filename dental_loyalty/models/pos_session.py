@@ -1,7 +1,12 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .dental_loyalty_input import MAX_AMOUNT, is_finite_number, is_record_id
+from .dental_loyalty_input import (
+    MAX_AMOUNT,
+    check_record_ids,
+    is_finite_number,
+    is_record_id,
+)
 
 # Set only by _validate_session, which books the session: no JSON-RPC call can
 # forge it.
@@ -59,6 +64,7 @@ class PosSession(models.Model):
             )
 
     def get_closing_control_data(self):
+        check_record_ids(self)
         data = super().get_closing_control_data()
         points_methods = self.payment_method_ids.filtered("dental_loyalty_points").ids
         for method in data.get("non_cash_payment_methods", []):
@@ -70,6 +76,7 @@ class PosSession(models.Model):
         return data
 
     def close_session_from_ui(self, bank_payment_method_diff_pairs=None):
+        check_record_ids(self)
         self._dental_loyalty_check_one()
         # The register's pairs of (payment method, difference counted), which
         # core reads as they come: a pair of another shape is a crash there,
@@ -90,6 +97,7 @@ class PosSession(models.Model):
         return super().close_session_from_ui(bank_payment_method_diff_pairs)
 
     def post_closing_cash_details(self, counted_cash):
+        check_record_ids(self)
         # The cash the register counted is booked at the closing against what
         # the session expected: a number a clinic counts, or a sentence.
         self._dental_loyalty_check_one()
@@ -97,6 +105,7 @@ class PosSession(models.Model):
         return super().post_closing_cash_details(counted_cash)
 
     def try_cash_in_out(self, _type, amount, reason, extras):
+        check_record_ids(self)
         self._dental_loyalty_check_cash(amount)
         # Core reads the move's label from them.
         if not isinstance(extras, dict) or not isinstance(
@@ -108,6 +117,7 @@ class PosSession(models.Model):
         return super().try_cash_in_out(_type, amount, reason, extras)
 
     def set_opening_control(self, cashbox_value, notes):
+        check_record_ids(self)
         # Core writes the cash counted at opening into the session's message
         # before its write: checked first.
         self._dental_loyalty_check_cash(cashbox_value)

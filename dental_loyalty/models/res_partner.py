@@ -3,6 +3,7 @@ from odoo.tools import create_index
 
 from odoo.addons.base.models.res_partner import Partner
 
+from .dental_loyalty_input import check_record_ids
 from .dental_loyalty_wallet_yearly import MONTH_DAY, YEARLY_EVENTS
 
 
@@ -56,6 +57,7 @@ class ResPartner(models.Model):
             partner.loyalty_voucher_count = counts.get(partner, 0)
 
     def action_view_loyalty_vouchers(self):
+        check_record_ids(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_voucher_action"
@@ -117,6 +119,7 @@ class ResPartner(models.Model):
         }
 
     def action_view_loyalty_ledger(self):
+        check_record_ids(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_ledger_action"

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .dental_loyalty_input import check_record_ids
+
 
 # One concern of res.partner per file, as core splits a model across files.
 # pylint: disable=consider-merging-classes-inherited
@@ -200,6 +202,7 @@ class ResPartner(models.Model):
         """The form's Grant and Revoke buttons: the channel and the choice
         come in the context (``dental_loyalty_consent_mail``/``_sms``), which
         only says yes or no; the partner's method checks who asks."""
+        check_record_ids(self)
         self.ensure_one()
         choices = {
             channel: self.env.context.get(f"dental_loyalty_consent_{channel}")
@@ -215,6 +218,7 @@ class ResPartner(models.Model):
 
     def action_dental_loyalty_join(self):
         """Open the dialog that joins the patient with their consent."""
+        check_record_ids(self)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .dental_loyalty_input import check_record_ids
+
 
 # One concern of res.partner per file, as core splits a model across files.
 # pylint: disable=consider-merging-classes-inherited
@@ -46,6 +48,7 @@ class ResPartner(models.Model):
 
     def action_dental_loyalty_revoke_page_link(self):
         """The patient's page link stops working at once."""
+        check_record_ids(self)
         wallet = self._dental_loyalty_page_wallet()
         wallet._revoke_page_link()
         self._dental_loyalty_page_link_note(
@@ -58,6 +61,7 @@ class ResPartner(models.Model):
     def action_dental_loyalty_renew_page_link(self):
         """A new page link; the old one stops working. The patient gets it with
         their card, statement or next message."""
+        check_record_ids(self)
         wallet = self._dental_loyalty_page_wallet()
         wallet._renew_page_link()
         self._dental_loyalty_page_link_note(

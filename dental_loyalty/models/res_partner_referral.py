@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .dental_loyalty_input import check_record_ids
+
 # Referral codes are read aloud and typed from a card: no 0/O, 1/I/L. Eight of
 # these 31 signs give some 850 billion codes.
 _REFERRAL_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -180,6 +182,7 @@ class ResPartner(models.Model):
             partner.dental_loyalty_referral_count = counts.get(partner, 0)
 
     def action_view_dental_loyalty_referrals(self):
+        check_record_ids(self)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_referral_action"

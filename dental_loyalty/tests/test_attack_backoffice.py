@@ -691,3 +691,21 @@ class TestBackOfficeAttacksOverTheWire(
         self.assertEqual(
             self.env["pos.session"].browse(result).state, "opening_control"
         )
+
+    def test_buttons_called_on_no_ids_answer_a_sentence(self):
+        # The ids a browser sends are database ids: anything else met the
+        # database as SQL text (an ERROR line) or a Python error.
+        doors = [
+            ("dental.loyalty.voucher", "action_mark_handed", ()),
+            ("dental.loyalty.voucher", "action_print", ()),
+            ("res.partner", "action_dental_loyalty_consent", ()),
+            ("res.partner", "action_dental_loyalty_revoke_page_link", ()),
+            ("res.partner", "action_dental_loyalty_renew_page_link", ()),
+            ("res.partner", "action_view_loyalty_ledger", ()),
+            ("pos.session", "post_closing_cash_details", (10.0,)),
+        ]
+        for model, method, args in doors:
+            for ids in (["x"], [[self.patient.id]], [None]):
+                with self.subTest(method=method, ids=ids):
+                    _result, error = self._call(model, method, ids, *args)
+                    self._assert_refused(error, "This record is unknown")
