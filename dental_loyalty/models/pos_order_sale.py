@@ -428,8 +428,11 @@ class PosOrderSale(models.Model):
                      WHERE sale.partner_id = %(partner)s
                        AND sale.company_id = %(company)s
                        AND sale.state IN %(paid)s
-                       AND sale.id != %(order)s
-                       AND sale.dental_loyalty_visit_time < %(date)s
+                       AND (sale.dental_loyalty_visit_time < %(date)s
+                            -- A bill of the same second synced before is a
+                            -- visit before this one: else both were on time.
+                            OR (sale.dental_loyalty_visit_time = %(date)s
+                                AND sale.id < %(order)s))
                        AND product.product_tmpl_id IN %(services)s
                 )
                 SELECT visit.product_tmpl_id, MAX(visit.visit_time)

@@ -177,6 +177,21 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
                 self.assertEqual(order.dental_loyalty_recall_points, 0)
                 self.assertEqual(order.dental_loyalty_points_earned, 80 + 40)
 
+    def test_two_bills_of_one_second_earn_one_recall_bonus(self):
+        now = fields.Datetime.now()
+        patient = self.env["res.partner"].create({"name": "On Time"})
+        self._first_visit(patient, now - relativedelta(months=6))
+        self._session_reopened_now()
+        # Two registers' bills of the same second, synced one after the other.
+        with freeze_time(now):
+            first = self._sync_ok(self._order([(self.cleaning, 1)], partner=patient))
+            second = self._sync_ok(self._order([(self.cleaning, 1)], partner=patient))
+        self.assertEqual(
+            first.dental_loyalty_visit_time, second.dental_loyalty_visit_time
+        )
+        self.assertEqual(first.dental_loyalty_recall_points, 50)
+        self.assertEqual(second.dental_loyalty_recall_points, 0)
+
     def test_the_servers_visit_time_cannot_be_sent_nor_written(self):
         now = fields.Datetime.now()
         patient = self.env["res.partner"].create({"name": "Early"})
