@@ -78,6 +78,16 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
                 "company_id": company.id,
             }
         )
+        # Within the patient's 1,000 points, but not beside another reward.
+        Reward.create(
+            {
+                "name": "Night guard",
+                "kind": "gift",
+                "points_cost": 850,
+                "product_id": kit.id,
+                "company_id": company.id,
+            }
+        )
 
     def test_a_reward_with_a_scope_takes_its_share_of_its_lines_only(self):
         whitening = self.env["product.product"].create(

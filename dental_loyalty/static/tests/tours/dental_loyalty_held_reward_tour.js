@@ -29,6 +29,13 @@ function lineShows(label, price) {
     };
 }
 
+function rewardsCueIs(count) {
+    return {
+        content: `the Rewards button says ${count} rewards can be had now`,
+        trigger: `.product-screen .o_dental_loyalty_rewards_cue:contains("${count}")`,
+    };
+}
+
 function pointsAre(points) {
     return {
         content: `the patient can spend ${points} points`,
@@ -45,9 +52,12 @@ registry.category("web_tour.tours").add("DentalLoyaltyHeldRewardTour", {
             Dialog.confirm("Open Register"),
             ProductScreen.addOrderline("Scale and Polish", "1"),
             scan_barcode("0420000000123"),
+            rewardsCueIs("3"),
             chooseReward("10 % off your bill"),
             lineShows("10 % off your bill", "-10.00"),
             pointsAre("800"),
+            // 800 points left: the night guard (850) is out of reach now.
+            rewardsCueIs("2"),
             ProductScreen.selectedOrderlineHas("10 % off your bill"),
             ProductScreen.clickNumpad("⌫"),
             {
@@ -57,6 +67,7 @@ registry.category("web_tour.tours").add("DentalLoyaltyHeldRewardTour", {
                 ),
             },
             pointsAre("1,000"),
+            rewardsCueIs("3"),
             ProductScreen.totalAmountIs("100.00"),
             chooseReward("10 % off your bill"),
             lineShows("10 % off your bill", "-10.00"),

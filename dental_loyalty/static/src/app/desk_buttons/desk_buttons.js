@@ -20,11 +20,14 @@ export class DeskButtons extends Component {
     setup() {
         this.pos = usePos();
         this.offers = useState({partnerId: null, claimable: 0, vouchers: []});
+        // Asked again when the patient's spendable points move on this
+        // register (a reward held or given back, a sync): what they can
+        // have moves with them.
         useEffect(
             (partnerId) => {
                 this.refresh(partnerId);
             },
-            () => [this.partner?.id]
+            () => [this.partner?.id, this.partner?.loyalty_points_available]
         );
     }
 
@@ -68,16 +71,21 @@ export class DeskButtons extends Component {
     }
 
     async clickRewards() {
-        const partnerId = this.partner?.id;
+        const partner = this.partner;
+        const spendable = partner?.loyalty_points_available;
         const chosen = await openRewards(this.pos);
-        if (chosen?.claimable === undefined) {
-            // A reward was asked for (held or refused): what else the patient
-            // can have now is the server's to say.
-            if (chosen) {
-                await this.refresh();
+        if (chosen?.claimable !== undefined) {
+            if (this.current && this.partner === partner) {
+                this.offers.claimable = chosen.claimable;
             }
-        } else if (this.current && this.partner.id === partnerId) {
-            this.offers.claimable = chosen.claimable;
+        } else if (
+            chosen &&
+            this.partner === partner &&
+            partner.loyalty_points_available === spendable
+        ) {
+            // A reward asked for that moved no points (refused, or free): its
+            // limit or stock may have moved, the server says.
+            await this.refresh();
         }
     }
 
