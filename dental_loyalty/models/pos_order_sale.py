@@ -403,9 +403,10 @@ class PosOrderSale(models.Model):
         return recall_lines
 
     def _dental_loyalty_last_visits(self, services):
-        """{service template id: the day of the patient's last paid visit for it
-        before this order, in this company}, in one query. A line its refunds
-        took back entirely is no visit."""
+        """{service template id: the day of the visit this order comes back
+        after: the patient's last paid visit for it before this order, in this
+        company, if no other paid visit came back after that one}, in one
+        query. A line its refunds took back entirely is no visit."""
         self.env["pos.order"].flush_model(
             ["partner_id", "company_id", "state", "dental_loyalty_visit_time"]
         )
@@ -421,21 +422,24 @@ class PosOrderSale(models.Model):
                 """
                 WITH visit AS MATERIALIZED (
                     SELECT line.id, line.qty, product.product_tmpl_id,
-                           sale.dental_loyalty_visit_time AS visit_time
+                           sale.dental_loyalty_visit_time AS visit_time,
+                           -- A bill of the same second synced before is a
+                           -- visit before this one: else both were on time.
+                           (sale.dental_loyalty_visit_time < %(date)s
+                            OR (sale.dental_loyalty_visit_time = %(date)s
+                                AND sale.id < %(order)s)) AS before
                       FROM pos_order sale
                       JOIN pos_order_line line ON line.order_id = sale.id
                       JOIN product_product product ON product.id = line.product_id
                      WHERE sale.partner_id = %(partner)s
                        AND sale.company_id = %(company)s
                        AND sale.state IN %(paid)s
-                       AND (sale.dental_loyalty_visit_time < %(date)s
-                            -- A bill of the same second synced before is a
-                            -- visit before this one: else both were on time.
-                            OR (sale.dental_loyalty_visit_time = %(date)s
-                                AND sale.id < %(order)s))
+                       AND sale.id != %(order)s
                        AND product.product_tmpl_id IN %(services)s
                 )
-                SELECT visit.product_tmpl_id, MAX(visit.visit_time)
+                SELECT visit.product_tmpl_id,
+                       MAX(visit.visit_time) FILTER (WHERE visit.before),
+                       MAX(visit.visit_time)
                   FROM visit
                  WHERE visit.qty > COALESCE((
                            SELECT -SUM(refund.qty)
@@ -457,8 +461,12 @@ class PosOrderSale(models.Model):
             )
         )
         # The clinic's days, as this visit's (``_dental_loyalty_visit_date``).
+        # A visit paid after the last one but stamped later than this bill (a
+        # bill saved as a draft, paid after others) came back already: one
+        # recall bonus per return, whichever bill is paid first.
         Rule = self.env["dental.loyalty.earning.rule"]
         return {
             service_id: Rule._clinic_time(self.company_id, last).date()
-            for service_id, last in rows
+            for service_id, last, latest in rows
+            if last and latest == last
         }

@@ -192,6 +192,30 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(first.dental_loyalty_recall_points, 50)
         self.assertEqual(second.dental_loyalty_recall_points, 0)
 
+    def test_bills_saved_as_drafts_earn_one_recall_bonus(self):
+        now = fields.Datetime.now()
+        patient = self.env["res.partner"].create({"name": "On Time"})
+        self._first_visit(patient, now - relativedelta(months=6))
+        self._session_reopened_now()
+        # Two bills saved as drafts a few seconds apart (the server stamps
+        # each when it hears of it), then paid the newest first.
+        bills = []
+        for seconds in (0, 5):
+            with freeze_time(now + timedelta(seconds=seconds)):
+                data = self._order([(self.cleaning, 1)], partner=patient)
+                draft = {**data, "state": "draft", "payment_ids": [], "amount_paid": 0}
+                self.assertEqual(self._sync_ok(draft).state, "draft")
+                bills.append(data)
+        with freeze_time(now + timedelta(seconds=10)):
+            paid = [
+                self._sync_ok({**data, "lines": [], "state": "paid"})
+                for data in reversed(bills)
+            ]
+        self.assertEqual([order.state for order in paid], ["paid", "paid"])
+        self.assertEqual(
+            [order.dental_loyalty_recall_points for order in paid], [50, 0]
+        )
+
     def test_the_servers_visit_time_cannot_be_sent_nor_written(self):
         now = fields.Datetime.now()
         patient = self.env["res.partner"].create({"name": "Early"})
