@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .dental_loyalty_input import command_ids, is_record_id
@@ -15,6 +16,19 @@ _NOT_CHECKED = frozenset(
         ("pos.order", "dental_loyalty_practitioner_id"),
     }
 )
+
+
+# Records a sale takes of its clinic only (or of a company above it, or of
+# none): a line taxed by another company's tax was stored, and its session
+# could never be closed (core refuses to book it). {model: the table holding
+# its company}: a product's is its template's.
+_OF_THE_CLINIC = {
+    "product.product": "product_template",
+    "account.tax": None,
+    "account.fiscal.position": None,
+    "product.pricelist": None,
+    "pos.payment.method": None,
+}
 
 
 def _writes_to_register(field):
@@ -38,34 +52,78 @@ class PosOrderPayloadLinks(models.Model):
     @api.model
     def _dental_loyalty_check_links(self, order):
         """Refuse the first link of ``order`` (its own, its lines', its
-        payments') to a record that does not exist, whoever may read it:
-        all of them in one query. The payload's types are checked already."""
+        payments') to a record that does not exist, whoever may read it, or
+        to a product, tax, pricelist, fiscal position or payment method of
+        another clinic than the register's: all of them in one query. The
+        payload's types are checked already."""
         links = self._dental_loyalty_payload_links(order)
         tables = {}
         for _model, _name, comodel, ids in links:
-            tables.setdefault(self.env[comodel]._table, set()).update(ids)
+            tables.setdefault(comodel, set()).update(ids)
         if not tables:
             return
-        missing = set(
-            self.env.execute_query(
-                SQL(" UNION ALL ").join(
-                    SQL(
-                        """SELECT %(table_name)s, sent.id
-                             FROM unnest(%(ids)s::int[]) AS sent(id)
-                            WHERE NOT EXISTS (SELECT 1 FROM %(table)s
-                                               WHERE %(table)s.id = sent.id)""",
-                        table_name=table,
-                        ids=sorted(ids),
-                        table=SQL.identifier(table),
-                    )
-                    for table, ids in sorted(tables.items())
-                )
+        # The register's company and those above it (a branch uses its
+        # parent's taxes).
+        companies = SQL(
+            """(SELECT unnest(string_to_array(rtrim(company.parent_path, '/'),
+                                              '/'))::int
+                  FROM pos_session session
+                  JOIN pos_config config ON config.id = session.config_id
+                  JOIN res_company company ON company.id = config.company_id
+                 WHERE session.id = %s)""",
+            order["session_id"],
+        )
+        rows = self.env.execute_query(
+            SQL(" UNION ALL ").join(
+                self._dental_loyalty_unknown_links_sql(comodel, ids, companies)
+                for comodel, ids in sorted(tables.items())
             )
         )
+        missing = {
+            (comodel, record_id) for comodel, record_id, found in rows if not found
+        }
+        foreign = {(comodel, record_id) for comodel, record_id, found in rows if found}
         for model, name, comodel, ids in links:
-            table = self.env[comodel]._table
-            if any((table, record_id) in missing for record_id in ids):
+            if any((comodel, record_id) in missing for record_id in ids):
                 self._dental_loyalty_refuse_field(model, name)
+        for model, name, comodel, ids in links:
+            if any((comodel, record_id) in foreign for record_id in ids):
+                raise UserError(
+                    self.env._(
+                        "The register sent for %(field)s a record of another "
+                        "company than the register's.",
+                        field=model._fields[name]._description_string(self.env),
+                    )
+                )
+
+    @api.model
+    def _dental_loyalty_unknown_links_sql(self, comodel, ids, companies):
+        """The query of the ``ids`` of ``comodel`` that are no record, or one
+        of another company than ``companies``: (comodel, id, whether found)."""
+        table = SQL.identifier(self.env[comodel]._table)
+        clinic = SQL("TRUE")
+        if comodel in _OF_THE_CLINIC:
+            holder = _OF_THE_CLINIC[comodel]
+            company = (
+                SQL(
+                    "(SELECT holder.company_id FROM %s holder"
+                    " WHERE holder.id = record.product_tmpl_id)",
+                    SQL.identifier(holder),
+                )
+                if holder
+                else SQL("record.company_id")
+            )
+            clinic = SQL("(%s IS NULL OR %s IN %s)", company, company, companies)
+        return SQL(
+            """SELECT %(comodel)s, sent.id, record.id IS NOT NULL
+                 FROM unnest(%(ids)s::int[]) AS sent(id)
+            LEFT JOIN %(table)s record ON record.id = sent.id
+                WHERE record.id IS NULL OR NOT %(clinic)s""",
+            comodel=comodel,
+            ids=sorted(ids),
+            table=table,
+            clinic=clinic,
+        )
 
     @api.model
     def _dental_loyalty_without_settings(self, order):

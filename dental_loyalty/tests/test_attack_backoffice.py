@@ -709,3 +709,48 @@ class TestBackOfficeAttacksOverTheWire(
                 with self.subTest(method=method, ids=ids):
                     _result, error = self._call(model, method, ids, *args)
                     self._assert_refused(error, "This record is unknown")
+
+    def test_a_sale_takes_nothing_of_another_company(self):
+        other = self.env["res.company"].create(
+            {"name": "Chicago Clinic", "country_id": self.env.ref("base.us").id}
+        )
+        group = self.env["account.tax.group"].create(
+            {"name": "Chicago taxes", "company_id": other.id}
+        )
+        tax = self.env["account.tax"].create(
+            {
+                "name": "Chicago tax",
+                "amount": 10.0,
+                "company_id": other.id,
+                "tax_group_id": group.id,
+                "country_id": self.env.ref("base.us").id,
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "Chicago cleaning", "list_price": 50.0, "company_id": other.id}
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Chicago prices", "company_id": other.id}
+        )
+        position = self.env["account.fiscal.position"].create(
+            {"name": "Chicago position", "company_id": other.id}
+        )
+        line = lambda data: data["lines"][0][2]  # noqa: E731
+        forgeries = {
+            "a tax": lambda d: line(d).update(tax_ids=[(6, 0, [tax.id])]),
+            "a product": lambda d: line(d).update(product_id=product.id),
+            "a pricelist": lambda d: d.update(pricelist_id=pricelist.id),
+            "a fiscal position": lambda d: d.update(fiscal_position_id=position.id),
+        }
+        for forgery, forge in forgeries.items():
+            with self.subTest(forgery=forgery):
+                data = self._order([(self.checkup, 1)])
+                forge(data)
+                _order, error = self._sync_rpc(data)
+                self._assert_refused(error, "of another company than the register's")
+        self.assertFalse(self._wallet().points_balance)
+        # The register's own session still closes, with nothing of Chicago in it.
+        _result, error = self._call(
+            "pos.session", "close_session_from_ui", [self.pos_session.id]
+        )
+        self.assertIsNone(error)
