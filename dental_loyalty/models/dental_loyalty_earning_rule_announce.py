@@ -25,7 +25,7 @@ class DentalLoyaltyEarningRule(models.Model):
 
     def action_announce_mail(self):
         """Open the mail composer on the campaign's members."""
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         return self._announce_action(
             "mail.compose.message",
             self.env._("Announce %s by email", self.name),
@@ -35,7 +35,7 @@ class DentalLoyaltyEarningRule(models.Model):
 
     def action_announce_sms(self):
         """Open the SMS composer on the campaign's members."""
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         return self._announce_action(
             "sms.composer",
             self.env._("Announce %s by SMS", self.name),

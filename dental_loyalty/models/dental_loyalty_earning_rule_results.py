@@ -80,7 +80,7 @@ class DentalLoyaltyEarningRule(models.Model):
 
     def action_open_movements(self):
         """The movements report on this rule's points, by month."""
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         self.check_access("write")
         action = self.env["ir.actions.act_window"]._for_xml_id(

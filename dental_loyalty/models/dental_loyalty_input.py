@@ -53,11 +53,14 @@ def is_record_id(value):
     )
 
 
-def check_record_ids(records):
-    """Refuse a button called on what are no ids (``["x"]``, ``[[1]]``): the
-    browser sends database ids, and anything else reached the database as SQL
-    text or a Python error instead of a sentence."""
-    if not all(is_record_id(record_id) for record_id in records._ids):
+def check_record_ids(records, single=False):
+    """Refuse a button called on what are no ids (``["x"]``, ``[[1]]``), or
+    on no record or several where it acts on one (``single``): the browser
+    sends database ids, and anything else reached the database as SQL text or
+    a Python error instead of a sentence."""
+    if not all(is_record_id(record_id) for record_id in records._ids) or (
+        single and len(records._ids) != 1
+    ):
         raise UserError(
             records.env._("This record is unknown: %s.", records._description)
         )

@@ -332,7 +332,7 @@ class DentalLoyaltyReward(models.Model):
         )
 
     def action_view_vouchers(self):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_voucher_action"

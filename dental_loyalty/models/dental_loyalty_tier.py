@@ -69,7 +69,7 @@ class DentalLoyaltyTier(models.Model):
             tier.threshold_unit = units.get(company.dental_loyalty_tier_basis, "")
 
     def action_view_wallets(self):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_wallet_action"

@@ -134,7 +134,14 @@ class PosOrder(models.Model):
                 for key, value in vals.items()
                 if key != "dental_loyalty_visit_time"
             }
-        if vals.get("date_order"):
+        if "date_order" in vals:
+            # As the sync types it: a date core can read (else a ValueError,
+            # or an AttributeError in its currency rate's compute).
+            Input = self.env["dental.loyalty.wizard.input"]
+            if not vals["date_order"] or not Input._dental_loyalty_valid_value(
+                self._fields["date_order"], vals["date_order"]
+            ):
+                self._dental_loyalty_refuse_field(self, "date_order")
             # A draft's next sync, or a user, dates the order within its
             # session and not after now, as a new order is dated.
             dated = self._dental_loyalty_dated(vals["date_order"])

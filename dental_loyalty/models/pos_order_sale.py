@@ -9,6 +9,7 @@ from ..rules import (
     SaleLine,
     is_recall_on_time,
 )
+from .dental_loyalty_input import check_record_ids
 from .pos_order import _PAYS, _SETTLES, PAID_STATES
 
 
@@ -19,6 +20,7 @@ class PosOrderSale(models.Model):
     _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     def action_pos_order_paid(self):
+        check_record_ids(self)
         # Core pays any order it is asked to: a cancelled one, its payments
         # kept, became paid with its points never taken.
         cancelled = self.filtered(lambda order: order.state == "cancel")

@@ -64,7 +64,7 @@ class PosSession(models.Model):
             )
 
     def get_closing_control_data(self):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         data = super().get_closing_control_data()
         points_methods = self.payment_method_ids.filtered("dental_loyalty_points").ids
         for method in data.get("non_cash_payment_methods", []):
@@ -105,7 +105,7 @@ class PosSession(models.Model):
         return super().post_closing_cash_details(counted_cash)
 
     def try_cash_in_out(self, _type, amount, reason, extras):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self._dental_loyalty_check_cash(amount)
         # Core reads the move's label from them.
         if not isinstance(extras, dict) or not isinstance(
@@ -117,7 +117,7 @@ class PosSession(models.Model):
         return super().try_cash_in_out(_type, amount, reason, extras)
 
     def set_opening_control(self, cashbox_value, notes):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         # Core writes the cash counted at opening into the session's message
         # before its write: checked first.
         self._dental_loyalty_check_cash(cashbox_value)

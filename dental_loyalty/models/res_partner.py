@@ -57,7 +57,7 @@ class ResPartner(models.Model):
             partner.loyalty_voucher_count = counts.get(partner, 0)
 
     def action_view_loyalty_vouchers(self):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_voucher_action"
@@ -119,7 +119,7 @@ class ResPartner(models.Model):
         }
 
     def action_view_loyalty_ledger(self):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_ledger_action"

@@ -202,7 +202,7 @@ class ResPartner(models.Model):
         """The form's Grant and Revoke buttons: the channel and the choice
         come in the context (``dental_loyalty_consent_mail``/``_sms``), which
         only says yes or no; the partner's method checks who asks."""
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         choices = {
             channel: self.env.context.get(f"dental_loyalty_consent_{channel}")
@@ -218,7 +218,7 @@ class ResPartner(models.Model):
 
     def action_dental_loyalty_join(self):
         """Open the dialog that joins the patient with their consent."""
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -48,7 +48,7 @@ class ResPartner(models.Model):
 
     def action_dental_loyalty_revoke_page_link(self):
         """The patient's page link stops working at once."""
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         wallet = self._dental_loyalty_page_wallet()
         wallet._revoke_page_link()
         self._dental_loyalty_page_link_note(
@@ -61,7 +61,7 @@ class ResPartner(models.Model):
     def action_dental_loyalty_renew_page_link(self):
         """A new page link; the old one stops working. The patient gets it with
         their card, statement or next message."""
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         wallet = self._dental_loyalty_page_wallet()
         wallet._renew_page_link()
         self._dental_loyalty_page_link_note(

@@ -182,7 +182,7 @@ class ResPartner(models.Model):
             partner.dental_loyalty_referral_count = counts.get(partner, 0)
 
     def action_view_dental_loyalty_referrals(self):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_referral_action"

@@ -696,6 +696,7 @@ class TestBackOfficeAttacksOverTheWire(
         # The ids a browser sends are database ids: anything else met the
         # database as SQL text (an ERROR line) or a Python error.
         doors = [
+            ("pos.order", "action_pos_order_paid", ()),
             ("dental.loyalty.voucher", "action_mark_handed", ()),
             ("dental.loyalty.voucher", "action_print", ()),
             ("res.partner", "action_dental_loyalty_consent", ()),
@@ -705,10 +706,29 @@ class TestBackOfficeAttacksOverTheWire(
             ("pos.session", "post_closing_cash_details", (10.0,)),
         ]
         for model, method, args in doors:
-            for ids in (["x"], [[self.patient.id]], [None]):
+            for ids in (["x"], [[self.patient.id]], [None], [True], [{"a": 1}]):
                 with self.subTest(method=method, ids=ids):
                     _result, error = self._call(model, method, ids, *args)
                     self._assert_refused(error, "This record is unknown")
+        # A button acting on one record, called on none or on several.
+        patients = [self.patient.id, self.env["res.partner"].create({"name": "B"}).id]
+        for model, method in (
+            ("res.partner", "action_dental_loyalty_consent"),
+            ("res.partner", "action_view_loyalty_ledger"),
+            ("pos.session", "get_closing_control_data"),
+        ):
+            for ids in ([], {}, patients):
+                with self.subTest(method=method, ids=ids):
+                    _result, error = self._call(model, method, ids)
+                    self._assert_refused(error, "This record is unknown")
+        # An order's date written as no date core reads.
+        order = self._draft()
+        for date in ("2026-12-07T00:00:00", False, "", 20261207, None):
+            with self.subTest(date=date):
+                _result, error = self._call(
+                    "pos.order", "write", [order.id], {"date_order": date}
+                )
+                self._assert_refused(error, "that is not valid")
 
     def test_a_sale_takes_nothing_of_another_company(self):
         other = self.env["res.company"].create(

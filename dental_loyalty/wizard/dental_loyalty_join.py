@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyJoin(models.TransientModel):
     """Reception joins a patient to the programme with what they agreed to."""
@@ -23,7 +25,7 @@ class DentalLoyaltyJoin(models.TransientModel):
     )
 
     def action_join(self):
-        self.ensure_one()
+        check_record_ids(self, single=True)
         # The partner's method checks the user, the patient and the company.
         self.partner_id._dental_loyalty_join(
             self.company_id, self.consent_mail, self.consent_sms

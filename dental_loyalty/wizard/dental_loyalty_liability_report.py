@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..models.dental_loyalty_input import check_record_ids
 from ..rules import net_liability
 
 
@@ -126,7 +127,7 @@ class DentalLoyaltyLiabilityReport(models.TransientModel):
     def action_open_lines(self):
         """The liability lines at the report's date, for the companies the
         user works in: pivot, graph and list."""
-        self.ensure_one()
+        check_record_ids(self, single=True)
         self.env["dental.loyalty.liability.line"]._fill(self, self.env.companies)
         return {
             "type": "ir.actions.act_window",

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..models.dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyOverview(models.TransientModel):
     """The programme at a glance for a manager: what patients hold, what it is
@@ -86,7 +88,7 @@ class DentalLoyaltyOverview(models.TransientModel):
         )
 
     def action_view_expiring(self):
-        self.ensure_one()
+        check_record_ids(self, single=True)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dental_loyalty.dental_loyalty_ledger_action"
         )

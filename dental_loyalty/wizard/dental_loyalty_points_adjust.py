@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyPointsAdjust(models.TransientModel):
     _name = "dental.loyalty.points.adjust"
@@ -39,7 +41,7 @@ class DentalLoyaltyPointsAdjust(models.TransientModel):
             wizard.points_after = spendable + wizard.points
 
     def action_confirm(self):
-        self.ensure_one()
+        check_record_ids(self, single=True)
         if not self.points:
             raise UserError(self.env._("Enter a number of points other than zero."))
         if not (self.reason or "").strip():

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyPointsTransfer(models.TransientModel):
     """Move points from one patient's wallet to another's, with a reason: a
@@ -48,7 +50,7 @@ class DentalLoyaltyPointsTransfer(models.TransientModel):
             )
 
     def action_confirm(self):
-        self.ensure_one()
+        check_record_ids(self, single=True)
         self.env["dental.loyalty.family"]._check_family_rights(self.company_id)
         if not (self.reason or "").strip():
             raise UserError(self.env._("Say why the points are moved."))

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyReferralRefuse(models.TransientModel):
     _name = "dental.loyalty.referral.refuse"
@@ -16,6 +18,6 @@ class DentalLoyaltyReferralRefuse(models.TransientModel):
     reason = fields.Char(required=True)
 
     def action_confirm(self):
-        self.ensure_one()
+        check_record_ids(self, single=True)
         self.referral_ids._refuse_by_hand(self.reason)
         return {"type": "ir.actions.act_window_close"}

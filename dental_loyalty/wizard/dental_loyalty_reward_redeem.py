@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyRewardRedeem(models.TransientModel):
     """Reception exchanges a patient's points for a reward of the catalog."""
@@ -77,7 +79,7 @@ class DentalLoyaltyRewardRedeem(models.TransientModel):
             )
 
     def action_confirm(self):
-        self.ensure_one()
+        check_record_ids(self, single=True)
         self.company_id._dental_loyalty_check_allowed()
         self.partner_id.check_access("read")
         self.reward_id.check_access("read")

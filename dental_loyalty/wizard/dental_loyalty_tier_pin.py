@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.dental_loyalty_input import check_record_ids
+
 
 class DentalLoyaltyTierPin(models.TransientModel):
     _name = "dental.loyalty.tier.pin"
@@ -34,7 +36,7 @@ class DentalLoyaltyTierPin(models.TransientModel):
             )
 
     def action_confirm(self):
-        self.ensure_one()
+        check_record_ids(self, single=True)
         if not (self.reason or "").strip():
             raise UserError(self.env._("Say why the tier is set by hand."))
         self.company_id._dental_loyalty_check_allowed()
