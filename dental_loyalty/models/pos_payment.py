@@ -1,5 +1,7 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from .dental_loyalty_input import is_record_id
 
 # What a payment pays, with what, for which order.
 # What a payment is worth and where it is booked: its session's closing books
@@ -34,6 +36,16 @@ class PosPayment(models.Model):
             }
         )
         orders._dental_loyalty_check_unlocked("payments")
+        for vals in vals_list:
+            if "payment_date" in vals:
+                order_id, session_id = vals.get("pos_order_id"), vals.get("session_id")
+                vals["payment_date"] = self._dental_loyalty_payment_date(
+                    vals["payment_date"],
+                    orders.browse(order_id if is_record_id(order_id) else ()),
+                    self.env["pos.session"].browse(
+                        session_id if is_record_id(session_id) else ()
+                    ),
+                )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -43,7 +55,38 @@ class PosPayment(models.Model):
                 methods |= methods.browse(vals["payment_method_id"])
             self._dental_loyalty_check_points_payment(methods)
             self.pos_order_id._dental_loyalty_check_unlocked("payments")
+        if "payment_date" in vals:
+            for payment in self:
+                super(PosPayment, payment).write(
+                    {
+                        **vals,
+                        "payment_date": self._dental_loyalty_payment_date(
+                            vals["payment_date"],
+                            payment.pos_order_id,
+                            payment.session_id,
+                        ),
+                    }
+                )
+            return True
         return super().write(vals)
+
+    @api.model
+    def _dental_loyalty_payment_date(self, claimed, order, session):
+        """``claimed`` as the date of a payment of ``order`` (in ``session``):
+        within the order's session and not after now, as the order's own date.
+        Core dates a split payment's bank statement line by it."""
+        Input = self.env["dental.loyalty.wizard.input"]
+        if not claimed or not Input._dental_loyalty_valid_value(
+            self._fields["payment_date"], claimed
+        ):
+            raise UserError(
+                self.env._("The register sent a payment date that is not a date.")
+            )
+        return self.env["pos.order"]._dental_loyalty_known_time(
+            fields.Datetime.to_datetime(claimed),
+            order.session_id or session,
+            fields.Datetime.now(),
+        )
 
     def unlink(self):
         self.pos_order_id._dental_loyalty_check_unlocked("payments")

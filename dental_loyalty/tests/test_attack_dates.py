@@ -152,6 +152,33 @@ class TestRegisterDatesOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(ahead.date_order, opened)
         self.assertEqual(old.dental_loyalty_visit_time, opened)
 
+    def test_a_payment_is_dated_within_its_session(self):
+        # Core dates a split payment's bank statement line by its date.
+        session = self.pos_session
+        opened = max(session.start_at, session.create_date)
+        epoch = "1970-01-01 00:00:00"
+        data = self._order([(self.checkup, 2)])
+        for _command, _id, payment in data["payment_ids"]:
+            payment["payment_date"] = epoch
+        order = self._sync_ok(data)
+        self.assertEqual(order.payment_ids.mapped("payment_date"), [opened])
+        _result, error = self._call(
+            "pos.payment",
+            "write",
+            order.payment_ids.ids,
+            {"payment_date": "2099-01-01 00:00:00"},
+        )
+        self.assertIsNone(error)
+        order.payment_ids.invalidate_recordset()
+        self.assertLessEqual(order.payment_ids.payment_date, fields.Datetime.now())
+        _result, error = self._call(
+            "pos.payment",
+            "write",
+            order.payment_ids.ids,
+            {"payment_date": "2026-12-07T00:00:00"},
+        )
+        self.assertIn("a payment date that is not a date", error["message"])
+
     def test_the_recall_window_is_decided_by_the_servers_day(self):
         now = fields.Datetime.now()
         on_time = self.env["res.partner"].create({"name": "On Time"})
