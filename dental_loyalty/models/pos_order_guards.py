@@ -1,7 +1,7 @@
 import copy
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
@@ -41,6 +41,23 @@ class PosOrderGuards(models.Model):
     order's value and lines stay what its sync made them."""
 
     _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.constrains("company_id", "session_id")
+    def _check_dental_loyalty_register_company(self):
+        """An order is of its register's company: core keeps a company the
+        payload names, and a company-1 register's sale stored in company 2
+        (its lines and payments with it) earned in the other programme and
+        left its session impossible to close."""
+        for order in self:
+            register_company = order.session_id.config_id.company_id
+            if register_company and order.company_id != register_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(order)s must belong to its register's company, %(company)s.",
+                        order=order._dental_loyalty_label(),
+                        company=register_company.name,
+                    )
+                )
 
     def _dental_loyalty_check_value_change(self, vals):
         """Refuse to change what a paid order carrying loyalty lines is worth

@@ -20,7 +20,7 @@ class PosOrderSale(models.Model):
     _inherit = "pos.order"  # pylint: disable=consider-merging-classes-inherited
 
     def action_pos_order_paid(self):
-        check_record_ids(self)
+        check_record_ids(self, single=True)
         # Core pays any order it is asked to: a cancelled one, its payments
         # kept, became paid with its points never taken.
         cancelled = self.filtered(lambda order: order.state == "cancel")

@@ -1,3 +1,5 @@
+import json
+
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
@@ -712,7 +714,11 @@ class TestBackOfficeAttacksOverTheWire(
                     self._assert_refused(error, "This record is unknown")
         # A button acting on one record, called on none or on several.
         patients = [self.patient.id, self.env["res.partner"].create({"name": "B"}).id]
+        drafts = [self._draft().id, self._draft().id]
+        _result, error = self._call("pos.order", "action_pos_order_paid", drafts)
+        self._assert_refused(error, "This record is unknown")
         for model, method in (
+            ("pos.order", "action_pos_order_paid"),
             ("res.partner", "action_dental_loyalty_consent"),
             ("res.partner", "action_view_loyalty_ledger"),
             ("pos.session", "get_closing_control_data"),
@@ -768,6 +774,25 @@ class TestBackOfficeAttacksOverTheWire(
                 forge(data)
                 _order, error = self._sync_rpc(data)
                 self._assert_refused(error, "of another company than the register's")
+        # Nor is the order itself of the other company, sent or written, by a
+        # cashier who works in both.
+        self.cashier.company_ids |= other
+        both = {"context": {"allowed_company_ids": [self.company.id, other.id]}}
+        data = self._order([(self.checkup, 1)])
+        data["company_id"] = other.id
+        _order, error = self._call_kw(
+            "pos.order",
+            "sync_from_ui",
+            [[json.loads(json.dumps(data, default=str))]],
+            both,
+        )
+        self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+        self.assertIn("must belong to its register's company", error["message"])
+        draft = self._draft()
+        _result, error = self._call_kw(
+            "pos.order", "write", [[draft.id], {"company_id": other.id}], both
+        )
+        self.assertIn("must belong to its register's company", error["message"])
         self.assertFalse(self._wallet().points_balance)
         # The register's own session still closes, with nothing of Chicago in it.
         _result, error = self._call(
