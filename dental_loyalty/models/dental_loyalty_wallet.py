@@ -594,32 +594,11 @@ class DentalLoyaltyWallet(models.Model):
     def _after_post(self, lines):
         """Hook: what follows the posting of ``lines`` on these wallets."""
 
-    def _next_release_date(self):
-        """The day the wallet's next pending points become spendable."""
+    def _pending_lots(self):
+        """The wallet's lots still pending, the soonest to come first."""
         self.ensure_one()
         # A figure of this wallet, which the caller reads: its lots are the engine's.
-        lot = (
-            self.env["dental.loyalty.ledger"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("wallet_id", "=", self.id),
-                    ("remaining_points", ">", 0),
-                    ("is_released", "=", False),
-                ],
-                ["available_date"],
-                order="available_date",
-                limit=1,
-            )
-        )
-        return lot.available_date
-
-    def _pending_batches_text(self):
-        """The wallet's pending points by the day each batch becomes
-        spendable: "80 on 12/11/2026, 100 on 12/14/2026"."""
-        self.ensure_one()
-        # A figure of this wallet, which the caller reads: its lots are the engine's.
-        lots = (
+        return (
             self.env["dental.loyalty.ledger"]
             .sudo()
             .search_fetch(
@@ -632,4 +611,12 @@ class DentalLoyaltyWallet(models.Model):
                 order="available_date, id",
             )
         )
-        return pending_batches_text(self.env, lots)
+
+    def _next_release_date(self):
+        """The day the wallet's next pending points become spendable."""
+        return self._pending_lots()[:1].available_date
+
+    def _pending_batches_text(self):
+        """The wallet's pending points by the day each batch becomes
+        spendable: "80 on 12/11/2026, 100 on 12/14/2026"."""
+        return pending_batches_text(self.env, self._pending_lots())
