@@ -59,10 +59,16 @@ def check_record_ids(records, single=False):
     sends database ids, and anything else reached the database as SQL text or
     a Python error instead of a sentence."""
     if not all(is_record_id(record_id) for record_id in records._ids) or (
-        single and len(records._ids) != 1
+        single and not records._ids
     ):
         raise UserError(
             records.env._("This record is unknown: %s.", records._description)
+        )
+    if single and len(records._ids) > 1:
+        raise UserError(
+            records.env._(
+                "This acts on one record at a time: %s.", records._description
+            )
         )
 
 

@@ -47,17 +47,52 @@ class PosOrderGuards(models.Model):
         """An order is of its register's company: core keeps a company the
         payload names, and a company-1 register's sale stored in company 2
         (its lines and payments with it) earned in the other programme and
-        left its session impossible to close."""
+        left its session impossible to close. Moved to another company's
+        register with both (a write, a copy), it takes its lines along: they
+        are of that company too. The sync checked its own payload's links."""
+        in_sync = self.env.context.get("dental_loyalty_sync") is _IN_SYNC
         for order in self:
             register_company = order.session_id.config_id.company_id
-            if register_company and order.company_id != register_company:
+            if not register_company:
+                continue
+            label = order._dental_loyalty_label()
+            if not label or label == "/":
+                label = self.env._("This order")
+            if order.company_id != register_company:
                 raise ValidationError(
                     self.env._(
                         "%(order)s must belong to its register's company, %(company)s.",
-                        order=order._dental_loyalty_label(),
+                        order=label,
                         company=register_company.name,
                     )
                 )
+            if not in_sync and order._dental_loyalty_foreign_links():
+                raise ValidationError(
+                    self.env._(
+                        "%(order)s carries products, taxes or prices of another "
+                        "company than its register's, %(company)s.",
+                        order=label,
+                        company=register_company.name,
+                    )
+                )
+
+    def _dental_loyalty_foreign_links(self):
+        """The products, taxes, pricelist and fiscal position of the order
+        and its lines that belong to a company other than its own or one
+        above it."""
+        self.ensure_one()
+        allowed = self.company_id.parent_ids
+        return [
+            record
+            for records in (
+                self.lines.product_id.product_tmpl_id,
+                self.lines.tax_ids,
+                self.pricelist_id,
+                self.fiscal_position_id,
+            )
+            for record in records
+            if record.company_id and record.company_id not in allowed
+        ]
 
     def _dental_loyalty_check_value_change(self, vals):
         """Refuse to change what a paid order carrying loyalty lines is worth

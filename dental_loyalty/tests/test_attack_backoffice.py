@@ -716,17 +716,21 @@ class TestBackOfficeAttacksOverTheWire(
         patients = [self.patient.id, self.env["res.partner"].create({"name": "B"}).id]
         drafts = [self._draft().id, self._draft().id]
         _result, error = self._call("pos.order", "action_pos_order_paid", drafts)
-        self._assert_refused(error, "This record is unknown")
+        self._assert_refused(error, "This acts on one record at a time")
         for model, method in (
             ("pos.order", "action_pos_order_paid"),
             ("res.partner", "action_dental_loyalty_consent"),
             ("res.partner", "action_view_loyalty_ledger"),
             ("pos.session", "get_closing_control_data"),
         ):
-            for ids in ([], {}, patients):
+            for ids, refusal in (
+                ([], "This record is unknown"),
+                ({}, "This record is unknown"),
+                (patients, "This acts on one record at a time"),
+            ):
                 with self.subTest(method=method, ids=ids):
                     _result, error = self._call(model, method, ids)
-                    self._assert_refused(error, "This record is unknown")
+                    self._assert_refused(error, refusal)
         # An order's date written as no date core reads.
         order = self._draft()
         for date in ("2026-12-07T00:00:00", False, "", 20261207, None):
@@ -793,6 +797,38 @@ class TestBackOfficeAttacksOverTheWire(
             "pos.order", "write", [[draft.id], {"company_id": other.id}], both
         )
         self.assertIn("must belong to its register's company", error["message"])
+        # Made outside the sync, an order's lines are checked as the sync's.
+        _result, error = self._call_kw(
+            "pos.order",
+            "create",
+            [
+                {
+                    "session_id": self.pos_session.id,
+                    "company_id": self.company.id,
+                    "partner_id": self.patient.id,
+                    "amount_total": 50.0,
+                    "amount_tax": 0.0,
+                    "amount_paid": 0.0,
+                    "amount_return": 0.0,
+                    "lines": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.checkup.id,
+                                "qty": 1,
+                                "price_unit": 50.0,
+                                "price_subtotal": 50.0,
+                                "price_subtotal_incl": 50.0,
+                                "tax_ids": [(6, 0, [tax.id])],
+                            },
+                        )
+                    ],
+                }
+            ],
+            both,
+        )
+        self.assertIn("carries products, taxes or prices of another", error["message"])
         self.assertFalse(self._wallet().points_balance)
         # The register's own session still closes, with nothing of Chicago in it.
         _result, error = self._call(
