@@ -14,7 +14,7 @@ from .dental_loyalty_input import (
     is_record_id,
     is_storable_text,
 )
-from .pos_order import _IN_SYNC, _PAYS, PAID_STATES
+from .pos_order import _CREATING, _IN_SYNC, _PAYS, PAID_STATES
 
 # The journal entries a bill and its payments are booked in: Odoo's to set
 # when the session closes or the bill is invoiced, never a register's.
@@ -49,8 +49,12 @@ class PosOrderGuards(models.Model):
         (its lines and payments with it) earned in the other programme and
         left its session impossible to close. Moved to another company's
         register with both (a write, a copy), it takes its lines along: they
-        are of that company too. The sync checked its own payload's links."""
-        in_sync = self.env.context.get("dental_loyalty_sync") is _IN_SYNC
+        are of that company too. A new order's sync checked all its links (its
+        payload's); a draft's next sync only those it sends."""
+        checked = (
+            self.env.context.get("dental_loyalty_sync") is _IN_SYNC
+            and self.env.context.get("dental_loyalty_creating") is _CREATING
+        )
         for order in self:
             register_company = order.session_id.config_id.company_id
             if not register_company:
@@ -66,7 +70,7 @@ class PosOrderGuards(models.Model):
                         company=register_company.name,
                     )
                 )
-            if not in_sync and order._dental_loyalty_foreign_links():
+            if not checked and order._dental_loyalty_foreign_links():
                 raise ValidationError(
                     self.env._(
                         "%(order)s carries products, taxes or prices of another "
