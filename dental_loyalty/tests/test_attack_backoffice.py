@@ -829,6 +829,19 @@ class TestBackOfficeAttacksOverTheWire(
             both,
         )
         self.assertIn("carries products, taxes or prices of another", error["message"])
+        # Nor is a draft paid outside the register once such a line was added.
+        draft = self._draft()
+        _result, error = self._call_kw(
+            "pos.order.line",
+            "write",
+            [draft.lines.ids, {"tax_ids": [(6, 0, [tax.id])]}],
+            both,
+        )
+        self.assertIsNone(error)
+        _result, error = self._call("pos.order", "action_pos_order_paid", [draft.id])
+        self._assert_refused(error, "carries products, taxes or prices of another")
+        draft.invalidate_recordset()
+        self.assertEqual(draft.state, "draft")
         self.assertFalse(self._wallet().points_balance)
         # The register's own session still closes, with nothing of Chicago in it.
         _result, error = self._call(
