@@ -81,9 +81,10 @@ class PosOrderGuards(models.Model):
                 )
 
     def _dental_loyalty_foreign_links(self):
-        """The products, taxes, pricelist and fiscal position of the order
-        and its lines that belong to a company other than its own or one
-        above it."""
+        """The products, taxes, pricelist, fiscal position and payment
+        methods of the order, its lines and payments that belong to a company
+        other than its own or one above it: what the sync's link check
+        refuses in a payload (``_OF_THE_CLINIC``), read from the records."""
         self.ensure_one()
         allowed = self.company_id.parent_ids
         return [
@@ -93,6 +94,7 @@ class PosOrderGuards(models.Model):
                 self.lines.tax_ids,
                 self.pricelist_id,
                 self.fiscal_position_id,
+                self.payment_ids.payment_method_id,
             )
             for record in records
             if record.company_id and record.company_id not in allowed
