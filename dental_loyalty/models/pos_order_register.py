@@ -101,6 +101,10 @@ class PosOrderRegister(models.Model):
         left after it and, when the patient cannot have it now, why
         (``refusal``: the limit, the tier, the stock, the dates or the points)."""
         config = self._dental_loyalty_register(config_id)
+        # As the offers: the programme read first with what the patient's
+        # access check reads of the company, which else fetched every one of
+        # the company's columns.
+        self._dental_loyalty_read_programme(config.company_id)
         patient = self._dental_loyalty_patient(partner_id)
         wallet = self._dental_loyalty_member_wallet(
             patient, config, self.env._("they have no points for rewards.")
