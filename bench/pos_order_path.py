@@ -24,9 +24,9 @@
      vouchers.js): the patient's offers when the patient is chosen, the
      catalog when Rewards is tapped (dental_loyalty_rewards),
      dental_loyalty_hold_reward (the reward's points held on the bill, its line
-     added at the price the hold answered with), the offers again (the
-     buttons' cues after the catalog closes), then sync_from_ui, which checks
-     the voucher line and buys the held reward. At Pay the register prices its
+     added at the price the hold answered with, the Rewards cue with it: the
+     offers are not asked again), then sync_from_ui, which checks the voucher
+     line and buys the held reward. At Pay the register prices its
      voucher lines again (dental_loyalty_voucher_line) only when the bill, its
      lines, the patient or the vouchers before changed since, or the hold is
      close to lapsing: nothing changes here, so it does not ask.
@@ -563,12 +563,12 @@ class Bench:
         )
         return figures, order
 
-    def patient_offers(self, figures, patient, name="offers (patient chosen)"):
+    def patient_offers(self, figures, patient):
         """As dental_loyalty's Rewards and Vouchers buttons: what the patient
-        can claim, asked when the patient is chosen and when a list closes."""
+        can claim, asked when the patient is chosen."""
         self.call(
             figures,
-            name,
+            "offers (patient chosen)",
             lambda: self.cashier_env["pos.order"].dental_loyalty_patient_offers(
                 self.config.id, patient.id
             ),
@@ -632,7 +632,6 @@ class Bench:
                 bill_lines,
             ),
         )
-        self.patient_offers(figures, patient, "offers (catalog closed)")
         voucher_line = {
             "product_id": held["product_id"],
             "qty": 1,

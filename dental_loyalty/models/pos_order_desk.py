@@ -21,16 +21,23 @@ class PosOrderDesk(models.Model):
         claimable = 0
         wallet = patient._dental_loyalty_member_wallet(config.company_id)
         if wallet:
-            spendable, refusals = self._dental_loyalty_catalog(wallet, patient)
-            claimable = sum(
-                1
-                for reward, refusal in refusals.items()
-                if not reward._desk_refusal(refusal, spendable)
-            )
+            _spendable, claimable = self._dental_loyalty_claimable(wallet, patient)
         return {
             "claimable": claimable,
             "vouchers": self._dental_loyalty_patient_vouchers(config, patient),
         }
+
+    @api.model
+    def _dental_loyalty_claimable(self, wallet, patient):
+        """The points the patient may spend on rewards, and how many rewards
+        they can have now: the Rewards button's cue."""
+        spendable, refusals = self._dental_loyalty_catalog(wallet, patient)
+        claimable = sum(
+            1
+            for reward, refusal in refusals.items()
+            if not reward._desk_refusal(refusal, spendable)
+        )
+        return spendable, claimable
 
     @api.model
     def _dental_loyalty_catalog(self, wallet, patient):

@@ -69,10 +69,14 @@ class PosOrderHeldRewards(models.Model):
             bill_total=bill_total,
         )
         line = voucher._line_for_bill(bill_total, covered, patient, bill_lines)
+        # The Rewards cue after the hold, with it: the register need not ask
+        # for the patient's offers again because their points moved.
+        _left, claimable = self._dental_loyalty_claimable(wallet, patient)
         return {
             **line,
             "held": True,
             "spendable": spendable,
+            "claimable": claimable,
             # How long the hold lasts: the register prices the line again at
             # Pay (which renews it) only when it is close to lapsing.
             "hold_seconds": voucher._hold_seconds(),
@@ -92,7 +96,7 @@ class PosOrderHeldRewards(models.Model):
         ):
             # Given back already: the register asks again when it did not hear
             # the answer, which stands.
-            return {"spendable": self._dental_loyalty_left(voucher.wallet_id)}
+            return self._dental_loyalty_left_after_release(voucher)
         if (
             voucher.state != "held"
             or voucher.sudo().hold_order_uuid != order_uuid
@@ -104,7 +108,7 @@ class PosOrderHeldRewards(models.Model):
         voucher._release_hold(
             self.env._("Taken off the bill before it was paid: points given back.")
         )
-        return {"spendable": self._dental_loyalty_left(voucher.wallet_id)}
+        return self._dental_loyalty_left_after_release(voucher)
 
     @api.model
     def dental_loyalty_release_points(self, config_id, order_uuid):
@@ -117,15 +121,18 @@ class PosOrderHeldRewards(models.Model):
         return bool(released or held)
 
     @api.model
-    def _dental_loyalty_left(self, wallet):
-        """The wallet's spendable points less every hold, for the register."""
-        # Holds are the engine's bookkeeping: cashiers have no rights on them.
-        spendable, _own, _others = (
-            self.env["dental.loyalty.reservation"]
-            .sudo()
-            ._spendable_for(wallet, "rewards")
+    def _dental_loyalty_left_after_release(self, voucher):
+        """What the register shows once a reward was given back: whose points
+        came back, what they may spend now, and the Rewards cue with it (the
+        patient's offers need not be asked again)."""
+        spendable, claimable = self._dental_loyalty_claimable(
+            voucher.wallet_id, voucher.partner_id
         )
-        return spendable
+        return {
+            "partner_id": voucher.partner_id.id,
+            "spendable": spendable,
+            "claimable": claimable,
+        }
 
     @api.model
     def _dental_loyalty_check_bill_lines(

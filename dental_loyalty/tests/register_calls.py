@@ -34,3 +34,9 @@ def voucher_line_calls(env):
     """The arguments of every dental_loyalty_voucher_line call the register
     makes meanwhile (a voucher typed, or priced again at Pay)."""
     return register_calls(env, "dental_loyalty_voucher_line")
+
+
+def offers_calls(env):
+    """The arguments of every dental_loyalty_patient_offers call (the Rewards
+    and Vouchers buttons' cues) the register makes meanwhile."""
+    return register_calls(env, "dental_loyalty_patient_offers")

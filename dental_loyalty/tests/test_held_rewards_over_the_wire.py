@@ -195,7 +195,10 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
             self.Voucher.search([("partner_id", "=", self.patient.id)]).mapped("state"),
             ["used"],
         )
-        self.assertEqual(self.env["pos.order"]._dental_loyalty_left(wallet), available)
+        spendable, _claimable = self.env["pos.order"]._dental_loyalty_claimable(
+            wallet, self.patient
+        )
+        self.assertEqual(spendable, available)
         # The same sync again stores nothing more and changes nothing.
         _order, error = self._sync_rpc(data)
         self.assertIsNone(error)
@@ -238,7 +241,7 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         # Released once: the same call again (the register did not hear the
         # answer) answers as the first did, and gives nothing more.
         again, error = self._release("order-1", line["code"])
-        self.assertEqual((again, error), ({"spendable": 200}, None))
+        self.assertEqual((again, error), (released, None))
         self.gift.invalidate_recordset()
         self.assertEqual(self.gift.stock_left, 2)
         # Another bill cannot take it back: it was never held there.
@@ -255,6 +258,33 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self.assertEqual(self._voucher(again["code"]).state, "cancelled")
         self.gift.invalidate_recordset()
         self.assertEqual(self.gift.stock_left, 2)
+
+    def test_a_hold_and_its_release_answer_with_the_rewards_cue(self):
+        self._give_points(self.patient, 400)
+
+        def claimable():
+            offers, error = self._call(
+                "pos.order",
+                "dental_loyalty_patient_offers",
+                self.config.id,
+                self.patient.id,
+            )
+            self.assertIsNone(error)
+            return offers["claimable"]
+
+        before = claimable()
+        line, error = self._hold("order-1", self.ten_off)
+        self.assertIsNone(error)
+        # 100 points left: fewer rewards within reach, and the hold says how
+        # many, as the offers would: the register need not ask them again.
+        self.assertEqual((line["spendable"], line["claimable"]), (100, claimable()))
+        self.assertLess(line["claimable"], before)
+        released, error = self._release("order-1", line["code"])
+        self.assertIsNone(error)
+        self.assertEqual(
+            released,
+            {"partner_id": self.patient.id, "spendable": 400, "claimable": before},
+        )
 
     def test_a_gift_is_handed_over_when_the_bill_is_paid(self):
         self._give_points(self.patient, 100)

@@ -3,7 +3,7 @@ from odoo.tests import tagged
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 from .common import DentalLoyaltyTestMixin
-from .register_calls import voucher_line_calls
+from .register_calls import offers_calls, voucher_line_calls
 
 
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
@@ -114,11 +114,17 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
 
     def test_a_reward_taken_off_the_bill_comes_back_one_paid_is_bought(self):
         self.main_pos_config.with_user(self.pos_user).open_ui()
-        with voucher_line_calls(self.env) as calls:
+        with (
+            voucher_line_calls(self.env) as calls,
+            offers_calls(self.env) as offers,
+        ):
             self.start_pos_tour("DentalLoyaltyHeldRewardTour", login="pos_user")
         # The gift came after the discount and covers nothing: the bill each
         # was priced on is the bill paid, and Pay did not ask again.
         self.assertEqual(calls, [])
+        # The Rewards cue moved with every hold and release (3, 2, 3), each
+        # answer counting it: the offers were asked once, for the patient.
+        self.assertEqual(offers, [(self.main_pos_config.id, self.patient.id)])
         vouchers = self.env["dental.loyalty.voucher"].search(
             [("partner_id", "=", self.patient.id)], order="id"
         )

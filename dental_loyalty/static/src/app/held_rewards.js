@@ -40,7 +40,7 @@ export async function holdReward(pos, order, reward) {
     if (!answer.ok) {
         return answer;
     }
-    partner.loyalty_points_available = answer.result.spendable;
+    partner.setDentalLoyaltySpendable(answer.result);
     order.uiState.dentalLoyaltyHeldCodes = [
         ...(order.uiState.dentalLoyaltyHeldCodes || []),
         answer.result.code,
@@ -66,9 +66,11 @@ export async function releaseReward(pos, order, code) {
             "dental_loyalty_release_reward",
             [pos.config.id, order.uuid, code]
         );
+        // The points come back to the voucher's patient, who is the bill's
+        // unless the bill changed patient since.
         const partner = order.get_partner();
-        if (partner) {
-            partner.loyalty_points_available = answer.spendable;
+        if (partner?.id === answer.partner_id) {
+            partner.setDentalLoyaltySpendable(answer);
         }
         return true;
     } catch (error) {

@@ -64,6 +64,13 @@ export class DeskButtons extends Component {
             Object.assign(this.offers, {partnerId: null, claimable: 0, vouchers: []});
             return;
         }
+        const claimable = partner.dentalLoyaltyClaimable;
+        if (this.current && claimable !== undefined) {
+            // The server counted it when it moved the points (a hold or a
+            // release): the vouchers shown are still the patient's.
+            this.offers.claimable = claimable;
+            return;
+        }
         const offers = await patientOffers(this.pos, partner);
         if (this.partner?.id === partnerId) {
             Object.assign(this.offers, {partnerId, ...offers});
@@ -83,8 +90,12 @@ export class DeskButtons extends Component {
             this.partner === partner &&
             partner.loyalty_points_available === spendable
         ) {
-            // A reward asked for that moved no points (refused, or free): its
-            // limit or stock may have moved, the server says.
+            // A reward asked for that moved no points: a free one's hold
+            // counted the cue; a refusal's limit or stock may have moved since
+            // the cue was counted, the server says.
+            if (!chosen.held) {
+                partner.dentalLoyaltyCue = undefined;
+            }
             await this.refresh();
         }
     }

@@ -7,6 +7,27 @@ patch(ResPartner.prototype, {
         return formatPoints(this.loyalty_points_available);
     },
 
+    /**
+     * The points the server says the patient may spend now, after it moved
+     * them (a reward held or given back), with the Rewards cue it counted
+     * for them: the buttons show that cue without asking again.
+     *
+     * @param {{spendable: number, claimable: number}} answer
+     */
+    setDentalLoyaltySpendable({spendable, claimable}) {
+        this.dentalLoyaltyCue = {points: spendable, claimable};
+        this.loyalty_points_available = spendable;
+    },
+
+    /** The Rewards cue the server counted for the patient's points as they
+     * are now, if it did (else undefined: the register asks). */
+    get dentalLoyaltyClaimable() {
+        const cue = this.dentalLoyaltyCue;
+        return cue?.points === this.loyalty_points_available
+            ? cue.claimable
+            : undefined;
+    },
+
     get dentalLoyaltyPendingText() {
         return formatPoints(this.loyalty_points_pending);
     },
