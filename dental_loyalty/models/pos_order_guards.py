@@ -70,15 +70,26 @@ class PosOrderGuards(models.Model):
                         company=register_company.name,
                     )
                 )
-            if not checked and order._dental_loyalty_foreign_links():
-                raise ValidationError(
-                    self.env._(
-                        "%(order)s carries products, taxes or prices of another "
-                        "company than its register's, %(company)s.",
-                        order=label,
-                        company=register_company.name,
-                    )
+            if not checked:
+                order._dental_loyalty_refuse_foreign_links()
+
+    def _dental_loyalty_refuse_foreign_links(self):
+        """Refuse an order that carries another company's links
+        (``_dental_loyalty_foreign_links``)."""
+        for order in self:
+            if not order._dental_loyalty_foreign_links():
+                continue
+            label = order._dental_loyalty_label()
+            if not label or label == "/":
+                label = self.env._("This order")
+            raise ValidationError(
+                self.env._(
+                    "%(order)s carries products, taxes or prices of another "
+                    "company than its register's, %(company)s.",
+                    order=label,
+                    company=order.company_id.name,
                 )
+            )
 
     def _dental_loyalty_foreign_links(self):
         """The products, taxes, pricelist, fiscal position and payment

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..rules import sale_line
-from .pos_order import _CREATING
+from .pos_order import _CREATING, _IN_SYNC
 
 # What a line is worth and which sale it is of: fixed once its order is paid.
 _LINE_VALUE_FIELDS = frozenset(
@@ -55,6 +55,15 @@ class PosOrderLine(models.Model):
                 orders |= orders.browse(vals["order_id"])
             orders._dental_loyalty_check_unlocked("lines")
         return super().write(vals)
+
+    @api.constrains("product_id", "tax_ids", "order_id")
+    def _check_dental_loyalty_line_company(self):
+        """A line added or changed outside the register's sync carries its
+        order's company's products and taxes, as the sync asks of a payload:
+        one of another company left its draft impossible to pay."""
+        # The sync checked the links it sends; the order those it keeps.
+        if self.env.context.get("dental_loyalty_sync") is not _IN_SYNC:
+            self.order_id._dental_loyalty_refuse_foreign_links()
 
     @api.model
     def default_get(self, fields_list):

@@ -44,15 +44,7 @@ class PosOrderSale(models.Model):
             return super().action_pos_order_paid()
         # Its lines may have been written since its sync (one of another
         # company's product or tax leaves the session impossible to close).
-        if self._dental_loyalty_foreign_links():
-            raise UserError(
-                self.env._(
-                    "%(order)s carries products, taxes or prices of another "
-                    "company than its register's, %(company)s.",
-                    order=self._dental_loyalty_label(),
-                    company=self.company_id.name,
-                )
-            )
+        self._dental_loyalty_refuse_foreign_links()
         if self.currency_id.compare_amounts(self._dental_loyalty_points_paid(), 0):
             raise UserError(
                 self.env._(
