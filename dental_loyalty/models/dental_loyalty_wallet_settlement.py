@@ -318,7 +318,9 @@ class DentalLoyaltyWallet(models.Model):
                     sale=sale_label,
                 )
             )
-        return self._post_lines(vals_list + take_back)
+        posted = self._post_lines(vals_list + take_back)
+        self._undo_refunded_tier(own_lots)
+        return posted
 
     def _paid_amount_to_take_back(
         self, sale_lines, so_far, sale_total, earlier_source=None

@@ -161,6 +161,42 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(sum(taken), 70)
         self.assertEqual(self._wallet().points_balance, 0)
 
+    def test_a_sale_refunded_whole_takes_back_the_tier_it_gave(self):
+        # Downgrades wait three months: a sale and its refund, no money kept,
+        # raised the patient for all of them.
+        self._set_loyalty_settings(tier_grace_days=90)
+        sale, error = self._sync_rpc(self._order([(self.checkup, 12)]))
+        self.assertIsNone(error)  # 600 points: Silver
+        self.assertEqual(self._wallet().tier_id, self.silver)
+        _refund, error = self._sync_rpc(self._returns(sale, [12]))
+        self.assertIsNone(error)
+        wallet = self._wallet()
+        self.assertEqual((wallet.points_balance, wallet.tier_id), (0, self.bronze))
+        # The next visit earns at Bronze's 1.0, not Silver's 1.25.
+        visit, error = self._sync_rpc(self._order([(self.checkup, 1)]))
+        self.assertIsNone(error)
+        self.assertEqual(visit.dental_loyalty_points_earned, 50)
+
+    def test_a_refund_leaves_the_tier_held_before_its_sale(self):
+        self._set_loyalty_settings(tier_grace_days=90)
+        # Silver reached weeks ago and kept through its grace period, though
+        # the points of the last twelve months no longer reach it.
+        wallet = self._wallet()
+        wallet._set_tier(self.silver)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_tier_history"
+            " SET create_date = create_date - interval '30 days' WHERE wallet_id = %s",
+            [wallet.id],
+        )
+        sale, error = self._sync_rpc(self._order([(self.checkup, 24)]))
+        self.assertIsNone(error)  # 1,500 points at Silver's 1.25: Gold
+        self.assertEqual(self._wallet().tier_id, self.gold)
+        _refund, error = self._sync_rpc(self._returns(sale, [24]))
+        self.assertIsNone(error)
+        # As if the sale never was: Silver still, not the Bronze of no points.
+        self.assertEqual(self._wallet().tier_id, self.silver)
+
     # ------------------------------------------------------------------
     # Orders that return some lines and sell others
     # ------------------------------------------------------------------
@@ -282,7 +318,7 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(paid.state, "paid")
         self.assertEqual(paid.dental_loyalty_points_spent, 900)
         # A's 210.00 in cash, earned at Silver's 1.25 (the 900 made the patient
-        # Silver; a refund does not move a tier down).
+        # Silver; the refund took back only 100 of them).
         self.assertEqual(self._wallet().points_balance, 262)
 
     def test_a_refund_of_held_points_alone_does_not_block_the_register(self):
