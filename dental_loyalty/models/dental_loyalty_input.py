@@ -7,6 +7,9 @@ from odoo.exceptions import UserError
 # What a clinic never reaches: a bill, a payment or a setting in money, and a
 # number of points. Anything beyond is a forged or mistyped figure.
 MAX_AMOUNT = 1e9
+# More of one line than any clinic sells at once: a forged quantity (a sale's
+# and a refund's alike).
+MAX_QUANTITY = 1e6
 # Points are int4 in the ledger: a cap far below it keeps sums from overflowing.
 MAX_POINTS = 10**7
 # Ids are PostgreSQL's int4.

@@ -8,6 +8,7 @@ from odoo.tools.misc import formatLang
 from .dental_loyalty_input import (
     MAX_AMOUNT,
     MAX_ID,
+    MAX_QUANTITY,
     command_ids,
     is_finite_number,
     is_order_uuid,
@@ -395,8 +396,9 @@ class PosOrderGuards(models.Model):
 
     @api.model
     def _dental_loyalty_check_payload_lines(self, order):
-        """The register's lines: figures a clinic bills, a discount in
-        percent, the sold line a return names, a voucher code as typed."""
+        """The register's lines: figures a clinic bills, quantities it
+        sells, a discount in percent, the sold line a return names, a voucher
+        code as typed."""
         Line = self.env["pos.order.line"]
         for line_id, vals in self._dental_loyalty_payload_values(order, "lines"):
             # Its figures (quantity, prices, totals) are typed with the rest; a
@@ -406,6 +408,8 @@ class PosOrderGuards(models.Model):
             if vals.get("combo_line_ids") and not is_storable_text(vals.get("uuid")):
                 # Core finds a combo's lines by the uuid of the line they are of.
                 self._dental_loyalty_refuse_field(Line, "combo_line_ids")
+            if abs(vals.get("qty") or 0) > MAX_QUANTITY:
+                self._dental_loyalty_refuse_field(Line, "qty")
             if not 0 <= (vals.get("discount") or 0) <= 100:
                 self._dental_loyalty_refuse_field(Line, "discount")
             refunded_id = vals.get("refunded_orderline_id")

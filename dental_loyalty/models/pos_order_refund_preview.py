@@ -1,12 +1,10 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from .dental_loyalty_input import is_finite_number, is_record_id
+from .dental_loyalty_input import MAX_QUANTITY, is_finite_number, is_record_id
 
 # A refund returns the lines of one sale: a few hundred at the very most.
 MAX_RETURNED_LINES = 500
-# More of one line than any clinic sells at once is a forged quantity.
-MAX_QUANTITY = 1e6
 
 
 class PosOrderRefundPreview(models.Model):

@@ -79,10 +79,17 @@ class TestAmountAndIdAttacks(AttackOverTheWire):
 
     def test_a_sync_with_figures_beyond_any_bill_is_refused(self):
         huge_quantity = self._order([(self.checkup, 10**8)])  # 5,000,000,000.00
+        # Within what a clinic bills, not what it sells of one line: its refund
+        # could not be previewed at the register.
+        many = self._order([(self.checkup, 10**7)])  # 500,000,000.00
         # A real bill paid, with a line price the register made up.
         huge_price = self._order([(self.checkup, 1)])
         huge_price["lines"][0][2]["price_unit"] = 1e300
-        for name, data in [("quantity", huge_quantity), ("price", huge_price)]:
+        for name, data in [
+            ("quantity", huge_quantity),
+            ("many", many),
+            ("price", huge_price),
+        ]:
             with self.subTest(name=name):
                 order, error = self._sync_rpc(data)
                 self.assertIsNone(order)
