@@ -49,44 +49,29 @@ class DentalLoyaltyWallet(models.Model):
     def _undo_refunded_tier(self, sale_lines):
         """A refund takes back the tier its sale gave: a wallet whose tier
         moved since the sale (``sale_lines``, what it earned) was posted goes
-        back to the tier its figures reach now, never below the tier it held
-        before the sale (one kept through its grace period stays kept). Else a
-        sale and its refund, no money kept, raised a patient's tier, its
-        multiplier and its rewards for the whole grace period."""
+        to the tier its figures reach now, downgrades allowed. Else a sale and
+        its refund, no money kept, raised a patient's tier, its multiplier and
+        its rewards for the whole grace period. Not even the tier held before
+        the sale is kept: it may have come from a sale refunded since (a
+        sale's refund could not tell); a refund of a sale that moved nothing
+        leaves the tier alone, one kept through its grace period too."""
         self.ensure_one()
         if not sale_lines or self.tier_pinned or self.points_with_family:
             return
-        Tier = self.env["dental.loyalty.tier"]
-        ladder = Tier._ladder(self.company_id.id)
-        # The tier history is the engine's record: read to undo its own move.
-        first_move = (
+        # The tier history is the engine's record: read to find its moves.
+        moved = (
             self.env["dental.loyalty.tier.history"]
             .sudo()
-            .search(
+            .search_count(
                 [
                     ("wallet_id", "=", self.id),
                     ("create_date", ">=", min(sale_lines.mapped("create_date"))),
                 ],
-                order="create_date, id",
                 limit=1,
             )
         )
-        if not ladder or not first_move:
-            return
-        # As the ladder orders tiers; one no longer on it (archived) is none.
-        ranks = {tier.id: (tier.threshold, tier.sequence, tier.id) for tier in ladder}
-
-        def rank(tier_id):
-            return ranks.get(tier_id, (float("-inf"), 0, 0))
-
-        floor = Tier._floor_of(ladder)
-        reached = evaluate_tier(
-            ladder, self._qualifying_figures()[self.id], self.tier_id.id, True
-        )
-        before = first_move.previous_tier_id.id
-        target = max(reached or floor, before or floor, key=rank)
-        if rank(target) < rank(self.tier_id.id):
-            self._set_tier(Tier.browse(target))
+        if moved:
+            self._evaluate_tier(allow_downgrade=True)
 
     def _qualifying_figures(self):
         """The figure each wallet's tier is decided on, per its company's basis."""

@@ -177,7 +177,23 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertIsNone(error)
         self.assertEqual(visit.dental_loyalty_points_earned, 50)
 
-    def test_a_refund_leaves_the_tier_held_before_its_sale(self):
+    def test_two_sales_refunded_in_any_order_take_back_both_tiers(self):
+        self._set_loyalty_settings(tier_grace_days=90)
+        first, error = self._sync_rpc(self._order([(self.checkup, 14)]))
+        self.assertIsNone(error)  # 700 points: Silver
+        second, error = self._sync_rpc(self._order([(self.checkup, 15)]))
+        self.assertIsNone(error)  # 750.00 at Silver's 1.25: 937, Gold
+        self.assertEqual(self._wallet().tier_id, self.gold)
+        _refund, error = self._sync_rpc(self._returns(first, [14]))
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().tier_id, self.silver)  # the 937 left
+        # The Silver held before the second sale came from the first, gone.
+        _refund, error = self._sync_rpc(self._returns(second, [15]))
+        self.assertIsNone(error)
+        wallet = self._wallet()
+        self.assertEqual((wallet.points_balance, wallet.tier_id), (0, self.bronze))
+
+    def test_a_refund_of_a_sale_that_moved_no_tier_leaves_it(self):
         self._set_loyalty_settings(tier_grace_days=90)
         # Silver reached weeks ago and kept through its grace period, though
         # the points of the last twelve months no longer reach it.
@@ -189,12 +205,10 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
             " SET create_date = create_date - interval '30 days' WHERE wallet_id = %s",
             [wallet.id],
         )
-        sale, error = self._sync_rpc(self._order([(self.checkup, 24)]))
-        self.assertIsNone(error)  # 1,500 points at Silver's 1.25: Gold
-        self.assertEqual(self._wallet().tier_id, self.gold)
-        _refund, error = self._sync_rpc(self._returns(sale, [24]))
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)  # 125 points at Silver's 1.25: Silver still
+        _refund, error = self._sync_rpc(self._returns(sale, [2]))
         self.assertIsNone(error)
-        # As if the sale never was: Silver still, not the Bronze of no points.
         self.assertEqual(self._wallet().tier_id, self.silver)
 
     # ------------------------------------------------------------------
