@@ -96,7 +96,9 @@ class PosOrderGuards(models.Model):
         """The products, taxes, pricelist, fiscal position and payment
         methods of the order, its lines and payments that belong to a company
         other than its own or one above it: what the sync's link check
-        refuses in a payload (``_OF_THE_CLINIC``), read from the records."""
+        refuses in a payload (``_OF_THE_CLINIC``), read from the records; and
+        its lines and payments themselves stored in another company (their
+        company is a copy of the order's a write could change)."""
         self.ensure_one()
         allowed = self.company_id.parent_ids
         return [
@@ -110,6 +112,10 @@ class PosOrderGuards(models.Model):
             )
             for record in records
             if record.company_id and record.company_id not in allowed
+        ] + [
+            record
+            for record in (*self.lines, *self.payment_ids)
+            if record.company_id != self.company_id
         ]
 
     def _dental_loyalty_check_value_change(self, vals):

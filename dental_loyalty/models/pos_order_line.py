@@ -18,6 +18,7 @@ _LINE_VALUE_FIELDS = frozenset(
         "dental_loyalty_voucher_id",
         "dental_loyalty_voucher_code",
         "order_id",
+        "company_id",
     }
 )
 
@@ -56,11 +57,12 @@ class PosOrderLine(models.Model):
             orders._dental_loyalty_check_unlocked("lines")
         return super().write(vals)
 
-    @api.constrains("product_id", "tax_ids", "order_id")
+    @api.constrains("product_id", "tax_ids", "order_id", "company_id")
     def _check_dental_loyalty_line_company(self):
-        """A line added or changed outside the register's sync carries its
-        order's company's products and taxes, as the sync asks of a payload:
-        one of another company left its draft impossible to pay."""
+        """A line added or changed outside the register's sync is of its
+        order's company and carries that company's products and taxes, as the
+        sync asks of a payload: one of another company left its draft
+        impossible to pay, or its sale impossible to refund."""
         # The sync checked the links it sends; the order those it keeps.
         if self.env.context.get("dental_loyalty_sync") is not _IN_SYNC:
             self.order_id._dental_loyalty_refuse_foreign_links()

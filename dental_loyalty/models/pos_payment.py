@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .dental_loyalty_input import is_record_id
+from .pos_order import _IN_SYNC
 
 # What a payment pays, with what, for which order.
 # What a payment is worth and where it is booked: its session's closing books
@@ -69,6 +70,14 @@ class PosPayment(models.Model):
                 )
             return True
         return super().write(vals)
+
+    @api.constrains("company_id", "payment_method_id", "pos_order_id")
+    def _check_dental_loyalty_payment_company(self):
+        """A payment added or changed outside the register's sync is of its
+        order's company, with a method of it, as the sync asks of a payload."""
+        # The sync checked the links it sends; the order those it keeps.
+        if self.env.context.get("dental_loyalty_sync") is not _IN_SYNC:
+            self.pos_order_id._dental_loyalty_refuse_foreign_links()
 
     @api.model
     def _dental_loyalty_payment_date(self, claimed, order, session):

@@ -849,6 +849,10 @@ class TestBackOfficeAttacksOverTheWire(
             ("pos.order.line", "write", [draft.lines.ids, {"product_id": product.id}]),
             ("pos.order.line", "create", [[foreign_line]]),
             ("pos.order", "write", [draft.ids, {"lines": [(0, 0, foreign_line)]}]),
+            # A line or payment is of its order's company: a copy of it that
+            # core lets a write change.
+            ("pos.order.line", "write", [draft.lines.ids, {"company_id": other.id}]),
+            ("pos.payment", "write", [draft.payment_ids.ids, {"company_id": other.id}]),
         ):
             with self.subTest(model=model, method=method, args=args):
                 _result, error = self._call_kw(model, method, args, both)
@@ -858,6 +862,8 @@ class TestBackOfficeAttacksOverTheWire(
         draft.invalidate_recordset()
         self.assertEqual(draft.lines.product_id, self.checkup)
         self.assertFalse(draft.lines.tax_ids)
+        companies = draft.lines.company_id | draft.payment_ids.company_id
+        self.assertEqual(companies, self.company)
         # One taken before this check (stored by an older version) is not
         # paid outside the register.
         self.env.cr.execute(
@@ -871,6 +877,13 @@ class TestBackOfficeAttacksOverTheWire(
         draft.invalidate_recordset()
         self.assertEqual(draft.state, "draft")
         self.assertFalse(self._wallet().points_balance)
+        # Nor does a paid sale's line move, which took it out of its refunds.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 1)]))
+        self.assertIsNone(error)
+        _result, error = self._call_kw(
+            "pos.order.line", "write", [sale.lines.ids, {"company_id": other.id}], both
+        )
+        self._assert_refused(error, "its lines can no longer be added or changed")
         # The register's own session still closes, with nothing of Chicago in it.
         _result, error = self._call(
             "pos.session", "close_session_from_ui", [self.pos_session.id]
