@@ -319,7 +319,7 @@ class DentalLoyaltyWallet(models.Model):
                 )
             )
         posted = self._post_lines(vals_list + take_back)
-        self._undo_refunded_tier(own_lots)
+        self._undo_refunded_tier(own_lots, label)
         return posted
 
     def _paid_amount_to_take_back(

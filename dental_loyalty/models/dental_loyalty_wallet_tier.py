@@ -46,7 +46,7 @@ class DentalLoyaltyWallet(models.Model):
             earned.wallet_id._evaluate_tier()
         return res
 
-    def _undo_refunded_tier(self, sale_lines):
+    def _undo_refunded_tier(self, sale_lines, refund_label):
         """A refund takes back the tier its sale gave: a wallet whose tier
         moved since the sale (``sale_lines``, what it earned) was posted goes
         to the tier its figures reach now, downgrades allowed. Else a sale and
@@ -58,20 +58,91 @@ class DentalLoyaltyWallet(models.Model):
         self.ensure_one()
         if not sale_lines or self.tier_pinned or self.points_with_family:
             return
+        posted_at = min(sale_lines.mapped("create_date"))
         # The tier history is the engine's record: read to find its moves.
         moved = (
             self.env["dental.loyalty.tier.history"]
             .sudo()
             .search_count(
-                [
-                    ("wallet_id", "=", self.id),
-                    ("create_date", ">=", min(sale_lines.mapped("create_date"))),
-                ],
+                [("wallet_id", "=", self.id), ("create_date", ">=", posted_at)],
                 limit=1,
             )
         )
-        if moved:
-            self._evaluate_tier(allow_downgrade=True)
+        if not moved:
+            return
+        held = self.tier_id
+        self._evaluate_tier(allow_downgrade=True)
+        if self.tier_id != held:
+            self._report_what_a_tier_gave(held, sale_lines, posted_at, refund_label)
+
+    def _report_what_a_tier_gave(self, held, sale_lines, since, refund_label):
+        """Tell a loyalty manager what the patient had of ``held``, the tier
+        a refund took back, since ``since``: points earned at a multiplier
+        above the tier they hold now, and rewards of a tier above it. As the
+        points a refund could not take back, they are the manager's to weigh:
+        the patient may have come back in good faith."""
+        tier = self.tier_id
+        # The engine's records, read to tell the manager.
+        earned = (
+            self.env["dental.loyalty.ledger"]
+            .sudo()
+            .search(
+                [
+                    ("wallet_id", "=", self.id),
+                    ("kind", "=", "earn"),
+                    ("create_date", ">=", since),
+                    ("tier_multiplier", ">", tier.multiplier or 1.0),
+                    ("id", "not in", sale_lines.ids),
+                ]
+            )
+        )
+
+        def above(reward):
+            floor = reward.min_tier_id
+            return floor and (floor.sequence, floor.threshold) > (
+                tier.sequence,
+                tier.threshold,
+            )
+
+        vouchers = (
+            self.env["dental.loyalty.voucher"]
+            .sudo()
+            .search(
+                [
+                    ("wallet_id", "=", self.id),
+                    ("create_date", ">=", since),
+                    ("reward_id.min_tier_id", "!=", False),
+                ]
+            )
+            .filtered(lambda voucher: above(voucher.reward_id))
+        )
+        what = []
+        if earned:
+            what.append(
+                self.env._(
+                    "points earned at its multiplier on %s",
+                    ", ".join(
+                        order._dental_loyalty_label() for order in earned.pos_order_id
+                    ),
+                )
+            )
+        if vouchers:
+            what.append(
+                self.env._(
+                    "rewards of that tier: %s",
+                    ", ".join(vouchers.reward_id.mapped("name")),
+                )
+            )
+        if what:
+            self._report_problem(
+                self.env._(
+                    "%(refund)s took back the tier %(tier)s. While the patient "
+                    "held it they had %(what)s. Check them.",
+                    refund=refund_label,
+                    tier=held.name,
+                    what="; ".join(what),
+                )
+            )
 
     def _qualifying_figures(self):
         """The figure each wallet's tier is decided on, per its company's basis."""

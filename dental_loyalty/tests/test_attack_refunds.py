@@ -193,6 +193,44 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         wallet = self._wallet()
         self.assertEqual((wallet.points_balance, wallet.tier_id), (0, self.bronze))
 
+    def test_what_a_refunded_tier_gave_is_left_to_a_manager(self):
+        implant = self.env["dental.loyalty.reward"].create(
+            {
+                "name": "Implant consultation",
+                "kind": "gift",
+                "product_id": self.kit.id,
+                "points_cost": 100,
+                "min_tier_id": self.gold.id,
+                "company_id": self.company.id,
+            }
+        )
+        _first, error = self._sync_rpc(self._order([(self.checkup, 14)]))
+        self.assertIsNone(error)  # 700 points: Silver
+        pumped, error = self._sync_rpc(self._order([(self.checkup, 15)]))
+        self.assertIsNone(error)  # 937 more: Gold
+        # While Gold: a visit earns at its 1.5, and a Gold reward is taken.
+        visit, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        self.assertEqual(visit.dental_loyalty_points_earned, 150)
+        _voucher, error = self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            implant.id,
+        )
+        self.assertIsNone(error)
+        refund, error = self._sync_rpc(self._returns(pumped, [15]))
+        self.assertIsNone(error)
+        self.assertEqual(self._wallet().tier_id, self.silver)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
+        )
+        label = refund._dental_loyalty_label()
+        self.assertIn(f"{label} took back the tier Gold", activity.note)
+        self.assertIn(f"multiplier on {visit._dental_loyalty_label()}", activity.note)
+        self.assertIn("rewards of that tier: Implant consultation", activity.note)
+
     def test_a_refund_of_a_sale_that_moved_no_tier_leaves_it(self):
         self._set_loyalty_settings(tier_grace_days=90)
         # Silver reached weeks ago and kept through its grace period, though
