@@ -100,22 +100,25 @@ class PosOrderGuards(models.Model):
         its lines and payments themselves stored in another company (their
         company is a copy of the order's a write could change)."""
         self.ensure_one()
-        allowed = self.company_id.parent_ids
+        # Every line and payment, those the user's company rules hide too (a
+        # line moved to no company is hidden from everyone).
+        order = self.sudo()
+        allowed = order.company_id.parent_ids
         return [
             record
             for records in (
-                self.lines.product_id.product_tmpl_id,
-                self.lines.tax_ids,
-                self.pricelist_id,
-                self.fiscal_position_id,
-                self.payment_ids.payment_method_id,
+                order.lines.product_id.product_tmpl_id,
+                order.lines.tax_ids,
+                order.pricelist_id,
+                order.fiscal_position_id,
+                order.payment_ids.payment_method_id,
             )
             for record in records
             if record.company_id and record.company_id not in allowed
         ] + [
             record
-            for record in (*self.lines, *self.payment_ids)
-            if record.company_id != self.company_id
+            for record in (*order.lines, *order.payment_ids)
+            if record.company_id != order.company_id
         ]
 
     def _dental_loyalty_check_value_change(self, vals):

@@ -853,6 +853,9 @@ class TestBackOfficeAttacksOverTheWire(
             # core lets a write change.
             ("pos.order.line", "write", [draft.lines.ids, {"company_id": other.id}]),
             ("pos.payment", "write", [draft.payment_ids.ids, {"company_id": other.id}]),
+            # None: the company rules hid them from everyone, the check too.
+            ("pos.order.line", "write", [draft.lines.ids, {"company_id": False}]),
+            ("pos.payment", "write", [draft.payment_ids.ids, {"company_id": False}]),
         ):
             with self.subTest(model=model, method=method, args=args):
                 _result, error = self._call_kw(model, method, args, both)
