@@ -59,29 +59,35 @@ class DentalLoyaltyWallet(models.Model):
         if not sale_lines or self.tier_pinned or self.points_with_family:
             return
         posted_at = min(sale_lines.mapped("create_date"))
-        # The tier history is the engine's record: read to find its moves.
-        moved = (
+        # The tier history is the engine's record: read to find its moves (a
+        # wallet's first tier, given as it opens, is none).
+        first_move = (
             self.env["dental.loyalty.tier.history"]
             .sudo()
-            .search_count(
-                [("wallet_id", "=", self.id), ("create_date", ">=", posted_at)],
+            .search(
+                [
+                    ("wallet_id", "=", self.id),
+                    ("create_date", ">=", posted_at),
+                    ("change", "in", ("up", "down")),
+                ],
+                order="create_date, id",
                 limit=1,
             )
         )
-        if not moved:
-            return
-        held = self.tier_id
-        self._evaluate_tier(allow_downgrade=True)
-        if self.tier_id != held:
-            self._report_what_a_tier_gave(held, sale_lines, posted_at, refund_label)
+        if first_move:
+            self._evaluate_tier(allow_downgrade=True)
+            self._report_what_a_tier_gave(first_move, sale_lines, refund_label)
 
-    def _report_what_a_tier_gave(self, held, sale_lines, since, refund_label):
-        """Tell a loyalty manager what the patient had of ``held``, the tier
-        a refund took back, since ``since``: points earned at a multiplier
-        above the tier they hold now, and rewards of a tier above it. As the
-        points a refund could not take back, they are the manager's to weigh:
-        the patient may have come back in good faith."""
-        tier = self.tier_id
+    def _report_what_a_tier_gave(self, first_move, sale_lines, refund_label):
+        """Tell a loyalty manager what the patient had, since the refunded
+        sale (``sale_lines``), of the tiers it opened (``first_move``, the
+        first move of the tier since): points earned at a multiplier above
+        the tier held before the sale, and rewards of a tier above it. Those
+        points count for the tier too, and may keep it where the refund left
+        it; as the points a refund could not take back, they are the
+        manager's to weigh: the patient may have come back in good faith."""
+        before = first_move.previous_tier_id
+        since = first_move.create_date
         # The engine's records, read to tell the manager.
         earned = (
             self.env["dental.loyalty.ledger"]
@@ -89,9 +95,9 @@ class DentalLoyaltyWallet(models.Model):
             .search(
                 [
                     ("wallet_id", "=", self.id),
-                    ("kind", "=", "earn"),
+                    ("kind", "in", ("earn", "rule")),
                     ("create_date", ">=", since),
-                    ("tier_multiplier", ">", tier.multiplier or 1.0),
+                    ("tier_multiplier", ">", before.multiplier or 1.0),
                     ("id", "not in", sale_lines.ids),
                 ]
             )
@@ -100,8 +106,8 @@ class DentalLoyaltyWallet(models.Model):
         def above(reward):
             floor = reward.min_tier_id
             return floor and (floor.sequence, floor.threshold) > (
-                tier.sequence,
-                tier.threshold,
+                before.sequence,
+                before.threshold,
             )
 
         vouchers = (
@@ -136,10 +142,11 @@ class DentalLoyaltyWallet(models.Model):
         if what:
             self._report_problem(
                 self.env._(
-                    "%(refund)s took back the tier %(tier)s. While the patient "
-                    "held it they had %(what)s. Check them.",
+                    "%(refund)s refunded the sale that raised the tier to "
+                    "%(tier)s. While the patient held it they had %(what)s. "
+                    "Check them and the tier.",
                     refund=refund_label,
-                    tier=held.name,
+                    tier=first_move.tier_id.name,
                     what="; ".join(what),
                 )
             )

@@ -227,9 +227,28 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
             [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
         )
         label = refund._dental_loyalty_label()
-        self.assertIn(f"{label} took back the tier Gold", activity.note)
+        self.assertIn(
+            f"{label} refunded the sale that raised the tier to Gold", activity.note
+        )
         self.assertIn(f"multiplier on {visit._dental_loyalty_label()}", activity.note)
         self.assertIn("rewards of that tier: Implant consultation", activity.note)
+
+    def test_points_earned_at_a_refunded_tier_are_left_to_a_manager(self):
+        pumped, error = self._sync_rpc(self._order([(self.checkup, 42)]))
+        self.assertIsNone(error)  # 2,100 points: Gold
+        visit, error = self._sync_rpc(self._order([(self.checkup, 20)]))
+        self.assertIsNone(error)
+        self.assertEqual(visit.dental_loyalty_points_earned, 1500)  # 1,000.00 x 1.5
+        _refund, error = self._sync_rpc(self._returns(pumped, [42]))
+        self.assertIsNone(error)
+        # The 1,500 points earned at Gold's multiplier keep Gold, where the
+        # visit alone earns 1,000 (Silver): that is for a manager to weigh.
+        self.assertEqual(self._wallet().tier_id, self.gold)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
+        )
+        self.assertIn("raised the tier to Gold", activity.note)
+        self.assertIn(f"multiplier on {visit._dental_loyalty_label()}", activity.note)
 
     def test_a_refund_of_a_sale_that_moved_no_tier_leaves_it(self):
         self._set_loyalty_settings(tier_grace_days=90)
