@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, models
 
@@ -61,21 +61,24 @@ class DentalLoyaltyWallet(models.Model):
         )
 
     def _schedule_manager_activities(self, notes, summary):
-        """A to-do on each wallet's patient for a loyalty manager of its company,
-        unless one with the same summary is still open."""
+        """A to-do on each wallet's patient for a loyalty manager of its company;
+        where one with the same summary is still open, the note is added to it
+        (once: a problem found again each night is not repeated), so that a
+        manager who closes it after the first problem misses none after."""
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         managers = self.env.ref("dental_loyalty.group_dental_loyalty_manager").users
         # Loyalty managers need no rights on contacts for the engine to warn them.
         Activity = self.env["mail.activity"].sudo()
-        open_on = set(
-            Activity.search(
+        open_on = {
+            activity.res_id: activity
+            for activity in Activity.search(
                 [
                     ("res_model", "=", "res.partner"),
                     ("res_id", "in", [wallet.partner_id.id for wallet in notes]),
                     ("summary", "=", summary),
                 ]
-            ).mapped("res_id")
-        )
+            )
+        }
         vals_list = []
         for wallet, note in notes.items():
             manager = managers.filtered(
@@ -83,7 +86,12 @@ class DentalLoyaltyWallet(models.Model):
                     not user.share and company in user.company_ids
                 )
             )[:1]
-            if not todo or not manager or wallet.partner_id.id in open_on:
+            activity = open_on.get(wallet.partner_id.id)
+            if activity:
+                if escape(note) not in (activity.note or ""):
+                    activity.note = Markup("%s<p>%s</p>") % (activity.note or "", note)
+                continue
+            if not todo or not manager:
                 continue
             vals_list.append(
                 {

@@ -250,6 +250,30 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertIn("raised the tier to Gold", activity.note)
         self.assertIn(f"multiplier on {visit._dental_loyalty_label()}", activity.note)
 
+    def test_a_second_refunded_tier_is_added_to_the_open_to_do(self):
+        def pump_keep_refund(pumped_qty, kept_qty):
+            pumped, error = self._sync_rpc(self._order([(self.checkup, pumped_qty)]))
+            self.assertIsNone(error)
+            self.assertEqual(self._wallet().tier_id, self.gold)
+            kept, error = self._sync_rpc(self._order([(self.checkup, kept_qty)]))
+            self.assertIsNone(error)  # at Gold's 1.5
+            _refund, error = self._sync_rpc(self._returns(pumped, [pumped_qty]))
+            self.assertIsNone(error)
+            return kept
+
+        first = pump_keep_refund(42, 8)  # Gold, 600 points kept: Silver
+        self.assertEqual(self._wallet().tier_id, self.silver)
+        # Its to-do still open, the same again: Gold kept by 1,500 points
+        # earned at Gold's multiplier.
+        second = pump_keep_refund(28, 20)
+        self.assertEqual(self._wallet().tier_id, self.gold)
+        activity = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
+        )
+        self.assertEqual(len(activity), 1)
+        for kept in (first, second):
+            self.assertIn(kept._dental_loyalty_label(), activity.note)
+
     def test_a_refund_of_a_sale_that_moved_no_tier_leaves_it(self):
         self._set_loyalty_settings(tier_grace_days=90)
         # Silver reached weeks ago and kept through its grace period, though
