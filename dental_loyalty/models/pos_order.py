@@ -4,6 +4,8 @@ from uuid import uuid4
 from odoo import api, fields, models
 from odoo.tools import create_index
 
+from .dental_loyalty_input import is_record_id
+
 PAID_STATES = ("paid", "done", "invoiced")
 # Context values no JSON-RPC call can forge: only the server's own code sets
 # them. A register's sync holds ``_IN_SYNC``; ``_SETTLES`` tells that the
@@ -102,6 +104,10 @@ class PosOrder(models.Model):
         now = fields.Datetime.now()
         self._dental_loyalty_check_new_uuids(vals_list)
         for vals in vals_list:
+            if "company_id" in vals and not is_record_id(vals["company_id"]):
+                # A copy told to take none: PostgreSQL's refusal of the empty
+                # column logged the query as an error.
+                self._dental_loyalty_refuse_field(self, "company_id")
             # Core's own refunds and back-office orders get none: every
             # order's ledger lines and holds are keyed on it.
             if not vals.get("uuid"):

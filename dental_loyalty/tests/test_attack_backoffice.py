@@ -797,6 +797,11 @@ class TestBackOfficeAttacksOverTheWire(
             "pos.order", "write", [[draft.id], {"company_id": other.id}], both
         )
         self.assertIn("must belong to its register's company", error["message"])
+        # Nor copied into none, which PostgreSQL refused with its query logged.
+        _result, error = self._call_kw(
+            "pos.order", "copy", [[draft.id]], {"default": {"company_id": False}}
+        )
+        self._assert_refused(error, "that is not valid")
         # Made outside the sync, an order's lines are checked as the sync's.
         _result, error = self._call_kw(
             "pos.order",
