@@ -60,14 +60,11 @@ class PosOrderGuards(models.Model):
             register_company = order.session_id.config_id.company_id
             if not register_company:
                 continue
-            label = order._dental_loyalty_label()
-            if not label or label == "/":
-                label = self.env._("This order")
             if order.company_id != register_company:
                 raise ValidationError(
                     self.env._(
                         "%(order)s must belong to its register's company, %(company)s.",
-                        order=label,
+                        order=order._dental_loyalty_refused_label(),
                         company=register_company.name,
                     )
                 )
@@ -80,17 +77,22 @@ class PosOrderGuards(models.Model):
         for order in self:
             if not order._dental_loyalty_foreign_links():
                 continue
-            label = order._dental_loyalty_label()
-            if not label or label == "/":
-                label = self.env._("This order")
             raise ValidationError(
                 self.env._(
                     "%(order)s carries products, taxes or prices of another "
                     "company than its register's, %(company)s.",
-                    order=label,
+                    order=order._dental_loyalty_refused_label(),
                     company=order.company_id.name,
                 )
             )
+
+    def _dental_loyalty_refused_label(self):
+        """The order as a refusal names it: an order not created yet has no
+        name ("/")."""
+        label = self._dental_loyalty_label()
+        if not label or label == "/":
+            return self.env._("This order")
+        return label
 
     def _dental_loyalty_foreign_links(self):
         """The products, taxes, pricelist, fiscal position and payment
