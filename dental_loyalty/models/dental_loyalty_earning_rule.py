@@ -337,9 +337,7 @@ class DentalLoyaltyEarningRule(models.Model):
     def _clinic_tz(self, company):
         """The clinic's time zone, which the rules' days and hours are in: its
         working hours', else its address's, else UTC."""
-        # Cashiers have no rights on working hours: the engine reads them.
-        company = company.sudo()
-        return company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
+        return company.dental_loyalty_clinic_tz or "UTC"
 
     @api.model
     def _clinic_time(self, company, moment):

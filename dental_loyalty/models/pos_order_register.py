@@ -10,14 +10,13 @@ from .dental_loyalty_input import (
 )
 
 # What a points payment reads of the company besides its programme's
-# settings: its money, its place in the company tree (the record rules' check
-# of the patient), its name and where its time zone comes from.
+# settings (its clinic's time zone among them): its money, its place in the
+# company tree (the record rules' check of the patient), its name and address.
 _COMPANY_READ = (
     "currency_id",
     "parent_path",
     "name",
     "partner_id",
-    "resource_calendar_id",
 )
 
 

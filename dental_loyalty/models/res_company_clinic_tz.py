@@ -8,13 +8,18 @@ class ResCompany(models.Model):
     dental_loyalty_clinic_tz = fields.Char(
         string="Clinic Time Zone",
         compute="_compute_dental_loyalty_clinic_tz",
+        # Stored: the register's calls read it with the clinic's programme, in
+        # one query, where the working hours' time zone was a query of its own.
+        store=True,
         help="The time zone the earning rules' days and hours are in.",
     )
 
+    @api.depends("resource_calendar_id.tz", "partner_id.tz")
     def _compute_dental_loyalty_clinic_tz(self):
-        Rule = self.env["dental.loyalty.earning.rule"]
         for company in self:
-            company.dental_loyalty_clinic_tz = Rule._clinic_tz(company)
+            company.dental_loyalty_clinic_tz = (
+                company.resource_calendar_id.tz or company.partner_id.tz or "UTC"
+            )
 
     def _dental_loyalty_today(self):
         """Today on the clinic's clock (``_clinic_tz``): the day every loyalty
@@ -40,7 +45,7 @@ class ResCompany(models.Model):
         companies = (
             self.sudo()
             .with_context(active_test=False)
-            .search_fetch([], ["resource_calendar_id", "partner_id"])
+            .search_fetch([], ["dental_loyalty_clinic_tz"])
         )
         return companies.grouped(lambda company: company._dental_loyalty_today())
 

@@ -104,6 +104,22 @@ class TestTheClinicDay(DentalLoyaltyPosCommon):
         )
         self.assertEqual(history.date, wallet.tier_date)
 
+    @freeze_time("2026-03-10 12:00:00")  # 02:00 on the 11th in Kiritimati
+    def test_the_clinics_day_follows_its_clock_when_it_moves(self):
+        self.assertEqual(self.company._dental_loyalty_today(), date(2026, 3, 11))
+        # Its working hours moved to Pago Pago (01:00 on the 10th): the
+        # register's next question counts that day, and the register's clock
+        # for the earning rules says it too.
+        self.company.resource_calendar_id.sudo().tz = "Pacific/Pago_Pago"
+        self.assertEqual(self.company._dental_loyalty_today(), date(2026, 3, 10))
+        self.assertEqual(self.company.dental_loyalty_clinic_tz, "Pacific/Pago_Pago")
+        # Without working hours, the clinic's address tells its clock.
+        self.company.sudo().resource_calendar_id = False
+        self.company.partner_id.tz = "Pacific/Kiritimati"
+        self.assertEqual(self.company._dental_loyalty_today(), date(2026, 3, 11))
+        self.company.partner_id.tz = False
+        self.assertEqual(self.company.dental_loyalty_clinic_tz, "UTC")
+
     def test_a_wallet_opened_by_another_clinics_caller_counts_the_clinics_day(self):
         elsewhere = self.env["res.company"].create({"name": "Clinic a day behind"})
         elsewhere.resource_calendar_id.tz = "Pacific/Pago_Pago"
