@@ -19,7 +19,10 @@ class PosOrderDesk(models.Model):
         self._dental_loyalty_read_programme(config.company_id)
         patient = self._dental_loyalty_patient(partner_id)
         claimable = 0
-        wallet = patient._dental_loyalty_member_wallet(config.company_id)
+        # A preview: the wallet's figures are read with it.
+        wallet = patient._dental_loyalty_member_wallet(
+            config.company_id, with_figures=True
+        )
         if wallet:
             _spendable, claimable = self._dental_loyalty_claimable(wallet, patient)
         return {

@@ -105,10 +105,14 @@ class PosOrderRegister(models.Model):
         # the company's columns.
         self._dental_loyalty_read_programme(config.company_id)
         patient = self._dental_loyalty_patient(partner_id)
+        # A preview, its figures read with the wallet: the engine checks again,
+        # under the wallet's lock, at redeem.
         wallet = self._dental_loyalty_member_wallet(
-            patient, config, self.env._("they have no points for rewards.")
+            patient,
+            config,
+            self.env._("they have no points for rewards."),
+            with_figures=True,
         )
-        # A preview: the engine checks again, under the wallet's lock, at redeem.
         # The catalog and the holds are the engine's: cashiers read them here.
         spendable, refusals = self._dental_loyalty_catalog(wallet, patient)
         rewards = []
@@ -290,10 +294,15 @@ class PosOrderRegister(models.Model):
         return reward
 
     @api.model
-    def _dental_loyalty_member_wallet(self, patient, config, reason):
+    def _dental_loyalty_member_wallet(
+        self, patient, config, reason, with_figures=False
+    ):
         """The wallet the patient pays from at this register: a member's (or
-        of one who joins automatically now); else the refusal, with ``reason``."""
-        wallet = patient._dental_loyalty_member_wallet(config.company_id)
+        of one who joins automatically now); else the refusal, with ``reason``.
+        ``with_figures``: read with its figures, for a preview."""
+        wallet = patient._dental_loyalty_member_wallet(
+            config.company_id, with_figures=with_figures
+        )
         if not wallet:
             raise patient._dental_loyalty_not_member_error(reason)
         return wallet

@@ -105,17 +105,20 @@ class ResPartner(models.Model):
         company = company or self.env.company
         return company.dental_loyalty_enrolment == "auto" and not self.is_company
 
-    def _dental_loyalty_member_wallet(self, company=None):
+    def _dental_loyalty_member_wallet(self, company=None, with_figures=False):
         """The wallet a member earns into and spends from in ``company`` (their
         family's, else their own), opened for a patient who joins
-        automatically; empty for a non-member."""
+        automatically; empty for a non-member. ``with_figures``: their own
+        wallet's figures are read with it, for a preview."""
         company = company or self.env.company
         joining = self.filtered(
             lambda partner: partner._dental_loyalty_joins_automatically(company)
         )
         return (
             self.env["dental.loyalty.wallet"]
-            ._get_for_partners(self, company, open_for=joining)
+            ._get_for_partners(
+                self, company, open_for=joining, with_figures=with_figures
+            )
             ._paying_wallet()
         )
 
