@@ -31,10 +31,11 @@ class PosOrderDesk(models.Model):
         }
 
     @api.model
-    def _dental_loyalty_claimable(self, wallet, patient):
+    def _dental_loyalty_claimable(self, wallet, patient, spendable=None):
         """The points the patient may spend on rewards, and how many rewards
-        they can have now: the Rewards button's cue."""
-        spendable, refusals = self._dental_loyalty_catalog(wallet, patient)
+        they can have now: the Rewards button's cue. ``spendable``: those
+        points, when the caller knows them from the holds it read."""
+        spendable, refusals = self._dental_loyalty_catalog(wallet, patient, spendable)
         claimable = sum(
             1
             for reward, refusal in refusals.items()
@@ -43,16 +44,18 @@ class PosOrderDesk(models.Model):
         return spendable, claimable
 
     @api.model
-    def _dental_loyalty_catalog(self, wallet, patient):
-        """The points the patient may spend on rewards, and every reward of
-        the wallet's clinic with why the patient cannot have it (or None)."""
+    def _dental_loyalty_catalog(self, wallet, patient, spendable=None):
+        """The points the patient may spend on rewards (``spendable`` when the
+        caller knows them), and every reward of the wallet's clinic with why
+        the patient cannot have it (or None)."""
         # The catalog and the holds are the engine's: the caller checked the
         # register and that the cashier may read the patient.
-        spendable, _own, _others = (
-            self.env["dental.loyalty.reservation"]
-            .sudo()
-            ._spendable_for(wallet, "rewards")
-        )
+        if spendable is None:
+            spendable, _own, _others = (
+                self.env["dental.loyalty.reservation"]
+                .sudo()
+                ._spendable_for(wallet, "rewards")
+            )
         Reward = self.env["dental.loyalty.reward"].sudo()
         rewards = Reward.search_fetch(
             [("company_id", "=", wallet.company_id.id)], Reward._engine_fields()

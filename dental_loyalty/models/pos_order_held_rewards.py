@@ -70,8 +70,9 @@ class PosOrderHeldRewards(models.Model):
         )
         line = voucher._line_for_bill(bill_total, covered, patient, bill_lines)
         # The Rewards cue after the hold, with it: the register need not ask
-        # for the patient's offers again because their points moved.
-        _left, claimable = self._dental_loyalty_claimable(wallet, patient)
+        # for the patient's offers again because their points moved. The
+        # points left are known from the holds read under the lock.
+        _left, claimable = self._dental_loyalty_claimable(wallet, patient, spendable)
         return {
             **line,
             "held": True,
