@@ -21,12 +21,12 @@
   v  the first history's patient chooses a reward at the register, the rest of
      the bill paid in cash (no points payment): the counterpart of b. Called as
      its client does (desk_buttons.js, rewards.js, held_rewards.js,
-     vouchers.js): the patient's offers when the patient is chosen, the
-     catalog when Rewards is tapped (dental_loyalty_rewards),
+     vouchers.js): the patient's offers when the patient is chosen (with the
+     catalog, which Rewards tapped within minutes shows without asking),
      dental_loyalty_hold_reward (the reward's points held on the bill, its line
-     added at the price the hold answered with, the Rewards cue with it: the
-     offers are not asked again), then sync_from_ui, which checks the voucher
-     line and buys the held reward. At Pay the register prices its
+     added at the price the hold answered with, the Rewards cue and catalog
+     with it: the offers are not asked again), then sync_from_ui, which checks
+     the voucher line and buys the held reward. At Pay the register prices its
      voucher lines again (dental_loyalty_voucher_line) only when the bill, its
      lines, the patient or the vouchers before changed since, or the hold is
      close to lapsing: nothing changes here, so it does not ask.
@@ -600,7 +600,9 @@ class Bench:
         return figures, self.sync(figures, data)
 
     def reward_order(self, patient):
-        """As the register's Rewards button (held_rewards.js): the reward's points
+        """As the register's Rewards button (rewards.js, held_rewards.js): the
+        catalog the offers listed is shown without asking again (the patient
+        was chosen a moment ago); the reward's points
         are held on the bill and its line added at the price the hold answered;
         at Pay the register finds the bill as the line was priced on
         (vouchers.js, repriceVouchers) and does not ask again; the rest is paid
@@ -614,11 +616,6 @@ class Bench:
         ]
         orders = self.cashier_env["pos.order"]
         self.patient_offers(figures, patient)
-        self.call(
-            figures,
-            "catalog (Rewards tapped)",
-            lambda: orders.dental_loyalty_rewards(self.config.id, patient.id),
-        )
         held = self.call(
             figures,
             "hold reward",

@@ -10,38 +10,57 @@ class PosOrderDesk(models.Model):
     @api.model
     def dental_loyalty_patient_offers(self, config_id, partner_id):
         """``{"claimable": rewards the patient can have now, "vouchers": their
-        own vouchers a bill can use today}``; a patient outside the programme
-        has no rewards, and no refusal for it: the buttons only stay quiet."""
+        own vouchers a bill can use today}``, and for a member the catalog as
+        ``dental_loyalty_rewards`` answers it (``spendable``, ``rewards``): the
+        register shows it when Rewards is tapped soon after, without asking
+        again (the hold checks again under the wallet's lock). A patient
+        outside the programme has no rewards, and no refusal for it: the
+        buttons only stay quiet."""
         config = self._dental_loyalty_register(config_id)
         # As a points payment's reserve: the programme read first with what the
         # patient's access check reads of the company, which else fetched every
         # one of the company's columns.
         self._dental_loyalty_read_programme(config.company_id)
         patient = self._dental_loyalty_patient(partner_id)
-        claimable = 0
+        answer = {"claimable": 0}
         # A preview: the wallet's figures are read with it.
         wallet = patient._dental_loyalty_member_wallet(
             config.company_id, with_figures=True
         )
         if wallet:
-            _spendable, claimable = self._dental_loyalty_claimable(wallet, patient)
-        return {
-            "claimable": claimable,
-            "vouchers": self._dental_loyalty_patient_vouchers(config, patient),
-        }
+            answer.update(self._dental_loyalty_rewards_cue(wallet, patient))
+        answer["vouchers"] = self._dental_loyalty_patient_vouchers(config, patient)
+        return answer
 
     @api.model
-    def _dental_loyalty_claimable(self, wallet, patient, spendable=None):
-        """The points the patient may spend on rewards, and how many rewards
-        they can have now: the Rewards button's cue. ``spendable``: those
-        points, when the caller knows them from the holds it read."""
+    def _dental_loyalty_rewards_cue(self, wallet, patient, spendable=None):
+        """The Rewards button's cue and the catalog behind it: ``spendable``,
+        the points the patient may spend on rewards (given when the caller
+        knows them from the holds it read); ``rewards``, every reward of the
+        clinic with its cost, the points left after it and, when the patient
+        cannot have it now, why (``refusal``: the limit, the tier, the stock,
+        the dates or the points); ``claimable``, how many they can have."""
         spendable, refusals = self._dental_loyalty_catalog(wallet, patient, spendable)
-        claimable = sum(
-            1
-            for reward, refusal in refusals.items()
-            if not reward._desk_refusal(refusal, spendable)
-        )
-        return spendable, claimable
+        rewards = []
+        for reward, refusal in refusals.items():
+            refusal = reward._desk_refusal(refusal, spendable)
+            rewards.append(
+                {
+                    "id": reward.id,
+                    "name": reward.name,
+                    "description": reward.description or "",
+                    "kind": reward.kind,
+                    "points_cost": reward.points_cost,
+                    "points_after": spendable - reward.points_cost,
+                    "affordable": not refusal,
+                    "refusal": refusal or "",
+                }
+            )
+        return {
+            "spendable": spendable,
+            "rewards": rewards,
+            "claimable": sum(1 for reward in rewards if reward["affordable"]),
+        }
 
     @api.model
     def _dental_loyalty_catalog(self, wallet, patient, spendable=None):

@@ -69,15 +69,13 @@ class PosOrderHeldRewards(models.Model):
             bill_total=bill_total,
         )
         line = voucher._line_for_bill(bill_total, covered, patient, bill_lines)
-        # The Rewards cue after the hold, with it: the register need not ask
-        # for the patient's offers again because their points moved. The
-        # points left are known from the holds read under the lock.
-        _left, claimable = self._dental_loyalty_claimable(wallet, patient, spendable)
+        # The Rewards cue and catalog after the hold, with it: the register
+        # need not ask again because the patient's points moved. The points
+        # left are known from the holds read under the lock.
         return {
             **line,
+            **self._dental_loyalty_rewards_cue(wallet, patient, spendable),
             "held": True,
-            "spendable": spendable,
-            "claimable": claimable,
             # How long the hold lasts: the register prices the line again at
             # Pay (which renews it) only when it is close to lapsing.
             "hold_seconds": voucher._hold_seconds(),
@@ -124,15 +122,11 @@ class PosOrderHeldRewards(models.Model):
     @api.model
     def _dental_loyalty_left_after_release(self, voucher):
         """What the register shows once a reward was given back: whose points
-        came back, what they may spend now, and the Rewards cue with it (the
-        patient's offers need not be asked again)."""
-        spendable, claimable = self._dental_loyalty_claimable(
-            voucher.wallet_id, voucher.partner_id
-        )
+        came back, what they may spend now, and the Rewards cue and catalog
+        with it (the patient's offers need not be asked again)."""
         return {
             "partner_id": voucher.partner_id.id,
-            "spendable": spendable,
-            "claimable": claimable,
+            **self._dental_loyalty_rewards_cue(voucher.wallet_id, voucher.partner_id),
         }
 
     @api.model

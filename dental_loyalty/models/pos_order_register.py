@@ -98,7 +98,8 @@ class PosOrderRegister(models.Model):
     def dental_loyalty_rewards(self, config_id, partner_id):
         """Every reward of the clinic's catalog, each with its cost, the points
         left after it and, when the patient cannot have it now, why
-        (``refusal``: the limit, the tier, the stock, the dates or the points)."""
+        (``refusal``: the limit, the tier, the stock, the dates or the points):
+        ``_dental_loyalty_rewards_cue``."""
         config = self._dental_loyalty_register(config_id)
         # As the offers: the programme read first with what the patient's
         # access check reads of the company, which else fetched every one of
@@ -114,23 +115,7 @@ class PosOrderRegister(models.Model):
             with_figures=True,
         )
         # The catalog and the holds are the engine's: cashiers read them here.
-        spendable, refusals = self._dental_loyalty_catalog(wallet, patient)
-        rewards = []
-        for reward, refusal in refusals.items():
-            refusal = reward._desk_refusal(refusal, spendable)
-            rewards.append(
-                {
-                    "id": reward.id,
-                    "name": reward.name,
-                    "description": reward.description or "",
-                    "kind": reward.kind,
-                    "points_cost": reward.points_cost,
-                    "points_after": spendable - reward.points_cost,
-                    "affordable": not refusal,
-                    "refusal": refusal or "",
-                }
-            )
-        return {"spendable": spendable, "rewards": rewards}
+        return self._dental_loyalty_rewards_cue(wallet, patient)
 
     @api.model
     def dental_loyalty_redeem_reward(

@@ -52,6 +52,19 @@ class TestDeskOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
         # nor the free cleaning (400 points).
         self.assertEqual(offers["claimable"], 2)
         self.assertEqual([v["code"] for v in offers["vouchers"]], [own.code])
+        # The catalog behind the cue comes with it, as the Rewards call lists
+        # it: Rewards tapped soon after shows it without asking again.
+        catalog, error = self._call(
+            "pos.order", "dental_loyalty_rewards", self.config.id, self.patient.id
+        )
+        self.assertEqual(
+            (offers["spendable"], offers["rewards"]),
+            (catalog["spendable"], catalog["rewards"]),
+        )
+        self.assertEqual(
+            {r["name"] for r in offers["rewards"] if r["affordable"]},
+            {"10 off", "10 % off"},
+        )
         offers, error = self._offers(stranger.id)
         self.assertEqual(offers["claimable"], 0, "the stranger has no points left")
         self.assertEqual(len(offers["vouchers"]), 1)

@@ -195,10 +195,8 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
             self.Voucher.search([("partner_id", "=", self.patient.id)]).mapped("state"),
             ["used"],
         )
-        spendable, _claimable = self.env["pos.order"]._dental_loyalty_claimable(
-            wallet, self.patient
-        )
-        self.assertEqual(spendable, available)
+        cue = self.env["pos.order"]._dental_loyalty_rewards_cue(wallet, self.patient)
+        self.assertEqual(cue["spendable"], available)
         # The same sync again stores nothing more and changes nothing.
         _order, error = self._sync_rpc(data)
         self.assertIsNone(error)
@@ -262,7 +260,7 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
     def test_a_hold_and_its_release_answer_with_the_rewards_cue(self):
         self._give_points(self.patient, 400)
 
-        def claimable():
+        def offered():
             offers, error = self._call(
                 "pos.order",
                 "dental_loyalty_patient_offers",
@@ -270,21 +268,21 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
                 self.patient.id,
             )
             self.assertIsNone(error)
-            return offers["claimable"]
+            return {key: offers[key] for key in ("spendable", "claimable", "rewards")}
 
-        before = claimable()
+        before = offered()
         line, error = self._hold("order-1", self.ten_off)
         self.assertIsNone(error)
         # 100 points left: fewer rewards within reach, and the hold says how
-        # many, as the offers would: the register need not ask them again.
-        self.assertEqual((line["spendable"], line["claimable"]), (100, claimable()))
-        self.assertLess(line["claimable"], before)
+        # many and lists the catalog as the offers would: the register need
+        # not ask them again.
+        after = offered()
+        self.assertEqual({key: line[key] for key in after}, after)
+        self.assertEqual(after["spendable"], 100)
+        self.assertLess(after["claimable"], before["claimable"])
         released, error = self._release("order-1", line["code"])
         self.assertIsNone(error)
-        self.assertEqual(
-            released,
-            {"partner_id": self.patient.id, "spendable": 400, "claimable": before},
-        )
+        self.assertEqual(released, {"partner_id": self.patient.id, **before})
 
     def test_a_gift_is_handed_over_when_the_bill_is_paid(self):
         self._give_points(self.patient, 100)

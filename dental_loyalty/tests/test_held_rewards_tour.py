@@ -3,7 +3,7 @@ from odoo.tests import tagged
 from odoo.addons.point_of_sale.tests.test_frontend import TestPointOfSaleHttpCommon
 
 from .common import DentalLoyaltyTestMixin
-from .register_calls import offers_calls, voucher_line_calls
+from .register_calls import offers_calls, register_calls, voucher_line_calls
 
 
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
@@ -117,6 +117,7 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         with (
             voucher_line_calls(self.env) as calls,
             offers_calls(self.env) as offers,
+            register_calls(self.env, "dental_loyalty_rewards") as catalogs,
         ):
             self.start_pos_tour("DentalLoyaltyHeldRewardTour", login="pos_user")
         # The gift came after the discount and covers nothing: the bill each
@@ -125,6 +126,9 @@ class TestHeldRewardsTour(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
         # The Rewards cue moved with every hold and release (3, 2, 3), each
         # answer counting it: the offers were asked once, for the patient.
         self.assertEqual(offers, [(self.main_pos_config.id, self.patient.id)])
+        # Rewards tapped four times, each soon after the offers, a hold or a
+        # release listed the catalog: it opened without asking the server.
+        self.assertEqual(catalogs, [])
         vouchers = self.env["dental.loyalty.voucher"].search(
             [("partner_id", "=", self.patient.id)], order="id"
         )

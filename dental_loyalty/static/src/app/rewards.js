@@ -32,21 +32,27 @@ export async function chooseReward(pos) {
         );
         return;
     }
-    const catalog = await askServer(pos, "dental_loyalty_rewards", [
-        pos.config.id,
-        partner.id,
-    ]);
-    if (!catalog.ok) {
-        return showAlert(pos, _t("Rewards"), catalog.message);
+    // The catalog the server listed with the patient's offers, or after a
+    // hold or a release, while recent; else asked now.
+    let catalog = partner.dentalLoyaltyCatalog;
+    if (!catalog) {
+        const answer = await askServer(pos, "dental_loyalty_rewards", [
+            pos.config.id,
+            partner.id,
+        ]);
+        if (!answer.ok) {
+            return showAlert(pos, _t("Rewards"), answer.message);
+        }
+        catalog = answer.result;
     }
     const reward = await makeAwaitable(pos.dialog, RewardCatalog, {
         title: _t("Rewards for %s", partner.name),
-        spendable: catalog.result.spendable,
-        rewards: catalog.result.rewards,
+        spendable: catalog.spendable,
+        rewards: catalog.rewards,
     });
     if (!reward) {
-        // Nothing changed on the server: the catalog just read is the cue.
-        const claimable = catalog.result.rewards.filter((r) => r.affordable).length;
+        // Nothing changed on the server: the catalog shown is the cue.
+        const claimable = catalog.rewards.filter((r) => r.affordable).length;
         return {claimable};
     }
     const held = await holdReward(pos, order, reward);

@@ -71,6 +71,19 @@ registry.category("web_tour.tours").add("DentalLoyaltyHeldRewardTour", {
             ProductScreen.totalAmountIs("100.00"),
             chooseReward("10 % off your bill"),
             lineShows("10 % off your bill", "-10.00"),
+            {
+                content: "click Rewards again",
+                trigger:
+                    '.product-screen .o_dental_loyalty_desk button:contains("Rewards")',
+                run: "click",
+            },
+            {
+                content:
+                    "the catalog is the one the hold answered with: 800 points, the night guard out of reach",
+                trigger:
+                    ".o_dental_loyalty_catalog:has(.o_dental_loyalty_catalog_spendable:contains('800')) .o_dental_loyalty_reward:disabled:contains('Night guard') .o_dental_loyalty_reward_refusal:contains('Not enough points')",
+            },
+            Dialog.cancel(),
             chooseReward("Toothbrush kit"),
             lineShows("Toothbrush kit, gift, handed over", "0.00"),
             pointsAre("700"),

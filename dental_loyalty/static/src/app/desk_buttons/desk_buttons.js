@@ -71,9 +71,19 @@ export class DeskButtons extends Component {
             this.offers.claimable = claimable;
             return;
         }
+        const points = partner.loyalty_points_available;
         const offers = await patientOffers(this.pos, partner);
         if (this.partner?.id === partnerId) {
-            Object.assign(this.offers, {partnerId, ...offers});
+            Object.assign(this.offers, {
+                partnerId,
+                claimable: offers.claimable,
+                vouchers: offers.vouchers,
+            });
+            if (offers.rewards && partner.loyalty_points_available === points) {
+                // Counted for the points the register still shows: Rewards
+                // tapped soon after lists this catalog without asking again.
+                partner.setDentalLoyaltyCue(offers);
+            }
         }
     }
 
@@ -94,7 +104,7 @@ export class DeskButtons extends Component {
             // counted the cue; a refusal's limit or stock may have moved since
             // the cue was counted, the server says.
             if (!chosen.held) {
-                partner.dentalLoyaltyCue = undefined;
+                partner.clearDentalLoyaltyCue();
             }
             await this.refresh();
         }

@@ -56,7 +56,7 @@ patch(PosStore.prototype, {
                 partner.loyalty_points_available = order.dental_loyalty_balance;
                 // The sync moved more than points (a voucher used, a limit
                 // reached): the cue counted at a hold no longer stands.
-                partner.dentalLoyaltyCue = undefined;
+                partner.clearDentalLoyaltyCue();
                 partner.loyalty_points_pending = order.dental_loyalty_pending;
                 partner.loyalty_tier_name = order.dental_loyalty_tier_name;
             }
