@@ -23,9 +23,11 @@ class PosOrderDesk(models.Model):
         self._dental_loyalty_read_programme(config.company_id)
         patient = self._dental_loyalty_patient(partner_id)
         answer = {"claimable": 0}
-        # A preview: the wallet's figures are read with it.
+        # A preview, asked whenever a patient is chosen (by mistake too): the
+        # wallet's figures are read with it, and it joins nobody, where the
+        # clinic enrols every new patient at their first paid visit.
         wallet = patient._dental_loyalty_member_wallet(
-            config.company_id, with_figures=True
+            config.company_id, with_figures=True, open_new=False
         )
         if wallet:
             answer.update(self._dental_loyalty_rewards_cue(wallet, patient))

@@ -105,14 +105,19 @@ class ResPartner(models.Model):
         company = company or self.env.company
         return company.dental_loyalty_enrolment == "auto" and not self.is_company
 
-    def _dental_loyalty_member_wallet(self, company=None, with_figures=False):
+    def _dental_loyalty_member_wallet(
+        self, company=None, with_figures=False, open_new=True
+    ):
         """The wallet a member earns into and spends from in ``company`` (their
         family's, else their own), opened for a patient who joins
-        automatically; empty for a non-member. ``with_figures``: their own
-        wallet's figures are read with it, for a preview."""
+        automatically unless not ``open_new``; empty for a non-member.
+        ``with_figures``: their own wallet's figures are read with it, for a
+        preview."""
         company = company or self.env.company
         joining = self.filtered(
-            lambda partner: partner._dental_loyalty_joins_automatically(company)
+            lambda partner: (
+                open_new and partner._dental_loyalty_joins_automatically(company)
+            )
         )
         return (
             self.env["dental.loyalty.wallet"]

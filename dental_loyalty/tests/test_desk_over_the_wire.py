@@ -69,6 +69,17 @@ class TestDeskOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
         self.assertEqual(offers["claimable"], 0, "the stranger has no points left")
         self.assertEqual(len(offers["vouchers"]), 1)
 
+    def test_offers_join_nobody(self):
+        # The clinic enrols every new patient at their first paid visit; the
+        # register asks for the offers whenever a patient is chosen, by
+        # mistake too, and that is no visit.
+        self._set_loyalty_settings(enrolment="auto")
+        newcomer = self.env["res.partner"].create({"name": "Newcomer"})
+        offers, error = self._offers(newcomer.id)
+        self.assertIsNone(error)
+        self.assertEqual(offers, {"claimable": 0, "vouchers": []})
+        self.assertFalse(newcomer._dental_loyalty_own_wallet(self.company))
+
     def test_the_catalog_lists_every_reward_with_why_not(self):
         self._give_points(self.patient, 350)
         self.gift.write({"limit_per_patient": 1, "limit_period": "year"})
