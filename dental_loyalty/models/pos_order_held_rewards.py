@@ -87,6 +87,9 @@ class PosOrderHeldRewards(models.Model):
         the patient's limit are given back at once."""
         config = self._dental_loyalty_register(config_id, order_uuid)
         voucher = self.env["dental.loyalty.voucher"]._from_code(code, config.company_id)
+        # The answer is the patient's points and catalog: only for a patient
+        # the cashier may read, as when the reward was held.
+        self._dental_loyalty_patient(voucher.partner_id.id)
         # The voucher's hold and order are the engine's: read to check the
         # register.
         if (

@@ -284,6 +284,20 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self.assertIsNone(error)
         self.assertEqual(released, {"partner_id": self.patient.id, **before})
 
+    def test_a_release_answers_only_for_a_patient_the_cashier_may_read(self):
+        self._give_points(self.patient, 400)
+        line, error = self._hold("order-1", self.ten_off)
+        self.assertIsNone(error)
+        _released, error = self._release("order-1", line["code"])
+        self.assertIsNone(error)
+        # The patient is now another clinic's, which the cashier does not
+        # work in: the release asked again no longer tells their points and
+        # catalog to whoever holds the code and the order's uuid.
+        self.patient.company_id = self.env["res.company"].create({"name": "Other"})
+        again, error = self._release("order-1", line["code"])
+        self.assertIsNone(again)
+        self.assertTrue(error)
+
     def test_a_gift_is_handed_over_when_the_bill_is_paid(self):
         self._give_points(self.patient, 100)
         data = self._voucher_order([(self.checkup, 1)], [])
