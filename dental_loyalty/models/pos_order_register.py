@@ -139,7 +139,11 @@ class PosOrderRegister(models.Model):
             "kind": reward.kind,
             "reward": reward.name,
             "expiry_date": fields.Date.to_string(voucher.expiry_date),
-            "spendable": wallet.points_available,
+            # Spendable as the register says it everywhere: less every hold.
+            # The holds are the engine's.
+            "spendable": self.env["dental.loyalty.reservation"]
+            .sudo()
+            ._spendable_for(wallet, "rewards")[0],
         }
 
     @api.model

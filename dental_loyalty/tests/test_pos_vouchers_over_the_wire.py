@@ -54,6 +54,33 @@ class TestVouchersOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
         self.assertEqual(error["name"], "odoo.exceptions.AccessError")
         self.assertEqual((voucher.state, self.ten_off.points_cost), ("valid", 300))
 
+    def test_a_redeem_answers_what_the_patient_may_still_spend(self):
+        self._give_points(self.patient, 500)
+        # Another bill being paid holds the gift's 100 points.
+        _line, error = self._call(
+            "pos.order",
+            "dental_loyalty_hold_reward",
+            self.config.id,
+            "another-bill",
+            self.patient.id,
+            self.gift.id,
+            100.0,
+            0.0,
+            None,
+        )
+        self.assertIsNone(error)
+        voucher_data, error = self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            self.ten_off.id,
+        )
+        self.assertIsNone(error)
+        # Spendable, as everywhere: 500 less the voucher's 300 and the 100
+        # the other bill holds.
+        self.assertEqual(voucher_data["spendable"], 100)
+
     def test_bad_arguments_get_a_message(self):
         for method, args, message in [
             ("dental_loyalty_rewards", (self.config.id, "abc"), "Choose the patient"),
