@@ -13,6 +13,15 @@ class TestVouchersOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
         super().setUp()
         self.authenticate(self.cashier.login, self.cashier.login)
 
+    def _redeem(self, reward):
+        return self._call(
+            "pos.order",
+            "dental_loyalty_redeem_reward",
+            self.config.id,
+            self.patient.id,
+            reward.id,
+        )
+
     def test_a_cashier_redeems_through_the_engine_only(self):
         self._give_points(self.patient, 350)
         catalog, error = self._call(
@@ -22,23 +31,11 @@ class TestVouchersOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
         offered = {reward["name"]: reward for reward in catalog["rewards"]}
         self.assertEqual(offered["10 off"]["points_after"], 50)
         self.assertFalse(offered["Free cleaning"]["affordable"])
-        voucher_data, error = self._call(
-            "pos.order",
-            "dental_loyalty_redeem_reward",
-            self.config.id,
-            self.patient.id,
-            self.ten_off.id,
-        )
+        voucher_data, error = self._redeem(self.ten_off)
         self.assertIsNone(error)
         self.assertEqual(self._wallet().points_available, 50)
         voucher = self.Voucher.search([("code", "=", voucher_data["code"])])
-        _result, error = self._call(
-            "pos.order",
-            "dental_loyalty_redeem_reward",
-            self.config.id,
-            self.patient.id,
-            self.ten_off.id,
-        )
+        _result, error = self._redeem(self.ten_off)
         self.assertIn("it costs 300", error["message"])
         for call in [
             ("create", [{"code": "FORGED", "reward_id": self.ten_off.id}]),
@@ -69,13 +66,7 @@ class TestVouchersOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpCase):
             None,
         )
         self.assertIsNone(error)
-        voucher_data, error = self._call(
-            "pos.order",
-            "dental_loyalty_redeem_reward",
-            self.config.id,
-            self.patient.id,
-            self.ten_off.id,
-        )
+        voucher_data, error = self._redeem(self.ten_off)
         self.assertIsNone(error)
         # Spendable, as everywhere: 500 less the voucher's 300 and the 100
         # the other bill holds.
