@@ -1,8 +1,9 @@
 from collections import defaultdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, models
+from odoo.tools import html_sanitize
 
 
 class DentalLoyaltyWallet(models.Model):
@@ -86,10 +87,13 @@ class DentalLoyaltyWallet(models.Model):
                     not user.share and company in user.company_ids
                 )
             )[:1]
+            # The note as the to-do stores it, its words escaped: found again
+            # in an open to-do whatever signs it holds (an apostrophe, quotes).
+            paragraph = html_sanitize(Markup("<p>%s</p>") % note)
             activity = open_on.get(wallet.partner_id.id)
             if activity:
-                if escape(note) not in (activity.note or ""):
-                    activity.note = Markup("%s<p>%s</p>") % (activity.note or "", note)
+                if paragraph not in (activity.note or ""):
+                    activity.note = (activity.note or Markup()) + paragraph
                 continue
             if not todo or not manager:
                 continue
@@ -99,7 +103,7 @@ class DentalLoyaltyWallet(models.Model):
                     "res_id": wallet.partner_id.id,
                     "activity_type_id": todo.id,
                     "summary": summary,
-                    "note": note,
+                    "note": paragraph,
                     "user_id": manager.id,
                 }
             )

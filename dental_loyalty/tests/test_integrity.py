@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 from .common import DentalLoyaltyCommon
 
@@ -60,6 +60,22 @@ class TestIntegrityCheck(DentalLoyaltyCommon):
         )
         self.assertIn("does not add up", todo.note)
         self._tamper(wallet, "points_available", 300)
+
+    def test_a_problem_found_again_is_not_repeated_on_the_open_todo(self):
+        wallet = self._earn(self.patient, 300).wallet_id
+        # Words with signs HTML escapes: an apostrophe, quotes, a bracket.
+        problem = 'Check the patient\'s "Smile <3" voucher & its points.'
+        for _night in range(3):
+            wallet._report_problem(problem)
+        todo = self.env["mail.activity"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", self.patient.id)]
+        )
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(html2plaintext(todo.note).count(problem), 1)
+        wallet._report_problem("Another problem.")
+        self.assertEqual(
+            html2plaintext(todo.note).splitlines(), [problem, "Another problem."]
+        )
 
     def test_lines_that_do_not_match_their_lots_are_found(self):
         lot = self._earn(self.patient, 300)
