@@ -457,9 +457,6 @@ class DentalLoyaltyWallet(models.Model):
                   FROM (SELECT id, tier_id, company_id FROM dental_loyalty_wallet
                          WHERE %(where)s ORDER BY id FOR UPDATE) locked
              LEFT JOIN dental_loyalty_tier tier ON tier.id = locked.tier_id
-                  JOIN res_company company ON company.id = locked.company_id
-             LEFT JOIN resource_calendar calendar
-                       ON calendar.id = company.resource_calendar_id
                  WHERE target.id = locked.id
              RETURNING target.id,
                        (SELECT MIN(line.available_date)
@@ -475,8 +472,6 @@ class DentalLoyaltyWallet(models.Model):
                        %(extra)s,
                        tier.multiplier,
                        COALESCE(tier.name->>%(lang)s, tier.name->>'en_US'),
-                       calendar.id,
-                       calendar.tz,
                        %(columns)s
                 """,
                 where=where,
@@ -495,12 +490,12 @@ class DentalLoyaltyWallet(models.Model):
         (self | fetched).invalidate_recordset(flush=False)
         if rows:
             values = list(zip(*rows, strict=True))
-            for field, column in zip(columns, values[8:], strict=True):
+            for field, column in zip(columns, values[6:], strict=True):
                 self.env.cache.insert_missing(fetched, field, column)
             # The tier's multiplier (a sale earns by it) and name (the receipt
             # shows it), read by the same statement.
             tiers = {
-                row[8 + columns.index(self._fields["tier_id"])]: row for row in rows
+                row[6 + columns.index(self._fields["tier_id"])]: row for row in rows
             }
             tiers.pop(None, None)
             Tier = self.env["dental.loyalty.tier"]
@@ -510,16 +505,9 @@ class DentalLoyaltyWallet(models.Model):
                     tier, Tier._fields["multiplier"], [row[4]]
                 )
                 self.env.cache.insert_missing(tier, Tier._fields["name"], [row[5]])
-            # The time zone of the company's working hours: the clinic's day
-            # of a sale is read in it (the earning rules' _clinic_tz).
-            Calendar = self.env["resource.calendar"]
-            for row in rows:
-                if row[6]:
-                    self.env.cache.insert_missing(
-                        Calendar.browse(row[6]), Calendar._fields["tz"], [row[7]]
-                    )
-        # Due by the clinic's day, read once the statement cached its clock:
-        # the first lot to release and the first to expire.
+        # Due by the clinic's day (its clock is stored on the company, read
+        # with the programme): the first lot to release and the first to
+        # expire.
         due = {}
         for wallet in fetched:
             today = wallet.company_id._dental_loyalty_today()

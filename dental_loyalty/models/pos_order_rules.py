@@ -1,5 +1,3 @@
-import pytz
-
 from odoo import models
 from odoo.tools import SQL
 
@@ -39,22 +37,21 @@ class PosOrderRules(models.Model):
                     paid_amount=amounts.paid_amount,
                 )
             )
-        tags, first_visit, zone = self._dental_loyalty_rule_facts()
+        tags, first_visit = self._dental_loyalty_rule_facts()
         patient = RulePatient(
             partner_id=self.partner_id.id,
             tag_ids=frozenset(tags),
             first_visit=first_visit,
         )
-        moment = pytz.utc.localize(self.dental_loyalty_visit_time)
-        when = moment.astimezone(zone).replace(tzinfo=None)
+        when = self.env["dental.loyalty.earning.rule"]._clinic_time(
+            self.company_id, self.dental_loyalty_visit_time
+        )
         return lines, patient, when, line_ids
 
     def _dental_loyalty_rule_facts(self):
         """(tag ids of the patient, whether this is their first paid visit in
-        the company, the clinic's time zone), in one query: a sale pays for
-        earning rules at most two queries, this one and the capped rules'
-        use. The time zone is ``dental.loyalty.earning.rule._clinic_tz``'s
-        (the working hours', else the company's address's, else UTC).
+        the company), in one query: a sale pays for earning rules at most two
+        queries, this one and the capped rules' use.
 
         A first visit is a sale of a patient with no other paid order in the
         company at all, whatever the times the register claims (a bill dated
@@ -74,10 +71,8 @@ class PosOrderRules(models.Model):
             *(self.env.cache.get_dirty_records(Order, field) for field in columns)
         )
         (others - self).flush_recordset([field.name for field in columns])
-        self.env["res.partner"].flush_model(["category_id", "tz"])
-        self.env["res.company"].flush_model(["resource_calendar_id", "partner_id"])
-        self.env["resource.calendar"].flush_model(["tz"])
-        [(tags, first_visit, zone)] = self.env.execute_query(
+        self.env["res.partner"].flush_model(["category_id"])
+        [(tags, first_visit)] = self.env.execute_query(
             SQL(
                 """
                 SELECT ARRAY(SELECT rel.category_id
@@ -88,13 +83,7 @@ class PosOrderRules(models.Model):
                             WHERE earlier.partner_id = %(partner)s
                               AND earlier.company_id = %(company)s
                               AND earlier.state IN %(paid)s
-                              AND earlier.id != %(order)s),
-                       COALESCE(NULLIF(calendar.tz, ''), NULLIF(address.tz, ''))
-                  FROM res_company company
-                  JOIN res_partner address ON address.id = company.partner_id
-             LEFT JOIN resource_calendar calendar
-                    ON calendar.id = company.resource_calendar_id
-                 WHERE company.id = %(company)s
+                              AND earlier.id != %(order)s)
                 """,
                 partner=self.partner_id.id or 0,
                 company=self.company_id.id,
@@ -102,4 +91,4 @@ class PosOrderRules(models.Model):
                 order=self.id,
             )
         )
-        return tags or [], bool(first_visit), pytz.timezone(zone or "UTC")
+        return tags or [], bool(first_visit)
