@@ -93,6 +93,16 @@ class DentalLoyaltyVoucher(models.Model):
         tracking=True,
     )
     used_date = fields.Date(readonly=True)
+    restored_pos_order_id = fields.Many2one(
+        "pos.order",
+        string="Given Back by",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The refund that gave the voucher back (valid again, with a new "
+        "code, unless its date had passed).",
+    )
     used_amount = fields.Monetary(
         string="Value Given",
         readonly=True,

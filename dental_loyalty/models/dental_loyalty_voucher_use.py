@@ -371,6 +371,7 @@ class DentalLoyaltyVoucher(models.Model):
             state = "valid" if voucher.expiry_date >= today else "expired"
             vals = {
                 "state": state,
+                "restored_pos_order_id": refund.id,
                 "pos_order_id": False,
                 "used_date": False,
                 "used_amount": 0.0,

@@ -138,6 +138,16 @@ class TestDeskTours(DentalLoyaltyTestMixin, TestPointOfSaleHttpCommon):
     def test_a_voucher_typed_without_its_patient_offers_the_patient(self):
         self._tour_at("1024x768", "DentalLoyaltyDeskVoucherOwnerTour")
 
+    def test_a_refund_says_the_voucher_it_gave_back(self):
+        self._tour_at("1024x768", "DentalLoyaltyDeskVoucherRefundTour")
+        voucher = self.env["dental.loyalty.voucher"].search(
+            [("restored_pos_order_id", "!=", False)]
+        )
+        self.assertEqual(voucher.state, "valid")
+        self.assertNotEqual(voucher.code, "BRUSH2345678")
+        sale = voucher.restored_pos_order_id.refunded_order_id
+        self.assertEqual(sale.lines.dental_loyalty_voucher_id, voucher)
+
     def test_the_customer_editor_names_the_referrer_and_confirms(self):
         self._set_loyalty_settings(
             referrer_points=100, referred_points=50, referral_yearly_limit=0

@@ -274,9 +274,14 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             )
         )
         old_code = voucher.code
-        self._sync(self._refund_data(order))
+        refund = self._sync(self._refund_data(order))
         self.assertEqual(voucher.state, "valid")
         self.assertFalse(voucher.pos_order_id)
+        # The voucher names the refund that gave it back, whose receipt names
+        # the reward; the sale's gives nothing back.
+        self.assertEqual(voucher.restored_pos_order_id, refund)
+        self.assertEqual(refund.dental_loyalty_vouchers_back, "10 off")
+        self.assertFalse(order.dental_loyalty_vouchers_back)
         self.assertEqual(self._wallet().points_available, 0)
         # The old code stands on the refunded bill, which every cashier reads:
         # the voucher comes back with a new one.
@@ -390,8 +395,11 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             )
         )
         voucher.sudo().expiry_date = "2020-01-01"
-        self._sync(self._refund_data(order))
+        refund = self._sync(self._refund_data(order))
         self.assertEqual(voucher.state, "expired")
+        # Given back, but not valid again: the receipt does not say it is.
+        self.assertEqual(voucher.restored_pos_order_id, refund)
+        self.assertFalse(refund.dental_loyalty_vouchers_back)
 
     def test_a_voucher_link_sent_by_a_register_is_refused(self):
         used = self._issue(self.ten_off)

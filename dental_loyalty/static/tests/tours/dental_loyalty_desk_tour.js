@@ -1,7 +1,15 @@
 import * as Chrome from "@point_of_sale/../tests/tours/utils/chrome_util";
 import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
+import * as Order from "@point_of_sale/../tests/tours/utils/generic_components/order_widget_util";
+import * as PaymentScreen from "@point_of_sale/../tests/tours/utils/payment_screen_util";
 import * as ProductScreen from "@point_of_sale/../tests/tours/utils/product_screen_util";
-import {negate, scan_barcode} from "@point_of_sale/../tests/tours/utils/common";
+import * as ReceiptScreen from "@point_of_sale/../tests/tours/utils/receipt_screen_util";
+import * as TicketScreen from "@point_of_sale/../tests/tours/utils/ticket_screen_util";
+import {
+    inLeftSide,
+    negate,
+    scan_barcode,
+} from "@point_of_sale/../tests/tours/utils/common";
 import {registry} from "@web/core/registry";
 
 const DESK = ".product-screen .o_dental_loyalty_desk";
@@ -187,6 +195,56 @@ registry.category("web_tour.tours").add("DentalLoyaltyDeskVoucherOwnerTour", {
                 trigger:
                     ".order-container .orderline:has(.product-name:contains('15.00 off your bill')) .price:contains('-15.00')",
             },
+        ].flat(),
+});
+
+// A bill paid with the patient's voucher, then refunded whole: the refund's
+// receipt says the voucher is valid again (its new code went to the patient).
+registry.category("web_tour.tours").add("DentalLoyaltyDeskVoucherRefundTour", {
+    steps: () =>
+        [
+            Chrome.startPoS(),
+            Dialog.confirm("Open Register"),
+            ProductScreen.addOrderline("Scale and Polish", "1"),
+            scan_barcode("0420000000123"),
+            clickDeskButton("Vouchers"),
+            {
+                content: "one tap on the patient's voucher",
+                trigger:
+                    ".o_dental_loyalty_voucher_choice:contains('15.00 off your bill')",
+                run: "click",
+            },
+            Order.hasLine({productName: "15.00 off your bill", price: "-15.00"}),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "a sale's receipt gives no voucher back",
+                trigger: negate(".pos-receipt .o_dental_loyalty_receipt_vouchers_back"),
+            },
+            ReceiptScreen.clickNextOrder(),
+
+            ...ProductScreen.clickRefund(),
+            TicketScreen.selectOrder("-0001"),
+            inLeftSide(Order.hasLine({productName: "Scale and Polish", run: "click"})),
+            ProductScreen.clickNumpad("1"),
+            inLeftSide(
+                Order.hasLine({productName: "15.00 off your bill", run: "click"})
+            ),
+            ProductScreen.clickNumpad("1"),
+            TicketScreen.confirmRefund(),
+            ProductScreen.isShown(),
+            ProductScreen.clickPayButton(),
+            PaymentScreen.clickPaymentMethod("Cash", true, {remaining: "0.00"}),
+            PaymentScreen.clickValidate(),
+            ReceiptScreen.isShown(),
+            {
+                content: "the refund's receipt says the voucher is valid again",
+                trigger:
+                    ".pos-receipt .o_dental_loyalty_receipt_vouchers_back:contains('new code sent to the patient'):contains('15.00 off your bill')",
+            },
+            ReceiptScreen.clickNextOrder(),
         ].flat(),
 });
 

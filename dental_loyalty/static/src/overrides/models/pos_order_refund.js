@@ -35,11 +35,13 @@ patch(PosOrder.prototype, {
         };
     },
 
-    /** A refund's block of the receipt, in the server's figures once synced. */
+    /** A refund's block of the receipt, in the server's figures once synced:
+     * the points taken and given back, the vouchers valid again. */
     get dentalLoyaltyRefundSummary() {
         const taken = this.dental_loyalty_points_taken_back;
         const given = this.dental_loyalty_points_given_back;
-        if (!returnedLines(this).length || !(taken || given)) {
+        const vouchersBack = this.dental_loyalty_vouchers_back || "";
+        if (!returnedLines(this).length || !(taken || given || vouchersBack)) {
             return null;
         }
         return {
@@ -48,6 +50,7 @@ patch(PosOrder.prototype, {
             takenBack: taken ? formatPoints(taken) : "",
             givenBack: given ? formatPoints(given) : "",
             givenBackAmount: given ? this.dental_loyalty_amount_given_back : 0,
+            vouchersBack,
         };
     },
 
