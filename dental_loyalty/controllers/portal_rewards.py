@@ -45,7 +45,7 @@ class DentalLoyaltyPortalRewards(DentalLoyaltyPortal):
             ._shown_to(patient)
         )
         Hold = request.env["dental.loyalty.reservation"].sudo()
-        spendable, _own, _others = Hold._spendable_for(paying, "portal")
+        spendable, _own, _others = Hold._spendable_for(paying, False)
         # The day's spend, read once for every reward: from the clinic's
         # threshold a spend needs the code the desk sends to the patient.
         SpendCode = request.env["dental.loyalty.spend.code"].sudo()

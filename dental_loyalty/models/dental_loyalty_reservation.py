@@ -95,7 +95,9 @@ class DentalLoyaltyReservation(models.Model):
     def _spendable_for(self, wallet, order_uuid, redeemed=None):
         """What the order ``order_uuid`` may spend of a locked wallet: its
         spendable points less what other holds keep, of other orders and the
-        rewards held on this one. ``redeemed`` (vouchers, points): rewards
+        rewards held on this one. ``order_uuid`` False: every hold counts (no
+        made-up key: a register names its orders as it likes, and a hold of an
+        order so named would be left out). ``redeemed`` (vouchers, points): rewards
         held on this bill whose redeem lines are posted with it, their holds
         theirs no more and their points taken, as if posted first. Returns the
         points, the order's own points payment hold, and the other holds."""

@@ -69,10 +69,8 @@ class DentalLoyaltyVoucher(models.Model):
                     reward.name,
                 )
             )
-        # A key of no order: every hold counts, this order's points payment too.
-        today, spendable = self._check_redeemable_spendable(
-            wallet, reward, patient, f"reward:{order_uuid}"
-        )
+        # Every hold counts, this order's points payment too.
+        today, spendable = self._check_redeemable_spendable(wallet, reward, patient)
         # Vouchers are made by the engine only: no user creates them.
         voucher = self._create_issued(
             self._new_voucher_vals(

@@ -21,7 +21,7 @@ class DentalLoyaltyVoucher(models.Model):
         from the family's wallet); raises a UserError saying which rule
         refused."""
         patient = patient or wallet.partner_id
-        today = self._check_redeemable(wallet, reward, patient, f"reward:{reward.id}")
+        today = self._check_redeemable(wallet, reward, patient)
         voucher = self._create_issued(
             self._new_voucher_vals(wallet, reward, patient, today)
         )
@@ -32,20 +32,21 @@ class DentalLoyaltyVoucher(models.Model):
         return voucher.sudo(self.env.su)
 
     @api.model
-    def _check_redeemable(self, wallet, reward, patient, hold_key):
+    def _check_redeemable(self, wallet, reward, patient):
         """Lock ``wallet`` and check that ``patient`` may have ``reward`` from
         it now: the reward's terms, its cost within the spendable points less
-        every hold but ``hold_key``'s, and its stock, taken here (under the
-        wallet's lock two patients may still race for the last one). Returns
-        the day; raises a UserError saying which rule refused."""
-        return self._check_redeemable_spendable(wallet, reward, patient, hold_key)[0]
+        every hold (the bill's own points payment too), and its stock, taken
+        here (under the wallet's lock two patients may still race for the
+        last one). Returns the day; raises a UserError saying which rule
+        refused."""
+        return self._check_redeemable_spendable(wallet, reward, patient)[0]
 
     @api.model
-    def _check_redeemable_spendable(self, wallet, reward, patient, hold_key):
+    def _check_redeemable_spendable(self, wallet, reward, patient):
         """As ``_check_redeemable``, returning the day and the spendable points
-        less every hold but ``hold_key``'s, as read under the lock before the
-        reward takes its cost (a caller answering the register what is left
-        needs not read the holds again)."""
+        less every hold, as read under the lock before the reward takes its
+        cost (a caller answering the register what is left needs not read the
+        holds again)."""
         wallet._lock_for_update()
         today = self.env.company._dental_loyalty_today()
         # The reward's terms read every voucher of the patient (its limit).
@@ -54,7 +55,7 @@ class DentalLoyaltyVoucher(models.Model):
             raise UserError(refusal)
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
-        spendable, _own, _others = Hold._spendable_for(wallet, hold_key)
+        spendable, _own, _others = Hold._spendable_for(wallet, False)
         if spendable < reward.points_cost:
             raise UserError(
                 self.env._(

@@ -407,7 +407,7 @@ class DentalLoyaltyWallet(models.Model):
                 raise UserError(self.env._("Move a positive number of points."))
             # Holds on this wallet, which the caller's wizard checked and locked.
             Hold = self.env["dental.loyalty.reservation"].sudo()
-            spendable, _own, _others = Hold._spendable_for(self, "transfer")
+            spendable, _own, _others = Hold._spendable_for(self, False)
             if points > spendable:
                 raise UserError(
                     self.env._(

@@ -37,7 +37,7 @@ class DentalLoyaltyWallet(models.Model):
         # Holds are the engine's bookkeeping: cashiers have no rights on them.
         Hold = self.env["dental.loyalty.reservation"].sudo()
         # Spendable points less every register's holds: what is free to take.
-        free, _own, _others = Hold._spendable_for(self, key)
+        free, _own, _others = Hold._spendable_for(self, False)
         # Each lot's points wherever they are now, with the key of its line.
         currents, counts = [], []
         for lot, lot_key in lots:

@@ -75,7 +75,7 @@ class PosOrderDesk(models.Model):
             spendable, _own, _others = (
                 self.env["dental.loyalty.reservation"]
                 .sudo()
-                ._spendable_for(wallet, "rewards")
+                ._spendable_for(wallet, False)
             )
         Reward = self.env["dental.loyalty.reward"].sudo()
         rewards = Reward.search_fetch(

@@ -143,7 +143,7 @@ class PosOrderRegister(models.Model):
             # The holds are the engine's.
             "spendable": self.env["dental.loyalty.reservation"]
             .sudo()
-            ._spendable_for(wallet, "rewards")[0],
+            ._spendable_for(wallet, False)[0],
         }
 
     @api.model

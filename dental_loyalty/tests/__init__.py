@@ -43,6 +43,7 @@ from . import test_value_audit
 from . import test_attack_referrals
 from . import test_attack_amounts
 from . import test_attack_doors
+from . import test_attack_hold_keys
 from . import test_attack_clinics
 from . import test_attack_refunds
 from . import test_refund_concurrency
