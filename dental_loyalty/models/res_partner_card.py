@@ -1,6 +1,8 @@
 import colorsys
 import secrets
 
+from psycopg2.errors import ReadOnlySqlTransaction
+
 from odoo import models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.barcode import get_barcode_check_digit
@@ -82,6 +84,11 @@ class ResPartner(models.Model):
         company = company or self.env.company
         members = self._dental_loyalty_members(company).with_company(company)
         missing = members.filtered(lambda partner: not partner.barcode)
+        if missing and self.env.cr.readonly:
+            # A report is served on a read-only cursor: Odoo serves it again on
+            # a read/write one when told so, before a write fails there (an
+            # ERROR line in the log).
+            raise ReadOnlySqlTransaction("A card code is given on a read/write cursor.")
         if missing:
             codes = self._dental_loyalty_free_card_codes(len(missing), company)
             # The code is the engine's to give: reception prints cards without
@@ -158,7 +165,10 @@ class ResPartner(models.Model):
                         lang_env, partner.loyalty_points_available, digits=0
                     ),
                     "pending": pending and formatLang(lang_env, pending, digits=0),
-                    "page_url": wallet_of[partner._origin]._page_url(),
+                    # A bearer credential, never shown to staff: only on the
+                    # card the engine renders for the patient's own mail, not
+                    # on one a user prints or previews.
+                    "page_url": self.env.su and wallet_of[partner._origin]._page_url(),
                 }
             )
         return cards
@@ -178,7 +188,9 @@ class ResPartner(models.Model):
         if not recipients:
             raise UserError("\n".join(skipped.values()))
         recipients._dental_loyalty_ensure_card_code(company)
-        template = self.env.ref("dental_loyalty.mail_template_member_card")
+        # Rendered by the engine, the rights checked above: the card it attaches
+        # carries the patient's page link, which a card a user prints does not.
+        template = self.env.ref("dental_loyalty.mail_template_member_card").sudo()
         template = template.with_company(company).with_context(
             dental_loyalty={
                 "clinic": company.name,

@@ -26,16 +26,23 @@ class MemberCardMixin:
     def _card_code(self, partner, company=None):
         return partner.with_company(company or self.company).barcode
 
-    def _cards(self, report, partners, user=None):
+    def _cards(self, report, partners, user=None, engine=False):
         """The cards of ``partners`` in ``report``'s HTML, printed by ``user``
-        (the receptionist by default): {partner id: card element}."""
+        (the receptionist by default), or with ``engine`` as the engine renders
+        them for the patient's mail: {partner id: card element}."""
         Report = self.env["ir.actions.report"].with_user(user or self.receptionist)
+        if engine:
+            Report = Report.sudo()
         content, _kind = Report._render_qweb_html(report, partners.ids)
         tree = html.fromstring(content)
         return {
             int(card.get("data-partner-id")): card
             for card in tree.xpath("//div[hasclass('o_dental_loyalty_card')]")
         }
+
+    @staticmethod
+    def _links(card):
+        return card.xpath(".//div[hasclass('o_dental_loyalty_card_link')]/a")
 
     @staticmethod
     def _text(card, css_class):
@@ -112,8 +119,8 @@ class TestMemberCardCode(MemberCardMixin, DentalLoyaltyCommon):
 
 @tagged("post_install", "-at_install")
 class TestMemberCardReport(MemberCardMixin, DentalLoyaltyCommon):
-    """The card as printed: name, tier in its colour, points, code and the
-    page link, on A4 and on a card printer's card."""
+    """The card as printed: name, tier in its colour, points and code, on A4
+    and on a card printer's card; the page link only on the mailed one."""
 
     @classmethod
     def setUpClass(cls):
@@ -151,7 +158,11 @@ class TestMemberCardReport(MemberCardMixin, DentalLoyaltyCommon):
                 )
                 self.assertIn(f"barcode_type=Code128&value={code}&", barcode.get("src"))
                 self.assertIn(f"barcode_type=QR&value={code}&", qr.get("src"))
-                link = card.xpath(".//div[hasclass('o_dental_loyalty_card_link')]/a")[0]
+                # The page link is a bearer credential: never on a card
+                # someone prints, only on the one the patient gets by mail.
+                self.assertFalse(self._links(card))
+                mailed = self._cards(report, self.patient, engine=True)
+                [link] = self._links(mailed[self.patient.id])
                 url = self.patient._dental_loyalty_page_url()
                 self.assertTrue(url)
                 self.assertEqual(link.get("href"), url)
@@ -168,8 +179,8 @@ class TestMemberCardReport(MemberCardMixin, DentalLoyaltyCommon):
 
     def test_a_revoked_link_prints_none(self):
         self.patient._dental_loyalty_own_wallet()._revoke_page_link()
-        card = self._cards(CR80, self.patient)[self.patient.id]
-        self.assertFalse(card.xpath(".//*[hasclass('o_dental_loyalty_card_link')]"))
+        card = self._cards(CR80, self.patient, engine=True)[self.patient.id]
+        self.assertFalse(self._links(card))
         self.assertEqual(
             self._text(card, "o_dental_loyalty_card_code"),
             self._card_code(self.patient),

@@ -73,3 +73,30 @@ class TestMemberCardPdf(MemberCardMixin, DentalLoyaltyTestMixin, HttpCase):
             ),
             "no copy of the card is kept",
         )
+
+
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
+class TestMemberCardOverTheWire(MemberCardMixin, DentalLoyaltyTestMixin, HttpCase):
+    """The card as a Point of Sale user's browser asks the report for it."""
+
+    def test_a_printed_card_gives_staff_no_page_link(self):
+        company = self.env.company
+        self._set_up_loyalty_programme(company)
+        patient = self.env["res.partner"].create({"name": "Lan Nguyen"})
+        wallet = self._join(patient, company)
+        wallet._page_url()  # the link exists, as once a message carried it
+        token = wallet.sudo().access_token
+        self.assertTrue(token)
+        cashier = self._new_user(
+            "dl_card_cashier", "base.group_user,point_of_sale.group_pos_user"
+        )
+        self.authenticate(cashier.login, cashier.login)
+        for report in ("report_member_card_a4", "report_member_card_cr80"):
+            with self.subTest(report=report):
+                response = self.url_open(
+                    f"/report/html/dental_loyalty.{report}/{patient.id}"
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn(self._card_code(patient, company), response.text)
+                self.assertNotIn(token, response.text)
+                self.assertNotIn("/my/loyalty/", response.text)
