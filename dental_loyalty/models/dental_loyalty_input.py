@@ -35,8 +35,16 @@ def is_finite_number(value):
 
 def is_storable_text(value):
     """Whether ``value`` is a string PostgreSQL can store and look up: it
-    takes no NUL character in text, and a forged one would be a crash."""
-    return isinstance(value, str) and "\x00" not in value
+    takes no NUL character in text, nor what UTF-8 cannot encode (a lone
+    surrogate, which JSON carries as "\\ud800"); a forged one would be a
+    crash."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def is_order_uuid(value):

@@ -213,11 +213,11 @@ class DentalLoyaltyVoucher(models.Model):
 
     @api.model
     def _normalize_code(self, code):
-        """The code as stored, from what a cashier typed or a scanner read."""
-        if not isinstance(code, str):
+        """The code as stored, from what a cashier typed or a scanner read;
+        none from what PostgreSQL cannot compare (a NUL, a lone surrogate)."""
+        if not is_storable_text(code):
             return ""
-        # No NUL either: PostgreSQL takes none in a string it compares.
-        return re.sub(r"[\s\x00-]", "", code).upper()[: _CODE_LENGTH * 2]
+        return re.sub(r"[\s-]", "", code).upper()[: _CODE_LENGTH * 2]
 
     @api.model
     def _from_code(self, code, company):

@@ -110,6 +110,48 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertIsNone(order)
         self.assertEqual(error["name"], "odoo.exceptions.UserError")
 
+    def test_a_lone_surrogate_comes_back_as_a_message(self):
+        # JSON carries "\ud800", which UTF-8 cannot encode nor PostgreSQL take:
+        # a refusal, not a crash (an HTTP 500 and ERROR lines in the log).
+        text = "ab\ud800cd"
+        for method, args, message in [
+            (
+                "dental_loyalty_reserve_points",
+                (self.config.id, text, self.patient.id, 100.0),
+                "order is unknown",
+            ),
+            ("dental_loyalty_release_points", (self.config.id, text), "unknown"),
+            (
+                "dental_loyalty_voucher_line",
+                (self.config.id, text, self.patient.id, 100.0),
+                "No voucher",
+            ),
+            (
+                "dental_loyalty_release_reward",
+                (self.config.id, "x", text),
+                "No voucher",
+            ),
+        ]:
+            with self.subTest(method=method):
+                result, error = self._call("pos.order", method, *args)
+                self.assertIsNone(result)
+                self.assertEqual(error["name"], "odoo.exceptions.UserError")
+                self.assertIn(message, error["message"])
+        for where, name in [
+            ("order", "general_note"),
+            ("line", "dental_loyalty_voucher_code"),
+            ("line", "note"),
+            ("payment", "name"),
+        ]:
+            with self.subTest(name=name):
+                self._assert_refused_as_not_valid(self._order_with(where, name, text))
+        data = self._order([(self.checkup, 1)])
+        data["uuid"] = text
+        order, error = self._sync_rpc(data)
+        self.assertIsNone(order)
+        self.assertEqual(error["name"], "odoo.exceptions.UserError")
+        self.assertFalse(self._wallet().points_balance)
+
     def test_a_sync_with_figures_no_bill_has_is_refused_with_a_message(self):
         for where, name, value in [
             ("order", "amount_total", float("nan")),
