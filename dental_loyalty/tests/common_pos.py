@@ -221,6 +221,17 @@ class PosJsonRpcMixin:
             return None, body["error"]["data"]
         return body["result"], None
 
+    def _offers_rpc(self, partner=None):
+        """The patient's offers, as the register asks when they are chosen."""
+        offers, error = self._call(
+            "pos.order",
+            "dental_loyalty_patient_offers",
+            self.config.id,
+            (partner or self.patient).id,
+        )
+        self.assertIsNone(error)
+        return offers
+
     def _hold_rpc(self, data, amount):
         """(offer, error) of the register asking the server to hold points worth
         ``amount`` for the bill ``data``, as it does before a points payment."""

@@ -43,13 +43,7 @@ class TestHoldsOfOrdersNamedAnyhow(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         for name in (f"reward:{self.ten_off.id}", *ENGINE_KEYS):
             with self.subTest(order=name):
                 self._hold_every_point(name)
-                offers, error = self._call(
-                    "pos.order",
-                    "dental_loyalty_patient_offers",
-                    self.config.id,
-                    self.patient.id,
-                )
-                self.assertIsNone(error)
+                offers = self._offers_rpc()
                 self.assertEqual((offers["spendable"], offers["claimable"]), (0, 0))
                 _voucher, error = self._call(
                     "pos.order",

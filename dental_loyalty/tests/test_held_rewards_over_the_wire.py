@@ -261,13 +261,7 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self._give_points(self.patient, 400)
 
         def offered():
-            offers, error = self._call(
-                "pos.order",
-                "dental_loyalty_patient_offers",
-                self.config.id,
-                self.patient.id,
-            )
-            self.assertIsNone(error)
+            offers = self._offers_rpc()
             return {key: offers[key] for key in ("spendable", "claimable", "rewards")}
 
         before = offered()

@@ -20,6 +20,14 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
         self.assertIn("not valid", error["message"])
         self.assertFalse(self.env["pos.order"].search([("uuid", "=", data["uuid"])]))
 
+    def _assert_call_refused(self, method, args, message):
+        """The register's call of ``method`` refused with a sentence."""
+        with self.subTest(method=method):
+            result, error = self._call("pos.order", method, *args)
+            self.assertIsNone(result)
+            self.assertEqual(error["name"], "odoo.exceptions.UserError")
+            self.assertIn(message, error["message"])
+
     def _order_with(self, where, name, value):
         """A one-line order whose ``where`` (the order, its line or its
         payment) says ``value`` for ``name``."""
@@ -98,11 +106,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                 "No voucher",
             ),
         ]:
-            with self.subTest(method=method):
-                result, error = self._call("pos.order", method, *args)
-                self.assertIsNone(result)
-                self.assertEqual(error["name"], "odoo.exceptions.UserError")
-                self.assertIn(message, error["message"])
+            self._assert_call_refused(method, args, message)
         data = self._order([(self.checkup, 1)])
         data["uuid"] = "a\x00"
         data["lines"][0] = [1, 5, {"qty": 1}]
@@ -132,11 +136,7 @@ class TestPosOverTheWire(PosJsonRpcMixin, DentalLoyaltyPosCommon, HttpCase):
                 "No voucher",
             ),
         ]:
-            with self.subTest(method=method):
-                result, error = self._call("pos.order", method, *args)
-                self.assertIsNone(result)
-                self.assertEqual(error["name"], "odoo.exceptions.UserError")
-                self.assertIn(message, error["message"])
+            self._assert_call_refused(method, args, message)
         for where, name in [
             ("order", "general_note"),
             ("line", "dental_loyalty_voucher_code"),
