@@ -307,10 +307,13 @@ class DentalLoyaltyVoucher(models.Model):
             self.env._("Taken off the bill before it was paid: points given back.")
         )
 
-    @api.autovacuum
-    def _gc_lapsed_held_vouchers(self):
+    @api.model
+    def _cron_release_lapsed_held_vouchers(self):
         """Held vouchers whose hold lapsed (the bill was never paid) are
-        cancelled, their stock given back."""
+        cancelled, their stock and the patient's limit given back. Every
+        quarter of an hour: the points came free when the hold lapsed, and a
+        bill left unpaid must not keep the last one of a reward from every
+        other patient for the rest of the day."""
         now = fields.Datetime.now()
         # Lapsed holds are the engine's bookkeeping, not records anyone owns.
         held = self.sudo().search([("state", "=", "held")], limit=_GC_BATCH)
