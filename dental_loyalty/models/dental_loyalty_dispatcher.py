@@ -1,4 +1,4 @@
-from odoo import Command, api, models
+from odoo import SUPERUSER_ID, Command, api, models
 
 from .dental_loyalty_message import BEARER_CODE_EVENTS
 
@@ -187,7 +187,11 @@ class DentalLoyaltyDispatcher(models.AbstractModel):
         it and deletes it (the templates' auto_delete); administrators alone
         read it meanwhile."""
         values = partner.env.context.get("dental_loyalty", {})
-        template.with_context(dental_loyalty={**values, "page_url": link}).send_mail(
+        # Created by the superuser, not the user whose request sent it: Odoo
+        # lets a message's creator read it, link and all.
+        template.with_user(SUPERUSER_ID).with_context(
+            dental_loyalty={**values, "page_url": link}
+        ).send_mail(
             partner.id,
             email_layout_xmlid="mail.mail_notification_light",
             email_values={

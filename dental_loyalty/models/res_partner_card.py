@@ -3,7 +3,7 @@ import secrets
 
 from psycopg2.errors import ReadOnlySqlTransaction
 
-from odoo import models
+from odoo import SUPERUSER_ID, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.barcode import get_barcode_check_digit
 from odoo.tools.misc import formatLang
@@ -190,7 +190,9 @@ class ResPartner(models.Model):
         recipients._dental_loyalty_ensure_card_code(company)
         # Rendered by the engine, the rights checked above: the card it attaches
         # carries the patient's page link, which a card a user prints does not.
-        template = self.env.ref("dental_loyalty.mail_template_member_card").sudo()
+        template = self.env.ref("dental_loyalty.mail_template_member_card")
+        # As the superuser, not the user: Odoo lets a message's creator read it.
+        template = template.with_user(SUPERUSER_ID)
         template = template.with_company(company).with_context(
             dental_loyalty={
                 "clinic": company.name,

@@ -74,11 +74,18 @@ class TestLoyaltyMessages(DentalLoyaltyCommon, MailCase, SMSCase):
             }
         )
         self._post(self.patient, "adjust", 100, reason="Test")
+        # Redeemed at the desk: the receptionist's request sends the code.
         with self.mock_mail_gateway(), self.mockSMSGateway():
-            voucher = self.env["dental.loyalty.voucher"]._issue(
-                self.patient._dental_loyalty_wallet(), reward
+            voucher = (
+                self.env["dental.loyalty.voucher"]
+                .with_user(self.receptionist)
+                ._issue(self.patient._dental_loyalty_wallet(), reward)
             )
-        self.assertMailMail(self.patient, "outgoing", content=voucher.code)
+        mail = self.assertMailMail(self.patient, "outgoing", content=voucher.code)
+        # The code is cash: its message is no one's but the patient's, not the
+        # user's whose request sent it (Odoo lets a creator or author read it).
+        message = mail.mail_message_id.with_user(self.receptionist)
+        self.assertFalse(message._filtered_access("read"))
         self.assertSMSOutgoing(
             self.patient, "+84912345678", content=f"10 off, code {voucher.code}"
         )

@@ -88,6 +88,17 @@ class TestStatement(StatementCommon):
         with freeze_time("2026-03-10"):
             self._earn(self.patient, 120)
 
+    def test_the_mail_with_the_link_is_not_the_senders_to_read(self):
+        self._join(self.patient, 100)
+        self._send(self.patient)
+        token = self._token(self.patient)
+        self.env.flush_all()
+        carrying = self.env["mail.message"].sudo().search([("body", "ilike", token)])
+        self.assertTrue(carrying, "the mail's message carries the link")
+        # Odoo lets a message's creator or author read it: the receptionist
+        # whose request sent it would read the patient's link.
+        self.assertFalse(carrying.with_user(self.receptionist)._filtered_access("read"))
+
     def test_a_statement_by_mail_with_the_figures_and_the_link(self):
         self._history()
         with freeze_time("2026-03-10 10:00:00"):
