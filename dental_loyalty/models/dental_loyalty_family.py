@@ -94,13 +94,16 @@ class DentalLoyaltyFamily(models.Model):
     @api.model
     def _check_family_rights(self, companies):
         """Loyalty managers group patients and move points between wallets;
-        reception too where the company's Settings allow it."""
-        if self.env.su or self.env.user.has_group(
-            "dental_loyalty.group_dental_loyalty_manager"
-        ):
+        reception too (loyalty users who may create contacts) where the
+        company's Settings allow it: not every Point of Sale user, whom the
+        loyalty user's group comes with."""
+        user = self.env.user
+        if self.env.su or user.has_group("dental_loyalty.group_dental_loyalty_manager"):
             return
-        if self.env.user.has_group("dental_loyalty.group_dental_loyalty_user") and all(
-            company.dental_loyalty_family_reception for company in companies
+        if (
+            user.has_group("dental_loyalty.group_dental_loyalty_user")
+            and user.has_group("base.group_partner_manager")
+            and all(company.dental_loyalty_family_reception for company in companies)
         ):
             return
         raise AccessError(

@@ -212,6 +212,11 @@ class TestFamilies(FamilyMixin, DentalLoyaltyCommon):
                 denied()
         self.assertEqual(self._wallet(self.parent).points_available, 100)
         self._set_loyalty_settings(family_reception=True)
+        # Reception is a loyalty user who creates contacts: a loyalty user who
+        # may not (every Point of Sale user is one) is still refused.
+        with self.assertRaisesRegex(AccessError, "Only loyalty managers"):
+            transfer.action_confirm()
+        self.receptionist.groups_id += self.env.ref("base.group_partner_manager")
         transfer.action_confirm()
         family.with_user(self.receptionist).member_ids = [(4, self.other_child.id)]
         self.assertEqual(self._wallet(self.stranger).points_available, 40)

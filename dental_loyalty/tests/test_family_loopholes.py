@@ -27,6 +27,7 @@ class TestFamilyLoopholes(FamilyMixin, DentalLoyaltyCommon):
         """Reception allowed to manage families (as a Point of Sale user is) may
         not hand the family someone else's wallet by writing its field."""
         self._set_loyalty_settings(family_reception=True)
+        self.receptionist.groups_id += self.env.ref("base.group_partner_manager")
         self._earn(self.stranger, 1000)
         family = self._make_family(
             self.env(user=self.receptionist), self.patient, self.child
