@@ -49,11 +49,14 @@ def is_storable_text(value):
 
 def is_order_uuid(value):
     """Whether ``value`` can name an order as a register does: a text that is
-    not blank, of a uuid's length at most."""
+    not blank, of a uuid's length at most, without a colon (the engine's keys
+    join an order's uuid to others with it, and a register's uuid4 has none:
+    an order named "x:rule:2" would take another order's ledger key)."""
     return (
         is_storable_text(value)
         and bool(value.strip())
         and len(value) <= MAX_UUID_LENGTH
+        and ":" not in value
     )
 
 
