@@ -3,6 +3,8 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .dental_loyalty_input import is_storable_text
+
 # States that hold a referral: a patient has one such referrer per company, and
 # they count toward the referrer's yearly limit.
 _LIVE_STATES = ("pending", "rewarded")
@@ -111,8 +113,10 @@ class DentalLoyaltyReferral(models.Model):
         """The code as stored, from what reception typed or a patient read out."""
         if not isinstance(code, str):
             return ""
-        # No NUL either: PostgreSQL takes none in a string it compares.
-        return re.sub(r"[\s\x00-]", "", code).upper()[:32]
+        # No NUL either: PostgreSQL takes none in a string it compares; nor
+        # a lone surrogate, which it cannot encode: no code at all then.
+        code = re.sub(r"[\s\x00-]", "", code).upper()[:32]
+        return code if is_storable_text(code) else ""
 
     @api.model
     def _refer(self, referred, code, company):

@@ -20,6 +20,13 @@ class TestReferrerInTheContactForm(DentalLoyaltyCommon):
         form.dental_referred_by_code = "lan-2345 6"
         self.assertEqual(form.dental_referred_by_name, self.patient.name)
 
+    def test_a_code_no_database_can_hold_names_nobody(self):
+        # A lone surrogate (JSON's "\ud800") cannot reach PostgreSQL: no code.
+        form = Form(self.env["res.partner"].with_user(self.receptionist))
+        form.name = "Newcomer"
+        form.dental_referred_by_code = "lan\ud800"
+        self.assertFalse(form.dental_referred_by_name)
+
     def test_the_patients_own_code_says_so(self):
         self.patient.dental_referral_code = "LAN23456"
         form = Form(self.patient)
