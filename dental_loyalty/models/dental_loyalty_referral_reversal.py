@@ -18,12 +18,13 @@ class DentalLoyaltyReferral(models.Model):
             [("pos_order_id", "=", sale.id), ("state", "=", "rewarded")], limit=1
         )
 
-    def _reverse_refunded_visit(self, refunded, paid, label):
+    def _reverse_refunded_visit(self, refunded, paid, label, refund=None):
         """The POS adapter's call after settling the refund ``label`` of this
         referral's first visit, with what the visit's paid refunds returned in
         all (``refunded``) and what money paid of it (``paid``): when the
         refunds take back more than the company's share of it, or leave less
-        than its minimum first visit, both bonuses are taken back. Smaller
+        than its minimum first visit, both bonuses are taken back (the referred
+        patient's with ``refund``, the order whose receipt says it). Smaller
         refunds keep them."""
         self.ensure_one()
         self._lock_for_refund()
@@ -36,6 +37,7 @@ class DentalLoyaltyReferral(models.Model):
                 "of it than the clinic allows",
                 label,
             ),
+            refund=refund,
         )
 
     def _lock_for_refund(self):
@@ -68,9 +70,10 @@ class DentalLoyaltyReferral(models.Model):
             and currency.compare_amounts(kept, minimum) < 0
         )
 
-    def _reverse(self, label, why):
+    def _reverse(self, label, why, refund=None):
         """Take both bonuses back, on the ledger as taken back by ``label``,
-        and mark the referral reversed because ``why``."""
+        and mark the referral reversed because ``why``. The referred patient's
+        is the ``refund``'s, if any: its receipt counts it."""
         self.ensure_one()
         Ledger = self.env["dental.loyalty.ledger"]
         lines = Ledger
@@ -87,6 +90,7 @@ class DentalLoyaltyReferral(models.Model):
                 {
                     "res_model": self._name,
                     "res_id": self.id,
+                    "pos_order_id": refund.id if refund and lot.pos_order_id else False,
                     "member_id": lot.member_id.id,
                     "origin": label,
                     "reason": self.env._("Referral bonus taken back by %s", label),

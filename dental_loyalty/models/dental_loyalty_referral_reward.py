@@ -112,6 +112,9 @@ class DentalLoyaltyReferral(models.Model):
                     "unique_key": f"referral:{self.id}:{role}",
                     "res_model": self._name,
                     "res_id": self.id,
+                    # The referred patient's bonus is the visit's: its receipt
+                    # counts it; the referrer's is another patient's.
+                    "pos_order_id": order.id if order and role == "referred" else False,
                     "origin": label,
                     "reason": reasons[role],
                 }

@@ -235,6 +235,7 @@ class PosOrderRefund(models.Model):
                 refunded=refunded,
                 paid=sale.amount_total - sale._dental_loyalty_points_paid(),
                 label=self._dental_loyalty_label(),
+                refund=self,
             )
 
     def _dental_loyalty_refunded_amount(self, sale=None):

@@ -21,7 +21,8 @@ class PosOrderRefundReceipt(models.Model):
         string="Loyalty Points Taken Back",
         compute="_compute_dental_loyalty_refund_figures",
         compute_sudo=True,
-        help="Points this refund took back of those its sale earned.",
+        help="Points this refund took back of those its sale earned, its "
+        "referral bonus included.",
     )
     dental_loyalty_points_given_back = fields.Integer(
         string="Loyalty Points Given Back",
@@ -52,7 +53,9 @@ class PosOrderRefundReceipt(models.Model):
         for order in self:
             lines = order.dental_loyalty_line_ids
             order.dental_loyalty_points_taken_back = -sum(
-                line.points for line in lines if line.kind == "earn_reversal"
+                line.points
+                for line in lines
+                if line.kind in ("earn_reversal", "referral_reversal")
             )
             given = sum(line.points for line in lines if line.kind == "spend_return")
             order.dental_loyalty_points_given_back = given

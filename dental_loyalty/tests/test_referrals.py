@@ -232,6 +232,14 @@ class TestReferrals(ReferralCommon):
             self._order([(self.checkup, 2), (self.cleaning, 1)], partner=newcomer)
         )
         self.assertEqual(referral.state, "rewarded")
+        # The receipt says the newcomer's bonus, and counts it in: before the
+        # visit they had nothing; what it earned and the bonus make the after.
+        self.assertEqual(order.dental_loyalty_points_before, 0)
+        self.assertEqual(order.dental_loyalty_referral_points, 50)
+        self.assertEqual(
+            order.dental_loyalty_points_total,
+            order.dental_loyalty_points_earned + 50,
+        )
         # Part of it back (50.00 of 180.00, within the clinic's share of 50 %):
         # the bonus stays.
         self._sync(
@@ -251,6 +259,7 @@ class TestReferrals(ReferralCommon):
         self.assertEqual(referral.state, "rewarded")
         self.assertEqual(self._wallet().points_available, 100)
         # The rest of it back: the refunds together take back the whole bill.
+        had = self._wallet(newcomer).points_balance
         refund = self._sync(self._refund_data(order, quantity=1))
         self.assertEqual(referral.state, "reversed")
         reversals = self.Ledger.search(
@@ -268,6 +277,19 @@ class TestReferrals(ReferralCommon):
         self.assertEqual(reversals.mapped("origin"), [refund.pos_reference] * 2)
         self.assertEqual(self._wallet().points_balance, 0)
         self.assertEqual(self._wallet(newcomer).points_balance, 0)
+        # The refund's receipt takes the bonus back with what is left of what
+        # the visit earned: from what the newcomer had to nothing.
+        refund.invalidate_recordset()
+        self.assertRecordValues(
+            refund,
+            [
+                {
+                    "dental_loyalty_points_before": had,
+                    "dental_loyalty_points_taken_back": had,
+                    "dental_loyalty_points_total": 0,
+                }
+            ],
+        )
         self.assertSaid(referral, "Reversed: the refunds of the first visit")
 
     def test_replayed_visits_and_refunds_count_once(self):
