@@ -139,7 +139,9 @@ class DentalLoyaltySpendCode(models.Model):
         other orders hold of those wallets: a large spend split into small
         ones, over two wallets or over a family's members, is still one day's
         spend. The lines' ``create_date``, not their ``date``: the
-        register's time zone and the bill's date are the caller's word."""
+        register's time zone and the bill's date are the caller's word. A hold
+        granted in the day counts even once lapsed: its bill is still paid
+        with it when it syncs."""
         patient = patient or wallet.partner_id
         since = fields.Datetime.now() - timedelta(days=1)
         own = [
@@ -169,7 +171,9 @@ class DentalLoyaltySpendCode(models.Model):
                 ("wallet_id.partner_id", "=", patient.id),
                 ("wallet_id.company_id", "=", wallet.company_id.id),
                 ("order_uuid", "!=", order_uuid or False),
+                "|",
                 ("expires_at", ">", fields.Datetime.now()),
+                ("create_date", ">", since),
             ],
             aggregates=["points:sum"],
         )[0][0]

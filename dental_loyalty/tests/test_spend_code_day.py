@@ -53,6 +53,20 @@ class TestSpendCodeDay(FamilyMixin, PosJsonRpcMixin, DentalLoyaltyPosCommon, Htt
         _result, error = self._sync_in(self._bill(), "Etc/GMT-14")
         self._assert_second_refused(error)
 
+    def test_a_hold_left_to_lapse_still_counts_today(self):
+        # A lapsed hold still pays its bill at sync (a register that was
+        # offline): letting it lapse must not make room for another spend.
+        first = self._bill()
+        offer, error = self._hold_rpc(first, 40.0)
+        self.assertEqual((offer["points"], error), (400, None))
+        self.env["dental.loyalty.reservation"].sudo().search(
+            [("order_uuid", "=", first["uuid"])]
+        ).expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        _result, error = self._sync_in(self._bill())
+        self._assert_second_refused(error)
+        _result, error = self._sync_in(first)
+        self.assertIsNone(error)
+
     def test_a_bill_dated_yesterday_still_counts_today(self):
         yesterday = fields.Datetime.now() - timedelta(days=1)
         self._session_opened_at(yesterday - timedelta(days=1))
