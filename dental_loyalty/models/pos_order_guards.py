@@ -164,8 +164,8 @@ class PosOrderGuards(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "This uuid cannot name a new order: it is blank, or another "
-                    "order has it."
+                    "This uuid cannot name a new order: it is blank, longer than "
+                    "64 signs or holds a colon, or another order has it."
                 )
             )
 

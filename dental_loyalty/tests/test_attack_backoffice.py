@@ -465,6 +465,12 @@ class TestBackOfficeAttacksOverTheWire(
             with self.subTest(method=method, args=args):
                 _result, error = self._call("pos.order", method, *args)
                 self._assert_refused(error, "cannot name a new order")
+        # The engine's keys join a uuid to others with a colon: the refusal
+        # says so, not that the uuid is taken.
+        _result, error = self._call(
+            "pos.order", "create", [{**self._created_vals(), "uuid": "y:rule:2"}]
+        )
+        self._assert_refused(error, "holds a colon")
         self.assertEqual(self.env["pos.order"].search([("uuid", "=", sale.uuid)]), sale)
         # A copy without one gets its own.
         result, error = self._call("pos.order", "copy", [sale.id])
