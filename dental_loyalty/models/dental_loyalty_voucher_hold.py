@@ -314,13 +314,15 @@ class DentalLoyaltyVoucher(models.Model):
         quarter of an hour: the points came free when the hold lapsed, and a
         bill left unpaid must not keep the last one of a reward from every
         other patient for the rest of the day."""
-        now = fields.Datetime.now()
         # Lapsed holds are the engine's bookkeeping, not records anyone owns.
-        held = self.sudo().search([("state", "=", "held")], limit=_GC_BATCH)
-        lapsed = held.filtered(
-            lambda voucher: (
-                not voucher.hold_ids.filtered(lambda hold: hold.expires_at > now)
-            )
+        # The batch takes only vouchers with no live hold: held ones still
+        # being paid, however many, never keep the lapsed from their turn.
+        lapsed = self.sudo().search(
+            [
+                ("state", "=", "held"),
+                ("hold_ids", "not any", [("expires_at", ">", fields.Datetime.now())]),
+            ],
+            limit=_GC_BATCH,
         )
         lapsed._release_hold(
             self.env._("The bill it was held on was never paid: hold lapsed.")

@@ -1,8 +1,10 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..models import dental_loyalty_voucher_hold as voucher_hold
 from .common_pos import PosJsonRpcMixin
 from .test_pos_vouchers import VoucherRegisterCommon
 
@@ -408,6 +410,20 @@ class TestHeldRewardsOverTheWire(HeldRewardCommon, HttpCase):
         self.gift.invalidate_recordset()
         self.assertEqual((voucher.state, self.gift.stock_left), ("cancelled", 1))
         self.assertEqual(self._redeemed(), 0)
+
+    def test_the_job_gives_back_lapsed_holds_behind_live_ones(self):
+        self._give_points(self.patient, 400)
+        lapsed, _error = self._hold("walked-away", self.gift)
+        self._voucher(lapsed["code"]).sudo().hold_ids.expires_at = "2000-01-01 00:00:00"
+        live, _error = self._hold("still-paying", self.gift)
+        # A batch of one: the live voucher, newer (vouchers list the newest
+        # first), must not take the lapsed one's turn.
+        with patch.object(voucher_hold, "_GC_BATCH", 1):
+            self.env.ref(
+                "dental_loyalty.ir_cron_release_lapsed_held_vouchers"
+            ).method_direct_trigger()
+        self.assertEqual(self._voucher(live["code"]).state, "held")
+        self.assertEqual(self._voucher(lapsed["code"]).state, "cancelled")
 
     def test_two_registers_cannot_both_have_the_last_one_or_the_same_points(self):
         self.gift.write({"has_stock": True, "stock_left": 1})
