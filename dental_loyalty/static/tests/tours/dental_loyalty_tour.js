@@ -44,9 +44,13 @@ registry.category("web_tour.tours").add("DentalLoyaltyPointsPaymentTour", {
         [
             Chrome.startPoS(),
             Dialog.confirm("Open Register"),
-            ProductScreen.addOrderline("Scale and Polish", "1"),
             scan_barcode("0420000000123"),
             patientShows("Linh Pham", "Bronze", "1,000"),
+            {
+                content: "an empty bill previews no points",
+                trigger: "body:not(:has(.o_dental_loyalty_earn_preview))",
+            },
+            ProductScreen.addOrderline("Scale and Polish", "1"),
             {
                 content: "the tier badge wears the tier's colour",
                 trigger: ".set-partner .o_dental_loyalty_tier.o_colorlist_item_color_2",

@@ -48,9 +48,14 @@ patch(PosOrder.prototype, {
         };
     },
 
-    /** What this order will earn if paid as it stands: a preview, the server decides. */
+    /** What this order will earn if paid as it stands: a preview, the server
+     * decides. An empty bill says nothing (not "+0"). */
     dentalLoyaltyEarnPreviewText(pos) {
-        if (!this.get_partner()?.dentalLoyaltyEarns || this.finalized) {
+        if (
+            !this.get_partner()?.dentalLoyaltyEarns ||
+            this.finalized ||
+            !this.get_orderlines().length
+        ) {
             return "";
         }
         return formatPoints(earnPreview(pos, this));
