@@ -48,6 +48,11 @@ function typeVoucherCode(code) {
     return [
         clickDeskButton("Vouchers"),
         {
+            content: "Apply waits for a code",
+            trigger:
+                ".o_dental_loyalty_voucher_list .o_dental_loyalty_voucher_apply:disabled",
+        },
+        {
             content: `type the voucher code ${code}`,
             trigger: ".o_dental_loyalty_voucher_list .o_dental_loyalty_voucher_code",
             run: `edit ${code}`,
