@@ -73,9 +73,14 @@ class DentalLoyaltyPortal(CustomerPortal):
 
     def _dental_loyalty_set_lang(self, wallet_sudo):
         """A patient opening their link reads the page in their own language
-        (the one the clinic recorded), as their messages are written; a
+        (the one the clinic recorded), as their messages are written, and the
+        browser keeps it as Odoo keeps a visitor's language (its cookie).
+        Once the browser has a language (chosen in the page's language menu,
+        or kept from a visit before), the page speaks it: the menu works. A
         logged-in user keeps the language Odoo chose for them."""
         if not request.env.user._is_public():
+            return
+        if request.httprequest.cookies.get("frontend_lang"):
             return
         lang = wallet_sudo.partner_id.lang
         if not lang or lang == request.env.lang:
@@ -84,6 +89,9 @@ class DentalLoyaltyPortal(CustomerPortal):
             return
         request.update_context(lang=lang)
         request.lang = request.env["res.lang"]._get_data(code=lang)
+        # As Odoo keeps a visitor's language, set after Odoo's own (the
+        # language the request had before): the browser keeps the last.
+        request.future_response.set_cookie("frontend_lang", lang)
 
     # ------------------------------------------------------------------
     # Home

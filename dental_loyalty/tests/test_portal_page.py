@@ -96,9 +96,31 @@ class TestPortalPage(DentalLoyaltyPortalCommon):
         self.assertRegex(body, r'<html[^>]* dir="rtl"')
         self.assertRegex(body, r'<html[^>]* lang="fa-IR"')
         self.assertIn("o_rtl", body)
-        # Another patient's page keeps English, left to right.
+        # Another patient's page, opened in another browser, keeps English,
+        # left to right.
+        self.opener.cookies.clear()
         body = self._page(self.binh_wallet, self._token(self.binh_wallet)).text
         self.assertRegex(body, r'<html[^>]* dir="ltr"')
+
+    def test_the_language_menu_changes_the_pages_language(self):
+        # The browser review: the menu changed the URL, never the language.
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.an.lang = "fa_IR"
+        token = self._token(self.an_wallet)
+        body = self._page(self.an_wallet, token).text
+        self.assertRegex(body, r'<html[^>]* lang="fa-IR"')
+        english = re.search(r'href="([^"]+)"[^>]*data-url_code="en"', body)
+        self.assertTrue(english, "the page offers English in its language menu")
+        body = self.url_open(english.group(1).replace("&amp;", "&")).text
+        self.assertRegex(body, r'<html[^>]* lang="en-US"')
+        self.assertRegex(body, r'<html[^>]* dir="ltr"')
+        # The browser keeps the patient's choice: their link opens in English.
+        body = self._page(self.an_wallet, token).text
+        self.assertRegex(body, r'<html[^>]* lang="en-US"')
+        # Persian again from the menu.
+        persian = re.search(r'href="([^"]+)"[^>]*data-url_code="fa"', body)
+        body = self.url_open(persian.group(1).replace("&amp;", "&")).text
+        self.assertRegex(body, r'<html[^>]* lang="fa-IR"')
 
     def test_a_tokens_request_line_keeps_no_token(self):
         token = self._token(self.an_wallet)
