@@ -2,7 +2,7 @@
     "name": "Dental Loyalty",
     "summary": "Patient loyalty programme for dental clinics: points wallet, tiers, "
     "earning and spending at the front desk",
-    "version": "18.0.1.15.0",
+    "version": "18.0.1.16.0",
     "category": "Sales/Point of Sale",
     "license": "LGPL-3",
     "author": "dental_loyalty developers",

@@ -14,8 +14,10 @@ class DentalLoyaltyTier(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
+    # Whole points, visits or money units: "1,500", never "1,500.00".
     threshold = fields.Float(
         required=True,
+        digits=(16, 0),
         help="The qualifying figure (points earned, amount spent or paid visits over "
         "the company's tier window) a patient needs to reach this tier.",
     )

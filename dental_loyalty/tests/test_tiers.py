@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import DentalLoyaltyCommon
+from .common import DentalLoyaltyCommon, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -73,6 +73,26 @@ class TestTiers(DentalLoyaltyCommon):
         # A manual adjustment is no visit.
         self._post(self.patient, "adjust", 5000, reason="Gift")
         self.assertEqual(self.patient.loyalty_tier_id, self.silver)
+
+    def test_thresholds_are_whole_figures(self):
+        # Points and visits come whole, and a tier's money is no matter of
+        # cents: the manager's figure is kept whole, shown without decimals.
+        with Form(self.gold.with_user(self.manager)) as tier:
+            tier.threshold = 1499.6
+        self.assertEqual(self.gold.threshold, 1500)
+        self.assertEqual(self.gold._fields["threshold"].get_digits(self.env), (16, 0))
+
+    def test_the_update_rounds_thresholds_set_with_decimals(self):
+        # As a database of 18.0.1.15.0 kept them.
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_tier SET threshold = 1499.6 WHERE id = %s",
+            [self.gold.id],
+        )
+        load_migration("18.0.1.16.0/post-migrate.py").migrate(
+            self.env.cr, "18.0.1.15.0"
+        )
+        self.gold.invalidate_recordset(["threshold"])
+        self.assertEqual(self.gold.threshold, 1500)
 
     def test_overlapping_thresholds_are_refused(self):
         # assertRaises (not assertRaisesRegex) rolls the refused write back.

@@ -21,6 +21,11 @@ registry.category("web_tour.tours").add("dental_loyalty_tier_badge_tour", {
             trigger:
                 ".o_form_view:has(.o_field_widget[name='threshold_unit']) .o_field_widget[name='name']:contains('Gold')",
         },
+        {
+            content: "its threshold is a whole figure",
+            trigger:
+                ".o_field_widget[name='threshold']:contains('1,500'):not(:contains('1,500.0'))",
+        },
     ],
 });
 
