@@ -37,6 +37,27 @@ class TestBackendTierBadge(DentalLoyaltyTestMixin, HttpCase):
 
 
 @tagged("post_install", "-at_install", "dental_loyalty_slow")
+class TestBackendRuleHours(DentalLoyaltyTestMixin, HttpCase):
+    """An earning rule without hours says it applies all day."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_up_loyalty_programme(cls.env.company)
+        cls.manager = cls._new_user(
+            "dl_rule_hours_manager",
+            "base.group_user,dental_loyalty.group_dental_loyalty_manager",
+        )
+
+    def test_a_new_rule_reads_all_day_until_hours_are_set(self):
+        self.start_tour(
+            "/odoo/action-dental_loyalty.dental_loyalty_earning_rule_action/new",
+            "dental_loyalty_rule_all_day_tour",
+            login=self.manager.login,
+        )
+
+
+@tagged("post_install", "-at_install", "dental_loyalty_slow")
 class TestBackendFamilyTour(DentalLoyaltyTestMixin, HttpCase):
     """A loyalty manager creates a family in the form and finds it in Reporting."""
 

@@ -29,6 +29,34 @@ registry.category("web_tour.tours").add("dental_loyalty_tier_badge_tour", {
     ],
 });
 
+// A new earning rule's hours read "all day" until the manager sets some.
+registry.category("web_tour.tours").add("dental_loyalty_rule_all_day_tour", {
+    steps: () => [
+        {
+            content: "no hours set: the rule applies all day",
+            trigger: ".o_form_view .o_dental_loyalty_all_day:contains('all day')",
+        },
+        {
+            content: "the rule starts at nine",
+            trigger: ".o_field_widget[name='hour_from'] input",
+            run: "edit 09:00 && press Tab",
+        },
+        {
+            content: "with hours set, no more all day",
+            trigger: ".o_form_view:not(:has(.o_dental_loyalty_all_day))",
+        },
+        {
+            content: "leave the rule unsaved",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "the hours are discarded with it",
+            trigger: ".o_list_view, .o_form_view .o_dental_loyalty_all_day",
+        },
+    ],
+});
+
 // The wallets list shows each tier as a badge in its colour; a click on the row
 // opens the wallet, whose tier is a badge too, and whose chatter keeps its history.
 registry.category("web_tour.tours").add("dental_loyalty_wallet_tier_badge_tour", {
