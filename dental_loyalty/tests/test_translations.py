@@ -3,8 +3,9 @@ import re
 import polib
 from freezegun import freeze_time
 
-from odoo.tests import Form, tagged
+from odoo.tests import Form, TransactionCase, tagged
 from odoo.tools.misc import file_path
+from odoo.tools.translate import TranslationModuleReader
 
 from .common import DentalLoyaltyCommon
 
@@ -16,6 +17,57 @@ COUNTS += r"needed|spent|missing|lines|lots)"
 COUNT_BEFORE_NOUN = re.compile(
     rf"%(\({COUNTS}\))?s\s+{INFLECTING_NOUNS}", re.IGNORECASE
 )
+
+
+SHIPPED_LANGUAGES = ("vi", "ru", "fa")
+
+
+@tagged("post_install", "-at_install")
+class TestShippedTerms(TransactionCase):
+    """The template holds every term Odoo extracts from the addon, the demo
+    clinic's names included, and each shipped language translates them all:
+    a term changed in the code and not in the template reaches no clinic in
+    its language."""
+
+    def _pot(self):
+        return polib.pofile(file_path("dental_loyalty/i18n/dental_loyalty.pot"))
+
+    def _of_absent_records(self, entry):
+        """The term is only a record's that this database lacks (the demo
+        data's, installed without it)."""
+        refs = [ref for ref, _line in entry.occurrences]
+        return all(
+            ref.startswith("model:")
+            and not self.env.ref(ref.rsplit(":", 1)[1], raise_if_not_found=False)
+            for ref in refs
+        )
+
+    def test_the_template_holds_every_term_odoo_extracts(self):
+        reader = TranslationModuleReader(self.env.cr, modules=["dental_loyalty"])
+        extracted = {src for _mod, _kind, _name, _res, src, _value, _notes in reader}
+        pot = self._pot()
+        self.assertFalse(
+            sorted(extracted - {entry.msgid for entry in pot}),
+            "terms of the addon the template lacks",
+        )
+        self.assertFalse(
+            [
+                entry.msgid
+                for entry in pot
+                if entry.msgid not in extracted and not self._of_absent_records(entry)
+            ],
+            "terms of the template the addon no longer has",
+        )
+
+    def test_each_language_translates_every_term(self):
+        terms = {entry.msgid for entry in self._pot()}
+        for lang in SHIPPED_LANGUAGES:
+            po = polib.pofile(file_path(f"dental_loyalty/i18n/{lang}.po"))
+            entries = [entry for entry in po if not entry.obsolete]
+            self.assertEqual({entry.msgid for entry in entries}, terms, lang)
+            self.assertFalse(
+                [entry.msgid for entry in entries if not entry.translated()], lang
+            )
 
 
 @tagged("post_install", "-at_install")
