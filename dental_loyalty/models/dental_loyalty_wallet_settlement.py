@@ -254,14 +254,8 @@ class DentalLoyaltyWallet(models.Model):
                         ),
                     )
                 )
-            vals_list.append(
-                self._line_vals(
-                    key,
-                    "spend_return",
-                    returned,
-                    source_vals,
-                    point_value=company.dental_loyalty_point_value,
-                )
+            vals_list += self._give_back_vals(
+                key, sale_lines, returned, source_vals, company
             )
         # The sale's own lots first, each what is still due of it (an earning
         # rule's points go back with the lines it gave on, the rest with the
@@ -321,6 +315,57 @@ class DentalLoyaltyWallet(models.Model):
         posted = self._post_lines(vals_list + take_back)
         self._undo_refunded_tier(own_lots, label)
         return posted
+
+    def _give_back_vals(self, key, sale_lines, points, source_vals, company):
+        """The lines giving back ``points`` a refund returns of what its sale
+        paid with points, each with the dates of the lot the sale took them
+        from, as a move of points keeps them: a sale paid with points about to
+        expire and refunded gave them back for another validity period, and
+        again at every sale and refund. The points come back the last taken
+        first, after those the sale's earlier refunds gave back (as if the
+        sale had spent fewer points); what no take of the sale accounts for
+        comes back as a new lot. Points whose lot expired meanwhile come back
+        expired (the catch-up expires them), as they would have been."""
+        spends = sale_lines.filtered(lambda line: line.kind == "spend")
+        takes = (
+            self.env["dental.loyalty.ledger.take"]
+            .sudo()
+            .search_fetch(
+                [("line_id", "in", spends.ids)], ["lot_id", "points"], order="id desc"
+            )
+        )
+        given_before = sum(
+            line.points for line in sale_lines if line.kind == "spend_return"
+        )
+        chunks = []
+        for take in takes:
+            count = take.points - min(given_before, take.points)
+            given_before -= take.points - count
+            count = min(count, points - sum(count for _lot, count in chunks))
+            if count:
+                chunks.append((take.lot_id, count))
+        rest = points - sum(count for _lot, count in chunks)
+        if rest:
+            chunks.append((None, rest))
+        vals_list = []
+        for index, (lot, count) in enumerate(chunks):
+            dates = lot and {
+                "available_date": lot.available_date,
+                "expiry_date": lot.expiry_date,
+            }
+            vals = self._line_vals(
+                key,
+                "spend_return",
+                count,
+                source_vals,
+                point_value=company.dental_loyalty_point_value,
+                **(dates or {}),
+            )
+            # The first keeps the key a refund's give-back always had.
+            if index:
+                vals["unique_key"] += f":{index}"
+            vals_list.append(vals)
+        return vals_list
 
     def _paid_amount_to_take_back(
         self, sale_lines, so_far, sale_total, earlier_source=None

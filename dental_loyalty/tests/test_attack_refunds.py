@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import HttpCase, tagged
 
 from .common_pos import PosJsonRpcMixin
@@ -383,6 +385,53 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertEqual(
             self._wallet().points_balance, 1000 - 300 + 70 + 150 - 35 + 120
         )
+
+    def test_points_given_back_keep_the_dates_they_had(self):
+        # Round 131, F1: a sale paid with points about to expire and its refund
+        # gave them back good for another year, at no cost, again and again.
+        wallet = self._wallet()
+        soon = self._give_points(self.patient, 200)
+        later = self._give_points(self.patient, 800)
+        today = self.company._dental_loyalty_today()
+        self.env.cr.execute(
+            "UPDATE dental_loyalty_ledger SET expiry_date = %s WHERE id = %s",
+            [today + timedelta(days=7), soon.id],
+        )
+        soon.invalidate_recordset()
+        self.assertGreater(later.expiry_date, soon.expiry_date)
+        # 300 points pay 30.00: the 200 expiring first, then 100 of the others.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)], points=30))
+        self.assertIsNone(error)
+        given = self.Ledger.search(
+            [("wallet_id", "=", wallet.id), ("kind", "=", "spend_return")]
+        )
+        self.assertFalse(given)
+
+        def given_back():
+            lines = (
+                self.Ledger.search(
+                    [("wallet_id", "=", wallet.id), ("kind", "=", "spend_return")]
+                )
+                - given
+            )
+            return sorted((line.expiry_date, line.points) for line in lines)
+
+        # Half the sale back: its 150 points as if it had spent 150, the last
+        # taken first.
+        _refund, error = self._sync_rpc(self._returns(sale, [1], points=-15))
+        self.assertIsNone(error)
+        self.assertEqual(
+            given_back(), [(soon.expiry_date, 50), (later.expiry_date, 100)]
+        )
+        given |= self.Ledger.search(
+            [("wallet_id", "=", wallet.id), ("kind", "=", "spend_return")]
+        )
+        # The rest: the points that were expiring, expiring as they were.
+        _refund, error = self._sync_rpc(self._returns(sale, [1], points=-15))
+        self.assertIsNone(error)
+        self.assertEqual(given_back(), [(soon.expiry_date, 150)])
+        # Spent 300, earned 70 on the cash; all of it undone.
+        self.assertEqual(wallet.points_balance, 1000 - 300 + 70 + 300 - 70)
 
     # ------------------------------------------------------------------
     # Observation 3: a refund and the points a register holds
