@@ -41,6 +41,29 @@ class PosOrderRefund(models.Model):
                         product=line.product_id.display_name,
                     )
                 )
+            sold = line.refunded_orderline_id
+            # A return is of what was sold, as it was taxed: another product
+            # moved stock back that never left, other taxes refunded tax never
+            # collected (round 131).
+            if line.product_id != sold.product_id:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: it returns %(product)s on the line "
+                        "of %(sold)s it names; return what the line sold.",
+                        order=label,
+                        product=line.product_id.display_name,
+                        sold=sold.product_id.display_name,
+                    )
+                )
+            if line.tax_ids != sold.tax_ids:
+                raise UserError(
+                    self.env._(
+                        "%(order)s was refused: it returns %(product)s with other "
+                        "taxes than it was sold with.",
+                        order=label,
+                        product=line.product_id.display_name,
+                    )
+                )
             if float_compare(line.qty, 0, precision_digits=digits) > 0:
                 raise UserError(
                     self.env._(

@@ -386,6 +386,48 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
             self._wallet().points_balance, 1000 - 300 + 70 + 150 - 35 + 120
         )
 
+    def test_a_return_is_of_the_product_its_line_sold(self):
+        # Round 131, F2: a check-up returned as another product was stored, and
+        # core moved that product back into stock though it never left.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        data = self._returns(sale, [1])
+        data["lines"][0][2]["product_id"] = self.cleaning.id
+        refund, error = self._sync_rpc(data)
+        self.assertIsNone(refund)
+        self.assertIn("returns Six-monthly cleaning on the line of", error["message"])
+        self.assertFalse(sale.lines.refund_orderline_ids)
+
+    def test_a_return_keeps_the_taxes_its_line_was_sold_with(self):
+        # Round 131, F2: a return taxed where the sale was not refunded tax
+        # that was never collected, its figures made to add up.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
+        self.assertIsNone(error)
+        tax = self.env["account.tax"].create(
+            {"name": "Made-up 15 %", "amount": 15.0, "company_id": self.company.id}
+        )
+        self.assertNotEqual(sale.lines.tax_ids, tax)
+        data = self._returns(sale, [1])
+        vals = data["lines"][0][2]
+        price = self.currency.round(sale.lines.price_unit / 1.15)
+        taxes = tax.compute_all(price, self.currency, -1.0)
+        vals.update(
+            price_unit=price,
+            tax_ids=[(6, 0, tax.ids)],
+            price_subtotal=taxes["total_excluded"],
+            price_subtotal_incl=taxes["total_included"],
+        )
+        total = vals["price_subtotal_incl"]
+        data.update(
+            amount_total=total,
+            amount_paid=total,
+            amount_tax=total - vals["price_subtotal"],
+        )
+        data["payment_ids"][0][2]["amount"] = total
+        refund, error = self._sync_rpc(data)
+        self.assertIsNone(refund)
+        self.assertIn("with other taxes than it was sold with", error["message"])
+
     def test_points_given_back_keep_the_dates_they_had(self):
         # Round 131, F1: a sale paid with points about to expire and its refund
         # gave them back good for another year, at no cost, again and again.
