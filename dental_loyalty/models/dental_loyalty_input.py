@@ -12,6 +12,9 @@ MAX_AMOUNT = 1e9
 MAX_QUANTITY = 1e6
 # Points are int4 in the ledger: a cap far below it keeps sums from overflowing.
 MAX_POINTS = 10**7
+# A wallet's balance and a line's points, int4 in the ledger: two sales each
+# within MAX_AMOUNT earned past it, and the second failed in the database.
+MAX_WALLET_POINTS = 10**9
 # Ids are PostgreSQL's int4.
 MAX_ID = 2**31 - 1
 # A reason or a code typed by a person.

@@ -3,6 +3,7 @@ from dataclasses import replace
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 from ..rules import (
     InsufficientPoints,
@@ -11,6 +12,7 @@ from ..rules import (
     consume_fifo,
     expiry_date,
 )
+from .dental_loyalty_input import MAX_WALLET_POINTS
 
 # The wallet's sums of its ledger (``dental.loyalty.wallet._compute_points``).
 _WALLET_SUMS = (
@@ -82,6 +84,17 @@ class DentalLoyaltyLedger(models.Model):
         for vals in vals_list:
             balances[vals["wallet_id"]] += vals["points"]
             vals["balance_after"] = balances[vals["wallet_id"]]
+            if max(vals["balance_after"], abs(vals["points"])) > MAX_WALLET_POINTS:
+                wallet = wallets.browse(vals["wallet_id"])
+                raise UserError(
+                    self.env._(
+                        "%(patient)s would hold %(points)s points, more than a "
+                        "wallet holds (at most %(most)s): nothing was posted.",
+                        patient=wallet.partner_id.display_name,
+                        points=formatLang(self.env, vals["balance_after"], digits=0),
+                        most=formatLang(self.env, MAX_WALLET_POINTS, digits=0),
+                    )
+                )
         lines = super().create(vals_list)
         by_taken = defaultdict(list)
         # The lots these lines take from, found by the engine above.

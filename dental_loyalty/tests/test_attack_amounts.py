@@ -97,6 +97,15 @@ class TestAmountAndIdAttacks(AttackOverTheWire):
                 self.assertRefused(error, "that is not valid")
         self.assertFalse(self.Ledger.search([("partner_id", "=", self.patient.id)]))
 
+    def test_a_sale_past_what_a_wallet_holds_is_refused_in_words(self):
+        # Round 131, F3: two sales each within a bill's range earned past the
+        # ledger's integers, and the second failed in the database.
+        self._give_points(self.patient, 999_999_000)
+        order, error = self._sync_rpc(self._order([(self.checkup, 1000)]))
+        self.assertIsNone(order)
+        self.assertRefused(error, "more than a wallet holds (at most 1,000,000,000)")
+        self.assertEqual(self._balance(), 999_999_000)
+
     def test_the_redeem_wizard_refuses_ids_no_record_has(self):
         reward = self.env["dental.loyalty.reward"].create(
             {
