@@ -124,9 +124,19 @@ class PosOrderReceipt(models.Model):
                     ("is_released", "=", False),
                 ]
             )
-        # The orders' used vouchers and the session each was sold in.
+        # The orders' used vouchers and the session each was sold in. A voucher
+        # a refund gave back before the order used it was bought for the
+        # refunded visit (round 131: its points counted as spent on this one).
         used = {
-            order: (order.lines.dental_loyalty_voucher_id, order.session_id.create_date)
+            order: (
+                order.lines.dental_loyalty_voucher_id.filtered(
+                    lambda voucher, order=order: (
+                        not voucher.restored_pos_order_id
+                        or voucher.restored_pos_order_id.id > order.id
+                    )
+                ),
+                order.session_id.create_date,
+            )
             for order in self
         }
         used = {order: pair for order, pair in used.items() if all(pair)}

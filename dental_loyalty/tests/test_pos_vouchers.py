@@ -298,6 +298,11 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             )
         )
         self.assertEqual(voucher.pos_order_id, again)
+        # Its points were spent on the refunded visit, not on this one (round
+        # 131: this receipt counted them again, its Before too high).
+        self.assertEqual(order.dental_loyalty_voucher_points, self.ten_off.points_cost)
+        self.assertEqual(again.dental_loyalty_voucher_points, 0)
+        self.assertEqual(again.dental_loyalty_points_before, 0)
 
     def _two_checkups_with_ten_off(self):
         """A bill of two check-ups with a ten-off voucher's line: the voucher,
