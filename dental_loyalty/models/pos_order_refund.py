@@ -55,7 +55,10 @@ class PosOrderRefund(models.Model):
                         sold=sold.product_id.display_name,
                     )
                 )
-            if line.tax_ids != sold.tax_ids:
+            # The taxes the books use: after each order's fiscal position (a
+            # sale whose position took its tax off, returned with none, had
+            # refunded that tax).
+            if line.tax_ids_after_fiscal_position != sold.tax_ids_after_fiscal_position:
                 raise UserError(
                     self.env._(
                         "%(order)s was refused: it returns %(product)s with other "

@@ -428,6 +428,47 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertIsNone(refund)
         self.assertIn("with other taxes than it was sold with", error["message"])
 
+    def test_a_return_keeps_the_taxes_its_sale_applied(self):
+        # Round 132: a sale whose fiscal position took its tax off, returned
+        # with the same tax and no position, refunded the tax it never took.
+        tax = self.env["account.tax"].create(
+            {"name": "Made-up 15 %", "amount": 15.0, "company_id": self.company.id}
+        )
+        untaxed = self.env["account.fiscal.position"].create(
+            {
+                "name": "Tax-exempt patients",
+                "company_id": self.company.id,
+                "tax_ids": [(0, 0, {"tax_src_id": tax.id, "tax_dest_id": False})],
+            }
+        )
+        data = self._order([(self.checkup, 1)])
+        data["fiscal_position_id"] = untaxed.id
+        data["lines"][0][2]["tax_ids"] = [(6, 0, tax.ids)]
+        sale, error = self._sync_rpc(data)
+        self.assertIsNone(error)
+        self.assertFalse(sale.amount_tax)
+        data = self._returns(sale, [1])
+        data["fiscal_position_id"] = False
+        vals = data["lines"][0][2]
+        price = self.currency.round(sale.lines.price_unit / 1.15)
+        taxes = tax.compute_all(price, self.currency, -1.0)
+        vals.update(
+            price_unit=price,
+            tax_ids=[(6, 0, tax.ids)],
+            price_subtotal=taxes["total_excluded"],
+            price_subtotal_incl=taxes["total_included"],
+        )
+        total = vals["price_subtotal_incl"]
+        data.update(
+            amount_total=total,
+            amount_paid=total,
+            amount_tax=total - vals["price_subtotal"],
+        )
+        data["payment_ids"][0][2]["amount"] = total
+        refund, error = self._sync_rpc(data)
+        self.assertIsNone(refund)
+        self.assertIn("with other taxes than it was sold with", error["message"])
+
     def test_points_given_back_keep_the_dates_they_had(self):
         # Round 131, F1: a sale paid with points about to expire and its refund
         # gave them back good for another year, at no cost, again and again.
