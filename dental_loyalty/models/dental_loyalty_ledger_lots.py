@@ -84,17 +84,7 @@ class DentalLoyaltyLedger(models.Model):
         for vals in vals_list:
             balances[vals["wallet_id"]] += vals["points"]
             vals["balance_after"] = balances[vals["wallet_id"]]
-            if max(vals["balance_after"], abs(vals["points"])) > MAX_WALLET_POINTS:
-                wallet = wallets.browse(vals["wallet_id"])
-                raise UserError(
-                    self.env._(
-                        "%(patient)s would hold %(points)s points, more than a "
-                        "wallet holds (at most %(most)s): nothing was posted.",
-                        patient=wallet.partner_id.display_name,
-                        points=formatLang(self.env, vals["balance_after"], digits=0),
-                        most=formatLang(self.env, MAX_WALLET_POINTS, digits=0),
-                    )
-                )
+        self._check_wallet_bounds(wallets, figures, balances, vals_list)
         lines = super().create(vals_list)
         by_taken = defaultdict(list)
         # The lots these lines take from, found by the engine above.
@@ -105,6 +95,34 @@ class DentalLoyaltyLedger(models.Model):
         self.env["dental.loyalty.ledger.take"]._record(lines, line_takes)
         self._add_to_wallet_sums(wallets, figures, vals_list, line_takes)
         return lines
+
+    def _check_wallet_bounds(self, wallets, figures, balances, vals_list):
+        """Refuse a posting that leaves a wallet's balance or lifetime points,
+        or has one line's points, past what a wallet holds (the ledger's and
+        the wallet's int4 columns, with room): two sales within a bill's range
+        each had earned past them, a raw SQL error. Judged on where the
+        posting leaves the wallet, not line by line (a refund gives back before
+        it takes back)."""
+        earning_kinds = self._earning_kinds()
+        lifetimes = {
+            wallet_id: sums["points_lifetime"] for wallet_id, sums in figures.items()
+        }
+        for vals in vals_list:
+            if vals["kind"] in earning_kinds:
+                lifetimes[vals["wallet_id"]] += vals["points"]
+        widest = max((abs(vals["points"]) for vals in vals_list), default=0)
+        for wallet in wallets:
+            most = max(balances[wallet.id], lifetimes[wallet.id], widest)
+            if most > MAX_WALLET_POINTS:
+                raise UserError(
+                    self.env._(
+                        "%(patient)s would hold %(points)s points, more than a "
+                        "wallet holds (at most %(most)s): nothing was posted.",
+                        patient=wallet.partner_id.display_name,
+                        points=formatLang(self.env, most, digits=0),
+                        most=formatLang(self.env, MAX_WALLET_POINTS, digits=0),
+                    )
+                )
 
     def _add_to_wallet_sums(self, wallets, figures, vals_list, line_takes):
         """Set the wallets' sums (``_compute_points``) to what they were plus

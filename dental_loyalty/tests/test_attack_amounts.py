@@ -106,6 +106,29 @@ class TestAmountAndIdAttacks(AttackOverTheWire):
         self.assertRefused(error, "more than a wallet holds (at most 1,000,000,000)")
         self.assertEqual(self._balance(), 999_999_000)
 
+    def test_a_posting_is_judged_where_it_leaves_the_wallet(self):
+        # Round 132: a refund near the bound gives back before it takes back,
+        # and was refused though it left the wallet within it; lifetime points,
+        # grown past the bound while the balance moved away, still failed in
+        # the database.
+        wallet = self._wallet()
+        self._give_points(self.patient, 999_999_940)
+        Wallet = self.env["dental.loyalty.wallet"]
+
+        def line(kind, points, **vals):
+            return {"wallet_id": wallet.id, "kind": kind, "points": points, **vals}
+
+        Wallet._post_lines(
+            [line("adjust", 150, reason="Back"), line("adjust", -142, reason="Off")]
+        )
+        self.assertEqual(self._balance(), 999_999_948)
+        Wallet._post_lines([line("adjust", -999_999_948, reason="Moved away")])
+        Wallet._post_lines([line("earn", 999_999_000, paid_amount=1.0)])
+        Wallet._post_lines([line("adjust", -999_999_000, reason="Moved away")])
+        with self.assertRaisesRegex(UserError, "more than a wallet holds"):
+            Wallet._post_lines([line("earn", 2_000, paid_amount=1.0)])
+        self.assertEqual(self._balance(), 0)
+
     def test_the_redeem_wizard_refuses_ids_no_record_has(self):
         reward = self.env["dental.loyalty.reward"].create(
             {
