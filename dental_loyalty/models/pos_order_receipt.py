@@ -125,14 +125,16 @@ class PosOrderReceipt(models.Model):
                 ]
             )
         # The orders' used vouchers and the session each was sold in. A voucher
-        # a refund gave back before the order used it was bought for the
-        # refunded visit (round 131: its points counted as spent on this one).
+        # a refund gave back was bought for the first visit that used it, not
+        # for a later one (round 131: its points counted as spent on each).
+        first_use = self._dental_loyalty_first_voucher_uses(
+            self.lines.dental_loyalty_voucher_id.filtered("restored_pos_order_id")
+        )
         used = {
             order: (
                 order.lines.dental_loyalty_voucher_id.filtered(
                     lambda voucher, order=order: (
-                        not voucher.restored_pos_order_id
-                        or voucher.restored_pos_order_id.id > order.id
+                        first_use.get(voucher.id, order.id) >= order.id
                     )
                 ),
                 order.session_id.create_date,
@@ -193,6 +195,25 @@ class PosOrderReceipt(models.Model):
                 )
             )
         return pending, bought
+
+    @api.model
+    def _dental_loyalty_first_voucher_uses(self, vouchers):
+        """{voucher id: the first order that used it}, for ``vouchers`` a refund
+        gave back (one query; none without them): a voucher used again after
+        a refund has had earlier uses, every one on a line of its own."""
+        if not vouchers:
+            return {}
+        # The orders' lines, read for their receipts: the engine's lookup.
+        groups = (
+            self.env["pos.order.line"]
+            .sudo()
+            ._read_group(
+                [("dental_loyalty_voucher_id", "in", vouchers.ids)],
+                ["dental_loyalty_voucher_id"],
+                ["order_id:array_agg"],
+            )
+        )
+        return {voucher.id: min(order_ids) for voucher, order_ids in groups}
 
     @api.model
     def _load_pos_data_fields(self, config_id):

@@ -303,6 +303,11 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
         self.assertEqual(order.dental_loyalty_voucher_points, self.ten_off.points_cost)
         self.assertEqual(again.dental_loyalty_voucher_points, 0)
         self.assertEqual(again.dental_loyalty_points_before, 0)
+        # Given back a second time: each receipt still says what it said.
+        self._sync(self._refund_data(again))
+        self.env.invalidate_all()
+        self.assertEqual(order.dental_loyalty_voucher_points, self.ten_off.points_cost)
+        self.assertEqual(again.dental_loyalty_voucher_points, 0)
 
     def _two_checkups_with_ten_off(self):
         """A bill of two check-ups with a ten-off voucher's line: the voucher,
