@@ -134,7 +134,7 @@ class PosOrderReceipt(models.Model):
             order: (
                 order.lines.dental_loyalty_voucher_id.filtered(
                     lambda voucher, order=order: (
-                        first_use.get(voucher.id, order.id) >= order.id
+                        first_use.get(voucher.id, order.id) == order.id
                     )
                 ),
                 order.session_id.create_date,
@@ -198,22 +198,24 @@ class PosOrderReceipt(models.Model):
 
     @api.model
     def _dental_loyalty_first_voucher_uses(self, vouchers):
-        """{voucher id: the first order that used it}, for ``vouchers`` a refund
+        """{voucher id: the order of its first use}, for ``vouchers`` a refund
         gave back (one query; none without them): a voucher used again after
-        a refund has had earlier uses, every one on a line of its own."""
+        a refund has had earlier uses, each on a line of its own, the first
+        use's line the oldest (an order's id would not say: a bill parked
+        before the first use and paid after it is older)."""
         if not vouchers:
             return {}
         # The orders' lines, read for their receipts: the engine's lookup.
-        groups = (
+        lines = (
             self.env["pos.order.line"]
             .sudo()
-            ._read_group(
+            .search_fetch(
                 [("dental_loyalty_voucher_id", "in", vouchers.ids)],
-                ["dental_loyalty_voucher_id"],
-                ["order_id:array_agg"],
+                ["dental_loyalty_voucher_id", "order_id"],
+                order="id desc",
             )
         )
-        return {voucher.id: min(order_ids) for voucher, order_ids in groups}
+        return {line.dental_loyalty_voucher_id.id: line.order_id.id for line in lines}
 
     @api.model
     def _load_pos_data_fields(self, config_id):

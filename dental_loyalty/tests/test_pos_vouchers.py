@@ -512,6 +512,36 @@ class TestVouchersAtTheRegister(VoucherRegisterCommon):
             [(self.dentist, 3, 6.0, 4.0), (self.dentist, 4, 20.0, 0.0)],
         )
 
+    def test_a_bill_parked_before_a_vouchers_first_use_leaves_it_that_use(self):
+        # Round 133: a bill parked before the voucher's first use, paid with it
+        # once a refund gave it back, took the first receipt's count away.
+        voucher = self._issue(self.ten_off)
+        data = self._order([(self.checkup, 2)])
+        draft = self._sync(dict(data, state="draft", payment_ids=[], amount_paid=0.0))
+        order = self._sync(
+            self._voucher_order(
+                [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+            )
+        )
+        self._sync(self._refund_data(order))
+        # The parked bill paid with the voucher given back: its line is added.
+        paying = self._voucher_order(
+            [(self.checkup, 2)], [(voucher.code, self.discount_product, -10.0)]
+        )
+        parked = self._sync(
+            dict(
+                paying,
+                uuid=data["uuid"],
+                access_token=draft.access_token,
+                lines=paying["lines"][-1:],
+            )
+        )
+        self.assertEqual(parked, draft)
+        self.assertEqual(voucher.pos_order_id, draft)
+        self.env.invalidate_all()
+        self.assertEqual(order.dental_loyalty_voucher_points, self.ten_off.points_cost)
+        self.assertEqual(draft.dental_loyalty_voucher_points, 0)
+
 
 @tagged("post_install", "-at_install")
 class TestVoucherReceipts(VoucherRegisterCommon):
