@@ -398,15 +398,15 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         self.assertIn("returns Six-monthly cleaning on the line of", error["message"])
         self.assertFalse(sale.lines.refund_orderline_ids)
 
-    def test_a_return_keeps_the_taxes_its_line_was_sold_with(self):
-        # Round 131, F2: a return taxed where the sale was not refunded tax
-        # that was never collected, its figures made to add up.
-        sale, error = self._sync_rpc(self._order([(self.checkup, 2)]))
-        self.assertIsNone(error)
-        tax = self.env["account.tax"].create(
+    def _made_up_tax(self):
+        return self.env["account.tax"].create(
             {"name": "Made-up 15 %", "amount": 15.0, "company_id": self.company.id}
         )
-        self.assertNotEqual(sale.lines.tax_ids, tax)
+
+    def _returned_with_tax(self, sale, tax, **order_vals):
+        """Return data of the sale's one check-up taxed with ``tax``, priced so
+        that the patient gets what it was sold for and every figure adds up:
+        the check on figures passes, the one on taxes must refuse it."""
         data = self._returns(sale, [1])
         vals = data["lines"][0][2]
         price = self.currency.round(sale.lines.price_unit / 1.15)
@@ -422,18 +422,26 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
             amount_total=total,
             amount_paid=total,
             amount_tax=total - vals["price_subtotal"],
+            **order_vals,
         )
         data["payment_ids"][0][2]["amount"] = total
-        refund, error = self._sync_rpc(data)
+        return data
+
+    def test_a_return_keeps_the_taxes_its_line_was_sold_with(self):
+        # Round 131, F2: a return taxed where the sale was not refunded tax
+        # that was never collected, its figures made to add up.
+        sale, error = self._sync_rpc(self._order([(self.checkup, 1)]))
+        self.assertIsNone(error)
+        tax = self._made_up_tax()
+        self.assertNotEqual(sale.lines.tax_ids, tax)
+        refund, error = self._sync_rpc(self._returned_with_tax(sale, tax))
         self.assertIsNone(refund)
         self.assertIn("with other taxes than it was sold with", error["message"])
 
     def test_a_return_keeps_the_taxes_its_sale_applied(self):
         # Round 132: a sale whose fiscal position took its tax off, returned
         # with the same tax and no position, refunded the tax it never took.
-        tax = self.env["account.tax"].create(
-            {"name": "Made-up 15 %", "amount": 15.0, "company_id": self.company.id}
-        )
+        tax = self._made_up_tax()
         untaxed = self.env["account.fiscal.position"].create(
             {
                 "name": "Tax-exempt patients",
@@ -447,25 +455,9 @@ class TestRefundAttacksOverTheWire(PosJsonRpcMixin, VoucherRegisterCommon, HttpC
         sale, error = self._sync_rpc(data)
         self.assertIsNone(error)
         self.assertFalse(sale.amount_tax)
-        data = self._returns(sale, [1])
-        data["fiscal_position_id"] = False
-        vals = data["lines"][0][2]
-        price = self.currency.round(sale.lines.price_unit / 1.15)
-        taxes = tax.compute_all(price, self.currency, -1.0)
-        vals.update(
-            price_unit=price,
-            tax_ids=[(6, 0, tax.ids)],
-            price_subtotal=taxes["total_excluded"],
-            price_subtotal_incl=taxes["total_included"],
+        refund, error = self._sync_rpc(
+            self._returned_with_tax(sale, tax, fiscal_position_id=False)
         )
-        total = vals["price_subtotal_incl"]
-        data.update(
-            amount_total=total,
-            amount_paid=total,
-            amount_tax=total - vals["price_subtotal"],
-        )
-        data["payment_ids"][0][2]["amount"] = total
-        refund, error = self._sync_rpc(data)
         self.assertIsNone(refund)
         self.assertIn("with other taxes than it was sold with", error["message"])
 
