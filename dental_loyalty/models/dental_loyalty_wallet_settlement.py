@@ -334,19 +334,18 @@ class DentalLoyaltyWallet(models.Model):
                 [("line_id", "in", spends.ids)], ["lot_id", "points"], order="id desc"
             )
         )
-        given_before = sum(
-            line.points for line in sale_lines if line.kind == "spend_return"
-        )
+        # Walked from the last take: what earlier refunds gave back first.
+        skip = sum(line.points for line in sale_lines if line.kind == "spend_return")
+        left = points
         chunks = []
         for take in takes:
-            count = take.points - min(given_before, take.points)
-            given_before -= take.points - count
-            count = min(count, points - sum(count for _lot, count in chunks))
+            count = min(max(take.points - skip, 0), left)
+            skip = max(skip - take.points, 0)
             if count:
                 chunks.append((take.lot_id, count))
-        rest = points - sum(count for _lot, count in chunks)
-        if rest:
-            chunks.append((None, rest))
+                left -= count
+        if left:
+            chunks.append((None, left))
         vals_list = []
         for index, (lot, count) in enumerate(chunks):
             dates = lot and {
