@@ -80,7 +80,7 @@ class DentalLoyaltyPortal(CustomerPortal):
         logged-in user keeps the language Odoo chose for them."""
         if not request.env.user._is_public():
             return
-        if request.httprequest.cookies.get("frontend_lang"):
+        if request.cookies.get("frontend_lang"):
             return
         lang = wallet_sudo.partner_id.lang
         if not lang or lang == request.env.lang:
